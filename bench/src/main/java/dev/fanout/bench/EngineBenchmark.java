@@ -1,0 +1,84 @@
+package dev.fanout.bench;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
+import dev.fanout.engine.EngineOptions;
+import dev.fanout.engine.RunOutcome;
+import dev.fanout.engine.ValidationEngine;
+import dev.fanout.schema.Schema;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/// The engine (parse, validate, render NDJSON, write in order) against a raw FastCSV parse of the
+/// same `people` file, so that the cost of validation and output is a ratio to the parse alone.
+/// One operation is one pass over the whole file; MB/s = file MB × ops/s.
+@State(Scope.Benchmark)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 5)
+@Fork(value = 1, jvmArgsAppend = {"--enable-preview", "-Xmx1g", "-XX:+UseSerialGC"})
+public class EngineBenchmark {
+    @Param({"100000000"})
+    long fileBytes;
+
+    @Param({"1", "2"})
+    int workers;
+
+    private Path file;
+    private Schema schema;
+
+    @Setup(Level.Trial)
+    public void createFile() throws IOException {
+        file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"), "people-" + fileBytes + ".csv");
+        if (!Files.exists(file) || Files.size(file) < fileBytes) {
+            Files.createDirectories(file.getParent());
+            PeopleFile.write(file, fileBytes, 1);
+        }
+        schema = Schema.people();
+    }
+
+    @Benchmark
+    public long rawFastCsvParse(Blackhole hole) throws IOException {
+        long fields = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             CsvReader<CsvRecord> reader = CsvReader.builder()
+                     .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+                     .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
+                     .ofCsvRecord(in, StandardCharsets.UTF_8)) {
+            for (CsvRecord record : reader) {
+                fields += record.getFieldCount();
+                hole.consume(record);
+            }
+        }
+        return fields;
+    }
+
+    @Benchmark
+    public RunOutcome engineValidate() throws IOException {
+        var options = EngineOptions.defaults().withWorkers(workers).withSummary(true);
+        try (InputStream in = Files.newInputStream(file);
+             var run = new ValidationEngine().open(in, schema, options)) {
+            return run.writeTo(OutputStream.nullOutputStream());
+        }
+    }
+}

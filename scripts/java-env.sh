@@ -1,0 +1,58 @@
+# Sourced by the other scripts: finds a JDK 25+ and Maven, and builds the project when needed.
+# Fanout compiles and runs with --enable-preview (StructuredTaskScope), so class files only run on
+# the JDK they were built for: JAVA_HOME when it is 25 or newer, else the newest under /usr/lib/jvm.
+
+FANOUT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+java_major() {
+    "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+        | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+find_jdk() {
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME")" -ge 25 ] 2>/dev/null; then
+        echo "$JAVA_HOME"
+        return 0
+    fi
+    local best="" best_major=0 dir major
+    for dir in /usr/lib/jvm/*; do
+        [ -x "$dir/bin/javac" ] || continue
+        major="$(java_major "$dir")"
+        if [ -n "$major" ] && [ "$major" -ge 25 ] && [ "$major" -gt "$best_major" ]; then
+            best="$dir"
+            best_major="$major"
+        fi
+    done
+    [ -n "$best" ] && echo "$best"
+}
+
+JAVA_HOME="$(find_jdk || true)"
+if [ -z "$JAVA_HOME" ]; then
+    echo "fanout: no JDK 25 or newer found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
+    exit 2
+fi
+export JAVA_HOME
+if ! command -v mvn >/dev/null 2>&1; then
+    echo "fanout: Maven (mvn) is not on PATH; install it (apt-get install maven)" >&2
+    exit 2
+fi
+# Maven 3.8 calls sun.misc.Unsafe, which JDK 25 warns about on every run.
+export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
+
+FANOUT_JAR="$FANOUT_ROOT/target/fanout.jar"
+
+# Builds target/fanout.jar (+ target/lib) when it is missing or older than any source.
+build_if_needed() {
+    (
+        cd "$FANOUT_ROOT"
+        exec 9>"$FANOUT_ROOT/.build.lock"
+        flock 9
+        if [ ! -f "$FANOUT_JAR" ] || [ -n "$(find pom.xml src/main -newer "$FANOUT_JAR" -print -quit)" ]; then
+            echo "fanout: building (mvn package)..." >&2
+            mvn -q -B --no-transfer-progress -DskipTests package >&2 || {
+                echo "fanout: build failed" >&2
+                exit 2
+            }
+        fi
+    )
+}

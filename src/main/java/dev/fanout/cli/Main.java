@@ -1,0 +1,105 @@
+package dev.fanout.cli;
+
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/// The `fanout` command line: parses the arguments, hands the process's streams to the chosen
+/// subcommand and turns every failure into one `fanout: <message>` line and `ExitStatus.ERROR`.
+///
+/// A subcommand is a picocli `@Command` class in this package that reaches the streams through
+/// `@ParentCommand Main`; adding one means adding its class to `subcommands` below. One instance
+/// serves one invocation; not thread-safe.
+@Command(
+        name = "fanout",
+        mixinStandardHelpOptions = true,
+        // Subcommands inherit --help, --version and the version provider.
+        scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
+        description = "Validates CSV against Table Schema and streams the results as NDJSON.",
+        subcommands = {ValidateCommand.class, InferCommand.class})
+public final class Main implements Callable<Integer> {
+    private final CliContext context;
+
+    @Spec
+    private CommandSpec spec;
+
+    private Main(CliContext context) {
+        this.context = context;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.in, System.out, System.err));
+    }
+
+    /// Runs one `fanout` invocation and returns its exit status. A progress line is drawn only
+    /// when `stderr` is the process's own standard error and that is a terminal.
+    static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
+        var console = System.console();
+        boolean terminal = stderr == System.err && console != null && console.isTerminal();
+        return run(args, new CliContext(stdin, stdout, stderr, terminal));
+    }
+
+    /// Runs one `fanout` invocation in `context` and returns its exit status.
+    static int run(String[] args, CliContext context) {
+        var out = new PrintWriter(context.stdout(), true);
+        var err = new PrintWriter(context.stderr(), true);
+        var cli = new CommandLine(new Main(context))
+                .setOut(out)
+                .setErr(err)
+                .setParameterExceptionHandler((e, ignored) -> usageError(e, err))
+                .setExecutionExceptionHandler((e, ignored, parsed) -> failure(e, err));
+        int status = cli.execute(args);
+        out.flush();
+        err.flush();
+        return status;
+    }
+
+    /// The streams and terminal flag of this invocation, for subcommands.
+    CliContext context() {
+        return context;
+    }
+
+    /// `fanout` without a subcommand is a usage error.
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(),
+                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    private static int usageError(ParameterException e, PrintWriter err) {
+        String command = e.getCommandLine().getCommandSpec().qualifiedName();
+        // picocli starts some messages with "Error: "; the "fanout: " prefix already says it.
+        String message = e.getMessage().startsWith("Error: ") ? e.getMessage().substring(7) : e.getMessage();
+        err.println("fanout: " + message + " (see '" + command + " --help')");
+        return ExitStatus.ERROR.code();
+    }
+
+    private static int failure(Exception e, PrintWriter err) {
+        if (e instanceof CliFailure failure) {
+            err.println("fanout: " + failure.getMessage());
+        } else {
+            // A bug: still no stack trace for the user, but enough to report it.
+            err.println("fanout: internal error (" + e.getClass().getName() + "): " + e.getMessage());
+        }
+        return ExitStatus.ERROR.code();
+    }
+
+    /// `--version`: the build's version (from the jar manifest when there is one) and the JVM's.
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {
+                "fanout " + (version == null ? "(development build)" : version),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+            };
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.fanout.csv;
+
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecordHandler;
+import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+
+/// Reads RFC 4180 CSV from a byte stream, record by record, with FastCSV underneath.
+///
+/// It decodes strict UTF-8 (invalid bytes fail the stream instead of turning into U+FFFD), drops a
+/// leading BOM, accepts LF and CRLF, skips blank lines, does not check field counts (the engine
+/// reports `field_count` per row) and enforces the field-size and column limits. Every failure
+/// surfaces as a `CsvFailure` with a SPEC code. Not thread-safe: one reader thread.
+public final class CsvSource implements AutoCloseable {
+    private final CountingInputStream counted;
+    private final CsvReader<de.siegmar.fastcsv.reader.CsvRecord> reader;
+    private final Iterator<de.siegmar.fastcsv.reader.CsvRecord> records;
+    private final int maxFieldChars;
+    private final int maxColumns;
+    private long recordsRead;
+
+    private CsvSource(InputStream in, char delimiter, int maxFieldChars, int maxColumns) {
+        this.counted = new CountingInputStream(in);
+        this.maxFieldChars = maxFieldChars;
+        this.maxColumns = maxColumns;
+        Reader text = new StrictUtf8Reader(counted);
+        var handler = CsvRecordHandler.of(b -> b
+                .maxFields(maxColumns)
+                .maxFieldSize(maxFieldChars)
+                // A record may hold many fields near the limit; the column and field limits bound it.
+                .maxRecordSize((int) Math.min(Integer.MAX_VALUE - 8, (long) maxFieldChars * 4 + 1024)));
+        this.reader = CsvReader.builder()
+                .fieldSeparator(delimiter)
+                .skipEmptyLines(true)
+                .allowUnclosedQuote(false)
+                .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
+                .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
+                .maxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, (long) maxFieldChars * 4 + 65536))
+                .build(handler, text);
+        this.records = reader.iterator();
+    }
+
+    /// Opens a source over `in`. `maxFieldChars` bounds one field, `maxColumns` one record.
+    public static CsvSource open(InputStream in, char delimiter, int maxFieldChars, int maxColumns) {
+        return new CsvSource(in, delimiter, maxFieldChars, maxColumns);
+    }
+
+    /// The next record, or empty at the end of the input.
+    ///
+    /// @throws CsvFailure when the stream cannot go on
+    public Optional<CsvRecord> next() {
+        return hasNext() ? Optional.of(nextRecord()) : Optional.empty();
+    }
+
+    /// Whether a record follows; reads ahead.
+    ///
+    /// @throws CsvFailure when the stream cannot go on
+    public boolean hasNext() {
+        try {
+            return records.hasNext();
+        } catch (CsvParseException e) {
+            throw parseFailure(e);
+        } catch (UncheckedIOException e) {
+            throw failure(e.getCause(), recordsRead + 1);
+        }
+    }
+
+    /// The next record; call only after `hasNext()` returned true.
+    public CsvRecord nextRecord() {
+        if (!hasNext()) {
+            throw new NoSuchElementException("no more records");
+        }
+        var record = records.next();
+        recordsRead++;
+        return new CsvRecord(record.getStartingLineNumber(), record.getFields().toArray(String[]::new));
+    }
+
+    /// Bytes consumed from the input so far (read-ahead included), for progress reports.
+    public long bytesRead() {
+        return counted.bytesRead();
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing the CSV input failed", e);
+        }
+    }
+
+    private CsvFailure parseFailure(CsvParseException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof IOException io) {
+            return failure(io, recordsRead + 1);
+        }
+        if (cause instanceof UncheckedIOException io) {
+            return failure(io.getCause(), recordsRead + 1);
+        }
+        String detail = String.valueOf(e.getMessage());
+        if (detail.contains("max field size") || detail.contains("maximum field size")) {
+            return new CsvFailure(CsvFailure.FIELD_TOO_LARGE,
+                    "a field of record %d is longer than the limit of %d characters"
+                            .formatted(recordsRead + 1, maxFieldChars), e);
+        }
+        if (detail.matches("(?s).*limit of \\d+ fields.*") || detail.contains("max record size")
+                || detail.contains("maximum record size")) {
+            return new CsvFailure(CsvFailure.TOO_MANY_COLUMNS,
+                    "record %d has more than %d fields or is too large".formatted(recordsRead + 1, maxColumns), e);
+        }
+        return new CsvFailure(CsvFailure.MALFORMED_CSV, "malformed CSV after record %d: %s"
+                .formatted(recordsRead, detail), e);
+    }
+
+    private static CsvFailure failure(IOException e, long record) {
+        if (e instanceof InputException input) {
+            return new CsvFailure(input.code(), input.getMessage(), e);
+        }
+        if (e instanceof CharacterCodingException) {
+            return new CsvFailure(CsvFailure.INVALID_UTF8,
+                    "record %d contains bytes that are not valid UTF-8".formatted(record), e);
+        }
+        return new CsvFailure(CsvFailure.READ_FAILED,
+                "the input could not be read past record %d: %s".formatted(record - 1, e.getMessage()), e);
+    }
+}

@@ -1,0 +1,87 @@
+package dev.fanout.engine;
+
+import java.util.Objects;
+
+/// How one run validates and writes: the SPEC's request options (`mode`, `summary`, `delimiter`,
+/// `extra`), the engine's tuning (`workers`, `chunkRows`, `chunksInFlight`) and the CSV limits.
+///
+/// `workers` bounds how many chunks are validated at once; `chunksInFlight` bounds how many chunks
+/// are read but not yet written, which with `chunkRows` bounds the run's memory whatever the file
+/// size. Immutable; the `with*` methods return copies.
+public record EngineOptions(
+        Mode mode,
+        boolean summary,
+        char delimiter,
+        ExtraColumns extra,
+        int workers,
+        int chunkRows,
+        int chunksInFlight,
+        int maxFieldChars,
+        int maxColumns) {
+
+    /// Rows per chunk by default: big enough that forking costs little per row, small enough that
+    /// the first lines of a streamed upload come back early.
+    public static final int DEFAULT_CHUNK_ROWS = 1024;
+    /// The SPEC's default field limit (1 MiB).
+    public static final int DEFAULT_MAX_FIELD_CHARS = 1 << 20;
+    /// The SPEC's default column limit.
+    public static final int DEFAULT_MAX_COLUMNS = 1024;
+
+    public EngineOptions {
+        Objects.requireNonNull(mode, "mode must not be null");
+        Objects.requireNonNull(extra, "extra must not be null");
+        if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
+            throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
+        }
+        requirePositive(workers, "workers");
+        requirePositive(chunkRows, "chunkRows");
+        requirePositive(chunksInFlight, "chunksInFlight");
+        requirePositive(maxFieldChars, "maxFieldChars");
+        requirePositive(maxColumns, "maxColumns");
+    }
+
+    /// The SPEC's defaults, with one worker per core and four chunks in flight per worker.
+    public static EngineOptions defaults() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return new EngineOptions(Mode.ALL, false, ',', ExtraColumns.ERROR, cores, DEFAULT_CHUNK_ROWS,
+                Math.max(4, 4 * cores), DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_COLUMNS);
+    }
+
+    public EngineOptions withMode(Mode newMode) {
+        return new EngineOptions(newMode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+    }
+
+    public EngineOptions withSummary(boolean newSummary) {
+        return new EngineOptions(mode, newSummary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+    }
+
+    public EngineOptions withDelimiter(char newDelimiter) {
+        return new EngineOptions(mode, summary, newDelimiter, extra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+    }
+
+    public EngineOptions withExtra(ExtraColumns newExtra) {
+        return new EngineOptions(mode, summary, delimiter, newExtra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+    }
+
+    public EngineOptions withWorkers(int newWorkers) {
+        return new EngineOptions(mode, summary, delimiter, extra, newWorkers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+    }
+
+    public EngineOptions withChunkRows(int newChunkRows) {
+        return new EngineOptions(mode, summary, delimiter, extra, workers, newChunkRows, chunksInFlight, maxFieldChars, maxColumns);
+    }
+
+    public EngineOptions withChunksInFlight(int newChunksInFlight) {
+        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, newChunksInFlight, maxFieldChars, maxColumns);
+    }
+
+    public EngineOptions withLimits(int newMaxFieldChars, int newMaxColumns) {
+        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, newMaxFieldChars, newMaxColumns);
+    }
+
+    private static void requirePositive(int value, String name) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, not " + value);
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package dev.fanout.engine;
+
+import dev.fanout.output.ByteSink;
+import dev.fanout.output.FieldError;
+import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.output.RowResult;
+import dev.fanout.schema.ErrorCode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/// Writes validated chunks to the output strictly in row order, deciding `unique` and
+/// `primaryKey` on the way (first occurrence valid, later ones not, however the work was split),
+/// and ends the output with the summary line or the error line.
+///
+/// The remembered keys grow with the number of distinct key values: uniqueness cannot be decided
+/// in less. Used by one thread at a time (the run's writer); not thread-safe.
+final class OrderedWriter {
+    private final OutputStream out;
+    private final Mode mode;
+    private final boolean summary;
+    private final List<UniqueConstraint> uniques;
+    private final List<Map<Object, Long>> firstRowOfKey;
+    private final NdjsonRenderer renderer;
+    private long rows;
+    private long valid;
+    private long invalid;
+
+    OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques, NdjsonRenderer renderer) {
+        this.out = out;
+        this.mode = mode;
+        this.summary = summary;
+        this.uniques = uniques;
+        this.renderer = renderer;
+        this.firstRowOfKey = new ArrayList<>();
+        for (int i = 0; i < uniques.size(); i++) {
+            firstRowOfKey.add(new HashMap<>());
+        }
+    }
+
+    /// Rows written or counted so far.
+    long rows() {
+        return rows;
+    }
+
+    void write(ValidatedChunk chunk) throws IOException {
+        rows += chunk.rowCount();
+        if (uniques.isEmpty()) {
+            valid += chunk.validCount();
+            invalid += chunk.rowCount() - chunk.validCount();
+            out.write(chunk.bytes(), 0, chunk.length());
+            return;
+        }
+        int start = 0;
+        int pendingFrom = 0;
+        for (int i = 0; i < chunk.rowCount(); i++) {
+            int end = chunk.rowEnds()[i];
+            RowResult row = chunk.rows()[i];
+            List<FieldError> duplicates = duplicates(row, chunk.keys()[i]);
+            if (duplicates.isEmpty()) {
+                count(row.valid());
+            } else {
+                count(false);
+                // Flush the untouched rows before this one, then replace this row's line.
+                out.write(chunk.bytes(), pendingFrom, start - pendingFrom);
+                pendingFrom = end;
+                if (mode.writes(false)) {
+                    out.write(render(withErrors(row, duplicates)));
+                }
+            }
+            start = end;
+        }
+        out.write(chunk.bytes(), pendingFrom, chunk.length() - pendingFrom);
+    }
+
+    /// Writes the last line (summary when asked, error line when the input failed). It does not
+    /// flush: the caller ends the output, and a small response can then go out in one piece.
+    RunOutcome finish(Optional<StreamError> error, long startNanos) throws IOException {
+        var result = new Summary(rows, valid, invalid, (System.nanoTime() - startNanos) / 1e6);
+        if (error.isPresent()) {
+            StreamError e = error.get();
+            out.write(NdjsonRenderer.errorLine(e.code(), e.message(), e.row()));
+        } else if (summary) {
+            out.write(NdjsonRenderer.summaryLine(result.rows(), result.valid(), result.invalid(), result.elapsedMs()));
+        }
+        return new RunOutcome(result, error);
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    private List<FieldError> duplicates(RowResult row, Object[] keys) {
+        if (keys == null) {
+            return List.of();
+        }
+        List<FieldError> errors = List.of();
+        for (int u = 0; u < keys.length; u++) {
+            if (keys[u] == null) {
+                continue;
+            }
+            Long first = firstRowOfKey.get(u).putIfAbsent(keys[u], row.row());
+            if (first != null) {
+                UniqueConstraint unique = uniques.get(u);
+                if (errors.isEmpty()) {
+                    errors = new ArrayList<>(2);
+                }
+                errors.add(new FieldError(unique.label(), ErrorCode.UNIQUE,
+                        "%s %s is a duplicate of row %d".formatted(unique.label(), describe(row, unique), first), unique.order()));
+            }
+        }
+        return errors;
+    }
+
+    /// The key's values as the row has them, e.g. `"17"` or `("17", "a@b.org")`.
+    private static String describe(RowResult row, UniqueConstraint unique) {
+        var parts = new java.util.StringJoiner(", ", unique.fieldIndexes().length > 1 ? "(" : "", unique.fieldIndexes().length > 1 ? ")" : "");
+        for (int index : unique.fieldIndexes()) {
+            Object value = row.values()[index];
+            parts.add("\"" + (value instanceof dev.fanout.schema.JsonNumber n ? n.text() : String.valueOf(value)) + "\"");
+        }
+        return parts.toString();
+    }
+
+    private static RowResult withErrors(RowResult row, List<FieldError> extra) {
+        List<FieldError> all = new ArrayList<>(row.errors());
+        all.addAll(extra);
+        // Stable: errors of one field keep their order, unique comes after that field's others.
+        all.sort(Comparator.comparingInt(FieldError::order));
+        return new RowResult(row.row(), row.line(), row.values(), all);
+    }
+
+    private byte[] render(RowResult row) {
+        var sink = new ByteSink(256);
+        try (var lines = renderer.open(sink)) {
+            lines.write(row);
+        }
+        return java.util.Arrays.copyOf(sink.array(), sink.size());
+    }
+
+    private void count(boolean rowValid) {
+        if (rowValid) {
+            valid++;
+        } else {
+            invalid++;
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.fanout.engine;
+
+import dev.fanout.csv.CsvRecord;
+import dev.fanout.output.ByteSink;
+import dev.fanout.output.FieldError;
+import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.output.RowResult;
+import dev.fanout.schema.ErrorCode;
+import dev.fanout.schema.Field;
+import dev.fanout.schema.Schema;
+import dev.fanout.schema.Violation;
+import java.util.ArrayList;
+import java.util.List;
+
+/// Validates a chunk's records against the schema and renders the rows the mode writes.
+/// Everything per row except uniqueness happens here, on whichever thread validates the chunk.
+/// Thread-safe: it holds only immutable state, so many chunks can be validated at once.
+final class RowValidator {
+    private final Schema schema;
+    private final Field[] fields;
+    private final ColumnMapping mapping;
+    private final Mode mode;
+    private final List<UniqueConstraint> uniques;
+    private final NdjsonRenderer renderer;
+
+    RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer) {
+        this.schema = schema;
+        this.fields = schema.fields().toArray(Field[]::new);
+        this.mapping = mapping;
+        this.mode = mode;
+        this.uniques = uniques;
+        this.renderer = renderer;
+    }
+
+    ValidatedChunk validate(Chunk chunk) {
+        List<CsvRecord> records = chunk.records();
+        int count = records.size();
+        boolean keepRows = !uniques.isEmpty();
+        RowResult[] rows = keepRows ? new RowResult[count] : null;
+        Object[][] keys = keepRows ? new Object[count][] : null;
+        int[] rowEnds = new int[count];
+        int valid = 0;
+        var sink = new ByteSink(count * 128);
+        var violations = new ArrayList<Violation>(4);
+        try (var lines = renderer.open(sink)) {
+            for (int i = 0; i < count; i++) {
+                CsvRecord record = records.get(i);
+                long rowIndex = chunk.firstRow() + i;
+                RowResult row = record.size() == mapping.headerSize
+                        ? validateRow(rowIndex, record, violations)
+                        : fieldCountRow(rowIndex, record, violations);
+                if (row.valid()) {
+                    valid++;
+                }
+                if (keepRows) {
+                    rows[i] = row;
+                    keys[i] = record.size() == mapping.headerSize ? keysOf(row) : null;
+                }
+                if (mode.writes(row.valid())) {
+                    lines.write(row);
+                }
+                rowEnds[i] = sink.size();
+            }
+        }
+        return new ValidatedChunk(chunk.firstRow(), count, sink.array(), sink.size(), rowEnds, valid, rows, keys);
+    }
+
+    private RowResult validateRow(long rowIndex, CsvRecord record, List<Violation> violations) {
+        String[] cells = record.cells();
+        Object[] values = new Object[mapping.dataNames.size()];
+        List<FieldError> errors = List.of();
+        for (int f = 0; f < fields.length; f++) {
+            Field field = fields[f];
+            int column = mapping.columnOfField[f];
+            String raw = column < 0 ? null : cells[column];
+            if (raw == null || schema.isMissing(raw)) {
+                if (field.required()) {
+                    errors = add(errors, new FieldError(field.name(), ErrorCode.REQUIRED, field.name() + " is required", f));
+                }
+                continue;
+            }
+            values[f] = field.check(raw, violations);
+            if (!violations.isEmpty()) {
+                for (Violation violation : violations) {
+                    errors = add(errors, new FieldError(field.name(), violation.code(), violation.message(), f));
+                }
+                violations.clear();
+            }
+        }
+        copyKept(cells, values);
+        return new RowResult(rowIndex, record.line(), values, errors);
+    }
+
+    /// A record whose cell count differs from the header's: cells cannot be trusted to sit under
+    /// their column, so the row gets one `field_count` error and no other check; `data` still
+    /// shows what the cells under each column cast to.
+    private RowResult fieldCountRow(long rowIndex, CsvRecord record, List<Violation> violations) {
+        String[] cells = record.cells();
+        Object[] values = new Object[mapping.dataNames.size()];
+        for (int f = 0; f < fields.length; f++) {
+            int column = mapping.columnOfField[f];
+            if (column >= 0 && column < cells.length && !schema.isMissing(cells[column])) {
+                values[f] = fields[f].check(cells[column], violations);
+                violations.clear();
+            }
+        }
+        copyKept(cells, values);
+        var error = new FieldError(null, ErrorCode.FIELD_COUNT,
+                "expected %d fields, got %d".formatted(mapping.headerSize, cells.length), -1);
+        return new RowResult(rowIndex, record.line(), values, List.of(error));
+    }
+
+    private void copyKept(String[] cells, Object[] values) {
+        int[] kept = mapping.keptColumns;
+        for (int k = 0; k < kept.length; k++) {
+            values[fields.length + k] = kept[k] < cells.length ? cells[kept[k]] : null;
+        }
+    }
+
+    private Object[] keysOf(RowResult row) {
+        Object[] keys = new Object[uniques.size()];
+        for (int u = 0; u < keys.length; u++) {
+            keys[u] = keyOf(row, uniques.get(u));
+        }
+        return keys;
+    }
+
+    private Object keyOf(RowResult row, UniqueConstraint unique) {
+        int[] indexes = unique.fieldIndexes();
+        Object[] parts = new Object[indexes.length];
+        for (int p = 0; p < indexes.length; p++) {
+            int f = indexes[p];
+            Object value = row.values()[f];
+            if (value == null || hasError(row, f)) {
+                return null;
+            }
+            parts[p] = fields[f].uniqueKey(value);
+        }
+        return parts.length == 1 ? parts[0] : List.of(parts);
+    }
+
+    private static boolean hasError(RowResult row, int fieldIndex) {
+        for (FieldError error : row.errors()) {
+            if (error.order() == fieldIndex && (error.code() == ErrorCode.TYPE || error.code() == ErrorCode.FORMAT)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<FieldError> add(List<FieldError> errors, FieldError error) {
+        List<FieldError> grown = errors.isEmpty() ? new ArrayList<>(4) : errors;
+        grown.add(error);
+        return grown;
+    }
+}

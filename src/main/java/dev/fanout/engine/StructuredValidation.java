@@ -1,0 +1,168 @@
+package dev.fanout.engine;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.StructuredTaskScope;
+import java.util.concurrent.StructuredTaskScope.Joiner;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/// Runs one multi-chunk validation under one `StructuredTaskScope`: the calling thread reads
+/// chunks and forks a validation subtask per chunk; one writer subtask writes the results in
+/// input order as soon as every earlier chunk is out.
+///
+/// All of Fanout's structured-concurrency code lives here, because the API is a preview in JDK 25
+/// and changes in later JDKs: an upgrade should touch this class only.
+///
+/// Bounds: at most `chunksInFlight` chunks are read but not yet written (the reader waits for the
+/// writer), and at most `workers` chunks are validated at once. Failure: when the output fails,
+/// the writer's exception cancels the scope, which interrupts the validation subtasks, and the
+/// reader stops at its next step; the exception reaches the caller. A validation subtask that
+/// fails (a bug) ends the stream with an `internal_error` line instead of a half-written row.
+final class StructuredValidation {
+    /// More permits than any run can hold, released to wake a reader waiting for the writer.
+    private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
+
+    private final ChunkReader reader;
+    private final RowValidator validator;
+    private final OrderedWriter writer;
+    private final Semaphore inFlight;
+    private final Semaphore workers;
+    private final BlockingQueue<Slot> slots;
+    private final AtomicBoolean stopped = new AtomicBoolean();
+    private volatile StreamError internalError;
+
+    /// A chunk on its way: its validation result arrives in `result`, in any order; the writer
+    /// takes slots in input order.
+    private record Slot(Chunk chunk, CompletableFuture<ValidatedChunk> result) {
+    }
+
+    private final ThreadFactory threads;
+
+    private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, int workers,
+            int chunksInFlight, ThreadFactory threads) {
+        this.threads = threads;
+        this.reader = reader;
+        this.validator = validator;
+        this.writer = writer;
+        this.inFlight = new Semaphore(chunksInFlight);
+        this.workers = new Semaphore(workers);
+        this.slots = new ArrayBlockingQueue<>(chunksInFlight);
+    }
+
+    /// Validates `first` and every chunk after it, writing them in order; returns the chunk that
+    /// ended the input (it carries the input's failure, if any) or the internal failure.
+    ///
+    /// @throws IOException when writing the output failed; every subtask has ended by then
+    static StreamEnd run(Chunk first, ChunkReader reader, RowValidator validator, OrderedWriter writer,
+            int workers, int chunksInFlight, ThreadFactory threads) throws IOException {
+        return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads).run(first);
+    }
+
+    /// How the input ended: the last chunk read, and an internal error that cut the run short.
+    record StreamEnd(Chunk last, StreamError internalError) {
+    }
+
+    private StreamEnd run(Chunk first) throws IOException {
+        Chunk chunk = first;
+        try (var scope = StructuredTaskScope.open(Joiner.<Object>awaitAllSuccessfulOrThrow(),
+                config -> config.withThreadFactory(threads))) {
+            scope.fork(this::writeInOrder);
+            while (true) {
+                if (!awaitRoom(scope)) {
+                    break;
+                }
+                var slot = new Slot(chunk, new CompletableFuture<>());
+                slots.add(slot);
+                scope.fork(() -> validate(slot));
+                if (chunk.last()) {
+                    break;
+                }
+                chunk = reader.next();
+            }
+            join(scope);
+        }
+        return new StreamEnd(chunk, internalError);
+    }
+
+    private boolean awaitRoom(StructuredTaskScope<?, ?> scope) throws IOException {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            // The caller's thread was interrupted (the server shuts down): stop like a failed output.
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("validation interrupted");
+        }
+        return !stopped.get() && !scope.isCancelled();
+    }
+
+    private void join(StructuredTaskScope<Object, Void> scope) throws IOException {
+        try {
+            scope.join();
+        } catch (StructuredTaskScope.FailedException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof UncheckedIOException io) {
+                throw io.getCause();
+            }
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("validation interrupted");
+        }
+    }
+
+    private Void validate(Slot slot) throws InterruptedException {
+        workers.acquire();
+        try {
+            slot.result().complete(validator.validate(slot.chunk()));
+        } catch (RuntimeException | Error e) {
+            slot.result().completeExceptionally(e);
+        } finally {
+            workers.release();
+        }
+        return null;
+    }
+
+    private Void writeInOrder() throws IOException, InterruptedException {
+        try {
+            while (true) {
+                Slot slot = slots.peek();
+                if (slot == null || !slot.result().isDone()) {
+                    // About to wait: let the client see what is already written.
+                    writer.flush();
+                }
+                slot = slots.take();
+                ValidatedChunk validated;
+                try {
+                    validated = slot.result().get();
+                } catch (ExecutionException e) {
+                    internalError = new StreamError("internal_error",
+                            "validation failed unexpectedly; the rows from here on were not checked", slot.chunk().firstRow());
+                    stop();
+                    return null;
+                }
+                writer.write(validated);
+                inFlight.release();
+                if (slot.chunk().last()) {
+                    return null;
+                }
+            }
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void stop() {
+        stopped.set(true);
+        inFlight.release(WAKE_ALL);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.fanout.engine;
+
+import dev.fanout.schema.Field;
+import dev.fanout.schema.Schema;
+import java.util.ArrayList;
+import java.util.List;
+
+/// One uniqueness rule of a schema: a field's `unique` constraint, or the (possibly composite)
+/// `primaryKey`. `fieldIndexes` are schema positions; `label` is what a `unique` error names as its
+/// field (the field, or the key's fields joined by commas); `order` places the error among the
+/// row's errors (after those of the key's last field).
+record UniqueConstraint(int[] fieldIndexes, String label, int order) {
+
+    static List<UniqueConstraint> of(Schema schema) {
+        List<UniqueConstraint> constraints = new ArrayList<>();
+        List<Field> fields = schema.fields();
+        List<String> key = schema.primaryKey();
+        int[] keyIndexes = key.stream().mapToInt(schema::indexOf).toArray();
+        for (int i = 0; i < fields.size(); i++) {
+            boolean sameAsKey = keyIndexes.length == 1 && keyIndexes[0] == i;
+            if (fields.get(i).unique() && !sameAsKey) {
+                constraints.add(new UniqueConstraint(new int[] {i}, fields.get(i).name(), i));
+            }
+        }
+        if (keyIndexes.length > 0) {
+            int order = 0;
+            for (int index : keyIndexes) {
+                order = Math.max(order, index);
+            }
+            constraints.add(new UniqueConstraint(keyIndexes, String.join(",", key), order));
+        }
+        constraints.sort((a, b) -> Integer.compare(a.order, b.order));
+        return List.copyOf(constraints);
+    }
+}

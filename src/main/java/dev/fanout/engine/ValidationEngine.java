@@ -1,0 +1,68 @@
+package dev.fanout.engine;
+
+import dev.fanout.csv.CsvFailure;
+import dev.fanout.csv.CsvRecord;
+import dev.fanout.csv.CsvSource;
+import dev.fanout.schema.Schema;
+import java.io.InputStream;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+
+/// The engine: a CSV stream, a schema and options in; NDJSON out; a summary back. It knows nothing
+/// of HTTP or files. Stateless and thread-safe: any number of runs may go on at once.
+///
+/// Use it in two steps, so that a caller can answer header problems before it commits to a
+/// response: `open` reads and checks the header (throwing `HeaderException`), then
+/// `ValidationRun.writeTo` validates the rows and writes the output.
+public final class ValidationEngine {
+    private final ThreadFactory threads;
+
+    /// An engine whose subtasks run on virtual threads.
+    public ValidationEngine() {
+        this(Thread.ofVirtual().name("fanout-chunk-", 0).factory());
+    }
+
+    /// An engine whose subtasks come from `threads`, so tests can see that a run leaves none alive.
+    ValidationEngine(ThreadFactory threads) {
+        this.threads = Objects.requireNonNull(threads, "threads must not be null");
+    }
+
+    /// Reads the header of `in` and checks it against `schema`.
+    ///
+    /// @throws HeaderException with the SPEC's code when the header is empty, repeats a name, lacks
+    ///     a required field, has a column the schema does not define (with `extra=error`), or
+    ///     cannot be read
+    public ValidationRun open(InputStream in, Schema schema, EngineOptions options) {
+        Objects.requireNonNull(in, "in must not be null");
+        Objects.requireNonNull(schema, "schema must not be null");
+        Objects.requireNonNull(options, "options must not be null");
+        long startNanos = System.nanoTime();
+        CsvSource source = null;
+        try {
+            source = CsvSource.open(in, options.delimiter(), options.maxFieldChars(), options.maxColumns());
+            Optional<CsvRecord> header = source.next();
+            if (header.isEmpty()) {
+                throw new HeaderException("empty_csv", "the CSV is empty: it has no header");
+            }
+            var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
+            return new ValidationRun(source, schema, mapping, options, startNanos, threads);
+        } catch (CsvFailure failure) {
+            closeQuietly(source, failure);
+            throw new HeaderException(failure.code(), "the header could not be read: " + failure.getMessage());
+        } catch (RuntimeException e) {
+            closeQuietly(source, e);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(CsvSource source, RuntimeException pending) {
+        if (source != null) {
+            try {
+                source.close();
+            } catch (RuntimeException e) {
+                pending.addSuppressed(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package dev.fanout.engine;
+
+import dev.fanout.csv.CsvSource;
+import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.schema.Schema;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
+
+/// One validation whose header has been read and accepted: `writeTo` validates the rest of the
+/// input and writes the NDJSON. Obtained from `ValidationEngine.open`; used once, by one thread,
+/// except `rowsRead()` and `bytesRead()`, which any thread may poll for progress.
+public final class ValidationRun implements AutoCloseable {
+    private final CsvSource source;
+    private final Schema schema;
+    private final ColumnMapping mapping;
+    private final EngineOptions options;
+    private final long startNanos;
+    private final ChunkReader chunks;
+    private final ThreadFactory threads;
+    private boolean used;
+
+    ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
+            ThreadFactory threads) {
+        this.threads = threads;
+        this.source = source;
+        this.schema = schema;
+        this.mapping = mapping;
+        this.options = options;
+        this.startNanos = startNanos;
+        this.chunks = new ChunkReader(source, options.chunkRows());
+    }
+
+    /// The keys of each row's `data`, in output order.
+    public List<String> dataNames() {
+        return mapping.dataNames;
+    }
+
+    /// Validates every row and writes the NDJSON to `out` in input order, ending with the summary
+    /// line (when asked) or the error line (when the input could not be read to its end). It
+    /// neither flushes nor closes `out` at the end: the caller does.
+    ///
+    /// @throws IOException when writing to `out` failed; the run's work has stopped by then
+    public RunOutcome writeTo(OutputStream out) throws IOException {
+        if (used) {
+            throw new IllegalStateException("a run is written once");
+        }
+        used = true;
+        List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
+        var renderer = new NdjsonRenderer(mapping.dataNames);
+        var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer);
+        var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, renderer);
+        Chunk first = chunks.next();
+        if (first.last()) {
+            // A small input: forking would cost more than validating it here.
+            writer.write(validator.validate(first));
+            return writer.finish(first.failure(), startNanos);
+        }
+        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads);
+        Optional<StreamError> error = end.internalError() != null ? Optional.of(end.internalError()) : end.last().failure();
+        return writer.finish(error, startNanos);
+    }
+
+    /// Data rows read from the input so far.
+    public long rowsRead() {
+        return chunks.rowsRead();
+    }
+
+    /// Bytes read from the input so far.
+    public long bytesRead() {
+        return source.bytesRead();
+    }
+
+    /// Closes the input.
+    @Override
+    public void close() {
+        source.close();
+    }
+}

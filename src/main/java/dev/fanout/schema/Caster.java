@@ -1,0 +1,29 @@
+package dev.fanout.schema;
+
+import java.util.List;
+
+/// Turns a raw cell into the typed value of one field type, by the Table Schema casting rules.
+///
+/// One implementation per type (temporal types share one, parameterised by format). Casters are
+/// built once per field and called for every cell, so they are immutable, thread-safe, and do no
+/// work beyond producing the result.
+sealed interface Caster
+        permits StringCaster, IntegerCaster, NumberCaster, BooleanCaster, TemporalCaster, YearCaster {
+
+    /// Casts `raw` (never a missing value). On success returns the typed value; on failure appends
+    /// exactly one `type` or `format` violation and returns `raw`. Callers tell the two apart by
+    /// the size of `violations`, which keeps the success path free of result wrappers.
+    Object cast(String raw, List<Violation> violations);
+
+    /// A key with `equals`/`hashCode` under which values equal for this type collide.
+    /// Accepts anything [#cast] returned, including `raw` after a failure.
+    Object uniqueKey(Object typed);
+
+    /// Orders two typed values of an ordered type (integer, number, temporal, year), for
+    /// `minimum` and `maximum`. The schema parser only builds bounds for ordered types, so the
+    /// unordered casters never see this call.
+    int compare(Object left, Object right);
+
+    /// The type as the noun of a message, with its article: `an integer`, `a date in the format %d/%m/%Y`.
+    String describe();
+}

@@ -1,0 +1,177 @@
+package dev.fanout.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+
+/// Compiles a field's `constraints` object. Constraint values are cast with the field's own
+/// [Caster] (so a date field's `minimum` is written in the field's format), and a value that
+/// does not cast makes the schema invalid. Unknown constraint names are errors too: a misspelt
+/// `maxlength` would otherwise switch a check off without anyone noticing. One instance per
+/// field, used once.
+final class ConstraintsParser {
+    private static final List<String> KNOWN = List.of("required", "unique", "minLength", "maxLength", "pattern",
+            "enum", "minimum", "maximum");
+    // Enough entries for a reader to see what was expected without a message per row of kilobytes.
+    private static final int ENUM_DISPLAY_LIMIT = 20;
+
+    private final String name;
+    private final FieldType type;
+    private final Caster caster;
+
+    ConstraintsParser(String name, FieldType type, Caster caster) {
+        this.name = name;
+        this.type = type;
+        this.caster = caster;
+    }
+
+    Constraints parse(JsonNode node) {
+        if (node.isMissingNode()) {
+            return new Constraints(false, false, List.of());
+        }
+        if (!node.isObject()) {
+            throw invalid("constraints must be an object, not " + SchemaParser.kind(node));
+        }
+        for (String key : (Iterable<String>) node::fieldNames) {
+            if (!KNOWN.contains(key)) {
+                throw invalid("unknown constraint '" + key + "' (supported: " + String.join(", ", KNOWN) + ")");
+            }
+        }
+        List<Constraint> checks = new ArrayList<>();
+        int minLength = length(node, "minLength");
+        int maxLength = length(node, "maxLength");
+        if (minLength >= 0 && maxLength >= 0 && minLength > maxLength) {
+            throw invalid("minLength " + minLength + " is greater than maxLength " + maxLength);
+        }
+        if (minLength >= 0) {
+            checks.add(new Constraint.MinLength(minLength));
+        }
+        if (maxLength >= 0) {
+            checks.add(new Constraint.MaxLength(maxLength));
+        }
+        if (node.has("pattern")) {
+            checks.add(new Constraint.PatternConstraint(pattern(node.get("pattern"))));
+        }
+        if (node.has("enum")) {
+            checks.add(enumeration(node.get("enum")));
+        }
+        if (node.has("minimum") || node.has("maximum")) {
+            bounds(node, checks);
+        }
+        return new Constraints(flag(node, "required"), flag(node, "unique"), checks);
+    }
+
+    private boolean flag(JsonNode node, String key) {
+        if (!node.has(key)) {
+            return false;
+        }
+        if (!node.get(key).isBoolean()) {
+            throw invalid(key + " must be true or false");
+        }
+        return node.get(key).booleanValue();
+    }
+
+    /// A length constraint's value, or -1 when absent.
+    private int length(JsonNode node, String key) {
+        if (!node.has(key)) {
+            return -1;
+        }
+        if (type != FieldType.STRING) {
+            throw invalid(key + " applies only to string fields, not " + type.schemaName());
+        }
+        JsonNode value = node.get(key);
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
+            throw invalid(key + " must be a non-negative integer");
+        }
+        return value.intValue();
+    }
+
+    private Pattern pattern(JsonNode value) {
+        if (!value.isTextual()) {
+            throw invalid("pattern must be a string");
+        }
+        try {
+            return Pattern.compile(value.textValue());
+        } catch (PatternSyntaxException e) {
+            throw invalid("pattern '" + value.textValue() + "' cannot be used: " + e.getDescription() + " "
+                    + e.getPattern()
+                    + ". Patterns must run in linear time (RE2 syntax), so backreferences and lookaround "
+                    + "are not available");
+        }
+    }
+
+    private Constraint enumeration(JsonNode value) {
+        if (!value.isArray() || value.isEmpty()) {
+            throw invalid("enum must be a non-empty array");
+        }
+        Set<Object> keys = new LinkedHashSet<>();
+        for (JsonNode entry : value) {
+            keys.add(caster.uniqueKey(cast("enum", entry)));
+        }
+        List<String> shown = StreamSupport.stream(value.spliterator(), false)
+                .limit(ENUM_DISPLAY_LIMIT).map(ConstraintsParser::display).toList();
+        String display = "[" + String.join(", ", shown)
+                + (value.size() > ENUM_DISPLAY_LIMIT ? ", … (" + value.size() + " values)" : "") + "]";
+        return new Constraint.EnumConstraint(caster, keys, display);
+    }
+
+    private void bounds(JsonNode node, List<Constraint> checks) {
+        switch (type) {
+            case INTEGER, NUMBER, DATE, TIME, DATETIME, YEAR -> { }
+            case STRING, BOOLEAN -> throw invalid((node.has("minimum") ? "minimum" : "maximum")
+                    + " applies only to integer, number, date, time, datetime and year fields, not "
+                    + type.schemaName());
+        }
+        Object minimum = node.has("minimum") ? cast("minimum", node.get("minimum")) : null;
+        Object maximum = node.has("maximum") ? cast("maximum", node.get("maximum")) : null;
+        if (minimum != null && maximum != null && caster.compare(minimum, maximum) > 0) {
+            throw invalid("minimum " + display(node.get("minimum")) + " is greater than maximum "
+                    + display(node.get("maximum")));
+        }
+        if (minimum != null) {
+            checks.add(new Constraint.Minimum(caster, minimum, display(node.get("minimum"))));
+        }
+        if (maximum != null) {
+            checks.add(new Constraint.Maximum(caster, maximum, display(node.get("maximum"))));
+        }
+    }
+
+    /// Casts a constraint value with the field's caster: strings for every type, JSON numbers for
+    /// integer, number and year, JSON booleans for boolean.
+    private Object cast(String key, JsonNode value) {
+        String text;
+        if (value.isTextual()) {
+            text = value.textValue();
+        } else if (value.isNumber() && (type == FieldType.INTEGER || type == FieldType.NUMBER
+                || type == FieldType.YEAR)) {
+            if (type != FieldType.NUMBER && !value.isIntegralNumber()) {
+                throw invalid(key + " must be " + caster.describe() + ", but got " + value);
+            }
+            text = value.isBigDecimal() ? value.decimalValue().toString() : value.asText();
+        } else if (value.isBoolean() && type == FieldType.BOOLEAN) {
+            return value.booleanValue();
+        } else {
+            throw invalid(key + " must be " + caster.describe() + ", but got " + value);
+        }
+        List<Violation> violations = new ArrayList<>(1);
+        Object typed = caster.cast(text, violations);
+        if (!violations.isEmpty()) {
+            throw invalid(key + " must be " + caster.describe() + ", but " + violations.getFirst().message());
+        }
+        return typed;
+    }
+
+    private static String display(JsonNode value) {
+        return value.isTextual() ? value.textValue() : value.toString();
+    }
+
+    private InvalidSchemaException invalid(String problem) {
+        return new InvalidSchemaException(name, "field '" + name + "': " + problem);
+    }
+}

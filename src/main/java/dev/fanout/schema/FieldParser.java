@@ -1,0 +1,197 @@
+package dev.fanout.schema;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/// Compiles one field object of a schema document: its `type`, `format` and type options into a
+/// [Caster], and its `constraints` (through [ConstraintsParser]) into checks. One instance per
+/// field, used once; every problem becomes an [InvalidSchemaException] naming the field.
+///
+/// Type options on a type they do not belong to (`trueValues` on an integer) are errors, not
+/// ignored: they mean the author expects a behaviour that would silently not happen. Keys that
+/// are not Table Schema options (`title`, `description`, `x-lookup`) are ignored.
+final class FieldParser {
+    private static final String SUPPORTED_TYPES = Arrays.stream(FieldType.values())
+            .map(FieldType::schemaName).collect(Collectors.joining(", "));
+
+    private final String name;
+    private final JsonNode node;
+
+    FieldParser(String name, JsonNode node) {
+        this.name = name;
+        this.node = node;
+    }
+
+    Field parse(boolean inPrimaryKey) {
+        FieldType type = type();
+        String format = text("format").orElse("default");
+        checkOptionsBelongTo(type);
+        Caster caster = caster(type, format);
+        Constraints constraints = new ConstraintsParser(name, type, caster).parse(node.path("constraints"));
+        return new Field(name, type, format, constraints.required() || inPrimaryKey, constraints.unique(),
+                caster, constraints.checks());
+    }
+
+    private FieldType type() {
+        String type = text("type").orElse(FieldType.STRING.schemaName());
+        for (FieldType candidate : FieldType.values()) {
+            if (candidate.schemaName().equals(type)) {
+                return candidate;
+            }
+        }
+        throw invalid("type '" + type + "' is not supported (supported: " + SUPPORTED_TYPES + ")");
+    }
+
+    private void checkOptionsBelongTo(FieldType type) {
+        Set<FieldType> numeric = EnumSet.of(FieldType.INTEGER, FieldType.NUMBER);
+        checkOption("trueValues", type, EnumSet.of(FieldType.BOOLEAN));
+        checkOption("falseValues", type, EnumSet.of(FieldType.BOOLEAN));
+        checkOption("decimalChar", type, EnumSet.of(FieldType.NUMBER));
+        checkOption("groupChar", type, numeric);
+        checkOption("bareNumber", type, numeric);
+    }
+
+    private void checkOption(String option, FieldType type, Set<FieldType> allowed) {
+        if (node.has(option) && !allowed.contains(type)) {
+            throw invalid(option + " applies only to " + allowed.stream().map(FieldType::schemaName)
+                    .collect(Collectors.joining(" and ")) + " fields, not " + type.schemaName());
+        }
+    }
+
+    private Caster caster(FieldType type, String format) {
+        return switch (type) {
+            case STRING -> new StringCaster(stringFormat(format));
+            case INTEGER -> {
+                onlyDefaultFormat(type, format);
+                yield new IntegerCaster(groupChar(-1), bool("bareNumber", true));
+            }
+            case NUMBER -> {
+                onlyDefaultFormat(type, format);
+                char decimalChar = (char) singleChar("decimalChar", '.');
+                int groupChar = groupChar(decimalChar);
+                yield new NumberCaster(decimalChar, groupChar, bool("bareNumber", true));
+            }
+            case BOOLEAN -> {
+                onlyDefaultFormat(type, format);
+                yield booleanCaster();
+            }
+            case DATE -> new TemporalCaster(TemporalKind.DATE, temporalFormat(TemporalKind.DATE, format));
+            case TIME -> new TemporalCaster(TemporalKind.TIME, temporalFormat(TemporalKind.TIME, format));
+            case DATETIME -> new TemporalCaster(TemporalKind.DATETIME, temporalFormat(TemporalKind.DATETIME, format));
+            case YEAR -> {
+                onlyDefaultFormat(type, format);
+                yield new YearCaster();
+            }
+        };
+    }
+
+    private StringFormat stringFormat(String format) {
+        for (StringFormat candidate : StringFormat.values()) {
+            if (candidate.schemaName().equals(format)) {
+                return candidate;
+            }
+        }
+        throw invalid("format '" + format + "' is not supported for string fields (supported: default, email, "
+                + "uri, uuid)");
+    }
+
+    private void onlyDefaultFormat(FieldType type, String format) {
+        if (!format.equals("default")) {
+            throw invalid("format '" + format + "' is not supported for " + type.schemaName()
+                    + " fields (only default)");
+        }
+    }
+
+    private TemporalFormat temporalFormat(TemporalKind kind, String format) {
+        return switch (format) {
+            // `any` asks for a best guess among layouts; ISO-8601 is the one layout we can name.
+            case "default", "any" -> new IsoTemporalFormat(kind);
+            default -> StrptimeFormat.compile(name, kind, format);
+        };
+    }
+
+    private Caster booleanCaster() {
+        List<String> trueValues = strings("trueValues", BooleanCaster.DEFAULT_TRUE);
+        List<String> falseValues = strings("falseValues", BooleanCaster.DEFAULT_FALSE);
+        Set<String> overlap = new HashSet<>(trueValues);
+        overlap.retainAll(falseValues);
+        if (!overlap.isEmpty()) {
+            throw invalid("'" + overlap.iterator().next() + "' is in both trueValues and falseValues");
+        }
+        return new BooleanCaster(trueValues, falseValues);
+    }
+
+    /// The `groupChar` option, or -1 for none. It must differ from the decimal character.
+    private int groupChar(int decimalChar) {
+        int groupChar = singleChar("groupChar", -1);
+        if (groupChar >= 0 && groupChar == decimalChar) {
+            throw invalid("groupChar and decimalChar must differ");
+        }
+        return groupChar;
+    }
+
+    private int singleChar(String option, int absent) {
+        if (!node.has(option)) {
+            return absent;
+        }
+        JsonNode value = node.get(option);
+        if (!value.isTextual() || value.textValue().length() != 1) {
+            throw invalid(option + " must be a single character");
+        }
+        char c = value.textValue().charAt(0);
+        if (c >= '0' && c <= '9' || c == '+' || c == '-' || c == 'e' || c == 'E') {
+            throw invalid(option + " cannot be '" + c + "': it is part of the number syntax");
+        }
+        return c;
+    }
+
+    private boolean bool(String option, boolean absent) {
+        if (!node.has(option)) {
+            return absent;
+        }
+        if (!node.get(option).isBoolean()) {
+            throw invalid(option + " must be true or false");
+        }
+        return node.get(option).booleanValue();
+    }
+
+    private List<String> strings(String option, List<String> absent) {
+        if (!node.has(option)) {
+            return absent;
+        }
+        JsonNode value = node.get(option);
+        if (!value.isArray() || value.isEmpty()) {
+            throw invalid(option + " must be a non-empty array of strings");
+        }
+        List<String> strings = new ArrayList<>(value.size());
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw invalid(option + " must be a non-empty array of strings, but has " + item);
+            }
+            strings.add(item.textValue());
+        }
+        return strings;
+    }
+
+    private Optional<String> text(String key) {
+        if (!node.has(key)) {
+            return Optional.empty();
+        }
+        JsonNode value = node.get(key);
+        if (!value.isTextual()) {
+            throw invalid(key + " must be a string, not " + SchemaParser.kind(value));
+        }
+        return Optional.of(value.textValue());
+    }
+
+    private InvalidSchemaException invalid(String problem) {
+        return new InvalidSchemaException(name, "field '" + name + "': " + problem);
+    }
+}

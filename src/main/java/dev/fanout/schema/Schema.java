@@ -1,0 +1,104 @@
+package dev.fanout.schema;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/// A parsed Frictionless Table Schema (v1, the subset in the SPEC): its fields in document order,
+/// its missing values and its primary key. Build one with [#parse] or take the bundled
+/// [#people] example. Immutable and thread-safe; no method returns `null`.
+public final class Schema {
+    private final List<Field> fields;
+    private final Map<String, Integer> indexes;
+    // An array for the per-cell scan; usually the single empty string.
+    private final String[] missingValues;
+    private final List<String> primaryKey;
+    private final String json;
+
+    Schema(List<Field> fields, List<String> missingValues, List<String> primaryKey, String json) {
+        this.fields = List.copyOf(fields);
+        Map<String, Integer> indexes = new HashMap<>();
+        for (int i = 0; i < fields.size(); i++) {
+            indexes.put(fields.get(i).name(), i);
+        }
+        this.indexes = Map.copyOf(indexes);
+        this.missingValues = missingValues.toArray(String[]::new);
+        this.primaryKey = List.copyOf(primaryKey);
+        this.json = json;
+    }
+
+    /// Parses a Table Schema document (UTF-8 JSON).
+    ///
+    /// @throws InvalidSchemaException when the document is not JSON or not a schema Fanout can
+    ///     run; the message names the offending field
+    public static Schema parse(byte[] json) {
+        return SchemaParser.parse(json);
+    }
+
+    /// The bundled `people` schema: `id` (integer, required, minimum 1), `name` (string,
+    /// required), `email` (string, format email, required), `age` (integer, 0 to 150) and
+    /// `city` (string, at most 64 characters).
+    public static Schema people() {
+        return People.SCHEMA;
+    }
+
+    /// The fields in document order.
+    public List<Field> fields() {
+        return fields;
+    }
+
+    public Optional<Field> field(String name) {
+        Integer index = indexes.get(name);
+        return index == null ? Optional.empty() : Optional.of(fields.get(index));
+    }
+
+    /// The position of the named field in [#fields], or -1 when the schema has no such field.
+    public int indexOf(String name) {
+        return indexes.getOrDefault(name, -1);
+    }
+
+    /// Whether a cell is one of the schema's `missingValues` (by default only the empty string).
+    public boolean isMissing(String raw) {
+        for (String missing : missingValues) {
+            if (missing.equals(raw)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// The names of the primary key's fields, in key order; empty when the schema has none.
+    public List<String> primaryKey() {
+        return primaryKey;
+    }
+
+    /// The document exactly as it was given, for `GET /v1/schemas/{name}`.
+    public String json() {
+        return json;
+    }
+
+    @Override
+    public String toString() {
+        return "Schema" + fields;
+    }
+
+    // Loaded on first use and then shared: a Schema is immutable.
+    private static final class People {
+        static final Schema SCHEMA = load();
+
+        private static Schema load() {
+            try (InputStream in = Schema.class.getResourceAsStream("people.json")) {
+                if (in == null) {
+                    throw new IllegalStateException("bundled resource dev/fanout/schema/people.json is missing");
+                }
+                return parse(in.readAllBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read bundled resource dev/fanout/schema/people.json", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.fanout.server;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+
+/// The running gateway: Helidon SE's WebServer (one virtual thread per request) with Fanout's
+/// routes, health at `/observe/health`, and a graceful stop (new requests refused with `503`,
+/// running ones given the grace period). Build it with `start`; thread-safe.
+public final class FanoutServer {
+    private static final System.Logger LOG = System.getLogger(FanoutServer.class.getName());
+
+    private final WebServer server;
+    private final Admission admission;
+    private final ServerSettings settings;
+
+    private FanoutServer(WebServer server, Admission admission, ServerSettings settings) {
+        this.server = server;
+        this.admission = admission;
+        this.settings = settings;
+    }
+
+    /// Starts a server from a loaded configuration (see `FanoutConfig`).
+    ///
+    /// @throws IllegalArgumentException when a setting or a registered schema is invalid
+    public static FanoutServer start(Config config) {
+        ServerSettings settings = ServerSettings.from(config);
+        SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
+        var admission = new Admission(settings.maxConcurrentValidations());
+        WebServer server = WebServer.builder()
+                .config(config.get("server"))
+                // Our own hook drains requests first; Helidon's would stop at once.
+                .shutdownHook(false)
+                .addFeature(ObserveFeature.just(HealthObserver.create()))
+                .routing(routing -> routing(routing, registry, settings, admission))
+                .build()
+                .start();
+        return new FanoutServer(server, admission, settings);
+    }
+
+    /// Fanout's routes on `routing`: validation, schemas, problem responses.
+    static void routing(HttpRouting.Builder routing, SchemaRegistry registry, ServerSettings settings, Admission admission) {
+        routing.register(new ValidateService(registry, settings, admission))
+                .register(new SchemaService(registry));
+        ProblemResponses.register(routing);
+    }
+
+    /// The port the server listens on (useful when it was started on port 0).
+    public int port() {
+        return server.port();
+    }
+
+    /// Refuses new requests, waits up to the configured grace period for running validations,
+    /// then stops the server.
+    public void stopGracefully() {
+        Duration grace = settings.shutdownGrace();
+        boolean drained = admission.drain(grace);
+        if (!drained) {
+            LOG.log(Level.WARNING, "stopping with " + admission.running() + " validations still running after " + grace);
+        }
+        server.stop();
+    }
+
+    /// Stops the server now.
+    public void stop() {
+        server.stop();
+    }
+
+    /// Whether the server is running.
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+}

@@ -1,0 +1,169 @@
+package dev.fanout.server;
+
+import dev.fanout.csv.InputException;
+import dev.fanout.schema.InvalidSchemaException;
+import dev.fanout.schema.Schema;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+import org.apache.commons.fileupload.FileItemIterator;
+import org.apache.commons.fileupload.FileItemStream;
+import org.apache.commons.fileupload.FileUpload;
+import org.apache.commons.fileupload.FileUploadException;
+import org.apache.commons.fileupload.UploadContext;
+
+/// Reads a `multipart/form-data` validation request strictly in order, as a stream: an optional
+/// `schema` part (read whole, up to the schema size limit), then the `file` part, handed to the
+/// engine as a stream. Other parts are skipped. Parsing is Apache Commons FileUpload's streaming
+/// iterator (Helidon 4.4 has no multipart module that works with it, see STACK-NOTES).
+///
+/// A `file` part that comes first while no `schema` query parameter names a schema is read
+/// through (and discarded) to tell `schema_after_file` from a request that has no schema at all.
+final class MultipartUpload {
+    static final String MALFORMED_MULTIPART = "malformed_multipart";
+
+    private MultipartUpload() {
+    }
+
+    static Upload open(InputStream body, String contentType, long contentLength, Optional<String> schemaName,
+            SchemaRegistry registry, int maxSchemaBytes) {
+        try {
+            FileItemIterator parts = new FileUpload().getItemIterator(new Context(body, contentType, contentLength));
+            Schema fromPart = null;
+            while (parts.hasNext()) {
+                FileItemStream part = parts.next();
+                switch (part.getFieldName() == null ? "" : part.getFieldName()) {
+                    case "schema" -> {
+                        if (fromPart != null) {
+                            throw ProblemException.badRequest("bad_multipart", "the request has more than one 'schema' part");
+                        }
+                        if (schemaName.isPresent()) {
+                            throw ProblemException.badRequest("bad_parameter",
+                                    "give the schema either as a 'schema' part or as the 'schema' query parameter, not both");
+                        }
+                        fromPart = parseSchema(part, maxSchemaBytes);
+                    }
+                    case "file" -> {
+                        if (fromPart == null && schemaName.isEmpty()) {
+                            throw noSchemaBeforeFile(part, parts);
+                        }
+                        Schema schema = fromPart != null ? fromPart : ValidateService.registered(registry, schemaName.get());
+                        return new Upload(schema, new PartStream(part.openStream()));
+                    }
+                    default -> {
+                        // Not ours: the iterator skips its content.
+                    }
+                }
+            }
+            throw ProblemException.badRequest("missing_file", "the multipart request has no 'file' part");
+        } catch (FileUploadException e) {
+            throw ProblemException.badRequest("bad_multipart", "the multipart body is malformed: " + e.getMessage());
+        } catch (IOException e) {
+            throw problemOf(e);
+        }
+    }
+
+    private static Schema parseSchema(FileItemStream part, int maxSchemaBytes) throws IOException {
+        byte[] bytes;
+        try (InputStream in = part.openStream()) {
+            bytes = in.readNBytes(maxSchemaBytes + 1);
+        }
+        if (bytes.length > maxSchemaBytes) {
+            throw ProblemException.tooLarge("schema_too_large", "the schema part is over the limit of " + maxSchemaBytes + " bytes");
+        }
+        try {
+            return Schema.parse(bytes);
+        } catch (InvalidSchemaException e) {
+            throw ProblemException.invalidSchema(e.getMessage());
+        }
+    }
+
+    private static ProblemException noSchemaBeforeFile(FileItemStream file, FileItemIterator parts)
+            throws IOException, FileUploadException {
+        try (InputStream in = file.openStream()) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        while (parts.hasNext()) {
+            if ("schema".equals(parts.next().getFieldName())) {
+                return ProblemException.badRequest("schema_after_file", "the 'schema' part must come before the 'file' part");
+            }
+        }
+        return ProblemException.badRequest("missing_schema",
+                "name a registered schema with the 'schema' query parameter or send a 'schema' part before 'file'");
+    }
+
+    private static ProblemException problemOf(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputException input) {
+                return input.code().equals(UploadStream.UPLOAD_TOO_LARGE)
+                        ? ProblemException.tooLarge(input.code(), input.getMessage())
+                        : ProblemException.badRequest(input.code(), input.getMessage());
+            }
+        }
+        return ProblemException.badRequest("bad_multipart", "the multipart body is malformed: " + e.getMessage());
+    }
+
+    /// The `file` part's content; a broken multipart body surfaces as `malformed_multipart`, the
+    /// upload's own failures (`upload_too_large`, `truncated_upload`) as themselves.
+    private static final class PartStream extends FilterInputStream {
+        PartStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw translate(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                throw translate(e);
+            }
+        }
+
+        private static InputException translate(IOException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof InputException input) {
+                    return input;
+                }
+            }
+            return new InputException(MALFORMED_MULTIPART, "the multipart body is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private record Context(InputStream body, String contentType, long contentLength) implements UploadContext {
+        @Override
+        public String getCharacterEncoding() {
+            return "UTF-8";
+        }
+
+        @Override
+        public String getContentType() {
+            return contentType;
+        }
+
+        @Override
+        @Deprecated
+        public int getContentLength() {
+            return (int) Math.min(Integer.MAX_VALUE, contentLength);
+        }
+
+        @Override
+        public long contentLength() {
+            return contentLength;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return body;
+        }
+    }
+}

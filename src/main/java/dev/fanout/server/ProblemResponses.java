@@ -1,0 +1,61 @@
+package dev.fanout.server;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+
+/// The one place where request-level failures become responses: `ProblemException` →
+/// `application/problem+json` with its status and code; anything else is a bug → a `500` whose
+/// body says nothing of the exception (it is logged instead). No response carries a stack trace.
+final class ProblemResponses {
+    private static final System.Logger LOG = System.getLogger(ProblemResponses.class.getName());
+    private static final JsonFactory JSON = new JsonFactory();
+    /// Seconds an overloaded client should wait before retrying.
+    static final String RETRY_AFTER_SECONDS = "1";
+
+    private ProblemResponses() {
+    }
+
+    static void register(HttpRouting.Builder routing) {
+        routing.error(ProblemException.class, (req, res, problem) -> send(res, problem));
+        routing.error(Exception.class, (req, res, e) -> {
+            LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method() + " " + req.path().path(), e);
+            send(res, ProblemException.internal());
+        });
+    }
+
+    static void send(ServerResponse res, ProblemException problem) {
+        if (res.isSent()) {
+            return;
+        }
+        res.status(Status.create(problem.status()));
+        res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
+        if (problem.status() == 503) {
+            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        res.send(body(problem));
+    }
+
+    static byte[] body(ProblemException problem) {
+        var out = new ByteArrayOutputStream(256);
+        try (JsonGenerator gen = JSON.createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeStringField("type", "about:blank");
+            gen.writeNumberField("status", problem.status());
+            gen.writeStringField("title", problem.title());
+            gen.writeStringField("code", problem.code());
+            gen.writeStringField("detail", problem.detail());
+            gen.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.fanout.server;
+
+import io.helidon.config.Config;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+
+/// The gateway's settings, read once from the layered configuration (`FanoutConfig`): where the
+/// schemas are, the limits, the engine's tuning, the response buffer, the shutdown grace period.
+/// Immutable.
+public record ServerSettings(
+        Path schemasDir,
+        long maxUploadBytes,
+        int maxFieldBytes,
+        int maxColumns,
+        int maxSchemaBytes,
+        int maxConcurrentValidations,
+        int chunkRows,
+        int chunksInFlight,
+        int workers,
+        int responseMemoryBytes,
+        Optional<Path> spillDir,
+        Duration shutdownGrace,
+        Optional<Path> histogramLog) {
+
+    /// Reads the `fanout.*` keys of `config`.
+    ///
+    /// @throws IllegalArgumentException naming the key when a value is malformed or out of range
+    public static ServerSettings from(Config config) {
+        Config fanout = config.get("fanout");
+        int workers = intValue(fanout, "engine.workers", 0, 0);
+        return new ServerSettings(
+                Path.of(text(fanout, "schemas.dir", "schemas")),
+                longValue(fanout, "limits.max-upload-bytes", 2L << 30, 1),
+                intValue(fanout, "limits.max-field-bytes", 1 << 20, 1),
+                intValue(fanout, "limits.max-columns", 1024, 1),
+                intValue(fanout, "limits.max-schema-bytes", 1 << 20, 1),
+                intValue(fanout, "limits.max-concurrent-validations", 1024, 1),
+                intValue(fanout, "engine.chunk-rows", 1024, 1),
+                intValue(fanout, "engine.chunks-in-flight", 8, 1),
+                workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
+                intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
+                optionalPath(fanout, "response.spill-dir"),
+                duration(fanout, "shutdown.grace-period", Duration.ofSeconds(10)),
+                optionalPath(fanout, "histograms.log"));
+    }
+
+    /// Parses an ISO-8601 duration (`PT0.5S`) or a short one (`500ms`, `2s`, `1m`).
+    ///
+    /// @throws IllegalArgumentException for anything else
+    public static Duration parseDuration(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (t.startsWith("pt") || t.startsWith("p")) {
+                return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
+            }
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
+            }
+        } catch (NumberFormatException | DateTimeParseException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (use PT0.5S, 500ms or 2s)", e);
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a duration (use PT0.5S, 500ms or 2s)");
+    }
+
+    private static String text(Config config, String key, String fallback) {
+        return config.get(key).asString().orElse(fallback);
+    }
+
+    private static Optional<Path> optionalPath(Config config, String key) {
+        return config.get(key).asString().map(String::trim).filter(s -> !s.isEmpty()).map(Path::of);
+    }
+
+    private static long longValue(Config config, String key, long fallback, long min) {
+        String raw = text(config, key, Long.toString(fallback)).trim();
+        long value;
+        try {
+            value = Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("fanout." + key + " must be an integer, not '" + raw + "'", e);
+        }
+        if (value < min) {
+            throw new IllegalArgumentException("fanout." + key + " must be at least " + min + ", not " + value);
+        }
+        return value;
+    }
+
+    private static int intValue(Config config, String key, int fallback, int min) {
+        long value = longValue(config, key, fallback, min);
+        if (value > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("fanout." + key + " is too large: " + value);
+        }
+        return (int) value;
+    }
+
+    private static Duration duration(Config config, String key, Duration fallback) {
+        return config.get(key).asString().map(text -> {
+            try {
+                return parseDuration(text);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("fanout." + key + ": " + e.getMessage(), e);
+            }
+        }).orElse(fallback);
+    }
+}

@@ -1,0 +1,156 @@
+package dev.fanout.server;
+
+import dev.fanout.engine.EngineOptions;
+import dev.fanout.engine.ExtraColumns;
+import dev.fanout.engine.HeaderException;
+import dev.fanout.engine.Mode;
+import dev.fanout.engine.ValidationEngine;
+import dev.fanout.engine.ValidationRun;
+import dev.fanout.schema.Schema;
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpMediaType;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/// `POST /v1/validate`: a raw `text/csv` body or a `multipart/form-data` body in, NDJSON streamed
+/// out through the engine. Request problems (parameters, media type, size, schema, header) are
+/// thrown as `ProblemException` before the `200`; after it, failures end the stream with the
+/// SPEC's error line. Thread-safe: each request runs on its own virtual thread.
+final class ValidateService implements HttpService {
+    private static final Set<String> PARAMETERS = Set.of("schema", "mode", "summary", "delimiter", "extra");
+
+    private final SchemaRegistry registry;
+    private final ServerSettings settings;
+    private final Admission admission;
+    private final ValidationEngine engine = new ValidationEngine();
+    private final EngineOptions defaults;
+
+    ValidateService(SchemaRegistry registry, ServerSettings settings, Admission admission) {
+        this.registry = registry;
+        this.settings = settings;
+        this.admission = admission;
+        this.defaults = EngineOptions.defaults()
+                .withWorkers(settings.workers())
+                .withChunkRows(settings.chunkRows())
+                .withChunksInFlight(settings.chunksInFlight())
+                .withLimits(settings.maxFieldBytes(), settings.maxColumns());
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/v1/validate", this::validate);
+    }
+
+    static Schema registered(SchemaRegistry registry, String name) {
+        return registry.find(name)
+                .orElseThrow(() -> ProblemException.notFound("unknown_schema", "no schema is registered as '" + name + "'"));
+    }
+
+    private void validate(ServerRequest req, ServerResponse res) {
+        EngineOptions options = options(req.query());
+        Optional<String> schemaName = req.query().first("schema").asOptional();
+        HttpMediaType type = req.headers().contentType()
+                .orElseThrow(() -> ProblemException.unsupportedMediaType("send text/csv or multipart/form-data (no Content-Type given)"));
+        boolean multipart = isType(type, "multipart", "form-data");
+        if (!multipart && !isType(type, "text", "csv")) {
+            throw ProblemException.unsupportedMediaType("send text/csv or multipart/form-data, not " + type.mediaType().text());
+        }
+        long contentLength = req.headers().contentLength().orElse(-1L);
+        if (contentLength > settings.maxUploadBytes()) {
+            throw ProblemException.tooLarge(UploadStream.UPLOAD_TOO_LARGE,
+                    "the upload of " + contentLength + " bytes is over the limit of " + settings.maxUploadBytes() + " bytes");
+        }
+        try (Admission.Permit permit = admission.enter()) {
+            InputStream body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes());
+            Upload upload = multipart
+                    ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
+                            schemaName, registry, settings.maxSchemaBytes())
+                    : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.badRequest(
+                            "missing_schema", "name a registered schema with the 'schema' query parameter"))), body);
+            stream(upload, options, res);
+        }
+    }
+
+    private void stream(Upload upload, EngineOptions options, ServerResponse res) {
+        ValidationRun run;
+        try {
+            run = engine.open(upload.csv(), upload.schema(), options);
+        } catch (HeaderException e) {
+            throw switch (e.code()) {
+                case UploadStream.UPLOAD_TOO_LARGE -> ProblemException.tooLarge(e.code(), e.getMessage());
+                case UploadStream.TRUNCATED_UPLOAD, MultipartUpload.MALFORMED_MULTIPART ->
+                        ProblemException.badRequest(e.code(), e.getMessage());
+                default -> ProblemException.invalidHeader(e.code(), e.getMessage());
+            };
+        }
+        try (run) {
+            res.status(Status.OK_200);
+            res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+            var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir());
+            try {
+                run.writeTo(pump);
+                pump.close();
+            } catch (IOException e) {
+                // The client went away: the engine has stopped; nothing is left to tell it.
+                pump.abort();
+            } catch (RuntimeException e) {
+                pump.abort();
+                throw e;
+            }
+        }
+    }
+
+    private EngineOptions options(UriQuery query) {
+        for (String name : query.names()) {
+            if (!PARAMETERS.contains(name)) {
+                throw ProblemException.badRequest("bad_parameter", "unknown query parameter '" + name + "'; known: " + PARAMETERS);
+            }
+            if (query.all(name).size() > 1) {
+                throw ProblemException.badRequest("bad_parameter", "query parameter '" + name + "' is given more than once");
+            }
+        }
+        EngineOptions options = defaults;
+        try {
+            if (query.contains("mode")) {
+                options = options.withMode(Mode.parse(query.get("mode")));
+            }
+            if (query.contains("extra")) {
+                options = options.withExtra(ExtraColumns.parse(query.get("extra")));
+            }
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.badRequest("bad_parameter", e.getMessage());
+        }
+        if (query.contains("summary")) {
+            options = options.withSummary(switch (query.get("summary").toLowerCase(Locale.ROOT)) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw ProblemException.badRequest("bad_parameter", "summary must be true or false, not '" + query.get("summary") + "'");
+            });
+        }
+        if (query.contains("delimiter")) {
+            String delimiter = query.get("delimiter");
+            if (delimiter.length() != 1 || delimiter.charAt(0) == '"' || delimiter.charAt(0) == '\r' || delimiter.charAt(0) == '\n') {
+                throw ProblemException.badRequest("bad_parameter",
+                        "delimiter must be one character other than a quote or a line break (tab as %09), not '" + delimiter + "'");
+            }
+            options = options.withDelimiter(delimiter.charAt(0));
+        }
+        if (query.contains("schema") && query.get("schema").isBlank()) {
+            throw ProblemException.badRequest("bad_parameter", "schema must name a registered schema");
+        }
+        return options;
+    }
+
+    private static boolean isType(HttpMediaType type, String main, String sub) {
+        return type.mediaType().type().equalsIgnoreCase(main) && type.mediaType().subtype().equalsIgnoreCase(sub);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.fanout.engine;
+
+import dev.fanout.schema.Schema;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/// Runs the real engine over real files and returns what it wrote, for the engine's tests.
+final class EngineFixture {
+    private EngineFixture() {
+    }
+
+    /// What one run wrote and returned.
+    record Output(String ndjson, RunOutcome outcome) {
+        /// The output without the run-time-dependent `elapsedMs`, for byte comparisons.
+        String stable() {
+            return ndjson.replaceAll("\"elapsedMs\":[0-9.]+", "\"elapsedMs\":0");
+        }
+    }
+
+    static Path write(Path dir, String name, String content) {
+        return write(dir, name, content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static Path write(Path dir, String name, byte[] content) {
+        try {
+            return Files.write(dir.resolve(name), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Output run(Path csv, Schema schema, EngineOptions options) {
+        try (InputStream in = Files.newInputStream(csv)) {
+            return run(in, schema, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Output run(InputStream in, Schema schema, EngineOptions options) {
+        var out = new ByteArrayOutputStream();
+        try (var run = new ValidationEngine().open(in, schema, options)) {
+            RunOutcome outcome = run.writeTo(out);
+            return new Output(out.toString(StandardCharsets.UTF_8), outcome);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /// An input that hands out at most one byte per read, as a slow network would.
+    static final class OneByteAtATime extends FilterInputStream {
+        OneByteAtATime(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return len == 0 ? 0 : super.read(b, off, 1);
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package dev.fanout.engine;
+
+import static dev.fanout.engine.EngineFixture.run;
+import static dev.fanout.engine.EngineFixture.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.schema.Schema;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EngineTest {
+    private static final Schema PEOPLE = Schema.people();
+    private static final EngineOptions ONE_CHUNK = EngineOptions.defaults();
+    private static final EngineOptions TINY_CHUNKS = EngineOptions.defaults().withChunkRows(2).withChunksInFlight(2);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void validRowIsWrittenWithTypedDataInSchemaOrder() {
+        var csv = write(dir, "a.csv", "name,id,email,age,city\nAda,1,ada@example.org,36,London\n");
+        assertEquals("{\"row\":1,\"line\":2,\"valid\":true,\"data\":{\"id\":1,\"name\":\"Ada\",\"email\":\"ada@example.org\",\"age\":36,\"city\":\"London\"}}\n",
+                run(csv, PEOPLE, ONE_CHUNK).ndjson());
+    }
+
+    @Test
+    void invalidRowListsEveryFailingCheckInFieldOrder() {
+        var csv = write(dir, "a.csv", "id,name,email,age,city\n2,,bob@example.org,abc,\n");
+        var out = run(csv, PEOPLE, ONE_CHUNK);
+        assertEquals("{\"row\":1,\"line\":2,\"valid\":false,\"data\":{\"id\":2,\"name\":null,\"email\":\"bob@example.org\",\"age\":\"abc\",\"city\":null},"
+                + "\"errors\":[{\"field\":\"name\",\"code\":\"required\",\"message\":\"name is required\"},"
+                + "{\"field\":\"age\",\"code\":\"type\",\"message\":\"\\\"abc\\\" is not an integer\"}]}\n", out.ndjson());
+        assertEquals(new Summary(1, 0, 1, out.outcome().summary().elapsedMs()), out.outcome().summary());
+    }
+
+    @Test
+    void quotedNewlinesMakeLineDifferFromRow() {
+        var csv = write(dir, "a.csv", "id,name,email\n1,\"Ada\nLovelace\",a@b.org\n2,Bob,b@b.org\n");
+        String out = run(csv, PEOPLE, ONE_CHUNK).ndjson();
+        assertTrue(out.contains("{\"row\":1,\"line\":2,"), out);
+        assertTrue(out.contains("\"name\":\"Ada\\nLovelace\""), out);
+        assertTrue(out.contains("{\"row\":2,\"line\":4,"), out);
+    }
+
+    @Test
+    void bomAndCrlfAreHandled() {
+        byte[] body = "\uFEFFid,name,email\r\n1,Ada,a@b.org\r\n2,Bob,b@b.org\r\n".getBytes(StandardCharsets.UTF_8);
+        var out = run(write(dir, "a.csv", body), PEOPLE, ONE_CHUNK);
+        assertEquals(2, out.outcome().summary().valid(), out.ndjson());
+        assertTrue(out.ndjson().contains("{\"row\":2,\"line\":3,\"valid\":true,\"data\":{\"id\":2,\"name\":\"Bob\""), out.ndjson());
+    }
+
+    @Test
+    void utf8TextSurvivesUnescaped() {
+        var csv = write(dir, "a.csv", "id,name,email,city\n1,Zoë 李,z@b.org,Zürich\n");
+        assertTrue(run(csv, PEOPLE, ONE_CHUNK).ndjson().contains("\"name\":\"Zoë 李\",\"email\":\"z@b.org\",\"age\":null,\"city\":\"Zürich\""));
+    }
+
+    @Test
+    void recordWithWrongCellCountGetsFieldCountError() {
+        var csv = write(dir, "a.csv", "id,name,email\n1,Ada\n2,Bob,b@b.org,extra\n");
+        String out = run(csv, PEOPLE, ONE_CHUNK).ndjson();
+        assertTrue(out.contains("\"errors\":[{\"field\":null,\"code\":\"field_count\",\"message\":\"expected 3 fields, got 2\"}]"), out);
+        assertTrue(out.contains("\"errors\":[{\"field\":null,\"code\":\"field_count\",\"message\":\"expected 3 fields, got 4\"}]"), out);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            empty_csv        | ''
+            empty_csv        | '\n\n'
+            duplicate_column | 'id,name,email,id\n'
+            missing_column   | 'id,name\n'
+            unknown_column   | 'id,name,email,shoe\n'
+            """)
+    void headerProblemsFailBeforeAnyOutput(String code, String content) {
+        var csv = write(dir, "a.csv", content.replace("\\n", "\n"));
+        var e = assertThrows(HeaderException.class, () -> run(csv, PEOPLE, ONE_CHUNK));
+        assertEquals(code, e.code());
+    }
+
+    @Test
+    void extraColumnsCanBeIgnoredOrKept() {
+        var csv = write(dir, "a.csv", "id,shoe,name,email\n1,42,Ada,a@b.org\n");
+        assertTrue(run(csv, PEOPLE, ONE_CHUNK.withExtra(ExtraColumns.IGNORE)).ndjson()
+                .contains("\"data\":{\"id\":1,\"name\":\"Ada\",\"email\":\"a@b.org\",\"age\":null,\"city\":null}}"));
+        assertTrue(run(csv, PEOPLE, ONE_CHUNK.withExtra(ExtraColumns.KEEP)).ndjson()
+                .contains("\"data\":{\"id\":1,\"name\":\"Ada\",\"email\":\"a@b.org\",\"age\":null,\"city\":null,\"shoe\":\"42\"}}"));
+    }
+
+    @Test
+    void modeSelectsRowsButSummaryCountsAll() {
+        var csv = write(dir, "a.csv", "id,name,email\n1,Ada,a@b.org\n0,Bob,b@b.org\n3,Cy,c@b.org\n");
+        var invalid = run(csv, PEOPLE, TINY_CHUNKS.withMode(Mode.INVALID).withSummary(true));
+        String[] lines = invalid.ndjson().split("\n");
+        assertEquals(2, lines.length, invalid.ndjson());
+        assertTrue(lines[0].startsWith("{\"row\":2,"), lines[0]);
+        assertTrue(lines[1].matches("\\{\"summary\":\\{\"rows\":3,\"valid\":2,\"invalid\":1,\"elapsedMs\":[0-9]+\\.[0-9]}}"), lines[1]);
+        var valid = run(csv, PEOPLE, TINY_CHUNKS.withMode(Mode.VALID));
+        assertEquals(2, valid.ndjson().lines().count());
+        assertTrue(valid.ndjson().lines().allMatch(l -> l.contains("\"valid\":true")));
+    }
+
+    @Test
+    void tabDelimiter() {
+        var csv = write(dir, "a.tsv", "id\tname\temail\n1\tAda\ta@b.org\n");
+        assertEquals(1, run(csv, PEOPLE, ONE_CHUNK.withDelimiter('\t')).outcome().summary().valid());
+    }
+
+    @Test
+    void uniqueIsDecidedInRowOrderAcrossChunks() {
+        var schema = Schema.parse("""
+                {"fields":[{"name":"id","type":"integer"},{"name":"code","type":"string","constraints":{"unique":true}}],
+                 "primaryKey":"id"}""".getBytes(StandardCharsets.UTF_8));
+        var csv = write(dir, "a.csv", "id,code\n1,a\n2,b\n1,c\n4,a\n5,e\n5,e\n7,\n8,\n");
+        for (var options : new EngineOptions[] {ONE_CHUNK, TINY_CHUNKS, TINY_CHUNKS.withChunkRows(1).withWorkers(2)}) {
+            var out = run(csv, schema, options.withSummary(true));
+            String[] lines = out.ndjson().split("\n");
+            assertTrue(lines[0].contains("\"valid\":true"), lines[0]);
+            assertTrue(lines[1].contains("\"valid\":true"), lines[1]);
+            assertEquals("{\"row\":3,\"line\":4,\"valid\":false,\"data\":{\"id\":1,\"code\":\"c\"},\"errors\":[{\"field\":\"id\",\"code\":\"unique\",\"message\":\"id \\\"1\\\" is a duplicate of row 1\"}]}", lines[2]);
+            assertTrue(lines[3].contains("{\"field\":\"code\",\"code\":\"unique\",\"message\":\"code \\\"a\\\" is a duplicate of row 1\"}"), lines[3]);
+            assertTrue(lines[5].contains("\"field\":\"id\",\"code\":\"unique\"") && lines[5].contains("\"field\":\"code\",\"code\":\"unique\""), lines[5]);
+            assertTrue(lines[6].contains("\"valid\":true") && lines[7].contains("\"valid\":true"), "missing values are never duplicates");
+            assertEquals(new Summary(8, 5, 3, out.outcome().summary().elapsedMs()), out.outcome().summary());
+        }
+    }
+
+    @Test
+    void duplicatesAreWrittenInInvalidModeAndDroppedInValidMode() {
+        var schema = Schema.parse("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}],\"primaryKey\":[\"id\"]}".getBytes(StandardCharsets.UTF_8));
+        var csv = write(dir, "a.csv", "id\n1\n1\n2\n");
+        assertEquals(1, run(csv, schema, TINY_CHUNKS.withMode(Mode.INVALID)).ndjson().lines().count());
+        assertEquals(2, run(csv, schema, TINY_CHUNKS.withMode(Mode.VALID)).ndjson().lines().count());
+    }
+
+    @Test
+    void malformedCsvMidStreamEndsWithErrorLineAfterEarlierRows() {
+        var csv = write(dir, "a.csv", "id,name,email\n1,Ada,a@b.org\n2,Bob,b@b.org\n3,\"Cy\"x,c@b.org\n4,Di,d@b.org\n");
+        for (var options : new EngineOptions[] {ONE_CHUNK, TINY_CHUNKS.withChunkRows(1)}) {
+            var out = run(csv, PEOPLE, options.withSummary(true));
+            String[] lines = out.ndjson().split("\n");
+            assertEquals(3, lines.length, out.ndjson());
+            assertTrue(lines[2].startsWith("{\"error\":{\"code\":\"malformed_csv\",\"message\":"), lines[2]);
+            assertTrue(lines[2].endsWith("\"row\":3}}"), lines[2]);
+            assertTrue(out.outcome().failed());
+        }
+    }
+
+    @Test
+    void unclosedQuoteIsAnErrorNotASwallowedFile() {
+        var out = run(write(dir, "a.csv", "id,name,email\n1,\"Ada,a@b.org\n2,Bob,b@b.org\n"), PEOPLE, ONE_CHUNK);
+        assertTrue(out.ndjson().startsWith("{\"error\":{\"code\":\"malformed_csv\""), out.ndjson());
+    }
+
+    @Test
+    void invalidUtf8EndsWithErrorLine() {
+        byte[] head = "id,name,email\n1,Ada,a@b.org\n2,".getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[head.length + 12];
+        System.arraycopy(head, 0, body, 0, head.length);
+        System.arraycopy(new byte[] {(byte) 0xC3, (byte) 0x28, ',', 'b', '@', 'b', '.', 'o', 'r', 'g', '\n', '\n'}, 0, body, head.length, 12);
+        var out = run(write(dir, "a.csv", body), PEOPLE, ONE_CHUNK);
+        assertTrue(out.ndjson().contains("{\"error\":{\"code\":\"invalid_utf8\""), out.ndjson());
+    }
+
+    @Test
+    void fieldOverTheLimitEndsWithErrorLine() {
+        var csv = write(dir, "a.csv", "id,name,email\n1,Ada,a@b.org\n2," + "x".repeat(5000) + ",b@b.org\n");
+        var out = run(csv, PEOPLE, ONE_CHUNK.withLimits(1000, 10));
+        assertTrue(out.ndjson().contains("{\"error\":{\"code\":\"field_too_large\""), out.ndjson());
+        assertTrue(out.ndjson().endsWith("\"row\":2}}\n"), out.ndjson());
+    }
+
+    @Test
+    void recordOverTheColumnLimitEndsWithErrorLine() {
+        var csv = write(dir, "a.csv", "id,name,email\n1,Ada,a@b.org\n" + "1,".repeat(50) + "\n");
+        var out = run(csv, PEOPLE, ONE_CHUNK.withLimits(1000, 10));
+        assertTrue(out.ndjson().contains("{\"error\":{\"code\":\"too_many_columns\""), out.ndjson());
+    }
+
+    @Test
+    void headerOnlyFileWritesNothingButTheSummary() {
+        var out = run(write(dir, "a.csv", "id,name,email\n"), PEOPLE, ONE_CHUNK.withSummary(true));
+        assertTrue(out.ndjson().startsWith("{\"summary\":{\"rows\":0,\"valid\":0,\"invalid\":0,"), out.ndjson());
+    }
+}

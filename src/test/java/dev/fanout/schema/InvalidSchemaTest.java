@@ -1,0 +1,234 @@
+package dev.fanout.schema;
+
+import static dev.fanout.schema.FieldFixture.rejected;
+import static dev.fanout.schema.FieldFixture.rejectedField;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class InvalidSchemaTest {
+
+    /// A field's JSON and the exact message; the exception names field `f`.
+    static Stream<Arguments> fieldProblems() {
+        return Stream.of(
+                Arguments.of("{\"name\":\"f\",\"type\":\"geopoint\"}",
+                        "field 'f': type 'geopoint' is not supported (supported: string, integer, number, boolean, "
+                                + "date, time, datetime, year)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"Integer\"}",
+                        "field 'f': type 'Integer' is not supported (supported: string, integer, number, boolean, "
+                                + "date, time, datetime, year)"),
+                Arguments.of("{\"name\":\"f\",\"type\":7}", "field 'f': type must be a string, not a number"),
+                Arguments.of("{\"name\":\"f\",\"format\":\"binary\"}",
+                        "field 'f': format 'binary' is not supported for string fields (supported: default, email, uri, uuid)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"format\":\"email\"}",
+                        "field 'f': format 'email' is not supported for integer fields (only default)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"trueValues\":[\"y\"]}",
+                        "field 'f': trueValues applies only to boolean fields, not integer"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"decimalChar\":\",\"}",
+                        "field 'f': decimalChar applies only to number fields, not integer"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"string\",\"bareNumber\":false}",
+                        "field 'f': bareNumber applies only to integer and number fields, not string"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"number\",\"bareNumber\":\"no\"}",
+                        "field 'f': bareNumber must be true or false"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"number\",\"groupChar\":\",\",\"decimalChar\":\",\"}",
+                        "field 'f': groupChar and decimalChar must differ"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"number\",\"decimalChar\":\"::\"}",
+                        "field 'f': decimalChar must be a single character"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"number\",\"groupChar\":\"e\"}",
+                        "field 'f': groupChar cannot be 'e': it is part of the number syntax"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"boolean\",\"trueValues\":[\"y\",\"1\"],\"falseValues\":[\"1\"]}",
+                        "field 'f': '1' is in both trueValues and falseValues"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"boolean\",\"trueValues\":[]}",
+                        "field 'f': trueValues must be a non-empty array of strings"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"boolean\",\"falseValues\":[0]}",
+                        "field 'f': falseValues must be a non-empty array of strings, but has 0"),
+                // strptime patterns
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%d/%m/%Q\"}",
+                        "field 'f': format '%d/%m/%Q' has an unknown directive %Q (supported: "
+                                + StrptimeFormat.SUPPORTED + ")"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%Y-%m-%\"}",
+                        "field 'f': format '%Y-%m-%' ends with a lone %"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"yyyy-MM-dd\"}",
+                        "field 'f': format 'yyyy-MM-dd' is not default, any, or a strptime pattern (directives such "
+                                + "as %Y start with %)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%m/%d\"}",
+                        "field 'f': format '%m/%d' has no year (%Y or %y)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%Y-%m\"}",
+                        "field 'f': format '%Y-%m' needs a month and a day (%m or %b or %B, and %d) or %j"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%Y %y %m %d\"}",
+                        "field 'f': format '%Y %y %m %d' sets the year twice"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%Y-%m-%d %H\"}",
+                        "field 'f': format '%Y-%m-%d %H' cannot contain %H in a date format"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"time\",\"format\":\"%H:%M %z\"}",
+                        "field 'f': format '%H:%M %z' cannot contain %z in a time format"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"time\",\"format\":\"%I:%M\"}",
+                        "field 'f': format '%I:%M' needs %I and %p together"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"datetime\",\"format\":\"%Y-%m-%d\"}",
+                        "field 'f': format '%Y-%m-%d' has no hour (%H, or %I with %p)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%Y-%j-%d\"}",
+                        "field 'f': format '%Y-%j-%d' mixes %j with a month or day of month"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"year\",\"format\":\"%Y\"}",
+                        "field 'f': format '%Y' is not supported for year fields (only default)"),
+                // constraints
+                Arguments.of("{\"name\":\"f\",\"constraints\":[]}", "field 'f': constraints must be an object, not an array"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"maxlength\":3}}",
+                        "field 'f': unknown constraint 'maxlength' (supported: required, unique, minLength, maxLength, "
+                                + "pattern, enum, minimum, maximum)"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"required\":\"yes\"}}",
+                        "field 'f': required must be true or false"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"unique\":1}}", "field 'f': unique must be true or false"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"minLength\":1}}",
+                        "field 'f': minLength applies only to string fields, not integer"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"constraints\":{\"maxLength\":10}}",
+                        "field 'f': maxLength applies only to string fields, not date"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"minLength\":-1}}",
+                        "field 'f': minLength must be a non-negative integer"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"maxLength\":\"3\"}}",
+                        "field 'f': maxLength must be a non-negative integer"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"minLength\":5,\"maxLength\":3}}",
+                        "field 'f': minLength 5 is greater than maxLength 3"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"pattern\":3}}", "field 'f': pattern must be a string"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"enum\":[]}}", "field 'f': enum must be a non-empty array"),
+                Arguments.of("{\"name\":\"f\",\"constraints\":{\"enum\":\"a\"}}", "field 'f': enum must be a non-empty array"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"enum\":[1,\"two\"]}}",
+                        "field 'f': enum must be an integer, but \"two\" is not an integer"),
+                Arguments.of("{\"name\":\"f\",\"format\":\"email\",\"constraints\":{\"enum\":[\"not-an-email\"]}}",
+                        "field 'f': enum must be an email address, but \"not-an-email\" is not a valid email address"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"boolean\",\"constraints\":{\"enum\":[\"maybe\"]}}",
+                        "field 'f': enum must be a boolean, but \"maybe\" is not a boolean (true values: true, True, "
+                                + "TRUE, 1; false values: false, False, FALSE, 0)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"maximum\":1.5}}",
+                        "field 'f': maximum must be an integer, but got 1.5"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"maximum\":\"abc\"}}",
+                        "field 'f': maximum must be an integer, but \"abc\" is not an integer"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"minimum\":true}}",
+                        "field 'f': minimum must be an integer, but got true"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"minimum\":null}}",
+                        "field 'f': minimum must be an integer, but got null"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"number\",\"constraints\":{\"minimum\":\"1,5\"}}",
+                        "field 'f': minimum must be a number, but \"1,5\" is not a number"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"constraints\":{\"minimum\":\"2023-02-29\"}}",
+                        "field 'f': minimum must be a date in the format YYYY-MM-DD, but \"2023-02-29\" is not a valid "
+                                + "date: 2023-02 has no day 29"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"format\":\"%d/%m/%Y\",\"constraints\":"
+                                + "{\"minimum\":\"2024-01-01\"}}",
+                        "field 'f': minimum must be a date in the format %d/%m/%Y, but \"2024-01-01\" is not a date "
+                                + "in the format %d/%m/%Y"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"constraints\":{\"minimum\":20240101}}",
+                        "field 'f': minimum must be a date in the format YYYY-MM-DD, but got 20240101"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"string\",\"constraints\":{\"minimum\":\"a\"}}",
+                        "field 'f': minimum applies only to integer, number, date, time, datetime and year fields, "
+                                + "not string"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"boolean\",\"constraints\":{\"maximum\":true}}",
+                        "field 'f': maximum applies only to integer, number, date, time, datetime and year fields, "
+                                + "not boolean"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"minimum\":10,\"maximum\":5}}",
+                        "field 'f': minimum 10 is greater than maximum 5"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("fieldProblems")
+    void fieldProblemsNameTheField(String fieldJson, String message) {
+        InvalidSchemaException e = rejectedField(fieldJson);
+        assertEquals(message, e.getMessage());
+        assertEquals(Optional.of("f"), e.field());
+    }
+
+    static Stream<Arguments> patternsRe2Rejects() {
+        return Stream.of(
+                Arguments.of("(a)\\\\1", "invalid escape sequence"),
+                Arguments.of("foo(?=bar)", "invalid or unsupported Perl syntax"),
+                Arguments.of("(?<!x)y", "invalid named capture"),
+                Arguments.of("[a-", "missing closing ]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("patternsRe2Rejects")
+    void patternsThatCannotRunInLinearTimeAreRejected(String pattern, String reason) {
+        InvalidSchemaException e = rejectedField("{\"name\":\"f\",\"constraints\":{\"pattern\":\"" + pattern + "\"}}");
+        assertTrue(e.getMessage().startsWith("field 'f': pattern '" + pattern.replace("\\\\", "\\") + "' cannot be used: "
+                + reason), e.getMessage());
+        assertTrue(e.getMessage().endsWith("Patterns must run in linear time (RE2 syntax), so backreferences and "
+                + "lookaround are not available"), e.getMessage());
+        assertEquals(Optional.of("f"), e.field());
+    }
+
+    /// A whole document and the exact message, for problems outside any one named field.
+    static Stream<Arguments> documentProblems() {
+        return Stream.of(
+                Arguments.of("", "schema is empty"),
+                Arguments.of("[]", "schema must be a JSON object, not an array"),
+                Arguments.of("\"fields\"", "schema must be a JSON object, not a string"),
+                Arguments.of("{}", "schema has no fields array"),
+                Arguments.of("{\"fields\":{}}", "fields must be an array, not an object"),
+                Arguments.of("{\"fields\":[]}", "fields must not be empty"),
+                Arguments.of("{\"fields\":[\"id\"]}", "field #1 must be an object, not a string"),
+                Arguments.of("{\"fields\":[{\"name\":\"a\"},{\"type\":\"integer\"}]}", "field #2 has no name"),
+                Arguments.of("{\"fields\":[{\"name\":\"\"}]}", "field #1 must have a non-empty string name"),
+                Arguments.of("{\"fields\":[{\"name\":5}]}", "field #1 must have a non-empty string name"),
+                Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"missingValues\":\"\"}",
+                        "missingValues must be an array of strings"),
+                Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"missingValues\":[\"\",null]}",
+                        "missingValues must be an array of strings, but has null"),
+                Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"primaryKey\":7}",
+                        "primaryKey must be a field name or an array of field names"),
+                Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"primaryKey\":[\"a\",1]}",
+                        "primaryKey must be a field name or an array of field names, but has 1"));
+    }
+
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("documentProblems")
+    void documentProblemsAreDescribed(String json, String message) {
+        InvalidSchemaException e = rejected(json);
+        assertEquals(message, e.getMessage());
+        assertEquals(Optional.empty(), e.field());
+    }
+
+    @Test
+    void duplicateFieldNamesNameTheField() {
+        InvalidSchemaException e = rejected("{\"fields\":[{\"name\":\"id\"},{\"name\":\"x\"},{\"name\":\"id\"}]}");
+        assertEquals("field 'id': the name is used by more than one field", e.getMessage());
+        assertEquals(Optional.of("id"), e.field());
+    }
+
+    @Test
+    void primaryKeyMustNameExistingFieldsOnce() {
+        InvalidSchemaException unknown = rejected("{\"fields\":[{\"name\":\"id\"}],\"primaryKey\":[\"id\",\"nope\"]}");
+        assertEquals("primaryKey names field 'nope', which is not in the schema", unknown.getMessage());
+        assertEquals(Optional.of("nope"), unknown.field());
+        InvalidSchemaException twice = rejected("{\"fields\":[{\"name\":\"id\"}],\"primaryKey\":[\"id\",\"id\"]}");
+        assertEquals("primaryKey names field 'id' twice", twice.getMessage());
+    }
+
+    static Stream<String> malformedJson() {
+        return Stream.of("{", "{\"fields\":[}", "{\"fields\":[]} trailing", "{'fields':[]}", "{\"fields\":[],\"fields\":[]}",
+                "\u0000", "{\"fields\":[{\"name\":\"a\"}]}}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("malformedJson")
+    void malformedJsonIsDescribedWithoutParserInternals(String json) {
+        InvalidSchemaException e = rejected(json);
+        assertTrue(e.getMessage().startsWith("schema is not valid JSON: "), e.getMessage());
+        assertTrue(e.getMessage().matches(".*\\(line \\d+, column \\d+\\)$"), e.getMessage());
+        assertFalse(e.getMessage().contains("Source"), e.getMessage());
+        assertFalse(e.getMessage().contains("com.fasterxml"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), e.getMessage());
+        assertEquals(Optional.empty(), e.field());
+    }
+
+    @Test
+    void malformedJsonSaysWhatAndWhere() {
+        assertEquals("schema is not valid JSON: Unexpected close marker '}': expected ']' (line 1, column 12)",
+                rejected("{\"fields\":[}").getMessage());
+        assertEquals("schema is not valid JSON: Duplicate field 'fields' (line 1, column 22)",
+                rejected("{\"fields\":[],\"fields\":[]}").getMessage());
+    }
+}

@@ -1,0 +1,187 @@
+package dev.fanout.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.csv.CsvFailure;
+import dev.fanout.engine.EngineOptions;
+import dev.fanout.engine.RunOutcome;
+import dev.fanout.engine.ValidationEngine;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+class SchemaInferenceTest {
+
+    private static Schema infer(String csv) {
+        return Schema.parse(SchemaInference.infer(stream(csv), ',').getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static InputStream stream(String csv) {
+        return new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static FieldType type(Schema schema, String column) {
+        return schema.field(column).orElseThrow().type();
+    }
+
+    @Test
+    void zeroOneColumnIsIntegerNotBoolean() {
+        assertEquals(FieldType.INTEGER, type(infer("f\n0\n1\n1\n"), "f"));
+    }
+
+    @Test
+    void integersThatLookLikeYearsStayIntegers() {
+        assertEquals(FieldType.INTEGER, type(infer("y\n1999\n2024\n"), "y"));
+    }
+
+    @Test
+    void leadingZerosKeepACodeColumnAString() {
+        Schema schema = infer("zip,n,x\n01234,0,0.5\n90210,10,-0.25\n");
+
+        assertEquals(FieldType.STRING, type(schema, "zip"));
+        assertEquals(FieldType.INTEGER, type(schema, "n"));
+        assertEquals(FieldType.NUMBER, type(schema, "x"));
+    }
+
+    @Test
+    void missingAndShortRowsMakeAColumnOptional() {
+        Schema schema = infer("a,b,c\n1,2,3\n4,,6\n7,8\n");
+
+        assertTrue(schema.field("a").orElseThrow().required());
+        assertFalse(schema.field("b").orElseThrow().required(), "empty cell");
+        assertFalse(schema.field("c").orElseThrow().required(), "short row");
+        assertEquals(FieldType.INTEGER, type(schema, "c"));
+    }
+
+    @Test
+    void columnWithoutValuesIsAnOptionalString() {
+        Schema schema = infer("a,b\n1,\n2,\n");
+
+        assertEquals(FieldType.STRING, type(schema, "b"));
+        assertFalse(schema.field("b").orElseThrow().required());
+    }
+
+    @Test
+    void headerOnlyGivesOptionalStrings() {
+        Schema schema = infer("a,b\n");
+
+        assertEquals(List.of("a", "b"), schema.fields().stream().map(Field::name).toList());
+        assertTrue(schema.fields().stream().allMatch(f -> f.type() == FieldType.STRING && !f.required()));
+    }
+
+    @Test
+    void outputIsPrettyJsonEndingInANewline() {
+        String json = SchemaInference.infer(stream("a\n1\n"), ',');
+
+        assertTrue(json.startsWith("{\n  \"fields\": [\n"), json);
+        assertTrue(json.endsWith("}\n"), json);
+    }
+
+    @Test
+    void emptyInputAndRepeatedNamesAreRejected() {
+        assertThrows(InvalidSchemaException.class, () -> SchemaInference.infer(stream(""), ','));
+        var repeated = assertThrows(InvalidSchemaException.class, () -> SchemaInference.infer(stream("a,a\n1,2\n"), ','));
+        assertEquals("a", repeated.field().orElseThrow());
+    }
+
+    @Test
+    void malformedCsvFailsWithItsCode() {
+        var failure = assertThrows(CsvFailure.class, () -> SchemaInference.infer(stream("a\n\"open\n"), ','));
+        assertEquals(CsvFailure.MALFORMED_CSV, failure.code());
+    }
+
+    @Test
+    void readsAStreamOfAnySizeRowByRow() {
+        // 200,000 rows produced on the fly: nothing is kept but per-column flags.
+        long rows = 200_000;
+        InputStream generated = new InputStream() {
+            private long row = -1;
+            private byte[] line = new byte[0];
+            private int pos;
+
+            @Override
+            public int read() {
+                if (pos == line.length) {
+                    if (row == rows) {
+                        return -1;
+                    }
+                    line = (row < 0 ? "n,x\n" : row + "," + row + ".5\n").getBytes(StandardCharsets.US_ASCII);
+                    row++;
+                    pos = 0;
+                }
+                return line[pos++];
+            }
+        };
+
+        Schema schema = Schema.parse(SchemaInference.infer(generated, ',').getBytes(StandardCharsets.UTF_8));
+
+        assertEquals(FieldType.INTEGER, type(schema, "n"));
+        assertEquals(FieldType.NUMBER, type(schema, "x"));
+    }
+
+    /// The promise of `infer`: its schema accepts every row of the file it was inferred from,
+    /// whatever mix of values the columns hold.
+    @Property(tries = 60)
+    void inferredSchemaValidatesItsOwnFile(@ForAll("tables") List<List<String>> columns) throws IOException {
+        String csv = csv(columns);
+        Schema schema = Schema.parse(SchemaInference.infer(stream(csv), ',').getBytes(StandardCharsets.UTF_8));
+
+        RunOutcome outcome;
+        try (var run = new ValidationEngine().open(stream(csv), schema, EngineOptions.defaults())) {
+            outcome = run.writeTo(new ByteArrayOutputStream());
+        }
+
+        assertFalse(outcome.failed(), csv);
+        assertEquals(0, outcome.summary().invalid(), () -> csv + "\n" + SchemaInference.infer(stream(csv), ','));
+    }
+
+    @Provide
+    Arbitrary<List<List<String>>> tables() {
+        Arbitrary<String> cell = Arbitraries.oneOf(
+                Arbitraries.integers().between(-100_000, 100_000).map(String::valueOf),
+                Arbitraries.of("0", "1", "007", "-0", "1.5", "-0.25", "1e3", "NaN", "INF", "-INF"),
+                Arbitraries.of("true", "false", "TRUE", "False"),
+                Arbitraries.of("2024-02-29", "1970-01-01", "2024-13-01", "2024-05-01T10:15:00Z",
+                        "2024-05-01T10:15:00", "08:30:00", "24:00:00", "1999"),
+                Arbitraries.of("", "", " ", "a,b", "say \"hi\"", "two\nlines", "ünï", "x"));
+        // A column is drawn from a smaller mix so that typed columns (not only strings) occur.
+        Arbitrary<List<String>> column = Arbitraries.integers().between(0, 4).flatMap(kind -> switch (kind) {
+            case 0 -> Arbitraries.integers().between(-50, 50).map(String::valueOf).list().ofSize(8);
+            case 1 -> Arbitraries.of("1.5", "2", "-3.25", "", "1e3").list().ofSize(8);
+            case 2 -> Arbitraries.of("true", "false", "True", "0", "").list().ofSize(8);
+            case 3 -> Arbitraries.of("2024-02-29", "1970-01-01", "", "2000-06-15").list().ofSize(8);
+            default -> cell.list().ofSize(8);
+        });
+        return column.list().ofMinSize(1).ofMaxSize(5);
+    }
+
+    private static String csv(List<List<String>> columns) {
+        var out = new StringBuilder();
+        for (int c = 0; c < columns.size(); c++) {
+            out.append(c == 0 ? "" : ",").append("c").append(c);
+        }
+        out.append('\n');
+        for (int r = 0; r < columns.getFirst().size(); r++) {
+            for (int c = 0; c < columns.size(); c++) {
+                String cell = columns.get(c).get(r);
+                boolean quote = cell.contains(",") || cell.contains("\"") || cell.contains("\n");
+                out.append(c == 0 ? "" : ",")
+                        .append(quote ? "\"" + cell.replace("\"", "\"\"") + "\"" : cell);
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+}
