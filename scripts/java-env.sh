@@ -49,7 +49,7 @@ build_if_needed() {
         flock 9
         if [ ! -f "$FANOUT_JAR" ] || [ -n "$(find pom.xml src/main -newer "$FANOUT_JAR" -print -quit)" ]; then
             echo "fanout: building (mvn package)..." >&2
-            mvn -q -B --no-transfer-progress -DskipTests package >&2 || {
+            mvn -q -B --no-transfer-progress -Dstyle.color=never -DskipTests package >&2 || {
                 echo "fanout: build failed" >&2
                 exit 2
             }
