@@ -2,7 +2,6 @@ package dev.fanout.csv;
 
 import de.siegmar.fastcsv.reader.CsvParseException;
 import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecordHandler;
 import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,36 +20,30 @@ import java.util.Optional;
 /// surfaces as a `CsvFailure` with a SPEC code. Not thread-safe: one reader thread.
 public final class CsvSource implements AutoCloseable {
     private final CountingInputStream counted;
-    private final CsvReader<de.siegmar.fastcsv.reader.CsvRecord> reader;
-    private final Iterator<de.siegmar.fastcsv.reader.CsvRecord> records;
-    private final int maxFieldChars;
-    private final int maxColumns;
+    private final CsvReader<CsvRecord> reader;
+    private final Iterator<CsvRecord> records;
+    private final int maxFieldBytes;
     private long recordsRead;
 
-    private CsvSource(InputStream in, char delimiter, int maxFieldChars, int maxColumns) {
+    private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns) {
         this.counted = new CountingInputStream(in);
-        this.maxFieldChars = maxFieldChars;
-        this.maxColumns = maxColumns;
+        this.maxFieldBytes = maxFieldBytes;
         Reader text = new StrictUtf8Reader(counted);
-        var handler = CsvRecordHandler.of(b -> b
-                .maxFields(maxColumns)
-                .maxFieldSize(maxFieldChars)
-                // A record may hold many fields near the limit; the column and field limits bound it.
-                .maxRecordSize((int) Math.min(Integer.MAX_VALUE - 8, (long) maxFieldChars * 4 + 1024)));
+        var handler = new RecordHandler(maxColumns, maxFieldBytes);
         this.reader = CsvReader.builder()
                 .fieldSeparator(delimiter)
                 .skipEmptyLines(true)
                 .allowUnclosedQuote(false)
                 .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
                 .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .maxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, (long) maxFieldChars * 4 + 65536))
+                .maxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, (long) maxFieldBytes * 4 + 65536))
                 .build(handler, text);
         this.records = reader.iterator();
     }
 
-    /// Opens a source over `in`. `maxFieldChars` bounds one field, `maxColumns` one record.
-    public static CsvSource open(InputStream in, char delimiter, int maxFieldChars, int maxColumns) {
-        return new CsvSource(in, delimiter, maxFieldChars, maxColumns);
+    /// Opens a source over `in`. `maxFieldBytes` bounds one field, `maxColumns` one record.
+    public static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns) {
+        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns);
     }
 
     /// The next record, or empty at the end of the input.
@@ -78,9 +71,9 @@ public final class CsvSource implements AutoCloseable {
         if (!hasNext()) {
             throw new NoSuchElementException("no more records");
         }
-        var record = records.next();
+        CsvRecord record = records.next();
         recordsRead++;
-        return new CsvRecord(record.getStartingLineNumber(), record.getFields().toArray(String[]::new));
+        return record;
     }
 
     /// Bytes consumed from the input so far (read-ahead included), for progress reports.
@@ -99,6 +92,9 @@ public final class CsvSource implements AutoCloseable {
 
     private CsvFailure parseFailure(CsvParseException e) {
         Throwable cause = e.getCause();
+        if (cause instanceof CsvFailure failure) {
+            return failure;
+        }
         if (cause instanceof IOException io) {
             return failure(io, recordsRead + 1);
         }
@@ -106,15 +102,10 @@ public final class CsvSource implements AutoCloseable {
             return failure(io.getCause(), recordsRead + 1);
         }
         String detail = String.valueOf(e.getMessage());
-        if (detail.contains("max field size") || detail.contains("maximum field size")) {
-            return new CsvFailure(CsvFailure.FIELD_TOO_LARGE,
-                    "a field of record %d is longer than the limit of %d characters"
-                            .formatted(recordsRead + 1, maxFieldChars), e);
-        }
-        if (detail.matches("(?s).*limit of \\d+ fields.*") || detail.contains("max record size")
-                || detail.contains("maximum record size")) {
-            return new CsvFailure(CsvFailure.TOO_MANY_COLUMNS,
-                    "record %d has more than %d fields or is too large".formatted(recordsRead + 1, maxColumns), e);
+        if (detail.contains("maximum buffer size")) {
+            // The parser buffers a record before it hands over fields: a huge one overflows first.
+            return new CsvFailure(CsvFailure.FIELD_TOO_LARGE, "record %d holds a field longer than the limit of %d bytes"
+                    .formatted(recordsRead + 1, maxFieldBytes), e);
         }
         return new CsvFailure(CsvFailure.MALFORMED_CSV, "malformed CSV after record %d: %s"
                 .formatted(recordsRead, detail), e);

@@ -16,14 +16,14 @@ public record EngineOptions(
         int workers,
         int chunkRows,
         int chunksInFlight,
-        int maxFieldChars,
+        int maxFieldBytes,
         int maxColumns) {
 
     /// Rows per chunk by default: big enough that forking costs little per row, small enough that
     /// the first lines of a streamed upload come back early.
     public static final int DEFAULT_CHUNK_ROWS = 1024;
     /// The SPEC's default field limit (1 MiB).
-    public static final int DEFAULT_MAX_FIELD_CHARS = 1 << 20;
+    public static final int DEFAULT_MAX_FIELD_BYTES = 1 << 20;
     /// The SPEC's default column limit.
     public static final int DEFAULT_MAX_COLUMNS = 1024;
 
@@ -36,7 +36,7 @@ public record EngineOptions(
         requirePositive(workers, "workers");
         requirePositive(chunkRows, "chunkRows");
         requirePositive(chunksInFlight, "chunksInFlight");
-        requirePositive(maxFieldChars, "maxFieldChars");
+        requirePositive(maxFieldBytes, "maxFieldBytes");
         requirePositive(maxColumns, "maxColumns");
     }
 
@@ -44,39 +44,39 @@ public record EngineOptions(
     public static EngineOptions defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new EngineOptions(Mode.ALL, false, ',', ExtraColumns.ERROR, cores, DEFAULT_CHUNK_ROWS,
-                Math.max(4, 4 * cores), DEFAULT_MAX_FIELD_CHARS, DEFAULT_MAX_COLUMNS);
+                Math.max(4, 4 * cores), DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_COLUMNS);
     }
 
     public EngineOptions withMode(Mode newMode) {
-        return new EngineOptions(newMode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+        return new EngineOptions(newMode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
     }
 
     public EngineOptions withSummary(boolean newSummary) {
-        return new EngineOptions(mode, newSummary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+        return new EngineOptions(mode, newSummary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
     }
 
     public EngineOptions withDelimiter(char newDelimiter) {
-        return new EngineOptions(mode, summary, newDelimiter, extra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+        return new EngineOptions(mode, summary, newDelimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
     }
 
     public EngineOptions withExtra(ExtraColumns newExtra) {
-        return new EngineOptions(mode, summary, delimiter, newExtra, workers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, newExtra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
     }
 
     public EngineOptions withWorkers(int newWorkers) {
-        return new EngineOptions(mode, summary, delimiter, extra, newWorkers, chunkRows, chunksInFlight, maxFieldChars, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, extra, newWorkers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
     }
 
     public EngineOptions withChunkRows(int newChunkRows) {
-        return new EngineOptions(mode, summary, delimiter, extra, workers, newChunkRows, chunksInFlight, maxFieldChars, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, extra, workers, newChunkRows, chunksInFlight, maxFieldBytes, maxColumns);
     }
 
     public EngineOptions withChunksInFlight(int newChunksInFlight) {
-        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, newChunksInFlight, maxFieldChars, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, newChunksInFlight, maxFieldBytes, maxColumns);
     }
 
-    public EngineOptions withLimits(int newMaxFieldChars, int newMaxColumns) {
-        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, newMaxFieldChars, newMaxColumns);
+    public EngineOptions withLimits(int newMaxFieldBytes, int newMaxColumns) {
+        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, newMaxFieldBytes, newMaxColumns);
     }
 
     private static void requirePositive(int value, String name) {

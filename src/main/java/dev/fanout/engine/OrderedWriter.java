@@ -140,7 +140,7 @@ final class OrderedWriter {
         try (var lines = renderer.open(sink)) {
             lines.write(row);
         }
-        return java.util.Arrays.copyOf(sink.array(), sink.size());
+        return sink.toByteArray();
     }
 
     private void count(boolean rowValid) {

@@ -40,7 +40,7 @@ final class RowValidator {
         Object[][] keys = keepRows ? new Object[count][] : null;
         int[] rowEnds = new int[count];
         int valid = 0;
-        var sink = new ByteSink(count * 128);
+        var sink = new ByteSink(count * 192);
         var violations = new ArrayList<Violation>(4);
         try (var lines = renderer.open(sink)) {
             for (int i = 0; i < count; i++) {

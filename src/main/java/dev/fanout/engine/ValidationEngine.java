@@ -40,7 +40,7 @@ public final class ValidationEngine {
         long startNanos = System.nanoTime();
         CsvSource source = null;
         try {
-            source = CsvSource.open(in, options.delimiter(), options.maxFieldChars(), options.maxColumns());
+            source = CsvSource.open(in, options.delimiter(), options.maxFieldBytes(), options.maxColumns());
             Optional<CsvRecord> header = source.next();
             if (header.isEmpty()) {
                 throw new HeaderException("empty_csv", "the CSV is empty: it has no header");

@@ -32,7 +32,7 @@ public final class SchemaInference {
     private static final int ALL_CANDIDATES = (1 << CANDIDATES.size()) - 1;
     private static final int NUMERIC = 1 << CANDIDATES.indexOf(FieldType.INTEGER) | 1 << CANDIDATES.indexOf(FieldType.NUMBER);
     // The SPEC's default limits, the ones `validate` applies.
-    private static final int MAX_FIELD_CHARS = 1 << 20;
+    private static final int MAX_FIELD_BYTES = 1 << 20;
     private static final int MAX_COLUMNS = 1024;
 
     private SchemaInference() {
@@ -60,7 +60,7 @@ public final class SchemaInference {
         var candidates = CANDIDATES.stream().map(SchemaInference::compile).toList();
         // Every candidate schema has the default missingValues; any of them can tell.
         Schema missingValues = Schema.parse(oneField(FieldType.STRING));
-        var source = CsvSource.open(csv, delimiter, MAX_FIELD_CHARS, MAX_COLUMNS);
+        var source = CsvSource.open(csv, delimiter, MAX_FIELD_BYTES, MAX_COLUMNS);
         CsvRecord header = source.next().orElseThrow(() ->
                 new InvalidSchemaException(null, "the CSV is empty: there is no header to infer a schema from"));
         List<Column> columns = columns(header.cells());

@@ -54,7 +54,7 @@ final class StringCaster implements Caster {
         int dots = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c <= ' ' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+            if (c <= ' ' || c == 0x7F || (c >= 0x80 && (Character.isWhitespace(c) || Character.isISOControl(c)))) {
                 return false;
             }
             if (i <= at) {
