@@ -31,7 +31,9 @@ final class MultipartUpload {
         try {
             FileItemIterator parts = new FileUpload().getItemIterator(new Context(body, contentType, contentLength));
             Schema fromPart = null;
+            boolean anyPart = false;
             while (parts.hasNext()) {
+                anyPart = true;
                 FileItemStream part = parts.next();
                 switch (part.getFieldName() == null ? "" : part.getFieldName()) {
                     case "schema" -> {
@@ -55,6 +57,10 @@ final class MultipartUpload {
                         // Not ours: the iterator skips its content.
                     }
                 }
+            }
+            if (!anyPart) {
+                // FileUpload reads a body without its boundary as one without parts.
+                throw ProblemException.badRequest("bad_multipart", "the multipart body has no part delimited by its boundary");
             }
             throw ProblemException.badRequest("missing_file", "the multipart request has no 'file' part");
         } catch (FileUploadException e) {

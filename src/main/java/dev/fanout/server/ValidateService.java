@@ -26,6 +26,7 @@ import java.util.Set;
 /// thrown as `ProblemException` before the `200`; after it, failures end the stream with the
 /// SPEC's error line. Thread-safe: each request runs on its own virtual thread.
 final class ValidateService implements HttpService {
+    private static final System.Logger LOG = System.getLogger(ValidateService.class.getName());
     private static final Set<String> PARAMETERS = Set.of("schema", "mode", "summary", "delimiter", "extra");
 
     private final SchemaRegistry registry;
@@ -92,20 +93,33 @@ final class ValidateService implements HttpService {
                 default -> ProblemException.invalidHeader(e.code(), e.getMessage());
             };
         }
-        try (run) {
-            res.status(Status.OK_200);
-            res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-            var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir());
-            try {
-                run.writeTo(pump);
-                pump.close();
-            } catch (IOException e) {
-                // The client went away: the engine has stopped; nothing is left to tell it.
-                pump.abort();
-            } catch (RuntimeException e) {
-                pump.abort();
-                throw e;
-            }
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
+        var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir());
+        boolean inputBroken = true;
+        try {
+            inputBroken = run.writeTo(pump).failed();
+            pump.close();
+        } catch (IOException e) {
+            // The client went away: the engine has stopped; nothing is left to tell it.
+            pump.abort();
+        } catch (RuntimeException e) {
+            pump.abort();
+            throw e;
+        } finally {
+            closeInput(run, inputBroken);
+        }
+    }
+
+    /// Closes the upload after the response. An input that already failed (a broken multipart
+    /// body, a connection cut) usually fails again on close as it reads on to the part's end:
+    /// that is the same failure, already reported to the client in the error line.
+    private static void closeInput(ValidationRun run, boolean alreadyFailed) {
+        try {
+            run.close();
+        } catch (RuntimeException e) {
+            LOG.log(alreadyFailed ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+                    "closing the upload after the response failed", e);
         }
     }
 

@@ -1,24 +1,31 @@
 package dev.fanout.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.helidon.config.Config;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/// A real gateway on a free port of 127.0.0.1 for a test class, with settings of the test's
-/// choosing, and small HTTP helpers around the JDK's client and raw sockets.
+/// A real gateway on a free port of 127.0.0.1, with settings of the test's choosing, and small
+/// HTTP helpers around the JDK's client. `RawConnection` covers what that client cannot do.
 final class TestGateway implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /// A small request whose exact answer is known, to show that the server still works.
+    static final People.File PROBE = People.file(1, 3, id -> id == 2 ? People.Kind.BAD_AGE : People.Kind.VALID);
+
     final FanoutServer server;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -27,13 +34,24 @@ final class TestGateway implements AutoCloseable {
         this.server = server;
     }
 
+    /// Starts a gateway over the schema folder `schemasDir` with `settings` as flags (full keys).
     static TestGateway start(Path schemasDir, Map<String, String> settings) {
         Map<String, String> flags = new HashMap<>(settings);
-        flags.put("server.port", "0");
-        flags.put("server.host", "127.0.0.1");
         flags.put("fanout.schemas.dir", schemasDir.toString());
-        Config config = FanoutConfig.load(Optional.empty(), flags, Map.of());
+        return start(Optional.empty(), flags, Map.of());
+    }
+
+    /// Starts a gateway from the three configuration layers, on a free port of 127.0.0.1.
+    static TestGateway start(Optional<Path> configFile, Map<String, String> flags, Map<String, String> environment) {
+        Map<String, String> local = new HashMap<>(flags);
+        local.put("server.port", "0");
+        local.put("server.host", "127.0.0.1");
+        Config config = FanoutConfig.load(configFile, local, environment);
         return new TestGateway(FanoutServer.start(config));
+    }
+
+    int port() {
+        return server.port();
     }
 
     URI uri(String pathAndQuery) {
@@ -41,35 +59,69 @@ final class TestGateway implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> postCsv(String pathAndQuery, String csv) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", "text/csv")
-                .POST(HttpRequest.BodyPublishers.ofString(csv)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(pathAndQuery, "text/csv", csv.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    HttpResponse<String> postMultipart(String pathAndQuery, Multipart body) throws IOException, InterruptedException {
+        return post(pathAndQuery, Multipart.CONTENT_TYPE, body.bytes());
     }
 
     HttpResponse<String> post(String pathAndQuery, String contentType, byte[] body) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).header("Content-Type", contentType)
+        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /// Sends `head` then `body` over a raw socket in pieces of at most `pieceBytes`, and reads the
-    /// whole response (status line, headers, body as sent on the wire).
-    String rawExchange(String head, byte[] body, int pieceBytes, java.util.Random random) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", server.port())) {
-            socket.setSoTimeout(30_000);
-            socket.setTcpNoDelay(true);
-            OutputStream out = socket.getOutputStream();
-            out.write(head.getBytes(StandardCharsets.ISO_8859_1));
-            for (int at = 0; at < body.length; ) {
-                int n = Math.min(body.length - at, random == null ? pieceBytes : 1 + random.nextInt(pieceBytes));
-                out.write(body, at, n);
-                out.flush();
-                at += n;
-            }
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    /// Posts `body` without any `Content-Type` header.
+    HttpResponse<String> postWithoutContentType(String pathAndQuery, byte[] body) throws IOException, InterruptedException {
+        return client.send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /// Asserts that a plain validation on this server still gets its exact answer.
+    void assertStillServes() throws IOException, InterruptedException {
+        var response = postCsv("/v1/validate?schema=people&summary=true", PROBE.csv());
+        assertEquals(200, response.statusCode(), response::body);
+        assertEquals(PROBE.ndjsonAll() + People.summary(3, 2, 1), masked(response.body()));
+    }
+
+    /// The NDJSON with every `elapsedMs` (the one value that changes between runs) set to 0.
+    static String masked(String ndjson) {
+        return ndjson.replaceAll("\"elapsedMs\":[0-9.]+", "\"elapsedMs\":0");
+    }
+
+    /// Asserts an `application/problem+json` answer with this status and code, and no trace of
+    /// the server's internals; returns the problem document.
+    static JsonNode assertProblem(HttpResponse<String> response, int status, String code) {
+        return assertProblem(response.statusCode(), response.headers().firstValue("content-type").orElse(""),
+                response.body(), status, code);
+    }
+
+    static JsonNode assertProblem(int actualStatus, String contentType, String body, int status, String code) {
+        assertEquals(status, actualStatus, body);
+        assertTrue(contentType.startsWith("application/problem+json"), "content type " + contentType);
+        assertFalse(body.contains("Exception"), body);
+        assertFalse(body.contains("at dev."), body);
+        assertFalse(body.contains("at io.helidon"), body);
+        JsonNode problem = json(body);
+        assertEquals(code, problem.path("code").asText(), body);
+        assertEquals(status, problem.path("status").asInt(), body);
+        assertEquals("about:blank", problem.path("type").asText(), body);
+        assertFalse(problem.path("title").asText().isBlank(), body);
+        assertFalse(problem.path("detail").asText().isBlank(), body);
+        return problem;
+    }
+
+    static JsonNode json(String text) {
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + text, e);
         }
     }
 

@@ -1,0 +1,196 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/// Every request-level failure of `POST /v1/validate` answers `application/problem+json` with the
+/// SPEC's status and a stable `code`, never a stack trace, and leaves the server serving: each
+/// test sends a good request after the bad one.
+class ProblemCodesTest {
+    static final int MAX_UPLOAD_BYTES = 1000;
+    static final int MAX_SCHEMA_BYTES = 200;
+    static final String CSV = "id,name,email\n1,Ada,ada@example.org\n";
+
+    @TempDir
+    static Path schemas;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(schemas, Map.of(
+                "fanout.limits.max-upload-bytes", Integer.toString(MAX_UPLOAD_BYTES),
+                "fanout.limits.max-schema-bytes", Integer.toString(MAX_SCHEMA_BYTES)));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int status, String code) throws Exception {
+        TestGateway.assertProblem(response, status, code);
+        gateway.assertStillServes();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "schema=people&colour=red",
+            "schema=people&mode=some",
+            "schema=people&mode=",
+            "schema=people&summary=yes",
+            "schema=people&delimiter=ab",
+            "schema=people&delimiter=%22",
+            "schema=people&extra=drop",
+            "schema=people&mode=all&mode=all",
+            "schema=people&schema=people",
+            "schema="})
+    void aBadQueryParameterIs400BadParameter(String query) throws Exception {
+        assertRefused(gateway.postCsv("/v1/validate?" + query, CSV), 400, "bad_parameter");
+    }
+
+    @Test
+    void aSchemaPartTogetherWithASchemaParameterIs400BadParameter() throws Exception {
+        var body = new Multipart().schema("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}]}").file("id\n1\n");
+        assertRefused(gateway.postMultipart("/v1/validate?schema=people", body), 400, "bad_parameter");
+    }
+
+    @Test
+    void rawCsvWithoutASchemaParameterIs400MissingSchema() throws Exception {
+        assertRefused(gateway.postCsv("/v1/validate", CSV), 400, "missing_schema");
+    }
+
+    @Test
+    void multipartWithNeitherSchemaPartNorParameterIs400MissingSchema() throws Exception {
+        assertRefused(gateway.postMultipart("/v1/validate", new Multipart().file(CSV)), 400, "missing_schema");
+    }
+
+    @Test
+    void multipartWithoutAFilePartIs400MissingFile() throws Exception {
+        var onlySchema = new Multipart().schema("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}]}");
+        assertRefused(gateway.postMultipart("/v1/validate", onlySchema), 400, "missing_file");
+        var otherPart = new Multipart().part("csv", "people.csv", "text/csv", CSV.getBytes(StandardCharsets.UTF_8));
+        assertRefused(gateway.postMultipart("/v1/validate?schema=people", otherPart), 400, "missing_file");
+    }
+
+    @Test
+    void aGarbageBodyWithAMultipartContentTypeIs400BadMultipart() throws Exception {
+        byte[] garbage = "this is not a multipart body at all\r\n".getBytes(StandardCharsets.US_ASCII);
+        assertRefused(gateway.post("/v1/validate?schema=people", Multipart.CONTENT_TYPE, garbage), 400, "bad_multipart");
+    }
+
+    @Test
+    void aMultipartContentTypeWithoutBoundaryIs400BadMultipart() throws Exception {
+        byte[] body = new Multipart().file(CSV).bytes();
+        assertRefused(gateway.post("/v1/validate?schema=people", "multipart/form-data", body), 400, "bad_multipart");
+    }
+
+    @Test
+    void twoSchemaPartsAre400BadMultipart() throws Exception {
+        String schema = "{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}]}";
+        var body = new Multipart().schema(schema).schema(schema).file("id\n1\n");
+        assertRefused(gateway.postMultipart("/v1/validate", body), 400, "bad_multipart");
+    }
+
+    @Test
+    void aSchemaPartAfterTheFileIs400SchemaAfterFile() throws Exception {
+        var body = new Multipart().file("id\n1\n").schema("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}]}");
+        assertRefused(gateway.postMultipart("/v1/validate", body), 400, "schema_after_file");
+    }
+
+    @Test
+    void anUnregisteredSchemaNameIs404UnknownSchema() throws Exception {
+        assertRefused(gateway.postCsv("/v1/validate?schema=nobody", CSV), 404, "unknown_schema");
+        assertRefused(gateway.postMultipart("/v1/validate?schema=nobody", new Multipart().file(CSV)), 404, "unknown_schema");
+    }
+
+    @Test
+    void aContentLengthOverTheUploadLimitIs413UploadTooLarge() throws Exception {
+        var big = new StringBuilder(People.HEADER);
+        while (big.length() <= 2 * MAX_UPLOAD_BYTES) {
+            big.append(People.csvRow(big.length(), People.Kind.VALID));
+        }
+        assertRefused(gateway.postCsv("/v1/validate?schema=people", big.toString()), 413, "upload_too_large");
+    }
+
+    @Test
+    void aSchemaPartOverTheSchemaLimitIs413SchemaTooLarge() throws Exception {
+        var fields = new StringBuilder("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}");
+        for (int i = 0; fields.length() <= MAX_SCHEMA_BYTES; i++) {
+            fields.append(",{\"name\":\"column").append(i).append("\",\"type\":\"string\"}");
+        }
+        var body = new Multipart().schema(fields.append("]}").toString()).file("id\n1\n");
+        assertRefused(gateway.postMultipart("/v1/validate", body), 413, "schema_too_large");
+    }
+
+    @Test
+    void jsonIs415UnsupportedMediaType() throws Exception {
+        byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
+        assertRefused(gateway.post("/v1/validate?schema=people", "application/json", body), 415, "unsupported_media_type");
+    }
+
+    @Test
+    void aBodyWithoutContentTypeIs415UnsupportedMediaType() throws Exception {
+        var response = gateway.postWithoutContentType("/v1/validate?schema=people", CSV.getBytes(StandardCharsets.UTF_8));
+        assertRefused(response, 415, "unsupported_media_type");
+    }
+
+    @Test
+    void aSchemaPartThatIsNotASchemaIs422InvalidSchema() throws Exception {
+        var body = new Multipart().schema("{\"fields\": [ this is not JSON").file("id\n1\n");
+        assertRefused(gateway.postMultipart("/v1/validate", body), 422, "invalid_schema");
+    }
+
+    @Test
+    void anEmptyFileIs422EmptyCsv() throws Exception {
+        assertRefused(gateway.postCsv("/v1/validate?schema=people", ""), 422, "empty_csv");
+        assertRefused(gateway.postMultipart("/v1/validate?schema=people", new Multipart().file("")), 422, "empty_csv");
+    }
+
+    @Test
+    void aRepeatedHeaderNameIs422DuplicateColumn() throws Exception {
+        var response = gateway.postCsv("/v1/validate?schema=people", "id,name,email,name\n1,Ada,ada@example.org,Ada\n");
+        var problem = TestGateway.assertProblem(response, 422, "duplicate_column");
+        assertEquals(true, problem.path("detail").asText().contains("name"), problem.toString());
+        gateway.assertStillServes();
+    }
+
+    @Test
+    void aRequiredFieldWithoutColumnIs422MissingColumn() throws Exception {
+        var response = gateway.postCsv("/v1/validate?schema=people", "id,name,age\n1,Ada,3\n");
+        var problem = TestGateway.assertProblem(response, 422, "missing_column");
+        assertEquals(true, problem.path("detail").asText().contains("email"), problem.toString());
+        gateway.assertStillServes();
+    }
+
+    @Test
+    void aColumnOutsideTheSchemaIs422UnknownColumn() throws Exception {
+        var response = gateway.postCsv("/v1/validate?schema=people", "id,name,email,shoe_size\n1,Ada,ada@example.org,38\n");
+        var problem = TestGateway.assertProblem(response, 422, "unknown_column");
+        assertEquals(true, problem.path("detail").asText().contains("shoe_size"), problem.toString());
+        gateway.assertStillServes();
+    }
+
+    @Test
+    void aHeaderProblemInAMultipartFileIs422Too() throws Exception {
+        var body = new Multipart().file("id,name,email,shoe_size\n1,Ada,ada@example.org,38\n");
+        assertRefused(gateway.postMultipart("/v1/validate?schema=people", body), 422, "unknown_column");
+    }
+
+    @Test
+    void otherMethodsAndPathsAreNotServedAsValidation() throws Exception {
+        var get = gateway.get("/v1/validate?schema=people");
+        assertEquals(true, get.statusCode() == 404 || get.statusCode() == 405, "GET /v1/validate: " + get.statusCode());
+        assertEquals(false, get.body().contains("Exception"), get.body());
+        gateway.assertStillServes();
+    }
+}
