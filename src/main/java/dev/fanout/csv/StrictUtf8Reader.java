@@ -23,7 +23,7 @@ final class StrictUtf8Reader extends Reader {
     private final CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
-    private final ByteBuffer bytes = ByteBuffer.allocate(32 * 1024).flip();
+    private final ByteBuffer bytes = ByteBuffer.allocate(8 * 1024).flip();
     private CharacterCodingException pendingFailure;
     private boolean endOfInput;
     private boolean flushed;

@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import io.helidon.common.mapper.MapperManager;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -7,12 +8,15 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /// The running gateway: Helidon SE's WebServer (one virtual thread per request) with Fanout's
 /// routes, health at `/observe/health`, and a graceful stop (new requests refused with `503`,
 /// running ones given the grace period). Build it with `start`; thread-safe.
 public final class FanoutServer {
     private static final System.Logger LOG = System.getLogger(FanoutServer.class.getName());
+    /// Helidon's mapper manager is JVM-global: set once per JVM, however many servers start.
+    private static final AtomicBoolean GLOBAL_MAPPERS_SET = new AtomicBoolean();
 
     private final WebServer server;
     private final Admission admission;
@@ -28,6 +32,7 @@ public final class FanoutServer {
     ///
     /// @throws IllegalArgumentException when a setting or a registered schema is invalid
     public static FanoutServer start(Config config) {
+        installGlobalMappers();
         ServerSettings settings = ServerSettings.from(config);
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
         var admission = new Admission(settings.maxConcurrentValidations());
@@ -40,6 +45,15 @@ public final class FanoutServer {
                 .build()
                 .start();
         return new FanoutServer(server, admission, settings);
+    }
+
+    /// Helidon 4.4 looks the global `MapperManager` up in its service registry on every header
+    /// or query value it converts unless one was set, building a new one each time: measured at
+    /// 17 % of the CPU of a 20-row request. Setting it once is Helidon's own remedy.
+    private static void installGlobalMappers() {
+        if (!GLOBAL_MAPPERS_SET.getAndSet(true)) {
+            MapperManager.global(MapperManager.create());
+        }
     }
 
     /// Fanout's routes on `routing`: validation, schemas, problem responses.

@@ -58,14 +58,14 @@ final class ValidateService implements HttpService {
 
     private void validate(ServerRequest req, ServerResponse res) {
         EngineOptions options = options(req.query());
-        Optional<String> schemaName = req.query().first("schema").asOptional();
+        Optional<String> schemaName = req.query().contains("schema") ? Optional.of(req.query().get("schema")) : Optional.empty();
         HttpMediaType type = req.headers().contentType()
                 .orElseThrow(() -> ProblemException.unsupportedMediaType("send text/csv or multipart/form-data (no Content-Type given)"));
         boolean multipart = isType(type, "multipart", "form-data");
         if (!multipart && !isType(type, "text", "csv")) {
             throw ProblemException.unsupportedMediaType("send text/csv or multipart/form-data, not " + type.mediaType().text());
         }
-        long contentLength = req.headers().contentLength().orElse(-1L);
+        long contentLength = contentLength(req);
         if (contentLength > settings.maxUploadBytes()) {
             throw ProblemException.tooLarge(UploadStream.UPLOAD_TOO_LARGE,
                     "the upload of " + contentLength + " bytes is over the limit of " + settings.maxUploadBytes() + " bytes");
@@ -162,6 +162,19 @@ final class ValidateService implements HttpService {
             throw ProblemException.badRequest("bad_parameter", "schema must name a registered schema");
         }
         return options;
+    }
+
+    private static long contentLength(ServerRequest req) {
+        // Parsed here rather than with headers().contentLength(), which goes through Helidon's mappers.
+        Optional<String> value = req.headers().first(HeaderNames.CONTENT_LENGTH);
+        if (value.isEmpty()) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(value.get().trim());
+        } catch (NumberFormatException e) {
+            throw ProblemException.badRequest("bad_request", "Content-Length is not a number");
+        }
     }
 
     private static boolean isType(HttpMediaType type, String main, String sub) {

@@ -26,7 +26,12 @@ final class HeldUpload implements AutoCloseable {
     /// server whose `fanout.engine.chunk-rows` is well below `FIRST_ROWS`, so that rows are
     /// answered before the input ends.
     static HeldUpload start(TestGateway gateway) throws IOException {
-        var connection = RawConnection.open(gateway.port()).readTimeout(Duration.ofSeconds(10));
+        return start(gateway.port());
+    }
+
+    /// As `start(TestGateway)`, for a server on `port` (e.g. one in another process).
+    static HeldUpload start(int port) throws IOException {
+        var connection = RawConnection.open(port).readTimeout(Duration.ofSeconds(10));
         connection.postChunked("/v1/validate?schema=people&summary=true", "text/csv")
                 .sendChunk(People.HEADER + rows(1, FIRST_ROWS));
         var head = connection.readHead();
