@@ -81,6 +81,32 @@ final class CivilFields {
         appendPadded(out, magnitude / 60 % 60, 2);
     }
 
+    /// Whether `s` has `count` ASCII digits at `at` (false when it is too short).
+    static boolean digits(String s, int at, int count) {
+        if (at + count > s.length()) {
+            return false;
+        }
+        for (int i = at; i < at + count; i++) {
+            if (!isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    /// The value of the `count` ASCII digits at `at` (checked by the caller).
+    static int number(String s, int at, int count) {
+        int value = 0;
+        for (int i = at; i < at + count; i++) {
+            value = value * 10 + (s.charAt(i) - '0');
+        }
+        return value;
+    }
+
     private static void appendPadded(StringBuilder out, int value, int width) {
         for (int limit = 10, i = 1; i < width; i++, limit *= 10) {
             if (value < limit) {

@@ -38,7 +38,7 @@ record IsoTemporalFormat(TemporalKind kind) implements TemporalFormat {
     /// Where a well-formed date starting at `at` ends, or -1.
     private static int date(String s, int at) {
         if (s.length() < at + 10 || s.charAt(at + 4) != '-' || s.charAt(at + 7) != '-'
-                || !digits(s, at, 4) || !digits(s, at + 5, 2) || !digits(s, at + 8, 2)) {
+                || !CivilFields.digits(s, at, 4) || !CivilFields.digits(s, at + 5, 2) || !CivilFields.digits(s, at + 8, 2)) {
             return -1;
         }
         return at + 10;
@@ -47,13 +47,13 @@ record IsoTemporalFormat(TemporalKind kind) implements TemporalFormat {
     /// Where a well-formed time (with its optional fraction) starting at `at` ends, or -1.
     private static int time(String s, int at) {
         if (s.length() < at + 8 || s.charAt(at + 2) != ':' || s.charAt(at + 5) != ':'
-                || !digits(s, at, 2) || !digits(s, at + 3, 2) || !digits(s, at + 6, 2)) {
+                || !CivilFields.digits(s, at, 2) || !CivilFields.digits(s, at + 3, 2) || !CivilFields.digits(s, at + 6, 2)) {
             return -1;
         }
         int i = at + 8;
         if (i < s.length() && s.charAt(i) == '.') {
             int fraction = ++i;
-            while (i < s.length() && isDigit(s.charAt(i))) {
+            while (i < s.length() && CivilFields.isDigit(s.charAt(i))) {
                 i++;
             }
             if (i == fraction || i - fraction > 9) {
@@ -76,7 +76,7 @@ record IsoTemporalFormat(TemporalKind kind) implements TemporalFormat {
             return i + 1;
         }
         if ((c == '+' || c == '-') && s.length() >= i + 6 && s.charAt(i + 3) == ':'
-                && digits(s, i + 1, 2) && digits(s, i + 4, 2)) {
+                && CivilFields.digits(s, i + 1, 2) && CivilFields.digits(s, i + 4, 2)) {
             return i + 6;
         }
         return -1;
@@ -85,41 +85,20 @@ record IsoTemporalFormat(TemporalKind kind) implements TemporalFormat {
     /// Ranges of a well-formed cell: the empty string when the date, time and offset exist.
     private String rangeProblem(String s) {
         if (kind != TemporalKind.TIME) {
-            String problem = CivilFields.dateProblem(number(s, 0, 4), number(s, 5, 2), number(s, 8, 2));
+            String problem = CivilFields.dateProblem(CivilFields.number(s, 0, 4), CivilFields.number(s, 5, 2), CivilFields.number(s, 8, 2));
             if (!problem.isEmpty() || kind == TemporalKind.DATE) {
                 return problem;
             }
         }
         int timeAt = kind == TemporalKind.TIME ? 0 : 11;
-        String problem = CivilFields.timeProblem(number(s, timeAt, 2), number(s, timeAt + 3, 2), number(s, timeAt + 6, 2));
+        String problem = CivilFields.timeProblem(CivilFields.number(s, timeAt, 2), CivilFields.number(s, timeAt + 3, 2), CivilFields.number(s, timeAt + 6, 2));
         if (!problem.isEmpty() || kind == TemporalKind.TIME) {
             return problem;
         }
         int sign = s.length() - 6;
         if (sign > timeAt && (s.charAt(sign) == '+' || s.charAt(sign) == '-')) {
-            return CivilFields.offsetProblem(number(s, sign + 1, 2), number(s, sign + 4, 2));
+            return CivilFields.offsetProblem(CivilFields.number(s, sign + 1, 2), CivilFields.number(s, sign + 4, 2));
         }
         return "";
-    }
-
-    private static boolean digits(String s, int at, int count) {
-        for (int i = at; i < at + count; i++) {
-            if (!isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static int number(String s, int at, int count) {
-        int value = 0;
-        for (int i = at; i < at + count; i++) {
-            value = value * 10 + (s.charAt(i) - '0');
-        }
-        return value;
     }
 }

@@ -236,15 +236,15 @@ final class StrptimeFormat implements TemporalFormat {
                         at++;
                     } else {
                         if (at + 5 > length || (raw.charAt(at) != '+' && raw.charAt(at) != '-')
-                                || !digits(raw, at + 1, 2)) {
+                                || !CivilFields.digits(raw, at + 1, 2)) {
                             return mismatch(raw, violations);
                         }
                         int minutesAt = raw.charAt(at + 3) == ':' ? at + 4 : at + 3;
-                        if (minutesAt + 2 > length || !digits(raw, minutesAt, 2)) {
+                        if (minutesAt + 2 > length || !CivilFields.digits(raw, minutesAt, 2)) {
                             return mismatch(raw, violations);
                         }
-                        int hours = number(raw, at + 1, 2);
-                        int minutes = number(raw, minutesAt, 2);
+                        int hours = CivilFields.number(raw, at + 1, 2);
+                        int minutes = CivilFields.number(raw, minutesAt, 2);
                         String problem = CivilFields.offsetProblem(hours, minutes);
                         if (!problem.isEmpty()) {
                             return outOfRange(raw, violations, problem);
@@ -257,7 +257,7 @@ final class StrptimeFormat implements TemporalFormat {
                 default -> {
                     int start = at;
                     int value = 0;
-                    while (at < length && at - start < directive.maxDigits && isDigit(raw.charAt(at))) {
+                    while (at < length && at - start < directive.maxDigits && CivilFields.isDigit(raw.charAt(at))) {
                         value = value * 10 + (raw.charAt(at++) - '0');
                     }
                     int count = at - start;
@@ -355,29 +355,6 @@ final class StrptimeFormat implements TemporalFormat {
         return raw;
     }
 
-    private static boolean digits(String s, int at, int count) {
-        if (at + count > s.length()) {
-            return false;
-        }
-        for (int i = at; i < at + count; i++) {
-            if (!isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static int number(String s, int at, int count) {
-        int value = 0;
-        for (int i = at; i < at + count; i++) {
-            value = value * 10 + (s.charAt(i) - '0');
-        }
-        return value;
-    }
 
     @Override
     public String display() {
