@@ -32,6 +32,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--schemas", paramLabel = "DIR", description = "Folder of NAME.json schemas to register (default 'schemas').")
     private Path schemas;
 
+    @Option(names = "--histogram-log", paramLabel = "FILE", description = "Write interval histograms to this .hlog file.")
+    private Path histogramLog;
+
     @Override
     public Integer call() throws InterruptedException {
         Map<String, String> flags = new HashMap<>();
@@ -43,6 +46,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (schemas != null) {
             flags.put("fanout.schemas.dir", schemas.toString());
+        }
+        if (histogramLog != null) {
+            flags.put("fanout.histograms.log", histogramLog.toString());
         }
         FanoutServer server;
         try {

@@ -8,6 +8,7 @@ import dev.fanout.engine.RunOutcome;
 import dev.fanout.engine.Summary;
 import dev.fanout.engine.ValidationEngine;
 import dev.fanout.engine.ValidationRun;
+import dev.fanout.metrics.ValidationMetrics;
 import dev.fanout.schema.InvalidSchemaException;
 import dev.fanout.schema.Schema;
 import java.io.BufferedOutputStream;
@@ -100,14 +101,21 @@ final class ValidateCommand implements Callable<Integer> {
         private String name;
     }
 
+    @Option(names = "--histogram-log", paramLabel = "FILE",
+            description = "Write this run's latency histograms (as the server records them) to an .hlog file.")
+    private Path histogramLog;
+
     @Override
     public Integer call() {
         CliContext context = parent.context();
         EngineOptions options = engineOptions();
         Schema schema = schema();
-        try (InputStream in = context.openInput(input);
-                ValidationRun run = open(in, schema, options)) {
-            RunOutcome outcome = write(run, context);
+        long startNanos = System.nanoTime();
+        try (RunHistograms histograms = RunHistograms.open(histogramLog);
+                InputStream in = context.openInput(input);
+                ValidationRun run = open(in, schema, options, histograms.metrics())) {
+            RunOutcome outcome = write(run, context, histograms);
+            histograms.runDone(startNanos, outcome);
             report(outcome, run.bytesRead(), context.stderr());
             return status(outcome).code();
         } catch (IOException e) {
@@ -174,9 +182,9 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    private static ValidationRun open(InputStream in, Schema schema, EngineOptions options) {
+    private static ValidationRun open(InputStream in, Schema schema, EngineOptions options, ValidationMetrics metrics) {
         try {
-            return new ValidationEngine().open(in, schema, options);
+            return new ValidationEngine(metrics).open(in, schema, options);
         } catch (HeaderException e) {
             throw new CliFailure(e.code() + ": " + e.getMessage(), e);
         }
@@ -184,12 +192,12 @@ final class ValidateCommand implements Callable<Integer> {
 
     /// Opens the output only now that the header was accepted, so a rejected file leaves no
     /// empty output file behind.
-    private RunOutcome write(ValidationRun run, CliContext context) {
+    private RunOutcome write(ValidationRun run, CliContext context, RunHistograms histograms) {
         String target = output == null ? "standard output" : output.toString();
         Progress progress = context.stderrIsTerminal()
                 ? Progress.start(context.stderr(), run::rowsRead, run::bytesRead)
                 : Progress.disabled();
-        try (progress; OutputStream out = openOutput(context.stdout())) {
+        try (progress; OutputStream out = histograms.watchFirstByte(openOutput(context.stdout()))) {
             return run.writeTo(out);
         } catch (IOException e) {
             throw CliFailure.io("write", target, e);

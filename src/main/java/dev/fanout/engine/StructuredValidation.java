@@ -44,10 +44,12 @@ final class StructuredValidation {
     }
 
     private final ThreadFactory threads;
+    private final EngineMetrics metrics;
 
     private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, int workers,
-            int chunksInFlight, ThreadFactory threads) {
+            int chunksInFlight, ThreadFactory threads, EngineMetrics metrics) {
         this.threads = threads;
+        this.metrics = metrics;
         this.reader = reader;
         this.validator = validator;
         this.writer = writer;
@@ -61,8 +63,8 @@ final class StructuredValidation {
     ///
     /// @throws IOException when writing the output failed; every subtask has ended by then
     static StreamEnd run(Chunk first, ChunkReader reader, RowValidator validator, OrderedWriter writer,
-            int workers, int chunksInFlight, ThreadFactory threads) throws IOException {
-        return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads).run(first);
+            int workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics) throws IOException {
+        return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads, metrics).run(first);
     }
 
     /// How the input ended: the last chunk read, and an internal error that cut the run short.
@@ -120,9 +122,13 @@ final class StructuredValidation {
     }
 
     private Void validate(Slot slot) throws InterruptedException {
+        long queuedNanos = System.nanoTime();
         workers.acquire();
+        long startNanos = System.nanoTime();
+        metrics.queueWaited(startNanos - queuedNanos);
         try {
             slot.result().complete(validator.validate(slot.chunk()));
+            metrics.chunkValidated(System.nanoTime() - startNanos);
         } catch (RuntimeException | Error e) {
             slot.result().completeExceptionally(e);
         } finally {

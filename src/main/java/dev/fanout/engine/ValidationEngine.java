@@ -17,15 +17,28 @@ import java.util.concurrent.ThreadFactory;
 /// `ValidationRun.writeTo` validates the rows and writes the output.
 public final class ValidationEngine {
     private final ThreadFactory threads;
+    private final EngineMetrics metrics;
 
-    /// An engine whose subtasks run on virtual threads.
+    /// An engine whose subtasks run on virtual threads and that reports no timings.
     public ValidationEngine() {
-        this(Thread.ofVirtual().name("fanout-chunk-", 0).factory());
+        this(EngineMetrics.NONE);
+    }
+
+    /// An engine whose subtasks run on virtual threads and that reports chunk timings to `metrics`.
+    public ValidationEngine(EngineMetrics metrics) {
+        this(Thread.ofVirtual().name("fanout-chunk-", 0).factory(), metrics);
     }
 
     /// An engine whose subtasks come from `threads`, so tests can see that a run leaves none alive.
     ValidationEngine(ThreadFactory threads) {
+        this(threads, EngineMetrics.NONE);
+    }
+
+    /// An engine whose subtasks come from `threads` (virtual threads, for the engine's blocking
+    /// hand-offs to stay cheap), reporting chunk timings to `metrics`.
+    public ValidationEngine(ThreadFactory threads, EngineMetrics metrics) {
         this.threads = Objects.requireNonNull(threads, "threads must not be null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
     }
 
     /// Reads the header of `in` and checks it against `schema`.
@@ -46,7 +59,7 @@ public final class ValidationEngine {
                 throw new HeaderException("empty_csv", "the CSV is empty: it has no header");
             }
             var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
-            return new ValidationRun(source, schema, mapping, options, startNanos, threads);
+            return new ValidationRun(source, schema, mapping, options, startNanos, threads, metrics);
         } catch (CsvFailure failure) {
             closeQuietly(source, failure);
             throw new HeaderException(failure.code(), "the header could not be read: " + failure.getMessage());

@@ -20,11 +20,13 @@ public final class ValidationRun implements AutoCloseable {
     private final long startNanos;
     private final ChunkReader chunks;
     private final ThreadFactory threads;
+    private final EngineMetrics metrics;
     private boolean used;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
-            ThreadFactory threads) {
+            ThreadFactory threads, EngineMetrics metrics) {
         this.threads = threads;
+        this.metrics = metrics;
         this.source = source;
         this.schema = schema;
         this.mapping = mapping;
@@ -55,10 +57,14 @@ public final class ValidationRun implements AutoCloseable {
         Chunk first = chunks.next();
         if (first.last()) {
             // A small input: forking would cost more than validating it here.
-            writer.write(validator.validate(first));
+            long validateNanos = System.nanoTime();
+            ValidatedChunk validated = validator.validate(first);
+            metrics.queueWaited(0);
+            metrics.chunkValidated(System.nanoTime() - validateNanos);
+            writer.write(validated);
             return writer.finish(first.failure(), startNanos);
         }
-        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads);
+        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads, metrics);
         Optional<StreamError> error = end.internalError() != null ? Optional.of(end.internalError()) : end.last().failure();
         return writer.finish(error, startNanos);
     }

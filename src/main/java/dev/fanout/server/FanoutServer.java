@@ -1,6 +1,8 @@
 package dev.fanout.server;
 
 import io.helidon.common.mapper.MapperManager;
+import dev.fanout.metrics.LatencyHistograms;
+import dev.fanout.metrics.ValidationMetrics;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
@@ -11,7 +13,8 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /// The running gateway: Helidon SE's WebServer (one virtual thread per request) with Fanout's
-/// routes, health at `/observe/health`, and a graceful stop (new requests refused with `503`,
+/// routes, latency histograms (`/v1/stats`, `/metrics`, an optional `.hlog`), health at
+/// `/observe/health`, and a graceful stop (new requests refused with `503`,
 /// running ones given the grace period). Build it with `start`; thread-safe.
 public final class FanoutServer {
     private static final System.Logger LOG = System.getLogger(FanoutServer.class.getName());
@@ -21,11 +24,16 @@ public final class FanoutServer {
     private final WebServer server;
     private final Admission admission;
     private final ServerSettings settings;
+    private final LatencyHistograms histograms;
+    private final WorkThreads threads;
 
-    private FanoutServer(WebServer server, Admission admission, ServerSettings settings) {
+    private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
+            WorkThreads threads) {
+        this.threads = threads;
         this.server = server;
         this.admission = admission;
         this.settings = settings;
+        this.histograms = histograms;
     }
 
     /// Starts a server from a loaded configuration (see `FanoutConfig`).
@@ -36,15 +44,20 @@ public final class FanoutServer {
         ServerSettings settings = ServerSettings.from(config);
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
         var admission = new Admission(settings.maxConcurrentValidations());
+        var histograms = LatencyHistograms.create(settings.histogramInterval());
+        settings.histogramLog().ifPresent(histograms::logTo);
+        histograms.start();
+        var threads = new WorkThreads();
+        var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
                 // Our own hook drains requests first; Helidon's would stop at once.
                 .shutdownHook(false)
                 .addFeature(ObserveFeature.just(HealthObserver.create()))
-                .routing(routing -> routing(routing, registry, settings, admission))
+                .routing(routing -> routing(routing, registry, settings, admission, histograms, metrics, threads))
                 .build()
                 .start();
-        return new FanoutServer(server, admission, settings);
+        return new FanoutServer(server, admission, settings, histograms, threads);
     }
 
     /// Helidon 4.4 looks the global `MapperManager` up in its service registry on every header
@@ -57,9 +70,11 @@ public final class FanoutServer {
     }
 
     /// Fanout's routes on `routing`: validation, schemas, problem responses.
-    static void routing(HttpRouting.Builder routing, SchemaRegistry registry, ServerSettings settings, Admission admission) {
-        routing.register(new ValidateService(registry, settings, admission))
-                .register(new SchemaService(registry));
+    static void routing(HttpRouting.Builder routing, SchemaRegistry registry, ServerSettings settings, Admission admission,
+            LatencyHistograms histograms, ValidationMetrics metrics, WorkThreads threads) {
+        routing.register(new ValidateService(registry, settings, admission, metrics, threads))
+                .register(new SchemaService(registry))
+                .register(new StatsService(histograms));
         ProblemResponses.register(routing);
     }
 
@@ -77,11 +92,23 @@ public final class FanoutServer {
             LOG.log(Level.WARNING, "stopping with " + admission.running() + " validations still running after " + grace);
         }
         server.stop();
+        histograms.close();
     }
 
     /// Stops the server now.
     public void stop() {
         server.stop();
+        histograms.close();
+    }
+
+    /// Validations admitted and not yet finished.
+    int runningValidations() {
+        return admission.running();
+    }
+
+    /// Request threads (validation subtasks, response senders) still alive.
+    int liveWorkThreads() {
+        return threads.live();
     }
 
     /// Whether the server is running.

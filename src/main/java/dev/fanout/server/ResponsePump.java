@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -48,8 +49,12 @@ final class ResponsePump extends OutputStream {
     private IOException clientFailure;
     private Thread sender;
     private long bytesSent;
+    private volatile long firstByteNanos;
 
-    ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir) {
+    private final ThreadFactory senders;
+
+    ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders) {
+        this.senders = senders;
         this.response = response;
         this.memoryLimit = memoryLimit;
         this.spillDir = spillDir;
@@ -189,13 +194,20 @@ final class ResponsePump extends OutputStream {
         }
         memory.clear();
         memoryBytes = 0;
+        firstByteNanos = System.nanoTime();
         response.send(whole);
         bytesSent = whole.length;
     }
 
+    /// When the first byte was handed to the socket (`System.nanoTime()`), or 0 if none was yet.
+    long firstByteNanos() {
+        return firstByteNanos;
+    }
+
     private void startSender() {
         if (sender == null) {
-            sender = Thread.ofVirtual().name("fanout-response").start(this::send);
+            sender = senders.newThread(this::send);
+            sender.start();
         }
     }
 
@@ -229,6 +241,9 @@ final class ResponsePump extends OutputStream {
                     }
                 } finally {
                     lock.unlock();
+                }
+                if (firstByteNanos == 0 && (piece != null || spillFrom >= 0)) {
+                    firstByteNanos = System.nanoTime();
                 }
                 if (piece != null) {
                     socket.write(piece);

@@ -23,6 +23,8 @@ public record ServerSettings(
         int responseMemoryBytes,
         Optional<Path> spillDir,
         Duration shutdownGrace,
+        boolean histogramsEnabled,
+        Duration histogramInterval,
         Optional<Path> histogramLog) {
 
     /// Reads the `fanout.*` keys of `config`.
@@ -44,6 +46,8 @@ public record ServerSettings(
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
                 duration(fanout, "shutdown.grace-period", Duration.ofSeconds(10)),
+                bool(fanout, "histograms.enabled", true),
+                duration(fanout, "histograms.interval", Duration.ofSeconds(5)),
                 optionalPath(fanout, "histograms.log"));
     }
 
@@ -73,6 +77,15 @@ public record ServerSettings(
 
     private static String text(Config config, String key, String fallback) {
         return config.get(key).asString().orElse(fallback);
+    }
+
+    private static boolean bool(Config config, String key, boolean fallback) {
+        String raw = text(config, key, Boolean.toString(fallback)).trim().toLowerCase(Locale.ROOT);
+        return switch (raw) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("fanout." + key + " must be true or false, not '" + raw + "'");
+        };
     }
 
     private static Optional<Path> optionalPath(Config config, String key) {

@@ -1,9 +1,11 @@
 package dev.fanout.server;
 
 import dev.fanout.engine.EngineOptions;
+import dev.fanout.metrics.ValidationMetrics;
 import dev.fanout.engine.ExtraColumns;
 import dev.fanout.engine.HeaderException;
 import dev.fanout.engine.Mode;
+import dev.fanout.engine.RunOutcome;
 import dev.fanout.engine.ValidationEngine;
 import dev.fanout.engine.ValidationRun;
 import dev.fanout.schema.Schema;
@@ -20,6 +22,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ThreadFactory;
 
 /// `POST /v1/validate`: a raw `text/csv` body or a `multipart/form-data` body in, NDJSON streamed
 /// out through the engine. Request problems (parameters, media type, size, schema, header) are
@@ -32,13 +35,20 @@ final class ValidateService implements HttpService {
     private final SchemaRegistry registry;
     private final ServerSettings settings;
     private final Admission admission;
-    private final ValidationEngine engine = new ValidationEngine();
+    private final ValidationEngine engine;
+    private final ValidationMetrics metrics;
     private final EngineOptions defaults;
 
-    ValidateService(SchemaRegistry registry, ServerSettings settings, Admission admission) {
+    private final ThreadFactory senders;
+
+    ValidateService(SchemaRegistry registry, ServerSettings settings, Admission admission, ValidationMetrics metrics,
+            WorkThreads threads) {
+        this.senders = threads.factory("fanout-response-");
         this.registry = registry;
         this.settings = settings;
         this.admission = admission;
+        this.metrics = metrics;
+        this.engine = new ValidationEngine(threads.factory("fanout-chunk-"), metrics);
         this.defaults = EngineOptions.defaults()
                 .withWorkers(settings.workers())
                 .withChunkRows(settings.chunkRows())
@@ -57,6 +67,27 @@ final class ValidateService implements HttpService {
     }
 
     private void validate(ServerRequest req, ServerResponse res) {
+        long startNanos = System.nanoTime();
+        var outcome = new Outcome();
+        try {
+            validate(req, res, outcome);
+            outcome.status = 200;
+        } catch (ProblemException e) {
+            outcome.status = e.status();
+            throw e;
+        } finally {
+            metrics.requestDone(outcome.status, startNanos, outcome.firstByteNanos, outcome.rows);
+        }
+    }
+
+    /// What the metrics need to know of a request once it is over.
+    private static final class Outcome {
+        int status = 500;
+        long firstByteNanos;
+        long rows = -1;
+    }
+
+    private void validate(ServerRequest req, ServerResponse res, Outcome outcome) {
         EngineOptions options = options(req.query());
         Optional<String> schemaName = req.query().contains("schema") ? Optional.of(req.query().get("schema")) : Optional.empty();
         HttpMediaType type = req.headers().contentType()
@@ -77,11 +108,11 @@ final class ValidateService implements HttpService {
                             schemaName, registry, settings.maxSchemaBytes())
                     : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.badRequest(
                             "missing_schema", "name a registered schema with the 'schema' query parameter"))), body);
-            stream(upload, options, res);
+            stream(upload, options, res, outcome);
         }
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res) {
+    private void stream(Upload upload, EngineOptions options, ServerResponse res, Outcome outcome) {
         ValidationRun run;
         try {
             run = engine.open(upload.csv(), upload.schema(), options);
@@ -95,11 +126,14 @@ final class ValidateService implements HttpService {
         }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-        var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir());
+        var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders);
         boolean inputBroken = true;
         try {
-            inputBroken = run.writeTo(pump).failed();
+            RunOutcome result = run.writeTo(pump);
+            inputBroken = result.failed();
+            outcome.rows = result.summary().rows();
             pump.close();
+            outcome.firstByteNanos = pump.firstByteNanos();
         } catch (IOException e) {
             // The client went away: the engine has stopped; nothing is left to tell it.
             pump.abort();

@@ -3,16 +3,11 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.management.HotSpotDiagnosticMXBean;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -48,7 +43,7 @@ class DisconnectTest {
     @Test
     @Timeout(60)
     void aClientThatResetsMidUploadLeavesNoThreadSpillFileOrPlaceBehind() throws Exception {
-        List<String> baseline = fanoutThreads();
+        int baseline = gateway.server.liveWorkThreads();
         spill.assertUnused();
 
         var upload = new People.Stream(200_000_000);
@@ -70,7 +65,8 @@ class DisconnectTest {
                 connection.sendChunk(java.util.Arrays.copyOf(buffer, n));
             }
             assertTrue(!spill.inUse().isEmpty(), "the unread answer spilled to a file");
-            assertTrue(fanoutThreads().size() > baseline.size(), "the validation runs on fanout-* threads: " + fanoutThreads());
+            assertTrue(gateway.server.liveWorkThreads() > baseline, "the validation runs on the gateway's work threads");
+            assertEquals(1, gateway.server.runningValidations());
         } finally {
             connection.reset();
         }
@@ -88,7 +84,7 @@ class DisconnectTest {
     @Test
     @Timeout(60)
     void aClientThatClosesWhileItsAnswerIsStreamingFreesItsPlace() throws Exception {
-        List<String> baseline = fanoutThreads();
+        int baseline = gateway.server.liveWorkThreads();
         for (int round = 0; round < 2 * LIMIT; round++) {
             var held = HeldUpload.start(gateway);
             held.connection.close();
@@ -100,44 +96,15 @@ class DisconnectTest {
         }
     }
 
-    private static void assertThreadsBackTo(List<String> baseline) throws Exception {
+    /// Every thread the request started (validation subtasks, the response sender) has ended, and
+    /// its admission place is free again.
+    private static void assertThreadsBackTo(int baseline) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        List<String> now = fanoutThreads();
-        while (now.size() > baseline.size() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            now = fanoutThreads();
+        while ((gateway.server.liveWorkThreads() > baseline || gateway.server.runningValidations() > 0)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
         }
-        assertEquals(baseline.size(), now.size(), "fanout-* threads still alive: " + now);
-    }
-
-    /// Live threads named `fanout-*`: platform threads from the JVM, virtual threads from a JSON
-    /// thread dump (the only place that lists them).
-    static List<String> fanoutThreads() throws IOException {
-        List<String> names = new ArrayList<>();
-        java.util.Set<String> platformIds = new java.util.HashSet<>();
-        for (Thread thread : Thread.getAllStackTraces().keySet()) {
-            platformIds.add(Long.toString(thread.threadId()));
-            if (thread.getName().startsWith("fanout-")) {
-                names.add("platform " + thread.getName());
-            }
-        }
-        Path dump = Files.createTempFile(dir, "threads-", ".json");
-        Files.delete(dump);
-        try {
-            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
-                    .dumpThreads(dump.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
-            JsonNode containers = TestGateway.JSON.readTree(dump.toFile()).path("threadDump").path("threadContainers");
-            for (JsonNode container : containers) {
-                for (JsonNode thread : container.path("threads")) {
-                    String name = thread.path("name").asText();
-                    if (name.startsWith("fanout-") && !platformIds.contains(thread.path("tid").asText())) {
-                        names.add("virtual " + name);
-                    }
-                }
-            }
-        } finally {
-            Files.deleteIfExists(dump);
-        }
-        return names;
+        assertEquals(baseline, gateway.server.liveWorkThreads(), "request threads still alive");
+        assertEquals(0, gateway.server.runningValidations(), "admission places still taken");
     }
 }

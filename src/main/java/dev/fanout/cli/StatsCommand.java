@@ -1,0 +1,136 @@
+package dev.fanout.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.EncodableHistogram;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogReader;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/// `fanout stats`: the exact cluster-wide percentiles a capacity planner needs. It fetches each
+/// instance's whole-run histogram (`GET /v1/stats/NAME.hdr`, HdrHistogram's compressed form) or
+/// reads `.hlog` files, adds them up — HdrHistograms merge exactly, unlike percentiles — and
+/// prints each source's percentiles and the merged ones, in microseconds.
+@Command(name = "stats", description = {
+    "Merges latency histograms from several instances (URLs) or .hlog files and prints exact",
+    "percentiles in microseconds: each source's, then the merged ones."})
+final class StatsCommand implements Callable<Integer> {
+    private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
+
+    @ParentCommand
+    private Main parent;
+
+    @Parameters(paramLabel = "SOURCE", arity = "1..*",
+            description = "An instance's base URL (http://host:8080) or an .hlog file written by --histogram-log.")
+    private List<String> sources;
+
+    @Option(names = "--name", paramLabel = "NAME", defaultValue = "request",
+            description = "Which histogram: request, ttfb, rows, chunk_validate, queue_wait, upstream.NAME (default: ${DEFAULT-VALUE}).")
+    private String name;
+
+    @Override
+    public Integer call() {
+        PrintStream out = parent.context().stdout();
+        Histogram merged = new Histogram(3);
+        List<String> lines = new ArrayList<>();
+        for (String source : sources) {
+            Histogram histogram = isUrl(source) ? fetch(source) : readLog(Path.of(source));
+            merged.add(histogram);
+            lines.add(row(source, histogram));
+        }
+        out.println(header());
+        lines.forEach(out::println);
+        if (sources.size() > 1) {
+            out.println(row("merged", merged));
+        }
+        out.flush();
+        return ExitStatus.ALL_VALID.code();
+    }
+
+    private Histogram fetch(String baseUrl) {
+        String url = baseUrl.replaceAll("/+$", "") + "/v1/stats/" + name + ".hdr";
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build()) {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(HTTP_TIMEOUT).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new CliFailure("GET " + url + " answered " + response.statusCode());
+            }
+            return decode(response.body().trim(), url);
+        } catch (IOException e) {
+            throw new CliFailure("cannot fetch " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure("interrupted while fetching " + url, e);
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure("bad URL " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /// Decodes HdrHistogram's compressed, base64 form.
+    static Histogram decode(String base64, String where) {
+        try {
+            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+        } catch (DataFormatException | IllegalArgumentException e) {
+            throw new CliFailure(where + " is not a compressed HdrHistogram: " + e.getMessage(), e);
+        }
+    }
+
+    private Histogram readLog(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CliFailure("cannot read " + file + ": no such file");
+        }
+        Histogram total = new Histogram(3);
+        try (InputStream in = Files.newInputStream(file)) {
+            var reader = new HistogramLogReader(in);
+            boolean found = false;
+            while (reader.hasNext()) {
+                EncodableHistogram interval = reader.nextIntervalHistogram();
+                if (interval instanceof Histogram h && name.equals(h.getTag())) {
+                    total.add(h);
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new CliFailure(file + " has no interval histogram tagged '" + name + "'");
+            }
+        } catch (IOException e) {
+            throw CliFailure.io("read", file.toString(), e);
+        }
+        return total;
+    }
+
+    private static boolean isUrl(String source) {
+        return source.startsWith("http://") || source.startsWith("https://");
+    }
+
+    private static String header() {
+        return String.format(Locale.ROOT, "%-40s %10s %10s %12s %10s %10s %10s %10s %10s %10s",
+                "source", "count", "min", "mean", "p50", "p90", "p99", "p99.9", "p99.99", "max");
+    }
+
+    private static String row(String source, Histogram h) {
+        return String.format(Locale.ROOT, "%-40s %10d %10d %12.1f %10d %10d %10d %10d %10d %10d",
+                source, h.getTotalCount(), h.getTotalCount() == 0 ? 0 : h.getMinValue(), h.getMean(),
+                h.getValueAtPercentile(50), h.getValueAtPercentile(90), h.getValueAtPercentile(99),
+                h.getValueAtPercentile(99.9), h.getValueAtPercentile(99.99), h.getMaxValue());
+    }
+}

@@ -1,0 +1,483 @@
+package dev.fanout.metrics;
+
+import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramLogWriter;
+import org.HdrHistogram.PackedHistogram;
+import org.HdrHistogram.Recorder;
+
+/// The gateway's HdrHistograms and request counters: one `Recorder` per name (`request`, `ttfb`,
+/// `rows`, `chunk_validate`, `queue_wait`, and `upstream.NAME` created on first use), each with
+/// 3 significant digits and auto-resizing from 1 up to whatever is recorded (so 1 µs .. 1 h and
+/// beyond never throws), plus a `LongAdder` per HTTP status. Latencies are recorded in
+/// microseconds; `rows` records rows per request. This class is thread-safe. The hot path is
+/// wait-free and allocation-free: fetch a `Recorder` once with [#recorder(String)] and call
+/// `recordValue` on it (it allocates only when a value beyond every earlier one widens the
+/// histogram's range); [#countStatus(int)] allocates only the first time a status is seen.
+/// Everything else ([#snapshot(Duration)], [#reset()], the ticker) takes one lock and drains the
+/// recorders with `getIntervalHistogram(recycled)`, so readers never block writers.
+///
+/// History is kept in slices of length `interval`: the ticker started by [#start()] closes the
+/// current slice every `interval`, writes it to the `.hlog` attached with [#logTo(Path)] (one
+/// tag per histogram name, values in µs), and keeps the last `retainedSlices` completed slices
+/// as packed copies, so memory is bounded by names × (retained slices + 4) histograms.
+/// Values are recorded as measured: nothing here applies coordinated-omission correction.
+public final class LatencyHistograms implements AutoCloseable {
+    /// The names created up front, in the order reports list them.
+    public static final List<String> FIXED_NAMES =
+            List.of("request", "ttfb", "rows", "chunk_validate", "queue_wait");
+    /// The prefix of the per-upstream histograms, followed by the upstream's configured name.
+    public static final String UPSTREAM_PREFIX = "upstream.";
+    /// How many completed slices are kept when [#create(Duration)] is not told otherwise.
+    public static final int DEFAULT_RETAINED_SLICES = 12;
+
+    static final int SIGNIFICANT_DIGITS = 3;
+
+    private static final System.Logger LOG = System.getLogger(LatencyHistograms.class.getName());
+    // Names end up as .hlog tags (no commas, spaces or line breaks) and Prometheus label values.
+    private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
+    private static final int LOWEST_STATUS = 100;
+    private static final int HIGHEST_STATUS = 599;
+    private static final Duration TICKER_JOIN_TIMEOUT = Duration.ofSeconds(5);
+    private static final double MILLIS_PER_SECOND = 1000.0;
+    private static final double MAX_VALUE_UNIT_RATIO = 1.0;
+
+    private final Duration interval;
+    private final int retainedSlices;
+    private final InstantSource clock;
+    private final ConcurrentHashMap<String, Series> seriesByName = new ConcurrentHashMap<>();
+    private final AtomicReferenceArray<LongAdder> countsByStatus =
+            new AtomicReferenceArray<>(HIGHEST_STATUS - LOWEST_STATUS + 1);
+    // Guards every Series' non-recorder state, the slice start, the log and the ticker.
+    private final ReentrantLock lock = new ReentrantLock();
+    // Signalled by close(), so the ticker stops without being interrupted mid-write.
+    private final Condition closing = lock.newCondition();
+
+    private long sliceStartMillis;
+    // Slices completed since start or reset, at most retainedSlices.
+    private int completedSlices;
+    private HistogramLogWriter log;
+    private PrintStream logStream;
+    private Path logPath;
+    private Thread ticker;
+    private boolean closed;
+
+    private LatencyHistograms(Duration interval, int retainedSlices, InstantSource clock) {
+        this.interval = interval;
+        this.retainedSlices = retainedSlices;
+        this.clock = clock;
+        this.sliceStartMillis = clock.millis();
+        for (String name : FIXED_NAMES) {
+            seriesByName.put(name, new Series(name));
+        }
+    }
+
+    /// Histograms whose window slices last `interval`, keeping [#DEFAULT_RETAINED_SLICES]
+    /// completed slices. Call [#start()] to rotate slices in the background.
+    ///
+    /// @throws IllegalArgumentException when `interval` is shorter than 1 ms
+    public static LatencyHistograms create(Duration interval) {
+        return create(interval, DEFAULT_RETAINED_SLICES);
+    }
+
+    /// Like [#create(Duration)], keeping `retainedSlices` completed slices, so that a window can
+    /// cover up to `retainedSlices × interval` plus the current partial slice.
+    ///
+    /// @throws IllegalArgumentException when `interval` is shorter than 1 ms or `retainedSlices < 1`
+    public static LatencyHistograms create(Duration interval, int retainedSlices) {
+        return create(interval, retainedSlices, InstantSource.system());
+    }
+
+    static LatencyHistograms create(Duration interval, int retainedSlices, InstantSource clock) {
+        Objects.requireNonNull(interval, "interval must not be null");
+        Objects.requireNonNull(clock, "clock must not be null");
+        if (interval.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("interval must be at least 1 ms, was " + interval);
+        }
+        if (retainedSlices < 1) {
+            throw new IllegalArgumentException("retainedSlices must be >= 1, was " + retainedSlices);
+        }
+        return new LatencyHistograms(interval, retainedSlices, clock);
+    }
+
+    /// The length of one window slice (the ticker's period).
+    public Duration interval() {
+        return interval;
+    }
+
+    /// The recorder for `name`, one of [#FIXED_NAMES] or `upstream.NAME` (created on first use).
+    /// Cache the result: this is a map lookup, while `recordValue` on the recorder is the wait-free
+    /// part. Record latencies in microseconds.
+    ///
+    /// @throws IllegalArgumentException for any other name
+    public Recorder recorder(String name) {
+        Series series = seriesByName.get(name);
+        if (series != null) {
+            return series.recorder;
+        }
+        if (name == null || !name.startsWith(UPSTREAM_PREFIX)
+                || !UPSTREAM_NAME.matcher(name).region(UPSTREAM_PREFIX.length(), name.length()).matches()) {
+            throw new IllegalArgumentException("not a histogram name: " + name + " (expected one of "
+                    + FIXED_NAMES + " or " + UPSTREAM_PREFIX + "NAME with NAME of letters, digits, '_', '-', '.')");
+        }
+        return seriesByName.computeIfAbsent(name, Series::new).recorder;
+    }
+
+    /// Counts one response with HTTP `status`.
+    ///
+    /// @throws IllegalArgumentException when `status` is not within 100..599
+    public void countStatus(int status) {
+        if (status < LOWEST_STATUS || status > HIGHEST_STATUS) {
+            throw new IllegalArgumentException("not an HTTP status: " + status);
+        }
+        int index = status - LOWEST_STATUS;
+        LongAdder adder = countsByStatus.get(index);
+        if (adder == null) {
+            countsByStatus.compareAndSet(index, null, new LongAdder());
+            adder = countsByStatus.get(index);
+        }
+        adder.increment();
+    }
+
+    /// Drains every recorder (so counts are exact up to this call) and returns copies: per name the
+    /// whole-run histogram and the histogram of the last `window`, plus the counts by status.
+    ///
+    /// The window is made of whole slices: the current, partial slice plus the last
+    /// `ceil(window / interval)` completed ones (at most the retained slices). It therefore covers
+    /// at least `window` once enough history exists, and at most one `interval` more;
+    /// [Snapshot#window()] says how much time it actually covers. A zero `window` gives the current
+    /// partial slice alone.
+    ///
+    /// @throws IllegalArgumentException when `window` is negative
+    public Snapshot snapshot(Duration window) {
+        Objects.requireNonNull(window, "window must not be null");
+        if (window.isNegative()) {
+            throw new IllegalArgumentException("window must not be negative, was " + window);
+        }
+        lock.lock();
+        try {
+            long nowMillis = clock.millis();
+            int usedSlices = slicesWithin(window);
+            Map<String, Snapshot.Series> histograms = new LinkedHashMap<>();
+            for (Series series : orderedSeries()) {
+                series.drain();
+                Histogram windowHistogram = newHistogram();
+                windowHistogram.add(series.current);
+                // An upstream first used after some rotations has fewer slices: they would be empty.
+                Iterator<PackedHistogram> newestFirst = series.completed.descendingIterator();
+                for (int i = 0; i < usedSlices && newestFirst.hasNext(); i++) {
+                    windowHistogram.add(newestFirst.next());
+                }
+                histograms.put(series.name, new Snapshot.Series(copyOf(series.run), windowHistogram));
+            }
+            Duration covered = interval.multipliedBy(usedSlices)
+                    .plusMillis(Math.max(0, nowMillis - sliceStartMillis));
+            return new Snapshot(covered, Collections.unmodifiableMap(histograms), statusCounts());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Zeroes everything: run totals, slices and status counts. Values recorded before this call
+    /// are dropped, even those still in the recorders; the `.hlog`, if any, carries on.
+    public void reset() {
+        lock.lock();
+        try {
+            for (Series series : seriesByName.values()) {
+                // Drain rather than Recorder.reset(), which may lose values recorded concurrently
+                // *after* this call; drained values are simply thrown away.
+                series.drain();
+                series.run.reset();
+                series.current.reset();
+                series.completed.clear();
+            }
+            for (int i = 0; i < countsByStatus.length(); i++) {
+                LongAdder adder = countsByStatus.get(i);
+                if (adder != null) {
+                    adder.reset();
+                }
+            }
+            sliceStartMillis = clock.millis();
+            completedSlices = 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Writes every completed slice, from now on, to `hlog` in HdrHistogram's interval log format:
+    /// one line per histogram name per slice, tagged with the name, values in microseconds (so
+    /// HdrHistogram's `HistogramLogProcessor` wants `-outputValueUnitRatio 1` or `1000` for ms).
+    /// The file is replaced. The log is flushed after every slice and closed by [#close()].
+    ///
+    /// @throws IllegalStateException when a log is already attached or this is closed
+    /// @throws UncheckedIOException when the file cannot be created
+    public void logTo(Path hlog) {
+        Objects.requireNonNull(hlog, "hlog must not be null");
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("histograms are closed");
+            }
+            if (log != null) {
+                throw new IllegalStateException("already logging to " + logPath);
+            }
+            PrintStream stream;
+            try {
+                // A FileOutputStream, not Files.newOutputStream: an interrupt of a thread writing to
+                // an interruptible FileChannel would close the log for good.
+                stream = new PrintStream(new BufferedOutputStream(new FileOutputStream(hlog.toFile())), false,
+                        StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create histogram log " + hlog, e);
+            }
+            long startMillis = clock.millis();
+            HistogramLogWriter writer = new HistogramLogWriter(stream);
+            writer.outputComment("Fanout latency histograms: values in microseconds (rows: rows per request)");
+            writer.outputLogFormatVersion();
+            writer.outputStartTime(startMillis);
+            writer.setBaseTime(startMillis);
+            writer.outputBaseTime(startMillis);
+            writer.outputLegend();
+            stream.flush();
+            log = writer;
+            logStream = stream;
+            logPath = hlog;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Starts the ticker: a virtual thread that closes the current slice every `interval`.
+    ///
+    /// @throws IllegalStateException when already started or closed
+    public void start() {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("histograms are closed");
+            }
+            if (ticker != null) {
+                throw new IllegalStateException("ticker already started");
+            }
+            ticker = Thread.ofVirtual().name("fanout-histogram-ticker").start(this::tickUntilClosed);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Stops and joins the ticker, writes the last, partial slice to the `.hlog` so that the log
+    /// holds every value recorded, and closes it. Recording and snapshots keep working afterwards;
+    /// only the ticker and the log stop. Idempotent.
+    @Override
+    public void close() {
+        Thread stopping;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            stopping = ticker;
+            ticker = null;
+            closing.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (stopping != null) {
+            joinTicker(stopping);
+        }
+        lock.lock();
+        try {
+            if (log != null) {
+                rotate();
+                logStream.close();
+                log = null;
+                logStream = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /// Closes the current slice: drains the recorders, writes the slice to the log, keeps it as
+    /// the newest completed slice (dropping the oldest beyond the retained count) and starts a new
+    /// one. The ticker calls this every `interval`; tests call it to control time.
+    void rotate() {
+        lock.lock();
+        try {
+            long endMillis = clock.millis();
+            List<Series> ordered = orderedSeries();
+            for (Series series : ordered) {
+                series.drain();
+            }
+            if (log != null) {
+                writeSlice(ordered, Math.max(sliceStartMillis, log.getBaseTime()), endMillis);
+            }
+            for (Series series : ordered) {
+                PackedHistogram slice = new PackedHistogram(SIGNIFICANT_DIGITS);
+                slice.add(series.current);
+                series.completed.addLast(slice);
+                while (series.completed.size() > retainedSlices) {
+                    series.completed.removeFirst();
+                }
+                series.current.reset();
+            }
+            sliceStartMillis = endMillis;
+            completedSlices = Math.min(completedSlices + 1, retainedSlices);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void writeSlice(List<Series> ordered, long startMillis, long endMillis) {
+        for (Series series : ordered) {
+            series.current.setStartTimeStamp(startMillis);
+            series.current.setEndTimeStamp(endMillis);
+            series.current.setTag(series.name);
+            // Ratio 1: the line's max column in µs like the values, not HdrHistogram's default ns→ms.
+            log.outputIntervalHistogram((startMillis - log.getBaseTime()) / MILLIS_PER_SECOND,
+                    (endMillis - log.getBaseTime()) / MILLIS_PER_SECOND, series.current, MAX_VALUE_UNIT_RATIO);
+        }
+        logStream.flush();
+        if (logStream.checkError()) {
+            // PrintStream hides the IOException; stop writing rather than fail every tick, and let
+            // the server keep serving: the in-memory histograms are unaffected.
+            LOG.log(System.Logger.Level.WARNING, "cannot write histogram log {0}; no longer logging", logPath);
+            logStream.close();
+            log = null;
+            logStream = null;
+        }
+    }
+
+    private void tickUntilClosed() {
+        long intervalNanos = interval.toNanos();
+        lock.lock();
+        try {
+            long nextTickNanos = System.nanoTime() + intervalNanos;
+            while (!closed) {
+                long waitNanos = nextTickNanos - System.nanoTime();
+                if (waitNanos > 0) {
+                    closing.awaitNanos(waitNanos);
+                    continue;
+                }
+                rotate();
+                nextTickNanos += intervalNanos;
+                long nowNanos = System.nanoTime();
+                if (nextTickNanos - nowNanos < 0) {
+                    // Fell behind (a long pause): skip the missed ticks rather than emit a burst of
+                    // empty slices; otherwise keep the schedule from drifting.
+                    nextTickNanos = nowNanos + intervalNanos;
+                }
+            }
+        } catch (InterruptedException e) {
+            // Nothing of ours interrupts this thread (close() signals `closing`); if something does, stop.
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void joinTicker(Thread stopping) {
+        try {
+            if (!stopping.join(TICKER_JOIN_TIMEOUT)) {
+                LOG.log(System.Logger.Level.WARNING, "histogram ticker did not stop within {0}", TICKER_JOIN_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            // Preserve interrupt status: our caller is being stopped too.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private List<Series> orderedSeries() {
+        List<Series> ordered = new ArrayList<>(seriesByName.size());
+        for (String name : FIXED_NAMES) {
+            ordered.add(seriesByName.get(name));
+        }
+        new TreeMap<>(seriesByName).forEach((name, series) -> {
+            if (name.startsWith(UPSTREAM_PREFIX)) {
+                ordered.add(series);
+            }
+        });
+        return ordered;
+    }
+
+    private Map<Integer, Long> statusCounts() {
+        TreeMap<Integer, Long> counts = new TreeMap<>();
+        for (int i = 0; i < countsByStatus.length(); i++) {
+            LongAdder adder = countsByStatus.get(i);
+            long count = adder == null ? 0 : adder.sum();
+            if (count > 0) {
+                counts.put(i + LOWEST_STATUS, count);
+            }
+        }
+        return Collections.unmodifiableMap(counts);
+    }
+
+    private static Histogram copyOf(Histogram histogram) {
+        Histogram copy = newHistogram();
+        copy.add(histogram);
+        return copy;
+    }
+
+    /// How many completed slices, newest first, a window of `window` takes: `ceil(window /
+    /// interval)`, at most the slices completed since start or reset. Called under `lock`.
+    private int slicesWithin(Duration window) {
+        // Compared as Durations first: toNanos() of a window of centuries would overflow.
+        if (window.compareTo(interval.multipliedBy(completedSlices)) >= 0) {
+            return completedSlices;
+        }
+        return (int) Math.ceilDiv(window.toNanos(), interval.toNanos());
+    }
+
+    /// One name's recorder and the history drained from it. All but `recorder` are guarded by
+    /// `lock`.
+    private static final class Series {
+        final String name;
+        final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
+        final Histogram run = newHistogram();
+        final Histogram current = newHistogram();
+        // Oldest first; packed because most slices are sparse and they are kept the longest.
+        final ArrayDeque<PackedHistogram> completed = new ArrayDeque<>();
+        Histogram recycled;
+
+        Series(String name) {
+            this.name = name;
+        }
+
+        void drain() {
+            Histogram interval = recorder.getIntervalHistogram(recycled);
+            run.add(interval);
+            current.add(interval);
+            recycled = interval;
+        }
+    }
+
+    static Histogram newHistogram() {
+        // This constructor auto-resizes: any value can be added, and memory follows the range used.
+        return new Histogram(SIGNIFICANT_DIGITS);
+    }
+
+}

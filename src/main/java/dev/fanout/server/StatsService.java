@@ -1,0 +1,85 @@
+package dev.fanout.server;
+
+import dev.fanout.metrics.HistogramCodec;
+import dev.fanout.metrics.LatencyHistograms;
+import dev.fanout.metrics.PercentileDistribution;
+import dev.fanout.metrics.PrometheusText;
+import dev.fanout.metrics.Snapshot;
+import dev.fanout.metrics.StatsJson;
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/// The latency histograms over HTTP: `GET /v1/stats` (JSON, whole run and last window,
+/// `?window=PT30S`), `GET /v1/stats/{name}.hgrm` (percentile distribution text),
+/// `GET /v1/stats/{name}.hdr` (HdrHistogram's compressed base64 form, for exact merging across
+/// instances), `POST /v1/stats/reset`, and `GET /metrics` (Prometheus text). Thread-safe.
+final class StatsService implements HttpService {
+    private final LatencyHistograms histograms;
+
+    StatsService(LatencyHistograms histograms) {
+        this.histograms = histograms;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/v1/stats", this::stats)
+                .get("/v1/stats/{file}", this::one)
+                .post("/v1/stats/reset", this::reset)
+                .get("/metrics", this::prometheus);
+    }
+
+    private void stats(ServerRequest req, ServerResponse res) {
+        Duration window = histograms.interval();
+        if (req.query().contains("window")) {
+            try {
+                window = ServerSettings.parseDuration(req.query().get("window"));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("bad_parameter", "window: " + e.getMessage());
+            }
+            if (window.isNegative() || window.isZero()) {
+                throw ProblemException.badRequest("bad_parameter", "window must be positive");
+            }
+        }
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(StatsJson.render(histograms.snapshot(window)));
+    }
+
+    private void one(ServerRequest req, ServerResponse res) {
+        String file = req.path().pathParameters().get("file");
+        int dot = file.lastIndexOf('.');
+        String name = dot < 0 ? file : file.substring(0, dot);
+        String format = dot < 0 ? "" : file.substring(dot + 1);
+        Snapshot snapshot = histograms.snapshot(histograms.interval());
+        Snapshot.Series series = snapshot.histograms().get(name);
+        if (series == null) {
+            throw ProblemException.notFound("unknown_histogram", "no histogram is named '" + name + "'");
+        }
+        switch (format) {
+            case "hgrm" -> {
+                res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
+                res.send(PercentileDistribution.render(series.run()).getBytes(StandardCharsets.UTF_8));
+            }
+            case "hdr" -> {
+                res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii");
+                res.send((HistogramCodec.encode(series.run()) + "\n").getBytes(StandardCharsets.US_ASCII));
+            }
+            default -> throw ProblemException.notFound("unknown_format", "ask for " + name + ".hgrm or " + name + ".hdr");
+        }
+    }
+
+    private void reset(ServerRequest req, ServerResponse res) {
+        histograms.reset();
+        res.status(204);
+        res.send();
+    }
+
+    private void prometheus(ServerRequest req, ServerResponse res) {
+        res.header(HeaderNames.CONTENT_TYPE, PrometheusText.CONTENT_TYPE);
+        res.send(PrometheusText.render(histograms.snapshot(histograms.interval())).getBytes(StandardCharsets.UTF_8));
+    }
+}
