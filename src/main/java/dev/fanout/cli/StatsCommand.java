@@ -75,8 +75,12 @@ final class StatsCommand implements Callable<Integer> {
                 throw new CliFailure("GET " + url + " answered " + response.statusCode());
             }
             return decode(response.body().trim(), url);
+        } catch (java.net.ConnectException e) {
+            // The JDK's client says nothing more than the exception's type here.
+            throw new CliFailure("cannot fetch " + url + ": connection refused", e);
         } catch (IOException e) {
-            throw new CliFailure("cannot fetch " + url + ": " + e.getMessage(), e);
+            String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new CliFailure("cannot fetch " + url + ": " + reason, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliFailure("interrupted while fetching " + url, e);
