@@ -18,12 +18,19 @@ final class ColumnMapping {
     final int[] columnOfField;
     final int[] keptColumns;
     final List<String> dataNames;
+    /// Where each field's `enrich` values start in `data` (-1 for a field without a lookup).
+    final int[] enrichStart;
+    /// Where the kept extra columns start in `data`: after the fields and the enrich values.
+    final int keptStart;
 
-    private ColumnMapping(int headerSize, int[] columnOfField, int[] keptColumns, List<String> dataNames) {
+    private ColumnMapping(int headerSize, int[] columnOfField, int[] keptColumns, List<String> dataNames,
+            int[] enrichStart, int keptStart) {
         this.headerSize = headerSize;
         this.columnOfField = columnOfField;
         this.keptColumns = keptColumns;
         this.dataNames = List.copyOf(dataNames);
+        this.enrichStart = enrichStart;
+        this.keptStart = keptStart;
     }
 
     static ColumnMapping of(String[] header, Schema schema, ExtraColumns extra) {
@@ -45,6 +52,13 @@ final class ColumnMapping {
             columnOfField[i] = column == null ? -1 : column;
             dataNames.add(field.name());
         }
+        int[] enrichStart = new int[fields.size()];
+        for (int i = 0; i < fields.size(); i++) {
+            var enrich = fields.get(i).lookup().map(lookup -> lookup.enrich().keySet());
+            enrichStart[i] = enrich.isPresent() ? dataNames.size() : -1;
+            enrich.ifPresent(dataNames::addAll);
+        }
+        int keptStart = dataNames.size();
         List<Integer> kept = new ArrayList<>();
         for (int i = 0; i < header.length; i++) {
             if (schema.indexOf(header[i]) >= 0) {
@@ -54,12 +68,17 @@ final class ColumnMapping {
                 case ERROR -> throw new HeaderException("unknown_column", "column '%s' is not in the schema".formatted(header[i]));
                 case IGNORE -> { }
                 case KEEP -> {
+                    if (dataNames.contains(header[i])) {
+                        throw new HeaderException("duplicate_column",
+                                "column '%s' would hide the lookup value of the same name".formatted(header[i]));
+                    }
                     kept.add(i);
                     dataNames.add(header[i]);
                 }
             }
         }
-        return new ColumnMapping(header.length, columnOfField, kept.stream().mapToInt(Integer::intValue).toArray(), dataNames);
+        return new ColumnMapping(header.length, columnOfField, kept.stream().mapToInt(Integer::intValue).toArray(), dataNames,
+                enrichStart, keptStart);
     }
 
     @Override

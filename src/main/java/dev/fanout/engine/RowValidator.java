@@ -10,7 +10,12 @@ import dev.fanout.schema.Field;
 import dev.fanout.schema.Schema;
 import dev.fanout.schema.Violation;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadFactory;
+import dev.fanout.schema.JsonNumber;
 
 /// Validates a chunk's records against the schema and renders the rows the mode writes.
 /// Everything per row except uniqueness happens here, on whichever thread validates the chunk.
@@ -23,7 +28,15 @@ final class RowValidator {
     private final List<UniqueConstraint> uniques;
     private final NdjsonRenderer renderer;
 
-    RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer) {
+    private final Lookups lookups;
+    private final ThreadFactory threads;
+    private final boolean anyLookup;
+
+    RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
+            Lookups lookups, ThreadFactory threads) {
+        this.lookups = lookups;
+        this.threads = threads;
+        this.anyLookup = schema.fields().stream().anyMatch(f -> f.lookup().isPresent());
         this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
         this.mapping = mapping;
@@ -32,29 +45,34 @@ final class RowValidator {
         this.renderer = renderer;
     }
 
-    ValidatedChunk validate(Chunk chunk) {
+    ValidatedChunk validate(Chunk chunk) throws InterruptedException {
         List<CsvRecord> records = chunk.records();
         int count = records.size();
         boolean keepRows = !uniques.isEmpty();
-        RowResult[] rows = keepRows ? new RowResult[count] : null;
+        RowResult[] rows = new RowResult[count];
+        var violations = new ArrayList<Violation>(4);
+        for (int i = 0; i < count; i++) {
+            CsvRecord record = records.get(i);
+            long rowIndex = chunk.firstRow() + i;
+            rows[i] = record.size() == mapping.headerSize
+                    ? validateRow(rowIndex, record, violations)
+                    : fieldCountRow(rowIndex, record, violations);
+        }
+        if (anyLookup) {
+            resolveLookups(rows, records);
+        }
         Object[][] keys = keepRows ? new Object[count][] : null;
         int[] rowEnds = new int[count];
         int valid = 0;
         var sink = new ByteSink(count * 192);
-        var violations = new ArrayList<Violation>(4);
         try (var lines = renderer.open(sink)) {
             for (int i = 0; i < count; i++) {
-                CsvRecord record = records.get(i);
-                long rowIndex = chunk.firstRow() + i;
-                RowResult row = record.size() == mapping.headerSize
-                        ? validateRow(rowIndex, record, violations)
-                        : fieldCountRow(rowIndex, record, violations);
+                RowResult row = rows[i];
                 if (row.valid()) {
                     valid++;
                 }
                 if (keepRows) {
-                    rows[i] = row;
-                    keys[i] = record.size() == mapping.headerSize ? keysOf(row) : null;
+                    keys[i] = records.get(i).size() == mapping.headerSize ? keysOf(row) : null;
                 }
                 if (mode.writes(row.valid())) {
                     lines.write(row);
@@ -62,7 +80,61 @@ final class RowValidator {
                 rowEnds[i] = sink.size();
             }
         }
-        return new ValidatedChunk(chunk.firstRow(), count, sink.array(), sink.size(), rowEnds, valid, rows, keys);
+        return new ValidatedChunk(chunk.firstRow(), count, sink.array(), sink.size(), rowEnds, valid,
+                keepRows ? rows : null, keys);
+    }
+
+    /// Asks the upstreams about every distinct (field, value) of the chunk at once, then merges
+    /// each answer into every row that holds the value: a `lookup_*` error after the field's own
+    /// errors, or the `enrich` values. Cells that are missing or failed their cast, and rows with
+    /// the wrong cell count, are not looked up.
+    private void resolveLookups(RowResult[] rows, List<CsvRecord> records) throws InterruptedException {
+        record Question(int field, String value) {
+        }
+        Map<Question, List<Integer>> rowsByQuestion = new LinkedHashMap<>();
+        for (int i = 0; i < rows.length; i++) {
+            if (records.get(i).size() != mapping.headerSize) {
+                continue;
+            }
+            for (int f = 0; f < fields.length; f++) {
+                Object value = rows[i].values()[f];
+                if (fields[f].lookup().isEmpty() || value == null || hasError(rows[i], f)) {
+                    continue;
+                }
+                String text = value instanceof JsonNumber n ? n.text() : value.toString();
+                rowsByQuestion.computeIfAbsent(new Question(f, text), q -> new ArrayList<>()).add(i);
+            }
+        }
+        if (rowsByQuestion.isEmpty()) {
+            return;
+        }
+        List<Question> questions = new ArrayList<>(rowsByQuestion.keySet());
+        List<Callable<LookupAnswer>> tasks = new ArrayList<>(questions.size());
+        for (Question question : questions) {
+            var lookup = fields[question.field()].lookup().orElseThrow();
+            tasks.add(() -> lookups.lookup(lookup, question.value()));
+        }
+        List<LookupAnswer> answers = StructuredValidation.all(tasks, threads);
+        for (int q = 0; q < questions.size(); q++) {
+            Question question = questions.get(q);
+            LookupAnswer answer = answers.get(q);
+            Field field = fields[question.field()];
+            int start = mapping.enrichStart[question.field()];
+            for (int i : rowsByQuestion.get(question)) {
+                RowResult row = rows[i];
+                List<Object> enrichValues = answer.enrichValues();
+                for (int e = 0; e < enrichValues.size(); e++) {
+                    row.values()[start + e] = answer.failure().isPresent() ? null : enrichValues.get(e);
+                }
+                if (answer.failure().isPresent()) {
+                    Violation failure = answer.failure().get();
+                    List<FieldError> errors = new ArrayList<>(row.errors());
+                    errors.add(new FieldError(field.name(), failure.code(), failure.message(), question.field()));
+                    errors.sort(java.util.Comparator.comparingInt(FieldError::order));
+                    rows[i] = new RowResult(row.row(), row.line(), row.values(), errors);
+                }
+            }
+        }
     }
 
     private RowResult validateRow(long rowIndex, CsvRecord record, List<Violation> violations) {
@@ -113,7 +185,7 @@ final class RowValidator {
     private void copyKept(String[] cells, Object[] values) {
         int[] kept = mapping.keptColumns;
         for (int k = 0; k < kept.length; k++) {
-            values[fields.length + k] = kept[k] < cells.length ? cells[kept[k]] : null;
+            values[mapping.keptStart + k] = kept[k] < cells.length ? cells[kept[k]] : null;
         }
     }
 

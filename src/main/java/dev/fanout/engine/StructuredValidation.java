@@ -3,7 +3,10 @@ package dev.fanout.engine;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -135,6 +138,31 @@ final class StructuredValidation {
             workers.release();
         }
         return null;
+    }
+
+    /// Runs `tasks` at once, each in its own subtask of a new scope owned by the calling thread,
+    /// and returns their results in the tasks' order (a chunk's upstream lookups). If the caller
+    /// is interrupted (its run was cancelled), every task is interrupted too.
+    ///
+    /// @throws InterruptedException when the caller was interrupted
+    static <T> List<T> all(List<Callable<T>> tasks, ThreadFactory threads) throws InterruptedException {
+        try (var scope = StructuredTaskScope.open(Joiner.<T>allSuccessfulOrThrow(), config -> config.withThreadFactory(threads))) {
+            List<StructuredTaskScope.Subtask<T>> subtasks = new ArrayList<>(tasks.size());
+            for (Callable<T> task : tasks) {
+                subtasks.add(scope.fork(task));
+            }
+            scope.join();
+            List<T> results = new ArrayList<>(subtasks.size());
+            for (StructuredTaskScope.Subtask<T> subtask : subtasks) {
+                results.add(subtask.get());
+            }
+            return results;
+        } catch (StructuredTaskScope.FailedException e) {
+            if (e.getCause() instanceof InterruptedException interrupted) {
+                throw interrupted;
+            }
+            throw new IllegalStateException("a lookup failed unexpectedly", e.getCause());
+        }
     }
 
     private Void writeInOrder() throws IOException, InterruptedException {

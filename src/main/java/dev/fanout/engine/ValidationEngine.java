@@ -47,9 +47,23 @@ public final class ValidationEngine {
     ///     a required field, has a column the schema does not define (with `extra=error`), or
     ///     cannot be read
     public ValidationRun open(InputStream in, Schema schema, EngineOptions options) {
+        return open(in, schema, options, Lookups.NONE);
+    }
+
+    /// As `open(in, schema, options)`, asking `lookups` about the values of fields with an
+    /// `x-lookup`. The caller closes whatever `lookups` holds after the run.
+    ///
+    /// @throws HeaderException as `open(in, schema, options)` does
+    public ValidationRun open(InputStream in, Schema schema, EngineOptions options, Lookups lookups) {
         Objects.requireNonNull(in, "in must not be null");
         Objects.requireNonNull(schema, "schema must not be null");
         Objects.requireNonNull(options, "options must not be null");
+        Objects.requireNonNull(lookups, "lookups must not be null");
+        if (lookups == Lookups.NONE) {
+            schema.fields().stream().filter(f -> f.lookup().isPresent()).findFirst().ifPresent(f -> {
+                throw new IllegalArgumentException("field '" + f.name() + "' has an x-lookup, and no upstreams are configured here");
+            });
+        }
         long startNanos = System.nanoTime();
         CsvSource source = null;
         try {
@@ -59,7 +73,7 @@ public final class ValidationEngine {
                 throw new HeaderException("empty_csv", "the CSV is empty: it has no header");
             }
             var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
-            return new ValidationRun(source, schema, mapping, options, startNanos, threads, metrics);
+            return new ValidationRun(source, schema, mapping, options, startNanos, threads, metrics, lookups);
         } catch (CsvFailure failure) {
             closeQuietly(source, failure);
             throw new HeaderException(failure.code(), "the header could not be read: " + failure.getMessage());

@@ -21,10 +21,12 @@ public final class ValidationRun implements AutoCloseable {
     private final ChunkReader chunks;
     private final ThreadFactory threads;
     private final EngineMetrics metrics;
+    private final Lookups lookups;
     private boolean used;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
-            ThreadFactory threads, EngineMetrics metrics) {
+            ThreadFactory threads, EngineMetrics metrics, Lookups lookups) {
+        this.lookups = lookups;
         this.threads = threads;
         this.metrics = metrics;
         this.source = source;
@@ -52,13 +54,19 @@ public final class ValidationRun implements AutoCloseable {
         used = true;
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = new NdjsonRenderer(mapping.dataNames);
-        var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer);
+        var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer, lookups, threads);
         var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, renderer);
         Chunk first = chunks.next();
         if (first.last()) {
             // A small input: forking would cost more than validating it here.
             long validateNanos = System.nanoTime();
-            ValidatedChunk validated = validator.validate(first);
+            ValidatedChunk validated;
+            try {
+                validated = validator.validate(first);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("validation interrupted");
+            }
             metrics.queueWaited(0);
             metrics.chunkValidated(System.nanoTime() - validateNanos);
             writer.write(validated);

@@ -1,6 +1,7 @@
 package dev.fanout.schema;
 
 import java.util.List;
+import java.util.Optional;
 
 /// One field of a schema, compiled: its type, format and constraints are parsed once, so that
 /// checking a cell does no work on the schema. Immutable and thread-safe: one instance serves
@@ -15,9 +16,11 @@ public final class Field {
     private final Caster caster;
     // An array, not a List: the loop over it runs for every cell, and needs no iterator.
     private final Constraint[] constraints;
+    private final Optional<Lookup> lookup;
 
     Field(String name, FieldType type, String format, boolean required, boolean unique, Caster caster,
-            List<Constraint> constraints) {
+            List<Constraint> constraints, Optional<Lookup> lookup) {
+        this.lookup = lookup;
         this.name = name;
         this.type = type;
         this.format = format;
@@ -50,6 +53,11 @@ public final class Field {
     /// Whether `constraints.unique` is set. The engine enforces it across rows with [#uniqueKey].
     public boolean unique() {
         return unique;
+    }
+
+    /// The field's `x-lookup`: the upstream that must confirm (and may enrich) each value.
+    public Optional<Lookup> lookup() {
+        return lookup;
     }
 
     /// Casts a cell that is not a missing value, then checks the constraints, appending one

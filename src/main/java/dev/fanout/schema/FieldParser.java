@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
 ///
 /// Type options on a type they do not belong to (`trueValues` on an integer) are errors, not
 /// ignored: they mean the author expects a behaviour that would silently not happen. Keys that
-/// are not Table Schema options (`title`, `description`, `x-lookup`) are ignored.
+/// are not Table Schema options (`title`, `description`) are ignored; `x-lookup` is read by
+/// `LookupParser`.
 final class FieldParser {
     private static final String SUPPORTED_TYPES = Arrays.stream(FieldType.values())
             .map(FieldType::schemaName).collect(Collectors.joining(", "));
@@ -36,7 +37,7 @@ final class FieldParser {
         Caster caster = caster(type, format);
         Constraints constraints = new ConstraintsParser(name, type, caster).parse(node.path("constraints"));
         return new Field(name, type, format, constraints.required() || inPrimaryKey, constraints.unique(),
-                caster, constraints.checks());
+                caster, constraints.checks(), new LookupParser(name).parse(node.path("x-lookup")));
     }
 
     private FieldType type() {

@@ -48,8 +48,24 @@ final class SchemaParser {
             String name = names.get(i);
             fields.add(new FieldParser(name, fieldsNode.get(i)).parse(primaryKey.contains(name)));
         }
+        checkEnrichNames(fields);
         return new Schema(fields, missingValues(root.path("missingValues")), primaryKey,
                 new String(json, StandardCharsets.UTF_8));
+    }
+
+    /// Enriched values go into `data` next to the fields: their names must not hide a field or
+    /// each other.
+    private static void checkEnrichNames(List<Field> fields) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        fields.forEach(f -> taken.add(f.name()));
+        for (Field field : fields) {
+            for (String name : field.lookup().map(l -> l.enrich().keySet()).orElse(java.util.Set.of())) {
+                if (!taken.add(name)) {
+                    throw new InvalidSchemaException(field.name(), "field '" + field.name() + "': x-lookup enrich name '"
+                            + name + "' is already a field or another enrich name");
+                }
+            }
+        }
     }
 
     private static JsonNode readTree(byte[] json) {

@@ -1,0 +1,21 @@
+package dev.fanout.engine;
+
+import dev.fanout.schema.Lookup;
+
+/// The engine's door to upstream lookups: it asks, per distinct value of a chunk, what the
+/// field's `x-lookup` upstream says, and merges the answers back in row order. The engine knows
+/// nothing of HTTP; the gateway supplies one `Lookups` per request (so limits and fairness can be
+/// per request) and closes it after the run. Called from many validation subtasks at once:
+/// implementations are thread-safe, block the calling (virtual) thread, and give up promptly when
+/// it is interrupted (a cancelled request makes no further calls).
+public interface Lookups {
+    /// For schemas without lookups.
+    Lookups NONE = (lookup, value) -> {
+        throw new IllegalStateException("no upstreams are configured for x-lookup '" + lookup.upstream() + "'");
+    };
+
+    /// Asks `lookup.upstream()` about `value` (a non-missing cell that passed its cast).
+    ///
+    /// @throws InterruptedException when the run is cancelled
+    LookupAnswer lookup(Lookup lookup, String value) throws InterruptedException;
+}
