@@ -87,7 +87,19 @@ class HistogramLogFileTest {
         assertEquals(totals.intervals().get("request"), totals.intervals().get("rows"), totals.intervals().toString());
         String text = Files.readString(hlog);
         assertTrue(text.contains("#[StartTime: "), text);
+        assertHistogramLogProcessorReads(hlog, ROW_COUNTS.length);
         assertTrue(text.contains("\"StartTimestamp\",\"Interval_Length\",\"Interval_Max\",\"Interval_Compressed_Histogram\""),
                 text);
+    }
+
+    /// HdrHistogram's own log tool reads the file: its summary of the `rows` tag counts every
+    /// request once.
+    private void assertHistogramLogProcessorReads(Path hlog, int requests) throws Exception {
+        Path out = dir.resolve("processed");
+        var processor = new org.HdrHistogram.HistogramLogProcessor(new String[] {
+            "-i", hlog.toString(), "-o", out.toString(), "-tag", "rows", "-outputValueUnitRatio", "1"});
+        processor.run();
+        String summary = Files.readString(Path.of(out + ".hgrm"));
+        assertTrue(summary.matches("(?s).*Total count +=\\s+" + requests + "\\].*"), summary);
     }
 }
