@@ -69,6 +69,9 @@ public final class LatencyHistograms implements AutoCloseable {
     private final int retainedSlices;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Series> seriesByName = new ConcurrentHashMap<>();
+    // Keyed "upstream NUL outcome": a handful of keys, created once each.
+    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> lookupOutcomes =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicReferenceArray<LongAdder> countsByStatus =
             new AtomicReferenceArray<>(HIGHEST_STATUS - LOWEST_STATUS + 1);
     // Guards every Series' non-recorder state, the slice start, the log and the ticker.
@@ -162,6 +165,22 @@ public final class LatencyHistograms implements AutoCloseable {
         adder.increment();
     }
 
+    /// +1 lookup of `upstream` that ended with `outcome` (`found` or a `lookup_*` code).
+    public void countLookup(String upstream, String outcome) {
+        lookupOutcomes.computeIfAbsent(upstream + "\u0000" + outcome, key -> new LongAdder()).increment();
+    }
+
+    private Map<String, Map<String, Long>> lookupCounts() {
+        Map<String, Map<String, Long>> counts = new java.util.TreeMap<>();
+        lookupOutcomes.forEach((key, adder) -> {
+            int split = key.indexOf('\u0000');
+            counts.computeIfAbsent(key.substring(0, split), u -> new java.util.TreeMap<>())
+                    .put(key.substring(split + 1), adder.sum());
+        });
+        counts.replaceAll((upstream, byOutcome) -> Collections.unmodifiableMap(byOutcome));
+        return Collections.unmodifiableMap(counts);
+    }
+
     /// Drains every recorder (so counts are exact up to this call) and returns copies: per name the
     /// whole-run histogram and the histogram of the last `window`, plus the counts by status.
     ///
@@ -195,7 +214,7 @@ public final class LatencyHistograms implements AutoCloseable {
             }
             Duration covered = interval.multipliedBy(usedSlices)
                     .plusMillis(Math.max(0, nowMillis - sliceStartMillis));
-            return new Snapshot(covered, Collections.unmodifiableMap(histograms), statusCounts());
+            return new Snapshot(covered, Collections.unmodifiableMap(histograms), statusCounts(), lookupCounts());
         } finally {
             lock.unlock();
         }
@@ -220,6 +239,7 @@ public final class LatencyHistograms implements AutoCloseable {
                     adder.reset();
                 }
             }
+            lookupOutcomes.values().forEach(LongAdder::reset);
             sliceStartMillis = clock.millis();
             completedSlices = 0;
         } finally {

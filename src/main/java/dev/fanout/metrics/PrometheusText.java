@@ -78,6 +78,12 @@ public final class PrometheusText {
             text.append("fanout_requests_total{status=\"").append(entry.getKey()).append("\"} ")
                     .append(entry.getValue()).append('\n');
         }
+        if (!snapshot.lookupOutcomes().isEmpty()) {
+            header(text, "fanout_upstream_lookups_total", "Upstream lookups by upstream and outcome.", "counter");
+            snapshot.lookupOutcomes().forEach((upstream, byOutcome) -> byOutcome.forEach((outcome, count) ->
+                    text.append("fanout_upstream_lookups_total{upstream=\"").append(escapeLabelValue(upstream))
+                            .append("\",outcome=\"").append(escapeLabelValue(outcome)).append("\"} ").append(count).append('\n')));
+        }
         return text.toString();
     }
 

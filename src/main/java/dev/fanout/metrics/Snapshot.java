@@ -15,11 +15,19 @@ import org.HdrHistogram.Histogram;
 /// @param window how much recent time the window histograms cover
 /// @param histograms per name, the run and window histograms (values in µs; `rows` in rows)
 /// @param requestsByStatus responses counted per HTTP status
-public record Snapshot(Duration window, Map<String, Series> histograms, Map<Integer, Long> requestsByStatus) {
+/// @param lookupOutcomes per upstream, lookups answered per outcome (`found`, `lookup_not_found`, …)
+public record Snapshot(Duration window, Map<String, Series> histograms, Map<Integer, Long> requestsByStatus,
+        Map<String, Map<String, Long>> lookupOutcomes) {
     public Snapshot {
         Objects.requireNonNull(window, "window must not be null");
         Objects.requireNonNull(histograms, "histograms must not be null");
         Objects.requireNonNull(requestsByStatus, "requestsByStatus must not be null");
+        Objects.requireNonNull(lookupOutcomes, "lookupOutcomes must not be null");
+    }
+
+    /// A snapshot without lookup outcomes.
+    public Snapshot(Duration window, Map<String, Series> histograms, Map<Integer, Long> requestsByStatus) {
+        this(window, histograms, requestsByStatus, Map.of());
     }
 
     /// One name's histograms: `run` since start or the last reset, `window` over the snapshot's

@@ -2,6 +2,8 @@ package dev.fanout.server;
 
 import io.helidon.common.mapper.MapperManager;
 import dev.fanout.metrics.LatencyHistograms;
+import dev.fanout.upstream.UpstreamSettings;
+import dev.fanout.upstream.Upstreams;
 import dev.fanout.metrics.ValidationMetrics;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
@@ -26,10 +28,12 @@ public final class FanoutServer {
     private final ServerSettings settings;
     private final LatencyHistograms histograms;
     private final WorkThreads threads;
+    private final Upstreams upstreams;
 
     private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
-            WorkThreads threads) {
+            WorkThreads threads, Upstreams upstreams) {
         this.threads = threads;
+        this.upstreams = upstreams;
         this.server = server;
         this.admission = admission;
         this.settings = settings;
@@ -45,6 +49,9 @@ public final class FanoutServer {
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
         var admission = new Admission(settings.maxConcurrentValidations());
         var histograms = LatencyHistograms.create(settings.histogramInterval());
+        Upstreams upstreams = Upstreams.create(UpstreamSettings.from(config.get("fanout.upstreams")),
+                settings.histogramsEnabled() ? histograms : null);
+        registry.checkUpstreams(upstreams::has);
         settings.histogramLog().ifPresent(histograms::logTo);
         histograms.start();
         var threads = new WorkThreads();
@@ -54,10 +61,10 @@ public final class FanoutServer {
                 // Our own hook drains requests first; Helidon's would stop at once.
                 .shutdownHook(false)
                 .addFeature(ObserveFeature.just(HealthObserver.create()))
-                .routing(routing -> routing(routing, registry, settings, admission, histograms, metrics, threads))
+                .routing(routing -> routing(routing, registry, settings, admission, histograms, metrics, threads, upstreams))
                 .build()
                 .start();
-        return new FanoutServer(server, admission, settings, histograms, threads);
+        return new FanoutServer(server, admission, settings, histograms, threads, upstreams);
     }
 
     /// Helidon 4.4 looks the global `MapperManager` up in its service registry on every header
@@ -71,8 +78,8 @@ public final class FanoutServer {
 
     /// Fanout's routes on `routing`: validation, schemas, problem responses.
     static void routing(HttpRouting.Builder routing, SchemaRegistry registry, ServerSettings settings, Admission admission,
-            LatencyHistograms histograms, ValidationMetrics metrics, WorkThreads threads) {
-        routing.register(new ValidateService(registry, settings, admission, metrics, threads))
+            LatencyHistograms histograms, ValidationMetrics metrics, WorkThreads threads, Upstreams upstreams) {
+        routing.register(new ValidateService(registry, settings, admission, metrics, threads, upstreams))
                 .register(new SchemaService(registry))
                 .register(new StatsService(histograms));
         ProblemResponses.register(routing);
@@ -92,12 +99,14 @@ public final class FanoutServer {
             LOG.log(Level.WARNING, "stopping with " + admission.running() + " validations still running after " + grace);
         }
         server.stop();
+        upstreams.close();
         histograms.close();
     }
 
     /// Stops the server now.
     public void stop() {
         server.stop();
+        upstreams.close();
         histograms.close();
     }
 

@@ -50,6 +50,19 @@ public final class SchemaRegistry {
         return new SchemaRegistry(schemas);
     }
 
+    /// Checks that every `x-lookup` of every registered schema names a configured upstream.
+    ///
+    /// @throws IllegalArgumentException naming the schema, field and upstream otherwise
+    public void checkUpstreams(java.util.function.Predicate<String> configured) {
+        schemas.forEach((name, schema) -> {
+            try {
+                ValidateService.checkUpstreams(schema, configured);
+            } catch (ProblemException e) {
+                throw new IllegalArgumentException("schema '" + name + "': " + e.detail(), e);
+            }
+        });
+    }
+
     /// The schema registered under `name`.
     public Optional<Schema> find(String name) {
         return Optional.ofNullable(schemas.get(name));

@@ -4,11 +4,14 @@ import dev.fanout.engine.EngineOptions;
 import dev.fanout.metrics.ValidationMetrics;
 import dev.fanout.engine.ExtraColumns;
 import dev.fanout.engine.HeaderException;
+import dev.fanout.engine.Lookups;
 import dev.fanout.engine.Mode;
 import dev.fanout.engine.RunOutcome;
 import dev.fanout.engine.ValidationEngine;
 import dev.fanout.engine.ValidationRun;
 import dev.fanout.schema.Schema;
+import dev.fanout.upstream.UpstreamLookups;
+import dev.fanout.upstream.Upstreams;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpMediaType;
@@ -40,9 +43,11 @@ final class ValidateService implements HttpService {
     private final EngineOptions defaults;
 
     private final ThreadFactory senders;
+    private final Upstreams upstreams;
 
     ValidateService(SchemaRegistry registry, ServerSettings settings, Admission admission, ValidationMetrics metrics,
-            WorkThreads threads) {
+            WorkThreads threads, Upstreams upstreams) {
+        this.upstreams = upstreams;
         this.senders = threads.factory("fanout-response-");
         this.registry = registry;
         this.settings = settings;
@@ -112,10 +117,35 @@ final class ValidateService implements HttpService {
         }
     }
 
+    /// A schema may only name upstreams of the server's configuration (it can never supply a URL).
+    ///
+    /// @throws ProblemException `422 invalid_schema` naming the field and the upstream otherwise
+    static void checkUpstreams(Schema schema, java.util.function.Predicate<String> configured) {
+        for (var field : schema.fields()) {
+            String upstream = field.lookup().map(dev.fanout.schema.Lookup::upstream).orElse(null);
+            if (upstream != null && !configured.test(upstream)) {
+                throw ProblemException.invalidSchema("field '" + field.name() + "': x-lookup names upstream '" + upstream
+                        + "', which is not configured on this server");
+            }
+        }
+    }
+
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Outcome outcome) {
+        checkUpstreams(upload.schema(), upstreams::has);
+        boolean needsLookups = upload.schema().fields().stream().anyMatch(f -> f.lookup().isPresent());
+        if (!needsLookups) {
+            stream(upload, options, res, outcome, Lookups.NONE);
+            return;
+        }
+        try (UpstreamLookups lookups = upstreams.forRequest()) {
+            stream(upload, options, res, outcome, lookups);
+        }
+    }
+
+    private void stream(Upload upload, EngineOptions options, ServerResponse res, Outcome outcome, Lookups lookups) {
         ValidationRun run;
         try {
-            run = engine.open(upload.csv(), upload.schema(), options);
+            run = engine.open(upload.csv(), upload.schema(), options, lookups);
         } catch (HeaderException e) {
             throw switch (e.code()) {
                 case UploadStream.UPLOAD_TOO_LARGE -> ProblemException.tooLarge(e.code(), e.getMessage());

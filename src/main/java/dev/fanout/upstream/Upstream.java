@@ -1,0 +1,372 @@
+package dev.fanout.upstream;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.fanout.engine.LookupAnswer;
+import dev.fanout.schema.ErrorCode;
+import dev.fanout.schema.Lookup;
+import dev.fanout.schema.Violation;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Recorder;
+
+/// One configured upstream: its HTTP client, circuit breaker, concurrency limit, answer cache and
+/// in-flight map. A lookup of a value goes, in order: the cache; a flight already asking for the
+/// same thing; or a new flight, which makes up to `retries + 1` calls.
+///
+/// - **Calls.** `GET baseUri + path`, `{value}` encoded as one path segment (see
+///   [#encodeSegment(String)]), redirects not followed (an upstream cannot send us to another host).
+///   Each call has a hard deadline of `timeout`, body included.
+/// - **Retries** (with jittered exponential backoff) on connection errors and 5xx only. A call that
+///   timed out is *not* retried: its whole budget is spent, and a slow upstream is usually an
+///   overloaded one, which retries would only load more (a connect time-out is a connection error
+///   and is retried). A time-out still counts as a failure for the circuit breaker. Beware: the
+///   JDK client itself resends a GET once, invisibly, when its connection fails before any
+///   response byte (meant for stale keep-alive connections; not configurable for GET), so an
+///   upstream that resets connections after reading the request sees up to
+///   `2 × (retries + 1)` requests per value. 5xx and time-outs are never resent by the JDK.
+/// - **Outcomes.** 2xx → found (the body is parsed only when the lookup has `enrich`; not JSON →
+///   `lookup_failed`); 404 → `lookup_not_found`; time-out → `lookup_timeout`; any other status or a
+///   connection error after the retries → `lookup_failed`; circuit open → `lookup_unavailable`.
+/// - **Cache.** Found and not-found answers are kept for `cache-ttl` (Caffeine, at most
+///   `cache-size` entries); failures never are. The key, also the single-flight key, is the path
+///   plus the enrich pointers, so an entry holds only the few values copied out, never a body.
+/// - **Latency.** Each call's time, retries included, goes into `upstream.NAME` in microseconds.
+///
+/// Thread-safe; lookups block the calling (virtual) thread and stop when it is interrupted.
+final class Upstream implements AutoCloseable {
+    // Lookups answer a few fields; a bigger body is refused rather than buffered.
+    private static final long MAX_BODY_BYTES = 1 << 20;
+    private static final String VALUE = "{value}";
+
+    private final UpstreamSettings settings;
+    private final Recorder latencyMicros;
+    private final ExecutorService clientExecutor;
+    private final HttpClient client;
+    private final ExecutorService flightExecutor;
+    private final CircuitBreaker breaker;
+    private final ConcurrencyLimit limit;
+    // Null when caching is off (cache-ttl or cache-size zero).
+    private final Cache<String, LookupAnswer> cache;
+    private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+
+    /// `latencyMicros` may be null: then nothing is recorded.
+    Upstream(UpstreamSettings settings, Recorder latencyMicros) {
+        this.settings = settings;
+        this.latencyMicros = latencyMicros;
+        this.clientExecutor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("upstream-" + settings.name() + "-http-", 0).factory());
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(settings.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(clientExecutor)
+                .build();
+        this.flightExecutor = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory());
+        this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpen());
+        this.limit = new ConcurrencyLimit(settings.maxConcurrency());
+        this.cache = settings.cacheTtl().isZero() || settings.cacheSize() == 0 ? null
+                : Caffeine.newBuilder()
+                        .expireAfterWrite(settings.cacheTtl())
+                        .maximumSize(settings.cacheSize())
+                        // Maintenance on the writing thread, not on the common ForkJoinPool.
+                        .executor(Runnable::run)
+                        .build();
+    }
+
+    UpstreamSettings settings() {
+        return settings;
+    }
+
+    ConcurrencyLimit limit() {
+        return limit;
+    }
+
+    /// What the upstream says about `value`, on behalf of the request owning `share`.
+    ///
+    /// @throws InterruptedException when the calling thread is interrupted
+    /// @throws IllegalArgumentException when the lookup's path does not start with `/`
+    /// @throws IllegalStateException when this upstream is closed
+    LookupAnswer lookup(ConcurrencyLimit.Share share, Lookup lookup, String value) throws InterruptedException {
+        if (value.isEmpty()) {
+            // "/customers/{value}" would become "/customers/", another resource: never call for it.
+            return failure(lookup, ErrorCode.LOOKUP_NOT_FOUND, quote(value) + " was not found by upstream '"
+                    + settings.name() + "' (an empty value is never looked up)");
+        }
+        URI uri = uri(lookup.path(), value);
+        String key = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                + " " + lookup.enrich().values();
+        while (true) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            LookupAnswer cached = cache == null ? null : cache.getIfPresent(key);
+            if (cached != null) {
+                return cached;
+            }
+            Flight existing = flights.get(key);
+            if (existing != null) {
+                if (existing.join()) {
+                    return existing.await();
+                }
+                continue; // abandoned and already out of the map: start a new one
+            }
+            Flight flight = new Flight(abandoned -> flights.remove(key, abandoned));
+            if (flights.putIfAbsent(key, flight) != null) {
+                continue;
+            }
+            flight.start(flightExecutor, () -> fly(flight, key, share, lookup, value, uri));
+            return flight.await();
+        }
+    }
+
+    private void fly(Flight flight, String key, ConcurrencyLimit.Share share, Lookup lookup, String value, URI uri) {
+        try {
+            // An earlier flight may have filled the cache between our caller's look and our start.
+            LookupAnswer answer = cache == null ? null : cache.getIfPresent(key);
+            if (answer == null) {
+                answer = callWithRetries(share, lookup, value, uri);
+                if (cache != null && cacheable(answer)) {
+                    cache.put(key, answer);
+                }
+            }
+            // Cached before leaving the map, so a caller arriving now finds one or the other.
+            flights.remove(key, flight);
+            flight.complete(answer);
+        } catch (InterruptedException e) {
+            // Every waiter left (or the upstreams are closing): no one is waiting for this answer.
+            flights.remove(key, flight);
+            flight.fail(new IllegalStateException("lookup on upstream '" + settings.name()
+                    + "' was cancelled: every waiter left or the upstreams were closed", e));
+            // Preserve interrupt status for the executor that owns this thread.
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            flights.remove(key, flight);
+            flight.fail(e);
+            throw e;
+        }
+    }
+
+    private static boolean cacheable(LookupAnswer answer) {
+        return answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true);
+    }
+
+    private LookupAnswer callWithRetries(ConcurrencyLimit.Share share, Lookup lookup, String value, URI uri)
+            throws InterruptedException {
+        int maxCalls = settings.retries() + 1;
+        Call last = null;
+        int calls = 0;
+        while (calls < maxCalls) {
+            if (calls > 0) {
+                Thread.sleep(backoffMillis(calls));
+            }
+            share.acquire();
+            CircuitBreaker.Permission permission;
+            Call call;
+            try {
+                // Asked after the permit: the circuit may have opened while we queued.
+                permission = breaker.tryCall();
+                if (permission == CircuitBreaker.Permission.REFUSED) {
+                    break;
+                }
+                call = send(uri, permission);
+            } finally {
+                share.release();
+            }
+            calls++;
+            last = call;
+            switch (call) {
+                case Call.Answered(int status, byte[] body) when status >= 200 && status < 300 -> {
+                    return found(lookup, value, body);
+                }
+                case Call.Answered(int status, byte[] _) when status == 404 -> {
+                    return failure(lookup, ErrorCode.LOOKUP_NOT_FOUND,
+                            quote(value) + " was not found by upstream '" + settings.name() + "'");
+                }
+                case Call.Answered(int status, byte[] _) when status >= 500 -> {
+                    // retried
+                }
+                case Call.Answered _ -> {
+                    return failed(lookup, value, call, calls);
+                }
+                case Call.TimedOut _ -> {
+                    return failed(lookup, value, call, calls);
+                }
+                case Call.ConnectionFailed _ -> {
+                    // retried
+                }
+            }
+        }
+        if (last == null) {
+            return failure(lookup, ErrorCode.LOOKUP_UNAVAILABLE, quote(value) + " could not be looked up: upstream '"
+                    + settings.name() + "' is unavailable (circuit open after repeated failures)");
+        }
+        // Out of calls, or the circuit opened between retries: report the last failure.
+        return failed(lookup, value, last, calls);
+    }
+
+    private LookupAnswer found(Lookup lookup, String value, byte[] body) {
+        if (lookup.enrich().isEmpty()) {
+            return new LookupAnswer(Optional.empty(), List.of());
+        }
+        Optional<List<Object>> values = Enrichment.values(body, lookup.enrich().values());
+        if (values.isEmpty()) {
+            return failure(lookup, ErrorCode.LOOKUP_FAILED, quote(value) + " could not be looked up: upstream '"
+                    + settings.name() + "' answered with a body that is not JSON");
+        }
+        return new LookupAnswer(Optional.empty(), values.get());
+    }
+
+    private LookupAnswer failed(Lookup lookup, String value, Call call, int calls) {
+        String prefix = quote(value) + " could not be looked up: ";
+        String after = calls == 1 ? "" : " (" + calls + " calls)";
+        return switch (call) {
+            case Call.Answered(int status, byte[] _) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
+                    prefix + "upstream '" + settings.name() + "' answered HTTP " + status + after);
+            case Call.TimedOut(boolean connecting) -> failure(lookup, ErrorCode.LOOKUP_TIMEOUT,
+                    prefix + "upstream '" + settings.name() + "' did not "
+                            + (connecting ? "accept a connection within " + settings.connectTimeout().toMillis()
+                                    : "answer within " + settings.timeout().toMillis())
+                            + " ms" + after);
+            case Call.ConnectionFailed(String reason) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
+                    prefix + "the connection to upstream '" + settings.name() + "' failed (" + reason + ")" + after);
+        };
+    }
+
+    private static LookupAnswer failure(Lookup lookup, ErrorCode code, String message) {
+        return new LookupAnswer(Optional.of(new Violation(code, message)),
+                Collections.nCopies(lookup.enrich().size(), null));
+    }
+
+    /// The outcome of one HTTP call.
+    private sealed interface Call {
+        record Answered(int status, byte[] body) implements Call {
+        }
+
+        /// `connecting`: no connection within connect-timeout (retried, like other connection errors).
+        record TimedOut(boolean connecting) implements Call {
+        }
+
+        /// `reason` is the exception's class, never its message: that may carry addresses.
+        record ConnectionFailed(String reason) implements Call {
+        }
+    }
+
+    private Call send(URI uri, CircuitBreaker.Permission permission) throws InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(uri)
+                .GET()
+                .timeout(settings.timeout())
+                .header("Accept", "application/json")
+                .build();
+        long startNanos = System.nanoTime();
+        CompletableFuture<HttpResponse<byte[]>> pending =
+                client.sendAsync(request, BodyHandlers.limiting(BodyHandlers.ofByteArray(), MAX_BODY_BYTES));
+        Call call;
+        try {
+            // The request timeout covers the headers only; this deadline covers the body too.
+            HttpResponse<byte[]> response = pending.get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            call = new Call.Answered(response.statusCode(), response.body());
+        } catch (InterruptedException e) {
+            // Cancelling the future aborts the exchange: the caller has gone, so has the call.
+            pending.cancel(true);
+            breaker.abandon(permission);
+            throw e;
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            call = new Call.TimedOut(false);
+        } catch (ExecutionException e) {
+            call = switch (e.getCause()) {
+                case HttpConnectTimeoutException _ -> new Call.TimedOut(true);
+                case HttpTimeoutException _ -> new Call.TimedOut(false);
+                case IOException io -> new Call.ConnectionFailed(io.getClass().getSimpleName());
+                default -> throw new IllegalStateException("GET " + uri + " failed unexpectedly", e.getCause());
+            };
+        }
+        if (latencyMicros != null) {
+            latencyMicros.recordValue(Math.max(1, (System.nanoTime() - startNanos) / 1_000));
+        }
+        boolean healthy = call instanceof Call.Answered(int status, byte[] _) && status < 500;
+        breaker.record(permission, healthy);
+        return call;
+    }
+
+    /// Equal jitter: half of `min(max-backoff, backoff × 2^(retry-1))` plus a random part of the
+    /// other half, so retries of many values spread out yet never come back at once.
+    private long backoffMillis(int retry) {
+        long baseMillis = settings.backoff().toMillis();
+        long capMillis = settings.maxBackoff().toMillis();
+        long exponential = retry >= 31 ? capMillis : Math.min(capMillis, baseMillis << (retry - 1));
+        long half = exponential / 2;
+        return half + ThreadLocalRandom.current().nextLong(exponential - half + 1);
+    }
+
+    /// `baseUri + path` with every `{value}` replaced by the encoded value.
+    ///
+    /// @throws IllegalArgumentException when the path does not start with `/` or is not URI text
+    private URI uri(String path, String value) {
+        if (!path.startsWith("/")) {
+            // "@evil.example/x" appended to "http://crm" would change the host.
+            throw new IllegalArgumentException("x-lookup path must start with '/', was '" + path + "'");
+        }
+        URI uri = URI.create(settings.baseUri() + path.replace(VALUE, encodeSegment(value)));
+        if (!settings.baseUri().getRawAuthority().equals(uri.getRawAuthority())) {
+            throw new IllegalArgumentException("x-lookup path '" + path + "' leaves upstream '" + settings.name() + "'");
+        }
+        return uri;
+    }
+
+    /// `value` as one path segment: every character but letters, digits and `-_.*` is
+    /// percent-encoded (`/`, `?`, `#`, `%` and spaces included), and the segments `.` and `..` are
+    /// encoded too, so a value can neither leave its segment nor walk up the path.
+    static String encodeSegment(String value) {
+        return switch (value) {
+            case "." -> "%2E";
+            case ".." -> "%2E%2E";
+            default -> URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+        };
+    }
+
+    /// A cell quoted for a message, cut short like the schema's messages: a long cell must not
+    /// make a long message on every failing row.
+    static String quote(String value) {
+        int limit = 80;
+        if (value.length() <= limit || value.codePointCount(0, value.length()) <= limit) {
+            return '"' + value + '"';
+        }
+        return '"' + value.substring(0, value.offsetByCodePoints(0, limit)) + "…\"";
+    }
+
+    /// Stops the flights (their waiters get an `IllegalStateException`) and the HTTP client.
+    @Override
+    public void close() {
+        flightExecutor.shutdownNow();
+        client.shutdownNow();
+        client.close();
+        clientExecutor.close();
+    }
+
+    /// Flights under way (tests check that abandoned ones are gone).
+    int flightCount() {
+        return flights.size();
+    }
+}
