@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /// The registered schemas: the bundled `people` plus every `NAME.json` in the schema folder (a
 /// file named `people.json` replaces the bundled one). Loaded once at start-up; a file that is not
@@ -53,7 +54,7 @@ public final class SchemaRegistry {
     /// Checks that every `x-lookup` of every registered schema names a configured upstream.
     ///
     /// @throws IllegalArgumentException naming the schema, field and upstream otherwise
-    public void checkUpstreams(java.util.function.Predicate<String> configured) {
+    public void checkUpstreams(Predicate<String> configured) {
         schemas.forEach((name, schema) -> {
             try {
                 ValidateService.checkUpstreams(schema, configured);

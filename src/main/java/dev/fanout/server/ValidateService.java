@@ -9,6 +9,7 @@ import dev.fanout.engine.Mode;
 import dev.fanout.engine.RunOutcome;
 import dev.fanout.engine.ValidationEngine;
 import dev.fanout.engine.ValidationRun;
+import dev.fanout.schema.Lookup;
 import dev.fanout.schema.Schema;
 import dev.fanout.upstream.UpstreamLookups;
 import dev.fanout.upstream.Upstreams;
@@ -25,6 +26,7 @@ import java.io.InputStream;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.concurrent.ThreadFactory;
 
 /// `POST /v1/validate`: a raw `text/csv` body or a `multipart/form-data` body in, NDJSON streamed
@@ -120,9 +122,9 @@ final class ValidateService implements HttpService {
     /// A schema may only name upstreams of the server's configuration (it can never supply a URL).
     ///
     /// @throws ProblemException `422 invalid_schema` naming the field and the upstream otherwise
-    static void checkUpstreams(Schema schema, java.util.function.Predicate<String> configured) {
+    static void checkUpstreams(Schema schema, Predicate<String> configured) {
         for (var field : schema.fields()) {
-            String upstream = field.lookup().map(dev.fanout.schema.Lookup::upstream).orElse(null);
+            String upstream = field.lookup().map(Lookup::upstream).orElse(null);
             if (upstream != null && !configured.test(upstream)) {
                 throw ProblemException.invalidSchema("field '" + field.name() + "': x-lookup names upstream '" + upstream
                         + "', which is not configured on this server");
