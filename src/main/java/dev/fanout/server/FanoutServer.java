@@ -12,6 +12,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /// The running gateway: Helidon SE's WebServer (one virtual thread per request) with Fanout's
@@ -49,22 +50,30 @@ public final class FanoutServer {
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
         var admission = new Admission(settings.maxConcurrentValidations());
         var histograms = LatencyHistograms.create(settings.histogramInterval());
-        Upstreams upstreams = Upstreams.create(UpstreamSettings.from(config.get("fanout.upstreams")),
-                settings.histogramsEnabled() ? histograms : null);
-        registry.checkUpstreams(upstreams::has);
-        settings.histogramLog().ifPresent(histograms::logTo);
-        histograms.start();
-        var threads = new WorkThreads();
-        var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
-        WebServer server = WebServer.builder()
-                .config(config.get("server"))
-                // Our own hook drains requests first; Helidon's would stop at once.
-                .shutdownHook(false)
-                .addFeature(ObserveFeature.just(HealthObserver.create()))
-                .routing(routing -> routing(routing, registry, settings, admission, histograms, metrics, threads, upstreams))
-                .build()
-                .start();
-        return new FanoutServer(server, admission, settings, histograms, threads, upstreams);
+        Map<String, UpstreamSettings> upstreamSettings = UpstreamSettings.from(config.get("fanout.upstreams"));
+        // Checked before any client is built: a failed start leaves nothing open.
+        registry.checkUpstreams(upstreamSettings::containsKey);
+        Upstreams upstreams = Upstreams.create(upstreamSettings, settings.histogramsEnabled() ? histograms : null);
+        try {
+            settings.histogramLog().ifPresent(histograms::logTo);
+            histograms.start();
+            var threads = new WorkThreads();
+            var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
+            WebServer server = WebServer.builder()
+                    .config(config.get("server"))
+                    // Our own hook drains requests first; Helidon's would stop at once.
+                    .shutdownHook(false)
+                    .addFeature(ObserveFeature.just(HealthObserver.create()))
+                    .routing(routing -> routing(routing, registry, settings, admission, histograms, metrics, threads, upstreams))
+                    .build()
+                    .start();
+            return new FanoutServer(server, admission, settings, histograms, threads, upstreams);
+        } catch (RuntimeException e) {
+            // A port in use, a log file that cannot be written: close what was opened.
+            upstreams.close();
+            histograms.close();
+            throw e;
+        }
     }
 
     /// Helidon 4.4 looks the global `MapperManager` up in its service registry on every header
