@@ -88,6 +88,12 @@ class DisconnectTest {
         for (int round = 0; round < 2 * LIMIT; round++) {
             var held = HeldUpload.start(gateway);
             held.connection.close();
+            // The server learns of the close on its next write or read: give it a bounded moment.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (gateway.server.runningValidations() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(0, gateway.server.runningValidations(), "the closed request gave its place back");
         }
         assertThreadsBackTo(baseline);
         try (var first = HeldUpload.start(gateway); var second = HeldUpload.start(gateway)) {
