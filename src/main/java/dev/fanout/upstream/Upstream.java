@@ -6,27 +6,30 @@ import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.Lookup;
 import dev.fanout.schema.Violation;
+import io.helidon.common.uri.UriInfo;
+import io.helidon.common.uri.UriPath;
+import io.helidon.common.uri.UriQuery;
+import io.helidon.http.HeaderNames;
+import io.helidon.webclient.api.ClientUri;
+import io.helidon.webclient.api.HttpClientResponse;
+import io.helidon.webclient.http1.Http1Client;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Recorder;
 
 /// One configured upstream: its HTTP client, circuit breaker, concurrency limit, answer cache and
@@ -35,15 +38,15 @@ import org.HdrHistogram.Recorder;
 ///
 /// - **Calls.** `GET baseUri + path`, `{value}` encoded as one path segment (see
 ///   [#encodeSegment(String)]), redirects not followed (an upstream cannot send us to another host).
-///   Each call has a hard deadline of `timeout`, body included.
+///   Each call has a hard deadline of `timeout`, body included: `timeout` is both the socket read
+///   time-out and an overall deadline, at which the calling thread is interrupted (which closes
+///   the connection). Keep-alive connections are pooled, up to `max-concurrency` of them.
 /// - **Retries** (with jittered exponential backoff) on connection errors and 5xx only. A call that
 ///   timed out is *not* retried: its whole budget is spent, and a slow upstream is usually an
 ///   overloaded one, which retries would only load more (a connect time-out is a connection error
-///   and is retried). A time-out still counts as a failure for the circuit breaker. Beware: the
-///   JDK client itself resends a GET once, invisibly, when its connection fails before any
-///   response byte (meant for stale keep-alive connections; not configurable for GET), so an
-///   upstream that resets connections after reading the request sees up to
-///   `2 × (retries + 1)` requests per value. 5xx and time-outs are never resent by the JDK.
+///   and is retried). A time-out still counts as a failure for the circuit breaker. The HTTP
+///   client (Helidon's blocking HTTP/1.1 client) never resends a request itself, so an upstream
+///   sees at most `retries + 1` requests per value.
 /// - **Outcomes.** 2xx → found (the body is parsed only when the lookup has `enrich`; not JSON →
 ///   `lookup_failed`); 404 → `lookup_not_found`; time-out → `lookup_timeout`; any other status or a
 ///   connection error after the retries → `lookup_failed`; circuit open → `lookup_unavailable`.
@@ -60,8 +63,9 @@ final class Upstream implements AutoCloseable {
 
     private final UpstreamSettings settings;
     private final Recorder latencyMicros;
-    private final ExecutorService clientExecutor;
-    private final HttpClient client;
+    private final Http1Client client;
+    // Fires the overall deadline of calls (one platform thread; cancelled tasks are removed).
+    private final ScheduledThreadPoolExecutor deadlines;
     private final ExecutorService flightExecutor;
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
@@ -73,14 +77,19 @@ final class Upstream implements AutoCloseable {
     Upstream(UpstreamSettings settings, Recorder latencyMicros) {
         this.settings = settings;
         this.latencyMicros = latencyMicros;
-        this.clientExecutor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("upstream-" + settings.name() + "-http-", 0).factory());
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
+        this.client = Http1Client.builder()
                 .connectTimeout(settings.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(clientExecutor)
+                .readTimeout(settings.timeout())
+                .followRedirects(false)
+                .keepAlive(true)
+                // Our own pool, closed with this upstream, holding a connection per permit.
+                .shareConnectionCache(false)
+                .connectionCacheSize(settings.maxConcurrency())
+                .servicesDiscoverServices(false)
                 .build();
+        this.deadlines = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("upstream-" + settings.name() + "-deadlines").factory());
+        deadlines.setRemoveOnCancelPolicy(true);
         this.flightExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory());
         this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpen());
@@ -273,34 +282,38 @@ final class Upstream implements AutoCloseable {
     }
 
     private Call send(URI uri, CircuitBreaker.Permission permission) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .GET()
-                .timeout(settings.timeout())
-                .header("Accept", "application/json")
-                .build();
         long startNanos = System.nanoTime();
-        CompletableFuture<HttpResponse<byte[]>> pending =
-                client.sendAsync(request, BodyHandlers.limiting(BodyHandlers.ofByteArray(), MAX_BODY_BYTES));
+        Deadline deadline = new Deadline(Thread.currentThread());
+        ScheduledFuture<?> timer = deadlines.schedule(deadline, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
         Call call;
         try {
-            // The request timeout covers the headers only; this deadline covers the body too.
-            HttpResponse<byte[]> response = pending.get(settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
-            call = new Call.Answered(response.statusCode(), response.body());
-        } catch (InterruptedException e) {
-            // Cancelling the future aborts the exchange: the caller has gone, so has the call.
-            pending.cancel(true);
+            call = exchange(uri);
+        } catch (UncheckedIOException | IOException e) {
+            call = classify(e);
+        } catch (RuntimeException e) {
+            if (causedByIo(e)) {
+                // Helidon wraps socket failures of its read loop in its own unchecked exceptions.
+                call = classify(e);
+            } else if (!deadline.finish() && !Thread.currentThread().isInterrupted()) {
+                timer.cancel(false);
+                throw new IllegalStateException("GET " + uri + " failed unexpectedly", e);
+            } else {
+                call = new Call.ConnectionFailed(e.getClass().getSimpleName());
+            }
+        }
+        timer.cancel(false);
+        if (deadline.finish()) {
+            // The deadline interrupted us (and so closed the connection): clear its interrupt. An
+            // answer read in full before the interrupt landed still counts.
+            Thread.interrupted();
+            if (!(call instanceof Call.Answered)) {
+                call = new Call.TimedOut(false);
+            }
+        } else if (Thread.currentThread().isInterrupted()) {
+            // The caller has gone (the interrupt closed the connection): so has the call.
+            Thread.interrupted();
             breaker.abandon(permission);
-            throw e;
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            call = new Call.TimedOut(false);
-        } catch (ExecutionException e) {
-            call = switch (e.getCause()) {
-                case HttpConnectTimeoutException _ -> new Call.TimedOut(true);
-                case HttpTimeoutException _ -> new Call.TimedOut(false);
-                case IOException io -> new Call.ConnectionFailed(io.getClass().getSimpleName());
-                default -> throw new IllegalStateException("GET " + uri + " failed unexpectedly", e.getCause());
-            };
+            throw new InterruptedException();
         }
         if (latencyMicros != null) {
             latencyMicros.recordValue(Math.max(1, (System.nanoTime() - startNanos) / 1_000));
@@ -308,6 +321,103 @@ final class Upstream implements AutoCloseable {
         boolean healthy = call instanceof Call.Answered(int status, byte[] _) && status < 500;
         breaker.record(permission, healthy);
         return call;
+    }
+
+    /// One GET on the calling thread; a body over [#MAX_BODY_BYTES] is refused with an `IOException`.
+    private Call exchange(URI uri) throws IOException {
+        try (HttpClientResponse response = client.get()
+                .uri(clientUri(uri))
+                .header(HeaderNames.ACCEPT, "application/json")
+                .request()) {
+            int status = response.status().code();
+            if (response.headers().contentLength().orElse(0) > MAX_BODY_BYTES) {
+                // Closing an unread response closes its connection.
+                throw new IOException("body exceeds " + MAX_BODY_BYTES + " bytes");
+            }
+            byte[] body;
+            try (InputStream in = response.inputStream()) {
+                body = in.readNBytes((int) MAX_BODY_BYTES + 1);
+            }
+            if (body.length > MAX_BODY_BYTES) {
+                throw new IOException("body exceeds " + MAX_BODY_BYTES + " bytes");
+            }
+            return new Call.Answered(status, body);
+        }
+    }
+
+    /// `uri` as Helidon's URI, its path and query kept exactly as encoded: `ClientUri.create(URI)`
+    /// would take the decoded path, turning an encoded `/` in a value back into a separator.
+    private static ClientUri clientUri(URI uri) {
+        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
+        return ClientUri.create(UriInfo.builder()
+                .scheme(uri.getScheme())
+                .host(uri.getHost())
+                .port(port)
+                .path(UriPath.create(uri.getRawPath()))
+                .query(uri.getRawQuery() == null ? UriQuery.empty() : UriQuery.create(uri.getRawQuery()))
+                .build());
+    }
+
+    private static boolean causedByIo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Call classify(Exception e) {
+        Throwable cause = e;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException) {
+                cause = t;
+                break;
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SocketTimeoutException timeout) {
+                return new Call.TimedOut(connecting(timeout));
+            }
+        }
+        return new Call.ConnectionFailed(cause.getClass().getSimpleName());
+    }
+
+    /// Whether a time-out was thrown by `Socket.connect` (connect-timeout) rather than a read.
+    private static boolean connecting(SocketTimeoutException e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().equals("java.net.Socket") && frame.getMethodName().equals("connect")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// The overall deadline of one call: when it fires first, it interrupts the calling thread,
+    /// whose blocked socket operation then fails (and its connection is closed).
+    private static final class Deadline implements Runnable {
+        private final Thread caller;
+        private boolean finished;
+        private boolean fired;
+
+        Deadline(Thread caller) {
+            this.caller = caller;
+        }
+
+        @Override
+        public synchronized void run() {
+            if (!finished) {
+                fired = true;
+                finished = true;
+                caller.interrupt();
+            }
+        }
+
+        /// Ends the race with the timer; true when the deadline fired (its interrupt is delivered).
+        synchronized boolean finish() {
+            finished = true;
+            return fired;
+        }
     }
 
     /// Equal jitter: half of `min(max-backoff, backoff × 2^(retry-1))` plus a random part of the
@@ -360,9 +470,8 @@ final class Upstream implements AutoCloseable {
     @Override
     public void close() {
         flightExecutor.shutdownNow();
-        client.shutdownNow();
-        client.close();
-        clientExecutor.close();
+        deadlines.shutdownNow();
+        client.closeResource();
     }
 
     /// Flights under way (tests check that abandoned ones are gone).
