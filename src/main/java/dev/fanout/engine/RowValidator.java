@@ -45,7 +45,7 @@ final class RowValidator {
         this.renderer = renderer;
     }
 
-    ValidatedChunk validate(Chunk chunk) throws InterruptedException {
+    ValidatedChunk validate(Chunk chunk, WorkerSlot worker) throws InterruptedException {
         List<CsvRecord> records = chunk.records();
         int count = records.size();
         boolean keepRows = !uniques.isEmpty();
@@ -59,7 +59,7 @@ final class RowValidator {
                     : fieldCountRow(rowIndex, record, violations);
         }
         if (anyLookup) {
-            resolveLookups(rows, records);
+            resolveLookups(rows, records, worker);
         }
         Object[][] keys = keepRows ? new Object[count][] : null;
         int[] rowEnds = new int[count];
@@ -88,7 +88,7 @@ final class RowValidator {
     /// each answer into every row that holds the value: a `lookup_*` error after the field's own
     /// errors, or the `enrich` values. Cells that are missing or failed their cast, and rows with
     /// the wrong cell count, are not looked up.
-    private void resolveLookups(RowResult[] rows, List<CsvRecord> records) throws InterruptedException {
+    private void resolveLookups(RowResult[] rows, List<CsvRecord> records, WorkerSlot worker) throws InterruptedException {
         record Question(int field, String value) {
         }
         Map<Question, List<Integer>> rowsByQuestion = new LinkedHashMap<>();
@@ -114,7 +114,13 @@ final class RowValidator {
             var lookup = fields[question.field()].lookup().orElseThrow();
             tasks.add(() -> lookups.lookup(lookup, question.value()));
         }
-        List<LookupAnswer> answers = StructuredValidation.all(tasks, threads);
+        List<LookupAnswer> answers;
+        worker.pause();
+        try {
+            answers = StructuredValidation.all(tasks, threads);
+        } finally {
+            worker.resume();
+        }
         for (int q = 0; q < questions.size(); q++) {
             Question question = questions.get(q);
             LookupAnswer answer = answers.get(q);

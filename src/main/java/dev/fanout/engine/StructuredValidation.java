@@ -126,16 +126,16 @@ final class StructuredValidation {
 
     private Void validate(Slot slot) throws InterruptedException {
         long queuedNanos = System.nanoTime();
-        workers.acquire();
+        WorkerSlot worker = WorkerSlot.acquire(workers);
         long startNanos = System.nanoTime();
         metrics.queueWaited(startNanos - queuedNanos);
         try {
-            slot.result().complete(validator.validate(slot.chunk()));
+            slot.result().complete(validator.validate(slot.chunk(), worker));
             metrics.chunkValidated(System.nanoTime() - startNanos);
         } catch (RuntimeException | Error e) {
             slot.result().completeExceptionally(e);
         } finally {
-            workers.release();
+            worker.release();
         }
         return null;
     }

@@ -62,7 +62,7 @@ public final class ValidationRun implements AutoCloseable {
             long validateNanos = System.nanoTime();
             ValidatedChunk validated;
             try {
-                validated = validator.validate(first);
+                validated = validator.validate(first, WorkerSlot.NONE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new java.io.InterruptedIOException("validation interrupted");

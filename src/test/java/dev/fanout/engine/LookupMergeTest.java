@@ -89,6 +89,19 @@ class LookupMergeTest {
     }
 
     @Test
+    void chunksWaitingOnLookupsDoNotHoldTheWorkers() {
+        var csv = new StringBuilder("order,customer\n");
+        for (int i = 1; i <= 40; i++) {
+            csv.append(i).append(',').append(i).append('\n');
+        }
+        var crm = new FakeCrm();
+        String out = run(csv.toString(), crm, EngineOptions.defaults().withWorkers(1).withChunkRows(5).withChunksInFlight(8));
+        assertEquals(40, out.lines().count());
+        // One worker and 5-row chunks: holding the worker while waiting would cap this at 5.
+        assertTrue(crm.maxInFlight.get() > 5, "lookups in flight at once: " + crm.maxInFlight.get());
+    }
+
+    @Test
     void aSchemaWithLookupsNeedsUpstreams() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new ValidationEngine().open(new ByteArrayInputStream("order,customer\n".getBytes(StandardCharsets.UTF_8)), SCHEMA,
