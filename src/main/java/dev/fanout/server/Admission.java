@@ -4,17 +4,23 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-/// Admission control for validations: at most `limit` run at once; beyond that a request is
-/// refused at once with `503` + `Retry-After` instead of queueing without bound. While the server
-/// drains for shutdown every new request is refused the same way. Thread-safe.
+/// Admission control for validations: at most `limit` run at once, and of those at most
+/// `largeLimit` large ones (a large upload holds several chunks in memory: without this bound a
+/// burst of big uploads exhausts the heap); beyond either a request is refused at once with `503`
+/// + `Retry-After` instead of queueing without bound. While the server drains for shutdown every
+/// new request is refused the same way. Thread-safe.
 final class Admission {
     private final int limit;
+    private final int largeLimit;
     private final Semaphore permits;
+    private final Semaphore largePermits;
     private volatile boolean draining;
 
-    Admission(int limit) {
+    Admission(int limit, int largeLimit) {
         this.limit = limit;
+        this.largeLimit = largeLimit;
         this.permits = new Semaphore(limit);
+        this.largePermits = new Semaphore(largeLimit);
     }
 
     /// A granted place; closing it gives the place back. Close it exactly once.
@@ -23,17 +29,27 @@ final class Admission {
         void close();
     }
 
-    /// Takes a place or refuses the request.
+    /// Takes a place (and a large one for a large upload) or refuses the request.
     ///
     /// @throws ProblemException `503 overloaded` when full or draining
-    Permit enter() {
+    Permit enter(boolean large) {
         if (draining) {
             throw ProblemException.overloaded("the server is shutting down");
         }
         if (!permits.tryAcquire()) {
             throw ProblemException.overloaded("more than " + limit + " validations are running; retry shortly");
         }
-        return permits::release;
+        if (!large) {
+            return permits::release;
+        }
+        if (!largePermits.tryAcquire()) {
+            permits.release();
+            throw ProblemException.overloaded("more than " + largeLimit + " large uploads are being validated; retry shortly");
+        }
+        return () -> {
+            largePermits.release();
+            permits.release();
+        };
     }
 
     /// Validations running now.

@@ -48,7 +48,7 @@ public final class FanoutServer {
         installGlobalMappers();
         ServerSettings settings = ServerSettings.from(config);
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
-        var admission = new Admission(settings.maxConcurrentValidations());
+        var admission = new Admission(settings.maxConcurrentValidations(), settings.maxConcurrentLargeValidations());
         var histograms = LatencyHistograms.create(settings.histogramInterval());
         Map<String, UpstreamSettings> upstreamSettings = UpstreamSettings.from(config.get("fanout.upstreams"));
         // Checked before any client is built: a failed start leaves nothing open.

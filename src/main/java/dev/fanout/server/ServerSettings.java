@@ -17,6 +17,8 @@ public record ServerSettings(
         int maxColumns,
         int maxSchemaBytes,
         int maxConcurrentValidations,
+        long largeUploadBytes,
+        int maxConcurrentLargeValidations,
         int chunkRows,
         int chunksInFlight,
         int workers,
@@ -40,8 +42,10 @@ public record ServerSettings(
                 intValue(fanout, "limits.max-columns", 1024, 1),
                 intValue(fanout, "limits.max-schema-bytes", 1 << 20, 1),
                 intValue(fanout, "limits.max-concurrent-validations", 1024, 1),
+                longValue(fanout, "limits.large-upload-bytes", 256 * 1024, 0),
+                largeLimit(intValue(fanout, "limits.max-concurrent-large-validations", 0, 0)),
                 intValue(fanout, "engine.chunk-rows", 1024, 1),
-                intValue(fanout, "engine.chunks-in-flight", 8, 1),
+                intValue(fanout, "engine.chunks-in-flight", 4, 1),
                 workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
@@ -49,6 +53,17 @@ public record ServerSettings(
                 bool(fanout, "histograms.enabled", true),
                 duration(fanout, "histograms.interval", Duration.ofSeconds(5)),
                 optionalPath(fanout, "histograms.log"));
+    }
+
+    /// A large validation holds up to `chunks-in-flight` + 1 chunks of ~1 MB and its response
+    /// buffer: with the defaults a few MB. Without a configured limit, allow one per 8 MB of the
+    /// heap above a 48 MB base (what the server needs for itself and many small requests).
+    private static int largeLimit(int configured) {
+        if (configured > 0) {
+            return configured;
+        }
+        long heapBytes = Runtime.getRuntime().maxMemory();
+        return (int) Math.max(2, Math.min(1024, (heapBytes - (48L << 20)) / (8L << 20)));
     }
 
     /// Parses an ISO-8601 duration (`PT0.5S`) or a short one (`500ms`, `2s`, `1m`).

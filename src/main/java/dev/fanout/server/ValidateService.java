@@ -108,7 +108,8 @@ final class ValidateService implements HttpService {
             throw ProblemException.tooLarge(UploadStream.UPLOAD_TOO_LARGE,
                     "the upload of " + contentLength + " bytes is over the limit of " + settings.maxUploadBytes() + " bytes");
         }
-        try (Admission.Permit permit = admission.enter()) {
+        boolean large = contentLength < 0 || contentLength > settings.largeUploadBytes();
+        try (Admission.Permit permit = admission.enter(large)) {
             InputStream body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes());
             Upload upload = multipart
                     ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
