@@ -51,8 +51,9 @@ class LookupGatewayTest {
                            "enrich":{"customer_name":"/name","tier":"/tier"}}},
               {"name":"amount","type":"integer"}]}""";
     static final String HEADER = "customer,amount\n";
-    /// Short enough for the slow-upstream case, long enough for the first calls of a cold JVM.
-    static final int TIMEOUT_MILLIS = 1_000;
+    /// Short enough for the slow-upstream case, long enough for the first calls of a cold JVM
+    /// (the first requests of the HTTP client and of WireMock took over 1 s on a loaded CI run).
+    static final int TIMEOUT_MILLIS = 2_500;
     static final int RETRIES = 2;
 
     @RegisterExtension
