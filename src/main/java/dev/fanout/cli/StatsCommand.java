@@ -7,17 +7,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.zip.DataFormatException;
+import dev.fanout.metrics.HistogramCodec;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
@@ -89,11 +87,10 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
-    /// Decodes HdrHistogram's compressed, base64 form.
-    static Histogram decode(String base64, String where) {
+    private static Histogram decode(String base64, String where) {
         try {
-            return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
-        } catch (DataFormatException | IllegalArgumentException e) {
+            return HistogramCodec.decode(base64);
+        } catch (IllegalArgumentException e) {
             throw new CliFailure(where + " is not a compressed HdrHistogram: " + e.getMessage(), e);
         }
     }

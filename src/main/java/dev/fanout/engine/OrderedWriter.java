@@ -5,6 +5,7 @@ import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
 import dev.fanout.output.RowResult;
 import dev.fanout.schema.ErrorCode;
+import dev.fanout.schema.Violation;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -122,7 +123,8 @@ final class OrderedWriter {
         var parts = new java.util.StringJoiner(", ", unique.fieldIndexes().length > 1 ? "(" : "", unique.fieldIndexes().length > 1 ? ")" : "");
         for (int index : unique.fieldIndexes()) {
             Object value = row.values()[index];
-            parts.add("\"" + (value instanceof dev.fanout.schema.JsonNumber n ? n.text() : String.valueOf(value)) + "\"");
+            // Quoted and cut short like every cell in a message: a key can be a 1 MiB cell.
+            parts.add(Violation.quote(value instanceof dev.fanout.schema.JsonNumber n ? n.text() : String.valueOf(value)));
         }
         return parts.toString();
     }

@@ -21,7 +21,8 @@ public record Violation(ErrorCode code, String message) {
         return new Violation(code, quote(raw) + " " + problem);
     }
 
-    static String quote(String raw) {
+    /// `raw` in quotes for a message, cut short after [#QUOTE_LIMIT] code points with `…`.
+    public static String quote(String raw) {
         if (raw.length() <= QUOTE_LIMIT || raw.codePointCount(0, raw.length()) <= QUOTE_LIMIT) {
             return '"' + raw + '"';
         }

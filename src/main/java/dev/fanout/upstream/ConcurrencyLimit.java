@@ -79,14 +79,7 @@ final class ConcurrencyLimit {
             try {
                 permits.acquire();
             } catch (InterruptedException e) {
-                lock.lock();
-                try {
-                    inFlight--;
-                    room.signal();
-                    leave();
-                } finally {
-                    lock.unlock();
-                }
+                leaveShare();
                 throw e;
             }
         }
@@ -94,6 +87,11 @@ final class ConcurrencyLimit {
         /// Gives back what [#acquire()] took.
         void release() {
             permits.release();
+            leaveShare();
+        }
+
+        /// Gives back the request's share of one call (the upstream's permit is separate).
+        private void leaveShare() {
             lock.lock();
             try {
                 inFlight--;

@@ -119,7 +119,7 @@ final class Upstream implements AutoCloseable {
     LookupAnswer lookup(ConcurrencyLimit.Share share, Lookup lookup, String value) throws InterruptedException {
         if (value.isEmpty()) {
             // "/customers/{value}" would become "/customers/", another resource: never call for it.
-            return failure(lookup, ErrorCode.LOOKUP_NOT_FOUND, quote(value) + " was not found by upstream '"
+            return failure(lookup, ErrorCode.LOOKUP_NOT_FOUND, Violation.quote(value) + " was not found by upstream '"
                     + settings.name() + "' (an empty value is never looked up)");
         }
         URI uri = uri(lookup.path(), value);
@@ -210,7 +210,7 @@ final class Upstream implements AutoCloseable {
                 }
                 case Call.Answered(int status, byte[] _) when status == 404 -> {
                     return failure(lookup, ErrorCode.LOOKUP_NOT_FOUND,
-                            quote(value) + " was not found by upstream '" + settings.name() + "'");
+                            Violation.quote(value) + " was not found by upstream '" + settings.name() + "'");
                 }
                 case Call.Answered(int status, byte[] _) when status >= 500 -> {
                     // retried
@@ -227,7 +227,7 @@ final class Upstream implements AutoCloseable {
             }
         }
         if (last == null) {
-            return failure(lookup, ErrorCode.LOOKUP_UNAVAILABLE, quote(value) + " could not be looked up: upstream '"
+            return failure(lookup, ErrorCode.LOOKUP_UNAVAILABLE, Violation.quote(value) + " could not be looked up: upstream '"
                     + settings.name() + "' is unavailable (circuit open after repeated failures)");
         }
         // Out of calls, or the circuit opened between retries: report the last failure.
@@ -240,14 +240,14 @@ final class Upstream implements AutoCloseable {
         }
         Optional<List<Object>> values = Enrichment.values(body, lookup.enrich().values());
         if (values.isEmpty()) {
-            return failure(lookup, ErrorCode.LOOKUP_FAILED, quote(value) + " could not be looked up: upstream '"
+            return failure(lookup, ErrorCode.LOOKUP_FAILED, Violation.quote(value) + " could not be looked up: upstream '"
                     + settings.name() + "' answered with a body that is not JSON");
         }
         return new LookupAnswer(Optional.empty(), values.get());
     }
 
     private LookupAnswer failed(Lookup lookup, String value, Call call, int calls) {
-        String prefix = quote(value) + " could not be looked up: ";
+        String prefix = Violation.quote(value) + " could not be looked up: ";
         String after = calls == 1 ? "" : " (" + calls + " calls)";
         return switch (call) {
             case Call.Answered(int status, byte[] _) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
@@ -454,16 +454,6 @@ final class Upstream implements AutoCloseable {
             case ".." -> "%2E%2E";
             default -> URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
         };
-    }
-
-    /// A cell quoted for a message, cut short like the schema's messages: a long cell must not
-    /// make a long message on every failing row.
-    static String quote(String value) {
-        int limit = 80;
-        if (value.length() <= limit || value.codePointCount(0, value.length()) <= limit) {
-            return '"' + value + '"';
-        }
-        return '"' + value.substring(0, value.offsetByCodePoints(0, limit)) + "…\"";
     }
 
     /// Stops the flights (their waiters get an `IllegalStateException`) and the HTTP client.
