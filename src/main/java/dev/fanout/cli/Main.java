@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
         description = "Validates CSV against Table Schema and streams the results as NDJSON.",
-        subcommands = {ValidateCommand.class, InferCommand.class, ServeCommand.class, StatsCommand.class})
+        subcommands = {ValidateCommand.class, InferCommand.class, ServeCommand.class, StatsCommand.class,
+            BenchCommand.class})
 public final class Main implements Callable<Integer> {
     private final CliContext context;
 

@@ -1,0 +1,128 @@
+package dev.fanout.bench;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import java.io.IOException;
+
+/// Tells whether a response body, fed in pieces as it arrives, is a complete NDJSON answer of the
+/// gateway: every line one JSON object, each ended by a newline, no `{"error":…}` line (the
+/// gateway's sign that the stream broke off), and — when the request asked for `summary=true` —
+/// a summary line last. A truncated body, a broken line or an error line all make it malformed.
+///
+/// Jackson's non-blocking parser checks the JSON itself without holding the body; newlines are
+/// counted on the raw bytes (JSON text cannot hold a raw newline inside a value, so lines and
+/// root objects must match one to one). One instance checks one body; not thread-safe.
+final class NdjsonCheck {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final JsonParser parser;
+    private final ByteArrayFeeder feeder;
+    private final boolean expectSummary;
+    private int depth;
+    private long objects;
+    private long newlines;
+    private byte last = '\n';
+    private boolean lastWasSummary;
+    private String problem;
+
+    NdjsonCheck(boolean expectSummary) {
+        this.expectSummary = expectSummary;
+        try {
+            this.parser = JSON.createNonBlockingByteArrayParser();
+        } catch (IOException e) {
+            throw new IllegalStateException("Jackson cannot make a non-blocking parser", e);
+        }
+        this.feeder = (ByteArrayFeeder) parser.getNonBlockingInputFeeder();
+    }
+
+    /// Checks the next `length` bytes of the body at `offset` of `bytes`.
+    void feed(byte[] bytes, int offset, int length) {
+        if (problem != null || length == 0) {
+            return;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (bytes[i] == '\n') {
+                newlines++;
+            }
+        }
+        last = bytes[offset + length - 1];
+        try {
+            feeder.feedInput(bytes, offset, offset + length);
+            drain();
+        } catch (IOException e) {
+            problem = "not JSON: " + reason(e);
+        }
+    }
+
+    /// Ends the body; returns why it is not a complete answer, or `null` when it is.
+    String finish() {
+        if (problem == null) {
+            try {
+                feeder.endOfInput();
+                drain();
+            } catch (IOException e) {
+                problem = "not JSON: " + reason(e);
+            }
+        }
+        if (problem == null && depth != 0) {
+            problem = "the body ends inside a JSON object";
+        } else if (problem == null && last != '\n') {
+            problem = "the last line has no newline";
+        } else if (problem == null && newlines != objects) {
+            problem = newlines + " lines but " + objects + " JSON objects";
+        } else if (problem == null && expectSummary && !lastWasSummary) {
+            problem = "no summary line at the end";
+        }
+        try {
+            parser.close();
+        } catch (IOException ignored) {
+            // Closing a parser over fed bytes frees buffers only.
+        }
+        return problem;
+    }
+
+    private static String reason(IOException e) {
+        return e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
+    }
+
+    private void drain() throws IOException {
+        JsonToken token;
+        while ((token = parser.nextToken()) != null && token != JsonToken.NOT_AVAILABLE) {
+            switch (token) {
+                case START_OBJECT, START_ARRAY -> {
+                    if (depth == 0) {
+                        if (token == JsonToken.START_ARRAY) {
+                            problem = "a line is an array, not an object";
+                            return;
+                        }
+                        objects++;
+                        lastWasSummary = false;
+                    }
+                    depth++;
+                }
+                case END_OBJECT, END_ARRAY -> depth--;
+                case FIELD_NAME -> {
+                    if (depth == 1) {
+                        String name = parser.currentName();
+                        if ("error".equals(name)) {
+                            problem = "the stream ended with an error line";
+                            return;
+                        }
+                        if ("summary".equals(name)) {
+                            lastWasSummary = true;
+                        }
+                    }
+                }
+                default -> {
+                    if (depth == 0) {
+                        problem = "a line is not a JSON object";
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
