@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /// The options `fanout bench` and `fanout bench sweep` share: target, bodies, connections, length
 /// of a round, warm-up and time-out. Checked when the plan is made, not by picocli, so that a
@@ -100,7 +101,11 @@ final class LoadOptions {
     static final class DurationConverter implements ITypeConverter<Duration> {
         @Override
         public Duration convert(String value) {
-            return ServerSettings.parseDuration(value);
+            try {
+                return ServerSettings.parseDuration(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
         }
     }
 }
