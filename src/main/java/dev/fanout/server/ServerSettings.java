@@ -1,9 +1,9 @@
 package dev.fanout.server;
 
+import dev.fanout.config.ConfigDuration;
 import io.helidon.config.Config;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -66,30 +66,6 @@ public record ServerSettings(
         return (int) Math.max(2, Math.min(1024, (heapBytes - (48L << 20)) / (8L << 20)));
     }
 
-    /// Parses an ISO-8601 duration (`PT0.5S`) or a short one (`500ms`, `2s`, `1m`).
-    ///
-    /// @throws IllegalArgumentException for anything else
-    public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)) * 60);
-            }
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (use PT0.5S, 500ms or 2s)", e);
-        }
-        throw new IllegalArgumentException("'" + text + "' is not a duration (use PT0.5S, 500ms or 2s)");
-    }
-
     private static String text(Config config, String key, String fallback) {
         return config.get(key).asString().orElse(fallback);
     }
@@ -132,7 +108,7 @@ public record ServerSettings(
     private static Duration duration(Config config, String key, Duration fallback) {
         return config.get(key).asString().map(text -> {
             try {
-                return parseDuration(text);
+                return ConfigDuration.parse(text);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("fanout." + key + ": " + e.getMessage(), e);
             }

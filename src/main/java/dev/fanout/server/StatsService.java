@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import dev.fanout.config.ConfigDuration;
 import dev.fanout.metrics.HistogramCodec;
 import dev.fanout.metrics.LatencyHistograms;
 import dev.fanout.metrics.PercentileDistribution;
@@ -37,7 +38,7 @@ final class StatsService implements HttpService {
         Duration window = histograms.interval();
         if (req.query().contains("window")) {
             try {
-                window = ServerSettings.parseDuration(req.query().get("window"));
+                window = ConfigDuration.parse(req.query().get("window"));
             } catch (IllegalArgumentException e) {
                 throw ProblemException.badRequest("bad_parameter", "window: " + e.getMessage());
             }

@@ -1,11 +1,10 @@
 package dev.fanout.upstream;
 
+import dev.fanout.config.ConfigDuration;
 import io.helidon.config.Config;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,27 +151,14 @@ public record UpstreamSettings(
 
     private static Duration duration(Config node, String key, Duration fallback) {
         String text = node.get(key).asString().orElse(null);
-        return text == null ? fallback : parseDuration(key, text);
-    }
-
-    /// `PT0.5S` (ISO-8601), `500ms` or `2s` / `0.5s`.
-    static Duration parseDuration(String key, String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("p")) {
-                return Duration.parse(t.toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofNanos(new BigDecimal(t.substring(0, t.length() - 1).trim())
-                        .movePointRight(9).longValueExact());
-            }
-        } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-            throw new IllegalArgumentException(key + " '" + text + "' is not a duration (use PT0.5S, 500ms or 2s)", e);
+        if (text == null) {
+            return fallback;
         }
-        throw new IllegalArgumentException(key + " '" + text + "' is not a duration (use PT0.5S, 500ms or 2s)");
+        try {
+            return ConfigDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(key + " " + e.getMessage(), e);
+        }
     }
 
     private static void requirePositive(String key, Duration value) {

@@ -10,9 +10,11 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/// `fanout.upstreams.NAME.*`: defaults, both duration forms, and errors that name the key.
+/// `fanout.upstreams.NAME.*`: defaults, the settings read, and errors that name the key. The
+/// duration forms are `ConfigDuration`'s (tested there).
 class UpstreamSettingsTest {
     private static Map<String, UpstreamSettings> read(Map<String, String> keys) {
         return UpstreamSettings.from(Config.just(ConfigSources.create(keys)).get("fanout.upstreams"));
@@ -32,16 +34,19 @@ class UpstreamSettingsTest {
     }
 
     @Test
-    void durationsAreIsoOrMillisOrSeconds() {
+    void everyDurationSettingIsRead() {
         UpstreamSettings crm = read(Map.of(
                 "fanout.upstreams.crm.base-uri", "https://crm",
-                "fanout.upstreams.crm.timeout", "PT0.5S",
-                "fanout.upstreams.crm.connect-timeout", "250ms",
-                "fanout.upstreams.crm.cache-ttl", "1.5s",
+                "fanout.upstreams.crm.connect-timeout", "PT0.1S",
+                "fanout.upstreams.crm.timeout", "PT0.2S",
+                "fanout.upstreams.crm.backoff", "PT0.3S",
+                "fanout.upstreams.crm.max-backoff", "PT0.4S",
+                "fanout.upstreams.crm.cache-ttl", "PT0.5S",
+                "fanout.upstreams.crm.breaker-open", "PT0.6S",
                 "fanout.upstreams.crm.cache-size", "0")).get("crm");
 
-        assertEquals(List.of(Duration.ofMillis(500), Duration.ofMillis(250), Duration.ofMillis(1500)),
-                List.of(crm.timeout(), crm.connectTimeout(), crm.cacheTtl()));
+        assertEquals(List.of(100, 200, 300, 400, 500, 600), Stream.of(crm.connectTimeout(), crm.timeout(),
+                crm.backoff(), crm.maxBackoff(), crm.cacheTtl(), crm.breakerOpen()).map(d -> (int) d.toMillis()).toList());
         assertEquals(0, crm.cacheSize());
     }
 
