@@ -71,7 +71,7 @@ class DisconnectTest {
             connection.reset();
         }
 
-        assertThreadsBackTo(baseline);
+        gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
         spill.assertUnused();
         // Every place is free again: LIMIT validations at once are all admitted.
         try (var first = HeldUpload.start(gateway); var second = HeldUpload.start(gateway)) {
@@ -95,22 +95,10 @@ class DisconnectTest {
             }
             assertEquals(0, gateway.server.runningValidations(), "the closed request gave its place back");
         }
-        assertThreadsBackTo(baseline);
+        gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
         try (var first = HeldUpload.start(gateway); var second = HeldUpload.start(gateway)) {
             first.finish();
             second.finish();
         }
-    }
-
-    /// Every thread the request started (validation subtasks, the response sender) has ended, and
-    /// its admission place is free again.
-    private static void assertThreadsBackTo(int baseline) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while ((gateway.server.liveWorkThreads() > baseline || gateway.server.runningValidations() > 0)
-                && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertEquals(baseline, gateway.server.liveWorkThreads(), "request threads still alive");
-        assertEquals(0, gateway.server.runningValidations(), "admission places still taken");
     }
 }

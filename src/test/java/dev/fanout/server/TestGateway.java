@@ -90,6 +90,18 @@ final class TestGateway implements AutoCloseable {
         assertEquals(PROBE.ndjsonAll() + People.summary(3, 2, 1), masked(response.body()));
     }
 
+    /// Waits up to `patience` for every request thread the gateway started (validation subtasks,
+    /// response senders) beyond `baseline` to end and every admission place to be free, then
+    /// asserts that they are.
+    void assertRequestsLetGo(int baseline, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while ((server.liveWorkThreads() > baseline || server.runningValidations() > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(baseline, server.liveWorkThreads(), "request threads still alive");
+        assertEquals(0, server.runningValidations(), "admission places still taken");
+    }
+
     /// The NDJSON with every `elapsedMs` (the one value that changes between runs) set to 0.
     static String masked(String ndjson) {
         return ndjson.replaceAll("\"elapsedMs\":[0-9.]+", "\"elapsedMs\":0");
