@@ -8,6 +8,7 @@ import dev.fanout.metrics.ValidationMetrics;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import java.lang.System.Logger.Level;
@@ -30,9 +31,11 @@ public final class FanoutServer {
     private final LatencyHistograms histograms;
     private final WorkThreads threads;
     private final Upstreams upstreams;
+    private final WriteWatchdog watchdog;
 
     private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
-            WorkThreads threads, Upstreams upstreams) {
+            WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog) {
+        this.watchdog = watchdog;
         this.threads = threads;
         this.upstreams = upstreams;
         this.server = server;
@@ -54,22 +57,29 @@ public final class FanoutServer {
         // Checked before any client is built: a failed start leaves nothing open.
         registry.checkUpstreams(upstreamSettings::containsKey);
         Upstreams upstreams = Upstreams.create(upstreamSettings, settings.histogramsEnabled() ? histograms : null);
+        var watchdog = new WriteWatchdog(settings.responseWriteTimeout());
         try {
             settings.histogramLog().ifPresent(histograms::logTo);
             histograms.start();
             var threads = new WorkThreads();
             var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
+            var connections = new ConnectionCloser();
+            var validation = new ValidateService(registry, settings, admission, metrics, threads, upstreams, watchdog,
+                    connections);
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
                     // Our own hook drains requests first; Helidon's would stop at once.
                     .shutdownHook(false)
+                    // HTTP/1 as configured by default, plus the listener that lets a handler close its connection.
+                    .addProtocol(Http1Config.builder().addReceiveListener(connections).build())
                     .addFeature(ObserveFeature.just(HealthObserver.create()))
-                    .routing(routing -> routing(routing, registry, settings, admission, histograms, metrics, threads, upstreams))
+                    .routing(routing -> routing(routing, registry, histograms, validation))
                     .build()
                     .start();
-            return new FanoutServer(server, admission, settings, histograms, threads, upstreams);
+            return new FanoutServer(server, admission, settings, histograms, threads, upstreams, watchdog);
         } catch (RuntimeException e) {
             // A port in use, a log file that cannot be written: close what was opened.
+            watchdog.close();
             upstreams.close();
             histograms.close();
             throw e;
@@ -86,9 +96,9 @@ public final class FanoutServer {
     }
 
     /// Fanout's routes on `routing`: validation, schemas, problem responses.
-    static void routing(HttpRouting.Builder routing, SchemaRegistry registry, ServerSettings settings, Admission admission,
-            LatencyHistograms histograms, ValidationMetrics metrics, WorkThreads threads, Upstreams upstreams) {
-        routing.register(new ValidateService(registry, settings, admission, metrics, threads, upstreams))
+    static void routing(HttpRouting.Builder routing, SchemaRegistry registry, LatencyHistograms histograms,
+            ValidateService validation) {
+        routing.register(validation)
                 .register(new SchemaService(registry))
                 .register(new StatsService(histograms));
         ProblemResponses.register(routing);
@@ -108,6 +118,7 @@ public final class FanoutServer {
             LOG.log(Level.WARNING, "stopping with " + admission.running() + " validations still running after " + grace);
         }
         server.stop();
+        watchdog.close();
         upstreams.close();
         histograms.close();
     }
@@ -115,6 +126,7 @@ public final class FanoutServer {
     /// Stops the server now.
     public void stop() {
         server.stop();
+        watchdog.close();
         upstreams.close();
         histograms.close();
     }

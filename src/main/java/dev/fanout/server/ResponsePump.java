@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.locks.Condition;
@@ -24,14 +25,23 @@ import java.util.concurrent.locks.ReentrantLock;
 /// into a temporary file; a sender thread copies memory, then the file, to the socket in order.
 /// The file is deleted when the response ends, however it ends.
 ///
-/// A response that fits in memory and is never flushed early is sent by the closing thread in one
-/// piece with a `Content-Length` (the small-request case: no extra thread). If the client goes
-/// away, the next `write` or `flush` fails, which stops the engine.
+/// A response that fits in memory and is never flushed early is sent by the closing thread with a
+/// `Content-Length` (the small-request case: no extra thread). If the client goes away, the next
+/// `write` or `flush` fails, which stops the engine.
+///
+/// Write deadline: every write to the socket is watched by the `WriteWatchdog`, and none hands
+/// over more than `SEND_SLICE_BYTES`, so a client that reads slowly but steadily completes a write
+/// every so often. One that reads nothing leaves a write blocked; after the time-out the watchdog
+/// fails the response and runs `hangUp`, which closes the connection: the blocked write fails, and
+/// the response ends as it does when the client disconnects.
 ///
 /// One writing thread (the engine's writer); `close` from the request's thread after the engine
 /// is done.
 final class ResponsePump extends OutputStream {
     private static final int SPILL_READ_BYTES = 64 * 1024;
+    /// The most bytes handed to the socket in one call, so that a slow but steady reader shows
+    /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out.
+    static final int SEND_SLICE_BYTES = 16 * 1024;
 
     private final ServerResponse response;
     private final int memoryLimit;
@@ -52,9 +62,16 @@ final class ResponsePump extends OutputStream {
     private volatile long firstByteNanos;
 
     private final ThreadFactory senders;
+    private final WriteWatchdog watchdog;
+    private final Runnable hangUp;
+    private WriteWatchdog.Watch watch;
 
-    ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders) {
+    /// `hangUp` closes the client's connection from another thread (see `ConnectionCloser`).
+    ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
+            WriteWatchdog watchdog, Runnable hangUp) {
         this.senders = senders;
+        this.watchdog = watchdog;
+        this.hangUp = hangUp;
         this.response = response;
         this.memoryLimit = memoryLimit;
         this.spillDir = spillDir;
@@ -150,6 +167,7 @@ final class ResponsePump extends OutputStream {
                 join(running);
             }
         } finally {
+            stopWatching();
             deleteSpill();
         }
         lock.lock();
@@ -182,9 +200,12 @@ final class ResponsePump extends OutputStream {
                 // Aborting already: the sender's own failure adds nothing.
             }
         }
+        stopWatching();
         deleteSpill();
     }
 
+    /// Sends the whole response from memory, with a `Content-Length`, on the closing thread: in one
+    /// call when it is no larger than a slice (the small-request case), else in watched slices.
     private void sendWhole() {
         byte[] whole = new byte[(int) memoryBytes];
         int at = 0;
@@ -195,8 +216,24 @@ final class ResponsePump extends OutputStream {
         memory.clear();
         memoryBytes = 0;
         firstByteNanos = System.nanoTime();
-        response.send(whole);
-        bytesSent = whole.length;
+        startWatching();
+        try {
+            if (whole.length <= SEND_SLICE_BYTES) {
+                watched(() -> response.send(whole));
+                sent(whole.length);
+            } else {
+                response.contentLength(whole.length);
+                try (OutputStream socket = new WatchedSocket(response.outputStream())) {
+                    // One array per slice: Helidon 4.4.0 sends a Content-Length body written from an
+                    // offset wrongly (FixedBufferData.writeTo passes the end as the length; helidon#11738).
+                    for (int from = 0; from < whole.length; from += SEND_SLICE_BYTES) {
+                        socket.write(Arrays.copyOfRange(whole, from, Math.min(whole.length, from + SEND_SLICE_BYTES)));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            clientGone(clientFailure(e));
+        }
     }
 
     /// When the first byte was handed to the socket (`System.nanoTime()`), or 0 if none was yet.
@@ -206,13 +243,40 @@ final class ResponsePump extends OutputStream {
 
     private void startSender() {
         if (sender == null) {
+            startWatching();
             sender = senders.newThread(this::send);
             sender.start();
         }
     }
 
+    private void startWatching() {
+        watch = watchdog.watch(this::giveUp);
+    }
+
+    private void stopWatching() {
+        if (watch != null) {
+            watch.close();
+        }
+    }
+
+    /// The write deadline passed (on the watchdog's thread): the response fails, and closing the
+    /// connection fails the write that is blocked on it.
+    private void giveUp() {
+        lock.lock();
+        try {
+            if (clientFailure == null) {
+                clientFailure = new IOException("the client read nothing for " + watchdog.timeout()
+                        + " (the write time-out): its connection was closed");
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        hangUp.run();
+    }
+
     private void send() {
-        try (OutputStream socket = response.outputStream()) {
+        try (OutputStream socket = new WatchedSocket(response.outputStream())) {
             while (true) {
                 byte[] piece = null;
                 long spillFrom = -1;
@@ -247,7 +311,6 @@ final class ResponsePump extends OutputStream {
                 }
                 if (piece != null) {
                     socket.write(piece);
-                    sent(piece.length);
                 } else if (spillFrom >= 0) {
                     var buffer = ByteBuffer.allocate(spillLength);
                     while (buffer.hasRemaining()) {
@@ -257,7 +320,6 @@ final class ResponsePump extends OutputStream {
                     lock.lock();
                     try {
                         spillSent += spillLength;
-                        bytesSent += spillLength;
                     } finally {
                         lock.unlock();
                     }
@@ -265,14 +327,21 @@ final class ResponsePump extends OutputStream {
                     socket.flush();
                 }
             }
-        } catch (IOException | UncheckedIOException e) {
-            clientGone(e instanceof IOException io ? io : ((UncheckedIOException) e).getCause());
+        } catch (IOException | RuntimeException e) {
+            clientGone(clientFailure(e));
         } catch (InterruptedException e) {
             clientGone(new IOException("response aborted", e));
-        } catch (RuntimeException e) {
-            // Helidon reports a closed connection with its own unchecked exceptions.
-            clientGone(new IOException("the client went away: " + e.getMessage(), e));
         }
+    }
+
+    /// What a failed write to the socket means: the client is gone. Helidon reports a closed
+    /// connection with its own unchecked exceptions too.
+    private static IOException clientFailure(Exception e) {
+        return switch (e) {
+            case IOException io -> io;
+            case UncheckedIOException unchecked -> unchecked.getCause();
+            default -> new IOException("the client went away: " + e.getMessage(), e);
+        };
     }
 
     private void sent(int n) {
@@ -281,6 +350,59 @@ final class ResponsePump extends OutputStream {
             bytesSent += n;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /// Helidon's response stream, each call on it watched for the write deadline, and writes cut
+    /// into slices of at most `SEND_SLICE_BYTES` (each counted in `bytesSent` once it returns).
+    private final class WatchedSocket extends OutputStream {
+        private final OutputStream socket;
+
+        WatchedSocket(OutputStream socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int at = 0; at < len; ) {
+                int from = off + at;
+                int n = Math.min(SEND_SLICE_BYTES, len - at);
+                watched(() -> socket.write(b, from, n));
+                sent(n);
+                at += n;
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            watched(socket::flush);
+        }
+
+        /// Ends the response (the last chunk), which may block too.
+        @Override
+        public void close() throws IOException {
+            watched(socket::close);
+        }
+    }
+
+    /// A call that may block on the socket.
+    private interface SocketCall {
+        void run() throws IOException;
+    }
+
+    /// Runs `call` with the watchdog looking: if it blocks for longer than the write time-out, the
+    /// connection is closed under it.
+    private void watched(SocketCall call) throws IOException {
+        watch.writing();
+        try {
+            call.run();
+        } finally {
+            watch.wrote();
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /// The gateway's settings, read once from the layered configuration (`FanoutConfig`): where the
-/// schemas are, the limits, the engine's tuning, the response buffer, the shutdown grace period.
+/// schemas are, the limits, the engine's tuning, the response buffer and write time-out, the
+/// shutdown grace period.
 /// Immutable.
 public record ServerSettings(
         Path schemasDir,
@@ -24,6 +25,7 @@ public record ServerSettings(
         int workers,
         int responseMemoryBytes,
         Optional<Path> spillDir,
+        Duration responseWriteTimeout,
         Duration shutdownGrace,
         boolean histogramsEnabled,
         Duration histogramInterval,
@@ -49,6 +51,7 @@ public record ServerSettings(
                 workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
+                positiveDuration(fanout, "response.write-timeout", Duration.ofSeconds(30)),
                 duration(fanout, "shutdown.grace-period", Duration.ofSeconds(10)),
                 bool(fanout, "histograms.enabled", true),
                 duration(fanout, "histograms.interval", Duration.ofSeconds(5)),
@@ -103,6 +106,14 @@ public record ServerSettings(
             throw new IllegalArgumentException("fanout." + key + " is too large: " + value);
         }
         return (int) value;
+    }
+
+    private static Duration positiveDuration(Config config, String key, Duration fallback) {
+        Duration value = duration(config, key, fallback);
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("fanout." + key + " must be positive, not " + value);
+        }
+        return value;
     }
 
     private static Duration duration(Config config, String key, Duration fallback) {

@@ -46,10 +46,14 @@ final class ValidateService implements HttpService {
 
     private final ThreadFactory senders;
     private final Upstreams upstreams;
+    private final WriteWatchdog watchdog;
+    private final ConnectionCloser connections;
 
     ValidateService(SchemaRegistry registry, ServerSettings settings, Admission admission, ValidationMetrics metrics,
-            WorkThreads threads, Upstreams upstreams) {
+            WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, ConnectionCloser connections) {
         this.upstreams = upstreams;
+        this.watchdog = watchdog;
+        this.connections = connections;
         this.senders = threads.factory("fanout-response-");
         this.registry = registry;
         this.settings = settings;
@@ -116,8 +120,15 @@ final class ValidateService implements HttpService {
                             schemaName, registry, settings.maxSchemaBytes())
                     : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.badRequest(
                             "missing_schema", "name a registered schema with the 'schema' query parameter"))), body);
-            stream(upload, options, res, outcome);
+            stream(upload, options, res, hangUp(req), outcome);
         }
+    }
+
+    /// What closes this request's connection when its client stops reading (see `WriteWatchdog`).
+    private Runnable hangUp(ServerRequest req) {
+        return connections.of(req).orElse(() -> LOG.log(System.Logger.Level.WARNING,
+                "cannot close the connection of a client that stopped reading: its validation waits until"
+                        + " the connection dies"));
     }
 
     /// A schema may only name upstreams of the server's configuration (it can never supply a URL).
@@ -133,19 +144,20 @@ final class ValidateService implements HttpService {
         }
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res, Outcome outcome) {
+    private void stream(Upload upload, EngineOptions options, ServerResponse res, Runnable hangUp, Outcome outcome) {
         checkUpstreams(upload.schema(), upstreams::has);
         boolean needsLookups = upload.schema().fields().stream().anyMatch(f -> f.lookup().isPresent());
         if (!needsLookups) {
-            stream(upload, options, res, outcome, Lookups.NONE);
+            stream(upload, options, res, hangUp, outcome, Lookups.NONE);
             return;
         }
         try (UpstreamLookups lookups = upstreams.forRequest()) {
-            stream(upload, options, res, outcome, lookups);
+            stream(upload, options, res, hangUp, outcome, lookups);
         }
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res, Outcome outcome, Lookups lookups) {
+    private void stream(Upload upload, EngineOptions options, ServerResponse res, Runnable hangUp, Outcome outcome,
+            Lookups lookups) {
         ValidationRun run;
         try {
             run = engine.open(upload.csv(), upload.schema(), options, lookups);
@@ -159,7 +171,7 @@ final class ValidateService implements HttpService {
         }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-        var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders);
+        var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders, watchdog, hangUp);
         boolean inputBroken = true;
         try {
             RunOutcome result = run.writeTo(pump);
@@ -168,7 +180,8 @@ final class ValidateService implements HttpService {
             pump.close();
             outcome.firstByteNanos = pump.firstByteNanos();
         } catch (IOException e) {
-            // The client went away: the engine has stopped; nothing is left to tell it.
+            // The client went away, or stopped reading past the write time-out: the engine has
+            // stopped; nothing is left to tell it.
             pump.abort();
         } catch (RuntimeException e) {
             pump.abort();

@@ -113,6 +113,17 @@ class ConfigTest {
     }
 
     @Test
+    void theWriteTimeoutDefaultsTo30SecondsAndMustBePositive() {
+        assertEquals(java.time.Duration.ofSeconds(30),
+                ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of())).responseWriteTimeout());
+        for (String bad : List.of("0s", "-1s", "soon")) {
+            var e = assertThrows(IllegalArgumentException.class, () -> ServerSettings.from(
+                    FanoutConfig.load(Optional.empty(), Map.of(), Map.of("FANOUT_RESPONSE_WRITE_TIMEOUT", bad))));
+            assertTrue(e.getMessage().startsWith("fanout.response.write-timeout"), e.getMessage());
+        }
+    }
+
+    @Test
     void theSchemaFolderCanComeFromTheEnvironment() throws Exception {
         try (var gateway = TestGateway.start(Optional.empty(), Map.of(), Map.of("FANOUT_SCHEMAS_DIR", schemas().toString()))) {
             assertEquals(List.of("crm", "people"), names(gateway.get("/v1/schemas").body()));

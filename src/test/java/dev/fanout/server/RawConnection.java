@@ -6,7 +6,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,6 +37,18 @@ final class RawConnection implements AutoCloseable {
 
     static RawConnection open(int port) throws IOException {
         var socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(30_000);
+        socket.setTcpNoDelay(true);
+        return new RawConnection(socket);
+    }
+
+    /// Opens a connection with a receive buffer of about `receiveBufferBytes`, set before connecting
+    /// so that the TCP window stays that small: the server's writes block soon after the test stops
+    /// reading.
+    static RawConnection open(int port, int receiveBufferBytes) throws IOException {
+        var socket = new Socket();
+        socket.setReceiveBufferSize(receiveBufferBytes);
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         socket.setSoTimeout(30_000);
         socket.setTcpNoDelay(true);
         return new RawConnection(socket);
@@ -152,6 +167,23 @@ final class RawConnection implements AutoCloseable {
         byte[] bytes = line.toByteArray();
         int length = bytes.length > 0 && bytes[bytes.length - 1] == '\r' ? bytes.length - 1 : bytes.length;
         return new String(bytes, 0, length, StandardCharsets.UTF_8);
+    }
+
+    /// Reads and drops whatever the server still sends, and tells whether the server closed the
+    /// connection (the stream ended, or was reset) before a read waited longer than the read timeout.
+    boolean closedByServer() throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        try {
+            while (in.read(buffer) >= 0) {
+                // Drain what was sent before the close.
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            // "Connection reset": the server closed with bytes of ours still unread.
+            return true;
+        }
     }
 
     /// Drops the connection with a TCP reset, as a crashed or killed client would.

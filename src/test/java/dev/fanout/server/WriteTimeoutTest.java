@@ -1,0 +1,117 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/// `fanout.response.write-timeout`: a client that keeps its connection open but stops reading is
+/// cut off once nothing has moved to it for the time-out, and everything its request held comes
+/// back; a client that reads slowly but steadily is served to the end.
+class WriteTimeoutTest {
+    /// A receive buffer this small makes the server's writes block soon after the client stops.
+    static final int RECEIVE_BUFFER_BYTES = 4096;
+
+    @TempDir
+    static Path dir;
+    static SpillDir spill;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() throws IOException {
+        spill = new SpillDir(Files.createDirectories(dir.resolve("spill")));
+        gateway = TestGateway.start(dir, Map.of(
+                // One place: a request that was not let go would make the next one 503.
+                "fanout.limits.max-concurrent-validations", "1",
+                "fanout.response.write-timeout", "1s",
+                // Small socket buffers on both sides: a write returns only as the client reads.
+                "server.connection-options.socket-send-buffer-size", "8192",
+                "fanout.response.spill-dir", spill.path().toString()));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    @Timeout(60)
+    void aClientThatStopsReadingIsCutOffAndLeavesNoThreadSpillFileOrPlaceBehind() throws Exception {
+        int baseline = gateway.server.liveWorkThreads();
+        spill.assertUnused();
+
+        // About 4 MB of CSV: over 10 MB of NDJSON, far more than the socket buffers hold.
+        var upload = new People.Stream(4_000_000);
+        var connection = RawConnection.open(gateway.port(), RECEIVE_BUFFER_BYTES).readTimeout(Duration.ofSeconds(15));
+        try (var spillWatch = spill.watch()) {
+            connection.postChunked("/v1/validate?schema=people", "text/csv");
+            try {
+                byte[] buffer = new byte[1 << 16];
+                for (int n; (n = upload.read(buffer, 0, buffer.length)) > 0; ) {
+                    connection.sendChunk(java.util.Arrays.copyOf(buffer, n));
+                }
+                connection.endChunks();
+            } catch (IOException e) {
+                // The server may give up while the upload is still going: its close breaks the send.
+            }
+            // Never read: the answer piles up in a spill file until the gateway gives up, a second
+            // after its writes stopped moving, and lets everything go.
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (spillWatch.most() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(spillWatch.most() > 0, "the unread answer spilled to a file");
+            gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(15));
+        }
+        spill.assertUnused();
+        assertTrue(connection.closedByServer(), "the server closed the connection");
+        connection.close();
+        // The one place is free again.
+        gateway.assertStillServes();
+    }
+
+    /// 1000 rows are one chunk, validated inline and answered from memory with a `Content-Length`
+    /// (about 150 KB); 3000 rows are streamed, chunked, through the spill file
+    /// (about 450 KB). Read 16 KiB every 200 ms, either takes longer than the time-out.
+    @ParameterizedTest(name = "{0} rows")
+    @ValueSource(ints = {1000, 3000})
+    @Timeout(60)
+    void aClientThatReadsSlowlyButSteadilyGetsTheWholeAnswer(int rows) throws Exception {
+        int baseline = gateway.server.liveWorkThreads();
+        var file = People.file(1, rows, People::mixed);
+        int readBytes = 16 * 1024;
+        assertTrue(file.ndjsonAll().length() / readBytes * 200 > 1500, "the answer takes over 1.5 s to read");
+        try (var connection = RawConnection.open(gateway.port(), RECEIVE_BUFFER_BYTES)) {
+            connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv",
+                    "Content-Length: " + file.bytes().length).send(file.bytes());
+            var head = connection.readHead();
+            assertEquals(200, head.status());
+            boolean fromMemory = file.ndjsonAll().length() < 256 * 1024;
+            assertEquals(fromMemory, head.header("content-length") != null, head.headers().toString());
+            InputStream body = connection.body(head);
+            var received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[readBytes];
+            for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+                received.write(buffer, 0, n);
+                Thread.sleep(200);
+            }
+            assertEquals(file.ndjsonAll(), received.toString(StandardCharsets.UTF_8));
+        }
+        gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
+        spill.assertUnused();
+    }
+}
