@@ -2,7 +2,7 @@ package dev.fanout.cli;
 
 import dev.fanout.bench.LoadPlan;
 import dev.fanout.bench.Payload;
-import dev.fanout.server.ServerSettings;
+import dev.fanout.config.ConfigDuration;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -102,7 +102,7 @@ final class LoadOptions {
         @Override
         public Duration convert(String value) {
             try {
-                return ServerSettings.parseDuration(value);
+                return ConfigDuration.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
