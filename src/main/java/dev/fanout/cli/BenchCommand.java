@@ -10,6 +10,7 @@ import dev.fanout.bench.TextReport;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -52,8 +53,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--baseline", paramLabel = "FILE", description = "Compare with an earlier --json result and give a verdict.")
     private Path baseline;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write an HTML report with the percentile spectrum.")
-    private Path report;
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write a report: FILE.html a page with the percentile spectrum, FILE.svg the chart alone; repeatable.")
+    private List<Path> report = List.of();
 
     /// The parent of `bench sweep`, which reaches the streams through it.
     Main main() {
@@ -82,8 +84,8 @@ final class BenchCommand implements Callable<Integer> {
             if (json != null) {
                 ResultFile.write(result, json);
             }
-            if (report != null) {
-                Reports.bench(result, before, report);
+            for (Path file : report) {
+                Reports.bench(result, before, file);
             }
         } catch (UncheckedIOException e) {
             throw new CliFailure(e.getMessage(), e);

@@ -41,8 +41,9 @@ final class SweepCommand implements Callable<Integer> {
             description = "Latency objective, e.g. p99=50ms (p50, p90, p99, p999, p9999 or max).")
     private String slo;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write an HTML report (curve and spectra).")
-    private Path report;
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write a report: FILE.html a page with the curve and spectra, FILE.svg the curve alone; repeatable.")
+    private List<Path> report = List.of();
 
     @Override
     public Integer call() throws InterruptedException {
@@ -63,9 +64,11 @@ final class SweepCommand implements Callable<Integer> {
                 + (plan.requests() > 0 ? plan.requests() + " requests" : plan.duration().toMillis() / 1000.0 + " s")
                 + " per step");
         TextReport.print(result, out);
-        if (report != null) {
+        if (!report.isEmpty()) {
             try {
-                Reports.sweep(result, report);
+                for (Path file : report) {
+                    Reports.sweep(result, file);
+                }
             } catch (UncheckedIOException e) {
                 throw new CliFailure(e.getMessage(), e);
             }

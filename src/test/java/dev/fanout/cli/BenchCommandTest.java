@@ -38,7 +38,10 @@ class BenchCommandTest {
     @Test
     void aClosedLoopRunPrintsItsFiguresAndWritesTheJson() throws Exception {
         Path json = dir.resolve("run.json");
-        CliRun run = CliRun.of("bench", "--url", url, "--file", csv, "--requests", "200", "-c", "4", "--json", json.toString());
+        Path html = dir.resolve("run.html");
+        Path svg = dir.resolve("run.svg");
+        CliRun run = CliRun.of("bench", "--url", url, "--file", csv, "--requests", "200", "-c", "4", "--json", json.toString(),
+                "--report", html.toString(), "--report", svg.toString());
 
         assertEquals(0, run.status(), run.stderr());
         assertTrue(run.stdout().contains("closed loop, 4 connections, 200 requests"), run.stdout());
@@ -48,6 +51,10 @@ class BenchCommandTest {
         var root = new ObjectMapper().readTree(json.toFile());
         assertEquals(200, root.get("requests").asLong());
         assertEquals(0, root.get("errors").asLong());
+        String page = Files.readString(html);
+        assertTrue(page.startsWith("<!DOCTYPE html>") && page.contains("Percentile spectrum") && page.contains("<svg"), page);
+        assertTrue(page.contains(">client<") && page.contains(">gateway (its /v1/stats)<"), "both series named: " + page);
+        assertTrue(Files.readString(svg).startsWith("<svg"), "the chart alone");
     }
 
     @Test
@@ -116,11 +123,14 @@ class BenchCommandTest {
     }
 
     @Test
-    void aSweepReportsTheHighestRateThatMetTheSlo() {
+    void aSweepReportsTheHighestRateThatMetTheSlo() throws Exception {
+        Path html = dir.resolve("sweep.html");
         CliRun run = CliRun.of("bench", "sweep", "--url", url, "--file", csv, "--rates", "40,20", "--duration", "1s",
-                "-c", "2", "--slo", "p99=5s");
+                "-c", "2", "--slo", "p99=5s", "--report", html.toString());
 
         assertEquals(0, run.status(), run.stderr());
+        String page = Files.readString(html);
+        assertTrue(page.contains("Latency versus throughput") && page.contains("capacity"), page);
         assertTrue(run.stdout().contains("capacity: 40 req/s"), run.stdout());
         assertTrue(run.stdout().indexOf("20 ") < run.stdout().indexOf("40 "), "lowest rate first: " + run.stdout());
     }
