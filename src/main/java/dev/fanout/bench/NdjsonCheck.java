@@ -12,9 +12,11 @@ import java.io.IOException;
 /// gateway's sign that the stream broke off), and — when the request asked for `summary=true` —
 /// a summary line last. A truncated body, a broken line or an error line all make it malformed.
 ///
-/// Jackson's non-blocking parser checks the JSON itself without holding the body; newlines are
-/// counted on the raw bytes (JSON text cannot hold a raw newline inside a value, so lines and
-/// root objects must match one to one). One instance checks one body; not thread-safe.
+/// Jackson's non-blocking parser checks the JSON itself without holding the body. Lines are found
+/// on the raw bytes: the parser is fed up to each newline, which must then close exactly one root
+/// object. (JSON allows a newline between the tokens of an object, and counting lines and objects
+/// over the whole body lets a blank line make up for two objects on one line.) One instance
+/// checks one body; not thread-safe.
 final class NdjsonCheck {
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -22,8 +24,8 @@ final class NdjsonCheck {
     private final ByteArrayFeeder feeder;
     private final boolean expectSummary;
     private int depth;
-    private long objects;
-    private long newlines;
+    private long lines;
+    private int objectsInLine;
     private byte last = '\n';
     private boolean lastWasSummary;
     private String problem;
@@ -43,18 +45,44 @@ final class NdjsonCheck {
         if (problem != null || length == 0) {
             return;
         }
-        for (int i = offset; i < offset + length; i++) {
+        int end = offset + length;
+        int start = offset;
+        for (int i = offset; i < end && problem == null; i++) {
             if (bytes[i] == '\n') {
-                newlines++;
+                parse(bytes, start, i + 1);
+                start = i + 1;
+                endLine();
             }
         }
-        last = bytes[offset + length - 1];
+        if (problem == null && start < end) {
+            parse(bytes, start, end);
+        }
+        last = bytes[end - 1];
+    }
+
+    private void parse(byte[] bytes, int start, int end) {
         try {
-            feeder.feedInput(bytes, offset, offset + length);
+            feeder.feedInput(bytes, start, end);
             drain();
         } catch (IOException e) {
             problem = "not JSON: " + reason(e);
         }
+    }
+
+    /// Judges the line whose newline the parser has just taken.
+    private void endLine() {
+        lines++;
+        if (problem != null) {
+            return;
+        }
+        if (depth != 0) {
+            problem = "line " + lines + " ends inside a JSON object";
+        } else if (objectsInLine == 0) {
+            problem = "line " + lines + " is blank";
+        } else if (objectsInLine > 1) {
+            problem = "line " + lines + " holds " + objectsInLine + " JSON objects";
+        }
+        objectsInLine = 0;
     }
 
     /// Ends the body; returns why it is not a complete answer, or `null` when it is.
@@ -71,8 +99,6 @@ final class NdjsonCheck {
             problem = "the body ends inside a JSON object";
         } else if (problem == null && last != '\n') {
             problem = "the last line has no newline";
-        } else if (problem == null && newlines != objects) {
-            problem = newlines + " lines but " + objects + " JSON objects";
         } else if (problem == null && expectSummary && !lastWasSummary) {
             problem = "no summary line at the end";
         }
@@ -98,7 +124,7 @@ final class NdjsonCheck {
                             problem = "a line is an array, not an object";
                             return;
                         }
-                        objects++;
+                        objectsInLine++;
                         lastWasSummary = false;
                     }
                     depth++;
