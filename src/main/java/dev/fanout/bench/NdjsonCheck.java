@@ -17,6 +17,11 @@ import java.io.IOException;
 /// object. (JSON allows a newline between the tokens of an object, and counting lines and objects
 /// over the whole body lets a blank line make up for two objects on one line.) One instance
 /// checks one body; not thread-safe.
+///
+/// Jackson's non-blocking parser (2.21) takes a `}` where a name or value is due when the input
+/// was cut just after the `,` or `:` (or the blanks after it): `{"a":1,}` and `{"a":}` pass when
+/// fed as `{"a":1,` + `}`. So the same scan that finds the newlines also rejects a closing
+/// bracket right after a `,` or `:` outside strings, and the answer does not depend on the cuts.
 final class NdjsonCheck {
     private static final JsonFactory JSON = new JsonFactory();
 
@@ -28,6 +33,9 @@ final class NdjsonCheck {
     private int objectsInLine;
     private byte last = '\n';
     private boolean lastWasSummary;
+    private boolean inString;
+    private boolean escaped;
+    private boolean afterSeparator;
     private String problem;
 
     NdjsonCheck(boolean expectSummary) {
@@ -48,10 +56,31 @@ final class NdjsonCheck {
         int end = offset + length;
         int start = offset;
         for (int i = offset; i < end && problem == null; i++) {
-            if (bytes[i] == '\n') {
+            byte b = bytes[i];
+            if (inString) {
+                if (escaped) {
+                    escaped = false;
+                } else if (b == '\\') {
+                    escaped = true;
+                } else if (b == '"') {
+                    inString = false;
+                }
+            } else if (b == '"') {
+                inString = true;
+                afterSeparator = false;
+            } else if ((b == '}' || b == ']') && afterSeparator) {
+                if (i > start) {
+                    parse(bytes, start, i); // an earlier error, if any, is the one to report
+                }
+                if (problem == null) {
+                    problem = "not JSON: '" + (char) b + "' right after ',' or ':'";
+                }
+            } else if (b == '\n') {
                 parse(bytes, start, i + 1);
                 start = i + 1;
                 endLine();
+            } else if ((b & 0xff) > ' ') {
+                afterSeparator = b == ',' || b == ':';
             }
         }
         if (problem == null && start < end) {
