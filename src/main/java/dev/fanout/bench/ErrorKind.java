@@ -7,9 +7,11 @@ public enum ErrorKind {
     CONNECT,
     /// No complete answer within the request time-out (connect time-out included).
     TIMEOUT,
-    /// The server closed or reset the connection before the answer was complete.
+    /// The server closed the connection before the first byte of an answer (as when it closed an
+    /// idle keep-alive connection), or reset it before the answer was complete.
     CLOSED,
-    /// The answer broke HTTP/1.1, or a 2xx body was not complete NDJSON.
+    /// The answer broke HTTP/1.1 or ended before its framing said (a close in the middle of the
+    /// head or the body), or a 2xx body was not complete NDJSON.
     MALFORMED;
 
     /// The lower-case name used in reports and JSON.

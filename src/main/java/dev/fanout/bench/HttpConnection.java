@@ -120,6 +120,10 @@ final class HttpConnection implements Closeable {
     }
 
     private int readAnswer() throws IOException, ExchangeFailure {
+        if (position == limit && !fill()) {
+            // Not a byte of an answer: typically a keep-alive connection the server closed idle.
+            throw new ExchangeFailure(ErrorKind.CLOSED, "the server closed the connection");
+        }
         while (true) {
             String statusLine = readLine();
             int status = parseStatus(statusLine);
@@ -221,9 +225,7 @@ final class HttpConnection implements Closeable {
         line.setLength(0);
         while (true) {
             if (position == limit && !fill()) {
-                throw line.isEmpty()
-                        ? new ExchangeFailure(ErrorKind.CLOSED, "the server closed the connection")
-                        : new ExchangeFailure(ErrorKind.MALFORMED, "the answer ended inside a line");
+                throw new ExchangeFailure(ErrorKind.MALFORMED, "the server closed the connection mid-answer");
             }
             byte b = buffer[position++];
             if (b == '\n') {
