@@ -62,10 +62,15 @@ final class HttpConnection implements Closeable {
                 payload.writeTo(out);
             }
             int status = readAnswer();
-            if (writer != null) {
+            if (writer != null && writer.isAlive() && (status < 200 || status >= 300)) {
+                // The server refused the request before taking the whole body (e.g. 413) and
+                // need never read the rest: stop sending (the finally below ends the writer).
+                // The answer counts, but the connection cannot carry another request.
+                close();
+            } else if (writer != null) {
                 waitFor(writer);
                 if (written.failure != null) {
-                    // The server answered before taking the whole body (e.g. 413): the answer
+                    // The server answered before taking the whole body and closed: the answer
                     // counts, but the connection cannot carry another request.
                     close();
                 }
