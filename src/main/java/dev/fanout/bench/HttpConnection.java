@@ -182,7 +182,8 @@ final class HttpConnection implements Closeable {
             String hex = (semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim();
             long size;
             try {
-                size = Long.parseLong(hex, 16);
+                // parseLong takes a sign; a chunk size is bare hex digits.
+                size = hex.isEmpty() || hex.charAt(0) == '+' || hex.charAt(0) == '-' ? -1 : Long.parseLong(hex, 16);
             } catch (NumberFormatException e) {
                 throw new ExchangeFailure(ErrorKind.MALFORMED, "bad chunk size '" + sizeLine + "'");
             }
@@ -281,7 +282,8 @@ final class HttpConnection implements Closeable {
 
     private static int parseStatus(String statusLine) throws ExchangeFailure {
         // "HTTP/1.1 200 OK": the code is the three digits after the first space.
-        if (statusLine.startsWith("HTTP/1.") && statusLine.length() >= 12 && statusLine.charAt(8) == ' ') {
+        if (statusLine.startsWith("HTTP/1.") && statusLine.length() >= 12 && statusLine.charAt(8) == ' '
+                && (statusLine.length() == 12 || statusLine.charAt(12) == ' ')) {
             try {
                 return Integer.parseInt(statusLine, 9, 12, 10);
             } catch (NumberFormatException e) {

@@ -409,7 +409,7 @@ class HttpConnectionTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"HTTP/1.1 OK", "HTTP/1.1 2x0 OK", "HTTP/2 200 OK", "HTP/1.1 200 OK", "200 OK",
-            "HTTP/1.1  200 OK", "<html>"})
+            "HTTP/1.1  200 OK", "<html>", "HTTP/1.1 2000 OK", "HTTP/1.1 200OK"})
     void aBadStatusLineIsMalformed(String statusLine) throws Exception {
         server = ScriptedServer.start(peer -> {
             peer.read();
@@ -433,7 +433,7 @@ class HttpConnectionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"zz", "-5", "", "0x10", "1 0"})
+    @ValueSource(strings = {"zz", "-5", "+5", "", "0x10", "1 0"})
     void aChunkWithABadHexSizeIsMalformed(String size) throws Exception {
         server = ScriptedServer.start(peer -> {
             peer.read();
