@@ -1,6 +1,14 @@
 package dev.fanout.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.PriorityQueue;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -14,37 +22,51 @@ import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-/// Sends the requests of a [LoadPlan]: one virtual thread per connection, each owning one
-/// keep-alive [HttpConnection] for the generator's whole life (warm-up and every round).
+/// Sends the requests of a [LoadPlan] over its keep-alive connections ([Link]s, which live as
+/// long as the generator: warm-up and every round), driven by a few event-loop threads — one per
+/// core, each with its own selector and share of the connections — as wrk does: a thread per
+/// connection would spend more CPU parking and waking than sending, and a generator that needs
+/// the cores of the server it measures measures itself.
 ///
-/// - **Closed loop** (no rate): a sender sends its next request as soon as its previous answer is
-///   in; a request count is shared by all senders, so a round makes exactly that many requests.
-///   Latency is measured from the actual send.
+/// - **Closed loop** (no rate): a connection sends its next request as soon as its previous answer
+///   is in; a request count is shared by all connections, so a round makes exactly that many
+///   requests. Latency is measured from the actual send.
 /// - **Open loop** (a rate R over C connections, wrk2's model): request `j` is due at
 ///   `start + j / R`; connection `j mod C` sends it then, or as soon as it is free when it is
 ///   late. Latency is measured from the due time, so a server stall counts against every request
 ///   that should have been sent during it (correcting coordinated omission); the time from the
 ///   actual send is recorded too, as the uncorrected figure.
 ///
-/// Latencies go into HdrHistogram `Recorder`s (wait-free from all senders); an interval
+/// Latencies go into HdrHistogram `Recorder`s (wait-free from all loops); an interval
 /// [LatencyLog] gets them every second when asked. Not thread-safe: one round at a time.
 public final class LoadGenerator implements AutoCloseable {
     private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int SIGNIFICANT_DIGITS = 3;
+    private static final int READ_BUFFER = 64 << 10;
 
     private final LoadPlan plan;
-    private final HttpConnection[] connections;
     private final LatencyLog log;
+    private final List<Loop> loops = new ArrayList<>();
 
     /// A generator for `plan`, logging latency intervals to `log` (or nowhere when `null`).
     public LoadGenerator(LoadPlan plan, LatencyLog log) {
         this.plan = plan;
         this.log = log;
-        this.connections = new HttpConnection[plan.connections()];
+        int threads = Math.max(1, Math.min(plan.connections(), Runtime.getRuntime().availableProcessors()));
         var address = Target.address(plan.url());
-        for (int i = 0; i < connections.length; i++) {
-            connections[i] = new HttpConnection(address, plan.timeout().toNanos(), plan.verify(), plan.expectsSummary());
+        try {
+            for (int t = 0; t < threads; t++) {
+                loops.add(new Loop(Selector.open()));
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot open a selector: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < plan.connections(); i++) {
+            Loop loop = loops.get(i % threads);
+            loop.links.add(new Link(i, address, plan.timeout().toNanos(), plan.verify(), plan.expectsSummary(), loop));
         }
     }
 
@@ -62,27 +84,34 @@ public final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        for (HttpConnection connection : connections) {
-            connection.close();
+        for (Loop loop : loops) {
+            loop.links.forEach(Link::close);
+            try {
+                loop.selector.close();
+            } catch (IOException ignored) {
+                // Every channel is closed already.
+            }
         }
     }
 
     private RoundResult run(long requests, Duration duration, LatencyLog roundLog) throws InterruptedException {
         var round = new Round(requests, duration == null ? 0 : duration.toNanos());
-        List<Thread> senders = new ArrayList<>(connections.length);
-        for (int i = 0; i < connections.length; i++) {
-            int index = i;
-            senders.add(Thread.ofVirtual().name("bench-sender-" + i).start(() -> round.send(index)));
+        List<Thread> threads = new ArrayList<>(loops.size());
+        for (Loop loop : loops) {
+            threads.add(Thread.ofPlatform().daemon().name("bench-loop-" + threads.size()).start(() -> loop.run(round)));
         }
         var intervals = new Intervals(round, roundLog);
         Thread sampler = Thread.ofVirtual().name("bench-sampler").start(intervals::sampleEverySecond);
         try {
-            for (Thread sender : senders) {
-                sender.join();
+            for (Thread thread : threads) {
+                thread.join();
             }
         } finally {
-            for (Thread sender : senders) {
-                sender.interrupt();
+            for (Thread thread : threads) {
+                thread.interrupt();
+            }
+            for (Thread thread : threads) {
+                thread.join();
             }
             sampler.interrupt();
             sampler.join();
@@ -115,65 +144,55 @@ public final class LoadGenerator implements AutoCloseable {
             }
         }
 
-        void send(int index) {
-            HttpConnection connection = connections[index];
-            int count = connections.length;
-            for (long k = 0; ; k++) {
-                long due;
+        /// Gives `link` its next request (number and due time); `false` when it has no more.
+        boolean next(Link link, long now) {
+            int count = plan.connections();
+            if (plan.openLoop()) {
+                long j = link.started * count + link.index;
+                long due = start + (long) (j * nanosPerRequest);
+                if ((requests > 0 && j >= requests) || (requests == 0 && due - start >= durationNanos)) {
+                    return false;
+                }
+                link.requestNumber = j;
+                link.due = due;
+            } else {
+                long due = Math.max(now, start);
                 long j;
-                if (plan.openLoop()) {
-                    j = k * count + index;
-                    due = start + (long) (j * nanosPerRequest);
-                    if ((requests > 0 && j >= requests) || (requests == 0 && due - start >= durationNanos)) {
-                        return;
-                    }
-                    if (!sleepUntil(due)) {
-                        return;
+                if (requests > 0) {
+                    j = tickets.getAndIncrement();
+                    if (j >= requests) {
+                        return false;
                     }
                 } else {
-                    if (!sleepUntil(start)) {
-                        return;
-                    }
-                    due = System.nanoTime();
-                    if (requests > 0) {
-                        j = tickets.getAndIncrement();
-                        if (j >= requests) {
-                            return;
-                        }
-                    } else {
-                        j = k * count + index;
-                        if (due - start >= durationNanos) {
-                            return;
-                        }
+                    j = link.started * count + link.index;
+                    if (due - start >= durationNanos) {
+                        return false;
                     }
                 }
-                if (!exchange(connection, plan.payloads().get((int) (j % plan.payloads().size())), due)) {
-                    return;
-                }
+                link.requestNumber = j;
+                link.due = due;
             }
+            link.started++;
+            return true;
         }
 
-        /// One request; `false` when the sender was interrupted and must stop.
-        private boolean exchange(HttpConnection connection, Payload payload, long due) {
-            long sentAt = System.nanoTime();
-            try {
-                int status = connection.exchange(payload);
-                long done = System.nanoTime();
-                latency.recordValue(Math.max(0, (done - due) / 1000));
-                uncorrected.recordValue(Math.max(0, (done - sentAt) / 1000));
-                if (status < 200 || status >= 300) {
-                    statusErrors.computeIfAbsent(status, s -> new LongAdder()).increment();
-                }
-                lastAnswer.accumulateAndGet(done, Math::max);
-            } catch (ExchangeFailure e) {
-                failures.get(e.kind()).increment();
-                lastAnswer.accumulateAndGet(System.nanoTime(), Math::max);
-            } catch (InterruptedException e) {
-                connection.close();
-                return false;
+        void answered(Link link, int status, long done) {
+            latency.recordValue(Math.max(0, (done - link.due) / 1000));
+            uncorrected.recordValue(Math.max(0, (done - link.sentAt) / 1000));
+            if (status < 200 || status >= 300) {
+                statusErrors.computeIfAbsent(status, s -> new LongAdder()).increment();
             }
+            ended(done);
+        }
+
+        void failed(ExchangeFailure failure, long done) {
+            failures.get(failure.kind()).increment();
+            ended(done);
+        }
+
+        private void ended(long done) {
+            lastAnswer.accumulateAndGet(done, Math::max);
             sent.increment();
-            return true;
         }
 
         long errorCount() {
@@ -196,6 +215,105 @@ public final class LoadGenerator implements AutoCloseable {
                 }
             });
             return byKind;
+        }
+    }
+
+    /// One event-loop thread and its connections. A connection waits in `waiting` (by due time)
+    /// until its next request is due, is busy while it is in flight, and is done when the round
+    /// has no more requests for it; the loop ends when all of its connections are done.
+    private final class Loop implements Link.Listener {
+        final Selector selector;
+        final List<Link> links = new ArrayList<>();
+        final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
+        final PriorityQueue<Link> waiting = new PriorityQueue<>(Comparator.comparingLong((Link link) -> link.due));
+        // Links whose request just ended, to be given their next one by the loop (not inside
+        // the callback, which may run inside another link's I/O).
+        final ArrayDeque<Link> ended = new ArrayDeque<>();
+        Round round;
+        int active;
+
+        Loop(Selector selector) {
+            this.selector = selector;
+        }
+
+        void run(Round current) {
+            round = current;
+            waiting.clear();
+            ended.clear();
+            active = links.size();
+            for (Link link : links) {
+                link.started = 0;
+                schedule(link, System.nanoTime());
+            }
+            long nextExpiryCheck = System.nanoTime() + EXPIRY_CHECK_NANOS;
+            try {
+                while (active > 0 && !Thread.currentThread().isInterrupted()) {
+                    long now = System.nanoTime();
+                    while (!waiting.isEmpty() && waiting.peek().due - now <= 0) {
+                        Link link = waiting.poll();
+                        link.sentAt = System.nanoTime();
+                        link.start(selector, plan.payloads().get((int) (link.requestNumber % plan.payloads().size())));
+                        drainEnded();
+                    }
+                    long wake = Math.min(nextExpiryCheck, waiting.isEmpty() ? Long.MAX_VALUE : waiting.peek().due) - now;
+                    if (wake <= 0) {
+                        selector.selectNow();
+                    } else {
+                        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wake)));
+                    }
+                    for (SelectionKey key : selector.selectedKeys()) {
+                        ((Link) key.attachment()).ready(buffer);
+                    }
+                    selector.selectedKeys().clear();
+                    drainEnded();
+                    now = System.nanoTime();
+                    if (now - nextExpiryCheck >= 0) {
+                        for (Link link : links) {
+                            link.expire(now);
+                        }
+                        drainEnded();
+                        nextExpiryCheck = now + EXPIRY_CHECK_NANOS;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("the selector failed: " + e.getMessage(), e);
+            } finally {
+                if (active > 0) {
+                    // Interrupted: what is in flight is dropped with its connection.
+                    links.forEach(link -> {
+                        if (link.busy()) {
+                            link.close();
+                        }
+                    });
+                }
+            }
+        }
+
+        @Override
+        public void answered(Link link, int status) {
+            round.answered(link, status, System.nanoTime());
+            ended.add(link);
+        }
+
+        @Override
+        public void failed(Link link, ExchangeFailure failure) {
+            round.failed(failure, System.nanoTime());
+            ended.add(link);
+        }
+
+        private void drainEnded() {
+            Link link;
+            while ((link = ended.poll()) != null) {
+                schedule(link, System.nanoTime());
+            }
+        }
+
+        private void schedule(Link link, long now) {
+            if (round.next(link, now)) {
+                waiting.add(link);
+            } else {
+                active--;
+            }
         }
     }
 
@@ -232,17 +350,5 @@ public final class LoadGenerator implements AutoCloseable {
                 log.write(latencyInterval, uncorrectedInterval);
             }
         }
-    }
-
-    /// Parks until `due` (a `System.nanoTime()` value); `false` when interrupted.
-    private static boolean sleepUntil(long due) {
-        long left;
-        while ((left = due - System.nanoTime()) > 0) {
-            LockSupport.parkNanos(left);
-            if (Thread.currentThread().isInterrupted()) {
-                return false;
-            }
-        }
-        return !Thread.currentThread().isInterrupted();
     }
 }

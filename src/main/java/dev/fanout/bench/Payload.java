@@ -1,8 +1,6 @@
 package dev.fanout.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +11,12 @@ import java.util.concurrent.ThreadLocalRandom;
 /// One request the load generator sends over and over: `POST` of a CSV file to the target, as
 /// `text/csv` or as a `multipart/form-data` body with one `file` part. The request line, headers
 /// and multipart framing are encoded once. A file up to [#IN_MEMORY_LIMIT] is held in memory
-/// with them, so a request is one write; a bigger one is streamed from disk on every send, so a
-/// benchmark of a 1 GB upload holds a 64 KiB buffer per connection, not the file.
+/// with them, so a request is one write; a bigger one is sent from disk on every request
+/// (`FileChannel.transferTo`), so a benchmark of a 1 GB upload holds no copy of the file.
 ///
 /// Immutable and thread-safe.
 public final class Payload {
     static final long IN_MEMORY_LIMIT = 4L << 20;
-    private static final int COPY_BUFFER = 64 << 10;
 
     private final String name;
     private final byte[] head;
@@ -79,34 +76,27 @@ public final class Payload {
         return name;
     }
 
-    /// Whether the body is streamed from disk (and so better written beside reading the answer).
+    /// Whether the body is sent from disk rather than held in memory.
     boolean streamed() {
         return file != null;
     }
 
-    /// The bytes of the whole request on the wire.
-    long length() {
-        return head.length + fileLength + tail.length;
+    /// The request line, headers and (when held in memory) the whole body: what goes first.
+    byte[] head() {
+        return head;
     }
 
-    /// Writes the whole request to `out` and flushes it.
-    void writeTo(OutputStream out) throws IOException {
-        out.write(head);
-        if (file != null) {
-            try (InputStream in = Files.newInputStream(file)) {
-                byte[] buffer = new byte[COPY_BUFFER];
-                long left = fileLength;
-                while (left > 0) {
-                    int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                    if (n < 0) {
-                        throw new IOException(file + " shrank while being sent");
-                    }
-                    out.write(buffer, 0, n);
-                    left -= n;
-                }
-            }
-            out.write(tail);
-        }
-        out.flush();
+    /// The file streamed after [#head()], or `null` when the body is in memory.
+    Path file() {
+        return file;
+    }
+
+    long fileLength() {
+        return fileLength;
+    }
+
+    /// What goes after the file (the multipart epilogue); empty when the body is in memory.
+    byte[] tail() {
+        return tail;
     }
 }

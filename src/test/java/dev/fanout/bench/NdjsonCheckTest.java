@@ -208,4 +208,21 @@ class NdjsonCheckTest {
                     name + ", cut at " + Arrays.toString(cuts) + " (seed " + seed + ")");
         }
     }
+
+    /// The check is a JSON grammar of its own: every number form, literal and escape is judged.
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"0", "-0", "7", "-12", "1.5", "0.25", "1e3", "1E+3",
+        "2.5e-10", "-0.0e0", "true", "false", "null", "\"\\u00e9\\/\\b\\f\\n\\r\\t\"", "[]", "{}", "[1,[2,[3]]]",
+        "{\"a\":{\"b\":[true,null]}}", " 1 "})
+    void everyJsonValueFormIsAccepted(String value) {
+        assertNull(check("{\"row\":" + value + "}\n", false), value);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"01", "-", "1.", ".5", "+1", "1e", "1e+", "1.e3", "--1",
+        "0x1", "1_000", "tru", "nul", "True", "NaN", "\"\\u12\"", "\"\\u12g4\"", "\"\\a\"", "[1}", "{\"a\":1]",
+        "[1 2]", "{\"a\" \"b\"}", "{\"a\":1 \"b\":2}", "'x'"})
+    void everyMalformedValueIsRejected(String value) {
+        assertNotNull(check("{\"row\":" + value + "}\n", false), value);
+    }
 }
