@@ -60,6 +60,8 @@ final class ResponsePump extends OutputStream {
     private Thread sender;
     private long bytesSent;
     private volatile long firstByteNanos;
+    // Run once, just before the bytes that end the response go to the socket; see beforeLastBytes.
+    private volatile Runnable lastBytesHook = () -> { };
 
     private final ThreadFactory senders;
     private final WriteWatchdog watchdog;
@@ -146,6 +148,19 @@ final class ResponsePump extends OutputStream {
         }
     }
 
+    /// Runs `hook` once, just before the bytes that end the response are handed to the socket
+    /// (never if the client goes first): whatever it records is in place by the time the client
+    /// can see the end — a benchmark reads `/v1/stats` right after its last answer.
+    void beforeLastBytes(Runnable hook) {
+        lastBytesHook = hook;
+    }
+
+    private void lastBytes() {
+        Runnable hook = lastBytesHook;
+        lastBytesHook = () -> { };
+        hook.run();
+    }
+
     /// Ends the response: sends what is left, waits for the sender, deletes the spill file.
     ///
     /// @throws IOException when the client went away before everything was sent
@@ -219,6 +234,7 @@ final class ResponsePump extends OutputStream {
         startWatching();
         try {
             if (whole.length <= SEND_SLICE_BYTES) {
+                lastBytes();
                 watched(() -> response.send(whole));
                 sent(whole.length);
             } else {
@@ -227,6 +243,9 @@ final class ResponsePump extends OutputStream {
                     // One array per slice: Helidon 4.4.0 sends a Content-Length body written from an
                     // offset wrongly (FixedBufferData.writeTo passes the end as the length; helidon#11738).
                     for (int from = 0; from < whole.length; from += SEND_SLICE_BYTES) {
+                        if (from + SEND_SLICE_BYTES >= whole.length) {
+                            lastBytes();
+                        }
                         socket.write(Arrays.copyOfRange(whole, from, Math.min(whole.length, from + SEND_SLICE_BYTES)));
                     }
                 }
@@ -298,6 +317,8 @@ final class ResponsePump extends OutputStream {
                         spillFrom = spillSent;
                         spillLength = (int) Math.min(SPILL_READ_BYTES, spillWritten - spillSent);
                     } else if (writerDone) {
+                        // Closing the stream below sends the last chunk.
+                        lastBytes();
                         break;
                     } else {
                         flush = true;

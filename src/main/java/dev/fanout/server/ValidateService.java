@@ -78,8 +78,7 @@ final class ValidateService implements HttpService {
     }
 
     private void validate(ServerRequest req, ServerResponse res) {
-        long startNanos = System.nanoTime();
-        var outcome = new Outcome();
+        var outcome = new Outcome(metrics, System.nanoTime());
         try {
             validate(req, res, outcome);
             outcome.status = 200;
@@ -87,15 +86,31 @@ final class ValidateService implements HttpService {
             outcome.status = e.status();
             throw e;
         } finally {
-            metrics.requestDone(outcome.status, startNanos, outcome.firstByteNanos, outcome.rows);
+            outcome.record();
         }
     }
 
-    /// What the metrics need to know of a request once it is over.
+    /// What the metrics need to know of a request once it is over, recorded once: just before
+    /// the last bytes of a streamed answer go out (so that a client that reads `/v1/stats` after
+    /// its answer sees it counted), or when the handler ends for every other answer.
     private static final class Outcome {
-        int status = 500;
-        long firstByteNanos;
-        long rows = -1;
+        private final ValidationMetrics metrics;
+        private final long startNanos;
+        private final java.util.concurrent.atomic.AtomicBoolean recorded = new java.util.concurrent.atomic.AtomicBoolean();
+        volatile int status = 500;
+        volatile long firstByteNanos;
+        volatile long rows = -1;
+
+        Outcome(ValidationMetrics metrics, long startNanos) {
+            this.metrics = metrics;
+            this.startNanos = startNanos;
+        }
+
+        void record() {
+            if (recorded.compareAndSet(false, true)) {
+                metrics.requestDone(status, startNanos, firstByteNanos, rows);
+            }
+        }
     }
 
     private void validate(ServerRequest req, ServerResponse res, Outcome outcome) {
@@ -177,6 +192,11 @@ final class ValidateService implements HttpService {
             RunOutcome result = run.writeTo(pump);
             inputBroken = result.failed();
             outcome.rows = result.summary().rows();
+            pump.beforeLastBytes(() -> {
+                outcome.status = 200;
+                outcome.firstByteNanos = pump.firstByteNanos();
+                outcome.record();
+            });
             pump.close();
             outcome.firstByteNanos = pump.firstByteNanos();
         } catch (IOException e) {
