@@ -6,14 +6,19 @@ import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.Lookup;
 import dev.fanout.schema.Violation;
+import io.helidon.common.tls.Tls;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.ClientUri;
+import io.helidon.webclient.api.ConnectionKey;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
+import io.helidon.webclient.api.TcpClientConnection;
+import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webclient.http1.Http1ClientRequest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,7 +49,8 @@ import org.HdrHistogram.Recorder;
 ///   [#encodeSegment(String)]), redirects not followed (an upstream cannot send us to another host).
 ///   Each call has a hard deadline of `timeout`, body included: `timeout` is both the socket read
 ///   time-out and an overall deadline, at which the calling thread is interrupted (which closes
-///   the connection). Keep-alive connections are pooled, up to `max-concurrency` of them.
+///   the connection). Keep-alive connections are pooled, up to `max-concurrency` of them (see
+///   [ConnectionPool]).
 /// - **Retries** (with jittered exponential backoff) on connection errors and 5xx only. A call that
 ///   timed out is *not* retried: its whole budget is spent, and a slow upstream is usually an
 ///   overloaded one, which retries would only load more (a connect time-out is a connection error
@@ -68,6 +74,8 @@ final class Upstream implements AutoCloseable {
     private final UpstreamSettings settings;
     private final Recorder latencyMicros;
     private final Http1Client client;
+    // Null for HTTPS or proxied upstreams: Helidon's connection cache serves them.
+    private final ConnectionPool pool;
     // Fires the overall deadline of calls (one platform thread; cancelled tasks are removed).
     private final ScheduledThreadPoolExecutor deadlines;
     private final ExecutorService flightExecutor;
@@ -81,28 +89,42 @@ final class Upstream implements AutoCloseable {
     Upstream(UpstreamSettings settings, Recorder latencyMicros) {
         this.settings = settings;
         this.latencyMicros = latencyMicros;
-        var client = Http1Client.builder()
+        var config = WebClient.builder()
                 .connectTimeout(settings.connectTimeout())
                 .readTimeout(settings.timeout())
                 .followRedirects(false)
                 .keepAlive(true)
-                // Our own pool, closed with this upstream, holding a connection per permit.
+                // Our own cache, closed with this upstream, holding a connection per permit
+                // (used only where ConnectionPool is not).
                 .shareConnectionCache(false)
                 .connectionCacheSize(settings.maxConcurrency())
                 // A GET is one small write: unbuffered, it goes to the socket as it is. Buffered,
                 // Helidon copies it through a scratch array as large as the buffer (4 KiB) per call.
                 .writeBufferSize(0)
                 .servicesDiscoverServices(false);
-        if (direct(settings.baseUri())) {
+        boolean direct = direct(settings.baseUri());
+        if (direct) {
             // Helidon's default proxy setting asks the JVM's ProxySelector on every request (a
             // URI parse and host matching, ~5 % of the gateway's CPU under load); its answer
             // depends on the base URI only, so it is asked once, here.
-            client.proxy(Proxy.noProxy());
+            config.proxy(Proxy.noProxy());
         }
-        this.client = client.build();
+        WebClient webClient = config.build();
+        this.client = webClient.client(Http1Client.PROTOCOL);
+        // Plain HTTP without a proxy, the usual case, gets our pool; HTTPS and proxied upstreams
+        // keep Helidon's cache (TLS and proxy tunnels are its business).
+        this.pool = direct && "http".equals(settings.baseUri().getScheme())
+                ? new ConnectionPool(webClient, ConnectionKey.create("http", settings.baseUri().getHost(),
+                        port(settings.baseUri()), Tls.builder().enabled(false).build(),
+                        webClient.prototype().dnsResolver(), webClient.prototype().dnsAddressLookup(), Proxy.noProxy()))
+                : null;
         this.deadlines = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("upstream-" + settings.name() + "-deadlines").factory());
         deadlines.setRemoveOnCancelPolicy(true);
+        if (pool != null) {
+            long sweepMillis = ConnectionPool.MAX_IDLE.toMillis();
+            deadlines.scheduleWithFixedDelay(pool::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        }
         this.flightExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory());
         this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpen());
@@ -338,10 +360,25 @@ final class Upstream implements AutoCloseable {
 
     /// One GET on the calling thread; a body over [#MAX_BODY_BYTES] is refused with an `IOException`.
     private Call exchange(URI uri) throws IOException {
-        try (HttpClientResponse response = client.get()
+        Http1ClientRequest request = client.get()
                 .uri(clientUri(uri))
-                .header(HeaderNames.ACCEPT, "application/json")
-                .request()) {
+                .header(HeaderNames.ACCEPT, "application/json");
+        if (pool == null) {
+            return exchange(request);
+        }
+        TcpClientConnection connection = pool.take();
+        try {
+            return exchange(request.connection(connection));
+        } catch (IOException | RuntimeException e) {
+            // Midway through a call the connection is in no known state (Helidon gives it back
+            // only after a response read in full).
+            connection.closeResource();
+            throw e;
+        }
+    }
+
+    private Call exchange(Http1ClientRequest request) throws IOException {
+        try (HttpClientResponse response = request.request()) {
             int status = response.status().code();
             OptionalLong contentLength = response.headers().contentLength();
             if (contentLength.orElse(0) > MAX_BODY_BYTES) {
@@ -383,14 +420,17 @@ final class Upstream implements AutoCloseable {
     /// `uri` as Helidon's URI, its path and query kept exactly as encoded: `ClientUri.create(URI)`
     /// would take the decoded path, turning an encoded `/` in a value back into a separator.
     private static ClientUri clientUri(URI uri) {
-        int port = uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
         return ClientUri.create(UriInfo.builder()
                 .scheme(uri.getScheme())
                 .host(uri.getHost())
-                .port(port)
+                .port(port(uri))
                 .path(UriPath.create(uri.getRawPath()))
                 .query(uri.getRawQuery() == null ? UriQuery.empty() : UriQuery.create(uri.getRawQuery()))
                 .build());
+    }
+
+    private static int port(URI uri) {
+        return uri.getPort() != -1 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
     }
 
     private static boolean causedByIo(Throwable e) {
@@ -496,7 +536,15 @@ final class Upstream implements AutoCloseable {
     public void close() {
         flightExecutor.shutdownNow();
         deadlines.shutdownNow();
+        if (pool != null) {
+            pool.close();
+        }
         client.closeResource();
+    }
+
+    /// The pool of plain-HTTP connections; null when Helidon's cache serves this upstream.
+    ConnectionPool connectionPool() {
+        return pool;
     }
 
     /// Flights under way (tests check that abandoned ones are gone).

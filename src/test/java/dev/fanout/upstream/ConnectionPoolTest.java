@@ -1,0 +1,67 @@
+package dev.fanout.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/// The keep-alive pool against a hand-written upstream that counts TCP connections: reuse, the
+/// one-second idle limit, and the sweep that closes what is left idle.
+class ConnectionPoolTest {
+    @Test
+    void sequentialCallsShareOneConnection() throws Exception {
+        try (var upstream = new RawUpstream((head, out) -> {
+            RawUpstream.ok(out, "{\"name\":\"Ada\"}");
+            return true;
+        }); Upstreams upstreams = upstream.upstreams(); UpstreamLookups lookups = upstreams.forRequest()) {
+            for (int i = 0; i < 5; i++) {
+                assertEquals(List.of("Ada"), lookups.lookup(RawUpstream.customer("n", "/name"), "v" + i).enrichValues());
+            }
+            assertEquals(5, upstream.requests());
+            assertEquals(1, upstream.connections(), "keep-alive: one connection for sequential calls");
+        }
+    }
+
+    @Test
+    void aConnectionIdleForMoreThanASecondIsClosedNotReused() throws Exception {
+        try (var upstream = new RawUpstream((head, out) -> {
+            RawUpstream.ok(out, "{}");
+            return true;
+        }); Upstreams upstreams = upstream.upstreams(); UpstreamLookups lookups = upstreams.forRequest()) {
+            ConnectionPool pool = upstreams.upstream(Stubs.CRM).connectionPool();
+            lookups.lookup(RawUpstream.customer(), "1");
+            assertEquals(1, pool.idleCount());
+
+            Thread.sleep(ConnectionPool.MAX_IDLE.plus(Duration.ofMillis(100)));
+            lookups.lookup(RawUpstream.customer(), "2");
+
+            assertEquals(2, upstream.connections(), "the idle one was not reused");
+            assertEquals(1, upstream.closedByClient(), "and it was closed");
+            assertEquals(1, pool.idleCount());
+        }
+    }
+
+    @Test
+    void theSweepClosesConnectionsLeftIdle() throws Exception {
+        try (var upstream = new RawUpstream((head, out) -> {
+            RawUpstream.ok(out, "{}");
+            return true;
+        }); Upstreams upstreams = upstream.upstreams(); UpstreamLookups lookups = upstreams.forRequest()) {
+            ConnectionPool pool = upstreams.upstream(Stubs.CRM).connectionPool();
+            lookups.lookup(RawUpstream.customer(), "1");
+            pool.sweep();
+            assertEquals(1, pool.idleCount(), "not idle for long enough yet");
+
+            Thread.sleep(ConnectionPool.MAX_IDLE.plus(Duration.ofMillis(100)));
+            pool.sweep();
+
+            assertEquals(0, pool.idleCount());
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            while (upstream.closedByClient() == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, upstream.closedByClient(), "the upstream saw it closed");
+        }
+    }
+}
