@@ -57,8 +57,9 @@ import org.HdrHistogram.Recorder;
 ///   and is retried). A time-out still counts as a failure for the circuit breaker. The HTTP
 ///   client (Helidon's blocking HTTP/1.1 client) never resends a request itself, so an upstream
 ///   sees at most `retries + 1` requests per value.
-/// - **Outcomes.** 2xx → found (the body is parsed only when the lookup has `enrich`; not JSON →
-///   `lookup_failed`); 404 → `lookup_not_found`; time-out → `lookup_timeout`; any other status or a
+/// - **Outcomes.** 2xx → found (the body is read and parsed only when the lookup has `enrich`;
+///   not JSON, or over 1 MiB → `lookup_failed`, not retried); 404 → `lookup_not_found`; time-out →
+///   `lookup_timeout` (a connect time-out too, after the retries); any other status or a
 ///   connection error after the retries → `lookup_failed`; circuit open → `lookup_unavailable`.
 /// - **Cache.** Found and not-found answers are kept for `cache-ttl` (Caffeine, at most
 ///   `cache-size` entries); failures never are. The key, also the single-flight key, is the path
@@ -69,6 +70,9 @@ import org.HdrHistogram.Recorder;
 final class Upstream implements AutoCloseable {
     // Lookups answer a few fields; a bigger body is refused rather than buffered.
     private static final long MAX_BODY_BYTES = 1 << 20;
+    private static final byte[] NO_BODY = new byte[0];
+    // An unneeded body up to this size is read to keep its connection (see discard).
+    private static final long DISCARD_BYTES = 16 * 1024;
     private static final String VALUE = "{value}";
 
     private final UpstreamSettings settings;
@@ -233,7 +237,7 @@ final class Upstream implements AutoCloseable {
                 if (permission == CircuitBreaker.Permission.REFUSED) {
                     break;
                 }
-                call = send(uri, permission);
+                call = send(uri, !lookup.enrich().isEmpty(), permission);
             } finally {
                 share.release();
             }
@@ -250,8 +254,11 @@ final class Upstream implements AutoCloseable {
                 case Call.Answered(int status, byte[] _) when status >= 500 -> {
                     // retried
                 }
-                case Call.Answered _ -> {
+                case Call.Answered _, Call.BodyTooLarge _ -> {
                     return failed(lookup, value, call, calls);
+                }
+                case Call.TimedOut(boolean connecting) when connecting -> {
+                    // retried: a connection error, and only connect-timeout of the budget is spent
                 }
                 case Call.TimedOut _ -> {
                     return failed(lookup, value, call, calls);
@@ -287,6 +294,8 @@ final class Upstream implements AutoCloseable {
         return switch (call) {
             case Call.Answered(int status, byte[] _) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
                     prefix + "upstream '" + settings.name() + "' answered HTTP " + status + after);
+            case Call.BodyTooLarge _ -> failure(lookup, ErrorCode.LOOKUP_FAILED,
+                    prefix + "upstream '" + settings.name() + "' answered with a body over 1 MiB" + after);
             case Call.TimedOut(boolean connecting) -> failure(lookup, ErrorCode.LOOKUP_TIMEOUT,
                     prefix + "upstream '" + settings.name() + "' did not "
                             + (connecting ? "accept a connection within " + settings.connectTimeout().toMillis()
@@ -304,7 +313,12 @@ final class Upstream implements AutoCloseable {
 
     /// The outcome of one HTTP call.
     private sealed interface Call {
+        /// `body` is empty unless the status is 2xx and the lookup enriches.
         record Answered(int status, byte[] body) implements Call {
+        }
+
+        /// A 2xx whose body, needed for `enrich`, is over [#MAX_BODY_BYTES]: an answer, not retried.
+        record BodyTooLarge() implements Call {
         }
 
         /// `connecting`: no connection within connect-timeout (retried, like other connection errors).
@@ -316,13 +330,14 @@ final class Upstream implements AutoCloseable {
         }
     }
 
-    private Call send(URI uri, CircuitBreaker.Permission permission) throws InterruptedException {
+    /// One call; `readBody`: the lookup enriches, so a 2xx body is needed.
+    private Call send(URI uri, boolean readBody, CircuitBreaker.Permission permission) throws InterruptedException {
         long startNanos = System.nanoTime();
         Deadline deadline = new Deadline(Thread.currentThread());
         ScheduledFuture<?> timer = deadlines.schedule(deadline, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
         Call call;
         try {
-            call = exchange(uri);
+            call = exchange(uri, readBody);
         } catch (UncheckedIOException | IOException e) {
             call = classify(e);
         } catch (RuntimeException e) {
@@ -353,22 +368,23 @@ final class Upstream implements AutoCloseable {
         if (latencyMicros != null) {
             latencyMicros.recordValue(Math.max(1, (System.nanoTime() - startNanos) / 1_000));
         }
-        boolean healthy = call instanceof Call.Answered(int status, byte[] _) && status < 500;
+        boolean healthy = call instanceof Call.Answered(int status, byte[] _) && status < 500
+                || call instanceof Call.BodyTooLarge;
         breaker.record(permission, healthy);
         return call;
     }
 
-    /// One GET on the calling thread; a body over [#MAX_BODY_BYTES] is refused with an `IOException`.
-    private Call exchange(URI uri) throws IOException {
+    /// One GET on the calling thread, on a connection of the pool (or Helidon's cache).
+    private Call exchange(URI uri, boolean readBody) throws IOException {
         Http1ClientRequest request = client.get()
                 .uri(clientUri(uri))
                 .header(HeaderNames.ACCEPT, "application/json");
         if (pool == null) {
-            return exchange(request);
+            return exchange(request, readBody);
         }
         TcpClientConnection connection = pool.take();
         try {
-            return exchange(request.connection(connection));
+            return exchange(request.connection(connection), readBody);
         } catch (IOException | RuntimeException e) {
             // Midway through a call the connection is in no known state (Helidon gives it back
             // only after a response read in full).
@@ -377,34 +393,53 @@ final class Upstream implements AutoCloseable {
         }
     }
 
-    private Call exchange(Http1ClientRequest request) throws IOException {
+    /// Sends `request`. The body is kept only when `readBody` and the status is 2xx.
+    private Call exchange(Http1ClientRequest request, boolean readBody) throws IOException {
         try (HttpClientResponse response = request.request()) {
             int status = response.status().code();
+            if (!readBody || status < 200 || status >= 300) {
+                discard(response);
+                return new Call.Answered(status, NO_BODY);
+            }
             OptionalLong contentLength = response.headers().contentLength();
             if (contentLength.orElse(0) > MAX_BODY_BYTES) {
                 // Closing an unread response closes its connection.
-                throw new IOException("body exceeds " + MAX_BODY_BYTES + " bytes");
+                return new Call.BodyTooLarge();
             }
             // Read to its length, not with readNBytes(MAX_BODY_BYTES + 1): that takes a 16 KiB
             // scratch array, and Helidon another per read, for a body of a few dozen bytes (at
             // thousands of calls a second, 4 times the gateway's garbage).
             try (InputStream in = response.inputStream()) {
-                return new Call.Answered(status, contentLength.isPresent()
-                        ? in.readNBytes((int) contentLength.getAsLong())
-                        : readUnknownLength(in));
+                if (contentLength.isPresent()) {
+                    return new Call.Answered(status, in.readNBytes((int) contentLength.getAsLong()));
+                }
+                byte[] body = readUpToLimit(in);
+                return body == null ? new Call.BodyTooLarge() : new Call.Answered(status, body);
             }
         }
     }
 
-    /// A body without a `Content-Length` (chunked), up to [#MAX_BODY_BYTES].
-    private static byte[] readUnknownLength(InputStream in) throws IOException {
+    /// Reads a small body nobody needs to its end, so that the connection can be reused. Helidon
+    /// would skip it only if it had all arrived with the head, and otherwise close the connection;
+    /// a larger or chunked one is left to it (not worth reading for a connection).
+    private static void discard(HttpClientResponse response) throws IOException {
+        long length = response.headers().contentLength().orElse(Long.MAX_VALUE);
+        if (length > 0 && length <= DISCARD_BYTES) {
+            try (InputStream in = response.inputStream()) {
+                in.readNBytes((int) length);
+            }
+        }
+    }
+
+    /// A body without a `Content-Length` (chunked), or null once it exceeds [#MAX_BODY_BYTES].
+    private static byte[] readUpToLimit(InputStream in) throws IOException {
         var body = new ByteArrayOutputStream(256);
         byte[] buffer = new byte[1024];
         int n;
         while ((n = in.read(buffer)) != -1) {
             body.write(buffer, 0, n);
             if (body.size() > MAX_BODY_BYTES) {
-                throw new IOException("body exceeds " + MAX_BODY_BYTES + " bytes");
+                return null;
             }
         }
         return body.toByteArray();

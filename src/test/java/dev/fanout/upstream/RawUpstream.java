@@ -63,9 +63,15 @@ final class RawUpstream implements AutoCloseable {
 
     /// Upstreams with one upstream `crm` here; `settings` as in [Stubs#upstreams].
     Upstreams upstreams(String... settings) {
+        return upstreamsAt("http://127.0.0.1:" + port(), settings);
+    }
+
+    /// Upstreams with one upstream `crm` at `baseUri`; `settings` are `key, value` pairs under
+    /// `fanout.upstreams.crm` (backoff 10ms unless given).
+    static Upstreams upstreamsAt(String baseUri, String... settings) {
         Map<String, String> keys = new HashMap<>();
         String prefix = "fanout.upstreams." + Stubs.CRM + ".";
-        keys.put(prefix + "base-uri", "http://127.0.0.1:" + port());
+        keys.put(prefix + "base-uri", baseUri);
         keys.put(prefix + "backoff", "10ms");
         for (int i = 0; i < settings.length; i += 2) {
             keys.put(prefix + settings[i], settings[i + 1]);
