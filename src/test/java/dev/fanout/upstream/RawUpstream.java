@@ -51,8 +51,13 @@ final class RawUpstream implements AutoCloseable {
         return connections.get();
     }
 
-    /// Connections the client closed (end of stream between requests).
-    int closedByClient() {
+    /// Connections the client closed (end of stream between requests), waiting up to a second
+    /// for `expected`: the server's thread sees the close a little after the client made it.
+    int closedByClient(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (closedByClient.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
         return closedByClient.get();
     }
 
