@@ -210,9 +210,11 @@ class UpstreamLookupsTest {
 
     @Test
     void aThousandConcurrentLookupsOfOneValueMakeOneCall() throws Exception {
-        wireMock.stubFor(get("/customers/17").willReturn(okJson("{\"name\":\"Ada\"}").withFixedDelay(500)));
+        // Long enough that all 1,000 lookups have started while the one call is in flight, even on
+        // a loaded machine (500 ms was not, once, at a load average of 14).
+        wireMock.stubFor(get("/customers/17").willReturn(okJson("{\"name\":\"Ada\"}").withFixedDelay(2_000)));
         // No cache: the in-flight sharing alone must collapse the calls.
-        try (Upstreams upstreams = upstreams(wireMock, "cache-ttl", "PT0S");
+        try (Upstreams upstreams = upstreams(wireMock, "cache-ttl", "PT0S", "timeout", "PT10S");
                 UpstreamLookups lookups = upstreams.forRequest();
                 ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             CountDownLatch start = new CountDownLatch(1);
@@ -266,9 +268,7 @@ class UpstreamLookupsTest {
                 wireMock.resetRequests();
                 lookups.lookup(customer(), entry.getKey());
 
-                assertEquals(List.of(entry.getValue()),
-                        wireMock.getAllServeEvents().stream().map(e -> e.getRequest().getUrl()).toList(),
-                        "value " + entry.getKey());
+                assertEquals(List.of(entry.getValue()), servedUrls(wireMock), "value " + entry.getKey());
             }
         }
     }
@@ -354,5 +354,15 @@ class UpstreamLookupsTest {
                     () -> lookups.lookup(new Lookup("billing", "/x/{value}", Map.of()), "1"));
         }
         assertEquals(0, calls(wireMock));
+    }
+
+    /// The URLs WireMock served, once it has logged at least one: it logs a request after
+    /// answering it, so right after the answer the log may still be empty.
+    private static List<String> servedUrls(WireMockExtension server) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (server.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return server.getAllServeEvents().stream().map(e -> e.getRequest().getUrl()).toList();
     }
 }
