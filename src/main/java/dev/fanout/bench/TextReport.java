@@ -41,8 +41,9 @@ public final class TextReport {
                     .map(e -> e.getKey() + ": " + String.format(Locale.ROOT, "%,d", e.getValue()))
                     .collect(Collectors.joining(", ")));
         }
-        out.printf(Locale.ROOT, "  generator    %.2f CPU-s per 10k requests (%.2f cores at 10k req/s)%n",
-                result.cpuSecondsPer10k(), result.cpuSecondsPer10k());
+        double cores = result.seconds() > 0 ? result.cpuSeconds() / result.seconds() : 0;
+        out.printf(Locale.ROOT, "  generator    %.2f CPU-s per 10k requests; %.2f CPU-s in all, %.0f %% of a core over the rounds%n",
+                result.cpuSecondsPer10k(), result.cpuSeconds(), cores * 100);
         if (result.rounds().size() > 1) {
             out.printf(Locale.ROOT, "  %-13s%10s%10s%10s%10s%10s%n", "round", "req/s", "p50", "p99", "p99.9", "errors");
             int i = 1;

@@ -47,7 +47,7 @@ final class Reports {
             writeSvg(spectrum, file);
             return;
         }
-        HtmlReport.Builder page = facts(HtmlReport.builder("fanout bench"), plan)
+        HtmlReport.Builder page = facts(HtmlReport.builder("fanout bench"), plan, false)
                 .fact("requests", String.format(Locale.ROOT, "%,d (%,d errors)", result.requests(), result.errors()))
                 .fact("throughput", String.format(Locale.ROOT, "%,.0f req/s", result.throughput()))
                 .fact("errors by kind", result.errorsByKind().isEmpty() ? "none" : result.errorsByKind().toString())
@@ -65,7 +65,7 @@ final class Reports {
             writeSvg(curve, file);
             return;
         }
-        HtmlReport.Builder page = facts(HtmlReport.builder("fanout bench sweep"), plan)
+        HtmlReport.Builder page = facts(HtmlReport.builder("fanout bench sweep"), plan, sweep.steps().size() > 1)
                 .fact("SLO", sweep.slo().toString() + ", no errors")
                 .fact("capacity", sweep.capacity()
                         .map(step -> String.format(Locale.ROOT, "%,.0f req/s", step.rate()))
@@ -99,14 +99,16 @@ final class Reports {
         }
     }
 
-    private static HtmlReport.Builder facts(HtmlReport.Builder page, LoadPlan plan) {
+    private static HtmlReport.Builder facts(HtmlReport.Builder page, LoadPlan plan, boolean severalRates) {
         return page.fact("target", "POST " + plan.url())
                 .fact("files", plan.payloads().stream().map(Payload::name).collect(Collectors.joining(", ")))
-                .fact("loop", plan.openLoop()
-                        ? String.format(Locale.ROOT, "open, %,.0f req/s (latency from intended send times)", plan.rate())
-                        : "closed")
+                .fact("loop", !plan.openLoop() ? "closed"
+                        : severalRates ? "open, one rate per step (latency from intended send times)"
+                        : String.format(Locale.ROOT, "open, %,.0f req/s (latency from intended send times)", plan.rate()))
                 .fact("connections", Integer.toString(plan.connections()))
-                .fact("round", plan.requests() > 0 ? plan.requests() + " requests" : plan.duration().toString())
+                .fact(severalRates ? "step" : "round", plan.requests() > 0
+                        ? plan.requests() + " requests"
+                        : plan.duration().toMillis() / 1000.0 + " s")
                 .fact("rounds", Integer.toString(plan.rounds()))
                 .fact("machine", Runtime.getRuntime().availableProcessors() + " cores, "
                         + System.getProperty("os.name") + " " + System.getProperty("os.arch")
