@@ -16,8 +16,7 @@ public final class Benchmark {
     /// Runs `plan`, logging latency intervals to `log` (may be null) and telling `progress` what
     /// it is doing, in a line each.
     public static BenchResult run(LoadPlan plan, LatencyLog log, Consumer<String> progress) throws InterruptedException {
-        var gatewayStats = new GatewayStats(plan.url());
-        try (var generator = new LoadGenerator(plan, log)) {
+        try (var gatewayStats = new GatewayStats(plan.url()); var generator = new LoadGenerator(plan, log)) {
             if (!plan.warmup().isZero()) {
                 progress.accept("warming up for " + plan.warmup().toMillis() / 1000.0 + " s");
                 generator.warmUp();

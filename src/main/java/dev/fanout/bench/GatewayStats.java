@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
 /// (`GET /v1/stats/request.hdr`) read before and after the rounds; the difference is exactly the
 /// server-side latency of the requests sent in between (warm-up excluded). A target that is not
 /// a Fanout gateway (a peer implementation) simply has no view.
-final class GatewayStats {
+final class GatewayStats implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -37,6 +37,11 @@ final class GatewayStats {
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
+    }
+
+    @Override
+    public void close() {
+        client.close();
     }
 
     /// What was recorded between `before` and `after`; `after` alone when the gateway's

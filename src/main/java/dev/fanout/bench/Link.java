@@ -94,14 +94,19 @@ final class Link {
                 }
             }
             send();
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: an unresolvable or unsupported address (UnresolvedAddressException).
             fail(connected ? closed(e) : connectFailure(e));
         }
     }
 
     /// Acts on what the selector says is ready; reads into `buffer` (shared by the loop).
     void ready(ByteBuffer buffer) {
-        if (!busy || key == null || !key.isValid()) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        if (!busy) {
+            idleReadable(buffer);
             return;
         }
         try {
@@ -129,6 +134,23 @@ final class Link {
             fail(e);
         } catch (IOException e) {
             fail(closed(e));
+        }
+    }
+
+    /// An idle keep-alive connection became readable: the server closed it (or sent bytes no
+    /// request asked for). Close it now, so the loop does not spin on it and the next request
+    /// opens a fresh one instead of failing on a dead one.
+    private void idleReadable(ByteBuffer buffer) {
+        if (!key.isReadable()) {
+            return;
+        }
+        try {
+            buffer.clear();
+            if (channel.read(buffer) != 0) {
+                closeChannel();
+            }
+        } catch (IOException e) {
+            closeChannel();
         }
     }
 
@@ -180,6 +202,10 @@ final class Link {
             buffer.clear();
             int n = channel.read(buffer);
             if (n < 0) {
+                if (parser.done()) {
+                    // A 2xx came while the body was still being sent, then the server closed.
+                    throw new ExchangeFailure(ErrorKind.CLOSED, "the server closed the connection before taking the body");
+                }
                 parser.endOfStream();
                 complete();
                 return;
@@ -254,18 +280,18 @@ final class Link {
         }
     }
 
-    private ExchangeFailure connectFailure(IOException e) {
+    private ExchangeFailure connectFailure(Exception e) {
         return new ExchangeFailure(ErrorKind.CONNECT, "connect to " + address + ": " + message(e));
     }
 
     /// A reset or a failed write: the server dropped the connection. (An answer that stops
     /// early at a clean end of stream is malformed instead: see [ResponseParser#endOfStream()].)
-    private static ExchangeFailure closed(IOException e) {
+    private static ExchangeFailure closed(Exception e) {
         return new ExchangeFailure(ErrorKind.CLOSED, e instanceof ClosedChannelException
                 ? "the connection was closed" : message(e));
     }
 
-    private static String message(IOException e) {
+    private static String message(Exception e) {
         return e.getMessage() == null ? e.toString() : e.getMessage();
     }
 }

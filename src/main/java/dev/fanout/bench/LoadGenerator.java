@@ -45,6 +45,7 @@ public final class LoadGenerator implements AutoCloseable {
     private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final int SIGNIFICANT_DIGITS = 3;
     private static final int READ_BUFFER = 64 << 10;
+    private static final long MILLI_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final LoadPlan plan;
     private final LatencyLog log;
@@ -54,8 +55,11 @@ public final class LoadGenerator implements AutoCloseable {
     public LoadGenerator(LoadPlan plan, LatencyLog log) {
         this.plan = plan;
         this.log = log;
-        int threads = Math.max(1, Math.min(plan.connections(), Runtime.getRuntime().availableProcessors()));
         var address = Target.address(plan.url());
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("cannot resolve the host of " + plan.url());
+        }
+        int threads = Math.max(1, Math.min(plan.connections(), Runtime.getRuntime().availableProcessors()));
         try {
             for (int t = 0; t < threads; t++) {
                 loops.add(new Loop(Selector.open()));
@@ -97,8 +101,15 @@ public final class LoadGenerator implements AutoCloseable {
     private RoundResult run(long requests, Duration duration, LatencyLog roundLog) throws InterruptedException {
         var round = new Round(requests, duration == null ? 0 : duration.toNanos());
         List<Thread> threads = new ArrayList<>(loops.size());
+        var loopFailure = new java.util.concurrent.atomic.AtomicReference<RuntimeException>();
         for (Loop loop : loops) {
-            threads.add(Thread.ofPlatform().daemon().name("bench-loop-" + threads.size()).start(() -> loop.run(round)));
+            threads.add(Thread.ofPlatform().daemon().name("bench-loop-" + threads.size()).start(() -> {
+                try {
+                    loop.run(round);
+                } catch (RuntimeException e) {
+                    loopFailure.compareAndSet(null, e);
+                }
+            }));
         }
         var intervals = new Intervals(round, roundLog);
         Thread sampler = Thread.ofVirtual().name("bench-sampler").start(intervals::sampleEverySecond);
@@ -115,6 +126,10 @@ public final class LoadGenerator implements AutoCloseable {
             }
             sampler.interrupt();
             sampler.join();
+        }
+        if (loopFailure.get() != null) {
+            // A loop that died dropped its share of the connections: no honest result is left.
+            throw loopFailure.get();
         }
         intervals.sample();
         double seconds = Math.max(0, round.lastAnswer.get() - round.start) / 1e9;
@@ -258,8 +273,13 @@ public final class LoadGenerator implements AutoCloseable {
                     long wake = Math.min(nextExpiryCheck, waiting.isEmpty() ? Long.MAX_VALUE : waiting.peek().due) - now;
                     if (wake <= 0) {
                         selector.selectNow();
+                    } else if (wake < MILLI_NANOS) {
+                        // select() counts in whole milliseconds: a send due sooner would go out
+                        // late, and the open loop would charge that delay to the server.
+                        LockSupport.parkNanos(wake);
+                        selector.selectNow();
                     } else {
-                        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(wake)));
+                        selector.select(TimeUnit.NANOSECONDS.toMillis(wake));
                     }
                     for (SelectionKey key : selector.selectedKeys()) {
                         ((Link) key.attachment()).ready(buffer);

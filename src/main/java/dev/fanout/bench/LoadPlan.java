@@ -8,7 +8,8 @@ import java.util.Objects;
 /// What one `fanout bench` measurement does. Exactly one of `requests` (> 0) and `duration`
 /// (non-null) says when a round ends. `rate` > 0 makes it an open loop at that many requests per
 /// second, spread over the connections; 0 makes it a closed loop, each connection sending its
-/// next request as soon as the previous answer is in. Bodies are sent round-robin per connection.
+/// next request as soon as the previous answer is in. Request `j` posts body `j mod payloads`
+/// (round-robin over requests).
 ///
 /// @param url        the target, e.g. `http://127.0.0.1:8080/v1/validate?schema=people`
 /// @param payloads   the requests to send, round-robin; at least one

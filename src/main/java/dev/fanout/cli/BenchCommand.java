@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
     "requests/s, latency measured from each request's intended send time (coordinated omission",
     "corrected; the uncorrected figures are shown too).",
     "",
-    "Exit status: 0 when the run finished (1 when --baseline says worse), 2 on a usage or I/O error."})
+    "Exit status: 0 when the run finished, 1 when --baseline says worse or no request got a 2xx",
+    "answer, 2 on a usage or I/O error."})
 final class BenchCommand implements Callable<Integer> {
     @ParentCommand
     private Main parent;
@@ -74,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         BenchResult result;
         try (LatencyLog log = hlog == null ? null : LatencyLog.create(hlog)) {
             result = Benchmark.run(plan, log, line -> err.println("fanout bench: " + line));
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException | IllegalArgumentException e) {
             throw new CliFailure(e.getMessage(), e);
         }
         TextReport.print(result, out);
@@ -91,7 +92,11 @@ final class BenchCommand implements Callable<Integer> {
             throw new CliFailure(e.getMessage(), e);
         }
         boolean worse = comparison.map(c -> c.verdict() == Comparison.Verdict.WORSE).orElse(false);
-        return worse ? ExitStatus.SOME_INVALID.code() : ExitStatus.ALL_VALID.code();
+        boolean allFailed = result.errors() == result.requests();
+        if (allFailed) {
+            err.println("fanout bench: no request got a 2xx answer");
+        }
+        return worse || allFailed ? ExitStatus.SOME_INVALID.code() : ExitStatus.ALL_VALID.code();
     }
 
     private static BenchResult.Summary readBaseline(Path file) {

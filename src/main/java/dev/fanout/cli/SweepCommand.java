@@ -59,7 +59,12 @@ final class SweepCommand implements Callable<Integer> {
         LoadPlan plan = load.plan(rates.getFirst(), 1, DEFAULT_STEP);
         PrintStream out = bench.main().context().stdout();
         PrintStream err = bench.main().context().stderr();
-        Sweep.Result result = Sweep.run(plan, rates, objective, line -> err.println("fanout bench sweep: " + line));
+        Sweep.Result result;
+        try {
+            result = Sweep.run(plan, rates, objective, line -> err.println("fanout bench sweep: " + line));
+        } catch (UncheckedIOException | IllegalArgumentException e) {
+            throw new CliFailure(e.getMessage(), e);
+        }
         out.println("fanout bench sweep: POST " + plan.url() + ", " + plan.connections() + " connections, "
                 + (plan.requests() > 0 ? plan.requests() + " requests" : plan.duration().toMillis() / 1000.0 + " s")
                 + " per step");

@@ -127,7 +127,14 @@ final class Upstream implements AutoCloseable {
         deadlines.setRemoveOnCancelPolicy(true);
         if (pool != null) {
             long sweepMillis = ConnectionPool.MAX_IDLE.toMillis();
-            deadlines.scheduleWithFixedDelay(pool::sweep, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+            deadlines.scheduleWithFixedDelay(() -> {
+                // A failed sweep must not end the schedule (an uncaught exception would).
+                try {
+                    pool.sweep();
+                } catch (RuntimeException e) {
+                    System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, "idle connection sweep failed", e);
+                }
+            }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
         this.flightExecutor = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory());

@@ -132,7 +132,9 @@ class BenchCommandTest {
         String page = Files.readString(html);
         assertTrue(page.contains("Latency versus throughput") && page.contains("capacity"), page);
         assertTrue(run.stdout().contains("capacity: 40 req/s"), run.stdout());
-        assertTrue(run.stdout().indexOf("20 ") < run.stdout().indexOf("40 "), "lowest rate first: " + run.stdout());
+        var steps = run.stdout().lines().filter(line -> line.matches("  \\d+ .*")).map(String::strip).toList();
+        assertEquals(2, steps.size(), run.stdout());
+        assertTrue(steps.get(0).startsWith("20 ") && steps.get(1).startsWith("40 "), "lowest rate first: " + run.stdout());
     }
 
     @Test
@@ -143,6 +145,21 @@ class BenchCommandTest {
 
         assertEquals(1, run.status(), run.stderr());
         assertTrue(run.stdout().contains("capacity: no rate met"), run.stdout());
-        assertTrue(!run.stdout().contains("40 "), "stops at the first miss: " + run.stdout());
+        assertTrue(run.stdout().lines().noneMatch(line -> line.startsWith("  40 ")), "stops at the first miss: " + run.stdout());
+        assertTrue(run.stdout().lines().anyMatch(line -> line.startsWith("  20 ")), run.stdout());
+    }
+
+    @Test
+    void aRunWithoutASingle2xxAnswerExitsOne() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        CliRun run = CliRun.of("bench", "--url", "http://127.0.0.1:" + port + "/v1/validate?schema=people", "--file", csv,
+                "--requests", "5", "-c", "1");
+
+        assertEquals(1, run.status(), run.stdout() + run.stderr());
+        assertTrue(run.stdout().contains("connect: 5"), run.stdout());
+        assertTrue(run.stderr().contains("no request got a 2xx answer"), run.stderr());
     }
 }
