@@ -70,8 +70,9 @@ public final class FanoutServer {
                     .config(config.get("server"))
                     // Our own hook drains requests first; Helidon's would stop at once.
                     .shutdownHook(false)
-                    // HTTP/1 as configured by default, plus the listener that lets a handler close its connection.
-                    .addProtocol(Http1Config.builder().addReceiveListener(connections).build())
+                    // HTTP/1 as configured (server.protocols.http_1_1), plus the listener that lets a
+                    // handler close its connection: the protocol added here replaces the configured one.
+                    .addProtocol(http1(config, connections))
                     .addFeature(ObserveFeature.just(HealthObserver.create()))
                     .routing(routing -> routing(routing, registry, histograms, validation))
                     .build()
@@ -84,6 +85,17 @@ public final class FanoutServer {
             histograms.close();
             throw e;
         }
+    }
+
+    /// The HTTP/1.1 protocol: the user's `server.protocols.http_1_1` settings, if any, and our
+    /// receive listener.
+    private static Http1Config http1(Config config, ConnectionCloser connections) {
+        Http1Config.Builder http1 = Http1Config.builder();
+        Config configured = config.get("server.protocols.http_1_1");
+        if (configured.exists()) {
+            http1.config(configured);
+        }
+        return http1.addReceiveListener(connections).build();
     }
 
     /// Helidon 4.4 looks the global `MapperManager` up in its service registry on every header

@@ -186,4 +186,15 @@ class ConfigTest {
         schemas.forEach(name -> names.add(name.asText()));
         return names;
     }
+
+    /// The gateway adds its own HTTP/1.1 protocol (for the write deadline's listener): the user's
+    /// `server.protocols.http_1_1` settings must still apply to it.
+    @Test
+    void helidonsHttp1SettingsFromTheConfigFileStillApply() throws Exception {
+        Path file = configFile("server:\n  protocols:\n    http_1_1:\n      max-prologue-length: 64\n");
+        try (var gateway = TestGateway.start(Optional.of(file), Map.of(), Map.of())) {
+            assertEquals(414, gateway.get("/x" + "a".repeat(100)).statusCode(), "a request line over 64 bytes");
+            assertEquals(200, gateway.postCsv("/v1/validate?schema=people", CSV).statusCode());
+        }
+    }
 }
