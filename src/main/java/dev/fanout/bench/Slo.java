@@ -1,5 +1,6 @@
 package dev.fanout.bench;
 
+import dev.fanout.config.ConfigDuration;
 import java.time.Duration;
 
 /// A latency objective of a sweep, `p99=50ms`: the named percentile of the corrected latency
@@ -16,13 +17,13 @@ public record Slo(String percentile, long limitUs) {
     }
 
     /// Parses `p99=50ms` (percentile `p50`, `p90`, `p99`, `p999`, `p9999` or `max`; the limit a
-    /// duration as `--duration` takes it, through `durations`).
-    public static Slo parse(String text, java.util.function.Function<String, Duration> durations) {
+    /// duration as the configuration and `--duration` take it).
+    public static Slo parse(String text) {
         int equals = text.indexOf('=');
         if (equals <= 0) {
             throw new IllegalArgumentException("an SLO looks like p99=50ms, not '" + text + "'");
         }
-        Duration limit = durations.apply(text.substring(equals + 1).trim());
+        Duration limit = ConfigDuration.parse(text.substring(equals + 1).trim());
         return new Slo(text.substring(0, equals).trim(), limit.toNanos() / 1000);
     }
 

@@ -4,7 +4,6 @@ import dev.fanout.bench.LoadPlan;
 import dev.fanout.bench.Slo;
 import dev.fanout.bench.Sweep;
 import dev.fanout.bench.TextReport;
-import dev.fanout.config.ConfigDuration;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -49,7 +48,7 @@ final class SweepCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         Slo objective;
         try {
-            objective = Slo.parse(slo, ConfigDuration::parse);
+            objective = Slo.parse(slo);
         } catch (IllegalArgumentException e) {
             throw new CliFailure("--slo: " + e.getMessage(), e);
         }
