@@ -1,64 +1,62 @@
 package dev.fanout.upstream;
 
-import io.helidon.webclient.api.ConnectionKey;
-import io.helidon.webclient.api.TcpClientConnection;
-import io.helidon.webclient.api.WebClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
-/// The keep-alive connections to one upstream, handed to Helidon's HTTP/1.1 client one call at a
-/// time and reused newest first.
+/// The keep-alive connections to one plain-HTTP upstream, lent to one call at a time and reused
+/// newest first.
 ///
-/// Not Helidon's own connection cache: it watches every idle connection with a virtual thread
-/// that reads its socket in 101 ms slices, and gives the connection up once idle for the read
-/// time-out. Measured with 1,000 pooled connections after a burst of lookups: the gateway then
-/// spent 1.6 s of CPU in the next 1.5 s doing nothing, and each call paid a thread start and two
-/// more parks (about 10 % of its CPU). This pool does not watch: a connection idle for more than
-/// [#MAX_IDLE] is closed rather than reused, and a sweep every [#MAX_IDLE] closes those left
-/// over, so an upstream's keep-alive time-out (usually 5 s or more) never closes one under us
-/// while it is in use, and no idle socket lingers. A connection the upstream closed within its
-/// first second of idleness is found out by the call that uses it: a connection error, retried
-/// like any other. Thread-safe.
+/// Nothing watches an idle connection (Helidon's connection cache did, with a virtual thread
+/// reading each idle socket in 101 ms slices: with 1,000 pooled connections after a burst of
+/// lookups, the gateway spent 1.6 s of CPU in the next 1.5 s doing nothing). Instead a
+/// connection idle for more than [#MAX_IDLE] is closed rather than reused, and a sweep every
+/// [#MAX_IDLE] closes those left over, so an upstream's keep-alive time-out (usually 5 s or more)
+/// never closes one under us while it is in use, and no idle socket lingers. A connection the
+/// upstream closed within its first second of idleness is found out by the call that uses it: a
+/// connection error, retried like any other. Thread-safe.
 final class ConnectionPool implements AutoCloseable {
     static final Duration MAX_IDLE = Duration.ofSeconds(1);
     private static final long MAX_IDLE_NANOS = MAX_IDLE.toNanos();
-    private static final List<String> PROTOCOLS = List.of("http/1.1");
 
-    private final WebClient webClient;
-    private final ConnectionKey key;
+    private final String host;
+    private final int port;
+    private final int connectTimeoutMillis;
     private final ReentrantLock lock = new ReentrantLock();
     // Guarded by lock: idle connections, the newest last.
-    private final ArrayDeque<Idle> idle = new ArrayDeque<>();
+    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
     private boolean closed;
 
-    private record Idle(TcpClientConnection connection, long sinceNanos) {
+    /// Connections to `host:port` (a name, resolved for each new connection, or an IP literal,
+    /// IPv6 in brackets or not), each made within `connectTimeoutMillis`.
+    ConnectionPool(String host, int port, int connectTimeoutMillis) {
+        this.host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        this.port = port;
+        this.connectTimeoutMillis = connectTimeoutMillis;
     }
 
-    /// Connections to `key` with the socket settings (connect time-out, TLS) of `webClient`.
-    ConnectionPool(WebClient webClient, ConnectionKey key) {
-        this.webClient = webClient;
-        this.key = key;
-    }
-
-    /// The newest idle connection, or a new one. Helidon gives it back when its response has
-    /// been read to the end (see [#release(TcpClientConnection)]) and closes it otherwise.
+    /// The newest idle connection, or a new one. Give it back with [#release] after a call that
+    /// left it [reusable][UpstreamConnection#reusable()]; close it otherwise.
     ///
-    /// @throws java.io.UncheckedIOException when a new connection cannot be made
+    /// @throws java.net.SocketTimeoutException when a new connection is not made within the
+    ///         connect time-out (thrown by `Socket.connect`)
+    /// @throws IOException when a new connection cannot be made
     /// @throws IllegalStateException when the pool is closed
-    TcpClientConnection take() {
+    UpstreamConnection take() throws IOException {
         long now = System.nanoTime();
-        List<Idle> stale = List.of();
+        List<UpstreamConnection> stale = List.of();
         lock.lock();
         try {
             if (closed) {
                 throw new IllegalStateException("connection pool is closed");
             }
-            Idle newest = idle.pollLast();
-            if (newest != null && now - newest.sinceNanos() < MAX_IDLE_NANOS && newest.connection().isConnected()) {
-                return newest.connection();
+            UpstreamConnection newest = idle.pollLast();
+            if (newest != null && now - newest.idleSinceNanos() < MAX_IDLE_NANOS && newest.isOpen()) {
+                return newest;
             }
             if (newest != null) {
                 // The newest is too old or gone, so is every older one.
@@ -69,39 +67,38 @@ final class ConnectionPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        stale.forEach(s -> s.connection().closeResource());
-        return TcpClientConnection.create(webClient, key, PROTOCOLS, this::release, connection -> {
-        }).connect();
+        stale.forEach(UpstreamConnection::close);
+        return UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis);
     }
 
-    /// Keeps a connection whose response was read in full; false (Helidon then closes it) once
-    /// the pool is closed.
-    private boolean release(TcpClientConnection connection) {
+    /// Keeps a connection whose last call left it reusable (closes it once the pool is closed).
+    void release(UpstreamConnection connection) {
+        connection.idleSince(System.nanoTime());
         lock.lock();
         try {
-            if (closed) {
-                return false;
+            if (!closed) {
+                idle.addLast(connection);
+                return;
             }
-            idle.addLast(new Idle(connection, System.nanoTime()));
-            return true;
         } finally {
             lock.unlock();
         }
+        connection.close();
     }
 
     /// Closes the connections idle for more than [#MAX_IDLE].
     void sweep() {
         long now = System.nanoTime();
-        List<Idle> stale = new ArrayList<>();
+        List<UpstreamConnection> stale = new ArrayList<>();
         lock.lock();
         try {
-            while (!idle.isEmpty() && now - idle.peekFirst().sinceNanos() >= MAX_IDLE_NANOS) {
+            while (!idle.isEmpty() && now - idle.peekFirst().idleSinceNanos() >= MAX_IDLE_NANOS) {
                 stale.add(idle.pollFirst());
             }
         } finally {
             lock.unlock();
         }
-        stale.forEach(s -> s.connection().closeResource());
+        stale.forEach(UpstreamConnection::close);
     }
 
     /// Idle connections right now (tests check that they are swept).
@@ -117,7 +114,7 @@ final class ConnectionPool implements AutoCloseable {
     /// Closes the idle connections; those in use are closed when their calls end.
     @Override
     public void close() {
-        List<Idle> all;
+        List<UpstreamConnection> all;
         lock.lock();
         try {
             closed = true;
@@ -126,6 +123,6 @@ final class ConnectionPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        all.forEach(s -> s.connection().closeResource());
+        all.forEach(UpstreamConnection::close);
     }
 }

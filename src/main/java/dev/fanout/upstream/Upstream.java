@@ -6,16 +6,13 @@ import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.Lookup;
 import dev.fanout.schema.Violation;
-import io.helidon.common.tls.Tls;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.ClientUri;
-import io.helidon.webclient.api.ConnectionKey;
 import io.helidon.webclient.api.HttpClientResponse;
 import io.helidon.webclient.api.Proxy;
-import io.helidon.webclient.api.TcpClientConnection;
 import io.helidon.webclient.api.WebClient;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
@@ -69,7 +66,7 @@ import org.HdrHistogram.Recorder;
 /// Thread-safe; lookups block the calling (virtual) thread and stop when it is interrupted.
 final class Upstream implements AutoCloseable {
     // Lookups answer a few fields; a bigger body is refused rather than buffered.
-    private static final long MAX_BODY_BYTES = 1 << 20;
+    private static final long MAX_BODY_BYTES = UpstreamConnection.MAX_BODY_BYTES;
     private static final byte[] NO_BODY = new byte[0];
     // An unneeded body up to this size is read to keep its connection (see discard).
     private static final long DISCARD_BYTES = 16 * 1024;
@@ -88,6 +85,10 @@ final class Upstream implements AutoCloseable {
     // Null when caching is off (cache-ttl or cache-size zero).
     private final Cache<String, LookupAnswer> cache;
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+    // Lookup path → checked target template (base path + path, ASCII); see target(String, String).
+    private final ConcurrentHashMap<String, String> targets = new ConcurrentHashMap<>();
+    // What follows the target in a request head: the version, Host and Accept.
+    private final byte[] requestHeadTail;
 
     /// `latencyMicros` may be null: then nothing is recorded.
     Upstream(UpstreamSettings settings, Recorder latencyMicros) {
@@ -115,13 +116,14 @@ final class Upstream implements AutoCloseable {
         }
         WebClient webClient = config.build();
         this.client = webClient.client(Http1Client.PROTOCOL);
-        // Plain HTTP without a proxy, the usual case, gets our pool; HTTPS and proxied upstreams
-        // keep Helidon's cache (TLS and proxy tunnels are its business).
+        // Plain HTTP without a proxy, the usual case, gets our own client and pool; HTTPS and
+        // proxied upstreams keep Helidon's client and cache (TLS and proxy tunnels are its business).
         this.pool = direct && "http".equals(settings.baseUri().getScheme())
-                ? new ConnectionPool(webClient, ConnectionKey.create("http", settings.baseUri().getHost(),
-                        port(settings.baseUri()), Tls.builder().enabled(false).build(),
-                        webClient.prototype().dnsResolver(), webClient.prototype().dnsAddressLookup(), Proxy.noProxy()))
+                ? new ConnectionPool(settings.baseUri().getHost(), port(settings.baseUri()),
+                        (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis())))
                 : null;
+        this.requestHeadTail = (" HTTP/1.1\r\nHost: " + settings.baseUri().getRawAuthority()
+                + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         this.deadlines = new ScheduledThreadPoolExecutor(1,
                 Thread.ofPlatform().daemon().name("upstream-" + settings.name() + "-deadlines").factory());
         deadlines.setRemoveOnCancelPolicy(true);
@@ -168,9 +170,8 @@ final class Upstream implements AutoCloseable {
             return failure(lookup, ErrorCode.LOOKUP_NOT_FOUND, Violation.quote(value) + " was not found by upstream '"
                     + settings.name() + "' (an empty value is never looked up)");
         }
-        URI uri = uri(lookup.path(), value);
-        String key = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
-                + " " + lookup.enrich().values();
+        String target = target(lookup.path(), value);
+        String key = target + " " + lookup.enrich().values();
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -190,17 +191,17 @@ final class Upstream implements AutoCloseable {
             if (flights.putIfAbsent(key, flight) != null) {
                 continue;
             }
-            flight.start(flightExecutor, () -> fly(flight, key, share, lookup, value, uri));
+            flight.start(flightExecutor, () -> fly(flight, key, share, lookup, value, target));
             return flight.await();
         }
     }
 
-    private void fly(Flight flight, String key, ConcurrencyLimit.Share share, Lookup lookup, String value, URI uri) {
+    private void fly(Flight flight, String key, ConcurrencyLimit.Share share, Lookup lookup, String value, String target) {
         try {
             // An earlier flight may have filled the cache between our caller's look and our start.
             LookupAnswer answer = cache == null ? null : cache.getIfPresent(key);
             if (answer == null) {
-                answer = callWithRetries(share, lookup, value, uri);
+                answer = callWithRetries(share, lookup, value, target);
                 if (cache != null && cacheable(answer)) {
                     cache.put(key, answer);
                 }
@@ -226,7 +227,7 @@ final class Upstream implements AutoCloseable {
         return answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true);
     }
 
-    private LookupAnswer callWithRetries(ConcurrencyLimit.Share share, Lookup lookup, String value, URI uri)
+    private LookupAnswer callWithRetries(ConcurrencyLimit.Share share, Lookup lookup, String value, String target)
             throws InterruptedException {
         int maxCalls = settings.retries() + 1;
         Call last = null;
@@ -244,7 +245,7 @@ final class Upstream implements AutoCloseable {
                 if (permission == CircuitBreaker.Permission.REFUSED) {
                     break;
                 }
-                call = send(uri, !lookup.enrich().isEmpty(), permission);
+                call = send(target, !lookup.enrich().isEmpty(), permission);
             } finally {
                 share.release();
             }
@@ -318,33 +319,75 @@ final class Upstream implements AutoCloseable {
                 Collections.nCopies(lookup.enrich().size(), null));
     }
 
-    /// The outcome of one HTTP call.
-    private sealed interface Call {
-        /// `body` is empty unless the status is 2xx and the lookup enriches.
-        record Answered(int status, byte[] body) implements Call {
+    /// One call to `target` (the raw path and query); `readBody`: the lookup enriches, so a 2xx
+    /// body is needed.
+    private Call send(String target, boolean readBody, CircuitBreaker.Permission permission) throws InterruptedException {
+        long startNanos = System.nanoTime();
+        Call call = pool != null ? sendPlain(target, readBody, startNanos) : sendThroughHelidon(target, readBody);
+        if (Thread.currentThread().isInterrupted()) {
+            // The caller has gone (the interrupt closed the connection): so has the call.
+            Thread.interrupted();
+            breaker.abandon(permission);
+            throw new InterruptedException();
         }
-
-        /// A 2xx whose body, needed for `enrich`, is over [#MAX_BODY_BYTES]: an answer, not retried.
-        record BodyTooLarge() implements Call {
+        if (latencyMicros != null) {
+            latencyMicros.recordValue(Math.max(1, (System.nanoTime() - startNanos) / 1_000));
         }
+        boolean healthy = call instanceof Call.Answered(int status, byte[] _) && status < 500
+                || call instanceof Call.BodyTooLarge;
+        breaker.record(permission, healthy);
+        return call;
+    }
 
-        /// `connecting`: no connection within connect-timeout (retried, like other connection errors).
-        record TimedOut(boolean connecting) implements Call {
+    /// One GET with our own client on a pooled connection; its reads wait no later than
+    /// `timeout` after `startNanos`.
+    private Call sendPlain(String target, boolean readBody, long startNanos) {
+        UpstreamConnection connection;
+        try {
+            connection = pool.take();
+        } catch (IOException e) {
+            return classify(e);
         }
-
-        /// `reason` is the exception's class, never its message: that may carry addresses.
-        record ConnectionFailed(String reason) implements Call {
+        try {
+            Call call = connection.get(requestHead(target), startNanos + settings.timeout().toNanos(), readBody);
+            if (connection.reusable()) {
+                pool.release(connection);
+            } else {
+                connection.close();
+            }
+            return call;
+        } catch (IOException e) {
+            connection.close();
+            return classify(e);
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
         }
     }
 
-    /// One call; `readBody`: the lookup enriches, so a 2xx body is needed.
-    private Call send(URI uri, boolean readBody, CircuitBreaker.Permission permission) throws InterruptedException {
-        long startNanos = System.nanoTime();
+    private byte[] requestHead(String target) {
+        byte[] head = new byte[4 + target.length() + requestHeadTail.length];
+        head[0] = 'G';
+        head[1] = 'E';
+        head[2] = 'T';
+        head[3] = ' ';
+        // The target is ASCII (see target(String, String)).
+        target.getBytes(0, target.length(), head, 4);
+        System.arraycopy(requestHeadTail, 0, head, 4 + target.length(), requestHeadTail.length);
+        return head;
+    }
+
+    /// One GET with Helidon's client (HTTPS or a proxy), under an overall deadline that
+    /// interrupts the calling thread.
+    private Call sendThroughHelidon(String target, boolean readBody) {
+        URI uri = URI.create(settings.baseUri().getScheme() + "://" + settings.baseUri().getRawAuthority() + target);
         Deadline deadline = new Deadline(Thread.currentThread());
         ScheduledFuture<?> timer = deadlines.schedule(deadline, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
         Call call;
         try {
-            call = exchange(uri, readBody);
+            call = exchange(client.get()
+                    .uri(clientUri(uri))
+                    .header(HeaderNames.ACCEPT, "application/json"), readBody);
         } catch (UncheckedIOException | IOException e) {
             call = classify(e);
         } catch (RuntimeException e) {
@@ -366,38 +409,8 @@ final class Upstream implements AutoCloseable {
             if (!(call instanceof Call.Answered)) {
                 call = new Call.TimedOut(false);
             }
-        } else if (Thread.currentThread().isInterrupted()) {
-            // The caller has gone (the interrupt closed the connection): so has the call.
-            Thread.interrupted();
-            breaker.abandon(permission);
-            throw new InterruptedException();
         }
-        if (latencyMicros != null) {
-            latencyMicros.recordValue(Math.max(1, (System.nanoTime() - startNanos) / 1_000));
-        }
-        boolean healthy = call instanceof Call.Answered(int status, byte[] _) && status < 500
-                || call instanceof Call.BodyTooLarge;
-        breaker.record(permission, healthy);
         return call;
-    }
-
-    /// One GET on the calling thread, on a connection of the pool (or Helidon's cache).
-    private Call exchange(URI uri, boolean readBody) throws IOException {
-        Http1ClientRequest request = client.get()
-                .uri(clientUri(uri))
-                .header(HeaderNames.ACCEPT, "application/json");
-        if (pool == null) {
-            return exchange(request, readBody);
-        }
-        TcpClientConnection connection = pool.take();
-        try {
-            return exchange(request.connection(connection), readBody);
-        } catch (IOException | RuntimeException e) {
-            // Midway through a call the connection is in no known state (Helidon gives it back
-            // only after a response read in full).
-            connection.closeResource();
-            throw e;
-        }
     }
 
     /// Sends `request`. The body is kept only when `readBody` and the status is 2xx.
@@ -547,19 +560,44 @@ final class Upstream implements AutoCloseable {
         return half + ThreadLocalRandom.current().nextLong(exponential - half + 1);
     }
 
-    /// `baseUri + path` with every `{value}` replaced by the encoded value.
+    /// The request target of `path` for `value`: the base URI's path, then `path` with every
+    /// `{value}` replaced by the encoded value; ASCII (other characters of `path` percent-encoded
+    /// as UTF-8). Each distinct path is checked once.
     ///
-    /// @throws IllegalArgumentException when the path does not start with `/` or is not URI text
-    private URI uri(String path, String value) {
+    /// @throws IllegalArgumentException when the path does not start with `/`, is not URI text or
+    ///         would leave the upstream's host
+    private String target(String path, String value) {
+        String template = targets.get(path);
+        if (template == null) {
+            template = checkedTemplate(path);
+            targets.putIfAbsent(path, template);
+        }
+        return template.replace(VALUE, encodeSegment(value));
+    }
+
+    private String checkedTemplate(String path) {
         if (!path.startsWith("/")) {
             // "@evil.example/x" appended to "http://crm" would change the host.
             throw new IllegalArgumentException("x-lookup path must start with '/', was '" + path + "'");
         }
-        URI uri = URI.create(settings.baseUri() + path.replace(VALUE, encodeSegment(value)));
+        // An encoded value is letters, digits, "-_.*" and %XX: it cannot change how the rest of
+        // the URI parses, so one stand-in value checks the path for every value.
+        URI uri = URI.create(settings.baseUri() + path.replace(VALUE, "x"));
         if (!settings.baseUri().getRawAuthority().equals(uri.getRawAuthority())) {
             throw new IllegalArgumentException("x-lookup path '" + path + "' leaves upstream '" + settings.name() + "'");
         }
-        return uri;
+        // A fragment is never sent (the URI class took it off the path before, too).
+        String template = settings.baseUri().getRawPath() + (path.indexOf('#') < 0 ? path : path.substring(0, path.indexOf('#')));
+        var ascii = new StringBuilder(template.length());
+        for (byte b : template.getBytes(StandardCharsets.UTF_8)) {
+            if (b > 0x20 && b < 0x7F) {
+                ascii.append((char) b);
+            } else {
+                ascii.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
+            }
+        }
+        return ascii.toString();
     }
 
     /// `value` as one path segment: every character but letters, digits and `-_.*` is
