@@ -30,10 +30,9 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Recorder;
@@ -79,7 +78,8 @@ final class Upstream implements AutoCloseable {
     private final ConnectionPool pool;
     // Fires the overall deadline of calls (one platform thread; cancelled tasks are removed).
     private final ScheduledThreadPoolExecutor deadlines;
-    private final ExecutorService flightExecutor;
+    private final ThreadFactory flightThreads;
+    private volatile boolean closed;
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
     // Null when caching is off (cache-ttl or cache-size zero).
@@ -138,8 +138,7 @@ final class Upstream implements AutoCloseable {
                 }
             }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         }
-        this.flightExecutor = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory());
+        this.flightThreads = Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory();
         this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpen());
         this.limit = new ConcurrencyLimit(settings.maxConcurrency());
         this.cache = settings.cacheTtl().isZero() || settings.cacheSize() == 0 ? null
@@ -191,7 +190,11 @@ final class Upstream implements AutoCloseable {
             if (flights.putIfAbsent(key, flight) != null) {
                 continue;
             }
-            flight.start(flightExecutor, () -> fly(flight, key, share, lookup, value, target));
+            if (closed) {
+                // close() may have looked at the flights before this one went in.
+                flight.cancel();
+            }
+            flight.start(flightThreads, () -> fly(flight, key, share, lookup, value, target));
             return flight.await();
         }
     }
@@ -217,9 +220,12 @@ final class Upstream implements AutoCloseable {
             // Preserve interrupt status for the executor that owns this thread.
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
+            // Its waiters get it; an Error goes on to the thread's handler too.
             flights.remove(key, flight);
             flight.fail(e);
-            throw e;
+            if (e instanceof Error error) {
+                throw error;
+            }
         }
     }
 
@@ -614,7 +620,8 @@ final class Upstream implements AutoCloseable {
     /// Stops the flights (their waiters get an `IllegalStateException`) and the HTTP client.
     @Override
     public void close() {
-        flightExecutor.shutdownNow();
+        closed = true;
+        flights.values().forEach(Flight::cancel);
         deadlines.shutdownNow();
         if (pool != null) {
             pool.close();
