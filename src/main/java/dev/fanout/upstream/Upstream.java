@@ -43,16 +43,15 @@ import org.HdrHistogram.Recorder;
 ///
 /// - **Calls.** `GET baseUri + path`, `{value}` encoded as one path segment (see
 ///   [#encodeSegment(String)]), redirects not followed (an upstream cannot send us to another host).
-///   Each call has a hard deadline of `timeout`, body included: `timeout` is both the socket read
-///   time-out and an overall deadline, at which the calling thread is interrupted (which closes
-///   the connection). Keep-alive connections are pooled, up to `max-concurrency` of them (see
-///   [ConnectionPool]).
+///   Each call has a hard deadline of `timeout`, body included. Plain HTTP goes through our own
+///   client ([UpstreamConnection], every read bounded by the time left) on keep-alive connections
+///   pooled by [ConnectionPool]; HTTPS and proxied upstreams through Helidon's client, whose calls
+///   are bounded by a timer that interrupts the calling thread (which closes the connection).
 /// - **Retries** (with jittered exponential backoff) on connection errors and 5xx only. A call that
 ///   timed out is *not* retried: its whole budget is spent, and a slow upstream is usually an
 ///   overloaded one, which retries would only load more (a connect time-out is a connection error
-///   and is retried). A time-out still counts as a failure for the circuit breaker. The HTTP
-///   client (Helidon's blocking HTTP/1.1 client) never resends a request itself, so an upstream
-///   sees at most `retries + 1` requests per value.
+///   and is retried). A time-out still counts as a failure for the circuit breaker. Neither client
+///   resends a request itself, so an upstream sees at most `retries + 1` requests per value.
 /// - **Outcomes.** 2xx → found (the body is read and parsed only when the lookup has `enrich`;
 ///   not JSON, or over 1 MiB → `lookup_failed`, not retried); 404 → `lookup_not_found`; time-out →
 ///   `lookup_timeout` (a connect time-out too, after the retries); any other status or a

@@ -18,9 +18,11 @@ import java.util.Arrays;
 /// was 40 % of the gateway's CPU per lookup (JFR, `bench/lookups`). What it understands of an
 /// answer: an `HTTP/1.0` or `1.1` status line; interim `1xx` answers, skipped; a body framed by
 /// `Content-Length`, by the chunked transfer coding, or by the end of the connection; no body
-/// after `204` and `304`; `Connection: close` (and HTTP/1.0 without `keep-alive`). Anything else
-/// malformed (a status line, a header line, a length or chunk size, a line over 8 KiB or a head
-/// over 64 KiB) is a [MalformedResponseException], a connection failure.
+/// after `204` and `304`; `Connection: close` (and HTTP/1.0 without `keep-alive`). A folded
+/// (continued) line of another field is skipped; one continuing `Content-Length`,
+/// `Transfer-Encoding` or `Connection`, or anything else malformed (a status line, a header line,
+/// a length or chunk size, a line over 8 KiB or a head over 64 KiB) is a
+/// [MalformedResponseException], a connection failure.
 ///
 /// Every read waits at most until the call's deadline (a [SocketTimeoutException] after it), so
 /// a body that trickles in cannot stretch a call. A call that ends any other way than with a
@@ -172,6 +174,9 @@ final class UpstreamConnection implements AutoCloseable {
         boolean close = false;
         boolean keepAliveToken = false;
         boolean transferEncoding = false;
+        // Whether the last header line was one of those read here (a folded line would extend it).
+        boolean interpreted = false;
+        boolean first = true;
         while (true) {
             end = readLine();
             headBytes += next - position;
@@ -182,10 +187,17 @@ final class UpstreamConnection implements AutoCloseable {
                 position = next;
                 break;
             }
+            if (isSpace(buffer[position]) && !first && !interpreted) {
+                // An obsolete line folding of a field not read here: its value changes nothing.
+                position = next;
+                continue;
+            }
+            first = false;
             int colon = indexOf(position, end, (byte) ':');
             if (colon <= position || isSpace(buffer[position]) || isSpace(buffer[colon - 1])) {
                 throw new MalformedResponseException("malformed header line");
             }
+            interpreted = true;
             if (nameIs(position, colon, "content-length")) {
                 long length = digits(colon + 1, end);
                 if (contentLength >= 0 && contentLength != length) {
@@ -198,6 +210,8 @@ final class UpstreamConnection implements AutoCloseable {
             } else if (nameIs(position, colon, "connection")) {
                 close |= hasToken(colon + 1, end, "close");
                 keepAliveToken |= hasToken(colon + 1, end, "keep-alive");
+            } else {
+                interpreted = false;
             }
             position = next;
         }
@@ -383,7 +397,10 @@ final class UpstreamConnection implements AutoCloseable {
             return false;
         }
         for (int i = 0; i < lowerCaseName.length(); i++) {
-            if ((buffer[from + i] | 0x20) != lowerCaseName.charAt(i)) {
+            int b = buffer[from + i];
+            char expected = lowerCaseName.charAt(i);
+            // Only letters fold: `b | 0x20` would also take a CR for the '-' of a name.
+            if (b != expected && !(expected >= 'a' && expected <= 'z' && b == expected - ('a' - 'A'))) {
                 return false;
             }
         }
