@@ -8,61 +8,102 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /// One lookup in progress, shared by every caller that asks for the same thing meanwhile
-/// (single flight). It runs on its own virtual thread, not on a caller's, so that a caller that is
-/// interrupted can leave without failing the others; when the last waiter leaves, the flight is
-/// abandoned: its thread is interrupted (ending the HTTP call or the backoff) and it is taken out
-/// of the in-flight map by `onAbandon`, so no call goes on with no one to read it. The thread is
-/// started directly, not through an executor: an executor's bookkeeping of its threads (a
-/// concurrent set, a future) cost more than the thread itself at thousands of lookups a second,
-/// and [#cancel()] does what its shutdown did. Thread-safe.
+/// (single flight).
+///
+/// The caller that creates the flight makes its calls on its own thread ([#run]): in the usual
+/// case, where no one else asks for the value meanwhile, no thread is started and no thread
+/// parks waiting for another (each did cost a virtual thread's first stack chunk, a fifth of the
+/// gateway's garbage per lookup). Callers that [#join()] wait for the answer. A caller that is
+/// interrupted leaves without failing the others: when the creator is interrupted while others
+/// wait, a new thread of the factory takes over and makes the calls anew; when the last waiter
+/// leaves, the flight is abandoned: the thread making its calls is interrupted (ending the HTTP
+/// call or the backoff) and it is taken out of the in-flight map by `onEnd`, so no call goes on
+/// with no one to read it. Thread-safe.
 final class Flight {
+    /// The calls of a flight, made by whichever thread runs it.
+    interface Work {
+        LookupAnswer call() throws InterruptedException;
+    }
+
     private final CompletableFuture<LookupAnswer> answer = new CompletableFuture<>();
-    private final Consumer<Flight> onAbandon;
+    private final Consumer<Flight> onEnd;
     private final ReentrantLock lock = new ReentrantLock();
     // All guarded by lock. The creator is the first waiter.
     private int waiters = 1;
     private boolean abandoned;
     private boolean cancelled;
-    private Thread thread;
+    // The thread making the calls: the creator, then the one that took over from it, if any.
+    private Thread runner;
 
-    Flight(Consumer<Flight> onAbandon) {
-        this.onAbandon = onAbandon;
+    /// `onEnd` takes the flight out of the in-flight map (called once it has an answer, or none).
+    Flight(Consumer<Flight> onEnd) {
+        this.onEnd = onEnd;
     }
 
-    /// Starts `work` on a new thread of `threads` unless every waiter has already left.
+    /// Makes the calls on the calling thread, the flight's creator, and returns the answer.
     ///
-    /// @throws IllegalStateException when the flight was cancelled first (its upstream is closed)
-    void start(ThreadFactory threads, Runnable work) {
+    /// @throws InterruptedException when the creator is interrupted; the flight goes on on a new
+    ///         thread of `threads` if others wait for it
+    /// @throws IllegalStateException when the flight was cancelled (its upstream is closed)
+    LookupAnswer run(ThreadFactory threads, Work work) throws InterruptedException {
         lock.lock();
         try {
-            if (abandoned) {
+            if (cancelled) {
+                abandonLocked();
+                throw new IllegalStateException("upstreams are closed");
+            }
+            runner = Thread.currentThread();
+        } finally {
+            lock.unlock();
+        }
+        LookupAnswer result;
+        try {
+            result = work.call();
+        } catch (InterruptedException e) {
+            handOver(threads, work);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            onEnd.accept(this);
+            answer.completeExceptionally(e);
+            throw e;
+        }
+        onEnd.accept(this);
+        answer.complete(result);
+        return result;
+    }
+
+    /// The creator was interrupted: a new thread takes the flight over if anyone still waits.
+    private void handOver(ThreadFactory threads, Work work) {
+        lock.lock();
+        try {
+            runner = null;
+            if (--waiters > 0 && !cancelled) {
+                runner = threads.newThread(() -> runTakenOver(work));
+                runner.start();
                 return;
             }
-            if (cancelled) {
-                abandoned = true;
-                onAbandon.accept(this);
-                IllegalStateException closed = new IllegalStateException("upstreams are closed");
-                answer.completeExceptionally(closed);
-                throw closed;
-            }
-            thread = threads.newThread(work);
-            thread.start();
+            abandonLocked();
         } finally {
             lock.unlock();
         }
     }
 
-    /// Stops the flight's thread, or keeps it from starting (its upstream is closing); waiters
-    /// get an `IllegalStateException`.
-    void cancel() {
-        lock.lock();
+    private void runTakenOver(Work work) {
         try {
-            cancelled = true;
-            if (thread != null) {
-                thread.interrupt();
+            LookupAnswer result = work.call();
+            onEnd.accept(this);
+            answer.complete(result);
+        } catch (InterruptedException e) {
+            // Every waiter left, or the upstreams are closing: abandoned already.
+            onEnd.accept(this);
+            answer.completeExceptionally(cancelledException());
+        } catch (RuntimeException | Error e) {
+            // Its waiters get it; an Error goes on to the thread's handler too.
+            onEnd.accept(this);
+            answer.completeExceptionally(e);
+            if (e instanceof Error error) {
+                throw error;
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -80,10 +121,11 @@ final class Flight {
         }
     }
 
-    /// Waits for the answer as one of its waiters (after creating the flight or [#join()]ing it).
+    /// Waits for the answer as a waiter that [#join()]ed.
     ///
     /// @throws InterruptedException when the caller is interrupted; it stops waiting at once
-    /// @throws IllegalStateException when the flight failed unexpectedly or its upstream was closed
+    /// @throws IllegalStateException when the flight failed unexpectedly, was cancelled or its
+    ///         upstream was closed
     LookupAnswer await() throws InterruptedException {
         try {
             return answer.get();
@@ -95,28 +137,46 @@ final class Flight {
         }
     }
 
-    void complete(LookupAnswer value) {
-        answer.complete(value);
-    }
-
-    void fail(Throwable cause) {
-        answer.completeExceptionally(cause);
+    /// Stops the flight's calls, or keeps them from starting (its upstream is closing): waiters
+    /// get an `IllegalStateException`, a creator making the calls an `InterruptedException`.
+    void cancel() {
+        lock.lock();
+        try {
+            cancelled = true;
+            if (runner != null) {
+                runner.interrupt();
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void leave() {
         lock.lock();
         try {
+            // While the creator makes the calls it is a waiter: the count reaches zero only after
+            // a hand-over, so the runner interrupted here is never another request's caller.
             if (--waiters > 0 || abandoned) {
                 return;
             }
-            abandoned = true;
-            // Out of the map before anyone can see `abandoned`: a caller failing to join finds it gone.
-            onAbandon.accept(this);
-            if (thread != null) {
-                thread.interrupt();
+            abandonLocked();
+            if (runner != null) {
+                runner.interrupt();
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    // Called under lock. Out of the map before anyone can see `abandoned`: a caller failing to
+    // join finds it gone.
+    private void abandonLocked() {
+        abandoned = true;
+        onEnd.accept(this);
+        answer.completeExceptionally(cancelledException());
+    }
+
+    private static IllegalStateException cancelledException() {
+        return new IllegalStateException("the lookup was cancelled: every waiter left or the upstreams were closed");
     }
 }

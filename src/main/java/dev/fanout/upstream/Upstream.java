@@ -51,7 +51,8 @@ import org.HdrHistogram.Recorder;
 ///   timed out is *not* retried: its whole budget is spent, and a slow upstream is usually an
 ///   overloaded one, which retries would only load more (a connect time-out is a connection error
 ///   and is retried). A time-out still counts as a failure for the circuit breaker. Neither client
-///   resends a request itself, so an upstream sees at most `retries + 1` requests per value.
+///   resends a request itself, so an upstream sees at most `retries + 1` requests per flight (one
+///   taken over from an interrupted creator, see [Flight], starts its calls anew).
 /// - **Outcomes.** 2xx → found (the body is read and parsed only when the lookup has `enrich`;
 ///   not JSON, or over 1 MiB → `lookup_failed`, not retried); 404 → `lookup_not_found`; time-out →
 ///   `lookup_timeout` (a connect time-out too, after the retries); any other status or a
@@ -61,7 +62,8 @@ import org.HdrHistogram.Recorder;
 ///   plus the enrich pointers, so an entry holds only the few values copied out, never a body.
 /// - **Latency.** Each call's time, retries included, goes into `upstream.NAME` in microseconds.
 ///
-/// Thread-safe; lookups block the calling (virtual) thread and stop when it is interrupted.
+/// Thread-safe; lookups block the calling (virtual) thread, which makes the calls of a flight it
+/// starts, and stop when it is interrupted.
 final class Upstream implements AutoCloseable {
     // Lookups answer a few fields; a bigger body is refused rather than buffered.
     private static final long MAX_BODY_BYTES = UpstreamConnection.MAX_BODY_BYTES;
@@ -185,7 +187,7 @@ final class Upstream implements AutoCloseable {
                 }
                 continue; // abandoned and already out of the map: start a new one
             }
-            Flight flight = new Flight(abandoned -> flights.remove(key, abandoned));
+            Flight flight = new Flight(ended -> flights.remove(key, ended));
             if (flights.putIfAbsent(key, flight) != null) {
                 continue;
             }
@@ -193,39 +195,22 @@ final class Upstream implements AutoCloseable {
                 // close() may have looked at the flights before this one went in.
                 flight.cancel();
             }
-            flight.start(flightThreads, () -> fly(flight, key, share, lookup, value, target));
-            return flight.await();
+            return flight.run(flightThreads, () -> fly(key, share, lookup, value, target));
         }
     }
 
-    private void fly(Flight flight, String key, ConcurrencyLimit.Share share, Lookup lookup, String value, String target) {
-        try {
-            // An earlier flight may have filled the cache between our caller's look and our start.
-            LookupAnswer answer = cache == null ? null : cache.getIfPresent(key);
-            if (answer == null) {
-                answer = callWithRetries(share, lookup, value, target);
-                if (cache != null && cacheable(answer)) {
-                    cache.put(key, answer);
-                }
-            }
-            // Cached before leaving the map, so a caller arriving now finds one or the other.
-            flights.remove(key, flight);
-            flight.complete(answer);
-        } catch (InterruptedException e) {
-            // Every waiter left (or the upstreams are closing): no one is waiting for this answer.
-            flights.remove(key, flight);
-            flight.fail(new IllegalStateException("lookup on upstream '" + settings.name()
-                    + "' was cancelled: every waiter left or the upstreams were closed", e));
-            // Preserve interrupt status for the executor that owns this thread.
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            // Its waiters get it; an Error goes on to the thread's handler too.
-            flights.remove(key, flight);
-            flight.fail(e);
-            if (e instanceof Error error) {
-                throw error;
+    private LookupAnswer fly(String key, ConcurrencyLimit.Share share, Lookup lookup, String value, String target)
+            throws InterruptedException {
+        // An earlier flight may have filled the cache between our caller's look and our start.
+        LookupAnswer answer = cache == null ? null : cache.getIfPresent(key);
+        if (answer == null) {
+            answer = callWithRetries(share, lookup, value, target);
+            // Cached before the flight leaves the map, so a caller arriving now finds one or the other.
+            if (cache != null && cacheable(answer)) {
+                cache.put(key, answer);
             }
         }
+        return answer;
     }
 
     private static boolean cacheable(LookupAnswer answer) {

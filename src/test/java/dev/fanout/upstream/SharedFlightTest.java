@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/// A flight shared by two requests, whose first caller is interrupted: the call goes on for the
-/// other request, which gets its answer; once every waiter has left, the call is cut short and no
-/// other is made.
+/// A flight shared by two requests, whose creator (the caller making its calls) is interrupted:
+/// a new thread takes over and the other request gets its answer; once every waiter has left,
+/// the call is cut short and no other is made.
 class SharedFlightTest {
     private static final Duration PATIENCE = Duration.ofSeconds(5);
 
@@ -51,7 +51,7 @@ class SharedFlightTest {
     }
 
     @Test
-    void whenTheFirstCallerIsInterruptedTheOtherStillGetsTheAnswer() throws Exception {
+    void whenTheCreatorIsInterruptedTheOtherWaiterStillGetsTheAnswer() throws Exception {
         try (var upstream = new RawUpstream((head, out) -> {
             Thread.sleep(300);
             RawUpstream.ok(out, "{\"name\":\"Ada\"}");
@@ -66,12 +66,12 @@ class SharedFlightTest {
 
             creator.thread().interrupt();
 
-            assertTrue(creator.thread().join(Duration.ofSeconds(1)), "the first caller left promptly");
+            assertTrue(creator.thread().join(Duration.ofSeconds(1)), "the creator left promptly");
             assertInstanceOf(InterruptedException.class, creator.thrown().get());
             assertTrue(joiner.thread().join(PATIENCE), "the other caller got an answer");
             assertNull(joiner.thrown().get());
             assertEquals(List.of("Ada"), joiner.answer().get().enrichValues());
-            assertEquals(1, upstream.requests(), "from the shared call, which went on");
+            assertEquals(2, upstream.requests(), "the creator's call was cut short, the thread taking over called anew");
             assertEquals(0, upstreams.upstream(Stubs.CRM).flightCount());
             assertEquals(List.of("Ada"), second.lookup(RawUpstream.customer("name", "/name"), "18").enrichValues(),
                     "the second request was not cancelled");
@@ -91,7 +91,8 @@ class SharedFlightTest {
             Caller joiner = Caller.start(second);
             joiner.awaitWaiting();
             creator.thread().interrupt();
-            assertTrue(creator.thread().join(Duration.ofSeconds(1)), "the first caller left promptly");
+            assertTrue(creator.thread().join(Duration.ofSeconds(1)), "the creator left promptly");
+            awaitRequests(upstream, 2);
 
             joiner.thread().interrupt();
 
@@ -99,7 +100,7 @@ class SharedFlightTest {
             assertInstanceOf(InterruptedException.class, joiner.thrown().get());
             assertEquals(0, upstreams.upstream(Stubs.CRM).flightCount(), "the abandoned flight is gone");
             Thread.sleep(300);
-            assertEquals(1, upstream.requests(), "no call after the last waiter left");
+            assertEquals(2, upstream.requests(), "no call after the last waiter left");
         }
     }
 }
