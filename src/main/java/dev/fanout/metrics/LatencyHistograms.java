@@ -69,9 +69,9 @@ public final class LatencyHistograms implements AutoCloseable {
     private final int retainedSlices;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Series> seriesByName = new ConcurrentHashMap<>();
-    // Keyed "upstream NUL outcome": a handful of keys, created once each.
-    private final java.util.concurrent.ConcurrentHashMap<String, LongAdder> lookupOutcomes =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    // upstream → outcome → count: a handful of entries, created once each; two levels, so that
+    // counting a lookup builds no key.
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>> lookupOutcomes = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<LongAdder> countsByStatus =
             new AtomicReferenceArray<>(HIGHEST_STATUS - LOWEST_STATUS + 1);
     // Guards every Series' non-recorder state, the slice start, the log and the ticker.
@@ -167,15 +167,23 @@ public final class LatencyHistograms implements AutoCloseable {
 
     /// +1 lookup of `upstream` that ended with `outcome` (`found` or a `lookup_*` code).
     public void countLookup(String upstream, String outcome) {
-        lookupOutcomes.computeIfAbsent(upstream + "\u0000" + outcome, key -> new LongAdder()).increment();
+        ConcurrentHashMap<String, LongAdder> byOutcome = lookupOutcomes.get(upstream);
+        if (byOutcome == null) {
+            byOutcome = lookupOutcomes.computeIfAbsent(upstream, u -> new ConcurrentHashMap<>());
+        }
+        LongAdder count = byOutcome.get(outcome);
+        if (count == null) {
+            count = byOutcome.computeIfAbsent(outcome, o -> new LongAdder());
+        }
+        count.increment();
     }
 
     private Map<String, Map<String, Long>> lookupCounts() {
-        Map<String, Map<String, Long>> counts = new java.util.TreeMap<>();
-        lookupOutcomes.forEach((key, adder) -> {
-            int split = key.indexOf('\u0000');
-            counts.computeIfAbsent(key.substring(0, split), u -> new java.util.TreeMap<>())
-                    .put(key.substring(split + 1), adder.sum());
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        lookupOutcomes.forEach((upstream, byOutcome) -> {
+            Map<String, Long> sums = new TreeMap<>();
+            byOutcome.forEach((outcome, adder) -> sums.put(outcome, adder.sum()));
+            counts.put(upstream, sums);
         });
         counts.replaceAll((upstream, byOutcome) -> Collections.unmodifiableMap(byOutcome));
         return Collections.unmodifiableMap(counts);
@@ -239,7 +247,7 @@ public final class LatencyHistograms implements AutoCloseable {
                     adder.reset();
                 }
             }
-            lookupOutcomes.values().forEach(LongAdder::reset);
+            lookupOutcomes.values().forEach(byOutcome -> byOutcome.values().forEach(LongAdder::reset));
             sliceStartMillis = clock.millis();
             completedSlices = 0;
         } finally {

@@ -3,10 +3,7 @@ package dev.fanout.upstream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /// The keep-alive connections to one plain-HTTP upstream, lent to one call at a time and reused
 /// newest first.
@@ -26,10 +23,10 @@ final class ConnectionPool implements AutoCloseable {
     private final String host;
     private final int port;
     private final int connectTimeoutMillis;
-    private final ReentrantLock lock = new ReentrantLock();
-    // Guarded by lock: idle connections, the newest last.
-    private final ArrayDeque<UpstreamConnection> idle = new ArrayDeque<>();
-    private boolean closed;
+    // Idle connections, the newest last. Lock-free: with a thousand calls in flight, a lock
+    // around it was contended on every take and release, and contended, a lock parks threads.
+    private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
 
     /// Connections to `host:port` (a name, resolved for each new connection, or an IP literal,
     /// IPv6 in brackets or not), each made within `connectTimeoutMillis`.
@@ -47,82 +44,58 @@ final class ConnectionPool implements AutoCloseable {
     /// @throws IOException when a new connection cannot be made
     /// @throws IllegalStateException when the pool is closed
     UpstreamConnection take() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("connection pool is closed");
+        }
         long now = System.nanoTime();
-        List<UpstreamConnection> stale = List.of();
-        lock.lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("connection pool is closed");
-            }
-            UpstreamConnection newest = idle.pollLast();
-            if (newest != null && now - newest.idleSinceNanos() < MAX_IDLE_NANOS && newest.isOpen()) {
+        UpstreamConnection newest;
+        while ((newest = idle.pollLast()) != null) {
+            if (now - newest.idleSinceNanos() < MAX_IDLE_NANOS && newest.isOpen()) {
                 return newest;
             }
-            if (newest != null) {
-                // The newest is too old or gone, so is every older one.
-                stale = new ArrayList<>(idle);
-                stale.add(newest);
-                idle.clear();
-            }
-        } finally {
-            lock.unlock();
+            // Too old or closed: closed for good, and the next older one is tried.
+            newest.close();
         }
-        stale.forEach(UpstreamConnection::close);
         return UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis);
     }
 
     /// Keeps a connection whose last call left it reusable (closes it once the pool is closed).
     void release(UpstreamConnection connection) {
         connection.idleSince(System.nanoTime());
-        lock.lock();
-        try {
-            if (!closed) {
-                idle.addLast(connection);
-                return;
-            }
-        } finally {
-            lock.unlock();
+        idle.addLast(connection);
+        if (closed) {
+            // close() may have emptied the deque before this one went in.
+            drain();
         }
-        connection.close();
     }
 
     /// Closes the connections idle for more than [#MAX_IDLE].
     void sweep() {
         long now = System.nanoTime();
-        List<UpstreamConnection> stale = new ArrayList<>();
-        lock.lock();
-        try {
-            while (!idle.isEmpty() && now - idle.peekFirst().idleSinceNanos() >= MAX_IDLE_NANOS) {
-                stale.add(idle.pollFirst());
+        UpstreamConnection oldest;
+        while ((oldest = idle.peekFirst()) != null && now - oldest.idleSinceNanos() >= MAX_IDLE_NANOS) {
+            if (idle.removeFirstOccurrence(oldest)) {
+                oldest.close();
             }
-        } finally {
-            lock.unlock();
         }
-        stale.forEach(UpstreamConnection::close);
     }
 
     /// Idle connections right now (tests check that they are swept).
     int idleCount() {
-        lock.lock();
-        try {
-            return idle.size();
-        } finally {
-            lock.unlock();
-        }
+        return idle.size();
     }
 
     /// Closes the idle connections; those in use are closed when their calls end.
     @Override
     public void close() {
-        List<UpstreamConnection> all;
-        lock.lock();
-        try {
-            closed = true;
-            all = new ArrayList<>(idle);
-            idle.clear();
-        } finally {
-            lock.unlock();
+        closed = true;
+        drain();
+    }
+
+    private void drain() {
+        UpstreamConnection connection;
+        while ((connection = idle.pollFirst()) != null) {
+            connection.close();
         }
-        all.forEach(UpstreamConnection::close);
     }
 }
