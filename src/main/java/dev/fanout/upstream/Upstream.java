@@ -71,6 +71,7 @@ final class Upstream implements AutoCloseable {
     // An unneeded body up to this size is read to keep its connection (see discard).
     private static final long DISCARD_BYTES = 16 * 1024;
     private static final String VALUE = "{value}";
+    private static final int MAX_TARGETS = 1024;
 
     private final UpstreamSettings settings;
     private final Recorder latencyMicros;
@@ -87,6 +88,7 @@ final class Upstream implements AutoCloseable {
     private final Cache<String, LookupAnswer> cache;
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
     // Lookup path → checked target template (base path + path, ASCII); see target(String, String).
+    // Paths come from uploaded schemas too: at most MAX_TARGETS are kept.
     private final ConcurrentHashMap<String, String> targets = new ConcurrentHashMap<>();
     // What follows the target in a request head: the version, Host and Accept.
     private final byte[] requestHeadTail;
@@ -120,8 +122,7 @@ final class Upstream implements AutoCloseable {
         // Plain HTTP without a proxy, the usual case, gets our own client and pool; HTTPS and
         // proxied upstreams keep Helidon's client and cache (TLS and proxy tunnels are its business).
         this.pool = direct && "http".equals(settings.baseUri().getScheme())
-                ? new ConnectionPool(settings.baseUri().getHost(), port(settings.baseUri()),
-                        (int) Math.min(Integer.MAX_VALUE, Math.max(1, settings.connectTimeout().toMillis())))
+                ? new ConnectionPool(settings.baseUri().getHost(), port(settings.baseUri()), (int) connectMillis())
                 : null;
         this.requestHeadTail = (" HTTP/1.1\r\nHost: " + settings.baseUri().getRawAuthority()
                 + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
@@ -296,12 +297,18 @@ final class Upstream implements AutoCloseable {
                     prefix + "upstream '" + settings.name() + "' answered with a body over 1 MiB" + after);
             case Call.TimedOut(boolean connecting) -> failure(lookup, ErrorCode.LOOKUP_TIMEOUT,
                     prefix + "upstream '" + settings.name() + "' did not "
-                            + (connecting ? "accept a connection within " + settings.connectTimeout().toMillis()
+                            + (connecting ? "accept a connection within " + connectMillis()
                                     : "answer within " + settings.timeout().toMillis())
                             + " ms" + after);
             case Call.ConnectionFailed(String reason) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
                     prefix + "the connection to upstream '" + settings.name() + "' failed (" + reason + ")" + after);
         };
+    }
+
+    /// How long a connect may take: `connect-timeout`, but never past the call's `timeout`.
+    private long connectMillis() {
+        return Math.max(1, Math.min(Integer.MAX_VALUE,
+                Math.min(settings.connectTimeout().toMillis(), settings.timeout().toMillis())));
     }
 
     private static LookupAnswer failure(Lookup lookup, ErrorCode code, String message) {
@@ -560,7 +567,9 @@ final class Upstream implements AutoCloseable {
         String template = targets.get(path);
         if (template == null) {
             template = checkedTemplate(path);
-            targets.putIfAbsent(path, template);
+            if (targets.size() < MAX_TARGETS) {
+                targets.putIfAbsent(path, template);
+            }
         }
         return template.replace(VALUE, encodeSegment(value));
     }
