@@ -3,6 +3,8 @@ package dev.fanout.upstream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /// The keep-alive connections to one plain-HTTP upstream, lent to one call at a time and reused
@@ -15,7 +17,11 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /// [#MAX_IDLE] closes those left over, so an upstream's keep-alive time-out (usually 5 s or more)
 /// never closes one under us while it is in use, and no idle socket lingers. A connection the
 /// upstream closed within its first second of idleness is found out by the call that uses it: a
-/// connection error, retried like any other. Thread-safe.
+/// connection error, retried like any other.
+///
+/// Its connections are [watched][UpstreamConnection]: their reads have no time-out, and
+/// [#expireOverdue()], called every few milliseconds by the upstream, closes those whose call is
+/// past its deadline. Thread-safe.
 final class ConnectionPool implements AutoCloseable {
     static final Duration MAX_IDLE = Duration.ofSeconds(1);
     private static final long MAX_IDLE_NANOS = MAX_IDLE.toNanos();
@@ -26,6 +32,8 @@ final class ConnectionPool implements AutoCloseable {
     // Idle connections, the newest last. Lock-free: with a thousand calls in flight, a lock
     // around it was contended on every take and release, and contended, a lock parks threads.
     private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
+    // Every connection not yet closed, idle or in a call: what expireOverdue() looks at.
+    private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /// Connections to `host:port` (a name, resolved for each new connection, or an IP literal,
@@ -56,7 +64,19 @@ final class ConnectionPool implements AutoCloseable {
             // Too old or closed: closed for good, and the next older one is tried.
             newest.close();
         }
-        return UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis);
+        UpstreamConnection connection = UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis,
+                true, open::remove);
+        open.add(connection);
+        return connection;
+    }
+
+    /// Closes every connection whose call is past its deadline (that call throws a
+    /// `SocketTimeoutException`).
+    void expireOverdue() {
+        long now = System.nanoTime();
+        for (UpstreamConnection connection : open) {
+            connection.expireIfOverdue(now);
+        }
     }
 
     /// Keeps a connection whose last call left it reusable (closes it once the pool is closed).

@@ -44,9 +44,10 @@ import org.HdrHistogram.Recorder;
 /// - **Calls.** `GET baseUri + path`, `{value}` encoded as one path segment (see
 ///   [#encodeSegment(String)]), redirects not followed (an upstream cannot send us to another host).
 ///   Each call has a hard deadline of `timeout`, body included. Plain HTTP goes through our own
-///   client ([UpstreamConnection], every read bounded by the time left) on keep-alive connections
-///   pooled by [ConnectionPool]; HTTPS and proxied upstreams through Helidon's client, whose calls
-///   are bounded by a timer that interrupts the calling thread (which closes the connection).
+///   client ([UpstreamConnection]) on keep-alive connections pooled by [ConnectionPool], whose
+///   watchdog closes a connection once its call is past the deadline (checked every twentieth of
+///   `timeout`, 5 to 50 ms); HTTPS and proxied upstreams through Helidon's client, whose calls are
+///   bounded by a timer that interrupts the calling thread (which closes the connection).
 /// - **Retries** (with jittered exponential backoff) on connection errors and 5xx only. A call that
 ///   timed out is *not* retried: its whole budget is spent, and a slow upstream is usually an
 ///   overloaded one, which retries would only load more (a connect time-out is a connection error
@@ -78,7 +79,7 @@ final class Upstream implements AutoCloseable {
     private final Http1Client client;
     // Null for HTTPS or proxied upstreams: Helidon's connection cache serves them.
     private final ConnectionPool pool;
-    // Fires the overall deadline of calls (one platform thread; cancelled tasks are removed).
+    // One platform thread: the deadlines of calls through Helidon, the pool's sweep and its watchdog.
     private final ScheduledThreadPoolExecutor deadlines;
     private final ThreadFactory flightThreads;
     private volatile boolean closed;
@@ -139,6 +140,15 @@ final class Upstream implements AutoCloseable {
                     System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, "idle connection sweep failed", e);
                 }
             }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+            // Calls end at most a twentieth of their timeout (between 5 and 50 ms) after it.
+            long expiryMillis = Math.clamp(settings.timeout().toMillis() / 20, 5, 50);
+            deadlines.scheduleWithFixedDelay(() -> {
+                try {
+                    pool.expireOverdue();
+                } catch (RuntimeException e) {
+                    System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, "call deadline check failed", e);
+                }
+            }, expiryMillis, expiryMillis, TimeUnit.MILLISECONDS);
         }
         this.flightThreads = Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory();
         this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpen());

@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /// One keep-alive HTTP/1.1 connection to a plain-HTTP upstream, on which the calling (virtual)
 /// thread sends a GET and reads its answer, one call at a time.
@@ -24,9 +26,14 @@ import java.util.Arrays;
 /// a length or chunk size, a line over 8 KiB or a head over 64 KiB) is a
 /// [MalformedResponseException], a connection failure.
 ///
-/// Every read waits at most until the call's deadline (a [SocketTimeoutException] after it), so
-/// a body that trickles in cannot stretch a call. A call that ends any other way than with a
-/// whole answer leaves the connection in no known state: the caller closes it. Not thread-safe.
+/// A call ends by its deadline (a [SocketTimeoutException] after it), so a body that trickles in
+/// cannot stretch it. A connection opened *watched* reads without a time-out, and someone else
+/// (the pool's watchdog) calls [#expireIfOverdue(long)], which closes it once its call is past
+/// its deadline: a timed read on a virtual thread schedules and cancels a timer task per read, and
+/// that, with the wake-ups of the timer thread, was a third of the gateway's kernel time per
+/// lookup. Unwatched, each read waits at most for the time left. A call that ends any other way
+/// than with a whole answer leaves the connection in no known state: the caller closes it.
+/// One call at a time; [#expireIfOverdue(long)] and [#close()] may be called from any thread.
 final class UpstreamConnection implements AutoCloseable {
     /// The largest body kept for `enrich`; a bigger one is [Call.BodyTooLarge].
     static final int MAX_BODY_BYTES = 1 << 20;
@@ -46,26 +53,42 @@ final class UpstreamConnection implements AutoCloseable {
     private int limit;
     // Where the line after the one readLine() found starts.
     private int next;
-    private long deadlineNanos;
+    private final boolean watched;
+    private final Consumer<UpstreamConnection> onClose;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    // Written before inCall is set, so a watchdog that sees inCall sees the deadline too.
+    private volatile long deadlineNanos;
+    private volatile boolean inCall;
+    private volatile boolean expired;
     private int soTimeoutMillis = -1;
     private boolean reusable;
     private long idleSinceNanos;
 
-    private UpstreamConnection(Socket socket) throws IOException {
+    private UpstreamConnection(Socket socket, boolean watched, Consumer<UpstreamConnection> onClose) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
+        this.watched = watched;
+        this.onClose = onClose;
     }
 
-    /// Connects to `address` within `connectTimeoutMillis` (a [SocketTimeoutException] thrown
-    /// by `Socket.connect` after it).
+    /// An unwatched connection to `address`, made within `connectTimeoutMillis` (a
+    /// [SocketTimeoutException] thrown by `Socket.connect` after it).
     static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis) throws IOException {
+        return open(address, connectTimeoutMillis, false, connection -> {
+        });
+    }
+
+    /// A connection to `address`, made within `connectTimeoutMillis`; `watched`: see the class
+    /// comment. `onClose` is told once when it closes.
+    static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis, boolean watched,
+            Consumer<UpstreamConnection> onClose) throws IOException {
         Socket socket = new Socket();
         try {
             // A GET goes out in one write: nothing to gain from Nagle, a delayed ACK to lose.
             socket.setTcpNoDelay(true);
             socket.connect(address, connectTimeoutMillis);
-            return new UpstreamConnection(socket);
+            return new UpstreamConnection(socket, watched, onClose);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -81,6 +104,35 @@ final class UpstreamConnection implements AutoCloseable {
     Call get(byte[] request, long deadlineNanos, boolean wantBody) throws IOException {
         this.deadlineNanos = deadlineNanos;
         reusable = false;
+        inCall = true;
+        try {
+            Call call = exchange(request, wantBody);
+            // Expired just as the answer came in: the answer counts, the connection is closed.
+            reusable &= !expired;
+            return call;
+        } catch (IOException e) {
+            if (expired) {
+                // The watchdog closed the socket under the read.
+                var timeout = new SocketTimeoutException("no whole answer by the call's deadline");
+                timeout.initCause(e);
+                throw timeout;
+            }
+            throw e;
+        } finally {
+            inCall = false;
+        }
+    }
+
+    /// Closes this connection if it is in a call past its deadline (`nowNanos` on the
+    /// `System.nanoTime()` clock); the call then throws a [SocketTimeoutException].
+    void expireIfOverdue(long nowNanos) {
+        if (inCall && nowNanos - deadlineNanos >= 0) {
+            expired = true;
+            close();
+        }
+    }
+
+    private Call exchange(byte[] request, boolean wantBody) throws IOException {
         out.write(request);
         Head head;
         do {
@@ -151,11 +203,15 @@ final class UpstreamConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         try {
             socket.close();
         } catch (IOException e) {
             // Nothing was pending on it that anyone could still lose.
         }
+        onClose.accept(this);
     }
 
     /// The parts of a response head the call needs. `contentLength` is -1 when absent.
@@ -359,14 +415,14 @@ final class UpstreamConnection implements AutoCloseable {
         return body.size() > MAX_BODY_BYTES ? null : body.toByteArray();
     }
 
-    /// One read from the socket, waiting no later than the deadline.
+    /// One read from the socket; unwatched, it waits no later than the deadline.
     private int read(byte[] into, int offset, int length) throws IOException {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
             throw new SocketTimeoutException("no whole answer by the call's deadline");
         }
         int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (remaining + 999_999) / 1_000_000));
-        if (millis != soTimeoutMillis) {
+        if (!watched && millis != soTimeoutMillis) {
             socket.setSoTimeout(millis);
             soTimeoutMillis = millis;
         }

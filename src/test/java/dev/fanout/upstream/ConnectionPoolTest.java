@@ -1,7 +1,10 @@
 package dev.fanout.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.engine.LookupAnswer;
+import dev.fanout.schema.ErrorCode;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -58,6 +61,34 @@ class ConnectionPoolTest {
 
             assertEquals(0, pool.idleCount());
             assertEquals(1, upstream.closedByClient(1), "the upstream saw it closed");
+        }
+    }
+
+    @Test
+    void theWatchdogEndsAnOverdueCallAndLeavesIdleConnectionsAlone() throws Exception {
+        try (var upstream = new RawUpstream((head, out) -> {
+            if (head.contains("/customers/slow")) {
+                Thread.sleep(5_000);
+                return false;
+            }
+            RawUpstream.ok(out, "{}");
+            return true;
+        }); Upstreams upstreams = upstream.upstreams("timeout", "300ms"); UpstreamLookups lookups = upstreams.forRequest()) {
+            ConnectionPool pool = upstreams.upstream(Stubs.CRM).connectionPool();
+            lookups.lookup(RawUpstream.customer(), "1");
+            assertEquals(1, pool.idleCount());
+
+            long start = System.nanoTime();
+            LookupAnswer slow = lookups.lookup(RawUpstream.customer(), "slow");
+            long millis = (System.nanoTime() - start) / 1_000_000;
+
+            assertEquals(ErrorCode.LOOKUP_TIMEOUT, slow.failure().orElseThrow().code());
+            assertTrue(millis >= 280 && millis < 1_500, "ended after " + millis + " ms (timeout 300 ms)");
+            lookups.lookup(RawUpstream.customer(), "2");
+            assertEquals(2, upstream.connections(), "the overdue call's connection was closed, not reused");
+            Thread.sleep(100); // the watchdog looks at the idle connection, past its last call's deadline
+            lookups.lookup(RawUpstream.customer(), "3");
+            assertEquals(2, upstream.connections(), "the idle one was left alone and reused");
         }
     }
 }

@@ -18,10 +18,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -759,6 +762,59 @@ class UpstreamConnectionTest {
             assertAnswered(200, "ok", connection.get(REQUEST, System.nanoTime() + 200_000_000L, true));
             assertTrue(connection.reusable());
             assertAnswered(200, "second", connection.get(REQUEST, System.nanoTime() + DEADLINE_NANOS, true));
+        }
+    }
+
+    // ---- a watched connection: no read time-out, a watchdog closes it past its deadline ----
+
+    private static UpstreamConnection openWatched(ScriptedUpstream upstream, AtomicInteger closes) throws IOException {
+        return UpstreamConnection.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.port()), 1000,
+                true, connection -> closes.incrementAndGet());
+    }
+
+    @Test
+    void aWatchedCallPastItsDeadlineEndsWhenTheWatchdogLooks() throws Exception {
+        var closes = new AtomicInteger();
+        try (var upstream = new ScriptedUpstream(silence()); var connection = openWatched(upstream, closes)) {
+            var thrown = new AtomicReference<Throwable>();
+            long deadline = System.nanoTime() + 200_000_000L;
+            Thread call = Thread.ofVirtual().start(() -> {
+                try {
+                    connection.get(REQUEST, deadline, true);
+                } catch (Throwable e) {
+                    thrown.set(e);
+                }
+            });
+            Thread.sleep(400);
+            assertTrue(call.isAlive(), "a watched read has no time-out of its own");
+            connection.expireIfOverdue(deadline - 1);
+            assertTrue(connection.isOpen(), "not yet overdue");
+
+            connection.expireIfOverdue(System.nanoTime());
+
+            assertTrue(call.join(Duration.ofSeconds(1)), "the call ended once the watchdog looked");
+            assertInstanceOf(SocketTimeoutException.class, thrown.get());
+            assertFalse(connection.isOpen());
+            assertEquals(1, closes.get(), "told of the close once");
+            connection.close();
+            assertEquals(1, closes.get(), "and only once");
+        }
+    }
+
+    @Test
+    void theWatchdogLeavesAConnectionBetweenCallsAlone() throws Exception {
+        var closes = new AtomicInteger();
+        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+                send(SECOND)); var connection = openWatched(upstream, closes)) {
+            long deadline = System.nanoTime() + 100_000_000L;
+            assertAnswered(200, "ok", connection.get(REQUEST, deadline, true));
+            Thread.sleep(150);
+
+            connection.expireIfOverdue(System.nanoTime());
+
+            assertTrue(connection.isOpen(), "idle, past the last call's deadline: not a call to end");
+            assertEquals(0, closes.get());
+            assertSecondRequestAnswered(connection, upstream);
         }
     }
 
