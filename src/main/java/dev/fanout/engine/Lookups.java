@@ -18,4 +18,11 @@ public interface Lookups {
     ///
     /// @throws InterruptedException when the run is cancelled
     LookupAnswer lookup(Lookup lookup, String value) throws InterruptedException;
+
+    /// How many lookups on `upstream` can usefully be under way at once (its `max-concurrency`).
+    /// A run starts no more lookup subtasks at a time than the sum of this over the upstreams its
+    /// schema uses, so it does not park thousands of threads that could only wait for a permit.
+    default int parallelism(String upstream) {
+        return Integer.MAX_VALUE;
+    }
 }

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import dev.fanout.schema.JsonNumber;
 
@@ -31,12 +32,18 @@ final class RowValidator {
     private final Lookups lookups;
     private final ThreadFactory threads;
     private final boolean anyLookup;
+    // Lookup subtasks under way in this run, over all its chunks; fair, so earlier chunks (which
+    // are written first) get room first.
+    private final Semaphore lookupRoom;
 
     RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
             Lookups lookups, ThreadFactory threads) {
         this.lookups = lookups;
         this.threads = threads;
         this.anyLookup = schema.fields().stream().anyMatch(f -> f.lookup().isPresent());
+        long room = schema.fields().stream().flatMap(f -> f.lookup().stream()).map(l -> l.upstream()).distinct()
+                .mapToLong(lookups::parallelism).sum();
+        this.lookupRoom = new Semaphore((int) Math.clamp(room, 1, Integer.MAX_VALUE), true);
         this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
         this.mapping = mapping;
@@ -117,7 +124,7 @@ final class RowValidator {
         List<LookupAnswer> answers;
         worker.pause();
         try {
-            answers = StructuredValidation.all(tasks, threads);
+            answers = StructuredValidation.all(tasks, threads, lookupRoom);
         } finally {
             worker.resume();
         }

@@ -15,6 +15,7 @@ import java.util.concurrent.StructuredTaskScope;
 import java.util.concurrent.StructuredTaskScope.Joiner;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /// Runs one multi-chunk validation under one `StructuredTaskScope`: the calling thread reads
 /// chunks and forks a validation subtask per chunk; one writer subtask writes the results in
@@ -140,16 +141,34 @@ final class StructuredValidation {
         return null;
     }
 
-    /// Runs `tasks` at once, each in its own subtask of a new scope owned by the calling thread,
-    /// and returns their results in the tasks' order (a chunk's upstream lookups). If the caller
-    /// is interrupted (its run was cancelled), every task is interrupted too.
+    /// Runs `tasks`, each in its own subtask of a new scope owned by the calling thread, as many at
+    /// once as `room` has permits (one taken before each fork, given back when its subtask ends),
+    /// and returns their results in the tasks' order (a chunk's upstream lookups; `room` is shared
+    /// by the chunks of a run). If the caller is interrupted (its run was cancelled), every task
+    /// is interrupted too.
     ///
     /// @throws InterruptedException when the caller was interrupted
-    static <T> List<T> all(List<Callable<T>> tasks, ThreadFactory threads) throws InterruptedException {
+    static <T> List<T> all(List<Callable<T>> tasks, ThreadFactory threads, Semaphore room) throws InterruptedException {
+        int taken = 0;
+        AtomicInteger started = new AtomicInteger();
         try (var scope = StructuredTaskScope.open(Joiner.<T>allSuccessfulOrThrow(), config -> config.withThreadFactory(threads))) {
             List<StructuredTaskScope.Subtask<T>> subtasks = new ArrayList<>(tasks.size());
-            for (Callable<T> task : tasks) {
-                subtasks.add(scope.fork(task));
+            try {
+                for (Callable<T> task : tasks) {
+                    room.acquire();
+                    taken++;
+                    subtasks.add(scope.fork(() -> {
+                        started.incrementAndGet();
+                        try {
+                            return task.call();
+                        } finally {
+                            room.release();
+                        }
+                    }));
+                }
+            } catch (InterruptedException e) {
+                // Fork no more; join() sees the interrupt at once, and closing cancels the rest.
+                Thread.currentThread().interrupt();
             }
             scope.join();
             List<T> results = new ArrayList<>(subtasks.size());
@@ -162,6 +181,10 @@ final class StructuredValidation {
                 throw interrupted;
             }
             throw new IllegalStateException("a lookup failed unexpectedly", e.getCause());
+        } finally {
+            // A subtask forked after the scope was cancelled never runs: its permit comes back
+            // here (the scope is closed, so every task that started has ended and given its own).
+            room.release(taken - started.get());
         }
     }
 

@@ -59,6 +59,14 @@ public final class UpstreamLookups implements Lookups, AutoCloseable {
         }
     }
 
+    /// The upstream's `max-concurrency`: more lookups at once than that could only wait for a
+    /// permit (an unknown upstream fails its lookups anyway: no limit).
+    @Override
+    public int parallelism(String upstream) {
+        Upstream named = upstreams.get(upstream);
+        return named == null ? Integer.MAX_VALUE : named.settings().maxConcurrency();
+    }
+
     /// Ends the request: later lookups throw. A share takes no room once its calls are done, so
     /// there is nothing to give back; calls still running for other requests' waiters go on.
     @Override

@@ -102,6 +102,42 @@ class LookupMergeTest {
     }
 
     @Test
+    void aRunStartsNoMoreLookupsAtOnceThanItsUpstreamCanTake() {
+        var csv = new StringBuilder("order,customer\n");
+        for (int i = 1; i <= 200; i++) {
+            csv.append(i).append(',').append(i % 99 + 1).append('\n');
+        }
+        var crm = new FakeCrm();
+        AtomicInteger asked = new AtomicInteger();
+        var threads = new AtomicInteger();
+        var maxThreads = new AtomicInteger();
+        String out = run(csv.toString(), new Lookups() {
+            @Override
+            public LookupAnswer lookup(Lookup lookup, String value) throws InterruptedException {
+                // Counted here, in the subtask: a subtask started but not yet calling counts too.
+                maxThreads.accumulateAndGet(threads.incrementAndGet(), Math::max);
+                try {
+                    return crm.lookup(lookup, value);
+                } finally {
+                    threads.decrementAndGet();
+                }
+            }
+
+            @Override
+            public int parallelism(String upstream) {
+                asked.incrementAndGet();
+                return "crm".equals(upstream) ? 3 : 1_000;
+            }
+        }, EngineOptions.defaults().withWorkers(2).withChunkRows(16).withChunksInFlight(4));
+
+        assertEquals(200, out.lines().count());
+        assertTrue(maxThreads.get() <= 3, "lookups at once over all chunks in flight (64 rows' worth): " + maxThreads.get());
+        assertTrue(maxThreads.get() > 1, "still concurrent: " + maxThreads.get());
+        assertEquals(run(csv.toString(), new FakeCrm(), EngineOptions.defaults()), out, "and the same answers in the same order");
+        assertEquals(1, asked.get(), "asked once per run, for the one upstream the schema uses");
+    }
+
+    @Test
     void aSchemaWithLookupsNeedsUpstreams() {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> new ValidationEngine().open(new ByteArrayInputStream("order,customer\n".getBytes(StandardCharsets.UTF_8)), SCHEMA,
