@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /// One keep-alive HTTP/1.1 connection to a plain-HTTP upstream, on which the calling (virtual)
@@ -43,6 +44,8 @@ final class UpstreamConnection implements AutoCloseable {
     private static final int MAX_LINE_BYTES = 8 * 1024;
     private static final int MAX_HEAD_BYTES = 64 * 1024;
     private static final byte[] NO_BODY = new byte[0];
+    private static final long NOT_IN_CALL = Long.MIN_VALUE;
+    private static final long EXPIRED = Long.MIN_VALUE + 1;
 
     private final Socket socket;
     private final InputStream in;
@@ -56,10 +59,9 @@ final class UpstreamConnection implements AutoCloseable {
     private final boolean watched;
     private final Consumer<UpstreamConnection> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
-    // Written before inCall is set, so a watchdog that sees inCall sees the deadline too.
-    private volatile long deadlineNanos;
-    private volatile boolean inCall;
-    private volatile boolean expired;
+    private long deadlineNanos;
+    // What the watchdog looks at: the call's deadline, or one of the two markers below.
+    private final AtomicLong callDeadline = new AtomicLong(NOT_IN_CALL);
     private int soTimeoutMillis = -1;
     private boolean reusable;
     private long idleSinceNanos;
@@ -104,14 +106,18 @@ final class UpstreamConnection implements AutoCloseable {
     Call get(byte[] request, long deadlineNanos, boolean wantBody) throws IOException {
         this.deadlineNanos = deadlineNanos;
         reusable = false;
-        inCall = true;
+        // Never one of the markers (a nanoTime value equal to one is moved by a few nanoseconds).
+        long watchedDeadline = deadlineNanos == NOT_IN_CALL || deadlineNanos == EXPIRED ? EXPIRED + 1 : deadlineNanos;
+        callDeadline.set(watchedDeadline);
         try {
             Call call = exchange(request, wantBody);
-            // Expired just as the answer came in: the answer counts, the connection is closed.
-            reusable &= !expired;
+            if (!callDeadline.compareAndSet(watchedDeadline, NOT_IN_CALL)) {
+                // Expired just as the answer came in: the answer counts, the connection is closed.
+                reusable = false;
+            }
             return call;
         } catch (IOException e) {
-            if (expired) {
+            if (callDeadline.get() == EXPIRED) {
                 // The watchdog closed the socket under the read.
                 var timeout = new SocketTimeoutException("no whole answer by the call's deadline");
                 timeout.initCause(e);
@@ -119,15 +125,18 @@ final class UpstreamConnection implements AutoCloseable {
             }
             throw e;
         } finally {
-            inCall = false;
+            callDeadline.set(NOT_IN_CALL);
         }
     }
 
     /// Closes this connection if it is in a call past its deadline (`nowNanos` on the
     /// `System.nanoTime()` clock); the call then throws a [SocketTimeoutException].
     void expireIfOverdue(long nowNanos) {
-        if (inCall && nowNanos - deadlineNanos >= 0) {
-            expired = true;
+        long deadline = callDeadline.get();
+        // Compare-and-set: a call that ended, and the next one that began, since the read are
+        // left alone.
+        if (deadline != NOT_IN_CALL && deadline != EXPIRED && nowNanos - deadline >= 0
+                && callDeadline.compareAndSet(deadline, EXPIRED)) {
             close();
         }
     }
