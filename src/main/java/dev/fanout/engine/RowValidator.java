@@ -32,8 +32,8 @@ final class RowValidator {
     private final Lookups lookups;
     private final ThreadFactory threads;
     private final boolean anyLookup;
-    // Lookup subtasks under way in this run, over all its chunks; fair, so earlier chunks (which
-    // are written first) get room first.
+    // Lookup subtasks under way in this run, over all its chunks; fair, so the chunks waiting for
+    // room take turns in the order they asked.
     private final Semaphore lookupRoom;
 
     RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,

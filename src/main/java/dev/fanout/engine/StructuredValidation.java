@@ -167,8 +167,16 @@ final class StructuredValidation {
                     }));
                 }
             } catch (InterruptedException e) {
-                // Fork no more; join() sees the interrupt at once, and closing cancels the rest.
+                // Fork no more. The scope must still be joined (closing an unjoined scope throws):
+                // with the interrupt set again, join() returns at once if a subtask still runs,
+                // and closing cancels those; if none runs, it returns normally, so throw here.
                 Thread.currentThread().interrupt();
+                try {
+                    scope.join();
+                } finally {
+                    Thread.interrupted();
+                }
+                throw e;
             }
             scope.join();
             List<T> results = new ArrayList<>(subtasks.size());

@@ -20,7 +20,8 @@ import java.util.Optional;
 /// `String`, a [JsonNumber] with the number's text as the upstream wrote it (`1.50` stays `1.50`,
 /// big integers keep every digit), a `Boolean`, the compact JSON text of an object or array as a
 /// `String`, or null when the pointer finds nothing or JSON `null`. Where a name repeats in an
-/// object, its last value counts. Stateless and thread-safe.
+/// object, its last value is the one a pointer finds (an object copied as text keeps every
+/// member as written). Stateless and thread-safe.
 ///
 /// One streaming pass, no tree: values are looked at only where a pointer leads, the rest is
 /// skipped (still checked to be JSON, trailing content included). Building a tree of the whole

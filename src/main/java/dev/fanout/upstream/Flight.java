@@ -78,9 +78,14 @@ final class Flight {
         try {
             runner = null;
             if (--waiters > 0 && !cancelled) {
-                runner = threads.newThread(() -> runTakenOver(work));
-                runner.start();
-                return;
+                try {
+                    runner = threads.newThread(() -> runTakenOver(work));
+                    runner.start();
+                    return;
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // No thread to take over: the waiters get an answer (a failure), never a hang.
+                    runner = null;
+                }
             }
             abandonLocked();
         } finally {
@@ -143,7 +148,8 @@ final class Flight {
         lock.lock();
         try {
             cancelled = true;
-            if (runner != null) {
+            // A creator that has its answer may already be on to other work: not interrupted.
+            if (runner != null && !answer.isDone()) {
                 runner.interrupt();
             }
         } finally {

@@ -25,6 +25,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -99,7 +100,7 @@ final class Upstream implements AutoCloseable {
         this.settings = settings;
         this.latencyMicros = latencyMicros;
         var config = WebClient.builder()
-                .connectTimeout(settings.connectTimeout())
+                .connectTimeout(Duration.ofMillis(connectMillis()))
                 .readTimeout(settings.timeout())
                 .followRedirects(false)
                 .keepAlive(true)
@@ -246,7 +247,13 @@ final class Upstream implements AutoCloseable {
                 if (permission == CircuitBreaker.Permission.REFUSED) {
                     break;
                 }
-                call = send(target, !lookup.enrich().isEmpty(), permission);
+                try {
+                    call = send(target, !lookup.enrich().isEmpty(), permission);
+                } catch (RuntimeException e) {
+                    // A trial that ends without a result must not keep the circuit half-open.
+                    breaker.abandon(permission);
+                    throw e;
+                }
             } finally {
                 share.release();
             }
