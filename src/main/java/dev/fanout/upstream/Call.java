@@ -4,6 +4,15 @@ package dev.fanout.upstream;
 /// decides from it whether to retry, what the circuit breaker hears and which `lookup_*` code a
 /// row gets.
 sealed interface Call {
+    /// The largest 2xx body kept for `enrich`; a bigger one is [BodyTooLarge] (lookups answer a
+    /// few fields; a bigger body is refused rather than buffered).
+    int MAX_BODY_BYTES = 1 << 20;
+    /// An unneeded body up to this size is read and dropped to keep the connection; a bigger one
+    /// costs more than a new connection, which it is closed for.
+    int DISCARD_BYTES = 16 * 1024;
+    /// The body of an answer whose body is not kept.
+    byte[] NO_BODY = new byte[0];
+
     /// An answer with `status`; `body` is empty unless the status is 2xx and the lookup enriches.
     record Answered(int status, byte[] body) implements Call {
     }

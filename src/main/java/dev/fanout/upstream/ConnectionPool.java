@@ -19,9 +19,9 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 /// upstream closed within its first second of idleness is found out by the call that uses it: a
 /// connection error, retried like any other.
 ///
-/// Its connections are [watched][UpstreamConnection]: their reads have no time-out, and
-/// [#expireOverdue()], called every few milliseconds by the upstream, closes those whose call is
-/// past its deadline. Thread-safe.
+/// Its connections' reads have no time-out (see [UpstreamConnection]): [#expireOverdue()], called
+/// every few milliseconds by the upstream, closes those whose call is past its deadline.
+/// Thread-safe.
 final class ConnectionPool implements AutoCloseable {
     static final Duration MAX_IDLE = Duration.ofSeconds(1);
     private static final long MAX_IDLE_NANOS = MAX_IDLE.toNanos();
@@ -65,7 +65,7 @@ final class ConnectionPool implements AutoCloseable {
             newest.close();
         }
         UpstreamConnection connection = UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis,
-                true, open::remove);
+                open::remove);
         open.add(connection);
         return connection;
     }

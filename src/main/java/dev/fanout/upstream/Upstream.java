@@ -67,11 +67,6 @@ import org.HdrHistogram.Recorder;
 /// Thread-safe; lookups block the calling (virtual) thread, which makes the calls of a flight it
 /// starts, and stop when it is interrupted.
 final class Upstream implements AutoCloseable {
-    // Lookups answer a few fields; a bigger body is refused rather than buffered.
-    private static final long MAX_BODY_BYTES = UpstreamConnection.MAX_BODY_BYTES;
-    private static final byte[] NO_BODY = new byte[0];
-    // An unneeded body up to this size is read to keep its connection (see discard).
-    private static final long DISCARD_BYTES = 16 * 1024;
     private static final String VALUE = "{value}";
     private static final int MAX_TARGETS = 1024;
 
@@ -132,24 +127,9 @@ final class Upstream implements AutoCloseable {
                 Thread.ofPlatform().daemon().name("upstream-" + settings.name() + "-deadlines").factory());
         deadlines.setRemoveOnCancelPolicy(true);
         if (pool != null) {
-            long sweepMillis = ConnectionPool.MAX_IDLE.toMillis();
-            deadlines.scheduleWithFixedDelay(() -> {
-                // A failed sweep must not end the schedule (an uncaught exception would).
-                try {
-                    pool.sweep();
-                } catch (RuntimeException e) {
-                    System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, "idle connection sweep failed", e);
-                }
-            }, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+            every(ConnectionPool.MAX_IDLE.toMillis(), pool::sweep, "idle connection sweep");
             // Calls end at most a twentieth of their timeout (between 5 and 50 ms) after it.
-            long expiryMillis = Math.clamp(settings.timeout().toMillis() / 20, 5, 50);
-            deadlines.scheduleWithFixedDelay(() -> {
-                try {
-                    pool.expireOverdue();
-                } catch (RuntimeException e) {
-                    System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, "call deadline check failed", e);
-                }
-            }, expiryMillis, expiryMillis, TimeUnit.MILLISECONDS);
+            every(Math.clamp(settings.timeout().toMillis() / 20, 5, 50), pool::expireOverdue, "call deadline check");
         }
         this.flightThreads = Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory();
         this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpen());
@@ -161,6 +141,18 @@ final class Upstream implements AutoCloseable {
                         // Maintenance on the writing thread, not on the common ForkJoinPool.
                         .executor(Runnable::run)
                         .build();
+    }
+
+    /// Runs `task` on the deadline thread every `periodMillis`; a failed run is logged, and does
+    /// not end the schedule (an uncaught exception would).
+    private void every(long periodMillis, Runnable task, String what) {
+        deadlines.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, what + " failed", e);
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
     }
 
     UpstreamSettings settings() {
@@ -433,14 +425,14 @@ final class Upstream implements AutoCloseable {
             int status = response.status().code();
             if (!readBody || status < 200 || status >= 300) {
                 discard(response);
-                return new Call.Answered(status, NO_BODY);
+                return new Call.Answered(status, Call.NO_BODY);
             }
             OptionalLong contentLength = response.headers().contentLength();
-            if (contentLength.orElse(0) > MAX_BODY_BYTES) {
+            if (contentLength.orElse(0) > Call.MAX_BODY_BYTES) {
                 // Closing an unread response closes its connection.
                 return new Call.BodyTooLarge();
             }
-            // Read to its length, not with readNBytes(MAX_BODY_BYTES + 1): that takes a 16 KiB
+            // Read to its length, not with readNBytes(Call.MAX_BODY_BYTES + 1): that takes a 16 KiB
             // scratch array, and Helidon another per read, for a body of a few dozen bytes (at
             // thousands of calls a second, 4 times the gateway's garbage).
             try (InputStream in = response.inputStream()) {
@@ -458,21 +450,21 @@ final class Upstream implements AutoCloseable {
     /// a larger or chunked one is left to it (not worth reading for a connection).
     private static void discard(HttpClientResponse response) throws IOException {
         long length = response.headers().contentLength().orElse(Long.MAX_VALUE);
-        if (length > 0 && length <= DISCARD_BYTES) {
+        if (length > 0 && length <= Call.DISCARD_BYTES) {
             try (InputStream in = response.inputStream()) {
                 in.readNBytes((int) length);
             }
         }
     }
 
-    /// A body without a `Content-Length` (chunked), or null once it exceeds [#MAX_BODY_BYTES].
+    /// A body without a `Content-Length` (chunked), or null once it exceeds [Call#MAX_BODY_BYTES].
     private static byte[] readUpToLimit(InputStream in) throws IOException {
         var body = new ByteArrayOutputStream(256);
         byte[] buffer = new byte[1024];
         int n;
         while ((n = in.read(buffer)) != -1) {
             body.write(buffer, 0, n);
-            if (body.size() > MAX_BODY_BYTES) {
+            if (body.size() > Call.MAX_BODY_BYTES) {
                 return null;
             }
         }

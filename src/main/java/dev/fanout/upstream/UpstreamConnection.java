@@ -28,22 +28,16 @@ import java.util.function.Consumer;
 /// [MalformedResponseException], a connection failure.
 ///
 /// A call ends by its deadline (a [SocketTimeoutException] after it), so a body that trickles in
-/// cannot stretch it. A connection opened *watched* reads without a time-out, and someone else
-/// (the pool's watchdog) calls [#expireIfOverdue(long)], which closes it once its call is past
-/// its deadline: a timed read on a virtual thread schedules and cancels a timer task per read, and
-/// that, with the wake-ups of the timer thread, was a third of the gateway's kernel time per
-/// lookup. Unwatched, each read waits at most for the time left. A call that ends any other way
-/// than with a whole answer leaves the connection in no known state: the caller closes it.
+/// cannot stretch it. Reads have no time-out of their own: whoever owns the connection (the pool's
+/// watchdog) calls [#expireIfOverdue(long)] every few milliseconds, which closes it once its call
+/// is past its deadline. A timed read on a virtual thread schedules and cancels a timer task per
+/// read, and that, with the wake-ups of the timer thread, was a third of the gateway's kernel time
+/// per lookup. A call that ends any other way than with a whole answer leaves the connection in
+/// no known state: the caller closes it.
 /// One call at a time; [#expireIfOverdue(long)] and [#close()] may be called from any thread.
 final class UpstreamConnection implements AutoCloseable {
-    /// The largest body kept for `enrich`; a bigger one is [Call.BodyTooLarge].
-    static final int MAX_BODY_BYTES = 1 << 20;
-    /// An unneeded body up to this size is read and dropped to keep the connection; a bigger one
-    /// costs more than a new connection, which it is closed for.
-    static final int DISCARD_BYTES = 16 * 1024;
     private static final int MAX_LINE_BYTES = 8 * 1024;
     private static final int MAX_HEAD_BYTES = 64 * 1024;
-    private static final byte[] NO_BODY = new byte[0];
     private static final long NOT_IN_CALL = Long.MIN_VALUE;
     private static final long EXPIRED = Long.MIN_VALUE + 1;
 
@@ -56,41 +50,31 @@ final class UpstreamConnection implements AutoCloseable {
     private int limit;
     // Where the line after the one readLine() found starts.
     private int next;
-    private final boolean watched;
     private final Consumer<UpstreamConnection> onClose;
     private final AtomicBoolean closed = new AtomicBoolean();
     private long deadlineNanos;
     // What the watchdog looks at: the call's deadline, or one of the two markers below.
     private final AtomicLong callDeadline = new AtomicLong(NOT_IN_CALL);
-    private int soTimeoutMillis = -1;
     private boolean reusable;
     private long idleSinceNanos;
 
-    private UpstreamConnection(Socket socket, boolean watched, Consumer<UpstreamConnection> onClose) throws IOException {
+    private UpstreamConnection(Socket socket, Consumer<UpstreamConnection> onClose) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
-        this.watched = watched;
         this.onClose = onClose;
     }
 
-    /// An unwatched connection to `address`, made within `connectTimeoutMillis` (a
-    /// [SocketTimeoutException] thrown by `Socket.connect` after it).
-    static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis) throws IOException {
-        return open(address, connectTimeoutMillis, false, connection -> {
-        });
-    }
-
-    /// A connection to `address`, made within `connectTimeoutMillis`; `watched`: see the class
-    /// comment. `onClose` is told once when it closes.
-    static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis, boolean watched,
+    /// A connection to `address`, made within `connectTimeoutMillis` (a [SocketTimeoutException]
+    /// thrown by `Socket.connect` after it). `onClose` is told once when it closes.
+    static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis,
             Consumer<UpstreamConnection> onClose) throws IOException {
         Socket socket = new Socket();
         try {
             // A GET goes out in one write: nothing to gain from Nagle, a delayed ACK to lose.
             socket.setTcpNoDelay(true);
             socket.connect(address, connectTimeoutMillis);
-            return new UpstreamConnection(socket, watched, onClose);
+            return new UpstreamConnection(socket, onClose);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -153,29 +137,29 @@ final class UpstreamConnection implements AutoCloseable {
         if (head.status() < 200 || head.status() == 204 || head.status() == 304) {
             // 101 switches protocols: whatever follows is not HTTP/1.1 any more.
             keepAlive &= head.status() != 101;
-            call = new Call.Answered(head.status(), NO_BODY);
+            call = new Call.Answered(head.status(), Call.NO_BODY);
         } else if (head.chunked()) {
-            byte[] body = readChunked(needed ? MAX_BODY_BYTES : DISCARD_BYTES, needed);
+            byte[] body = readChunked(needed ? Call.MAX_BODY_BYTES : Call.DISCARD_BYTES, needed);
             if (body == null) {
                 keepAlive = false;
-                call = needed ? new Call.BodyTooLarge() : new Call.Answered(head.status(), NO_BODY);
+                call = needed ? new Call.BodyTooLarge() : new Call.Answered(head.status(), Call.NO_BODY);
             } else {
                 call = new Call.Answered(head.status(), body);
             }
         } else if (head.contentLength() >= 0) {
             long length = head.contentLength();
-            if (needed && length > MAX_BODY_BYTES) {
+            if (needed && length > Call.MAX_BODY_BYTES) {
                 keepAlive = false;
                 call = new Call.BodyTooLarge();
             } else if (needed) {
                 call = new Call.Answered(head.status(), readExactly((int) length));
             } else {
-                if (length <= DISCARD_BYTES) {
+                if (length <= Call.DISCARD_BYTES) {
                     skip((int) length);
                 } else {
                     keepAlive = false;
                 }
-                call = new Call.Answered(head.status(), NO_BODY);
+                call = new Call.Answered(head.status(), Call.NO_BODY);
             }
         } else {
             // Delimited by the end of the connection, which then cannot be reused.
@@ -184,7 +168,7 @@ final class UpstreamConnection implements AutoCloseable {
                 byte[] body = readToEnd();
                 call = body == null ? new Call.BodyTooLarge() : new Call.Answered(head.status(), body);
             } else {
-                call = new Call.Answered(head.status(), NO_BODY);
+                call = new Call.Answered(head.status(), Call.NO_BODY);
             }
         }
         // Bytes beyond the answer were never asked for: the connection is not in a known state.
@@ -374,7 +358,7 @@ final class UpstreamConnection implements AutoCloseable {
                 break;
             }
         }
-        return keep ? Arrays.copyOf(body, size) : NO_BODY;
+        return keep ? Arrays.copyOf(body, size) : Call.NO_BODY;
     }
 
     private byte[] readExactly(int length) throws IOException {
@@ -411,29 +395,23 @@ final class UpstreamConnection implements AutoCloseable {
         }
     }
 
-    /// A body that ends with the connection, or null once it is over [#MAX_BODY_BYTES].
+    /// A body that ends with the connection, or null once it is over [Call#MAX_BODY_BYTES].
     private byte[] readToEnd() throws IOException {
         var body = new ByteArrayOutputStream(256);
         body.write(buffer, position, limit - position);
         position = 0;
         limit = 0;
         int n;
-        while (body.size() <= MAX_BODY_BYTES && (n = read(buffer, 0, buffer.length)) >= 0) {
+        while (body.size() <= Call.MAX_BODY_BYTES && (n = read(buffer, 0, buffer.length)) >= 0) {
             body.write(buffer, 0, n);
         }
-        return body.size() > MAX_BODY_BYTES ? null : body.toByteArray();
+        return body.size() > Call.MAX_BODY_BYTES ? null : body.toByteArray();
     }
 
-    /// One read from the socket; unwatched, it waits no later than the deadline.
+    /// One read from the socket, unless the deadline has passed already.
     private int read(byte[] into, int offset, int length) throws IOException {
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) {
+        if (deadlineNanos - System.nanoTime() <= 0) {
             throw new SocketTimeoutException("no whole answer by the call's deadline");
-        }
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, (remaining + 999_999) / 1_000_000));
-        if (!watched && millis != soTimeoutMillis) {
-            socket.setSoTimeout(millis);
-            soTimeoutMillis = millis;
         }
         return in.read(into, offset, length);
     }

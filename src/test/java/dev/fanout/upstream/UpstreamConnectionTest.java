@@ -20,6 +20,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -37,8 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /// limits, keep-alive and when a connection cannot be reused, interim answers, malformed and cut
 /// off answers, answers that arrive a byte at a time, and the call's deadline.
 class UpstreamConnectionTest {
-    private static final int MIB = UpstreamConnection.MAX_BODY_BYTES;
-    private static final int DISCARD = UpstreamConnection.DISCARD_BYTES;
+    private static final int MIB = Call.MAX_BODY_BYTES;
+    private static final int DISCARD = Call.DISCARD_BYTES;
     private static final long DEADLINE_NANOS = 2_000_000_000L;
     private static final byte[] REQUEST = ascii(
             "GET /customers/17 HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: application/json\r\n\r\n");
@@ -765,11 +767,12 @@ class UpstreamConnectionTest {
         }
     }
 
-    // ---- a watched connection: no read time-out, a watchdog closes it past its deadline ----
+    // ---- no read time-out: the watchdog closes a connection past its call's deadline ----
 
+    /// A connection no watchdog looks at: the test plays the watchdog.
     private static UpstreamConnection openWatched(ScriptedUpstream upstream, AtomicInteger closes) throws IOException {
         return UpstreamConnection.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.port()), 1000,
-                true, connection -> closes.incrementAndGet());
+                connection -> closes.incrementAndGet());
     }
 
     @Test
@@ -820,8 +823,28 @@ class UpstreamConnectionTest {
 
     // ---- helpers ----
 
+    // The connections of open(), looked at every 5 ms, as ConnectionPool's watchdog does.
+    private static final Set<UpstreamConnection> WATCHED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Thread.ofPlatform().daemon().name("test-watchdog").start(() -> {
+            while (true) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime();
+                WATCHED.forEach(connection -> connection.expireIfOverdue(now));
+            }
+        });
+    }
+
     private static UpstreamConnection open(ScriptedUpstream upstream) throws IOException {
-        return UpstreamConnection.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.port()), 1000);
+        UpstreamConnection connection = UpstreamConnection.open(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.port()), 1000, WATCHED::remove);
+        WATCHED.add(connection);
+        return connection;
     }
 
     private static Call get(UpstreamConnection connection, boolean wantBody) throws IOException {
