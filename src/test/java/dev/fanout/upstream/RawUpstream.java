@@ -131,6 +131,12 @@ final class RawUpstream implements AutoCloseable {
 
     /// The request head up to its blank line, or null at end of stream. GETs have no body.
     private static String readHead(InputStream in) throws IOException {
+        byte[] head = readHeadBytes(in);
+        return head == null ? null : new String(head, StandardCharsets.ISO_8859_1);
+    }
+
+    /// The bytes of a request head up to and with its blank line, or null at end of stream.
+    static byte[] readHeadBytes(InputStream in) throws IOException {
         var head = new ByteArrayOutputStream();
         int matched = 0;
         int b;
@@ -138,7 +144,7 @@ final class RawUpstream implements AutoCloseable {
             head.write(b);
             matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
             if (matched == 4) {
-                return head.toString(StandardCharsets.ISO_8859_1);
+                return head.toByteArray();
             }
         }
         return null;

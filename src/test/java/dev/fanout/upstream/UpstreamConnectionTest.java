@@ -1019,7 +1019,7 @@ class UpstreamConnectionTest {
                 InputStream in = socket.getInputStream();
                 OutputStream out = socket.getOutputStream();
                 for (Answer answer : answers) {
-                    byte[] head = readHead(in);
+                    byte[] head = RawUpstream.readHeadBytes(in);
                     if (head == null) {
                         clientClosed.countDown();
                         return;
@@ -1038,21 +1038,6 @@ class UpstreamConnectionTest {
             } catch (IOException | InterruptedException e) {
                 // The client went away mid-answer, or the test is over.
             }
-        }
-
-        /// A request head up to and with its empty line, or null at the end of the stream.
-        private static byte[] readHead(InputStream in) throws IOException {
-            var head = new ByteArrayOutputStream();
-            int matched = 0;
-            int b;
-            while ((b = in.read()) != -1) {
-                head.write(b);
-                matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : b == '\r' ? 1 : 0;
-                if (matched == 4) {
-                    return head.toByteArray();
-                }
-            }
-            return null;
         }
 
         @Override
