@@ -1,125 +1,545 @@
 package dev.fanout.csv;
 
-import de.siegmar.fastcsv.reader.CsvParseException;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.FieldMismatchStrategy;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
-import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
-import java.util.Iterator;
-import java.util.NoSuchElementException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Optional;
 
-/// Reads RFC 4180 CSV from a byte stream, record by record, with FastCSV underneath.
+/// Reads RFC 4180 CSV from a byte stream into [RecordBatch]es, straight from the UTF-8 bytes.
 ///
-/// It decodes strict UTF-8 (invalid bytes fail the stream instead of turning into U+FFFD), drops a
-/// leading BOM, accepts LF and CRLF, skips blank lines, does not check field counts (the engine
-/// reports `field_count` per row) and enforces the field-size and column limits. Every failure
-/// surfaces as a `CsvFailure` with a SPEC code. Not thread-safe: one reader thread.
+/// The dialect is FastCSV's (which Fanout used before; `CsvSourceDifferentialTest` holds this
+/// reader to it on random hostile input): `"` quotes, `""` escapes a quote inside quotes, a quote
+/// inside an unquoted cell is data, CR, LF and CRLF end a record, blank lines are skipped (they
+/// count for line numbers, not as records), a leading byte-order mark is dropped. It is strict
+/// where FastCSV's defaults are lenient: bytes that are not UTF-8, a character after a closing
+/// quote and a quote left open at the end are failures, as are a cell over `maxFieldBytes`
+/// (counted in UTF-8 bytes after unescaping) and a record over `maxColumns` cells. Field counts
+/// are not checked: the engine reports `field_count` per row.
+///
+/// Why not FastCSV itself: it parses `char`s, so every byte had to be decoded to UTF-16 and every
+/// cell copied into a `String`, and rendering encoded it all back to UTF-8; reading bytes and
+/// leaving cells where they lie took a 100 MB file's parse from ~380 to ~150 ms and let the
+/// engine render most cells by copying their bytes (`bench/RESULTS.md`).
+///
+/// Every failure is a [CsvFailure] with a SPEC code; the records before it are kept. Not
+/// thread-safe: one reading thread. [#bytesRead()] may be polled from any thread.
 public final class CsvSource implements AutoCloseable {
-    private final CountingInputStream counted;
-    private final CsvReader<CsvRecord> reader;
-    private final Iterator<CsvRecord> records;
+    /// A batch that reaches this many bytes ends at its next record boundary.
+    static final int MAX_BATCH_BYTES = 1 << 20;
+    private static final int MIN_READ = 8 * 1024;
+
+    private static final int RECORD_START = 0;
+    private static final int CELL_START = 1;
+    private static final int UNQUOTED = 2;
+    private static final int QUOTED = 3;
+    private static final int QUOTE_SEEN = 4;
+    private static final byte QUOTE = '"';
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    /// Larger than any byte: a delimiter that never matches a single byte.
+    private static final int NO_BYTE = 1 << 10;
+
+    private final InputStream in;
     private final int maxFieldBytes;
-    private long recordsRead;
+    private final int maxColumns;
+    /// The delimiter as a byte (an ASCII delimiter), or [#NO_BYTE].
+    private final int delimiter;
+    /// The delimiter's UTF-8 bytes when it is not ASCII (then it starts with a byte >= 0x80), else null.
+    private final byte[] wideDelimiter;
+    private final RecordBatch single = new RecordBatch(MIN_READ);
+
+    // Where reading stands. The record being read may span reads, so all of it is kept between
+    // calls: its cells so far, the cell being read and the parser's state.
+    private byte[] buf;
+    private int pos;
+    private int filled;
+    private int recordStart;
+    private int cellStart;
+    private int write;
+    private int state = RECORD_START;
+    private int[] recordCells = new int[32];
+    private int recordCellCount;
+    /// Position of the last CR: an LF right after it is the same line break.
+    private int crAt = -2;
+    private long line = 1;
+    private long recordLine = 1;
+    private boolean atStart = true;
+    private boolean endOfInput;
+    private boolean finished;
+    private CsvFailure failure;
+    private volatile long bytesRead;
 
     private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns) {
-        this.counted = new CountingInputStream(in);
+        this.in = in;
         this.maxFieldBytes = maxFieldBytes;
-        Reader text = new StrictUtf8Reader(counted);
-        var handler = new RecordHandler(maxColumns, maxFieldBytes);
-        this.reader = CsvReader.builder()
-                .fieldSeparator(delimiter)
-                .skipEmptyLines(true)
-                .allowUnclosedQuote(false)
-                .extraFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .missingFieldStrategy(FieldMismatchStrategy.IGNORE)
-                .maxBufferSize((int) Math.min(Integer.MAX_VALUE - 8, (long) maxFieldBytes * 4 + 65536))
-                .build(handler, text);
-        this.records = reader.iterator();
+        this.maxColumns = maxColumns;
+        if (delimiter < 0x80) {
+            this.delimiter = delimiter;
+            this.wideDelimiter = null;
+        } else {
+            this.delimiter = NO_BYTE;
+            // A lone surrogate cannot occur in UTF-8 text, so such a delimiter never splits a cell.
+            this.wideDelimiter = Character.isSurrogate(delimiter) ? null
+                    : String.valueOf(delimiter).getBytes(StandardCharsets.UTF_8);
+        }
+        this.buf = single.bytes;
     }
 
-    /// Opens a source over `in`. `maxFieldBytes` bounds one field, `maxColumns` one record.
+    /// Opens a source over `in`. `maxFieldBytes` bounds one cell, `maxColumns` one record.
     public static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns) {
+        if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
+            throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
+        }
         return new CsvSource(in, delimiter, maxFieldBytes, maxColumns);
     }
 
-    /// The next record, or empty at the end of the input.
+    /// Reads records into `batch` (emptied first) until it holds `maxRecords`, its bytes reach
+    /// about a megabyte, or the input ends. Returns whether the input has ended: then no record
+    /// follows those in `batch`. Otherwise more may follow (the next fill may find none).
+    ///
+    /// @throws CsvFailure when the stream cannot go on; `batch` then holds the records before the
+    ///     failure, and every later call throws the same failure
+    public boolean fill(RecordBatch batch, int maxRecords) {
+        if (failure != null) {
+            throw failure;
+        }
+        adopt(batch);
+        if (finished) {
+            return true;
+        }
+        try {
+            if (atStart && !skipByteOrderMark()) {
+                return finishAtEndOfInput(batch);
+            }
+            while (true) {
+                if (scan(batch, maxRecords)) {
+                    return false;
+                }
+                if (endOfInput) {
+                    return finishAtEndOfInput(batch);
+                }
+                if (filled == buf.length && !makeRoom(batch)) {
+                    return false;
+                }
+                read();
+            }
+        } catch (CsvFailure e) {
+            failure = e;
+            throw e;
+        }
+    }
+
+    /// The next record as text, or empty at the end of the input (for the header, and for readers
+    /// of whole records such as schema inference).
     ///
     /// @throws CsvFailure when the stream cannot go on
     public Optional<CsvRecord> next() {
-        return hasNext() ? Optional.of(nextRecord()) : Optional.empty();
-    }
-
-    /// Whether a record follows; reads ahead.
-    ///
-    /// @throws CsvFailure when the stream cannot go on
-    public boolean hasNext() {
-        try {
-            return records.hasNext();
-        } catch (CsvParseException e) {
-            throw parseFailure(e);
-        } catch (UncheckedIOException e) {
-            throw failure(e.getCause(), recordsRead + 1);
-        }
-    }
-
-    /// The next record; call only after `hasNext()` returned true.
-    public CsvRecord nextRecord() {
-        if (!hasNext()) {
-            throw new NoSuchElementException("no more records");
-        }
-        CsvRecord record = records.next();
-        recordsRead++;
-        return record;
+        fill(single, 1);
+        return single.size() == 0 ? Optional.empty() : Optional.of(new CsvRecord(single.line(0), single.recordText(0)));
     }
 
     /// Bytes consumed from the input so far (read-ahead included), for progress reports.
     public long bytesRead() {
-        return counted.bytesRead();
+        return bytesRead;
     }
 
     @Override
     public void close() {
         try {
-            reader.close();
+            in.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("closing the CSV input failed", e);
+            throw new java.io.UncheckedIOException("closing the CSV input failed", e);
         }
     }
 
-    private CsvFailure parseFailure(CsvParseException e) {
-        Throwable cause = e.getCause();
-        if (cause instanceof CsvFailure failure) {
-            return failure;
+    /// Moves the record in progress (and what was read after it) to the start of `batch`'s
+    /// buffer, which from now on receives the input.
+    private void adopt(RecordBatch batch) {
+        batch.clear();
+        if (batch.bytes == buf) {
+            return;
         }
-        if (cause instanceof IOException io) {
-            return failure(io, recordsRead + 1);
+        int carry = filled - recordStart;
+        if (batch.bytes.length < carry + MIN_READ) {
+            batch.bytes = new byte[Math.max(batch.bytes.length * 2, carry + MIN_READ)];
         }
-        if (cause instanceof UncheckedIOException io) {
-            return failure(io.getCause(), recordsRead + 1);
-        }
-        String detail = String.valueOf(e.getMessage());
-        if (detail.contains("maximum buffer size")) {
-            // The parser buffers a record before it hands over fields: a huge one overflows first.
-            return new CsvFailure(CsvFailure.FIELD_TOO_LARGE, "record %d holds a field longer than the limit of %d bytes"
-                    .formatted(recordsRead + 1, maxFieldBytes), e);
-        }
-        return new CsvFailure(CsvFailure.MALFORMED_CSV, "malformed CSV after record %d: %s"
-                .formatted(recordsRead, detail), e);
+        System.arraycopy(buf, recordStart, batch.bytes, 0, carry);
+        shift(recordStart);
+        buf = batch.bytes;
     }
 
-    private static CsvFailure failure(IOException e, long record) {
+    /// Shifts every position kept by `by` bytes to the left.
+    private void shift(int by) {
+        pos -= by;
+        filled -= by;
+        cellStart -= by;
+        write -= by;
+        crAt -= by;
+        recordStart -= by;
+        for (int i = 0; i < 2 * recordCellCount; i++) {
+            recordCells[i] -= by;
+        }
+    }
+
+    /// Frees room in a full buffer: moves the record in progress to its start when nothing before
+    /// it is needed, else grows the buffer, unless the batch is big enough to end here (returns false).
+    private boolean makeRoom(RecordBatch batch) {
+        if (batch.size == 0 && recordStart > 0) {
+            System.arraycopy(buf, recordStart, buf, 0, filled - recordStart);
+            shift(recordStart);
+            return true;
+        }
+        if (batch.size > 0 && buf.length >= MAX_BATCH_BYTES) {
+            return false;
+        }
+        checkCellSoFar();
+        buf = batch.bytes = Arrays.copyOf(buf, buf.length * 2);
+        return true;
+    }
+
+    private void read() {
+        int n;
+        try {
+            n = in.read(buf, filled, buf.length - filled);
+        } catch (IOException e) {
+            throw readFailure(e);
+        } catch (java.io.UncheckedIOException e) {
+            throw readFailure(e.getCause());
+        }
+        if (n < 0) {
+            endOfInput = true;
+        } else {
+            filled += n;
+            bytesRead += n;
+        }
+    }
+
+    /// Drops a UTF-8 byte-order mark at the very start. Returns false when the input ended first.
+    private boolean skipByteOrderMark() {
+        while (filled - pos < 3 && !endOfInput) {
+            read();
+        }
+        atStart = false;
+        if (filled - pos >= 3 && buf[pos] == (byte) 0xEF && buf[pos + 1] == (byte) 0xBB && buf[pos + 2] == (byte) 0xBF) {
+            pos += 3;
+            recordStart = pos;
+        }
+        return filled > pos || !endOfInput;
+    }
+
+    /// Reads records from the bytes at hand. Returns true when `batch` is full, false when more
+    /// input is needed (or the input has ended).
+    private boolean scan(RecordBatch batch, int maxRecords) {
+        final byte[] b = buf;
+        final int n = filled;
+        final int delim = delimiter;
+        int p = pos;
+        int st = state;
+        try {
+            scanning:
+            while (p < n) {
+                switch (st) {
+                    case RECORD_START -> {
+                        byte c = b[p];
+                        if (c == LF || c == CR) {
+                            // A blank line (or the LF of a CRLF that ended the last record).
+                            lineBreak(c, p);
+                            p++;
+                            recordStart = p;
+                            recordLine = line;
+                            continue;
+                        }
+                        recordStart = p;
+                        recordLine = line;
+                        recordCellCount = 0;
+                        st = CELL_START;
+                    }
+                    case CELL_START -> {
+                        byte c = b[p];
+                        if (c == QUOTE) {
+                            p++;
+                            cellStart = p;
+                            write = p;
+                            st = QUOTED;
+                        } else if (c == delim) {
+                            addCell(p, p);
+                            p++;
+                        } else if (c == LF || c == CR) {
+                            addCell(p, p);
+                            lineBreak(c, p);
+                            p++;
+                            st = RECORD_START;
+                            if (endRecord(batch, p) == maxRecords) {
+                                return true;
+                            }
+                        } else {
+                            cellStart = p;
+                            st = UNQUOTED;
+                        }
+                    }
+                    case UNQUOTED -> {
+                        // The hot loop: plain ASCII cell content. Signed bytes: <= CR also catches
+                        // every byte >= 0x80, which must be checked as UTF-8.
+                        byte c = 0;
+                        while (p < n && ((c = b[p]) > CR && c != delim && c != QUOTE)) {
+                            p++;
+                        }
+                        if (p == n) {
+                            continue;
+                        }
+                        if (c == delim) {
+                            addCell(cellStart, p);
+                            p++;
+                            st = CELL_START;
+                        } else if (c == LF || c == CR) {
+                            addCell(cellStart, p);
+                            lineBreak(c, p);
+                            p++;
+                            st = RECORD_START;
+                            if (endRecord(batch, p) == maxRecords) {
+                                return true;
+                            }
+                        } else if (c < 0) {
+                            int length = utf8(b, p, n);
+                            if (length == 0) {
+                                break scanning;
+                            }
+                            if (wideDelimiter != null && isWideDelimiter(b, p, length)) {
+                                addCell(cellStart, p);
+                                st = CELL_START;
+                            }
+                            p += length;
+                        } else {
+                            // A quote inside an unquoted cell is data; so are control characters.
+                            p++;
+                        }
+                    }
+                    case QUOTED -> {
+                        int w = write;
+                        byte c = 0;
+                        while (p < n && ((c = b[p]) > CR && c != QUOTE)) {
+                            b[w++] = c;
+                            p++;
+                        }
+                        write = w;
+                        if (p == n) {
+                            continue;
+                        }
+                        if (c == QUOTE) {
+                            p++;
+                            st = QUOTE_SEEN;
+                        } else if (c < 0) {
+                            int length = utf8(b, p, n);
+                            if (length == 0) {
+                                break scanning;
+                            }
+                            System.arraycopy(b, p, b, write, length);
+                            write += length;
+                            p += length;
+                        } else {
+                            if (c == LF || c == CR) {
+                                lineBreak(c, p);
+                            }
+                            b[write++] = c;
+                            p++;
+                        }
+                    }
+                    case QUOTE_SEEN -> {
+                        byte c = b[p];
+                        if (c == QUOTE) {
+                            // `""` inside quotes: one quote of content.
+                            b[write++] = QUOTE;
+                            p++;
+                            st = QUOTED;
+                        } else if (c == delim) {
+                            addCell(cellStart, write);
+                            p++;
+                            st = CELL_START;
+                        } else if (c == LF || c == CR) {
+                            addCell(cellStart, write);
+                            lineBreak(c, p);
+                            p++;
+                            st = RECORD_START;
+                            if (endRecord(batch, p) == maxRecords) {
+                                return true;
+                            }
+                        } else if (c < 0) {
+                            // Bytes that are not UTF-8 are that failure first, whatever they stand after.
+                            int length = utf8(b, p, n);
+                            if (length == 0) {
+                                break scanning;
+                            }
+                            if (wideDelimiter == null || !isWideDelimiter(b, p, length)) {
+                                throw afterClosingQuote(b, p, n);
+                            }
+                            addCell(cellStart, write);
+                            p += length;
+                            st = CELL_START;
+                        } else {
+                            throw afterClosingQuote(b, p, n);
+                        }
+                    }
+                    default -> throw new IllegalStateException("parser state " + st);
+                }
+            }
+            return false;
+        } finally {
+            pos = p;
+            state = st;
+        }
+    }
+
+    /// Counts a line break at `p`: a CR, or an LF that does not follow a CR.
+    private void lineBreak(byte c, int p) {
+        if (c == CR) {
+            line++;
+            crAt = p;
+        } else if (crAt != p - 1) {
+            line++;
+        }
+    }
+
+    private void addCell(int start, int end) {
+        if (end - start > maxFieldBytes) {
+            throw tooLarge(recordCellCount + 1);
+        }
+        if (recordCellCount == maxColumns) {
+            throw new CsvFailure(CsvFailure.TOO_MANY_COLUMNS, "the record starting on line %d has more than %d fields"
+                    .formatted(recordLine, maxColumns), null);
+        }
+        if (2 * recordCellCount + 2 > recordCells.length) {
+            recordCells = Arrays.copyOf(recordCells, recordCells.length * 2);
+        }
+        recordCells[2 * recordCellCount] = start;
+        recordCells[2 * recordCellCount + 1] = end;
+        recordCellCount++;
+    }
+
+    /// Ends the record in progress at `end` (after its line break); returns the batch's size.
+    private int endRecord(RecordBatch batch, int end) {
+        for (int i = 0; i < recordCellCount; i++) {
+            batch.addCell(recordCells[2 * i], recordCells[2 * i + 1]);
+        }
+        recordCellCount = 0;
+        batch.endRecord(recordLine, end);
+        recordStart = end;
+        recordLine = line;
+        return batch.size;
+    }
+
+    /// A cell still being read fails as soon as it is known to be too large, so that a huge cell
+    /// is never buffered whole.
+    private void checkCellSoFar() {
+        int length = switch (state) {
+            case UNQUOTED -> pos - cellStart;
+            case QUOTED, QUOTE_SEEN -> write - cellStart;
+            default -> 0;
+        };
+        if (length > maxFieldBytes) {
+            throw tooLarge(recordCellCount + 1);
+        }
+    }
+
+    private boolean finishAtEndOfInput(RecordBatch batch) {
+        finished = true;
+        switch (state) {
+            case RECORD_START -> {
+                return true;
+            }
+            case CELL_START -> addCell(pos, pos);
+            case UNQUOTED -> addCell(cellStart, pos);
+            case QUOTE_SEEN -> addCell(cellStart, write);
+            case QUOTED -> throw new CsvFailure(CsvFailure.MALFORMED_CSV,
+                    "a quoted field of the record starting on line %d is not closed before the end of the input"
+                            .formatted(recordLine), null);
+            default -> throw new IllegalStateException("parser state " + state);
+        }
+        state = RECORD_START;
+        endRecord(batch, filled);
+        return true;
+    }
+
+    /// The length (2 to 4) of the well-formed UTF-8 sequence at `p`, or 0 when its end has not
+    /// been read yet. The rules are those of Unicode's table of well-formed byte sequences, as
+    /// the JDK's strict decoder applies them: no overlong forms, no surrogates, nothing above
+    /// U+10FFFF.
+    ///
+    /// @throws CsvFailure `invalid_utf8` for anything else
+    private int utf8(byte[] b, int p, int n) {
+        int lead = b[p] & 0xFF;
+        int length;
+        int low = 0x80;
+        int high = 0xBF;
+        if (lead >= 0xC2 && lead <= 0xDF) {
+            length = 2;
+        } else if (lead >= 0xE0 && lead <= 0xEF) {
+            length = 3;
+            low = lead == 0xE0 ? 0xA0 : 0x80;
+            high = lead == 0xED ? 0x9F : 0xBF;
+        } else if (lead >= 0xF0 && lead <= 0xF4) {
+            length = 4;
+            low = lead == 0xF0 ? 0x90 : 0x80;
+            high = lead == 0xF4 ? 0x8F : 0xBF;
+        } else {
+            throw notUtf8();
+        }
+        for (int i = 1; i < length; i++) {
+            if (p + i >= n) {
+                if (endOfInput) {
+                    throw notUtf8();
+                }
+                return 0;
+            }
+            int next = b[p + i] & 0xFF;
+            if (next < (i == 1 ? low : 0x80) || next > (i == 1 ? high : 0xBF)) {
+                throw notUtf8();
+            }
+        }
+        return length;
+    }
+
+    private boolean isWideDelimiter(byte[] b, int p, int available) {
+        if (available < wideDelimiter.length) {
+            return false;
+        }
+        for (int i = 0; i < wideDelimiter.length; i++) {
+            if (b[p + i] != wideDelimiter[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private CsvFailure readFailure(IOException e) {
         if (e instanceof InputException input) {
             return new CsvFailure(input.code(), input.getMessage(), e);
         }
-        if (e instanceof CharacterCodingException) {
-            return new CsvFailure(CsvFailure.INVALID_UTF8,
-                    "record %d contains bytes that are not valid UTF-8".formatted(record), e);
+        return new CsvFailure(CsvFailure.READ_FAILED, "the input could not be read after line %d: %s"
+                .formatted(recordLine - 1, e.getMessage()), e);
+    }
+
+    private CsvFailure notUtf8() {
+        return new CsvFailure(CsvFailure.INVALID_UTF8,
+                "the record starting on line %d contains bytes that are not valid UTF-8".formatted(recordLine), null);
+    }
+
+    private CsvFailure tooLarge(int field) {
+        return new CsvFailure(CsvFailure.FIELD_TOO_LARGE, "field %d of the record starting on line %d is longer than the limit of %d bytes"
+                .formatted(field, recordLine, maxFieldBytes), null);
+    }
+
+    private CsvFailure afterClosingQuote(byte[] b, int p, int n) {
+        int c = b[p] & 0xFF;
+        String shown = c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
+        if (c >= 0x80) {
+            int end = p + 1;
+            while (end < n && end - p < 4 && (b[end] & 0xC0) == 0x80) {
+                end++;
+            }
+            shown = "'" + new String(b, p, end - p, StandardCharsets.UTF_8) + "'";
         }
-        return new CsvFailure(CsvFailure.READ_FAILED,
-                "the input could not be read past record %d: %s".formatted(record - 1, e.getMessage()), e);
+        return new CsvFailure(CsvFailure.MALFORMED_CSV, ("%s after a closing quote in the record starting on line %d:"
+                + " a quoted field must end at a delimiter or a line break").formatted(shown, recordLine), null);
     }
 }

@@ -1,21 +1,26 @@
 package dev.fanout.engine;
 
 import dev.fanout.csv.CsvFailure;
-import dev.fanout.csv.CsvRecord;
 import dev.fanout.csv.CsvSource;
-import java.util.ArrayList;
-import java.util.List;
+import dev.fanout.csv.RecordBatch;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/// Cuts the record stream into chunks of at most `chunkRows` records and at most about
-/// `CHUNK_CHARS` characters, so that a chunk's memory is bounded even for very wide rows.
-/// A read failure becomes data: the last chunk carries it. One reading thread.
+/// Cuts the record stream into chunks of at most `chunkRows` records and about a megabyte of
+/// input at most (`CsvSource` ends a batch there), so that a chunk's memory is bounded even for
+/// very wide rows. A read failure becomes data: the last chunk carries it.
+///
+/// Chunks' batches are reused: the writer gives each back ([#recycle]) once its rows are out, so
+/// a long run allocates only as many batches as are ever in flight at once. [#next] is called by
+/// one reading thread; [#recycle] and [#rowsRead] by any.
 final class ChunkReader {
-    static final long CHUNK_CHARS = 1 << 20;
+    /// A new batch's first buffer: enough for a small request, grown as records need.
+    private static final int INITIAL_BATCH_BYTES = 8 * 1024;
 
     private final CsvSource source;
     private final int chunkRows;
-    private long nextRow = 1;
+    private final ConcurrentLinkedQueue<RecordBatch> free = new ConcurrentLinkedQueue<>();
+    private volatile long nextRow = 1;
     private boolean ended;
 
     ChunkReader(CsvSource source, int chunkRows) {
@@ -33,25 +38,26 @@ final class ChunkReader {
         if (ended) {
             throw new IllegalStateException("the input has ended");
         }
+        RecordBatch batch = free.poll();
+        if (batch == null) {
+            batch = new RecordBatch(INITIAL_BATCH_BYTES);
+        }
         long firstRow = nextRow;
-        List<CsvRecord> records = new ArrayList<>(Math.min(chunkRows, 64));
-        long chars = 0;
         try {
-            while (records.size() < chunkRows && chars < CHUNK_CHARS && source.hasNext()) {
-                CsvRecord record = source.nextRecord();
-                records.add(record);
-                nextRow++;
-                for (String cell : record.cells()) {
-                    chars += cell.length() + 1;
-                }
-            }
-            boolean last = !source.hasNext();
+            boolean last = source.fill(batch, chunkRows);
+            nextRow = firstRow + batch.size();
             ended = last;
-            return new Chunk(firstRow, records, last, Optional.empty());
+            return new Chunk(firstRow, batch, last, Optional.empty());
         } catch (CsvFailure failure) {
             ended = true;
+            nextRow = firstRow + batch.size();
             var error = new StreamError(failure.code(), failure.getMessage(), nextRow);
-            return new Chunk(firstRow, records, true, Optional.of(error));
+            return new Chunk(firstRow, batch, true, Optional.of(error));
         }
+    }
+
+    /// Gives a chunk's batch back for reuse; nobody may read it any more.
+    void recycle(Chunk chunk) {
+        free.offer(chunk.batch());
     }
 }

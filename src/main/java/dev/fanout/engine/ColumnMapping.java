@@ -22,6 +22,8 @@ final class ColumnMapping {
     final int[] enrichStart;
     /// Where the kept extra columns start in `data`: after the fields and the enrich values.
     final int keptStart;
+    /// The column each key of `data` comes from (a field's or a kept one), -1 for enrich values.
+    final int[] columnOfSlot;
 
     private ColumnMapping(int headerSize, int[] columnOfField, int[] keptColumns, List<String> dataNames,
             int[] enrichStart, int keptStart) {
@@ -31,6 +33,10 @@ final class ColumnMapping {
         this.dataNames = List.copyOf(dataNames);
         this.enrichStart = enrichStart;
         this.keptStart = keptStart;
+        this.columnOfSlot = new int[dataNames.size()];
+        Arrays.fill(columnOfSlot, -1);
+        System.arraycopy(columnOfField, 0, columnOfSlot, 0, columnOfField.length);
+        System.arraycopy(keptColumns, 0, columnOfSlot, keptStart, keptColumns.length);
     }
 
     static ColumnMapping of(String[] header, Schema schema, ExtraColumns extra) {

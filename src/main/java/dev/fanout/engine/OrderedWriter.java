@@ -3,7 +3,6 @@ package dev.fanout.engine;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
-import dev.fanout.output.RowResult;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.Violation;
 import java.io.IOException;
@@ -59,19 +58,20 @@ final class OrderedWriter {
         }
         int start = 0;
         int pendingFrom = 0;
+        RowTable rowTable = chunk.rows();
         for (int i = 0; i < chunk.rowCount(); i++) {
             int end = chunk.rowEnds()[i];
-            RowResult row = chunk.rows()[i];
-            List<FieldError> duplicates = duplicates(row, chunk.keys()[i]);
+            long row = chunk.firstRow() + i;
+            List<FieldError> duplicates = duplicates(rowTable, i, row, chunk.keys()[i]);
             if (duplicates.isEmpty()) {
-                count(row.valid());
+                count(rowTable.valid(i));
             } else {
                 count(false);
                 // Flush the untouched rows before this one, then replace this row's line.
                 out.write(chunk.bytes(), pendingFrom, start - pendingFrom);
                 pendingFrom = end;
                 if (mode.writes(false)) {
-                    out.write(render(withErrors(row, duplicates)));
+                    out.write(render(rowTable, i, withErrors(rowTable.errors(i), duplicates)));
                 }
             }
             start = end;
@@ -96,7 +96,7 @@ final class OrderedWriter {
         out.flush();
     }
 
-    private List<FieldError> duplicates(RowResult row, Object[] keys) {
+    private List<FieldError> duplicates(RowTable rowTable, int i, long row, Object[] keys) {
         if (keys == null) {
             return List.of();
         }
@@ -105,43 +105,41 @@ final class OrderedWriter {
             if (keys[u] == null) {
                 continue;
             }
-            Long first = firstRowOfKey.get(u).putIfAbsent(keys[u], row.row());
+            Long first = firstRowOfKey.get(u).putIfAbsent(keys[u], row);
             if (first != null) {
                 UniqueConstraint unique = uniques.get(u);
                 if (errors.isEmpty()) {
                     errors = new ArrayList<>(2);
                 }
                 errors.add(new FieldError(unique.label(), ErrorCode.UNIQUE,
-                        "%s %s is a duplicate of row %d".formatted(unique.label(), describe(row, unique), first), unique.order()));
+                        "%s %s is a duplicate of row %d".formatted(unique.label(), describe(rowTable, i, unique), first), unique.order()));
             }
         }
         return errors;
     }
 
     /// The key's values as the row has them, e.g. `"17"` or `("17", "a@b.org")`.
-    private static String describe(RowResult row, UniqueConstraint unique) {
+    private static String describe(RowTable rowTable, int i, UniqueConstraint unique) {
         var parts = new java.util.StringJoiner(", ", unique.fieldIndexes().length > 1 ? "(" : "", unique.fieldIndexes().length > 1 ? ")" : "");
         for (int index : unique.fieldIndexes()) {
-            Object value = row.values()[index];
+            Object value = rowTable.typed(i, index);
             // Quoted and cut short like every cell in a message: a key can be a 1 MiB cell.
             parts.add(Violation.quote(value instanceof dev.fanout.schema.JsonNumber n ? n.text() : String.valueOf(value)));
         }
         return parts.toString();
     }
 
-    private static RowResult withErrors(RowResult row, List<FieldError> extra) {
-        List<FieldError> all = new ArrayList<>(row.errors());
+    private static List<FieldError> withErrors(List<FieldError> errors, List<FieldError> extra) {
+        List<FieldError> all = new ArrayList<>(errors);
         all.addAll(extra);
         // Stable: errors of one field keep their order, unique comes after that field's others.
         all.sort(Comparator.comparingInt(FieldError::order));
-        return new RowResult(row.row(), row.line(), row.values(), all);
+        return all;
     }
 
-    private byte[] render(RowResult row) {
+    private byte[] render(RowTable rowTable, int i, List<FieldError> errors) {
         var sink = new ByteSink(256);
-        try (var lines = renderer.open(sink)) {
-            lines.write(row);
-        }
+        rowTable.render(i, errors, renderer.open(sink));
         return sink.toByteArray();
     }
 

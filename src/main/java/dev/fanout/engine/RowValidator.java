@@ -1,29 +1,38 @@
 package dev.fanout.engine;
 
-import dev.fanout.csv.CsvRecord;
+import dev.fanout.csv.RecordBatch;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
-import dev.fanout.output.RowResult;
+import dev.fanout.schema.Cell;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.Field;
+import dev.fanout.schema.JsonNumber;
 import dev.fanout.schema.Schema;
 import dev.fanout.schema.Violation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
-import dev.fanout.schema.JsonNumber;
 
 /// Validates a chunk's records against the schema and renders the rows the mode writes.
 /// Everything per row except uniqueness happens here, on whichever thread validates the chunk.
-/// Thread-safe: it holds only immutable state, so many chunks can be validated at once.
+///
+/// Cells are checked where they lie in the record batch ([Cell]); a value that is the cell's own
+/// text is rendered by copying its bytes. Thread-safe: it holds only immutable state, so many
+/// chunks can be validated at once.
 final class RowValidator {
+    /// Bytes reserved per row for its line before rendering starts; the sink grows past it.
+    private static final int LINE_BYTES_GUESS = 160;
+
     private final Schema schema;
     private final Field[] fields;
+    private final String[] requiredMessages;
+    private final boolean[] uniqueField;
     private final ColumnMapping mapping;
     private final Mode mode;
     private final List<UniqueConstraint> uniques;
@@ -46,6 +55,13 @@ final class RowValidator {
         this.lookupRoom = new Semaphore((int) Math.clamp(room, 1, Integer.MAX_VALUE), true);
         this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
+        this.requiredMessages = Arrays.stream(fields).map(f -> f.name() + " is required").toArray(String[]::new);
+        this.uniqueField = new boolean[fields.length];
+        for (UniqueConstraint unique : uniques) {
+            for (int index : unique.fieldIndexes()) {
+                uniqueField[index] = true;
+            }
+        }
         this.mapping = mapping;
         this.mode = mode;
         this.uniques = uniques;
@@ -53,68 +69,113 @@ final class RowValidator {
     }
 
     ValidatedChunk validate(Chunk chunk, WorkerSlot worker) throws InterruptedException {
-        List<CsvRecord> records = chunk.records();
-        int count = records.size();
+        RecordBatch batch = chunk.batch();
+        int count = batch.size();
+        var table = new RowTable(chunk, mapping);
         boolean keepRows = !uniques.isEmpty();
-        RowResult[] rows = new RowResult[count];
-        var violations = new ArrayList<Violation>(4);
-        for (int i = 0; i < count; i++) {
-            CsvRecord record = records.get(i);
-            long rowIndex = chunk.firstRow() + i;
-            rows[i] = record.size() == mapping.headerSize
-                    ? validateRow(rowIndex, record, violations)
-                    : fieldCountRow(rowIndex, record, violations);
-        }
-        if (anyLookup) {
-            resolveLookups(rows, records, worker);
-        }
         Object[][] keys = keepRows ? new Object[count][] : null;
-        int[] rowEnds = new int[count];
-        int valid = 0;
-        var sink = new ByteSink(count * 192);
-        try (var lines = renderer.open(sink)) {
-            for (int i = 0; i < count; i++) {
-                RowResult row = rows[i];
-                if (row.valid()) {
-                    valid++;
+        Object[] uniqueValues = keepRows ? new Object[fields.length] : null;
+        Map<Question, List<Integer>> questions = anyLookup ? new LinkedHashMap<>() : null;
+        var cell = new Cell();
+        var violations = new ArrayList<Violation>(4);
+        byte[] bytes = batch.bytes();
+        int headerSize = mapping.headerSize;
+        int[] columnOfField = mapping.columnOfField;
+        for (int r = 0; r < count; r++) {
+            int cells = batch.cellCount(r);
+            boolean countOk = cells == headerSize;
+            List<FieldError> errors = null;
+            if (keepRows) {
+                Arrays.fill(uniqueValues, null);
+            }
+            for (int f = 0; f < fields.length; f++) {
+                int column = columnOfField[f];
+                // Only a record with the wrong cell count can lack a column the header has.
+                if (column < 0 || column >= cells) {
+                    if (countOk && fields[f].required()) {
+                        errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
+                    }
+                    continue;
                 }
-                if (keepRows) {
-                    keys[i] = records.get(i).size() == mapping.headerSize ? keysOf(row) : null;
+                int start = batch.cellStart(r, column);
+                int end = batch.cellEnd(r, column);
+                if (schema.isMissing(bytes, start, end)) {
+                    if (countOk && fields[f].required()) {
+                        errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
+                    }
+                    continue;
                 }
-                if (mode.writes(row.valid())) {
-                    lines.write(row);
+                Field field = fields[f];
+                field.check(cell.reset(bytes, start, end), violations);
+                table.set(r, f, cell);
+                boolean castFailed = false;
+                if (!violations.isEmpty()) {
+                    ErrorCode first = violations.getFirst().code();
+                    castFailed = first == ErrorCode.TYPE || first == ErrorCode.FORMAT;
+                    if (countOk) {
+                        for (Violation violation : violations) {
+                            errors = add(errors, new FieldError(field.name(), violation.code(), violation.message(), f));
+                        }
+                    }
+                    violations.clear();
                 }
-                rowEnds[i] = sink.size();
+                if (countOk && !castFailed) {
+                    if (keepRows && uniqueField[f]) {
+                        uniqueValues[f] = field.uniqueKey(cell.typed());
+                    }
+                    if (anyLookup && field.lookup().isPresent()) {
+                        Object typed = cell.typed();
+                        String text = typed instanceof JsonNumber n ? n.text() : typed.toString();
+                        questions.computeIfAbsent(new Question(f, text), q -> new ArrayList<>()).add(r);
+                    }
+                }
+            }
+            int[] kept = mapping.keptColumns;
+            for (int k = 0; k < kept.length; k++) {
+                if (kept[k] < cells) {
+                    table.setText(r, mapping.keptStart + k);
+                }
+            }
+            if (!countOk) {
+                errors = List.of(new FieldError(null, ErrorCode.FIELD_COUNT,
+                        "expected %d fields, got %d".formatted(headerSize, cells), -1));
+            }
+            table.setErrors(r, errors);
+            if (keepRows) {
+                keys[r] = countOk ? keysOf(uniqueValues) : null;
             }
         }
+        if (questions != null && !questions.isEmpty()) {
+            resolveLookups(table, questions, worker);
+        }
+        int[] rowEnds = new int[count];
+        int valid = 0;
+        var sink = new ByteSink(Math.max(256, batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 2));
+        var lines = renderer.open(sink);
+        for (int r = 0; r < count; r++) {
+            boolean rowValid = table.valid(r);
+            if (rowValid) {
+                valid++;
+            }
+            if (mode.writes(rowValid)) {
+                table.render(r, table.errors(r), lines);
+            }
+            rowEnds[r] = sink.size();
+        }
         return new ValidatedChunk(chunk.firstRow(), count, sink.array(), sink.size(), rowEnds, valid,
-                keepRows ? rows : null, keys);
+                keepRows ? table : null, keys);
+    }
+
+    /// A distinct value of a lookup field in a chunk: it is asked once, whatever the rows holding it.
+    private record Question(int field, String value) {
     }
 
     /// Asks the upstreams about every distinct (field, value) of the chunk at once, then merges
     /// each answer into every row that holds the value: a `lookup_*` error after the field's own
     /// errors, or the `enrich` values. Cells that are missing or failed their cast, and rows with
     /// the wrong cell count, are not looked up.
-    private void resolveLookups(RowResult[] rows, List<CsvRecord> records, WorkerSlot worker) throws InterruptedException {
-        record Question(int field, String value) {
-        }
-        Map<Question, List<Integer>> rowsByQuestion = new LinkedHashMap<>();
-        for (int i = 0; i < rows.length; i++) {
-            if (records.get(i).size() != mapping.headerSize) {
-                continue;
-            }
-            for (int f = 0; f < fields.length; f++) {
-                Object value = rows[i].values()[f];
-                if (fields[f].lookup().isEmpty() || value == null || hasError(rows[i], f)) {
-                    continue;
-                }
-                String text = value instanceof JsonNumber n ? n.text() : value.toString();
-                rowsByQuestion.computeIfAbsent(new Question(f, text), q -> new ArrayList<>()).add(i);
-            }
-        }
-        if (rowsByQuestion.isEmpty()) {
-            return;
-        }
+    private void resolveLookups(RowTable table, Map<Question, List<Integer>> rowsByQuestion, WorkerSlot worker)
+            throws InterruptedException {
         List<Question> questions = new ArrayList<>(rowsByQuestion.keySet());
         List<Callable<LookupAnswer>> tasks = new ArrayList<>(questions.size());
         for (Question question : questions) {
@@ -133,108 +194,43 @@ final class RowValidator {
             LookupAnswer answer = answers.get(q);
             Field field = fields[question.field()];
             int start = mapping.enrichStart[question.field()];
-            for (int i : rowsByQuestion.get(question)) {
-                RowResult row = rows[i];
-                List<Object> enrichValues = answer.enrichValues();
+            List<Object> enrichValues = answer.enrichValues();
+            for (int r : rowsByQuestion.get(question)) {
                 for (int e = 0; e < enrichValues.size(); e++) {
-                    row.values()[start + e] = answer.failure().isPresent() ? null : enrichValues.get(e);
+                    table.setValue(r, start + e, answer.failure().isPresent() ? null : enrichValues.get(e));
                 }
                 if (answer.failure().isPresent()) {
                     Violation failure = answer.failure().get();
-                    List<FieldError> errors = new ArrayList<>(row.errors());
-                    errors.add(new FieldError(field.name(), failure.code(), failure.message(), question.field()));
-                    errors.sort(java.util.Comparator.comparingInt(FieldError::order));
-                    rows[i] = new RowResult(row.row(), row.line(), row.values(), errors);
+                    table.addError(r, new FieldError(field.name(), failure.code(), failure.message(), question.field()));
                 }
             }
         }
     }
 
-    private RowResult validateRow(long rowIndex, CsvRecord record, List<Violation> violations) {
-        String[] cells = record.cells();
-        Object[] values = new Object[mapping.dataNames.size()];
-        List<FieldError> errors = List.of();
-        for (int f = 0; f < fields.length; f++) {
-            Field field = fields[f];
-            int column = mapping.columnOfField[f];
-            String raw = column < 0 ? null : cells[column];
-            if (raw == null || schema.isMissing(raw)) {
-                if (field.required()) {
-                    errors = add(errors, new FieldError(field.name(), ErrorCode.REQUIRED, field.name() + " is required", f));
-                }
-                continue;
-            }
-            values[f] = field.check(raw, violations);
-            if (!violations.isEmpty()) {
-                for (Violation violation : violations) {
-                    errors = add(errors, new FieldError(field.name(), violation.code(), violation.message(), f));
-                }
-                violations.clear();
-            }
-        }
-        copyKept(cells, values);
-        return new RowResult(rowIndex, record.line(), values, errors);
-    }
-
-    /// A record whose cell count differs from the header's: cells cannot be trusted to sit under
-    /// their column, so the row gets one `field_count` error and no other check; `data` still
-    /// shows what the cells under each column cast to.
-    private RowResult fieldCountRow(long rowIndex, CsvRecord record, List<Violation> violations) {
-        String[] cells = record.cells();
-        Object[] values = new Object[mapping.dataNames.size()];
-        for (int f = 0; f < fields.length; f++) {
-            int column = mapping.columnOfField[f];
-            if (column >= 0 && column < cells.length && !schema.isMissing(cells[column])) {
-                values[f] = fields[f].check(cells[column], violations);
-                violations.clear();
-            }
-        }
-        copyKept(cells, values);
-        var error = new FieldError(null, ErrorCode.FIELD_COUNT,
-                "expected %d fields, got %d".formatted(mapping.headerSize, cells.length), -1);
-        return new RowResult(rowIndex, record.line(), values, List.of(error));
-    }
-
-    private void copyKept(String[] cells, Object[] values) {
-        int[] kept = mapping.keptColumns;
-        for (int k = 0; k < kept.length; k++) {
-            values[mapping.keptStart + k] = kept[k] < cells.length ? cells[kept[k]] : null;
-        }
-    }
-
-    private Object[] keysOf(RowResult row) {
+    /// The row's key under each uniqueness rule, null where a key cell is missing or failed its cast.
+    private Object[] keysOf(Object[] uniqueValues) {
         Object[] keys = new Object[uniques.size()];
         for (int u = 0; u < keys.length; u++) {
-            keys[u] = keyOf(row, uniques.get(u));
+            int[] indexes = uniques.get(u).fieldIndexes();
+            if (indexes.length == 1) {
+                keys[u] = uniqueValues[indexes[0]];
+                continue;
+            }
+            Object[] parts = new Object[indexes.length];
+            for (int p = 0; p < indexes.length; p++) {
+                parts[p] = uniqueValues[indexes[p]];
+                if (parts[p] == null) {
+                    parts = null;
+                    break;
+                }
+            }
+            keys[u] = parts == null ? null : List.of(parts);
         }
         return keys;
     }
 
-    private Object keyOf(RowResult row, UniqueConstraint unique) {
-        int[] indexes = unique.fieldIndexes();
-        Object[] parts = new Object[indexes.length];
-        for (int p = 0; p < indexes.length; p++) {
-            int f = indexes[p];
-            Object value = row.values()[f];
-            if (value == null || hasError(row, f)) {
-                return null;
-            }
-            parts[p] = fields[f].uniqueKey(value);
-        }
-        return parts.length == 1 ? parts[0] : List.of(parts);
-    }
-
-    private static boolean hasError(RowResult row, int fieldIndex) {
-        for (FieldError error : row.errors()) {
-            if (error.order() == fieldIndex && (error.code() == ErrorCode.TYPE || error.code() == ErrorCode.FORMAT)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static List<FieldError> add(List<FieldError> errors, FieldError error) {
-        List<FieldError> grown = errors.isEmpty() ? new ArrayList<>(4) : errors;
+        List<FieldError> grown = errors == null ? new ArrayList<>(4) : errors;
         grown.add(error);
         return grown;
     }

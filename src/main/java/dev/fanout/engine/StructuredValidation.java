@@ -86,7 +86,12 @@ final class StructuredValidation {
                 }
                 var slot = new Slot(chunk, new CompletableFuture<>());
                 slots.add(slot);
-                scope.fork(() -> validate(slot));
+                if (chunk.size() == 0) {
+                    // Only says that the input ended (after a full chunk): nothing to validate or time.
+                    slot.result().complete(new ValidatedChunk(chunk.firstRow(), 0, new byte[0], 0, new int[0], 0, null, null));
+                } else {
+                    scope.fork(() -> validate(slot));
+                }
                 if (chunk.last()) {
                     break;
                 }
@@ -215,6 +220,7 @@ final class StructuredValidation {
                     return null;
                 }
                 writer.write(validated);
+                reader.recycle(slot.chunk());
                 inFlight.release();
                 if (slot.chunk().last()) {
                     return null;

@@ -3,9 +3,10 @@ package dev.fanout.engine;
 /// A chunk after validation, before uniqueness is decided: the NDJSON of the rows that the mode
 /// writes (assuming no duplicates) in one byte array, where row `i` spans
 /// `[rowEnds[i-1], rowEnds[i])` (empty when not written), plus what the writer needs to decide
-/// `unique` in row order: each row's result and its key per uniqueness rule (null when a key cell
-/// is missing or failed its cast). `rows` and `keys` are null when the schema has no uniqueness
-/// rule. Owned by the writer once handed over; nobody else touches it.
+/// `unique` in row order: the rows themselves (to render a duplicate again with its `unique`
+/// error) and each row's key per uniqueness rule (null when a key cell is missing or failed its
+/// cast). `rows` and `keys` are null when the schema has no uniqueness rule. Owned by the writer
+/// once handed over; nobody else touches it.
 record ValidatedChunk(
         long firstRow,
         int rowCount,
@@ -13,6 +14,6 @@ record ValidatedChunk(
         int length,
         int[] rowEnds,
         int validCount,
-        dev.fanout.output.RowResult[] rows,
+        RowTable rows,
         Object[][] keys) {
 }

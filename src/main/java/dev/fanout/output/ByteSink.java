@@ -1,12 +1,35 @@
 package dev.fanout.output;
 
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /// A growable byte buffer that rendering writes into, with the few JSON encodings that row lines
 /// need; the bytes are then handed on without copying. Not thread-safe.
 public final class ByteSink extends OutputStream {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    /// The bytes a JSON string cannot hold as they are: control characters, `"` and `\`.
+    private static final boolean[] NEEDS_ESCAPE = new boolean[256];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            NEEDS_ESCAPE[c] = true;
+        }
+        NEEDS_ESCAPE['"'] = true;
+        NEEDS_ESCAPE['\\'] = true;
+    }
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
 
     private byte[] bytes;
     private int size;
@@ -34,6 +57,21 @@ public final class ByteSink extends OutputStream {
         write(b, 0, b.length);
     }
 
+    /// Appends the first `length` bytes of `padded`, eight at a time: `padded` must hold at least
+    /// `length` rounded up to a multiple of eight bytes (see [#padded]). For the short constant
+    /// pieces of every row line (keys, `null`, `{"row":`), where a call to `System.arraycopy`
+    /// costs more than the copy.
+    public void appendPadded(byte[] padded, int length) {
+        ensure(length + 8);
+        System.arraycopy(padded, 0, bytes, size, length);
+        size += length;
+    }
+
+    /// `bytes` in an array padded with zeros to a multiple of eight, for [#appendPadded].
+    public static byte[] padded(byte[] bytes) {
+        return Arrays.copyOf(bytes, (bytes.length + 7) & ~7);
+    }
+
     /// Appends text known to be ASCII (e.g. a JSON number's text), one byte per char.
     public void appendAscii(String ascii) {
         int n = ascii.length();
@@ -44,7 +82,7 @@ public final class ByteSink extends OutputStream {
         size += n;
     }
 
-    /// Appends a long in decimal.
+    /// Appends a long in decimal, two digits at a time.
     public void appendLong(long value) {
         if (value < 0) {
             if (value == Long.MIN_VALUE) {
@@ -54,17 +92,27 @@ public final class ByteSink extends OutputStream {
             write('-');
             value = -value;
         }
-        ensure(20);
         int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
+        for (long limit = 10; digits < 19 && value >= limit; limit *= 10) {
             digits++;
         }
-        int end = size + digits;
-        for (int i = end - 1; i >= size; i--) {
-            bytes[i] = (byte) ('0' + value % 10);
-            value /= 10;
+        ensure(digits);
+        byte[] b = bytes;
+        int at = size + digits;
+        size = at;
+        while (value >= 100) {
+            int pair = (int) (value % 100) * 2;
+            value /= 100;
+            b[--at] = DIGIT_PAIRS[pair + 1];
+            b[--at] = DIGIT_PAIRS[pair];
         }
-        size = end;
+        if (value >= 10) {
+            int pair = (int) value * 2;
+            b[--at] = DIGIT_PAIRS[pair + 1];
+            b[--at] = DIGIT_PAIRS[pair];
+        } else {
+            b[--at] = (byte) ('0' + value);
+        }
     }
 
     /// Appends `text` as a JSON string: quoted, UTF-8, with `"`, `\` and control characters
@@ -145,6 +193,81 @@ public final class ByteSink extends OutputStream {
         size = at;
         ensure(1);
         bytes[size++] = '"';
+    }
+
+    /// Appends the UTF-8 text `utf8[start, end)` as a JSON string: the same bytes as
+    /// [#appendJsonString(String)] writes for that text. Runs that need no escape (everything but
+    /// `"`, `\` and control characters; multi-byte characters are copied as they are) are copied
+    /// eight bytes at a time, with no decoding.
+    public void appendJsonString(byte[] utf8, int start, int end) {
+        ensure(end - start + 2);
+        byte[] b = bytes;
+        int at = size;
+        b[at++] = '"';
+        int i = start;
+        while (true) {
+            // Capacity for the rest was ensured; escapes re-ensure below.
+            while (i + 8 <= end) {
+                long word = (long) LONGS.get(utf8, i);
+                if (needsEscape(word)) {
+                    break;
+                }
+                LONGS.set(b, at, word);
+                i += 8;
+                at += 8;
+            }
+            int stop = Math.min(end, i + 8);
+            while (i < stop) {
+                byte c = utf8[i];
+                if (NEEDS_ESCAPE[c & 0xFF]) {
+                    break;
+                }
+                b[at++] = c;
+                i++;
+            }
+            if (i == end) {
+                break;
+            }
+            if (i == stop) {
+                continue;
+            }
+            size = at;
+            ensure(6 + (end - i) + 1);
+            b = bytes;
+            byte c = utf8[i++];
+            b[at++] = '\\';
+            switch (c) {
+                case '"' -> b[at++] = '"';
+                case '\\' -> b[at++] = '\\';
+                case '\n' -> b[at++] = 'n';
+                case '\r' -> b[at++] = 'r';
+                case '\t' -> b[at++] = 't';
+                case '\b' -> b[at++] = 'b';
+                case '\f' -> b[at++] = 'f';
+                default -> {
+                    b[at++] = 'u';
+                    b[at++] = '0';
+                    b[at++] = '0';
+                    b[at++] = HEX[c >> 4];
+                    b[at++] = HEX[c & 0xF];
+                }
+            }
+        }
+        size = at;
+        ensure(1);
+        bytes[size++] = '"';
+    }
+
+    /// Whether any of the eight bytes of `word` is a control character, `"` or `\`: the
+    /// classic bit tricks for "some byte is less than n" and "some byte is zero", exact as a whole
+    /// (bytes of 0x80 and above never match).
+    private static boolean needsEscape(long word) {
+        long control = (word - 0x2020202020202020L) & ~word;
+        long quote = word ^ 0x2222222222222222L;
+        long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
+        long quoteZero = (quote - 0x0101010101010101L) & ~quote;
+        long backslashZero = (backslash - 0x0101010101010101L) & ~backslash;
+        return ((control | quoteZero | backslashZero) & 0x8080808080808080L) != 0;
     }
 
     /// The number of bytes written.

@@ -9,33 +9,38 @@ final class BooleanCaster implements Caster {
     static final List<String> DEFAULT_TRUE = List.of("true", "True", "TRUE", "1");
     static final List<String> DEFAULT_FALSE = List.of("false", "False", "FALSE", "0");
 
-    // Arrays rather than sets: the lists are a handful of short strings, and a scan with
-    // equals beats hashing a fresh cell string every time.
-    private final String[] trueValues;
-    private final String[] falseValues;
+    // UTF-8 arrays rather than sets of strings: the lists are a handful of short values, and
+    // comparing the cell's bytes needs no string at all.
+    private final byte[][] trueValues;
+    private final byte[][] falseValues;
     private final String problem;
 
     BooleanCaster(List<String> trueValues, List<String> falseValues) {
-        this.trueValues = trueValues.toArray(String[]::new);
-        this.falseValues = falseValues.toArray(String[]::new);
+        this.trueValues = utf8(trueValues);
+        this.falseValues = utf8(falseValues);
         this.problem = "is not a boolean (true values: " + String.join(", ", trueValues)
                 + "; false values: " + String.join(", ", falseValues) + ")";
     }
 
+    private static byte[][] utf8(List<String> values) {
+        return values.stream().map(v -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
+    }
+
     @Override
-    public Object cast(String raw, List<Violation> violations) {
-        for (String value : trueValues) {
-            if (value.equals(raw)) {
-                return Boolean.TRUE;
+    public void cast(Cell cell, List<Violation> violations) {
+        for (byte[] value : trueValues) {
+            if (cell.is(value)) {
+                cell.typedAs(Cell.Form.TRUE);
+                return;
             }
         }
-        for (String value : falseValues) {
-            if (value.equals(raw)) {
-                return Boolean.FALSE;
+        for (byte[] value : falseValues) {
+            if (cell.is(value)) {
+                cell.typedAs(Cell.Form.FALSE);
+                return;
             }
         }
-        violations.add(Violation.of(ErrorCode.TYPE, raw, problem));
-        return raw;
+        violations.add(Violation.of(ErrorCode.TYPE, cell.text(), problem));
     }
 
     @Override

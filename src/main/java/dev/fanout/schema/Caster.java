@@ -10,10 +10,20 @@ import java.util.List;
 sealed interface Caster
         permits StringCaster, IntegerCaster, NumberCaster, BooleanCaster, TemporalCaster, YearCaster {
 
-    /// Casts `raw` (never a missing value). On success returns the typed value; on failure appends
-    /// exactly one `type` or `format` violation and returns `raw`. Callers tell the two apart by
-    /// the size of `violations`, which keeps the success path free of result wrappers.
-    Object cast(String raw, List<Violation> violations);
+    /// Casts `cell` (never a missing value). On success it records the typed value in the cell
+    /// ([Cell#form()]); on failure it appends exactly one `type` or `format` violation and leaves
+    /// the cell typed as its own text. Callers tell the two apart by the size of `violations`,
+    /// which keeps the success path free of result wrappers.
+    void cast(Cell cell, List<Violation> violations);
+
+    /// Casts a single text (a schema's bound or `enum` entry) and returns its typed value, or
+    /// `raw` itself after appending the violation.
+    default Object castText(String raw, List<Violation> violations) {
+        Cell cell = Cell.of(raw);
+        int before = violations.size();
+        cast(cell, violations);
+        return violations.size() != before ? raw : cell.typed();
+    }
 
     /// A key with `equals`/`hashCode` under which values equal for this type collide.
     /// Accepts anything [#cast] returned, including `raw` after a failure.

@@ -11,18 +11,17 @@ import java.util.Set;
 /// `minLength`, `maxLength`, `pattern`, `enum`, `minimum`, `maximum`. Immutable and thread-safe.
 sealed interface Constraint {
 
-    /// Appends a violation to `violations` when the cell fails this check.
-    void check(String raw, Object typed, List<Violation> violations);
+    /// Appends a violation to `violations` when the cast cell fails this check.
+    void check(Cell cell, List<Violation> violations);
 
     /// `minLength`: at least `length` Unicode code points.
     record MinLength(int length) implements Constraint {
         @Override
-        public void check(String raw, Object typed, List<Violation> violations) {
-            // A string has at most as many code points as chars and at least half as many,
-            // so only strings between length and 2 * length chars need counting.
-            int chars = raw.length();
-            if (chars < length || chars < 2L * length && raw.codePointCount(0, chars) < length) {
-                violations.add(Violation.of(ErrorCode.MIN_LENGTH, raw, "is shorter than the minimum length " + length));
+        public void check(Cell cell, List<Violation> violations) {
+            // A code point is 1 to 4 UTF-8 bytes: only cells of length to 4 * length bytes need counting.
+            int bytes = cell.length();
+            if (bytes < length || bytes < 4L * length && codePoints(cell) < length) {
+                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell.text(), "is shorter than the minimum length " + length));
             }
         }
     }
@@ -30,10 +29,10 @@ sealed interface Constraint {
     /// `maxLength`: at most `length` Unicode code points.
     record MaxLength(int length) implements Constraint {
         @Override
-        public void check(String raw, Object typed, List<Violation> violations) {
-            // chars >= code points, so a string of at most `length` chars needs no count.
-            if (raw.length() > length && raw.codePointCount(0, raw.length()) > length) {
-                violations.add(Violation.of(ErrorCode.MAX_LENGTH, raw, "is longer than the maximum length " + length));
+        public void check(Cell cell, List<Violation> violations) {
+            // Bytes >= code points, so a cell of at most `length` bytes needs no count.
+            if (cell.length() > length && codePoints(cell) > length) {
+                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(), "is longer than the maximum length " + length));
             }
         }
     }
@@ -41,9 +40,9 @@ sealed interface Constraint {
     /// `pattern`: the whole raw cell matches, run by RE2/J in time linear in the cell's length.
     record PatternConstraint(Pattern pattern) implements Constraint {
         @Override
-        public void check(String raw, Object typed, List<Violation> violations) {
-            if (!pattern.matches(raw)) {
-                violations.add(Violation.of(ErrorCode.PATTERN, raw, "does not match the pattern " + pattern.pattern()));
+        public void check(Cell cell, List<Violation> violations) {
+            if (!pattern.matches(cell.text())) {
+                violations.add(Violation.of(ErrorCode.PATTERN, cell.text(), "does not match the pattern " + pattern.pattern()));
             }
         }
     }
@@ -56,30 +55,66 @@ sealed interface Constraint {
         }
 
         @Override
-        public void check(String raw, Object typed, List<Violation> violations) {
-            if (!keys.contains(caster.uniqueKey(typed))) {
-                violations.add(Violation.of(ErrorCode.ENUM, raw, "is not one of " + display));
+        public void check(Cell cell, List<Violation> violations) {
+            if (!keys.contains(caster.uniqueKey(cell.typed()))) {
+                violations.add(Violation.of(ErrorCode.ENUM, cell.text(), "is not one of " + display));
             }
         }
     }
 
-    /// `minimum`: the cast value is not below `bound`, in the field type's order.
-    record Minimum(Caster caster, Object bound, String display) implements Constraint {
+    /// `minimum`: the cast value is not below `bound`, in the field type's order. An integer
+    /// bound of up to 18 digits is also held as a `long`, compared with the cell's own `long`
+    /// without making its typed value.
+    record Minimum(Caster caster, Object bound, String display, boolean longs, long longBound) implements Constraint {
+        static Minimum of(Caster caster, Object bound, String display) {
+            Long asLong = asLong(caster, bound);
+            return new Minimum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong);
+        }
+
         @Override
-        public void check(String raw, Object typed, List<Violation> violations) {
-            if (caster.compare(typed, bound) < 0) {
-                violations.add(Violation.of(ErrorCode.MINIMUM, raw, "is below the minimum " + display));
+        public void check(Cell cell, List<Violation> violations) {
+            int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
+                    : caster.compare(cell.typed(), bound);
+            if (order < 0) {
+                violations.add(Violation.of(ErrorCode.MINIMUM, cell.text(), "is below the minimum " + display));
             }
         }
     }
 
-    /// `maximum`: the cast value is not above `bound`, in the field type's order.
-    record Maximum(Caster caster, Object bound, String display) implements Constraint {
+    /// `maximum`: the cast value is not above `bound`, in the field type's order (see [Minimum]).
+    record Maximum(Caster caster, Object bound, String display, boolean longs, long longBound) implements Constraint {
+        static Maximum of(Caster caster, Object bound, String display) {
+            Long asLong = asLong(caster, bound);
+            return new Maximum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong);
+        }
+
         @Override
-        public void check(String raw, Object typed, List<Violation> violations) {
-            if (caster.compare(typed, bound) > 0) {
-                violations.add(Violation.of(ErrorCode.MAXIMUM, raw, "is above the maximum " + display));
+        public void check(Cell cell, List<Violation> violations) {
+            int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
+                    : caster.compare(cell.typed(), bound);
+            if (order > 0) {
+                violations.add(Violation.of(ErrorCode.MAXIMUM, cell.text(), "is above the maximum " + display));
             }
         }
+    }
+
+    /// The bound as a `long` when the field is an integer and the bound fits, else null.
+    private static Long asLong(Caster caster, Object bound) {
+        if (caster instanceof IntegerCaster && bound instanceof JsonNumber number && number.text().length() <= 18) {
+            return Long.parseLong(number.text());
+        }
+        return null;
+    }
+
+    /// The number of code points of a cell of valid UTF-8: the bytes that are not continuation bytes.
+    private static int codePoints(Cell cell) {
+        byte[] b = cell.bytes();
+        int count = 0;
+        for (int i = cell.start(); i < cell.end(); i++) {
+            if ((b[i] & 0xC0) != 0x80) {
+                count++;
+            }
+        }
+        return count;
     }
 }

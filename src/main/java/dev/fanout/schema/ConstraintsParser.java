@@ -135,10 +135,10 @@ final class ConstraintsParser {
                     + display(node.get("maximum")));
         }
         if (minimum != null) {
-            checks.add(new Constraint.Minimum(caster, minimum, display(node.get("minimum"))));
+            checks.add(Constraint.Minimum.of(caster, minimum, display(node.get("minimum"))));
         }
         if (maximum != null) {
-            checks.add(new Constraint.Maximum(caster, maximum, display(node.get("maximum"))));
+            checks.add(Constraint.Maximum.of(caster, maximum, display(node.get("maximum"))));
         }
     }
 
@@ -160,7 +160,7 @@ final class ConstraintsParser {
             throw invalid(key + " must be " + caster.describe() + ", but got " + value);
         }
         List<Violation> violations = new ArrayList<>(1);
-        Object typed = caster.cast(text, violations);
+        Object typed = caster.castText(text, violations);
         if (!violations.isEmpty()) {
             throw invalid(key + " must be " + caster.describe() + ", but " + violations.getFirst().message());
         }

@@ -64,19 +64,29 @@ public final class Field {
     /// [Violation] per failed check in this order: `type` or `format` (after which nothing else
     /// is checked), `minLength`, `maxLength`, `pattern`, `enum`, `minimum`, `maximum`.
     ///
+    /// The typed value is left in `cell` ([Cell#form()], [Cell#typed()]): the cell's own text
+    /// for string fields, ISO dates and times, years and canonical numbers, else a made value;
+    /// after a failed cast, the cell's text.
+    public void check(Cell cell, List<Violation> violations) {
+        int before = violations.size();
+        caster.cast(cell, violations);
+        if (violations.size() != before) {
+            return;
+        }
+        for (Constraint constraint : constraints) {
+            constraint.check(cell, violations);
+        }
+    }
+
+    /// [#check(Cell, List)] on a text, for single values (tests, schema inference).
+    ///
     /// Returns the typed value: a `String` for string fields and ISO-8601 text for date, time,
     /// datetime and year; a `Boolean`; a [JsonNumber] for integer and number, or the `String`s
     /// `NaN`, `INF`, `-INF`; or `raw` itself when the cast failed. Never `null`.
     public Object check(String raw, List<Violation> violations) {
-        int before = violations.size();
-        Object typed = caster.cast(raw, violations);
-        if (violations.size() != before) {
-            return raw;
-        }
-        for (Constraint constraint : constraints) {
-            constraint.check(raw, typed, violations);
-        }
-        return typed;
+        Cell cell = Cell.of(raw);
+        check(cell, violations);
+        return cell.typed();
     }
 
     /// A key for uniqueness checks: two values equal under the field's type have equal keys

@@ -15,13 +15,18 @@ import java.util.List;
 /// that is already canonical (the common case) becomes its own [JsonNumber] text without copying.
 final class IntegerCaster implements Caster {
     private static final int NO_GROUP = -1;
+    private static final JsonNumber ZERO = new JsonNumber("0");
+    /// Below this a value can take one more digit and still fit in a long.
+    private static final long LONG_DIGITS_LIMIT = 100_000_000_000_000_000L;
 
-    private final int groupChar;
+    /// The group character's UTF-8 bytes, or null for none.
+    private final byte[] group;
     private final boolean bareNumber;
 
     /// `groupChar` is a character or [#NO_GROUP] (`-1`).
     IntegerCaster(int groupChar, boolean bareNumber) {
-        this.groupChar = groupChar;
+        this.group = groupChar == NO_GROUP ? null
+                : String.valueOf((char) groupChar).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.bareNumber = bareNumber;
     }
 
@@ -29,77 +34,110 @@ final class IntegerCaster implements Caster {
         return new IntegerCaster(NO_GROUP, bareNumber);
     }
 
+    /// Works on the cell's bytes: signs, digits and the stripped characters of `bareNumber` are
+    /// ASCII, and a group character is matched as its UTF-8 bytes.
     @Override
-    public Object cast(String raw, List<Violation> violations) {
-        int start = 0;
-        int end = raw.length();
+    public void cast(Cell cell, List<Violation> violations) {
+        byte[] b = cell.bytes();
+        int start = cell.start();
+        int end = cell.end();
         if (!bareNumber) {
-            while (start < end && !startsNumber(raw.charAt(start))) {
+            while (start < end && !startsNumber(b[start])) {
                 start++;
             }
-            while (end > start && !isDigit(raw.charAt(end - 1))) {
+            while (end > start && !isDigit(b[end - 1])) {
                 end--;
             }
         }
-        boolean canonical = start == 0 && end == raw.length();
+        boolean canonical = start == cell.start() && end == cell.end();
         int i = start;
         boolean negative = false;
-        if (i < end && (raw.charAt(i) == '+' || raw.charAt(i) == '-')) {
-            negative = raw.charAt(i) == '-';
+        if (i < end && (b[i] == '+' || b[i] == '-')) {
+            negative = b[i] == '-';
             canonical &= negative;
             i++;
         }
         int firstDigit = i;
         int firstSignificant = -1;
         int digits = 0;
-        for (; i < end; i++) {
-            char c = raw.charAt(i);
+        long value = 0;
+        boolean fitsLong = true;
+        while (i < end) {
+            byte c = b[i];
             if (isDigit(c)) {
                 if (firstSignificant < 0 && c != '0') {
                     firstSignificant = i;
                 }
                 digits++;
-            } else if (c == groupChar && i > firstDigit && isDigit(raw.charAt(i - 1))
-                    && i + 1 < end && isDigit(raw.charAt(i + 1))) {
+                if (value < LONG_DIGITS_LIMIT) {
+                    value = value * 10 + (c - '0');
+                } else {
+                    fitsLong = false;
+                }
+                i++;
+            } else if (group != null && i > firstDigit && isDigit(b[i - 1]) && isGroupThenDigit(b, i, end)) {
                 canonical = false;
+                i += group.length;
             } else {
-                return fail(raw, violations);
+                fail(cell, violations);
+                return;
             }
         }
         if (digits == 0) {
-            return fail(raw, violations);
+            fail(cell, violations);
+            return;
+        }
+        if (fitsLong) {
+            cell.integer(negative ? -value : value);
         }
         if (firstSignificant < 0) {
             // Zero has one spelling, so `-0` and `000` both become `0`.
-            return canonical && digits == 1 && !negative ? new JsonNumber(raw) : new JsonNumber("0");
+            if (!canonical || digits != 1 || negative) {
+                cell.typedAs(ZERO);
+            } else {
+                cell.typedAs(Cell.Form.NUMBER);
+            }
+            return;
         }
         if (canonical && firstSignificant == firstDigit) {
-            return new JsonNumber(raw);
+            cell.typedAs(Cell.Form.NUMBER);
+            return;
         }
         StringBuilder text = new StringBuilder(end - firstSignificant + 1);
         if (negative) {
             text.append('-');
         }
         for (int j = firstSignificant; j < end; j++) {
-            char c = raw.charAt(j);
-            if (isDigit(c)) {
-                text.append(c);
+            if (isDigit(b[j])) {
+                text.append((char) b[j]);
             }
         }
-        return new JsonNumber(text.toString());
+        cell.typedAs(new JsonNumber(text.toString()));
     }
 
-    private static boolean startsNumber(char c) {
+    private boolean isGroupThenDigit(byte[] b, int i, int end) {
+        int after = i + group.length;
+        if (after >= end) {
+            return false;
+        }
+        for (int k = 0; k < group.length; k++) {
+            if (b[i + k] != group[k]) {
+                return false;
+            }
+        }
+        return isDigit(b[after]);
+    }
+
+    private static boolean startsNumber(byte c) {
         return isDigit(c) || c == '+' || c == '-';
     }
 
-    private static boolean isDigit(char c) {
+    private static boolean isDigit(byte c) {
         return c >= '0' && c <= '9';
     }
 
-    private static Object fail(String raw, List<Violation> violations) {
-        violations.add(Violation.of(ErrorCode.TYPE, raw, "is not an integer"));
-        return raw;
+    private static void fail(Cell cell, List<Violation> violations) {
+        violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not an integer"));
     }
 
     @Override

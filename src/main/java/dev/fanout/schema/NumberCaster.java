@@ -42,8 +42,29 @@ final class NumberCaster implements Caster {
         return new NumberCaster('.', NO_GROUP, true);
     }
 
+    /// Decodes the cell and casts its text: numbers are rarer than strings and integers, and this
+    /// keeps the one implementation of the syntax.
     @Override
-    public Object cast(String raw, List<Violation> violations) {
+    public void cast(Cell cell, List<Violation> violations) {
+        String raw = cell.text();
+        int before = violations.size();
+        Object typed = parse(raw, violations);
+        if (violations.size() != before) {
+            return;
+        }
+        // `parse` returns `raw` itself for a canonical number, and a constant for the specials
+        // (which may be the very same string when the cell is spelt like the constant).
+        if (typed == raw && !(special(raw).equals(raw))) {
+            cell.typedAs(Cell.Form.NUMBER);
+        } else {
+            cell.typedAs(typed);
+        }
+    }
+
+    /// The typed value of `raw`: `raw` itself when it is already a canonical JSON number, a
+    /// [JsonNumber] of its canonical text, one of the special strings, or `raw` after appending a
+    /// `type` violation.
+    private Object parse(String raw, List<Violation> violations) {
         String special = special(raw);
         if (!special.isEmpty()) {
             return special;
@@ -128,7 +149,7 @@ final class NumberCaster implements Caster {
         canonical &= intDigits > 0 && (intDigits == 1 || firstSignificant == intStart)
                 && (fractionStart < 0 || fractionDigits > 0) && (nonZero || !negative);
         if (canonical) {
-            return new JsonNumber(raw);
+            return raw;
         }
         StringBuilder text = new StringBuilder(end - start + 1);
         if (negative && nonZero) {

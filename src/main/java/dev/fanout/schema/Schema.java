@@ -3,6 +3,7 @@ package dev.fanout.schema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,10 @@ import java.util.Optional;
 public final class Schema {
     private final List<Field> fields;
     private final Map<String, Integer> indexes;
-    // An array for the per-cell scan; usually the single empty string.
+    // Arrays for the per-cell scan; usually the single empty string.
     private final String[] missingValues;
+    private final byte[][] missingUtf8;
+    private final boolean onlyEmptyIsMissing;
     private final List<String> primaryKey;
     private final String json;
 
@@ -27,6 +30,8 @@ public final class Schema {
         }
         this.indexes = Map.copyOf(indexes);
         this.missingValues = missingValues.toArray(String[]::new);
+        this.missingUtf8 = missingValues.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.onlyEmptyIsMissing = missingValues.equals(List.of(""));
         this.primaryKey = List.copyOf(primaryKey);
         this.json = json;
     }
@@ -65,6 +70,19 @@ public final class Schema {
     public boolean isMissing(String raw) {
         for (String missing : missingValues) {
             if (missing.equals(raw)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// Whether the cell `utf8[start, end)` is one of the schema's `missingValues`.
+    public boolean isMissing(byte[] utf8, int start, int end) {
+        if (onlyEmptyIsMissing) {
+            return start == end;
+        }
+        for (byte[] missing : missingUtf8) {
+            if (java.util.Arrays.equals(utf8, start, end, missing, 0, missing.length)) {
                 return true;
             }
         }

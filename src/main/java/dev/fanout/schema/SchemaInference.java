@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import dev.fanout.csv.CsvRecord;
 import dev.fanout.csv.CsvSource;
+import dev.fanout.csv.RecordBatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,7 +20,7 @@ import java.util.List;
 /// Infers a Table Schema from CSV data: for each column, the most specific type under which every
 /// non-missing cell casts, and `required` when no cell is missing. `INFER.md` gives the rules.
 ///
-/// It streams: memory holds one record and a few flags per column, whatever the number of rows.
+/// It streams: memory holds one batch of records and a few flags per column, whatever the number of rows.
 /// Cells are judged by the schema package's own cast code (one compiled field per candidate type),
 /// so a schema inferred from a file validates every row of that file. Stateless and thread-safe.
 public final class SchemaInference {
@@ -34,6 +35,7 @@ public final class SchemaInference {
     // The SPEC's default limits, the ones `validate` applies.
     private static final int MAX_FIELD_BYTES = 1 << 20;
     private static final int MAX_COLUMNS = 1024;
+    private static final int BATCH_RECORDS = 1024;
 
     private SchemaInference() {
     }
@@ -65,17 +67,25 @@ public final class SchemaInference {
                 new InvalidSchemaException(null, "the CSV is empty: there is no header to infer a schema from"));
         List<Column> columns = columns(header.cells());
         var violations = new ArrayList<Violation>();
+        var batch = new RecordBatch(64 * 1024);
+        var cell = new Cell();
         long rows = 0;
-        while (rows < maxRows && source.hasNext()) {
-            String[] cells = source.nextRecord().cells();
-            rows++;
-            for (int c = 0; c < columns.size(); c++) {
-                Column column = columns.get(c);
-                if (c >= cells.length || missingValues.isMissing(cells[c])) {
-                    column.missing = true;
-                } else {
-                    column.present = true;
-                    column.live = survivors(column.live, cells[c], candidates, violations);
+        boolean ended = false;
+        while (rows < maxRows && !ended) {
+            ended = source.fill(batch, (int) Math.min(BATCH_RECORDS, maxRows - rows));
+            byte[] bytes = batch.bytes();
+            for (int r = 0; r < batch.size(); r++) {
+                rows++;
+                int cells = batch.cellCount(r);
+                for (int c = 0; c < columns.size(); c++) {
+                    Column column = columns.get(c);
+                    if (c >= cells || missingValues.isMissing(bytes, batch.cellStart(r, c), batch.cellEnd(r, c))) {
+                        column.missing = true;
+                    } else {
+                        column.present = true;
+                        column.live = survivors(column.live, cell.reset(bytes, batch.cellStart(r, c), batch.cellEnd(r, c)),
+                                candidates, violations);
+                    }
                 }
             }
         }
@@ -115,15 +125,15 @@ public final class SchemaInference {
         return columns;
     }
 
-    private static int survivors(int live, String cell, List<Field> candidates, List<Violation> violations) {
-        if (hasLeadingZero(cell)) {
+    private static int survivors(int live, Cell cell, List<Field> candidates, List<Violation> violations) {
+        if (hasLeadingZero(cell.bytes(), cell.start(), cell.end())) {
             // "007" casts to 7: an identifier or code, whose zeros a numeric type would drop.
             live &= ~NUMERIC;
         }
         for (int remaining = live; remaining != 0; remaining &= remaining - 1) {
             int i = Integer.numberOfTrailingZeros(remaining);
             violations.clear();
-            candidates.get(i).check(cell, violations);
+            candidates.get(i).check(cell.reset(cell.bytes(), cell.start(), cell.end()), violations);
             if (!violations.isEmpty()) {
                 live &= ~(1 << i);
             }
@@ -132,9 +142,9 @@ public final class SchemaInference {
     }
 
     /// `0` followed by a digit, after an optional sign: `007`, `-01.5`; not `0`, `0.5`.
-    private static boolean hasLeadingZero(String cell) {
-        int i = !cell.isEmpty() && (cell.charAt(0) == '-' || cell.charAt(0) == '+') ? 1 : 0;
-        return cell.length() > i + 1 && cell.charAt(i) == '0' && Character.isDigit(cell.charAt(i + 1));
+    private static boolean hasLeadingZero(byte[] b, int start, int end) {
+        int i = start < end && (b[start] == '-' || b[start] == '+') ? start + 1 : start;
+        return end > i + 1 && b[i] == '0' && b[i + 1] >= '0' && b[i + 1] <= '9';
     }
 
     private static Field compile(FieldType type) {

@@ -21,56 +21,91 @@ final class StringCaster implements Caster {
     }
 
     @Override
-    public Object cast(String raw, List<Violation> violations) {
+    public void cast(Cell cell, List<Violation> violations) {
         switch (format) {
             case DEFAULT -> { }
             case EMAIL -> {
-                if (!isEmail(raw)) {
-                    violations.add(Violation.of(ErrorCode.FORMAT, raw, "is not a valid email address"));
+                if (!isEmail(cell.bytes(), cell.start(), cell.end())) {
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(), "is not a valid email address"));
                 }
             }
             case URI -> {
-                if (!isAbsoluteUri(raw)) {
-                    violations.add(Violation.of(ErrorCode.FORMAT, raw,
+                if (!isAbsoluteUri(cell.text())) {
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(),
                             "is not a valid URI (an absolute URI with a scheme is required)"));
                 }
             }
             case UUID -> {
-                if (!isUuid(raw)) {
-                    violations.add(Violation.of(ErrorCode.FORMAT, raw,
+                if (!isUuid(cell.bytes(), cell.start(), cell.end())) {
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(),
                             "is not a valid UUID (8-4-4-4-12 hexadecimal digits)"));
                 }
             }
         }
-        return raw;
     }
 
-    static boolean isEmail(String s) {
-        int at = s.indexOf('@');
-        if (at <= 0 || s.indexOf('@', at + 1) >= 0) {
+    /// The e-mail shape on UTF-8 bytes. A character is whitespace or a control character as
+    /// `Character` says of its UTF-16 unit, which for a supplementary character (four bytes) is
+    /// never. One pass: the local part up to the `@`, then the domain's labels.
+    static boolean isEmail(byte[] b, int start, int end) {
+        int i = start;
+        // Local part: anything but whitespace, control characters and '@'.
+        while (i < end) {
+            int c = b[i];
+            if (c > ' ' && c != '@' && c != 0x7F) {
+                i++;
+            } else if (c < 0) {
+                i = afterNonAscii(b, i);
+                if (i < 0) {
+                    return false;
+                }
+            } else {
+                break;
+            }
+        }
+        if (i == start || i == end || b[i] != '@') {
             return false;
         }
+        i++;
         int labelLength = 0;
         int dots = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c == 0x7F || (c >= 0x80 && (Character.isWhitespace(c) || Character.isISOControl(c)))) {
-                return false;
-            }
-            if (i <= at) {
-                continue;
-            }
-            if (c == '.') {
+        while (i < end) {
+            int c = b[i];
+            if (c > ' ' && c != '.' && c != '@' && c != 0x7F) {
+                labelLength++;
+                i++;
+            } else if (c == '.') {
                 if (labelLength == 0) {
                     return false;
                 }
                 dots++;
                 labelLength = 0;
-            } else {
+                i++;
+            } else if (c < 0) {
+                i = afterNonAscii(b, i);
+                if (i < 0) {
+                    return false;
+                }
                 labelLength++;
+            } else {
+                return false;
             }
         }
         return dots > 0 && labelLength > 0;
+    }
+
+    /// The index after the multi-byte character at `i`, or -1 when it is whitespace or a control character.
+    private static int afterNonAscii(byte[] b, int i) {
+        int c = b[i];
+        int length = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+        if (length < 4) {
+            int cp = length == 2 ? (c & 0x1F) << 6 | (b[i + 1] & 0x3F)
+                    : (c & 0x0F) << 12 | (b[i + 1] & 0x3F) << 6 | (b[i + 2] & 0x3F);
+            if (Character.isWhitespace(cp) || Character.isISOControl(cp)) {
+                return -1;
+            }
+        }
+        return i + length;
     }
 
     static boolean isAbsoluteUri(String s) {
@@ -82,12 +117,12 @@ final class StringCaster implements Caster {
         }
     }
 
-    static boolean isUuid(String s) {
-        if (s.length() != 36) {
+    static boolean isUuid(byte[] b, int start, int end) {
+        if (end - start != 36) {
             return false;
         }
         for (int i = 0; i < 36; i++) {
-            char c = s.charAt(i);
+            byte c = b[start + i];
             boolean ok = (i == 8 || i == 13 || i == 18 || i == 23)
                     ? c == '-'
                     : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

@@ -20,8 +20,13 @@ final class TemporalCaster implements Caster {
     }
 
     @Override
-    public Object cast(String raw, List<Violation> violations) {
-        return format.parse(raw, violations);
+    public void cast(Cell cell, List<Violation> violations) {
+        String raw = cell.text();
+        String iso = format.parse(raw, violations);
+        // An ISO cell is returned as it is: the cell's own bytes then stand for it.
+        if (iso != raw) {
+            cell.typedAs(iso);
+        }
     }
 
     @Override

@@ -8,16 +8,15 @@ import java.util.List;
 final class YearCaster implements Caster {
 
     @Override
-    public Object cast(String raw, List<Violation> violations) {
-        if (raw.length() == 4 && digit(raw, 0) && digit(raw, 1) && digit(raw, 2) && digit(raw, 3)) {
-            return raw;
+    public void cast(Cell cell, List<Violation> violations) {
+        byte[] b = cell.bytes();
+        int at = cell.start();
+        if (cell.length() != 4 || !digit(b[at]) || !digit(b[at + 1]) || !digit(b[at + 2]) || !digit(b[at + 3])) {
+            violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not a year (YYYY)"));
         }
-        violations.add(Violation.of(ErrorCode.TYPE, raw, "is not a year (YYYY)"));
-        return raw;
     }
 
-    private static boolean digit(String s, int i) {
-        char c = s.charAt(i);
+    private static boolean digit(byte c) {
         return c >= '0' && c <= '9';
     }
 

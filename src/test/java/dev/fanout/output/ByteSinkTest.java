@@ -25,11 +25,23 @@ class ByteSinkTest {
         assertEquals(jackson(text), ours(text));
     }
 
+    @Property(tries = 500)
+    void utf8BytesAreEncodedAsTheirTextIs(@ForAll("text") String text) {
+        byte[] utf8 = ("<" + text + ">").getBytes(StandardCharsets.UTF_8);
+        var sink = new ByteSink(4);
+        sink.appendJsonString(utf8, 1, utf8.length - 1);
+        assertEquals(ours(text), new String(sink.toByteArray(), StandardCharsets.UTF_8));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "plain", "quote \" and \\ backslash", "tab\tnew\nline\rcr\b\f", "\u0001\u001f\u007f",
-        "Zoë 李", "\u2028\u2029"})
+        "Zoë 李", "\u2028\u2029", "nul \u0000"})
     void knownAwkwardStrings(String text) throws IOException {
         assertEquals(jackson(text), ours(text));
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        var sink = new ByteSink(1);
+        sink.appendJsonString(utf8, 0, utf8.length);
+        assertEquals(ours(text), new String(sink.toByteArray(), StandardCharsets.UTF_8));
         String long_ = "x".repeat(300) + text + "y".repeat(300);
         assertEquals(jackson(long_), ours(long_));
     }
@@ -53,6 +65,10 @@ class ByteSinkTest {
     @ValueSource(strings = {"😀", "a😀b", "李😀\"\n"})
     void charactersOutsideTheBmpAreRawUtf8AndReadBack(String text) throws IOException {
         String json = ours(text);
+        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+        var sink = new ByteSink(1);
+        sink.appendJsonString(utf8, 0, utf8.length);
+        assertEquals(json, new String(sink.toByteArray(), StandardCharsets.UTF_8));
         assertEquals(false, json.contains("\\uD83D"), json);
         try (var parser = JACKSON.createParser(json.getBytes(StandardCharsets.UTF_8))) {
             parser.nextToken();

@@ -1,0 +1,64 @@
+package dev.fanout.engine;
+
+import dev.fanout.bench.PeopleFile;
+import dev.fanout.csv.CsvSource;
+import dev.fanout.csv.RecordBatch;
+import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.schema.Schema;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/// One validating thread's work on one chunk of 1,024 `people` rows (cast, check, render NDJSON),
+/// without the parse and without the hand-offs between threads: the per-row cost of validation
+/// alone, in a benchmark steady enough to compare small changes. Score / 1,024 = ns per row.
+@State(Scope.Benchmark)
+@BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"--enable-preview", "-Xmx256m", "-XX:+UseSerialGC"})
+public class ChunkBenchmark {
+    private RowValidator validator;
+    private Chunk chunk;
+
+    @Setup(Level.Trial)
+    public void readChunk() throws IOException {
+        Path file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"), "people-1000000.csv");
+        if (!Files.exists(file)) {
+            Files.createDirectories(file.getParent());
+            PeopleFile.write(file, 1_000_000, 1);
+        }
+        Schema schema = Schema.people();
+        try (InputStream in = Files.newInputStream(file);
+             CsvSource source = CsvSource.open(in, ',', 1 << 20, 1024)) {
+            String[] header = source.next().orElseThrow().cells();
+            var mapping = ColumnMapping.of(header, schema, ExtraColumns.ERROR);
+            var batch = new RecordBatch(128 * 1024);
+            source.fill(batch, 1024);
+            chunk = new Chunk(1, batch, false, Optional.empty());
+            List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
+            validator = new RowValidator(schema, mapping, Mode.ALL, uniques, new NdjsonRenderer(mapping.dataNames),
+                    Lookups.NONE, Thread.ofVirtual().factory());
+        }
+    }
+
+    @Benchmark
+    public ValidatedChunk validateChunk() throws InterruptedException {
+        return validator.validate(chunk, WorkerSlot.NONE);
+    }
+}

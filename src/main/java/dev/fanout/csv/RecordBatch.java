@@ -1,0 +1,135 @@
+package dev.fanout.csv;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/// Consecutive records of a CSV stream, kept as the bytes they were read in: one byte array that
+/// holds every cell's content (valid UTF-8, quotes and escapes removed) and, per cell, where its
+/// content starts and ends in that array. Validation reads cells where they lie; nothing is
+/// decoded to `String` unless a check or a message needs it.
+///
+/// [CsvSource#fill] writes a batch; afterwards it is read-only and may be read by any one thread
+/// at a time (the engine hands it from the reading thread to a validating one). A batch is reused
+/// for the next fill once nobody reads it. Cell accessors take a record index `0 <= r < size()`
+/// and a cell index `0 <= c < cellCount(r)`.
+public final class RecordBatch {
+    byte[] bytes;
+    /// Start and end of cell `k` of the batch at `2k` and `2k + 1`.
+    int[] cells;
+    /// Index of the first cell of record `r`; `firstCell[size]` is the number of cells.
+    int[] firstCell;
+    long[] lines;
+    int size;
+    int cellTotal;
+    /// Where the bytes of the last complete record end: the batch's byte size.
+    int used;
+
+    /// An empty batch whose buffer starts at `initialBytes` (it grows as records need).
+    public RecordBatch(int initialBytes) {
+        bytes = new byte[Math.max(64, initialBytes)];
+        cells = new int[64];
+        lines = new long[16];
+        firstCell = new int[lines.length + 1];
+    }
+
+    /// The number of records.
+    public int size() {
+        return size;
+    }
+
+    /// The physical line (1-based) that record `r` starts on.
+    public long line(int r) {
+        return lines[r];
+    }
+
+    /// The number of cells of record `r`.
+    public int cellCount(int r) {
+        return firstCell[r + 1] - firstCell[r];
+    }
+
+    /// The array that holds every cell's bytes; read only the ranges the cell accessors give.
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /// Where the content of cell `c` of record `r` starts in [#bytes()].
+    public int cellStart(int r, int c) {
+        return cells[2 * (firstCell[r] + c)];
+    }
+
+    /// Where the content of cell `c` of record `r` ends (exclusive) in [#bytes()].
+    public int cellEnd(int r, int c) {
+        return cells[2 * (firstCell[r] + c) + 1];
+    }
+
+    /// The index of record `r`'s first cell among all cells of the batch, for [#cellBounds()].
+    public int firstCellIndex(int r) {
+        return firstCell[r];
+    }
+
+    /// Start and end of every cell of the batch: cell `k` (see [#firstCellIndex]) at `2k` and
+    /// `2k + 1`. For loops over many cells; read it, never write it.
+    public int[] cellBounds() {
+        return cells;
+    }
+
+    /// Cell `c` of record `r` decoded as text.
+    public String cellText(int r, int c) {
+        int start = cellStart(r, c);
+        return new String(bytes, start, cellEnd(r, c) - start, StandardCharsets.UTF_8);
+    }
+
+    /// The cells of record `r` decoded as text.
+    public String[] recordText(int r) {
+        String[] text = new String[cellCount(r)];
+        for (int c = 0; c < text.length; c++) {
+            text[c] = cellText(r, c);
+        }
+        return text;
+    }
+
+    /// How many bytes of input the batch's records took (quotes and separators included): the
+    /// measure of its memory.
+    public int byteSize() {
+        return used;
+    }
+
+    void clear() {
+        size = 0;
+        cellTotal = 0;
+        used = 0;
+    }
+
+    void addCell(int start, int end) {
+        int at = 2 * cellTotal;
+        if (at + 2 > cells.length) {
+            cells = Arrays.copyOf(cells, cells.length * 2);
+        }
+        cells[at] = start;
+        cells[at + 1] = end;
+        cellTotal++;
+    }
+
+    /// Ends the record whose cells were added since the last one: it starts on `line` and its
+    /// bytes end at `end`.
+    void endRecord(long line, int end) {
+        if (size == lines.length) {
+            lines = Arrays.copyOf(lines, size * 2);
+            firstCell = Arrays.copyOf(firstCell, size * 2 + 1);
+        }
+        lines[size] = line;
+        size++;
+        firstCell[size] = cellTotal;
+        used = end;
+    }
+
+    /// The number of cells added since the last complete record.
+    int pendingCells() {
+        return cellTotal - firstCell[size];
+    }
+
+    /// Forgets the cells added since the last complete record.
+    void dropPendingCells() {
+        cellTotal = firstCell[size];
+    }
+}

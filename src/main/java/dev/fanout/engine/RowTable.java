@@ -1,0 +1,135 @@
+package dev.fanout.engine;
+
+import dev.fanout.csv.RecordBatch;
+import dev.fanout.output.FieldError;
+import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.schema.Cell;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/// The validated rows of one chunk, between validation and rendering: for each row and each key
+/// of `data`, how its value is had — most often "the cell's own bytes, as a string" or "as a
+/// number", so that rendering copies them from the record batch — and each row's errors.
+///
+/// Written by the chunk's validating thread, then read by it (rendering) and by the writer (which
+/// renders a row again when it turns out to be a duplicate); one thread at a time.
+final class RowTable {
+    private static final byte NULL = 0;
+    private static final byte TEXT = 1;
+    private static final byte NUMBER = 2;
+    private static final byte TRUE = 3;
+    private static final byte FALSE = 4;
+    private static final byte VALUE = 5;
+
+    private final Chunk chunk;
+    private final int[] columnOfSlot;
+    private final int width;
+    private final byte[] forms;
+    private Object[] values;
+    private final List<?>[] errors;
+
+    RowTable(Chunk chunk, ColumnMapping mapping) {
+        this.chunk = chunk;
+        this.columnOfSlot = mapping.columnOfSlot;
+        this.width = columnOfSlot.length;
+        this.forms = new byte[chunk.size() * width];
+        this.errors = new List<?>[chunk.size()];
+    }
+
+    /// The value of `slot` in row `r` is the checked `cell`'s typed value.
+    void set(int r, int slot, Cell cell) {
+        Cell.Form form = cell.form();
+        if (form == Cell.Form.VALUE) {
+            setValue(r, slot, cell.value());
+        } else {
+            forms[r * width + slot] = (byte) (form.ordinal() + 1);
+        }
+    }
+
+    /// The value of `slot` in row `r` is the text of its column's cell.
+    void setText(int r, int slot) {
+        forms[r * width + slot] = TEXT;
+    }
+
+    /// The value of `slot` in row `r` is `value` (`null`, a `String`, a `JsonNumber`, a `Boolean`).
+    void setValue(int r, int slot, Object value) {
+        if (value == null) {
+            forms[r * width + slot] = NULL;
+            return;
+        }
+        if (values == null) {
+            values = new Object[forms.length];
+        }
+        values[r * width + slot] = value;
+        forms[r * width + slot] = VALUE;
+    }
+
+    /// Sets row `r`'s errors; null or empty when it has none.
+    void setErrors(int r, List<FieldError> rowErrors) {
+        errors[r] = rowErrors == null || rowErrors.isEmpty() ? null : rowErrors;
+    }
+
+    /// Adds `error` to row `r`'s errors, in schema field order (after the field's own).
+    void addError(int r, FieldError error) {
+        List<FieldError> all = new ArrayList<>(errors(r));
+        all.add(error);
+        all.sort(Comparator.comparingInt(FieldError::order));
+        errors[r] = all;
+    }
+
+    /// Row `r`'s errors, in schema field order; empty when it is valid.
+    @SuppressWarnings("unchecked")
+    List<FieldError> errors(int r) {
+        List<FieldError> rowErrors = (List<FieldError>) errors[r];
+        return rowErrors == null ? List.of() : rowErrors;
+    }
+
+    boolean valid(int r) {
+        return errors[r] == null;
+    }
+
+    /// The typed value of `slot` in row `r`, as the engine's other stages see values.
+    Object typed(int r, int slot) {
+        int at = r * width + slot;
+        return switch (forms[at]) {
+            case NULL -> null;
+            case TEXT -> cellText(r, slot);
+            case NUMBER -> new dev.fanout.schema.JsonNumber(cellText(r, slot));
+            case TRUE -> Boolean.TRUE;
+            case FALSE -> Boolean.FALSE;
+            default -> values[at];
+        };
+    }
+
+    /// Renders row `r` with `rowErrors` as its errors.
+    void render(int r, List<FieldError> rowErrors, NdjsonRenderer.Lines lines) {
+        RecordBatch batch = chunk.batch();
+        byte[] bytes = batch.bytes();
+        int[] bounds = batch.cellBounds();
+        int firstBound = 2 * batch.firstCellIndex(r);
+        lines.begin(chunk.firstRow() + r, batch.line(r), rowErrors.isEmpty());
+        int base = r * width;
+        for (int slot = 0; slot < width; slot++) {
+            switch (forms[base + slot]) {
+                case NULL -> lines.nullValue();
+                case TEXT -> {
+                    int at = firstBound + 2 * columnOfSlot[slot];
+                    lines.text(bytes, bounds[at], bounds[at + 1]);
+                }
+                case NUMBER -> {
+                    int at = firstBound + 2 * columnOfSlot[slot];
+                    lines.number(bytes, bounds[at], bounds[at + 1]);
+                }
+                case TRUE -> lines.bool(true);
+                case FALSE -> lines.bool(false);
+                default -> lines.value(values[base + slot]);
+            }
+        }
+        lines.end(rowErrors);
+    }
+
+    private String cellText(int r, int slot) {
+        return chunk.batch().cellText(r, columnOfSlot[slot]);
+    }
+}

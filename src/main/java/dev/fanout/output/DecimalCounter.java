@@ -1,0 +1,51 @@
+package dev.fanout.output;
+
+/// A non-negative number kept as its decimal digits, for the `row` and `line` of consecutive row
+/// lines: when the next number is one more than the last (nearly always), its digits are had by
+/// incrementing the last ones in place rather than by dividing. Not thread-safe.
+final class DecimalCounter {
+    /// Digits, most significant first, in `digits[0, length)`; padded for ByteSink.appendPadded.
+    private final byte[] digits = new byte[24];
+    private int length;
+    private long value = -2;
+
+    void set(long next) {
+        if (next == value + 1 && next > 0) {
+            increment();
+        } else {
+            render(next);
+        }
+        value = next;
+    }
+
+    void appendTo(ByteSink sink) {
+        sink.appendPadded(digits, length);
+    }
+
+    private void increment() {
+        int i = length - 1;
+        while (i >= 0 && digits[i] == '9') {
+            digits[i] = '0';
+            i--;
+        }
+        if (i >= 0) {
+            digits[i]++;
+            return;
+        }
+        // 99…9 + 1: one digit more.
+        System.arraycopy(digits, 0, digits, 1, length);
+        digits[0] = '1';
+        length++;
+    }
+
+    private void render(long next) {
+        if (next < 0) {
+            throw new IllegalArgumentException("a row or line number is never negative: " + next);
+        }
+        String text = Long.toString(next);
+        length = text.length();
+        for (int i = 0; i < length; i++) {
+            digits[i] = (byte) text.charAt(i);
+        }
+    }
+}
