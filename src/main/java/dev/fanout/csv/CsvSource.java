@@ -2,9 +2,13 @@ package dev.fanout.csv;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
+import dev.fanout.memory.BufferPool;
 
 /// Reads RFC 4180 CSV from a byte stream into [RecordBatch]es, straight from the UTF-8 bytes.
 ///
@@ -39,6 +43,8 @@ public final class CsvSource implements AutoCloseable {
     private static final byte LF = '\n';
     /// Larger than any byte: a delimiter that never matches a single byte.
     private static final int NO_BYTE = 1 << 10;
+    private static final long ONES = 0x0101010101010101L;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final InputStream in;
     private final int maxFieldBytes;
@@ -47,7 +53,10 @@ public final class CsvSource implements AutoCloseable {
     private final int delimiter;
     /// The delimiter's UTF-8 bytes when it is not ASCII (then it starts with a byte >= 0x80), else null.
     private final byte[] wideDelimiter;
-    private final RecordBatch single = new RecordBatch(MIN_READ);
+    /// The delimiter in each byte of a word, for [#specialBytes]; a quote when the delimiter is
+    /// not a single byte (a quote is looked for anyway).
+    private final long delimiterWord;
+    private final RecordBatch single = new RecordBatch(BufferPool.SHARED.take(MIN_READ));
 
     // Where reading stands. The record being read may span reads, so all of it is kept between
     // calls: its cells so far, the cell being read and the parser's state.
@@ -69,6 +78,7 @@ public final class CsvSource implements AutoCloseable {
     private boolean finished;
     private CsvFailure failure;
     private volatile long bytesRead;
+    private boolean closed;
 
     private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns) {
         this.in = in;
@@ -83,6 +93,7 @@ public final class CsvSource implements AutoCloseable {
             this.wideDelimiter = Character.isSurrogate(delimiter) ? null
                     : String.valueOf(delimiter).getBytes(StandardCharsets.UTF_8);
         }
+        this.delimiterWord = (this.delimiter == NO_BYTE ? QUOTE : this.delimiter) * ONES;
         this.buf = single.bytes;
     }
 
@@ -144,8 +155,13 @@ public final class CsvSource implements AutoCloseable {
         return bytesRead;
     }
 
+    /// Closes the input and gives the source's own buffer back to the pool.
     @Override
     public void close() {
+        if (!closed) {
+            closed = true;
+            BufferPool.SHARED.give(single.buffer());
+        }
         try {
             in.close();
         } catch (IOException e) {
@@ -162,7 +178,10 @@ public final class CsvSource implements AutoCloseable {
         }
         int carry = filled - recordStart;
         if (batch.bytes.length < carry + MIN_READ) {
-            batch.bytes = new byte[Math.max(batch.bytes.length * 2, carry + MIN_READ)];
+            // The batch is not in use (it is being filled), so its old buffer can go back.
+            byte[] old = batch.bytes;
+            batch.bytes = BufferPool.SHARED.take(Math.max(old.length * 2, carry + MIN_READ));
+            BufferPool.SHARED.give(old);
         }
         System.arraycopy(buf, recordStart, batch.bytes, 0, carry);
         shift(recordStart);
@@ -194,7 +213,10 @@ public final class CsvSource implements AutoCloseable {
             return false;
         }
         checkCellSoFar();
-        buf = batch.bytes = Arrays.copyOf(buf, buf.length * 2);
+        byte[] grown = BufferPool.SHARED.take(buf.length * 2);
+        System.arraycopy(buf, 0, grown, 0, filled);
+        BufferPool.SHARED.give(buf);
+        buf = batch.bytes = grown;
         return true;
     }
 
@@ -279,8 +301,17 @@ public final class CsvSource implements AutoCloseable {
                         }
                     }
                     case UNQUOTED -> {
-                        // The hot loop: plain ASCII cell content. Signed bytes: <= CR also catches
-                        // every byte >= 0x80, which must be checked as UTF-8.
+                        // The hot loop: plain ASCII cell content, eight bytes at a time, then one
+                        // at a time. Signed bytes: <= CR also catches every byte >= 0x80, which
+                        // must be checked as UTF-8.
+                        while (p + 8 <= n) {
+                            long special = specialBytes((long) LONGS.get(b, p));
+                            if (special != 0) {
+                                p += Long.numberOfTrailingZeros(special) >>> 3;
+                                break;
+                            }
+                            p += 8;
+                        }
                         byte c = 0;
                         while (p < n && ((c = b[p]) > CR && c != delim && c != QUOTE)) {
                             p++;
@@ -388,6 +419,18 @@ public final class CsvSource implements AutoCloseable {
             pos = p;
             state = st;
         }
+    }
+
+    /// A mask with the high bit set in the lowest byte of `word` that ends a run of plain cell
+    /// content — a delimiter, a quote, CR, LF, another control character up to CR, or a byte of a
+    /// multi-byte character — and possibly in bytes above it; 0 when all eight are plain. The
+    /// classic "some byte is zero / less than n" tricks: a borrow can flag a byte above a true
+    /// one, never below, so the lowest flag is exact.
+    private long specialBytes(long word) {
+        long low = (word - 0x0E0E0E0E0E0E0E0EL) & ~word | word;
+        long quote = word ^ 0x2222222222222222L;
+        long delim = word ^ delimiterWord;
+        return (low | (quote - ONES) & ~quote | (delim - ONES) & ~delim) & 0x8080808080808080L;
     }
 
     /// Counts a line break at `p`: a CR, or an LF that does not follow a CR.

@@ -26,7 +26,12 @@ public final class RecordBatch {
 
     /// An empty batch whose buffer starts at `initialBytes` (it grows as records need).
     public RecordBatch(int initialBytes) {
-        bytes = new byte[Math.max(64, initialBytes)];
+        this(new byte[Math.max(64, initialBytes)]);
+    }
+
+    /// An empty batch that reads into `buffer` first (it grows as records need; see [#buffer()]).
+    public RecordBatch(byte[] buffer) {
+        bytes = buffer;
         cells = new int[64];
         lines = new long[16];
         firstCell = new int[lines.length + 1];
@@ -52,6 +57,12 @@ public final class RecordBatch {
         return bytes;
     }
 
+    /// The batch's buffer, for giving it back to a pool once nobody reads the batch any more.
+    /// It is [#bytes()], which may have been replaced by a larger one since the batch was made.
+    public byte[] buffer() {
+        return bytes;
+    }
+
     /// Where the content of cell `c` of record `r` starts in [#bytes()].
     public int cellStart(int r, int c) {
         return cells[2 * (firstCell[r] + c)];
@@ -71,6 +82,14 @@ public final class RecordBatch {
     /// `2k + 1`. For loops over many cells; read it, never write it.
     public int[] cellBounds() {
         return cells;
+    }
+
+    /// How many bytes record `r`'s cells span in [#bytes()], from the first cell's start to the
+    /// last one's end: at least the sum of their lengths.
+    public int cellSpan(int r) {
+        int first = firstCell[r];
+        int last = firstCell[r + 1] - 1;
+        return last < first ? 0 : cells[2 * last + 1] - cells[2 * first];
     }
 
     /// Cell `c` of record `r` decoded as text.

@@ -3,6 +3,9 @@ package dev.fanout.engine;
 import dev.fanout.csv.CsvFailure;
 import dev.fanout.csv.CsvSource;
 import dev.fanout.csv.RecordBatch;
+import dev.fanout.memory.BufferPool;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -12,7 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 ///
 /// Chunks' batches are reused: the writer gives each back ([#recycle]) once its rows are out, so
 /// a long run allocates only as many batches as are ever in flight at once. [#next] is called by
-/// one reading thread; [#recycle] and [#rowsRead] by any.
+/// one reading thread; [#recycle] and [#rowsRead] by any; [#release] once the run is over.
 final class ChunkReader {
     /// A new batch's first buffer: enough for a small request, grown as records need.
     private static final int INITIAL_BATCH_BYTES = 8 * 1024;
@@ -20,6 +23,8 @@ final class ChunkReader {
     private final CsvSource source;
     private final int chunkRows;
     private final ConcurrentLinkedQueue<RecordBatch> free = new ConcurrentLinkedQueue<>();
+    /// Every batch made for this run, for [#release].
+    private final List<RecordBatch> made = new ArrayList<>();
     private volatile long nextRow = 1;
     private boolean ended;
 
@@ -40,7 +45,8 @@ final class ChunkReader {
         }
         RecordBatch batch = free.poll();
         if (batch == null) {
-            batch = new RecordBatch(INITIAL_BATCH_BYTES);
+            batch = new RecordBatch(BufferPool.SHARED.take(INITIAL_BATCH_BYTES));
+            made.add(batch);
         }
         long firstRow = nextRow;
         try {
@@ -59,5 +65,15 @@ final class ChunkReader {
     /// Gives a chunk's batch back for reuse; nobody may read it any more.
     void recycle(Chunk chunk) {
         free.offer(chunk.batch());
+    }
+
+    /// Gives every batch's buffer back to the shared pool, once the run is over and no chunk is
+    /// read any more.
+    void release() {
+        for (RecordBatch batch : made) {
+            BufferPool.SHARED.give(batch.buffer());
+        }
+        made.clear();
+        free.clear();
     }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.engine;
 
+import dev.fanout.memory.BufferPool;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
@@ -48,7 +49,14 @@ final class OrderedWriter {
         return rows;
     }
 
+    /// Writes the chunk's rows, then gives its byte array back to the shared pool (an output
+    /// stream keeps nothing of what it was given once `write` returns).
     void write(ValidatedChunk chunk) throws IOException {
+        writeRows(chunk);
+        BufferPool.SHARED.give(chunk.bytes());
+    }
+
+    private void writeRows(ValidatedChunk chunk) throws IOException {
         rows += chunk.rowCount();
         if (uniques.isEmpty()) {
             valid += chunk.validCount();

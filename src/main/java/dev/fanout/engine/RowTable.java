@@ -3,6 +3,7 @@ package dev.fanout.engine;
 import dev.fanout.csv.RecordBatch;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.output.RowValues;
 import dev.fanout.schema.Cell;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,12 +16,12 @@ import java.util.List;
 /// Written by the chunk's validating thread, then read by it (rendering) and by the writer (which
 /// renders a row again when it turns out to be a duplicate); one thread at a time.
 final class RowTable {
-    private static final byte NULL = 0;
-    private static final byte TEXT = 1;
-    private static final byte NUMBER = 2;
-    private static final byte TRUE = 3;
-    private static final byte FALSE = 4;
-    private static final byte VALUE = 5;
+    private static final byte NULL = RowValues.NULL;
+    private static final byte TEXT = RowValues.TEXT;
+    private static final byte NUMBER = RowValues.NUMBER;
+    private static final byte TRUE = RowValues.TRUE;
+    private static final byte FALSE = RowValues.FALSE;
+    private static final byte VALUE = RowValues.VALUE;
 
     private final Chunk chunk;
     private final int[] columnOfSlot;
@@ -28,6 +29,7 @@ final class RowTable {
     private final byte[] forms;
     private Object[] values;
     private final List<?>[] errors;
+    private final Row current = new Row();
 
     RowTable(Chunk chunk, ColumnMapping mapping) {
         this.chunk = chunk;
@@ -39,11 +41,17 @@ final class RowTable {
 
     /// The value of `slot` in row `r` is the checked `cell`'s typed value.
     void set(int r, int slot, Cell cell) {
-        Cell.Form form = cell.form();
-        if (form == Cell.Form.VALUE) {
+        byte form = switch (cell.form()) {
+            case TEXT -> TEXT;
+            case NUMBER -> NUMBER;
+            case TRUE -> TRUE;
+            case FALSE -> FALSE;
+            case VALUE -> VALUE;
+        };
+        if (form == VALUE) {
             setValue(r, slot, cell.value());
         } else {
-            forms[r * width + slot] = (byte) (form.ordinal() + 1);
+            forms[r * width + slot] = form;
         }
     }
 
@@ -105,28 +113,56 @@ final class RowTable {
     /// Renders row `r` with `rowErrors` as its errors.
     void render(int r, List<FieldError> rowErrors, NdjsonRenderer.Lines lines) {
         RecordBatch batch = chunk.batch();
-        byte[] bytes = batch.bytes();
-        int[] bounds = batch.cellBounds();
-        int firstBound = 2 * batch.firstCellIndex(r);
-        lines.begin(chunk.firstRow() + r, batch.line(r), rowErrors.isEmpty());
-        int base = r * width;
-        for (int slot = 0; slot < width; slot++) {
-            switch (forms[base + slot]) {
-                case NULL -> lines.nullValue();
-                case TEXT -> {
-                    int at = firstBound + 2 * columnOfSlot[slot];
-                    lines.text(bytes, bounds[at], bounds[at + 1]);
-                }
-                case NUMBER -> {
-                    int at = firstBound + 2 * columnOfSlot[slot];
-                    lines.number(bytes, bounds[at], bounds[at + 1]);
-                }
-                case TRUE -> lines.bool(true);
-                case FALSE -> lines.bool(false);
-                default -> lines.value(values[base + slot]);
-            }
+        current.select(r);
+        lines.row(chunk.firstRow() + r, batch.line(r), current, rowErrors);
+    }
+
+    /// One row of the table as the renderer reads it; [#select] moves it to another row.
+    private final class Row implements RowValues {
+        private byte[] bytes;
+        private int[] bounds;
+        private int firstBound;
+        private int base;
+        private int span;
+
+        void select(int r) {
+            RecordBatch batch = chunk.batch();
+            bytes = batch.bytes();
+            bounds = batch.cellBounds();
+            firstBound = 2 * batch.firstCellIndex(r);
+            base = r * width;
+            span = batch.cellSpan(r);
         }
-        lines.end(rowErrors);
+
+        @Override
+        public byte form(int key) {
+            return forms[base + key];
+        }
+
+        @Override
+        public byte[] bytes() {
+            return bytes;
+        }
+
+        @Override
+        public int start(int key) {
+            return bounds[firstBound + 2 * columnOfSlot[key]];
+        }
+
+        @Override
+        public int end(int key) {
+            return bounds[firstBound + 2 * columnOfSlot[key] + 1];
+        }
+
+        @Override
+        public Object value(int key) {
+            return values[base + key];
+        }
+
+        @Override
+        public int bytesBound() {
+            return span;
+        }
     }
 
     private String cellText(int r, int slot) {

@@ -1,6 +1,7 @@
 package dev.fanout.engine;
 
 import dev.fanout.csv.RecordBatch;
+import dev.fanout.memory.BufferPool;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
@@ -150,7 +151,8 @@ final class RowValidator {
         }
         int[] rowEnds = new int[count];
         int valid = 0;
-        var sink = new ByteSink(Math.max(256, batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 2));
+        // From the shared pool: the writer gives it back once the chunk is written.
+        var sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 2));
         var lines = renderer.open(sink);
         for (int r = 0; r < count; r++) {
             boolean rowValid = table.valid(r);

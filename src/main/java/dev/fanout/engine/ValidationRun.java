@@ -87,9 +87,10 @@ public final class ValidationRun implements AutoCloseable {
         return source.bytesRead();
     }
 
-    /// Closes the input.
+    /// Closes the input and gives the run's buffers back.
     @Override
     public void close() {
+        chunks.release();
         source.close();
     }
 }

@@ -39,6 +39,11 @@ public final class ByteSink extends OutputStream {
         bytes = new byte[Math.max(16, initialCapacity)];
     }
 
+    /// A sink that writes into `buffer` first (a larger array replaces it when it is full).
+    public ByteSink(byte[] buffer) {
+        bytes = buffer;
+    }
+
     @Override
     public void write(int b) {
         ensure(1);
@@ -57,17 +62,34 @@ public final class ByteSink extends OutputStream {
         write(b, 0, b.length);
     }
 
-    /// Appends the first `length` bytes of `padded`, eight at a time: `padded` must hold at least
-    /// `length` rounded up to a multiple of eight bytes (see [#padded]). For the short constant
-    /// pieces of every row line (keys, `null`, `{"row":`), where a call to `System.arraycopy`
-    /// costs more than the copy.
-    public void appendPadded(byte[] padded, int length) {
-        ensure(length + 8);
-        System.arraycopy(padded, 0, bytes, size, length);
-        size += length;
+    /// Makes room for `more` bytes after [#size()] and returns the backing array, for writers
+    /// that then write without checks ([#putPadded], [#putJsonString]) and set [#size(int)].
+    public byte[] reserve(int more) {
+        ensure(more);
+        return bytes;
     }
 
-    /// `bytes` in an array padded with zeros to a multiple of eight, for [#appendPadded].
+    /// Sets the number of bytes written, after writing into the array [#reserve] returned.
+    public void size(int newSize) {
+        if (newSize < 0 || newSize > bytes.length) {
+            throw new IndexOutOfBoundsException("size " + newSize + " outside 0.." + bytes.length);
+        }
+        size = newSize;
+    }
+
+    /// Writes the first `length` bytes of `padded` at `at`, eight at a time, and returns where
+    /// they end: `padded` must hold `length` rounded up to a multiple of eight bytes (see
+    /// [#padded]), and `dst` room for as many after `at` (it may be written past the end). For
+    /// the short constant pieces of every row line, where a call to `System.arraycopy` costs
+    /// more than the copy.
+    public static int putPadded(byte[] dst, int at, byte[] padded, int length) {
+        for (int k = 0; k < length; k += 8) {
+            LONGS.set(dst, at + k, (long) LONGS.get(padded, k));
+        }
+        return at + length;
+    }
+
+    /// `bytes` in an array padded with zeros to a multiple of eight, for [#putPadded].
     public static byte[] padded(byte[] bytes) {
         return Arrays.copyOf(bytes, (bytes.length + 7) & ~7);
     }
@@ -196,17 +218,22 @@ public final class ByteSink extends OutputStream {
     }
 
     /// Appends the UTF-8 text `utf8[start, end)` as a JSON string: the same bytes as
-    /// [#appendJsonString(String)] writes for that text. Runs that need no escape (everything but
-    /// `"`, `\` and control characters; multi-byte characters are copied as they are) are copied
-    /// eight bytes at a time, with no decoding.
+    /// [#appendJsonString(String)] writes for that text.
     public void appendJsonString(byte[] utf8, int start, int end) {
-        ensure(end - start + 2);
-        byte[] b = bytes;
-        int at = size;
+        ensure(6 * (end - start) + 10);
+        size = putJsonString(bytes, size, utf8, start, end);
+    }
+
+    /// Writes the UTF-8 text `utf8[start, end)` as a JSON string at `at` and returns where it
+    /// ends; `dst` must have room for `6 * (end - start) + 10` bytes (every byte escaped, and
+    /// a word's slack). Runs
+    /// that need no escape (everything but `"`, `\` and control characters; multi-byte
+    /// characters are copied as they are) are copied eight bytes at a time, with no decoding.
+    public static int putJsonString(byte[] dst, int at, byte[] utf8, int start, int end) {
+        byte[] b = dst;
         b[at++] = '"';
         int i = start;
         while (true) {
-            // Capacity for the rest was ensured; escapes re-ensure below.
             while (i + 8 <= end) {
                 long word = (long) LONGS.get(utf8, i);
                 if (needsEscape(word)) {
@@ -215,6 +242,18 @@ public final class ByteSink extends OutputStream {
                 LONGS.set(b, at, word);
                 i += 8;
                 at += 8;
+            }
+            int left = end - i;
+            if (left < 8 && i + 8 <= utf8.length) {
+                // The last bytes, in one word read past the cell (bytes of the same array) and
+                // written past the string (room reserved): only the cell's bytes are checked.
+                long word = (long) LONGS.get(utf8, i);
+                long mask = (1L << (8 * left)) - 1;
+                if (!needsEscape(word & mask | ~mask & 0x4141414141414141L)) {
+                    LONGS.set(b, at, word);
+                    at += left;
+                    break;
+                }
             }
             int stop = Math.min(end, i + 8);
             while (i < stop) {
@@ -231,9 +270,6 @@ public final class ByteSink extends OutputStream {
             if (i == stop) {
                 continue;
             }
-            size = at;
-            ensure(6 + (end - i) + 1);
-            b = bytes;
             byte c = utf8[i++];
             b[at++] = '\\';
             switch (c) {
@@ -253,9 +289,21 @@ public final class ByteSink extends OutputStream {
                 }
             }
         }
-        size = at;
-        ensure(1);
-        bytes[size++] = '"';
+        b[at++] = '"';
+        return at;
+    }
+
+    /// Copies `src[start, end)` (no more than the room reserved) to `dst` at `at` and returns
+    /// where it ends: up to eight bytes as one word when `src` has a word there, else by
+    /// `System.arraycopy`, whose call costs more than a short copy.
+    public static int putBytes(byte[] dst, int at, byte[] src, int start, int end) {
+        int length = end - start;
+        if (length <= 8 && start + 8 <= src.length) {
+            LONGS.set(dst, at, (long) LONGS.get(src, start));
+        } else {
+            System.arraycopy(src, start, dst, at, length);
+        }
+        return at + length;
     }
 
     /// Whether any of the eight bytes of `word` is a control character, `"` or `\`: the

@@ -4,22 +4,20 @@ package dev.fanout.output;
 /// lines: when the next number is one more than the last (nearly always), its digits are had by
 /// incrementing the last ones in place rather than by dividing. Not thread-safe.
 final class DecimalCounter {
-    /// Digits, most significant first, in `digits[0, length)`; padded for ByteSink.appendPadded.
+    /// Digits, most significant first, in `digits[0, length)`; padded for ByteSink.putPadded.
     private final byte[] digits = new byte[24];
     private int length;
     private long value = -2;
 
-    void set(long next) {
+    /// Writes `next` in decimal at `at` in `dst` (which needs room for 24 bytes) and returns where it ends.
+    int put(byte[] dst, int at, long next) {
         if (next == value + 1 && next > 0) {
             increment();
         } else {
             render(next);
         }
         value = next;
-    }
-
-    void appendTo(ByteSink sink) {
-        sink.appendPadded(digits, length);
+        return ByteSink.putPadded(dst, at, digits, length);
     }
 
     private void increment() {

@@ -34,7 +34,7 @@ public final class NdjsonRenderer {
     private static final byte[] END_VALID = ascii("}}\n");
     private static final byte[] END_INVALID = ascii("]}\n");
 
-    // The pieces of every row line, padded for ByteSink.appendPadded.
+    // The pieces of every row line, padded for ByteSink.putPadded.
     private static final byte[] ROW_PADDED = ByteSink.padded(ROW);
     private static final byte[] LINE_PADDED = ByteSink.padded(LINE);
     private static final byte[] VALID_DATA_PADDED = ByteSink.padded(VALID_DATA);
@@ -42,10 +42,12 @@ public final class NdjsonRenderer {
     private static final byte[] NULL_PADDED = ByteSink.padded(NULL);
     private static final byte[] TRUE_PADDED = ByteSink.padded(TRUE);
     private static final byte[] FALSE_PADDED = ByteSink.padded(FALSE);
-    private static final byte[] END_VALID_PADDED = ByteSink.padded(END_VALID);
+    /// Room a row line needs besides its values' bytes (escaped, at most six bytes each): the
+    /// fixed pieces, two numbers, the keys, quotes or `false` per key, and the padded copies' slack.
+    private final int lineBound;
 
     /// `"name":` for each key of `data`, the first without a leading comma, the rest with one;
-    /// padded for ByteSink.appendPadded, with each key's length in `keyLengths`.
+    /// padded for ByteSink.putPadded, with each key's length in `keyLengths`.
     private final byte[][] keys;
     private final int[] keyLengths;
 
@@ -53,6 +55,7 @@ public final class NdjsonRenderer {
     public NdjsonRenderer(List<String> dataNames) {
         keys = new byte[dataNames.size()][];
         keyLengths = new int[keys.length];
+        int bound = ROW.length + LINE.length + INVALID_DATA.length + 2 * 20 + 16;
         for (int i = 0; i < keys.length; i++) {
             var sink = new ByteSink(dataNames.get(i).length() + 4);
             if (i > 0) {
@@ -62,7 +65,9 @@ public final class NdjsonRenderer {
             sink.write(':');
             keys[i] = ByteSink.padded(sink.toByteArray());
             keyLengths[i] = sink.size();
+            bound += keyLengths[i] + 8;
         }
+        lineBound = bound;
     }
 
     /// Opens a line writer over `sink`.
@@ -113,66 +118,56 @@ public final class NdjsonRenderer {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /// Writes row lines to one sink, a value at a time: [#begin], then each key of `data` in order
-    /// by one of the value methods, then [#end]. Not thread-safe.
+    /// Writes row lines to one sink. Not thread-safe.
     public final class Lines {
         private final ByteSink sink;
         private final DecimalCounter rows = new DecimalCounter();
         private final DecimalCounter lines = new DecimalCounter();
-        private int key;
 
         private Lines(ByteSink sink) {
             this.sink = sink;
         }
 
-        /// Starts a row line: `{"row":…,"line":…,"valid":…,"data":{`.
-        public void begin(long row, long line, boolean valid) {
-            ByteSink out = sink;
-            out.appendPadded(ROW_PADDED, ROW.length);
-            rows.set(row);
-            rows.appendTo(out);
-            out.appendPadded(LINE_PADDED, LINE.length);
-            lines.set(line);
-            lines.appendTo(out);
-            if (valid) {
-                out.appendPadded(VALID_DATA_PADDED, VALID_DATA.length);
-            } else {
-                out.appendPadded(INVALID_DATA_PADDED, INVALID_DATA.length);
+        /// Appends one row line: `row`, `line`, whether it is valid (it is when `errors` is
+        /// empty), the values of `data` and the errors.
+        ///
+        /// Room for the whole line but its made values and errors is reserved once, and the line
+        /// is written with no further checks: a row line is a dozen short pieces, and a capacity
+        /// check per piece cost more than the copies.
+        public void row(long row, long line, RowValues values, List<FieldError> errors) {
+            int bound = lineBound + 6 * values.bytesBound();
+            byte[] b = sink.reserve(bound);
+            int at = sink.size();
+            at = ByteSink.putPadded(b, at, ROW_PADDED, ROW.length);
+            at = rows.put(b, at, row);
+            at = ByteSink.putPadded(b, at, LINE_PADDED, LINE.length);
+            at = lines.put(b, at, line);
+            at = errors.isEmpty() ? ByteSink.putPadded(b, at, VALID_DATA_PADDED, VALID_DATA.length)
+                    : ByteSink.putPadded(b, at, INVALID_DATA_PADDED, INVALID_DATA.length);
+            byte[] src = values.bytes();
+            for (int k = 0; k < keys.length; k++) {
+                at = ByteSink.putPadded(b, at, keys[k], keyLengths[k]);
+                switch (values.form(k)) {
+                    case RowValues.NULL -> at = ByteSink.putPadded(b, at, NULL_PADDED, NULL.length);
+                    case RowValues.TEXT -> at = ByteSink.putJsonString(b, at, src, values.start(k), values.end(k));
+                    case RowValues.NUMBER -> at = ByteSink.putBytes(b, at, src, values.start(k), values.end(k));
+                    case RowValues.TRUE -> at = ByteSink.putPadded(b, at, TRUE_PADDED, TRUE.length);
+                    case RowValues.FALSE -> at = ByteSink.putPadded(b, at, FALSE_PADDED, FALSE.length);
+                    default -> {
+                        // A made value has no bound known beforehand: write it with checks, then
+                        // reserve room for the rest again.
+                        sink.size(at);
+                        value(values.value(k));
+                        b = sink.reserve(bound);
+                        at = sink.size();
+                    }
+                }
             }
-            key = 0;
+            sink.size(at);
+            end(errors);
         }
 
-        /// The next key's value is `null`.
-        public void nullValue() {
-            nextKey();
-            sink.appendPadded(NULL_PADDED, NULL.length);
-        }
-
-        /// The next key's value is the string whose UTF-8 bytes are `utf8[start, end)`.
-        public void text(byte[] utf8, int start, int end) {
-            nextKey();
-            sink.appendJsonString(utf8, start, end);
-        }
-
-        /// The next key's value is the JSON number whose text is `ascii[start, end)`.
-        public void number(byte[] ascii, int start, int end) {
-            nextKey();
-            sink.write(ascii, start, end - start);
-        }
-
-        /// The next key's value is a boolean.
-        public void bool(boolean value) {
-            nextKey();
-            if (value) {
-                sink.appendPadded(TRUE_PADDED, TRUE.length);
-            } else {
-                sink.appendPadded(FALSE_PADDED, FALSE.length);
-            }
-        }
-
-        /// The next key's value is `value`: `null`, a `String`, a [JsonNumber] or a `Boolean`.
-        public void value(Object value) {
-            nextKey();
+        private void value(Object value) {
             switch (value) {
                 case null -> sink.append(NULL);
                 case String s -> sink.appendJsonString(s);
@@ -182,16 +177,11 @@ public final class NdjsonRenderer {
             }
         }
 
-        private void nextKey() {
-            int k = key++;
-            sink.appendPadded(keys[k], keyLengths[k]);
-        }
-
         /// Ends the row line: with no errors a valid row's `}}`, else the `errors` array.
-        public void end(List<FieldError> errors) {
+        private void end(List<FieldError> errors) {
             ByteSink out = sink;
             if (errors.isEmpty()) {
-                out.appendPadded(END_VALID_PADDED, END_VALID.length);
+                out.append(END_VALID);
                 return;
             }
             out.append(ERRORS);

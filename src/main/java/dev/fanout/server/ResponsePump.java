@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import dev.fanout.memory.BufferPool;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,7 +49,8 @@ final class ResponsePump extends OutputStream {
     private final Optional<Path> spillDir;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<byte[]> memory = new ArrayDeque<>();
+    /// Written bytes not yet sent, in arrays from the shared pool (given back once sent).
+    private final ArrayDeque<Piece> memory = new ArrayDeque<>();
     private long memoryBytes;
     private FileChannel spill;
     private Path spillPath;
@@ -95,9 +97,9 @@ final class ResponsePump extends OutputStream {
             failIfClientGone();
             toFile = spillWritten > spillSent || memoryBytes + len > memoryLimit;
             if (!toFile) {
-                byte[] copy = new byte[len];
+                byte[] copy = BufferPool.SHARED.take(len);
                 System.arraycopy(b, off, copy, 0, len);
-                memory.add(copy);
+                memory.add(new Piece(copy, len));
                 memoryBytes += len;
                 if (sender != null) {
                     changed.signal();
@@ -224,9 +226,10 @@ final class ResponsePump extends OutputStream {
     private void sendWhole() {
         byte[] whole = new byte[(int) memoryBytes];
         int at = 0;
-        for (byte[] piece : memory) {
-            System.arraycopy(piece, 0, whole, at, piece.length);
-            at += piece.length;
+        for (Piece piece : memory) {
+            System.arraycopy(piece.bytes(), 0, whole, at, piece.length());
+            at += piece.length();
+            BufferPool.SHARED.give(piece.bytes());
         }
         memory.clear();
         memoryBytes = 0;
@@ -297,7 +300,7 @@ final class ResponsePump extends OutputStream {
     private void send() {
         try (OutputStream socket = new WatchedSocket(response.outputStream())) {
             while (true) {
-                byte[] piece = null;
+                Piece piece = null;
                 long spillFrom = -1;
                 int spillLength = 0;
                 boolean flush = false;
@@ -312,7 +315,7 @@ final class ResponsePump extends OutputStream {
                     }
                     if (!memory.isEmpty()) {
                         piece = memory.poll();
-                        memoryBytes -= piece.length;
+                        memoryBytes -= piece.length();
                     } else if (spillWritten > spillSent) {
                         spillFrom = spillSent;
                         spillLength = (int) Math.min(SPILL_READ_BYTES, spillWritten - spillSent);
@@ -331,7 +334,8 @@ final class ResponsePump extends OutputStream {
                     firstByteNanos = System.nanoTime();
                 }
                 if (piece != null) {
-                    socket.write(piece);
+                    socket.write(piece.bytes(), 0, piece.length());
+                    BufferPool.SHARED.give(piece.bytes());
                 } else if (spillFrom >= 0) {
                     var buffer = ByteBuffer.allocate(spillLength);
                     while (buffer.hasRemaining()) {
@@ -433,6 +437,9 @@ final class ResponsePump extends OutputStream {
             if (clientFailure == null) {
                 clientFailure = e;
             }
+            for (Piece piece : memory) {
+                BufferPool.SHARED.give(piece.bytes());
+            }
             memory.clear();
             memoryBytes = 0;
             changed.signalAll();
@@ -473,6 +480,10 @@ final class ResponsePump extends OutputStream {
         } finally {
             lock.unlock();
         }
+    }
+
+    /// `length` bytes written and not yet sent, at the start of `bytes`.
+    private record Piece(byte[] bytes, int length) {
     }
 
     private static void join(Thread thread) throws IOException {
