@@ -4,9 +4,15 @@
 
 FANOUT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
+# The feature version of the JDK at $1, from its `release` file (JAVA_VERSION="25.0.3"); asking
+# the JDK itself (`java -XshowSettings`) started a JVM per JDK, ~0.1 s each, on every launch.
 java_major() {
-    "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-        | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+    if [ -r "$1/release" ]; then
+        sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
+    else
+        "$1/bin/java" -XshowSettings:properties -version 2>&1 \
+            | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+    fi
 }
 
 find_jdk() {
@@ -41,7 +47,8 @@ export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 
 FANOUT_JAR="$FANOUT_ROOT/target/fanout.jar"
 
-# Builds target/fanout.jar (+ target/lib) when it is missing or older than any source.
+# Builds target/fanout.jar (+ target/lib, target/jvm.options and the AOT caches target/*.aot)
+# when it is missing or older than any source.
 build_if_needed() {
     (
         cd "$FANOUT_ROOT"

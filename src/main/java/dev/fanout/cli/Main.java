@@ -3,6 +3,7 @@ package dev.fanout.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,24 +15,27 @@ import picocli.CommandLine.Spec;
 /// subcommand and turns every failure into one `fanout: <message>` line and `ExitStatus.ERROR`.
 ///
 /// A subcommand is a picocli `@Command` class in this package that reaches the streams through
-/// `@ParentCommand Main`; adding one means adding its class to `subcommands` below. One instance
-/// serves one invocation; not thread-safe.
+/// `@ParentCommand Main`; adding one means adding its class to [#SUBCOMMANDS]. Only the
+/// subcommand an invocation names is given to picocli (all of them when it names none, for help):
+/// picocli reads every registered command's annotations by reflection before it parses anything,
+/// which took 200 ms of a 20-row `validate`. One instance serves one invocation; not thread-safe.
 @Command(
         name = "fanout",
         mixinStandardHelpOptions = true,
         // Subcommands inherit --help, --version and the version provider.
         scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
-        description = "Validates CSV against Table Schema and streams the results as NDJSON.",
-        subcommands = {ValidateCommand.class, InferCommand.class, ServeCommand.class, StatsCommand.class,
-            BenchCommand.class})
+        description = "Validates CSV against Table Schema and streams the results as NDJSON.")
 public final class Main implements Callable<Integer> {
+    /// The subcommands' names, in the order `--help` lists them (each its class's `@Command` name).
+    static final List<String> SUBCOMMANDS = List.of("validate", "infer", "serve", "stats", "bench");
+
     private final CliContext context;
 
     @Spec
     private CommandSpec spec;
 
-    private Main(CliContext context) {
+    Main(CliContext context) {
         this.context = context;
     }
 
@@ -51,8 +55,26 @@ public final class Main implements Callable<Integer> {
     static int run(String[] args, CliContext context) {
         var out = new PrintWriter(context.stdout(), true);
         var err = new PrintWriter(context.stderr(), true);
-        var cli = new CommandLine(new Main(context))
-                .setOut(out)
+        if (args.length > 0 && args[0].equals("validate")) {
+            var quick = ValidateCommand.parseQuickly(List.of(args).subList(1, args.length), context);
+            if (quick.isPresent()) {
+                try {
+                    return quick.get().call();
+                } catch (RuntimeException e) {
+                    return failure(e, err);
+                } finally {
+                    out.flush();
+                    err.flush();
+                }
+            }
+        }
+        var cli = new CommandLine(new Main(context));
+        if (args.length > 0 && SUBCOMMANDS.contains(args[0])) {
+            cli.addSubcommand(subcommand(args[0]));
+        } else {
+            SUBCOMMANDS.forEach(name -> cli.addSubcommand(subcommand(name)));
+        }
+        cli.setOut(out)
                 .setErr(err)
                 .setParameterExceptionHandler((e, ignored) -> usageError(e, err))
                 .setExecutionExceptionHandler((e, ignored, parsed) -> failure(e, err));
@@ -60,6 +82,18 @@ public final class Main implements Callable<Integer> {
         out.flush();
         err.flush();
         return status;
+    }
+
+    /// The class of a subcommand in [#SUBCOMMANDS]; a `switch` so that only the one asked for is loaded.
+    static Class<?> subcommand(String name) {
+        return switch (name) {
+            case "validate" -> ValidateCommand.class;
+            case "infer" -> InferCommand.class;
+            case "serve" -> ServeCommand.class;
+            case "stats" -> StatsCommand.class;
+            case "bench" -> BenchCommand.class;
+            default -> throw new IllegalArgumentException("no subcommand " + name);
+        };
     }
 
     /// The streams and terminal flag of this invocation, for subcommands.

@@ -61,6 +61,11 @@ final class RunHistograms implements AutoCloseable {
         };
     }
 
+    /// A new run (file) begins: its first byte is still to come.
+    void runStarted() {
+        firstByteNanos = 0;
+    }
+
     /// Records the run as one request: status 200 when its output ended normally, else 500.
     void runDone(long startNanos, RunOutcome outcome) {
         metrics.requestDone(outcome.failed() ? 500 : 200, startNanos, firstByteNanos, outcome.summary().rows());

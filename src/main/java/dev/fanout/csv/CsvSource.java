@@ -31,7 +31,7 @@ import dev.fanout.memory.BufferPool;
 public final class CsvSource implements AutoCloseable {
     /// A batch that reaches this many bytes ends at its next record boundary.
     static final int MAX_BATCH_BYTES = 1 << 20;
-    private static final int MIN_READ = 8 * 1024;
+    private static final int MIN_READ = 4 * 1024;
 
     private static final int RECORD_START = 0;
     private static final int CELL_START = 1;
@@ -174,6 +174,14 @@ public final class CsvSource implements AutoCloseable {
     private void adopt(RecordBatch batch) {
         batch.clear();
         if (batch.bytes == buf) {
+            return;
+        }
+        if (buf == single.bytes) {
+            // The header was read into the source's own buffer: the batch takes it over (no copy,
+            // and a small request needs one buffer, not two) and the source keeps the batch's.
+            byte[] spare = batch.bytes;
+            batch.bytes = buf;
+            single.bytes = spare;
             return;
         }
         int carry = filled - recordStart;

@@ -32,8 +32,9 @@ public final class RecordBatch {
     /// An empty batch that reads into `buffer` first (it grows as records need; see [#buffer()]).
     public RecordBatch(byte[] buffer) {
         bytes = buffer;
-        cells = new int[64];
-        lines = new long[16];
+        // Room for a small request's 20 rows of a few cells without growing.
+        cells = new int[256];
+        lines = new long[32];
         firstCell = new int[lines.length + 1];
     }
 

@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 /// a long run allocates only as many batches as are ever in flight at once. [#next] is called by
 /// one reading thread; [#recycle] and [#rowsRead] by any; [#release] once the run is over.
 final class ChunkReader {
-    /// A new batch's first buffer: enough for a small request, grown as records need.
-    private static final int INITIAL_BATCH_BYTES = 8 * 1024;
+    /// A new batch's buffer until the source gives it one (the one the header was read into, or
+    /// one from the pool sized to what is read).
+    private static final byte[] NO_BUFFER = new byte[0];
 
     private final CsvSource source;
     private final int chunkRows;
@@ -45,7 +46,7 @@ final class ChunkReader {
         }
         RecordBatch batch = free.poll();
         if (batch == null) {
-            batch = new RecordBatch(BufferPool.SHARED.take(INITIAL_BATCH_BYTES));
+            batch = new RecordBatch(NO_BUFFER);
             made.add(batch);
         }
         long firstRow = nextRow;

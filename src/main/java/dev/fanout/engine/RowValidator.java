@@ -56,7 +56,7 @@ final class RowValidator {
         this.lookupRoom = new Semaphore((int) Math.clamp(room, 1, Integer.MAX_VALUE), true);
         this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
-        this.requiredMessages = Arrays.stream(fields).map(f -> f.name() + " is required").toArray(String[]::new);
+        this.requiredMessages = Arrays.stream(fields).map(Field::requiredMessage).toArray(String[]::new);
         this.uniqueField = new boolean[fields.length];
         for (UniqueConstraint unique : uniques) {
             for (int index : unique.fieldIndexes()) {
@@ -139,7 +139,7 @@ final class RowValidator {
             }
             if (!countOk) {
                 errors = List.of(new FieldError(null, ErrorCode.FIELD_COUNT,
-                        "expected %d fields, got %d".formatted(headerSize, cells), -1));
+                        "expected " + headerSize + " fields, got " + cells, -1));
             }
             table.setErrors(r, errors);
             if (keepRows) {
@@ -152,7 +152,7 @@ final class RowValidator {
         int[] rowEnds = new int[count];
         int valid = 0;
         // From the shared pool: the writer gives it back once the chunk is written.
-        var sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 2));
+        var sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4));
         var lines = renderer.open(sink);
         for (int r = 0; r < count; r++) {
             boolean rowValid = table.valid(r);

@@ -33,7 +33,8 @@ public final class ByteSink extends OutputStream {
 
     private byte[] bytes;
     private int size;
-    private char[] scratch = new char[64];
+    /// For [#appendJsonString(String)], made on first use: most sinks only copy bytes.
+    private char[] scratch;
 
     public ByteSink(int initialCapacity) {
         bytes = new byte[Math.max(16, initialCapacity)];
@@ -141,8 +142,8 @@ public final class ByteSink extends OutputStream {
     /// escaped the way Jackson does (`\n`, `\t`, `\r`, `\b`, `\f`, else a six-character `u00XX` escape).
     public void appendJsonString(String text) {
         int n = text.length();
-        if (scratch.length < n) {
-            scratch = new char[Math.max(n, scratch.length * 2)];
+        if (scratch == null || scratch.length < n) {
+            scratch = new char[Math.max(n, scratch == null ? 64 : scratch.length * 2)];
         }
         // Copying out the chars at once is much cheaper than charAt per char (no per-call checks).
         char[] chars = scratch;

@@ -1,6 +1,5 @@
 package dev.fanout.schema;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import java.util.ArrayList;
@@ -31,14 +30,14 @@ final class ConstraintsParser {
         this.caster = caster;
     }
 
-    Constraints parse(JsonNode node) {
+    Constraints parse(JsonValue node) {
         if (node.isMissingNode()) {
             return new Constraints(false, false, List.of());
         }
         if (!node.isObject()) {
             throw invalid("constraints must be an object, not " + SchemaParser.kind(node));
         }
-        for (String key : (Iterable<String>) node::fieldNames) {
+        for (String key : node.fieldNames()) {
             if (!KNOWN.contains(key)) {
                 throw invalid("unknown constraint '" + key + "' (supported: " + String.join(", ", KNOWN) + ")");
             }
@@ -67,7 +66,7 @@ final class ConstraintsParser {
         return new Constraints(flag(node, "required"), flag(node, "unique"), checks);
     }
 
-    private boolean flag(JsonNode node, String key) {
+    private boolean flag(JsonValue node, String key) {
         if (!node.has(key)) {
             return false;
         }
@@ -78,21 +77,21 @@ final class ConstraintsParser {
     }
 
     /// A length constraint's value, or -1 when absent.
-    private int length(JsonNode node, String key) {
+    private int length(JsonValue node, String key) {
         if (!node.has(key)) {
             return -1;
         }
         if (type != FieldType.STRING) {
             throw invalid(key + " applies only to string fields, not " + type.schemaName());
         }
-        JsonNode value = node.get(key);
+        JsonValue value = node.get(key);
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
             throw invalid(key + " must be a non-negative integer");
         }
         return value.intValue();
     }
 
-    private Pattern pattern(JsonNode value) {
+    private Pattern pattern(JsonValue value) {
         if (!value.isTextual()) {
             throw invalid("pattern must be a string");
         }
@@ -106,12 +105,12 @@ final class ConstraintsParser {
         }
     }
 
-    private Constraint enumeration(JsonNode value) {
+    private Constraint enumeration(JsonValue value) {
         if (!value.isArray() || value.isEmpty()) {
             throw invalid("enum must be a non-empty array");
         }
         Set<Object> keys = new LinkedHashSet<>();
-        for (JsonNode entry : value) {
+        for (JsonValue entry : value) {
             keys.add(caster.uniqueKey(cast("enum", entry)));
         }
         List<String> shown = StreamSupport.stream(value.spliterator(), false)
@@ -121,7 +120,7 @@ final class ConstraintsParser {
         return new Constraint.EnumConstraint(caster, keys, display);
     }
 
-    private void bounds(JsonNode node, List<Constraint> checks) {
+    private void bounds(JsonValue node, List<Constraint> checks) {
         switch (type) {
             case INTEGER, NUMBER, DATE, TIME, DATETIME, YEAR -> { }
             case STRING, BOOLEAN -> throw invalid((node.has("minimum") ? "minimum" : "maximum")
@@ -144,7 +143,7 @@ final class ConstraintsParser {
 
     /// Casts a constraint value with the field's caster: strings for every type, JSON numbers for
     /// integer, number and year, JSON booleans for boolean.
-    private Object cast(String key, JsonNode value) {
+    private Object cast(String key, JsonValue value) {
         String text;
         if (value.isTextual()) {
             text = value.textValue();
@@ -167,7 +166,7 @@ final class ConstraintsParser {
         return typed;
     }
 
-    private static String display(JsonNode value) {
+    private static String display(JsonValue value) {
         return value.isTextual() ? value.textValue() : value.toString();
     }
 

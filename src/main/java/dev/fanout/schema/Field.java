@@ -17,11 +17,13 @@ public final class Field {
     // An array, not a List: the loop over it runs for every cell, and needs no iterator.
     private final Constraint[] constraints;
     private final Optional<Lookup> lookup;
+    private final String requiredMessage;
 
     Field(String name, FieldType type, String format, boolean required, boolean unique, Caster caster,
             List<Constraint> constraints, Optional<Lookup> lookup) {
         this.lookup = lookup;
         this.name = name;
+        this.requiredMessage = name + " is required";
         this.type = type;
         this.format = format;
         this.required = required;
@@ -48,6 +50,11 @@ public final class Field {
     /// schema's `primaryKey`.
     public boolean required() {
         return required;
+    }
+
+    /// The message of this field's `required` error, made once.
+    public String requiredMessage() {
+        return requiredMessage;
     }
 
     /// Whether `constraints.unique` is set. The engine enforces it across rows with [#uniqueKey].

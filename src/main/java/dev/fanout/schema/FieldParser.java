@@ -1,6 +1,5 @@
 package dev.fanout.schema;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -23,9 +22,9 @@ final class FieldParser {
             .map(FieldType::schemaName).collect(Collectors.joining(", "));
 
     private final String name;
-    private final JsonNode node;
+    private final JsonValue node;
 
-    FieldParser(String name, JsonNode node) {
+    FieldParser(String name, JsonValue node) {
         this.name = name;
         this.node = node;
     }
@@ -142,7 +141,7 @@ final class FieldParser {
         if (!node.has(option)) {
             return absent;
         }
-        JsonNode value = node.get(option);
+        JsonValue value = node.get(option);
         if (!value.isTextual() || value.textValue().length() != 1) {
             throw invalid(option + " must be a single character");
         }
@@ -167,12 +166,12 @@ final class FieldParser {
         if (!node.has(option)) {
             return absent;
         }
-        JsonNode value = node.get(option);
+        JsonValue value = node.get(option);
         if (!value.isArray() || value.isEmpty()) {
             throw invalid(option + " must be a non-empty array of strings");
         }
         List<String> strings = new ArrayList<>(value.size());
-        for (JsonNode item : value) {
+        for (JsonValue item : value) {
             if (!item.isTextual()) {
                 throw invalid(option + " must be a non-empty array of strings, but has " + item);
             }
@@ -185,7 +184,7 @@ final class FieldParser {
         if (!node.has(key)) {
             return Optional.empty();
         }
-        JsonNode value = node.get(key);
+        JsonValue value = node.get(key);
         if (!value.isTextual()) {
             throw invalid(key + " must be a string, not " + SchemaParser.kind(value));
         }

@@ -1,6 +1,5 @@
 package dev.fanout.schema;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,14 +18,14 @@ final class LookupParser {
         this.field = field;
     }
 
-    Optional<Lookup> parse(JsonNode node) {
+    Optional<Lookup> parse(JsonValue node) {
         if (node.isMissingNode() || node.isNull()) {
             return Optional.empty();
         }
         if (!node.isObject()) {
             throw invalid("x-lookup must be an object");
         }
-        for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
+        for (Iterator<String> keys = node.fieldNames().iterator(); keys.hasNext(); ) {
             String key = keys.next();
             if (!key.equals("upstream") && !key.equals("path") && !key.equals("enrich")) {
                 throw invalid("x-lookup has an unknown key '" + key + "' (known: upstream, path, enrich)");
@@ -44,14 +43,14 @@ final class LookupParser {
             throw invalid("x-lookup path must contain {value}");
         }
         Map<String, String> enrich = new LinkedHashMap<>();
-        JsonNode enrichNode = node.path("enrich");
+        JsonValue enrichNode = node.path("enrich");
         if (!enrichNode.isMissingNode()) {
             if (!enrichNode.isObject()) {
                 throw invalid("x-lookup enrich must be an object of name → JSON pointer");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> entries = enrichNode.fields(); entries.hasNext(); ) {
-                Map.Entry<String, JsonNode> entry = entries.next();
-                JsonNode pointer = entry.getValue();
+            for (Iterator<Map.Entry<String, JsonValue>> entries = enrichNode.fields().iterator(); entries.hasNext(); ) {
+                Map.Entry<String, JsonValue> entry = entries.next();
+                JsonValue pointer = entry.getValue();
                 if (!pointer.isTextual() || !(pointer.asText().isEmpty() || pointer.asText().startsWith("/"))) {
                     throw invalid("x-lookup enrich '" + entry.getKey() + "' must be a JSON pointer such as \"/name\"");
                 }
@@ -64,8 +63,8 @@ final class LookupParser {
         return Optional.of(new Lookup(upstream, path, enrich));
     }
 
-    private String text(JsonNode node, String key) {
-        JsonNode value = node.path(key);
+    private String text(JsonValue node, String key) {
+        JsonValue value = node.path(key);
         if (!value.isTextual() || value.asText().isEmpty()) {
             throw invalid("x-lookup needs a non-empty string '" + key + "'");
         }

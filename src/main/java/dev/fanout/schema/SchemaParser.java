@@ -1,11 +1,6 @@
 package dev.fanout.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,23 +12,15 @@ import java.util.Set;
 /// Reads a schema document's top level (`fields`, `missingValues`, `primaryKey`) and hands each
 /// field to a [FieldParser]. Unknown top-level keys are ignored. Stateless and thread-safe.
 final class SchemaParser {
-    // Thread-safe once configured. Duplicate keys and trailing content are errors rather than
-    // silently resolved, and decimals stay BigDecimal so `1.50` in a constraint keeps its digits.
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-            .build();
-
     private SchemaParser() {
     }
 
     static Schema parse(byte[] json) {
-        JsonNode root = readTree(json);
+        JsonValue root = readTree(json);
         if (!root.isObject()) {
             throw new InvalidSchemaException(null, "schema must be a JSON object, not " + kind(root));
         }
-        JsonNode fieldsNode = root.path("fields");
+        JsonValue fieldsNode = root.path("fields");
         if (!fieldsNode.isArray()) {
             throw new InvalidSchemaException(null, fieldsNode.isMissingNode()
                     ? "schema has no fields array" : "fields must be an array, not " + kind(fieldsNode));
@@ -68,9 +55,10 @@ final class SchemaParser {
         }
     }
 
-    private static JsonNode readTree(byte[] json) {
+    private static JsonValue readTree(byte[] json) {
         try {
-            JsonNode root = MAPPER.readTree(json);
+            // Duplicate keys and trailing content are errors rather than silently resolved.
+            JsonValue root = JsonValue.parse(json);
             if (root == null || root.isMissingNode()) {
                 throw new InvalidSchemaException(null, "schema is empty");
             }
@@ -97,16 +85,16 @@ final class SchemaParser {
                 : message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
-    private static List<String> names(JsonNode fieldsNode) {
+    private static List<String> names(JsonValue fieldsNode) {
         List<String> names = new ArrayList<>(fieldsNode.size());
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < fieldsNode.size(); i++) {
-            JsonNode field = fieldsNode.get(i);
+            JsonValue field = fieldsNode.get(i);
             String position = "field #" + (i + 1);
             if (!field.isObject()) {
                 throw new InvalidSchemaException(null, position + " must be an object, not " + kind(field));
             }
-            JsonNode name = field.path("name");
+            JsonValue name = field.path("name");
             if (!name.isTextual() || name.textValue().isEmpty()) {
                 throw new InvalidSchemaException(null, position + (name.isMissingNode()
                         ? " has no name" : " must have a non-empty string name"));
@@ -120,7 +108,7 @@ final class SchemaParser {
         return names;
     }
 
-    private static List<String> missingValues(JsonNode node) {
+    private static List<String> missingValues(JsonValue node) {
         if (node.isMissingNode()) {
             return List.of("");
         }
@@ -128,7 +116,7 @@ final class SchemaParser {
             throw new InvalidSchemaException(null, "missingValues must be an array of strings");
         }
         List<String> values = new ArrayList<>(node.size());
-        for (JsonNode value : node) {
+        for (JsonValue value : node) {
             if (!value.isTextual()) {
                 throw new InvalidSchemaException(null, "missingValues must be an array of strings, but has "
                         + value);
@@ -138,7 +126,7 @@ final class SchemaParser {
         return values;
     }
 
-    private static List<String> primaryKey(JsonNode node, List<String> names) {
+    private static List<String> primaryKey(JsonValue node, List<String> names) {
         if (node.isMissingNode()) {
             return List.of();
         }
@@ -146,7 +134,7 @@ final class SchemaParser {
         if (node.isTextual()) {
             key.add(node.textValue());
         } else if (node.isArray()) {
-            for (JsonNode part : node) {
+            for (JsonValue part : node) {
                 if (!part.isTextual()) {
                     throw new InvalidSchemaException(null, "primaryKey must be a field name or an array of "
                             + "field names, but has " + part);
@@ -170,15 +158,7 @@ final class SchemaParser {
     }
 
     /// The JSON kind of a node, for messages: `an array`, `a string`, `null`.
-    static String kind(JsonNode node) {
-        return switch (node.getNodeType()) {
-            case ARRAY -> "an array";
-            case OBJECT, POJO -> "an object";
-            case STRING, BINARY -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            case MISSING -> "missing";
-        };
+    static String kind(JsonValue node) {
+        return node.kind();
     }
 }

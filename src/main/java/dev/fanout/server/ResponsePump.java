@@ -224,7 +224,9 @@ final class ResponsePump extends OutputStream {
     /// Sends the whole response from memory, with a `Content-Length`, on the closing thread: in one
     /// call when it is no larger than a slice (the small-request case), else in watched slices.
     private void sendWhole() {
-        byte[] whole = new byte[(int) memoryBytes];
+        int length = (int) memoryBytes;
+        // Pooled too: Helidon copies what it sends before `send` returns.
+        byte[] whole = BufferPool.SHARED.take(length);
         int at = 0;
         for (Piece piece : memory) {
             System.arraycopy(piece.bytes(), 0, whole, at, piece.length());
@@ -236,20 +238,21 @@ final class ResponsePump extends OutputStream {
         firstByteNanos = System.nanoTime();
         startWatching();
         try {
-            if (whole.length <= SEND_SLICE_BYTES) {
+            if (length <= SEND_SLICE_BYTES) {
                 lastBytes();
-                watched(() -> response.send(whole));
-                sent(whole.length);
+                watched(() -> response.send(whole, 0, length));
+                sent(length);
+                BufferPool.SHARED.give(whole);
             } else {
-                response.contentLength(whole.length);
+                response.contentLength(length);
                 try (OutputStream socket = new WatchedSocket(response.outputStream())) {
                     // One array per slice: Helidon 4.4.0 sends a Content-Length body written from an
                     // offset wrongly (FixedBufferData.writeTo passes the end as the length; helidon#11738).
-                    for (int from = 0; from < whole.length; from += SEND_SLICE_BYTES) {
-                        if (from + SEND_SLICE_BYTES >= whole.length) {
+                    for (int from = 0; from < length; from += SEND_SLICE_BYTES) {
+                        if (from + SEND_SLICE_BYTES >= length) {
                             lastBytes();
                         }
-                        socket.write(Arrays.copyOfRange(whole, from, Math.min(whole.length, from + SEND_SLICE_BYTES)));
+                        socket.write(Arrays.copyOfRange(whole, from, Math.min(length, from + SEND_SLICE_BYTES)));
                     }
                 }
             }

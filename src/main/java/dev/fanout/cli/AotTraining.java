@@ -1,0 +1,107 @@
+package dev.fanout.cli;
+
+import dev.fanout.server.FanoutConfig;
+import dev.fanout.server.FanoutServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/// The training runs the build records Fanout's AOT caches from (JEP 483/514/515: classes loaded
+/// and linked ahead of time, and the JIT's method profiles): `java -XX:AOTCacheOutput=FILE -cp
+/// fanout.jar dev.fanout.cli.AotTraining cli|serve people.csv`, with the launch's own JVM options.
+///
+/// Two caches, because a JVM started with one loads every class in it at once: the command line's
+/// (`cli`: `fanout validate` over a people file many times, so that the row path's profiles are
+/// those of real rows, and `fanout infer`) and the gateway's (`serve`: a gateway on a free port
+/// driven by the load generator with small and large uploads, raw and multipart). With one cache
+/// for both, a 20-row `validate` loaded 5,400 classes and took 0.26 s; with its own, 0.15 s (0.33 s
+/// with none). The gateway's starts faster and holds ~18 MB less resident memory (classes mapped
+/// from the cache rather than parsed into metaspace).
+public final class AotTraining {
+    /// Passes over the training file for the row path: enough rows for the JIT's C2 profiles.
+    private static final int VALIDATE_PASSES = 25;
+
+    private AotTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2 || !List.of("cli", "serve").contains(args[0])) {
+            throw new IllegalArgumentException("usage: AotTraining cli|serve PEOPLE.csv");
+        }
+        boolean serve = args[0].equals("serve");
+        Path people = Path.of(args[1]);
+        Path work = Files.createTempDirectory("fanout-aot-training");
+        try {
+            Path small = Files.write(work.resolve("small.csv"), firstLines(people, 21));
+            var quiet = new CliContext(InputStream.nullInputStream(), new PrintStream(OutputStream.nullOutputStream()),
+                    new PrintStream(OutputStream.nullOutputStream()), false);
+            if (serve) {
+                serve(people, small, quiet);
+            } else {
+                commandLine(people, small, work, quiet);
+            }
+        } finally {
+            try (var files = Files.list(work)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(work);
+        }
+    }
+
+    private static void commandLine(Path people, Path small, Path work, CliContext quiet) {
+        List<String> validate = new ArrayList<>(List.of("validate"));
+        for (int i = 0; i < VALIDATE_PASSES; i++) {
+            validate.add(people.toString());
+        }
+        validate.addAll(List.of("--schema-name", "people", "--summary", "-o", work.resolve("out.ndjson").toString()));
+        expect(Main.run(validate.toArray(String[]::new), quiet), "validate");
+        expect(Main.run(new String[] {"validate", small.toString(), "--schema-name", "people", "-o",
+            work.resolve("small.ndjson").toString()}, quiet), "validate");
+        expect(Main.run(new String[] {"infer", people.toString()}, quiet), "infer");
+    }
+
+    /// A gateway on a free port, under small and large uploads, raw and multipart.
+    private static void serve(Path people, Path small, CliContext quiet) {
+        FanoutServer server = FanoutServer.start(FanoutConfig.load(Optional.empty(),
+                Map.of("server.port", "0", "server.host", "127.0.0.1"), Map.of()));
+        try {
+            String url = "http://127.0.0.1:" + server.port() + "/v1/validate?schema=people";
+            for (String[] bench : List.of(
+                    new String[] {"bench", "--url", url, "--file", small.toString(), "--requests", "3000", "-c", "32"},
+                    new String[] {"bench", "--url", url, "--file", small.toString(), "--multipart", "--requests", "500"},
+                    new String[] {"bench", "--url", url + "&summary=true", "--file", people.toString(), "--requests", "40",
+                        "-c", "4"})) {
+                expect(Main.run(bench, quiet), "bench");
+            }
+        } finally {
+            server.stop();
+        }
+    }
+
+    private static byte[] firstLines(Path file, int lines) {
+        try {
+            List<String> head = Files.readAllLines(file, StandardCharsets.UTF_8).subList(0, lines);
+            return (String.join("\n", head) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /// `validate` exits 1 when some rows are invalid (the training file has some); 2 is a failure.
+    private static void expect(int status, String command) {
+        if (status == ExitStatus.ERROR.code()) {
+            throw new IllegalStateException("the training run's " + command + " failed (exit status " + status + ")");
+        }
+    }
+}

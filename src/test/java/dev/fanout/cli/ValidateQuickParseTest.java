@@ -1,0 +1,104 @@
+package dev.fanout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/// `fanout validate` parses its common forms without picocli (start-up time); these hold that
+/// parser to picocli's reading of the same annotated fields, and check that whatever it does not
+/// take falls through to picocli.
+class ValidateQuickParseTest {
+    private static final CliContext CONTEXT = new CliContext(InputStream.nullInputStream(),
+            new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), false);
+
+    @Test
+    void readsEveryOptionAsPicocliDoes() throws Exception {
+        List<List<String>> invocations = List.of(
+                List.of("a.csv", "--schema-name", "people"),
+                List.of("-", "--schema", "s.json"),
+                List.of("a.csv", "b.csv", "c.csv", "--schema-name", "people", "--summary"),
+                List.of("--schema-name=ids", "--schemas=dir", "a.csv", "--mode=invalid", "--extra", "keep"),
+                List.of("a.csv", "--schema", "s.json", "--mode", "VALID", "--delimiter", "\\t", "--workers", "3",
+                        "--chunk-rows", "17", "-o", "out.ndjson", "--histogram-log", "run.hlog"),
+                List.of("a.csv", "--schema", "s.json", "--delimiter=;", "--output=x", "--extra=ignore", "--mode", "all"),
+                List.of("a.csv", "--schema-name", "people", "--delimiter", "tab"));
+        for (List<String> args : invocations) {
+            ValidateCommand quick = ValidateCommand.parseQuickly(args, CONTEXT).orElseThrow(() ->
+                    new AssertionError("not parsed quickly: " + args));
+            assertEquals(fields(picocli(args)), fields(quick), args.toString());
+        }
+    }
+
+    @Test
+    void leavesToPicocliWhatItDoesNotKnow() {
+        for (List<String> args : List.of(
+                List.of("--help"),
+                List.of("a.csv", "--schema-name", "people", "--version"),
+                List.of("a.csv"),
+                List.of("--schema-name", "people"),
+                List.of("a.csv", "--schema-name", "people", "--schema", "s.json"),
+                List.of("a.csv", "--schema-name", "people", "--schema-name", "people"),
+                List.of("a.csv", "--schema-name", "people", "--mode", "some"),
+                List.of("a.csv", "--schema-name", "people", "--workers", "0"),
+                List.of("a.csv", "--schema-name", "people", "--workers", "x"),
+                List.of("a.csv", "--schema-name", "people", "--delimiter", "ab"),
+                List.of("a.csv", "--schema-name", "people", "--summary=true"),
+                List.of("a.csv", "--schema-name", "../etc"),
+                List.of("a.csv", "--schema-name", "people", "-ofile"),
+                List.of("a.csv", "--schema-name"),
+                List.of("a.csv", "--schema-name", "people", "--frobnicate", "1"))) {
+            assertTrue(ValidateCommand.parseQuickly(args, CONTEXT).isEmpty(), args.toString());
+        }
+    }
+
+    @Test
+    void summaryFiguresHaveOneDecimalAsFormatWouldWriteThem() {
+        for (double value : new double[] {0, 0.04, 0.06, 1, 12.34, 12.36, 999.95, 1234567.8, 3.0e-7}) {
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), ValidateCommand.oneDecimal(value),
+                    () -> Double.toString(value));
+        }
+    }
+
+    private static ValidateCommand picocli(List<String> args) {
+        var main = new CommandLine(new Main(CONTEXT));
+        main.addSubcommand(ValidateCommand.class);
+        List<String> all = new ArrayList<>(List.of("validate"));
+        all.addAll(args);
+        var parsed = main.parseArgs(all.toArray(String[]::new));
+        return (ValidateCommand) parsed.subcommand().commandSpec().userObject();
+    }
+
+    /// Every option field, the schema source's included, by name.
+    private static Map<String, Object> fields(ValidateCommand command) throws IllegalAccessException {
+        Map<String, Object> values = new TreeMap<>();
+        for (Field field : ValidateCommand.class.getDeclaredFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers())
+                    || List.of("parent", "spec", "quickContext").contains(field.getName())) {
+                continue;
+            }
+            field.setAccessible(true);
+            Object value = field.get(command);
+            if (value instanceof ValidateCommand.SchemaSource source) {
+                for (Field inner : ValidateCommand.SchemaSource.class.getDeclaredFields()) {
+                    inner.setAccessible(true);
+                    values.put("schemaSource." + inner.getName(), Objects.toString(inner.get(source)));
+                }
+                continue;
+            }
+            values.put(field.getName(), value instanceof Object[] array ? Arrays.toString(array) : Objects.toString(value));
+        }
+        return values;
+    }
+}
