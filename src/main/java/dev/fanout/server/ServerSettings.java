@@ -58,15 +58,17 @@ public record ServerSettings(
                 optionalPath(fanout, "histograms.log"));
     }
 
-    /// A large validation holds up to `chunks-in-flight` + 1 chunks of ~1 MB and its response
-    /// buffer: with the defaults a few MB. Without a configured limit, allow one per 8 MB of the
-    /// heap above a 48 MB base (what the server needs for itself and many small requests).
+    /// A large validation holds up to `chunks-in-flight` + 1 chunks — a record batch of ~64-128 KB
+    /// and its rendered rows of ~256 KB each, from the shared buffer pool — and its response
+    /// buffer (256 KB): about 4 MB with the defaults on 2 cores. Without a configured limit, allow
+    /// one per 4 MB of the heap above a 32 MB base (what the server, the pool's idle arrays and
+    /// many small requests need): 8 with the default launch's 64 MB heap.
     private static int largeLimit(int configured) {
         if (configured > 0) {
             return configured;
         }
         long heapBytes = Runtime.getRuntime().maxMemory();
-        return (int) Math.max(2, Math.min(1024, (heapBytes - (48L << 20)) / (8L << 20)));
+        return (int) Math.max(2, Math.min(1024, (heapBytes - (32L << 20)) / (4L << 20)));
     }
 
     private static String text(Config config, String key, String fallback) {
