@@ -173,23 +173,7 @@ public final class ByteSink extends OutputStream {
             b = bytes;
             char c = chars[i];
             if (c < 0x20 || c == '"' || c == '\\') {
-                b[at++] = '\\';
-                switch (c) {
-                    case '"' -> b[at++] = '"';
-                    case '\\' -> b[at++] = '\\';
-                    case '\n' -> b[at++] = 'n';
-                    case '\r' -> b[at++] = 'r';
-                    case '\t' -> b[at++] = 't';
-                    case '\b' -> b[at++] = 'b';
-                    case '\f' -> b[at++] = 'f';
-                    default -> {
-                        b[at++] = 'u';
-                        b[at++] = '0';
-                        b[at++] = '0';
-                        b[at++] = HEX[c >> 4];
-                        b[at++] = HEX[c & 0xF];
-                    }
-                }
+                at = putEscape(b, at, c);
             } else if (c < 0x80) {
                 b[at++] = (byte) c;
             } else if (c < 0x800) {
@@ -271,24 +255,7 @@ public final class ByteSink extends OutputStream {
             if (i == stop) {
                 continue;
             }
-            byte c = utf8[i++];
-            b[at++] = '\\';
-            switch (c) {
-                case '"' -> b[at++] = '"';
-                case '\\' -> b[at++] = '\\';
-                case '\n' -> b[at++] = 'n';
-                case '\r' -> b[at++] = 'r';
-                case '\t' -> b[at++] = 't';
-                case '\b' -> b[at++] = 'b';
-                case '\f' -> b[at++] = 'f';
-                default -> {
-                    b[at++] = 'u';
-                    b[at++] = '0';
-                    b[at++] = '0';
-                    b[at++] = HEX[c >> 4];
-                    b[at++] = HEX[c & 0xF];
-                }
-            }
+            at = putEscape(b, at, utf8[i++]);
         }
         b[at++] = '"';
         return at;
@@ -305,6 +272,29 @@ public final class ByteSink extends OutputStream {
             System.arraycopy(src, start, dst, at, length);
         }
         return at + length;
+    }
+
+    /// Writes the escape of `c` (a control character, `"` or `\\`) at `at` the way Jackson does
+    /// (`\\n`, `\\t`, `\\r`, `\\b`, `\\f`, else a six-character `u00XX` escape); returns where it ends.
+    private static int putEscape(byte[] b, int at, int c) {
+        b[at++] = '\\';
+        switch (c) {
+            case '"' -> b[at++] = '"';
+            case '\\' -> b[at++] = '\\';
+            case '\n' -> b[at++] = 'n';
+            case '\r' -> b[at++] = 'r';
+            case '\t' -> b[at++] = 't';
+            case '\b' -> b[at++] = 'b';
+            case '\f' -> b[at++] = 'f';
+            default -> {
+                b[at++] = 'u';
+                b[at++] = '0';
+                b[at++] = '0';
+                b[at++] = HEX[c >> 4];
+                b[at++] = HEX[c & 0xF];
+            }
+        }
+        return at;
     }
 
     /// Whether any of the eight bytes of `word` is a control character, `"` or `\`: the
