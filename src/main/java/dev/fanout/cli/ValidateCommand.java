@@ -13,16 +13,19 @@ import dev.fanout.output.ByteSink;
 import dev.fanout.schema.InvalidSchemaException;
 import dev.fanout.schema.Schema;
 import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
@@ -134,17 +137,26 @@ final class ValidateCommand implements Callable<Integer> {
         command.mode = Mode.ALL;
         command.delimiter = ',';
         command.extra = ExtraColumns.ERROR;
+        Set<String> given = new HashSet<>();
         try {
             for (int i = 0; i < args.size(); i++) {
                 String arg = args.get(i);
+                if (arg.startsWith("@")) {
+                    // picocli reads arguments from an @file.
+                    return Optional.empty();
+                }
                 if (!arg.startsWith("-") || arg.equals(CliContext.STDIN)) {
                     command.inputs.add(arg);
                     continue;
                 }
                 int equals = arg.startsWith("--") ? arg.indexOf('=') : -1;
                 String name = equals < 0 ? arg : arg.substring(0, equals);
+                // picocli refuses an option given twice; so does this parser, by leaving it to picocli.
+                if (!given.add(name.equals("-o") ? "--output" : name)) {
+                    return Optional.empty();
+                }
                 if (name.equals("--summary")) {
-                    if (equals >= 0 || command.summary) {
+                    if (equals >= 0) {
                         return Optional.empty();
                     }
                     command.summary = true;
@@ -176,21 +188,11 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /// Sets one option from its value; false for an option it does not know or one given twice.
+    /// Sets one option from its value; false for an option it does not know.
     private boolean setQuickly(String name, String value) {
         switch (name) {
-            case "--schema" -> {
-                if (schemaSource.file != null) {
-                    return false;
-                }
-                schemaSource.file = Path.of(value);
-            }
-            case "--schema-name" -> {
-                if (schemaSource.name != null) {
-                    return false;
-                }
-                schemaSource.name = value;
-            }
+            case "--schema" -> schemaSource.file = Path.of(value);
+            case "--schema-name" -> schemaSource.name = value;
             case "--schemas" -> schemasDir = Path.of(value);
             case "--mode" -> mode = Mode.parse(value);
             case "--delimiter" -> delimiter = new DelimiterConverter().convert(value);
@@ -220,7 +222,8 @@ final class ValidateCommand implements Callable<Integer> {
                 try {
                     status = validate(input, schema, options, context, histograms, out, several);
                 } catch (CliFailure e) {
-                    if (!several) {
+                    // With one file, or once the output itself failed, there is nothing to go on with.
+                    if (!several || out.failed()) {
                         throw e;
                     }
                     context.stderr().println("fanout: " + input + ": " + e.getMessage());
@@ -351,6 +354,7 @@ final class ValidateCommand implements Callable<Integer> {
     private final class Output implements AutoCloseable {
         private final CliContext context;
         private OutputStream stream;
+        private boolean failed;
 
         Output(CliContext context) {
             this.context = context;
@@ -361,7 +365,7 @@ final class ValidateCommand implements Callable<Integer> {
                 stream = openOutput(context.stdout());
             }
             // Each run's writer closes nothing: the output is closed once, at the end.
-            return new java.io.FilterOutputStream(stream) {
+            return new FilterOutputStream(stream) {
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
                     out.write(b, off, len);
@@ -387,7 +391,12 @@ final class ValidateCommand implements Callable<Integer> {
             }
         }
 
+        boolean failed() {
+            return failed;
+        }
+
         CliFailure failure(IOException e) {
+            failed = true;
             return CliFailure.io("write", output == null ? "standard output" : output.toString(), e);
         }
 

@@ -1,14 +1,15 @@
 package dev.fanout.csv;
 
+import dev.fanout.memory.BufferPool;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
-import dev.fanout.memory.BufferPool;
 
 /// Reads RFC 4180 CSV from a byte stream into [RecordBatch]es, straight from the UTF-8 bytes.
 ///
@@ -29,9 +30,12 @@ import dev.fanout.memory.BufferPool;
 /// Every failure is a [CsvFailure] with a SPEC code; the records before it are kept. Not
 /// thread-safe: one reading thread. [#bytesRead()] may be polled from any thread.
 public final class CsvSource implements AutoCloseable {
-    /// A batch that reaches this many bytes ends at its next record boundary.
-    static final int MAX_BATCH_BYTES = 1 << 20;
+    /// A batch that reaches this many bytes ends at its next record boundary: with its rendered
+    /// rows (about twice as much) it bounds a chunk's memory whatever the rows' width.
+    static final int MAX_BATCH_BYTES = 256 * 1024;
     private static final int MIN_READ = 4 * 1024;
+    /// The largest buffer a record may need: a record longer than this is refused.
+    private static final int MAX_BUFFER_BYTES = Integer.MAX_VALUE - 16;
 
     private static final int RECORD_START = 0;
     private static final int CELL_START = 1;
@@ -56,7 +60,9 @@ public final class CsvSource implements AutoCloseable {
     /// The delimiter in each byte of a word, for [#specialBytes]; a quote when the delimiter is
     /// not a single byte (a quote is looked for anyway).
     private final long delimiterWord;
-    private final RecordBatch single = new RecordBatch(BufferPool.SHARED.take(MIN_READ));
+    private final int minRead;
+    private final int maxBatchBytes;
+    private final RecordBatch single;
 
     // Where reading stands. The record being read may span reads, so all of it is kept between
     // calls: its cells so far, the cell being read and the parser's state.
@@ -64,6 +70,8 @@ public final class CsvSource implements AutoCloseable {
     private int pos;
     private int filled;
     private int recordStart;
+    /// Where the batch being filled began in `buf`: its size is measured from there.
+    private int batchStart;
     private int cellStart;
     private int write;
     private int state = RECORD_START;
@@ -80,8 +88,11 @@ public final class CsvSource implements AutoCloseable {
     private volatile long bytesRead;
     private boolean closed;
 
-    private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns) {
+    private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int minRead, int maxBatchBytes) {
         this.in = in;
+        this.minRead = minRead;
+        this.maxBatchBytes = maxBatchBytes;
+        this.single = new RecordBatch(minRead == MIN_READ ? BufferPool.SHARED.take(MIN_READ) : new byte[minRead]);
         this.maxFieldBytes = maxFieldBytes;
         this.maxColumns = maxColumns;
         if (delimiter < 0x80) {
@@ -102,11 +113,18 @@ public final class CsvSource implements AutoCloseable {
         if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
             throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
         }
-        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns);
+        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, MIN_READ, MAX_BATCH_BYTES);
+    }
+
+    /// A source that reads at least `minRead` bytes at a time and ends a batch near
+    /// `maxBatchBytes`: tiny sizes let tests reach the paths that move, grow and carry buffers.
+    static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int minRead,
+            int maxBatchBytes) {
+        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, minRead, maxBatchBytes);
     }
 
     /// Reads records into `batch` (emptied first) until it holds `maxRecords`, its bytes reach
-    /// about a megabyte, or the input ends. Returns whether the input has ended: then no record
+    /// about 256 KB, or the input ends. Returns whether the input has ended: then no record
     /// follows those in `batch`. Otherwise more may follow (the next fill may find none).
     ///
     /// @throws CsvFailure when the stream cannot go on; `batch` then holds the records before the
@@ -120,7 +138,7 @@ public final class CsvSource implements AutoCloseable {
             return true;
         }
         try {
-            if (atStart && !skipByteOrderMark()) {
+            if (atStart && !skipByteOrderMark(batch)) {
                 return finishAtEndOfInput(batch);
             }
             while (true) {
@@ -165,7 +183,7 @@ public final class CsvSource implements AutoCloseable {
         try {
             in.close();
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("closing the CSV input failed", e);
+            throw new UncheckedIOException("closing the CSV input failed", e);
         }
     }
 
@@ -174,21 +192,26 @@ public final class CsvSource implements AutoCloseable {
     private void adopt(RecordBatch batch) {
         batch.clear();
         if (batch.bytes == buf) {
+            batchStart = recordStart;
             return;
         }
+        batchStart = 0;
         if (buf == single.bytes) {
             // The header was read into the source's own buffer: the batch takes it over (no copy,
             // and a small request needs one buffer, not two) and the source keeps the batch's.
             byte[] spare = batch.bytes;
             batch.bytes = buf;
             single.bytes = spare;
+            batchStart = recordStart;
             return;
         }
         int carry = filled - recordStart;
-        if (batch.bytes.length < carry + MIN_READ) {
+        // A recycled batch may have grown for one huge record: it gets a buffer of ordinary size
+        // again, so that its next chunks are not as large.
+        if (batch.bytes.length < carry + minRead || batch.bytes.length > 2 * maxBatchBytes && carry < maxBatchBytes) {
             // The batch is not in use (it is being filled), so its old buffer can go back.
             byte[] old = batch.bytes;
-            batch.bytes = BufferPool.SHARED.take(Math.max(old.length * 2, carry + MIN_READ));
+            batch.bytes = BufferPool.SHARED.take(Math.max(Math.min(old.length * 2, maxBatchBytes), carry + minRead));
             BufferPool.SHARED.give(old);
         }
         System.arraycopy(buf, recordStart, batch.bytes, 0, carry);
@@ -202,7 +225,9 @@ public final class CsvSource implements AutoCloseable {
         filled -= by;
         cellStart -= by;
         write -= by;
-        crAt -= by;
+        // Kept from drifting down without bound over a long input (it only ever meets p - 1).
+        crAt = Math.max(crAt - by, -2);
+        batchStart = Math.max(batchStart - by, 0);
         recordStart -= by;
         for (int i = 0; i < 2 * recordCellCount; i++) {
             recordCells[i] -= by;
@@ -217,10 +242,14 @@ public final class CsvSource implements AutoCloseable {
             shift(recordStart);
             return true;
         }
-        if (batch.size > 0 && buf.length >= MAX_BATCH_BYTES) {
+        if (batch.size > 0 && buf.length >= maxBatchBytes) {
             return false;
         }
         checkCellSoFar();
+        if (buf.length > MAX_BUFFER_BYTES / 2) {
+            throw new CsvFailure(CsvFailure.FIELD_TOO_LARGE, "the record starting on line %d is longer than %d bytes"
+                    .formatted(recordLine, MAX_BUFFER_BYTES / 2), null);
+        }
         byte[] grown = BufferPool.SHARED.take(buf.length * 2);
         System.arraycopy(buf, 0, grown, 0, filled);
         BufferPool.SHARED.give(buf);
@@ -246,8 +275,11 @@ public final class CsvSource implements AutoCloseable {
     }
 
     /// Drops a UTF-8 byte-order mark at the very start. Returns false when the input ended first.
-    private boolean skipByteOrderMark() {
+    private boolean skipByteOrderMark(RecordBatch batch) {
         while (filled - pos < 3 && !endOfInput) {
+            if (filled == buf.length) {
+                makeRoom(batch);
+            }
             read();
         }
         atStart = false;
@@ -300,7 +332,7 @@ public final class CsvSource implements AutoCloseable {
                             lineBreak(c, p);
                             p++;
                             st = RECORD_START;
-                            if (endRecord(batch, p) == maxRecords) {
+                            if (endRecord(batch, p, maxRecords)) {
                                 return true;
                             }
                         } else {
@@ -336,7 +368,7 @@ public final class CsvSource implements AutoCloseable {
                             lineBreak(c, p);
                             p++;
                             st = RECORD_START;
-                            if (endRecord(batch, p) == maxRecords) {
+                            if (endRecord(batch, p, maxRecords)) {
                                 return true;
                             }
                         } else if (c < 0) {
@@ -400,7 +432,7 @@ public final class CsvSource implements AutoCloseable {
                             lineBreak(c, p);
                             p++;
                             st = RECORD_START;
-                            if (endRecord(batch, p) == maxRecords) {
+                            if (endRecord(batch, p, maxRecords)) {
                                 return true;
                             }
                         } else if (c < 0) {
@@ -467,16 +499,17 @@ public final class CsvSource implements AutoCloseable {
         recordCellCount++;
     }
 
-    /// Ends the record in progress at `end` (after its line break); returns the batch's size.
-    private int endRecord(RecordBatch batch, int end) {
+    /// Ends the record in progress at `end` (after its line break); returns whether the batch is
+    /// full: `maxRecords` records, or its bytes past the batch size.
+    private boolean endRecord(RecordBatch batch, int end, int maxRecords) {
         for (int i = 0; i < recordCellCount; i++) {
             batch.addCell(recordCells[2 * i], recordCells[2 * i + 1]);
         }
         recordCellCount = 0;
-        batch.endRecord(recordLine, end);
+        batch.endRecord(recordLine, end - batchStart);
         recordStart = end;
         recordLine = line;
-        return batch.size;
+        return batch.size == maxRecords || end - batchStart >= maxBatchBytes;
     }
 
     /// A cell still being read fails as soon as it is known to be too large, so that a huge cell
@@ -507,7 +540,7 @@ public final class CsvSource implements AutoCloseable {
             default -> throw new IllegalStateException("parser state " + state);
         }
         state = RECORD_START;
-        endRecord(batch, filled);
+        endRecord(batch, filled, Integer.MAX_VALUE);
         return true;
     }
 

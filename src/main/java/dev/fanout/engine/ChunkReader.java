@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
-/// Cuts the record stream into chunks of at most `chunkRows` records and about a megabyte of
+/// Cuts the record stream into chunks of at most `chunkRows` records and about 256 KB of
 /// input at most (`CsvSource` ends a batch there), so that a chunk's memory is bounded even for
 /// very wide rows. A read failure becomes data: the last chunk carries it.
 ///

@@ -5,6 +5,7 @@ import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
 import dev.fanout.output.RowValues;
 import dev.fanout.schema.Cell;
+import dev.fanout.schema.JsonNumber;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -103,7 +104,7 @@ final class RowTable {
         return switch (forms[at]) {
             case NULL -> null;
             case TEXT -> cellText(r, slot);
-            case NUMBER -> new dev.fanout.schema.JsonNumber(cellText(r, slot));
+            case NUMBER -> new JsonNumber(cellText(r, slot));
             case TRUE -> Boolean.TRUE;
             case FALSE -> Boolean.FALSE;
             default -> values[at];

@@ -30,6 +30,7 @@ public final class BufferPool {
     @SuppressWarnings("unchecked")
     private final ConcurrentLinkedQueue<byte[]>[] idle = new ConcurrentLinkedQueue[MAX_SHIFT - MIN_SHIFT + 1];
 
+    /// A pool that keeps at most `capacityBytes` bytes of idle arrays.
     public BufferPool(long capacityBytes) {
         this.capacityBytes = capacityBytes;
         for (int i = 0; i < idle.length; i++) {

@@ -261,6 +261,21 @@ public final class ByteSink extends OutputStream {
         return at;
     }
 
+    /// How many bytes [#putJsonString] writes for `utf8[start, end)`, quotes included.
+    public static int jsonStringLength(byte[] utf8, int start, int end) {
+        long length = 2 + (end - start);
+        for (int i = start; i < end; i++) {
+            int c = utf8[i] & 0xFF;
+            if (NEEDS_ESCAPE[c]) {
+                length += c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f' ? 1 : 5;
+            }
+        }
+        if (length > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("a JSON string of " + length + " bytes does not fit in an array");
+        }
+        return (int) length;
+    }
+
     /// Copies `src[start, end)` (no more than the room reserved) to `dst` at `at` and returns
     /// where it ends: up to eight bytes as one word when `src` has a word there, else by
     /// `System.arraycopy`, whose call costs more than a short copy.

@@ -42,6 +42,9 @@ public final class NdjsonRenderer {
     private static final byte[] NULL_PADDED = ByteSink.padded(NULL);
     private static final byte[] TRUE_PADDED = ByteSink.padded(TRUE);
     private static final byte[] FALSE_PADDED = ByteSink.padded(FALSE);
+    /// Rows whose cells span more bytes than this reserve room value by value (see Lines.row).
+    private static final int LARGE_ROW_BYTES = 64 * 1024;
+
     /// Room a row line needs besides its values' bytes (escaped, at most six bytes each): the
     /// fixed pieces, two numbers, the keys, quotes or `false` per key, and the padded copies' slack.
     private final int lineBound;
@@ -135,7 +138,11 @@ public final class NdjsonRenderer {
         /// is written with no further checks: a row line is a dozen short pieces, and a capacity
         /// check per piece cost more than the copies.
         public void row(long row, long line, RowValues values, List<FieldError> errors) {
-            int bound = lineBound + 6 * values.bytesBound();
+            // Every value's bytes escaped (six bytes each at worst) for ordinary rows; a row of
+            // huge cells instead reserves room value by value, for what each needs exactly.
+            int span = values.bytesBound();
+            boolean large = span > LARGE_ROW_BYTES;
+            int bound = lineBound + (large ? 0 : 6 * span);
             byte[] b = sink.reserve(bound);
             int at = sink.size();
             at = ByteSink.putPadded(b, at, ROW_PADDED, ROW.length);
@@ -149,8 +156,20 @@ public final class NdjsonRenderer {
                 at = ByteSink.putPadded(b, at, keys[k], keyLengths[k]);
                 switch (values.form(k)) {
                     case RowValues.NULL -> at = ByteSink.putPadded(b, at, NULL_PADDED, NULL.length);
-                    case RowValues.TEXT -> at = ByteSink.putJsonString(b, at, src, values.start(k), values.end(k));
-                    case RowValues.NUMBER -> at = ByteSink.putBytes(b, at, src, values.start(k), values.end(k));
+                    case RowValues.TEXT -> {
+                        if (large) {
+                            sink.size(at);
+                            b = sink.reserve(ByteSink.jsonStringLength(src, values.start(k), values.end(k)) + bound);
+                        }
+                        at = ByteSink.putJsonString(b, at, src, values.start(k), values.end(k));
+                    }
+                    case RowValues.NUMBER -> {
+                        if (large) {
+                            sink.size(at);
+                            b = sink.reserve(values.end(k) - values.start(k) + bound);
+                        }
+                        at = ByteSink.putBytes(b, at, src, values.start(k), values.end(k));
+                    }
                     case RowValues.TRUE -> at = ByteSink.putPadded(b, at, TRUE_PADDED, TRUE.length);
                     case RowValues.FALSE -> at = ByteSink.putPadded(b, at, FALSE_PADDED, FALSE.length);
                     default -> {

@@ -1,5 +1,6 @@
 package dev.fanout.schema;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /// Casts `boolean` cells by exact, case-sensitive match against the field's `trueValues` and
@@ -23,7 +24,7 @@ final class BooleanCaster implements Caster {
     }
 
     private static byte[][] utf8(List<String> values) {
-        return values.stream().map(v -> v.getBytes(java.nio.charset.StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        return values.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.fanout.schema;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /// One cell on its way through [Field#check]: its UTF-8 bytes where they lie in the record batch,
 /// and what the check made of them.
@@ -56,18 +57,22 @@ public final class Cell {
         return cell;
     }
 
+    /// The array the cell lies in; read only `[start(), end())`.
     public byte[] bytes() {
         return bytes;
     }
 
+    /// Where the cell's bytes start in [#bytes()].
     public int start() {
         return start;
     }
 
+    /// Where the cell's bytes end (exclusive) in [#bytes()].
     public int end() {
         return end;
     }
 
+    /// The cell's length in UTF-8 bytes.
     public int length() {
         return end - start;
     }
@@ -129,7 +134,7 @@ public final class Cell {
 
     /// Whether the cell's bytes equal `utf8`.
     boolean is(byte[] utf8) {
-        return java.util.Arrays.equals(bytes, start, end, utf8, 0, utf8.length);
+        return Arrays.equals(bytes, start, end, utf8, 0, utf8.length);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.fanout.schema;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /// Casts `integer` cells to a [JsonNumber] holding canonical digits: an optional `-`, then no
@@ -26,7 +27,7 @@ final class IntegerCaster implements Caster {
     /// `groupChar` is a character or [#NO_GROUP] (`-1`).
     IntegerCaster(int groupChar, boolean bareNumber) {
         this.group = groupChar == NO_GROUP ? null
-                : String.valueOf((char) groupChar).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                : String.valueOf((char) groupChar).getBytes(StandardCharsets.UTF_8);
         this.bareNumber = bareNumber;
     }
 

@@ -1,6 +1,7 @@
 package dev.fanout.schema;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -42,7 +43,7 @@ sealed interface JsonValue extends Iterable<JsonValue> {
             JsonValue value = Reader.read(parser, first);
             JsonToken after = parser.nextToken();
             if (after != null) {
-                throw new com.fasterxml.jackson.core.JsonParseException(parser,
+                throw new JsonParseException(parser,
                         "Trailing token (of type " + after + ") found after value");
             }
             return value;
@@ -363,12 +364,27 @@ sealed interface JsonValue extends Iterable<JsonValue> {
         private Reader() {
         }
 
+        /// `text` itself, unless it holds a surrogate without its pair (possible only through a
+        /// `\\u` escape): it could not be written as UTF-8, nor match any cell.
+        private static String wellFormed(JsonParser parser, String text) throws IOException {
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    throw new JsonParseException(parser,
+                            "A string holds an unpaired surrogate (\\u%04X)".formatted((int) c));
+                }
+            }
+            return text;
+        }
+
         static JsonValue read(JsonParser parser, JsonToken token) throws IOException {
             return switch (token) {
                 case START_OBJECT -> {
                     Map<String, JsonValue> members = new LinkedHashMap<>();
                     for (JsonToken next = parser.nextToken(); next != JsonToken.END_OBJECT; next = parser.nextToken()) {
-                        String name = parser.currentName();
+                        String name = wellFormed(parser, parser.currentName());
                         members.put(name, read(parser, parser.nextToken()));
                     }
                     yield new Obj(members);
@@ -380,7 +396,7 @@ sealed interface JsonValue extends Iterable<JsonValue> {
                     }
                     yield new Arr(items);
                 }
-                case VALUE_STRING -> new Str(parser.getText());
+                case VALUE_STRING -> new Str(wellFormed(parser, parser.getText()));
                 case VALUE_NUMBER_INT -> new Num(parser.getBigIntegerValue());
                 case VALUE_NUMBER_FLOAT -> {
                     BigDecimal decimal = parser.getDecimalValue();
@@ -390,7 +406,7 @@ sealed interface JsonValue extends Iterable<JsonValue> {
                 case VALUE_TRUE -> new Bool(true);
                 case VALUE_FALSE -> new Bool(false);
                 case VALUE_NULL -> new Null();
-                default -> throw new com.fasterxml.jackson.core.JsonParseException(parser, "Unexpected token " + token);
+                default -> throw new JsonParseException(parser, "Unexpected token " + token);
             };
         }
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ public final class Schema {
             return start == end;
         }
         for (byte[] missing : missingUtf8) {
-            if (java.util.Arrays.equals(utf8, start, end, missing, 0, missing.length)) {
+            if (Arrays.equals(utf8, start, end, missing, 0, missing.length)) {
                 return true;
             }
         }

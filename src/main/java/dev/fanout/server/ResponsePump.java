@@ -97,9 +97,19 @@ final class ResponsePump extends OutputStream {
             failIfClientGone();
             toFile = spillWritten > spillSent || memoryBytes + len > memoryLimit;
             if (!toFile) {
-                byte[] copy = BufferPool.SHARED.take(len);
-                System.arraycopy(b, off, copy, 0, len);
-                memory.add(new Piece(copy, len));
+                Piece last = memory.peekLast();
+                if (last != null && last.bytes().length - last.length() >= len) {
+                    // Small writes (a duplicate's line, the summary) fill the last piece's spare
+                    // room rather than taking an array each. The sender never holds a piece that
+                    // is still queued.
+                    System.arraycopy(b, off, last.bytes(), last.length(), len);
+                    memory.pollLast();
+                    memory.add(new Piece(last.bytes(), last.length() + len));
+                } else {
+                    byte[] copy = BufferPool.SHARED.take(len);
+                    System.arraycopy(b, off, copy, 0, len);
+                    memory.add(new Piece(copy, len));
+                }
                 memoryBytes += len;
                 if (sender != null) {
                     changed.signal();

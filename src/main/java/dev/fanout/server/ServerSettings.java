@@ -58,9 +58,10 @@ public record ServerSettings(
                 optionalPath(fanout, "histograms.log"));
     }
 
-    /// A large validation holds up to `chunks-in-flight` + 1 chunks — a record batch of ~64-128 KB
-    /// and its rendered rows of ~256 KB each, from the shared buffer pool — and its response
-    /// buffer (256 KB): about 4 MB with the defaults on 2 cores. Without a configured limit, allow
+    /// A large validation holds up to `chunks-in-flight` + 1 chunks — a record batch of at most
+    /// ~256 KB (a batch ends there, however wide its rows) and its rendered rows, about twice as
+    /// much, from the shared buffer pool — and its response buffer (256 KB): about 4 MB with the
+    /// defaults. Without a configured limit, allow
     /// one per 4 MB of the heap above a 32 MB base (what the server, the pool's idle arrays and
     /// many small requests need): 8 with the default launch's 64 MB heap.
     private static int largeLimit(int configured) {

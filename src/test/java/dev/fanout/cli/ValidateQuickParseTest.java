@@ -58,7 +58,11 @@ class ValidateQuickParseTest {
                 List.of("a.csv", "--schema-name", "../etc"),
                 List.of("a.csv", "--schema-name", "people", "-ofile"),
                 List.of("a.csv", "--schema-name"),
-                List.of("a.csv", "--schema-name", "people", "--frobnicate", "1"))) {
+                List.of("a.csv", "--schema-name", "people", "--frobnicate", "1"),
+                List.of("@args.txt"),
+                List.of("a.csv", "--schema-name", "people", "--mode", "all", "--mode=invalid"),
+                List.of("a.csv", "--schema-name", "people", "-o", "x", "--output", "y"),
+                List.of("a.csv", "--schema-name", "people", "--summary", "--summary"))) {
             assertTrue(ValidateCommand.parseQuickly(args, CONTEXT).isEmpty(), args.toString());
         }
     }

@@ -35,6 +35,9 @@ class CsvSourceDifferentialTest {
         var expected = oracle(csv, delimiter, 1 << 20, 1024);
         var actual = ours(csv, delimiter, 1 << 20, 1024, new Random(seed), batchRecords);
         assertEquals(expected, actual, () -> "input: " + Arrays.toString(csv) + " = " + printable(csv));
+        // Tiny reads and batch sizes: records span buffers, buffers move, grow and are carried.
+        var tiny = ours(csv, delimiter, 1 << 20, 1024, new Random(seed), batchRecords, 1 + (int) (seed & 7), 8);
+        assertEquals(expected, tiny, () -> "with tiny buffers, input: " + printable(csv));
     }
 
     @Property(tries = 1000)
@@ -85,9 +88,14 @@ class CsvSourceDifferentialTest {
 
     private static Outcome ours(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns, Random random,
             int batchRecords) {
+        return ours(csv, delimiter, maxFieldBytes, maxColumns, random, batchRecords, 4096, 256 * 1024);
+    }
+
+    private static Outcome ours(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns, Random random,
+            int batchRecords, int minRead, int maxBatchBytes) {
         List<String> records = new ArrayList<>();
         var source = CsvSource.open(new RandomPieces(new ByteArrayInputStream(csv), random), delimiter, maxFieldBytes,
-                maxColumns);
+                maxColumns, minRead, maxBatchBytes);
         // Two batches in turn, as the engine hands a filled one on while it fills the next.
         RecordBatch[] batches = {new RecordBatch(1 + random.nextInt(100)), new RecordBatch(1 + random.nextInt(100))};
         boolean ended = false;

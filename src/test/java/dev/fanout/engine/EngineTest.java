@@ -188,4 +188,20 @@ class EngineTest {
         var out = run(write(dir, "a.csv", "id,name,email\n"), PEOPLE, ONE_CHUNK.withSummary(true));
         assertTrue(out.ndjson().startsWith("{\"summary\":{\"rows\":0,\"valid\":0,\"invalid\":0,"), out.ndjson());
     }
+
+    @Test
+    void hugeCellsFullOfEscapesAreWrittenWhole() throws Exception {
+        // Cells far over the size a line reserves room for at once, every byte escaped.
+        String quotes = "\"\u0001\\".repeat(100_000);
+        String text = "Zoë \n".repeat(60_000);
+        var csv = write(dir, "a.csv", "id,name,email,city\n1,\"" + quotes.replace("\"", "\"\"") + "\",a@b.org,\""
+                + text + "\"\n2,Bo,b@b.org,Oslo\n");
+        var out = run(csv, PEOPLE, ONE_CHUNK.withLimits(1 << 22, 10));
+        var lines = out.ndjson().split("\n(?=\\{)");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var first = json.readTree(lines[0]);
+        assertEquals(quotes, first.path("data").path("name").asText());
+        assertEquals(text, first.path("data").path("city").asText());
+        assertEquals("Oslo", json.readTree(lines[1]).path("data").path("city").asText());
+    }
 }

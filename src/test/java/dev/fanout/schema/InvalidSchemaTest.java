@@ -192,6 +192,15 @@ class InvalidSchemaTest {
     }
 
     @Test
+    void aStringWithAnUnpairedSurrogateIsNotJson() {
+        // Only a \\u escape can make one; it could neither be written as UTF-8 nor match a cell.
+        InvalidSchemaException e = rejected("{\"fields\":[{\"name\":\"flag\",\"type\":\"boolean\",\"trueValues\":[\"\\uD800\"]}]}");
+        assertTrue(e.getMessage().startsWith("schema is not valid JSON: A string holds an unpaired surrogate (\\uD800)"),
+                e.getMessage());
+        assertTrue(e.getMessage().matches(".*\\(line \\d+, column \\d+\\)$"), e.getMessage());
+    }
+
+    @Test
     void duplicateFieldNamesNameTheField() {
         InvalidSchemaException e = rejected("{\"fields\":[{\"name\":\"id\"},{\"name\":\"x\"},{\"name\":\"id\"}]}");
         assertEquals("field 'id': the name is used by more than one field", e.getMessage());
