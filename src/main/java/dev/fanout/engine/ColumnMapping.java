@@ -65,7 +65,8 @@ final class ColumnMapping {
             enrich.ifPresent(dataNames::addAll);
         }
         int keptStart = dataNames.size();
-        List<Integer> kept = new ArrayList<>();
+        int[] kept = new int[header.length];
+        int keptCount = 0;
         for (int i = 0; i < header.length; i++) {
             if (schema.indexOf(header[i]) >= 0) {
                 continue;
@@ -78,12 +79,12 @@ final class ColumnMapping {
                         throw new HeaderException("duplicate_column",
                                 "column '%s' would hide the lookup value of the same name".formatted(header[i]));
                     }
-                    kept.add(i);
+                    kept[keptCount++] = i;
                     dataNames.add(header[i]);
                 }
             }
         }
-        return new ColumnMapping(header.length, columnOfField, kept.stream().mapToInt(Integer::intValue).toArray(), dataNames,
+        return new ColumnMapping(header.length, columnOfField, Arrays.copyOf(kept, keptCount), dataNames,
                 enrichStart, keptStart);
     }
 

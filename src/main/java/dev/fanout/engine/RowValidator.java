@@ -50,13 +50,18 @@ final class RowValidator {
             Lookups lookups, ThreadFactory threads) {
         this.lookups = lookups;
         this.threads = threads;
-        this.anyLookup = schema.fields().stream().anyMatch(f -> f.lookup().isPresent());
-        long room = schema.fields().stream().flatMap(f -> f.lookup().stream()).map(l -> l.upstream()).distinct()
-                .mapToLong(lookups::parallelism).sum();
+        this.anyLookup = schema.hasLookups();
+        long room = 0;
+        for (String upstream : schema.lookupUpstreams()) {
+            room += lookups.parallelism(upstream);
+        }
         this.lookupRoom = new Semaphore((int) Math.clamp(room, 1, Integer.MAX_VALUE), true);
         this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
-        this.requiredMessages = Arrays.stream(fields).map(Field::requiredMessage).toArray(String[]::new);
+        this.requiredMessages = new String[fields.length];
+        for (int f = 0; f < fields.length; f++) {
+            requiredMessages[f] = fields[f].requiredMessage();
+        }
         this.uniqueField = new boolean[fields.length];
         for (UniqueConstraint unique : uniques) {
             for (int index : unique.fieldIndexes()) {

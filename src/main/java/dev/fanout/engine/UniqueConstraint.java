@@ -15,7 +15,10 @@ record UniqueConstraint(int[] fieldIndexes, String label, int order) {
         List<UniqueConstraint> constraints = new ArrayList<>();
         List<Field> fields = schema.fields();
         List<String> key = schema.primaryKey();
-        int[] keyIndexes = key.stream().mapToInt(schema::indexOf).toArray();
+        int[] keyIndexes = new int[key.size()];
+        for (int k = 0; k < keyIndexes.length; k++) {
+            keyIndexes[k] = schema.indexOf(key.get(k));
+        }
         for (int i = 0; i < fields.size(); i++) {
             boolean sameAsKey = keyIndexes.length == 1 && keyIndexes[0] == i;
             if (fields.get(i).unique() && !sameAsKey) {

@@ -3,6 +3,7 @@ package dev.fanout.engine;
 import dev.fanout.csv.CsvFailure;
 import dev.fanout.csv.CsvRecord;
 import dev.fanout.csv.CsvSource;
+import dev.fanout.schema.Field;
 import dev.fanout.schema.Schema;
 import java.io.InputStream;
 import java.util.Objects;
@@ -59,10 +60,12 @@ public final class ValidationEngine {
         Objects.requireNonNull(schema, "schema must not be null");
         Objects.requireNonNull(options, "options must not be null");
         Objects.requireNonNull(lookups, "lookups must not be null");
-        if (lookups == Lookups.NONE) {
-            schema.fields().stream().filter(f -> f.lookup().isPresent()).findFirst().ifPresent(f -> {
-                throw new IllegalArgumentException("field '" + f.name() + "' has an x-lookup, and no upstreams are configured here");
-            });
+        if (lookups == Lookups.NONE && schema.hasLookups()) {
+            for (Field field : schema.fields()) {
+                if (field.lookup().isPresent()) {
+                    throw new IllegalArgumentException("field '" + field.name() + "' has an x-lookup, and no upstreams are configured here");
+                }
+            }
         }
         long startNanos = System.nanoTime();
         CsvSource source = null;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Schema {
     private final byte[][] missingUtf8;
     private final boolean onlyEmptyIsMissing;
     private final List<String> primaryKey;
+    private final List<String> lookupUpstreams;
     private final String json;
 
     Schema(List<Field> fields, List<String> missingValues, List<String> primaryKey, String json) {
@@ -31,9 +33,18 @@ public final class Schema {
         }
         this.indexes = Map.copyOf(indexes);
         this.missingValues = missingValues.toArray(String[]::new);
-        this.missingUtf8 = missingValues.stream().map(v -> v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new);
+        this.missingUtf8 = new byte[missingValues.size()][];
+        for (int i = 0; i < missingUtf8.length; i++) {
+            missingUtf8[i] = missingValues.get(i).getBytes(StandardCharsets.UTF_8);
+        }
         this.onlyEmptyIsMissing = missingValues.equals(List.of(""));
         this.primaryKey = List.copyOf(primaryKey);
+        // Worked out once here: every request asks.
+        List<String> upstreams = new ArrayList<>();
+        for (Field field : fields) {
+            field.lookup().map(Lookup::upstream).filter(u -> !upstreams.contains(u)).ifPresent(upstreams::add);
+        }
+        this.lookupUpstreams = List.copyOf(upstreams);
         this.json = json;
     }
 
@@ -93,6 +104,16 @@ public final class Schema {
     /// The names of the primary key's fields, in key order; empty when the schema has none.
     public List<String> primaryKey() {
         return primaryKey;
+    }
+
+    /// Whether any field has an `x-lookup`.
+    public boolean hasLookups() {
+        return !lookupUpstreams.isEmpty();
+    }
+
+    /// The upstreams the fields' `x-lookup`s name, each once, in field order.
+    public List<String> lookupUpstreams() {
+        return lookupUpstreams;
     }
 
     /// The document exactly as it was given, for `GET /v1/schemas/{name}`.

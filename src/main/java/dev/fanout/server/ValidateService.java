@@ -161,8 +161,7 @@ final class ValidateService implements HttpService {
 
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Runnable hangUp, Outcome outcome) {
         checkUpstreams(upload.schema(), upstreams::has);
-        boolean needsLookups = upload.schema().fields().stream().anyMatch(f -> f.lookup().isPresent());
-        if (!needsLookups) {
+        if (!upload.schema().hasLookups()) {
             stream(upload, options, res, hangUp, outcome, Lookups.NONE);
             return;
         }
