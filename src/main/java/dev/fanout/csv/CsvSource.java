@@ -92,7 +92,8 @@ public final class CsvSource implements AutoCloseable {
         this.in = in;
         this.minRead = minRead;
         this.maxBatchBytes = maxBatchBytes;
-        this.single = new RecordBatch(minRead == MIN_READ ? BufferPool.SHARED.take(MIN_READ) : new byte[minRead]);
+        // Mostly reads the header: room for 32 columns.
+        this.single = new RecordBatch(minRead == MIN_READ ? BufferPool.SHARED.take(MIN_READ) : new byte[minRead], 32, 1);
         this.maxFieldBytes = maxFieldBytes;
         this.maxColumns = maxColumns;
         if (delimiter < 0x80) {

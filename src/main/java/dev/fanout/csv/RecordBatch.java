@@ -30,12 +30,18 @@ public final class RecordBatch {
     }
 
     /// An empty batch that reads into `buffer` first (it grows as records need; see [#buffer()]).
+    /// Its cell and record indexes are made with the first record: a run's last batch is often
+    /// empty.
     public RecordBatch(byte[] buffer) {
+        this(buffer, 0, 0);
+    }
+
+    /// A batch with room for `cells` cells in `records` records before its indexes grow.
+    RecordBatch(byte[] buffer, int cells, int records) {
         bytes = buffer;
-        // Room for a small request's 20 rows of a few cells without growing.
-        cells = new int[256];
-        lines = new long[32];
-        firstCell = new int[lines.length + 1];
+        this.cells = new int[2 * cells];
+        lines = new long[records];
+        firstCell = new int[records + 1];
     }
 
     /// The number of records.
@@ -123,7 +129,8 @@ public final class RecordBatch {
     void addCell(int start, int end) {
         int at = 2 * cellTotal;
         if (at + 2 > cells.length) {
-            cells = Arrays.copyOf(cells, cells.length * 2);
+            // Room for a small request's 20 rows of a few cells at once.
+            cells = Arrays.copyOf(cells, Math.max(256, cells.length * 2));
         }
         cells[at] = start;
         cells[at + 1] = end;
@@ -134,8 +141,9 @@ public final class RecordBatch {
     /// bytes end at `end`.
     void endRecord(long line, int end) {
         if (size == lines.length) {
-            lines = Arrays.copyOf(lines, size * 2);
-            firstCell = Arrays.copyOf(firstCell, size * 2 + 1);
+            int records = Math.max(32, size * 2);
+            lines = Arrays.copyOf(lines, records);
+            firstCell = Arrays.copyOf(firstCell, records + 1);
         }
         lines[size] = line;
         size++;

@@ -53,7 +53,7 @@ public final class ValidationRun implements AutoCloseable {
         }
         used = true;
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
-        var renderer = new NdjsonRenderer(mapping.dataNames);
+        var renderer = NdjsonRenderer.of(mapping.dataNames);
         var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer, lookups, threads);
         var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, renderer);
         Chunk first = chunks.next();

@@ -53,7 +53,7 @@ public class ChunkBenchmark {
             source.fill(batch, 1024);
             chunk = new Chunk(1, batch, false, Optional.empty());
             List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
-            validator = new RowValidator(schema, mapping, Mode.ALL, uniques, new NdjsonRenderer(mapping.dataNames),
+            validator = new RowValidator(schema, mapping, Mode.ALL, uniques, NdjsonRenderer.of(mapping.dataNames),
                     Lookups.NONE, Thread.ofVirtual().factory());
         }
     }
