@@ -57,19 +57,28 @@ public final class NdjsonRenderer {
 
     /// Renderers already made, by their keys: nearly every request of a gateway has the same
     /// keys as many before it, and encoding them anew was ~4 % of a small request's allocations.
-    /// Bounded: emptied when full (a client can send as many different headers as it likes).
+    /// Bounded: emptied when full (a client can send as many different headers as it likes), and
+    /// only renderers with short keys are kept (a header cell can be a MiB long).
     private static final int CACHED_RENDERERS = 64;
+    private static final int CACHED_KEY_CHARS = 4096;
     private static final ConcurrentHashMap<List<String>, NdjsonRenderer> CACHE = new ConcurrentHashMap<>();
 
     /// A renderer whose `data` objects have these keys, in this order.
     public static NdjsonRenderer of(List<String> dataNames) {
         NdjsonRenderer renderer = CACHE.get(dataNames);
-        if (renderer == null) {
+        if (renderer != null) {
+            return renderer;
+        }
+        List<String> keys = List.copyOf(dataNames);
+        renderer = new NdjsonRenderer(keys);
+        int chars = 0;
+        for (String key : keys) {
+            chars += key.length();
+        }
+        if (chars <= CACHED_KEY_CHARS) {
             if (CACHE.size() >= CACHED_RENDERERS) {
                 CACHE.clear();
             }
-            List<String> keys = List.copyOf(dataNames);
-            renderer = new NdjsonRenderer(keys);
             CACHE.put(keys, renderer);
         }
         return renderer;

@@ -1,6 +1,7 @@
 package dev.fanout.output;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,14 @@ class NdjsonRendererTest {
         }
         assertEquals("{\"row\":1,\"line\":2,\"valid\":true,\"data\":{\"a\":\"x\",\"b\":\"y\"}}\n",
                 render(NdjsonRenderer.of(List.of("a", "b")), "x", "y"));
+    }
+
+    @Test
+    void longKeysAreRenderedButNotKept() {
+        String longKey = "k".repeat(10_000);
+        NdjsonRenderer first = NdjsonRenderer.of(List.of(longKey));
+        assertEquals("{\"row\":1,\"line\":2,\"valid\":true,\"data\":{\"" + longKey + "\":\"v\"}}\n", render(first, "v"));
+        assertNotSame(first, NdjsonRenderer.of(List.of(longKey)));
     }
 
     /// One valid row whose values are the given strings.
