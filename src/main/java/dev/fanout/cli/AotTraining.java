@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /// The training runs the build records Fanout's AOT caches from (JEP 483/514/515: classes loaded
 /// and linked ahead of time, and the JIT's method profiles): `java -XX:AOTCacheOutput=FILE -cp
@@ -91,7 +92,12 @@ public final class AotTraining {
                 command.addAll(bench);
                 Process generator = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                expect(generator.waitFor(), "bench");
+                // Bounded like every load loop here: a generator that hangs fails the build.
+                if (!generator.waitFor(5, TimeUnit.MINUTES)) {
+                    generator.destroyForcibly();
+                    throw new IllegalStateException("the training run's load generator did not finish in 5 minutes");
+                }
+                expect(generator.exitValue(), "bench");
             }
         } finally {
             server.stop();

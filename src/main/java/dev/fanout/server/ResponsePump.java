@@ -252,7 +252,6 @@ final class ResponsePump extends OutputStream {
                 lastBytes();
                 watched(() -> response.send(whole, 0, length));
                 sent(length);
-                BufferPool.SHARED.give(whole);
             } else {
                 response.contentLength(length);
                 try (OutputStream socket = new WatchedSocket(response.outputStream())) {
@@ -268,6 +267,9 @@ final class ResponsePump extends OutputStream {
             }
         } catch (IOException | RuntimeException e) {
             clientGone(clientFailure(e));
+        } finally {
+            // Nobody holds it now: Helidon copied it in `send`, or was given copies of its slices.
+            BufferPool.SHARED.give(whole);
         }
     }
 
