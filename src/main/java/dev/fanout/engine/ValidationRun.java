@@ -4,6 +4,7 @@ import dev.fanout.csv.CsvSource;
 import dev.fanout.output.NdjsonRenderer;
 import dev.fanout.schema.Schema;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,8 @@ import java.util.concurrent.ThreadFactory;
 
 /// One validation whose header has been read and accepted: `writeTo` validates the rest of the
 /// input and writes the NDJSON. Obtained from `ValidationEngine.open`; used once, by one thread,
-/// except `rowsRead()` and `bytesRead()`, which any thread may poll for progress.
+/// except `rowsRead()` and `bytesRead()`, which any thread may poll for progress, and `cancel()`,
+/// which any thread may call.
 public final class ValidationRun implements AutoCloseable {
     private final CsvSource source;
     private final Schema schema;
@@ -23,6 +25,9 @@ public final class ValidationRun implements AutoCloseable {
     private final EngineMetrics metrics;
     private final Lookups lookups;
     private boolean used;
+    /// The thread inside `writeTo`, for `cancel`; guarded by `this`.
+    private Thread writing;
+    private boolean cancelled;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
             ThreadFactory threads, EngineMetrics metrics, Lookups lookups) {
@@ -52,6 +57,41 @@ public final class ValidationRun implements AutoCloseable {
             throw new IllegalStateException("a run is written once");
         }
         used = true;
+        synchronized (this) {
+            if (cancelled) {
+                throw new InterruptedIOException("validation cancelled");
+            }
+            writing = Thread.currentThread();
+        }
+        try {
+            return validateAndWrite(out);
+        } finally {
+            boolean wasCancelled;
+            synchronized (this) {
+                writing = null;
+                wasCancelled = cancelled;
+            }
+            if (wasCancelled) {
+                // No interrupt can come now: the one `cancel` sent is not left for the caller's
+                // thread to trip over later.
+                Thread.interrupted();
+            }
+        }
+    }
+
+    /// Stops the run from any thread (its client has gone): `writeTo` ends soon with an
+    /// `InterruptedIOException`, its subtasks and their upstream lookups interrupted; a `writeTo`
+    /// not yet begun fails at once.
+    public void cancel() {
+        synchronized (this) {
+            cancelled = true;
+            if (writing != null) {
+                writing.interrupt();
+            }
+        }
+    }
+
+    private RunOutcome validateAndWrite(OutputStream out) throws IOException {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = NdjsonRenderer.of(mapping.dataNames);
         var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer, lookups, threads);
@@ -65,7 +105,7 @@ public final class ValidationRun implements AutoCloseable {
                 validated = validator.validate(first, WorkerSlot.NONE);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("validation interrupted");
+                throw new InterruptedIOException("validation interrupted");
             }
             metrics.queueWaited(0);
             metrics.chunkValidated(System.nanoTime() - validateNanos);

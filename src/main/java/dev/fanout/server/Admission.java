@@ -34,7 +34,7 @@ final class Admission {
     /// @throws ProblemException `503 overloaded` when full or draining
     Permit enter(boolean large) {
         if (draining) {
-            throw ProblemException.overloaded("the server is shutting down");
+            throw ProblemException.shuttingDown();
         }
         if (!permits.tryAcquire()) {
             throw ProblemException.overloaded("more than " + limit + " validations are running; retry shortly");

@@ -1,16 +1,21 @@
 package dev.fanout.server;
 
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /// Closes the connection a request came on, from any thread: the way to unblock whichever thread
 /// is stuck in a blocking socket write on it, including Helidon's own request thread (which is not
-/// ours to interrupt). Used by the write deadline (`WriteWatchdog`).
+/// ours to interrupt), and the way to honour `Connection: close`.
 ///
-/// Helidon 4.4 gives a handler no handle on its connection: `ServerRequest` keeps its
+/// Helidon 4.5 gives a handler no handle on its connection: `ServerRequest` keeps its
 /// `ConnectionContext` private. But an HTTP/1 receive listener is called with that context on the
 /// connection's own thread once the request's headers are read, just before the request is routed,
 /// and the handler then runs on that same thread. So the listener keeps the context in a
@@ -18,7 +23,8 @@ import java.util.Optional;
 /// request's own connection). Closing is `ConnectionContext.serverSocket().close()`: Helidon's
 /// socket shuts its output down and closes, which fails a write blocked on it at once.
 ///
-/// Install it with `Http1Config.builder().addReceiveListener(closer)`. Thread-safe.
+/// Its `headers` must be called by the HTTP/1 receive listener (`FanoutServer` installs one that
+/// calls it), and `closeWhenAsked` installed as a routing filter. Thread-safe.
 final class ConnectionCloser implements Http1ConnectionListener {
     private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
 
@@ -37,5 +43,41 @@ final class ConnectionCloser implements Http1ConnectionListener {
             return Optional.empty();
         }
         return Optional.of(() -> connection.serverSocket().close());
+    }
+
+    /// The two ends of a TCP connection.
+    record Ends(InetSocketAddress server, InetSocketAddress client) {
+    }
+
+    /// The ends of `request`'s connection, when known (as for `of`, on the request's thread).
+    Optional<Ends> ends(ServerRequest request) {
+        ConnectionContext connection = current.get();
+        if (connection == null || !connection.childSocketId().equals(request.socketId())
+                || !(connection.localPeer().address() instanceof InetSocketAddress local)
+                || !(connection.remotePeer().address() instanceof InetSocketAddress remote)
+                || local.getAddress() == null || remote.getAddress() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new Ends(local, remote));
+    }
+
+    /// A routing filter: closes the connection right after the response when the request or the
+    /// response says `Connection: close`. Helidon 4.5 sends `Connection: close` back and then
+    /// waits for another request on the connection (helidon-io/helidon#12324, fixed after 4.5.3),
+    /// so a client that reads to the end of the stream would hang until a time-out.
+    ///
+    /// The close runs when the response is sent, on whichever thread sent it (a streamed answer
+    /// ends on its sender thread). A request body left unread is not drained first: the kernel may
+    /// then reset the connection rather than end it, as it does when Helidon itself gives up on a
+    /// connection.
+    void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        boolean asked = req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
+        Optional<Runnable> close = of(req);
+        close.ifPresent(action -> res.whenSent(() -> {
+            if (asked || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                action.run();
+            }
+        }));
+        chain.proceed();
     }
 }

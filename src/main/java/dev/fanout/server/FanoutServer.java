@@ -6,13 +6,18 @@ import dev.fanout.upstream.UpstreamSettings;
 import dev.fanout.upstream.Upstreams;
 import dev.fanout.metrics.ValidationMetrics;
 import io.helidon.config.Config;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -32,10 +37,15 @@ public final class FanoutServer {
     private final WorkThreads threads;
     private final Upstreams upstreams;
     private final WriteWatchdog watchdog;
+    private final RequestHeadDeadline heads;
+    private final DisconnectDetector disconnects;
 
     private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
-            WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog) {
+            WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, RequestHeadDeadline heads,
+            DisconnectDetector disconnects) {
         this.watchdog = watchdog;
+        this.heads = heads;
+        this.disconnects = disconnects;
         this.threads = threads;
         this.upstreams = upstreams;
         this.server = server;
@@ -58,6 +68,8 @@ public final class FanoutServer {
         registry.checkUpstreams(upstreamSettings::containsKey);
         Upstreams upstreams = Upstreams.create(upstreamSettings, settings.histogramsEnabled() ? histograms : null);
         var watchdog = new WriteWatchdog(settings.responseWriteTimeout());
+        var heads = new RequestHeadDeadline(settings.requestHeadTimeout());
+        var disconnects = new DisconnectDetector();
         try {
             settings.histogramLog().ifPresent(histograms::logTo);
             histograms.start();
@@ -65,22 +77,31 @@ public final class FanoutServer {
             var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
             var connections = new ConnectionCloser();
             var validation = new ValidateService(registry, settings, admission, metrics, threads, upstreams, watchdog,
-                    connections);
+                    connections, disconnects);
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
                     // Our own hook drains requests first; Helidon's would stop at once.
                     .shutdownHook(false)
-                    // HTTP/1 as configured (server.protocols.http_1_1), plus the listener that lets a
-                    // handler close its connection: the protocol added here replaces the configured one.
-                    .addProtocol(http1(config, connections))
+                    // HTTP/1.1 and 1.0 through our one selector (see Http1Connections), with the
+                    // user's `server.protocols.http_1_1` settings and the listener that lets a handler
+                    // close its connection; no other protocol is discovered or configured.
+                    .protocolsDiscoverServices(false)
+                    .clearProtocols()
+                    .connectionSelectors(List.of(new Http1Connections(http1(config, connections, heads))))
+                    .idleConnectionTimeout(settings.idleTimeout())
+                    .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
                     .addFeature(ObserveFeature.just(HealthObserver.create()))
-                    .routing(routing -> routing(routing, registry, histograms, validation))
+                    .routing(routing -> routing(routing.addFilter(connections::closeWhenAsked), registry, histograms,
+                            validation))
                     .build()
                     .start();
-            return new FanoutServer(server, admission, settings, histograms, threads, upstreams, watchdog);
+            return new FanoutServer(server, admission, settings, histograms, threads, upstreams, watchdog, heads,
+                    disconnects);
         } catch (RuntimeException e) {
             // A port in use, a log file that cannot be written: close what was opened.
             watchdog.close();
+            heads.close();
+            disconnects.close();
             upstreams.close();
             histograms.close();
             throw e;
@@ -89,13 +110,32 @@ public final class FanoutServer {
 
     /// The HTTP/1.1 protocol: the user's `server.protocols.http_1_1` settings, if any, and our
     /// receive listener.
-    private static Http1Config http1(Config config, ConnectionCloser connections) {
+    private static Http1Config http1(Config config, ConnectionCloser connections, RequestHeadDeadline heads) {
         Http1Config.Builder http1 = Http1Config.builder();
         Config configured = config.get("server.protocols.http_1_1");
         if (configured.exists()) {
             http1.config(configured);
         }
-        return http1.addReceiveListener(connections).build();
+        // One listener: Helidon 4.5's composite of several (Http1ConnectionListenerUtil's
+        // ListFrameListener) forwards no calls at all.
+        return http1.addReceiveListener(new Http1ConnectionListener() {
+            @Override
+            public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
+                heads.prologue(ctx, prologue);
+            }
+
+            @Override
+            public void headers(ConnectionContext ctx, Headers headers) {
+                connections.headers(ctx, headers);
+                heads.headers(ctx, headers);
+            }
+        }).build();
+    }
+
+    /// How often Helidon looks for idle connections: a few times per time-out, at most every second
+    /// (its connections' last-request time is itself kept to the second).
+    private static Duration idleCheckPeriod(Duration idleTimeout) {
+        return Duration.ofMillis(Math.clamp(idleTimeout.toMillis() / 4, 100, 1000));
     }
 
     /// Helidon 4.4 looks the global `MapperManager` up in its service registry on every header
@@ -131,6 +171,8 @@ public final class FanoutServer {
         }
         server.stop();
         watchdog.close();
+        heads.close();
+        disconnects.close();
         upstreams.close();
         histograms.close();
     }
@@ -139,6 +181,8 @@ public final class FanoutServer {
     public void stop() {
         server.stop();
         watchdog.close();
+        heads.close();
+        disconnects.close();
         upstreams.close();
         histograms.close();
     }

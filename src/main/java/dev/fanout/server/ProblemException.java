@@ -10,12 +10,18 @@ public final class ProblemException extends RuntimeException {
     private final int status;
     private final String code;
     private final String title;
+    private final boolean closesConnection;
 
     private ProblemException(int status, String code, String title, String detail) {
+        this(status, code, title, detail, false);
+    }
+
+    private ProblemException(int status, String code, String title, String detail, boolean closesConnection) {
         super(detail);
         this.status = status;
         this.code = Objects.requireNonNull(code, "code must not be null");
         this.title = Objects.requireNonNull(title, "title must not be null");
+        this.closesConnection = closesConnection;
     }
 
     /// `400`: a malformed request, e.g. `bad_parameter`, `bad_multipart`, `missing_file`.
@@ -46,6 +52,30 @@ public final class ProblemException extends RuntimeException {
     /// `422`: a CSV header that cannot be validated (`empty_csv`, `unknown_column`, …).
     public static ProblemException invalidHeader(String code, String detail) {
         return new ProblemException(422, code, "Unprocessable CSV header", detail);
+    }
+
+    /// A failure Helidon raised before or instead of our handlers (no route, a malformed query…), as
+    /// a problem of the same status: `404 not_found` for a path or method that has no route, else
+    /// the status's reason phrase as the code (`400 bad_request`).
+    public static ProblemException ofHttp(int status, String reason, String method, String path) {
+        if (status == 404 || status == 405) {
+            return new ProblemException(404, "not_found", "Not found",
+                    "no route for " + method + " " + path + "; see the README for the API");
+        }
+        String title = reason.isBlank() ? "Error" : reason;
+        String code = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
+        return new ProblemException(status, code, title, title.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /// `503 overloaded` from a server that is shutting down: the answer says `Connection: close`, so
+    /// that a keep-alive client takes its retry to another replica.
+    public static ProblemException shuttingDown() {
+        return new ProblemException(503, "overloaded", "Service unavailable", "the server is shutting down", true);
+    }
+
+    /// Whether the answer closes the connection after it.
+    public boolean closesConnection() {
+        return closesConnection;
     }
 
     /// `503 overloaded`: the caller should retry later (`Retry-After` is added).

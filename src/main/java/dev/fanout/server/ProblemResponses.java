@@ -3,6 +3,8 @@ package dev.fanout.server;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
@@ -25,6 +27,9 @@ final class ProblemResponses {
 
     static void register(HttpRouting.Builder routing) {
         routing.error(ProblemException.class, (req, res, problem) -> send(res, problem));
+        // Helidon 4.5 hands its own failures (no route: NotFoundException) to the error handlers.
+        routing.error(HttpException.class, (req, res, e) -> send(res, ProblemException.ofHttp(e.status().code(),
+                e.status().reasonPhrase(), req.prologue().method().text(), req.path().path())));
         routing.error(Exception.class, (req, res, e) -> {
             LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method() + " " + req.path().path(), e);
             send(res, ProblemException.internal());
@@ -39,6 +44,10 @@ final class ProblemResponses {
         res.header(HeaderNames.CONTENT_TYPE, "application/problem+json");
         if (problem.status() == 503) {
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        if (problem.closesConnection()) {
+            // ConnectionCloser.closeWhenAsked closes it once this is sent.
+            res.header(HeaderValues.CONNECTION_CLOSE);
         }
         res.send(body(problem));
     }

@@ -8,8 +8,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /// The gateway's settings, read once from the layered configuration (`FanoutConfig`): where the
-/// schemas are, the limits, the engine's tuning, the response buffer and write time-out, the
-/// shutdown grace period.
+/// schemas are, the limits (sizes, concurrency, how long a request head and an idle connection
+/// may take), the engine's tuning, the response buffer and write time-out, the shutdown grace
+/// period.
 /// Immutable.
 public record ServerSettings(
         Path schemasDir,
@@ -26,6 +27,8 @@ public record ServerSettings(
         int responseMemoryBytes,
         Optional<Path> spillDir,
         Duration responseWriteTimeout,
+        Duration requestHeadTimeout,
+        Duration idleTimeout,
         Duration shutdownGrace,
         boolean histogramsEnabled,
         Duration histogramInterval,
@@ -52,6 +55,8 @@ public record ServerSettings(
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
                 positiveDuration(fanout, "response.write-timeout", Duration.ofSeconds(30)),
+                positiveDuration(fanout, "limits.request-head-timeout", Duration.ofSeconds(10)),
+                positiveDuration(fanout, "limits.idle-timeout", Duration.ofSeconds(60)),
                 duration(fanout, "shutdown.grace-period", Duration.ofSeconds(10)),
                 bool(fanout, "histograms.enabled", true),
                 duration(fanout, "histograms.interval", Duration.ofSeconds(5)),

@@ -48,9 +48,12 @@ final class ValidateService implements HttpService {
     private final Upstreams upstreams;
     private final WriteWatchdog watchdog;
     private final ConnectionCloser connections;
+    private final DisconnectDetector disconnects;
 
     ValidateService(SchemaRegistry registry, ServerSettings settings, Admission admission, ValidationMetrics metrics,
-            WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, ConnectionCloser connections) {
+            WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, ConnectionCloser connections,
+            DisconnectDetector disconnects) {
+        this.disconnects = disconnects;
         this.upstreams = upstreams;
         this.watchdog = watchdog;
         this.connections = connections;
@@ -135,8 +138,13 @@ final class ValidateService implements HttpService {
                             schemaName, registry, settings.maxSchemaBytes())
                     : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.badRequest(
                             "missing_schema", "name a registered schema with the 'schema' query parameter"))), body);
-            stream(upload, options, res, hangUp(req), outcome);
+            stream(upload, options, res, new Client(hangUp(req), connections.ends(req)), outcome);
         }
+    }
+
+    /// The request's client as the response needs it: what closes its connection (when it stops
+    /// reading, see `WriteWatchdog`, or has gone), and the connection's ends, to notice it going.
+    private record Client(Runnable hangUp, Optional<ConnectionCloser.Ends> ends) {
     }
 
     /// What closes this request's connection when its client stops reading (see `WriteWatchdog`).
@@ -159,18 +167,18 @@ final class ValidateService implements HttpService {
         }
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res, Runnable hangUp, Outcome outcome) {
+    private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome) {
         checkUpstreams(upload.schema(), upstreams::has);
         if (!upload.schema().hasLookups()) {
-            stream(upload, options, res, hangUp, outcome, Lookups.NONE);
+            stream(upload, options, res, client, outcome, Lookups.NONE);
             return;
         }
         try (UpstreamLookups lookups = upstreams.forRequest()) {
-            stream(upload, options, res, hangUp, outcome, lookups);
+            stream(upload, options, res, client, outcome, lookups);
         }
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res, Runnable hangUp, Outcome outcome,
+    private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
             Lookups lookups) {
         ValidationRun run;
         try {
@@ -185,8 +193,16 @@ final class ValidateService implements HttpService {
         }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
-        var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders, watchdog, hangUp);
+        var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders, watchdog,
+                client.hangUp());
         boolean inputBroken = true;
+        // Rows waiting on lookups neither read the upload nor write for a while: a client that
+        // goes then would be noticed late, its lookups running on (see DisconnectDetector).
+        Optional<DisconnectDetector.Watch> watch = lookups == Lookups.NONE ? Optional.empty()
+                : client.ends().map(ends -> disconnects.watch(ends.server(), ends.client(), () -> {
+                    run.cancel();
+                    client.hangUp().run();
+                }));
         try {
             RunOutcome result = run.writeTo(pump);
             inputBroken = result.failed();
@@ -206,6 +222,7 @@ final class ValidateService implements HttpService {
             pump.abort();
             throw e;
         } finally {
+            watch.ifPresent(DisconnectDetector.Watch::close);
             closeInput(run, inputBroken);
         }
     }

@@ -310,7 +310,7 @@ final class Upstream implements AutoCloseable {
                                     : "answer within " + settings.timeout().toMillis())
                             + " ms" + after);
             case Call.ConnectionFailed(String reason) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
-                    prefix + "the connection to upstream '" + settings.name() + "' failed (" + reason + ")" + after);
+                    prefix + "the connection to upstream '" + settings.name() + "' failed: " + reason + after);
         };
     }
 
@@ -404,7 +404,7 @@ final class Upstream implements AutoCloseable {
                 timer.cancel(false);
                 throw new IllegalStateException("GET " + uri + " failed unexpectedly", e);
             } else {
-                call = new Call.ConnectionFailed(e.getClass().getSimpleName());
+                call = new Call.ConnectionFailed(NetworkFailure.describe(e));
             }
         }
         timer.cancel(false);
@@ -516,7 +516,7 @@ final class Upstream implements AutoCloseable {
                 return new Call.TimedOut(connecting(timeout));
             }
         }
-        return new Call.ConnectionFailed(cause.getClass().getSimpleName());
+        return new Call.ConnectionFailed(NetworkFailure.describe(cause));
     }
 
     /// Whether a time-out was thrown by `Socket.connect` (connect-timeout) rather than a read.

@@ -43,6 +43,14 @@ class ProblemCodesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"/nope", "/v1/validate", "/v1/schemas/people/extra"})
+    void anUnknownRouteIs404NotFound(String path) throws Exception {
+        var answer = TestGateway.assertProblem(gateway.get(path), 404, "not_found");
+        assertEquals("no route for GET " + path + "; see the README for the API", answer.get("detail").asText());
+        gateway.assertStillServes();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {
             "schema=people&colour=red",
             "schema=people&mode=some",

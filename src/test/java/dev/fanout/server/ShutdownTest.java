@@ -59,6 +59,8 @@ class ShutdownTest {
                 }
                 assertEquals(503, status, "a new request while draining is refused");
                 assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+                assertEquals("close", refused.headers().firstValue("Connection").orElse(""),
+                        "a keep-alive client is told to take its retry elsewhere");
                 assertTrue(server.isAlive(), "the server waits for the validation in flight");
                 held.finish(); // the running validation completes, whole, after SIGTERM
             }

@@ -53,7 +53,7 @@ class UpstreamCallEdgesTest {
             long start = System.nanoTime();
             String message = failure(lookup(upstreams), ErrorCode.LOOKUP_FAILED);
 
-            assertEquals("\"17\" could not be looked up: the connection to upstream 'crm' failed (ConnectException)"
+            assertEquals("\"17\" could not be looked up: the connection to upstream 'crm' failed: connection refused"
                     + " (3 calls)", message);
             // Three waits for the default 1 s connect-timeout would take 3 s.
             assertTrue(millisSince(start) < 2_000, "refused at once, took " + millisSince(start) + " ms");

@@ -154,6 +154,30 @@ class UpstreamLookupsTest {
         assertEquals(1, calls(wireMock));
     }
 
+    /// Each kind of broken connection reads as what happened, never as the Java exception that
+    /// reported it.
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Fault.class, names = {"CONNECTION_RESET_BY_PEER", "EMPTY_RESPONSE",
+            "MALFORMED_RESPONSE_CHUNK", "RANDOM_DATA_THEN_CLOSE"})
+    void aBrokenConnectionIsDescribedInWords(Fault fault) throws Exception {
+        wireMock.stubFor(get("/customers/17").willReturn(aResponse().withFault(fault)));
+        try (Upstreams upstreams = upstreams(wireMock, "retries", "0");
+                UpstreamLookups lookups = upstreams.forRequest()) {
+            LookupAnswer answer = lookups.lookup(customer("customer_name", "/name"), "17");
+
+            assertEquals(ErrorCode.LOOKUP_FAILED, code(answer));
+            String message = answer.failure().orElseThrow().message();
+            assertTrue(message.startsWith("\"17\" could not be looked up: the connection to upstream 'crm' failed: "), message);
+            String expected = switch (fault) {
+                case CONNECTION_RESET_BY_PEER -> "connection reset by the upstream";
+                case EMPTY_RESPONSE -> "the upstream closed the connection before the answer was whole";
+                default -> "the upstream closed the connection before the answer was whole";
+            };
+            assertEquals(expected, message.substring(message.indexOf("failed: ") + "failed: ".length()), message);
+            org.junit.jupiter.api.Assertions.assertFalse(message.contains("Exception") || message.contains("java."), message);
+        }
+    }
+
     @Test
     void connectionResetIsFailedAfterTheRetries() throws Exception {
         wireMock.stubFor(get("/customers/17").willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
@@ -162,7 +186,7 @@ class UpstreamLookupsTest {
             LookupAnswer answer = lookups.lookup(customer("customer_name", "/name"), "17");
 
             assertEquals(ErrorCode.LOOKUP_FAILED, code(answer));
-            assertEquals("\"17\" could not be looked up: the connection to upstream 'crm' failed (SocketException) (3 calls)",
+            assertEquals("\"17\" could not be looked up: the connection to upstream 'crm' failed: connection reset by the upstream (3 calls)",
                     answer.failure().orElseThrow().message());
         }
         // Exactly our 3 calls: the HTTP client never resends a request itself (see Upstream), and

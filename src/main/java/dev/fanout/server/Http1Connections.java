@@ -1,0 +1,321 @@
+package dev.fanout.server;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.common.buffers.Bytes;
+import io.helidon.common.buffers.DataReader;
+import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.socket.HelidonSocket;
+import io.helidon.common.socket.PeerInfo;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerContext;
+import io.helidon.webserver.ProxyProtocolData;
+import io.helidon.webserver.Router;
+import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionSelector;
+import io.helidon.common.concurrency.limits.Limit;
+import io.helidon.webserver.spi.ServerConnection;
+import io.helidon.webserver.spi.ServerConnectionSelector;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+
+/// The gateway's one connection selector: HTTP/1.1 as Helidon serves it, and HTTP/1.0 — ApacheBench,
+/// `curl -0`, nginx's default `proxy_http_version`, HAProxy's default health check — which
+/// Helidon 4.5 drops without a word (its HTTP/1.1 selector refuses any request line that does not
+/// end in `HTTP/1.1`).
+///
+/// Installed as the listener's only selector (`addConnectionSelector`, protocol discovery off), so
+/// that Helidon hands it every new connection at once rather than first reading to identify the
+/// protocol: a connection that sends nothing is then already one Helidon's idle time-out can
+/// close. Its connection reads up to the end of the first request line and runs Helidon's own
+/// HTTP/1.1 connection either on the socket as it is, or, for a line that ends in ` HTTP/1.0`,
+/// through a connection context that rewrites the request's head (`Http10Request`: version,
+/// `Host`, `Connection: close`) and the response (`Http10Response`: no chunked encoding, the body
+/// ends with the connection). So every route, filter and limit is the same for both versions; an
+/// HTTP/1.0 connection carries one request.
+final class Http1Connections implements ServerConnectionSelector {
+    private final Http1ConnectionSelector http11;
+    private final int maxPrologueBytes;
+    private final int maxHeadBytes;
+
+    Http1Connections(Http1Config http1) {
+        this.http11 = Http1ConnectionSelector.builder().config(http1).build();
+        this.maxPrologueBytes = http1.maxPrologueLength();
+        this.maxHeadBytes = http1.maxPrologueLength() + http1.maxHeadersSize();
+    }
+
+    @Override
+    public int bytesToIdentifyConnection() {
+        return 0;
+    }
+
+    @Override
+    public Support supports(BufferData request) {
+        // The only selector: Helidon does not ask, it takes it.
+        return Support.SUPPORTED;
+    }
+
+    @Override
+    public Set<String> supportedApplicationProtocols() {
+        return Set.of("http/1.1");
+    }
+
+    @Override
+    public ServerConnection connection(ConnectionContext ctx) {
+        return new VersionedConnection(ctx);
+    }
+
+    /// A connection whose HTTP version is not known until its first line is in: until then it
+    /// counts as idle since it was opened, and closing it interrupts the read.
+    private final class VersionedConnection implements ServerConnection {
+        private final ConnectionContext ctx;
+        private final long openedNanos = System.nanoTime();
+        private volatile Thread reading;
+        private volatile ServerConnection http;
+        private volatile boolean closed;
+
+        VersionedConnection(ConnectionContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public void handle(Limit limit) throws InterruptedException {
+            reading = Thread.currentThread();
+            boolean http10;
+            try {
+                if (closed) {
+                    return;
+                }
+                http10 = firstLineIsHttp10(ctx.dataReader());
+            } finally {
+                reading = null;
+            }
+            ServerConnection connection = http11.connection(http10 ? new Http10Context(ctx, maxHeadBytes) : ctx);
+            http = connection;
+            if (closed) {
+                return;
+            }
+            connection.handle(limit);
+        }
+
+        /// Reads (without consuming) up to the end of the first line, or `maxPrologueBytes`.
+        private boolean firstLineIsHttp10(DataReader reader) {
+            while (true) {
+                try {
+                    reader.ensureAvailable();
+                } catch (DataReader.InsufficientDataAvailableException e) {
+                    // Opened and closed without a request: as Helidon ends such a connection.
+                    throw new CloseConnectionException("No data available", e);
+                }
+                BufferData first = reader.getBuffer(reader.available());
+                int lf = first.indexOf(Bytes.LF_BYTE);
+                if (lf >= 0) {
+                    return first.readString(lf, StandardCharsets.ISO_8859_1).endsWith(" HTTP/1.0\r");
+                }
+                if (reader.available() > maxPrologueBytes) {
+                    // Helidon refuses it as too long.
+                    return false;
+                }
+                try {
+                    reader.pullData();
+                } catch (DataReader.InsufficientDataAvailableException e) {
+                    throw new CloseConnectionException("The connection ended within the first line", e);
+                }
+            }
+        }
+
+        @Override
+        public Duration idleTime() {
+            ServerConnection connection = http;
+            return connection != null ? connection.idleTime() : Duration.ofNanos(System.nanoTime() - openedNanos);
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            closed = true;
+            ServerConnection connection = http;
+            if (connection != null) {
+                connection.close(interrupt);
+                return;
+            }
+            Thread thread = reading;
+            if (thread != null) {
+                // Waiting for a first line: nothing to finish.
+                thread.interrupt();
+            }
+        }
+    }
+
+    /// The connection as Helidon's HTTP/1.1 code sees it: the same socket, read and written
+    /// through the rewriting.
+    private static final class Http10Context implements ConnectionContext {
+        private final ConnectionContext delegate;
+        private final DataReader reader;
+        private final DataWriter writer;
+
+        Http10Context(ConnectionContext delegate, int maxHeadBytes) {
+            this.delegate = delegate;
+            this.reader = DataReader.create(new RewritingSource(delegate.dataReader(),
+                    new Http10Request(maxHeadBytes, hostOf(delegate.localPeer()))));
+            this.writer = new Http10Writer(delegate.dataWriter(), new Http10Response());
+        }
+
+        private static String hostOf(PeerInfo local) {
+            if (local.address() instanceof InetSocketAddress address && address.getAddress() != null) {
+                String host = address.getAddress().getHostAddress();
+                return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+            }
+            return local.host() + ":" + local.port();
+        }
+
+        @Override
+        public ListenerContext listenerContext() {
+            return delegate.listenerContext();
+        }
+
+        @Override
+        public ExecutorService executor() {
+            return delegate.executor();
+        }
+
+        @Override
+        public DataWriter dataWriter() {
+            return writer;
+        }
+
+        @Override
+        public DataReader dataReader() {
+            return reader;
+        }
+
+        @Override
+        public Router router() {
+            return delegate.router();
+        }
+
+        @Override
+        public Optional<ProxyProtocolData> proxyProtocolData() {
+            return delegate.proxyProtocolData();
+        }
+
+        @Override
+        public HelidonSocket serverSocket() {
+            return delegate.serverSocket();
+        }
+
+        @Override
+        public PeerInfo remotePeer() {
+            return delegate.remotePeer();
+        }
+
+        @Override
+        public PeerInfo localPeer() {
+            return delegate.localPeer();
+        }
+
+        @Override
+        public boolean isSecure() {
+            return delegate.isSecure();
+        }
+
+        @Override
+        public String socketId() {
+            return delegate.socketId();
+        }
+
+        @Override
+        public String childSocketId() {
+            return delegate.childSocketId();
+        }
+    }
+
+    /// The connection's bytes, the request's head rewritten: it is gathered whole first, then
+    /// handed on in one piece; the rest passes as it comes.
+    private static final class RewritingSource implements Supplier<byte[]> {
+        private final DataReader raw;
+        private final Http10Request request;
+        private boolean headDone;
+
+        RewritingSource(DataReader raw, Http10Request request) {
+            this.raw = raw;
+            this.request = request;
+        }
+
+        @Override
+        public byte[] get() {
+            if (headDone) {
+                return next();
+            }
+            while (!request.complete()) {
+                byte[] bytes = next();
+                if (bytes == null) {
+                    return null;
+                }
+                request.add(bytes);
+            }
+            headDone = true;
+            return request.rewritten();
+        }
+
+        /// What the socket has, or `null` at its end (the contract of `DataReader`'s source).
+        private byte[] next() {
+            try {
+                raw.ensureAvailable();
+            } catch (DataReader.InsufficientDataAvailableException e) {
+                return null;
+            }
+            return raw.readBytes(raw.available());
+        }
+    }
+
+    /// Helidon's response writes, translated by `Http10Response` on their way to the socket.
+    private static final class Http10Writer implements DataWriter {
+        private final DataWriter socket;
+        private final Http10Response response;
+
+        Http10Writer(DataWriter socket, Http10Response response) {
+            this.socket = socket;
+            this.response = response;
+        }
+
+        @Override
+        public void write(BufferData... buffers) {
+            for (BufferData buffer : buffers) {
+                write(buffer);
+            }
+        }
+
+        @Override
+        public void write(BufferData buffer) {
+            byte[] bytes = response.translate(buffer.readBytes());
+            if (bytes.length > 0) {
+                socket.write(BufferData.create(bytes));
+            }
+        }
+
+        @Override
+        public void writeNow(BufferData... buffers) {
+            for (BufferData buffer : buffers) {
+                writeNow(buffer);
+            }
+        }
+
+        @Override
+        public void writeNow(BufferData buffer) {
+            byte[] bytes = response.translate(buffer.readBytes());
+            if (bytes.length > 0) {
+                socket.writeNow(BufferData.create(bytes));
+            }
+        }
+
+        @Override
+        public void flush() {
+            socket.flush();
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/// Slowloris and its cousins: connections that dribble a request head, or open and say nothing, or
+/// stay idle after a request, are closed after `fanout.limits.request-head-timeout` and
+/// `fanout.limits.idle-timeout` — not before — while good requests keep being served.
+class SlowClientsTest {
+    static final long HEAD_TIMEOUT_MS = 1000;
+    static final long IDLE_TIMEOUT_MS = 2000;
+
+    @TempDir
+    static Path schemas;
+    static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(schemas, Map.of(
+                "fanout.limits.request-head-timeout", HEAD_TIMEOUT_MS + "ms",
+                "fanout.limits.idle-timeout", IDLE_TIMEOUT_MS + "ms"));
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    /// One slow client's socket, and when the server ended it (0 while open).
+    private static final class SlowClient implements AutoCloseable {
+        final Socket socket = new Socket("127.0.0.1", gateway.port());
+        final OutputStream out;
+        final InputStream in;
+        final long openedNanos = System.nanoTime();
+        long endedNanos;
+
+        SlowClient() throws IOException {
+            socket.setSoTimeout(1);
+            out = socket.getOutputStream();
+            in = socket.getInputStream();
+        }
+
+        void send(String text) {
+            try {
+                out.write(text.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+            } catch (IOException e) {
+                ended();
+            }
+        }
+
+        /// Polls (1 ms) for the server's end of the connection; any bytes read are ignored.
+        boolean ended() {
+            if (endedNanos != 0) {
+                return true;
+            }
+            try {
+                byte[] buffer = new byte[4096];
+                while (true) {
+                    if (in.read(buffer) < 0) {
+                        break;
+                    }
+                }
+            } catch (SocketTimeoutException e) {
+                return false;
+            } catch (SocketException e) {
+                // Reset by the server: ended too.
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            endedNanos = System.nanoTime();
+            return true;
+        }
+
+        long lifetimeMillis() {
+            return TimeUnit.NANOSECONDS.toMillis(endedNanos - openedNanos);
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+
+    @Test
+    void slowHeadsAndSilentConnectionsAreClosedAfterTheirTimeOutsWhileGoodRequestsAreServed() throws Exception {
+        List<SlowClient> dribblers = new ArrayList<>();
+        List<SlowClient> silent = new ArrayList<>();
+        List<SlowClient> idleAfterRequest = new ArrayList<>();
+        try {
+            for (int i = 0; i < 40; i++) {
+                var client = new SlowClient();
+                client.send("GET /v1/schemas HTTP/1.1\r\nHost: x\r\n");
+                dribblers.add(client);
+                silent.add(new SlowClient());
+            }
+            for (int i = 0; i < 5; i++) {
+                var client = new SlowClient();
+                client.send("GET /v1/schemas HTTP/1.1\r\nHost: x\r\n\r\n");
+                idleAfterRequest.add(client);
+            }
+            long start = System.nanoTime();
+            int goodRequests = 0;
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS + 2500)) {
+                for (SlowClient client : dribblers) {
+                    if (!client.ended()) {
+                        client.send("X-Slow: " + System.nanoTime() + "\r\n");
+                    }
+                }
+                silent.forEach(SlowClient::ended);
+                idleAfterRequest.forEach(SlowClient::ended);
+                gateway.assertStillServes();
+                goodRequests++;
+                Thread.sleep(100);
+            }
+            assertTrue(goodRequests > 10, "good requests were served throughout: " + goodRequests);
+            for (SlowClient client : dribblers) {
+                assertTrue(client.ended(), "a dribbled head is cut off");
+                assertTrue(client.lifetimeMillis() >= HEAD_TIMEOUT_MS - 50 && client.lifetimeMillis() <= HEAD_TIMEOUT_MS + 1000,
+                        "closed " + client.lifetimeMillis() + " ms after its request line (head time-out " + HEAD_TIMEOUT_MS + " ms)");
+            }
+            for (SlowClient client : silent) {
+                assertTrue(client.ended(), "a connection that says nothing is closed");
+                assertTrue(client.lifetimeMillis() >= IDLE_TIMEOUT_MS - 50 && client.lifetimeMillis() <= IDLE_TIMEOUT_MS + 2000,
+                        "closed " + client.lifetimeMillis() + " ms after it opened (idle time-out " + IDLE_TIMEOUT_MS + " ms)");
+            }
+            for (SlowClient client : idleAfterRequest) {
+                assertTrue(client.ended(), "an idle keep-alive connection is closed");
+                // Helidon keeps a connection's last-request time to the second: up to 1 s early.
+                assertTrue(client.lifetimeMillis() >= IDLE_TIMEOUT_MS - 1000, client.lifetimeMillis() + " ms");
+            }
+        } finally {
+            for (SlowClient client : dribblers) {
+                client.close();
+            }
+            for (SlowClient client : silent) {
+                client.close();
+            }
+            for (SlowClient client : idleAfterRequest) {
+                client.close();
+            }
+        }
+    }
+
+    @Test
+    void aKeepAliveConnectionInUseIsNotCutByTheHeadTimeOut() throws Exception {
+        // Requests on one connection over longer than both time-outs: each head is quick.
+        try (var connection = RawConnection.open(gateway.port())) {
+            long start = System.nanoTime();
+            int answered = 0;
+            while (System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS + 500)) {
+                connection.send("GET /v1/schemas HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                var head = connection.readHead();
+                assertEquals(200, head.status());
+                RawConnection.readAll(connection.body(head));
+                answered++;
+                Thread.sleep(200);
+            }
+            assertTrue(answered >= 10, "answered " + answered);
+        }
+    }
+}
