@@ -23,13 +23,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /// calling upstreams for a client that is gone.
 ///
 /// Java gives no way to ask a socket for its state without reading or writing it; Linux lists every
-/// TCP connection in `/proc/net/tcp` and `/proc/net/tcp6`, and a connection the peer has reset (or
-/// that has closed both ways) leaves those tables. So one shared thread reads them every
-/// `PERIOD_MILLIS` while anything is watched, and a watched connection missing from
-/// `MISSES_TO_GONE` reads in a row is gone (one read may miss an entry while the table changes
-/// under it). A connection the client only half-closed (`shutdown(SHUT_WR)` after its upload) is
-/// still listed, so it is not taken for gone. Where the tables cannot be read (not Linux), nothing
-/// is detected and the socket's own errors remain the signal.
+/// TCP connection in `/proc/net/tcp` and `/proc/net/tcp6`, and a connection the peer has reset
+/// leaves those tables. So one shared thread reads them every `PERIOD_MILLIS` while anything is
+/// watched, and a watched connection missing from `MISSES_TO_GONE` reads in a row is gone (one
+/// read may miss an entry while the table changes under it). A client that closes without a reset
+/// (a FIN) cannot be told this way from one that only shut its sending side after its upload and
+/// still reads the answer (both leave our end in `CLOSE_WAIT`), so it is not taken for gone: the
+/// gateway notices it when it next reads or writes. A client killed with unread bytes from us, or
+/// that aborts, resets. Where the tables cannot be read (not Linux), nothing is detected and the
+/// socket's own errors remain the signal.
 ///
 /// Watching costs one map entry per watched request; nothing is read while none is. Thread-safe.
 final class DisconnectDetector implements AutoCloseable {

@@ -4,6 +4,7 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.Bytes;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.webserver.CloseConnectionException;
@@ -13,12 +14,11 @@ import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
-import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -29,7 +29,7 @@ import java.util.function.Supplier;
 /// Helidon 4.5 drops without a word (its HTTP/1.1 selector refuses any request line that does not
 /// end in `HTTP/1.1`).
 ///
-/// Installed as the listener's only selector (`addConnectionSelector`, protocol discovery off), so
+/// Installed as the listener's only selector (`connectionSelectors`, protocol discovery off), so
 /// that Helidon hands it every new connection at once rather than first reading to identify the
 /// protocol: a connection that sends nothing is then already one Helidon's idle time-out can
 /// close. Its connection reads up to the end of the first request line and runs Helidon's own

@@ -1,0 +1,95 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assumptions;
+
+/// `DisconnectDetector` on real loopback connections: a reset is noticed within a few periods; a
+/// live connection, and one whose client only shut its sending side, never are.
+class DisconnectDetectorTest {
+    @BeforeAll
+    static void linuxOnly() {
+        Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/net/tcp")), "the kernel's TCP tables are Linux's");
+    }
+
+    /// A connected pair: `client`, and the server's end `accepted`.
+    private record Pair(Socket client, Socket accepted) implements AutoCloseable {
+        static Pair open(ServerSocket listener) throws Exception {
+            var client = new Socket("127.0.0.1", listener.getLocalPort());
+            return new Pair(client, listener.accept());
+        }
+
+        InetSocketAddress server() {
+            return (InetSocketAddress) accepted.getLocalSocketAddress();
+        }
+
+        InetSocketAddress remote() {
+            return (InetSocketAddress) accepted.getRemoteSocketAddress();
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
+            accepted.close();
+        }
+    }
+
+    @Test
+    void aResetIsNoticedAndALiveConnectionIsNot() throws Exception {
+        try (var detector = new DisconnectDetector(); var listener = new ServerSocket(0, 10,
+                java.net.InetAddress.getLoopbackAddress()); var live = Pair.open(listener); var reset = Pair.open(listener)) {
+            assertTrue(detector.available());
+            var liveGone = new CountDownLatch(1);
+            var resetGone = new CountDownLatch(1);
+            try (var w1 = detector.watch(live.server(), live.remote(), liveGone::countDown);
+                    var w2 = detector.watch(reset.server(), reset.remote(), resetGone::countDown)) {
+                // Unread data on the server's side, as under a stalled upload.
+                reset.client().getOutputStream().write(new byte[100_000]);
+                reset.client().setSoLinger(true, 0);
+                long start = System.nanoTime();
+                reset.client().close();
+                assertTrue(resetGone.await(2, TimeUnit.SECONDS), "the reset was noticed");
+                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                assertTrue(millis < 1000, "noticed after " + millis + " ms");
+                assertFalse(liveGone.await(500, TimeUnit.MILLISECONDS), "a live connection is not taken for gone");
+            }
+        }
+    }
+
+    @Test
+    void aHalfClosedClientIsStillThereAndItsResetIsNoticed() throws Exception {
+        try (var detector = new DisconnectDetector(); var listener = new ServerSocket(0, 10,
+                java.net.InetAddress.getLoopbackAddress()); var pair = Pair.open(listener)) {
+            var gone = new CountDownLatch(1);
+            try (var watch = detector.watch(pair.server(), pair.remote(), gone::countDown)) {
+                pair.client().shutdownOutput();
+                assertFalse(gone.await(600, TimeUnit.MILLISECONDS), "a client that shut its sending side still reads");
+                pair.client().setSoLinger(true, 0);
+                pair.client().close();
+                assertTrue(gone.await(2, TimeUnit.SECONDS), "a reset after the half-close is noticed");
+            }
+        }
+    }
+
+    @Test
+    void aClosedWatchRunsNothing() throws Exception {
+        try (var detector = new DisconnectDetector(); var listener = new ServerSocket(0, 10,
+                java.net.InetAddress.getLoopbackAddress()); var pair = Pair.open(listener)) {
+            var gone = new CountDownLatch(1);
+            detector.watch(pair.server(), pair.remote(), gone::countDown).close();
+            pair.client().setSoLinger(true, 0);
+            pair.client().close();
+            assertFalse(gone.await(600, TimeUnit.MILLISECONDS));
+        }
+    }
+}
