@@ -68,10 +68,10 @@ class CsvSourceDifferentialTest {
     }
 
     /// What a reader produced: each record as "line: [cells]", then the failure code if any.
-    private record Outcome(List<String> records, String failure) {
+    record Outcome(List<String> records, String failure) {
     }
 
-    private static Outcome oracle(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns) {
+    static Outcome oracle(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns) {
         List<String> records = new ArrayList<>();
         try (var source = FastCsvSource.open(new ByteArrayInputStream(csv), delimiter, maxFieldBytes, maxColumns)) {
             while (true) {
@@ -91,7 +91,7 @@ class CsvSourceDifferentialTest {
         return ours(csv, delimiter, maxFieldBytes, maxColumns, random, batchRecords, 4096, 256 * 1024);
     }
 
-    private static Outcome ours(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns, Random random,
+    static Outcome ours(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns, Random random,
             int batchRecords, int minRead, int maxBatchBytes) {
         List<String> records = new ArrayList<>();
         var source = CsvSource.open(new RandomPieces(new ByteArrayInputStream(csv), random), delimiter, maxFieldBytes,
@@ -125,7 +125,7 @@ class CsvSourceDifferentialTest {
         return out.toByteArray();
     }
 
-    private static String printable(byte[] csv) {
+    static String printable(byte[] csv) {
         return new String(csv, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n");
     }
 
