@@ -20,7 +20,11 @@ import java.util.Optional;
 /// where FastCSV's defaults are lenient: bytes that are not UTF-8, a character after a closing
 /// quote and a quote left open at the end are failures, as are a cell over `maxFieldBytes`
 /// (counted in UTF-8 bytes after unescaping) and a record over `maxColumns` cells. Field counts
-/// are not checked: the engine reports `field_count` per row.
+/// are not checked: the engine reports `field_count` per row. A cell over `maxFieldBytes` fails
+/// as such even when something further on in it is wrong too (bytes that are not UTF-8, a
+/// character after its closing quote, no closing quote): a huge cell is refused before it is
+/// read to its end, so the failure does not depend on how much was buffered. (FastCSV measures a
+/// field once it ends, and names the other problem.)
 ///
 /// Why not FastCSV itself: it parses `char`s, so every byte had to be decoded to UTF-16 and every
 /// cell copied into a `String`, and rendering encoded it all back to UTF-8; reading bytes and
@@ -456,6 +460,12 @@ public final class CsvSource implements AutoCloseable {
                 }
             }
             return false;
+        } catch (CsvFailure e) {
+            // A cell already over the limit fails as too large, whatever is wrong further on in
+            // it: a smaller buffer would have stopped on its size before reading that far
+            // (makeRoom), and the failure must not depend on the buffer.
+            checkCellSoFar(st, p);
+            throw e;
         } finally {
             pos = p;
             state = st;
@@ -516,8 +526,13 @@ public final class CsvSource implements AutoCloseable {
     /// A cell still being read fails as soon as it is known to be too large, so that a huge cell
     /// is never buffered whole.
     private void checkCellSoFar() {
-        int length = switch (state) {
-            case UNQUOTED -> pos - cellStart;
+        checkCellSoFar(state, pos);
+    }
+
+    /// [#checkCellSoFar()] with the parser in state `st` at `p`.
+    private void checkCellSoFar(int st, int p) {
+        int length = switch (st) {
+            case UNQUOTED -> p - cellStart;
             case QUOTED, QUOTE_SEEN -> write - cellStart;
             default -> 0;
         };
@@ -535,9 +550,13 @@ public final class CsvSource implements AutoCloseable {
             case CELL_START -> addCell(pos, pos);
             case UNQUOTED -> addCell(cellStart, pos);
             case QUOTE_SEEN -> addCell(cellStart, write);
-            case QUOTED -> throw new CsvFailure(CsvFailure.MALFORMED_CSV,
-                    "a quoted field of the record starting on line %d is not closed before the end of the input"
-                            .formatted(recordLine), null);
+            case QUOTED -> {
+                // Too large first, as in scan.
+                checkCellSoFar();
+                throw new CsvFailure(CsvFailure.MALFORMED_CSV,
+                        "a quoted field of the record starting on line %d is not closed before the end of the input"
+                                .formatted(recordLine), null);
+            }
             default -> throw new IllegalStateException("parser state " + state);
         }
         state = RECORD_START;

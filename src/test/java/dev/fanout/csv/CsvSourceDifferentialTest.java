@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -34,10 +35,10 @@ class CsvSourceDifferentialTest {
             @ForAll long seed, @ForAll @IntRange(min = 1, max = 7) int batchRecords) {
         var expected = oracle(csv, delimiter, 1 << 20, 1024);
         var actual = ours(csv, delimiter, 1 << 20, 1024, new Random(seed), batchRecords);
-        assertEquals(expected, actual, () -> "input: " + Arrays.toString(csv) + " = " + printable(csv));
+        assertReadsAsFastCsv(expected, actual, () -> "input: " + Arrays.toString(csv) + " = " + printable(csv));
         // Tiny reads and batch sizes: records span buffers, buffers move, grow and are carried.
         var tiny = ours(csv, delimiter, 1 << 20, 1024, new Random(seed), batchRecords, 1 + (int) (seed & 7), 8);
-        assertEquals(expected, tiny, () -> "with tiny buffers, input: " + printable(csv));
+        assertReadsAsFastCsv(expected, tiny, () -> "with tiny buffers, input: " + printable(csv));
     }
 
     @Property(tries = 1000)
@@ -45,7 +46,21 @@ class CsvSourceDifferentialTest {
             @ForAll @IntRange(min = 1, max = 6) int maxColumns, @ForAll long seed) {
         var expected = oracle(csv, ',', maxFieldBytes, maxColumns);
         var actual = ours(csv, ',', maxFieldBytes, maxColumns, new Random(seed), 3);
-        assertEquals(expected, actual, () -> "input: " + printable(csv));
+        assertReadsAsFastCsv(expected, actual, () -> "input: " + printable(csv));
+    }
+
+    /// Asserts that `CsvSource` read what FastCSV read, but for the one difference its javadoc
+    /// gives: a cell over the field limit fails as `field_too_large` even when something further
+    /// on in it is wrong too, where FastCSV, which measures a field once it ends, names that
+    /// other problem. The records before the failure are the same either way.
+    static void assertReadsAsFastCsv(Outcome fastCsv, Outcome ours, Supplier<String> message) {
+        boolean tooLargeFirst = CsvFailure.FIELD_TOO_LARGE.equals(ours.failure())
+                && (CsvFailure.MALFORMED_CSV.equals(fastCsv.failure()) || CsvFailure.INVALID_UTF8.equals(fastCsv.failure()));
+        if (tooLargeFirst) {
+            assertEquals(fastCsv.records(), ours.records(), message);
+        } else {
+            assertEquals(fastCsv, ours, message);
+        }
     }
 
     @Provide
