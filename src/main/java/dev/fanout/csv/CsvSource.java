@@ -447,13 +447,13 @@ public final class CsvSource implements AutoCloseable {
                                 break scanning;
                             }
                             if (wideDelimiter == null || !isWideDelimiter(b, p, length)) {
-                                throw afterClosingQuote(b, p, n);
+                                throw afterClosingQuote(b, p, length);
                             }
                             addCell(cellStart, write);
                             p += length;
                             st = CELL_START;
                         } else {
-                            throw afterClosingQuote(b, p, n);
+                            throw afterClosingQuote(b, p, 1);
                         }
                     }
                     default -> throw new IllegalStateException("parser state " + st);
@@ -633,16 +633,13 @@ public final class CsvSource implements AutoCloseable {
                 .formatted(field, recordLine, maxFieldBytes), null);
     }
 
-    private CsvFailure afterClosingQuote(byte[] b, int p, int n) {
+    /// The failure for the character of `length` bytes at `p` (a multi-byte one checked by
+    /// [#utf8]): only its own bytes are shown, so that the message does not depend on what else
+    /// happens to have been read.
+    private CsvFailure afterClosingQuote(byte[] b, int p, int length) {
         int c = b[p] & 0xFF;
-        String shown = c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
-        if (c >= 0x80) {
-            int end = p + 1;
-            while (end < n && end - p < 4 && (b[end] & 0xC0) == 0x80) {
-                end++;
-            }
-            shown = "'" + new String(b, p, end - p, StandardCharsets.UTF_8) + "'";
-        }
+        String shown = c >= 0x80 ? "'" + new String(b, p, length, StandardCharsets.UTF_8) + "'"
+                : c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
         return new CsvFailure(CsvFailure.MALFORMED_CSV, ("%s after a closing quote in the record starting on line %d:"
                 + " a quoted field must end at a delimiter or a line break").formatted(shown, recordLine), null);
     }

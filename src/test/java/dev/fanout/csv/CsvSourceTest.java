@@ -7,13 +7,15 @@ import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 
 /// Which failure a record with two problems gets: a cell over the field limit is `field_too_large`
 /// whatever else is wrong further on in it, with any buffer size — a small buffer stops on the
 /// cell's size before it reads that far (found by `CsvSourceFuzzTest`: with the whole input in
 /// one buffer the reader named the later problem, with a small one the size). Records before the
-/// failure are kept.
+/// failure are kept. And a failure's message does not depend on how much was read either (found
+/// by `EngineFuzzTest`).
 class CsvSourceTest {
     private static final int LIMIT = 4;
     /// Read sizes and batch sizes: the defaults, and tiny ones that make buffers fill, move and grow.
@@ -47,12 +49,29 @@ class CsvSourceTest {
         }
     }
 
+    @Test
+    void theCharacterAfterAClosingQuoteIsShownAsItsOwnBytesHoweverMuchWasRead() {
+        // 'ԏ' (two bytes), then stray continuation bytes: a whole buffer used to show them too.
+        String csv = "\"a\"\\xd4\\x8f\\xbf\\x93,b\\n";
+        for (int[] buffer : BUFFERS) {
+            assertEquals("'ԏ' after a closing quote in the record starting on line 2: a quoted field must end at a"
+                    + " delimiter or a line break", failure("id,x\\n" + csv, buffer, new ArrayList<>()).getMessage(),
+                    "buffers " + buffer[0] + "/" + buffer[1]);
+        }
+    }
+
     /// The records read (as "line: [cells]") and then the failure's code; `\xNN` in `csv` is that byte.
     private static List<String> read(String csv, int[] buffer) {
-        var source = CsvSource.open(new ByteArrayInputStream(bytes(csv)), ',', LIMIT, 16, buffer[0], buffer[1]);
         List<String> outcome = new ArrayList<>();
+        outcome.add(failure(csv, buffer, outcome).code());
+        return outcome;
+    }
+
+    /// The failure that reading `csv` ends with; the records before it are added to `records`.
+    private static CsvFailure failure(String csv, int[] buffer, List<String> records) {
+        var source = CsvSource.open(new ByteArrayInputStream(bytes(csv)), ',', LIMIT, 16, buffer[0], buffer[1]);
         var batch = new RecordBatch(16);
-        CsvFailure failure = assertThrows(CsvFailure.class, () -> {
+        return assertThrows(CsvFailure.class, () -> {
             while (true) {
                 try {
                     if (source.fill(batch, 1)) {
@@ -60,13 +79,11 @@ class CsvSourceTest {
                     }
                 } finally {
                     for (int r = 0; r < batch.size(); r++) {
-                        outcome.add(batch.line(r) + ": " + List.of(batch.recordText(r)));
+                        records.add(batch.line(r) + ": " + List.of(batch.recordText(r)));
                     }
                 }
             }
         });
-        outcome.add(failure.code());
-        return outcome;
     }
 
     private static byte[] bytes(String escaped) {
