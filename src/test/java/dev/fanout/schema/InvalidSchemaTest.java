@@ -212,6 +212,16 @@ class InvalidSchemaTest {
     }
 
     @Test
+    void aNumberWhoseExponentIsOutOfRangeIsNotJsonWhereverItIs() {
+        // Found by SchemaParserFuzzTest: Jackson's NumberFormatException escaped (a 500).
+        assertEquals("schema is not valid JSON: A number's exponent is out of range (line 1, column 42)",
+                rejected("{\"fields\":[{\"name\":\"a\"}],\"x\":1e9999999999}").getMessage());
+        assertEquals("schema is not valid JSON: A number's exponent is out of range (line 1, column 81)",
+                rejected("{\"fields\":[{\"name\":\"a\",\"type\":\"number\",\"constraints\":{\"maximum\":-1.5E-2147483649}}]}")
+                        .getMessage());
+    }
+
+    @Test
     void duplicateFieldNamesNameTheField() {
         InvalidSchemaException e = rejected("{\"fields\":[{\"name\":\"id\"},{\"name\":\"x\"},{\"name\":\"id\"}]}");
         assertEquals("field 'id': the name is used by more than one field", e.getMessage());
