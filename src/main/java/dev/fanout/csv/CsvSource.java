@@ -20,7 +20,11 @@ import java.util.Optional;
 /// where FastCSV's defaults are lenient: bytes that are not UTF-8, a character after a closing
 /// quote and a quote left open at the end are failures, as are a cell over `maxFieldBytes`
 /// (counted in UTF-8 bytes after unescaping) and a record over `maxColumns` cells. Field counts
-/// are not checked: the engine reports `field_count` per row.
+/// are not checked: the engine reports `field_count` per row. A cell over `maxFieldBytes` fails
+/// as such even when something further on in it is wrong too (bytes that are not UTF-8, a
+/// character after its closing quote, no closing quote): a huge cell is refused before it is
+/// read to its end, so the failure does not depend on how much was buffered. (FastCSV measures a
+/// field once it ends, and names the other problem.)
 ///
 /// Why not FastCSV itself: it parses `char`s, so every byte had to be decoded to UTF-16 and every
 /// cell copied into a `String`, and rendering encoded it all back to UTF-8; reading bytes and
@@ -443,19 +447,25 @@ public final class CsvSource implements AutoCloseable {
                                 break scanning;
                             }
                             if (wideDelimiter == null || !isWideDelimiter(b, p, length)) {
-                                throw afterClosingQuote(b, p, n);
+                                throw afterClosingQuote(b, p, length);
                             }
                             addCell(cellStart, write);
                             p += length;
                             st = CELL_START;
                         } else {
-                            throw afterClosingQuote(b, p, n);
+                            throw afterClosingQuote(b, p, 1);
                         }
                     }
                     default -> throw new IllegalStateException("parser state " + st);
                 }
             }
             return false;
+        } catch (CsvFailure e) {
+            // A cell already over the limit fails as too large, whatever is wrong further on in
+            // it: a smaller buffer would have stopped on its size before reading that far
+            // (makeRoom), and the failure must not depend on the buffer.
+            checkCellSoFar(st, p);
+            throw e;
         } finally {
             pos = p;
             state = st;
@@ -516,8 +526,13 @@ public final class CsvSource implements AutoCloseable {
     /// A cell still being read fails as soon as it is known to be too large, so that a huge cell
     /// is never buffered whole.
     private void checkCellSoFar() {
-        int length = switch (state) {
-            case UNQUOTED -> pos - cellStart;
+        checkCellSoFar(state, pos);
+    }
+
+    /// [#checkCellSoFar()] with the parser in state `st` at `p`.
+    private void checkCellSoFar(int st, int p) {
+        int length = switch (st) {
+            case UNQUOTED -> p - cellStart;
             case QUOTED, QUOTE_SEEN -> write - cellStart;
             default -> 0;
         };
@@ -535,9 +550,13 @@ public final class CsvSource implements AutoCloseable {
             case CELL_START -> addCell(pos, pos);
             case UNQUOTED -> addCell(cellStart, pos);
             case QUOTE_SEEN -> addCell(cellStart, write);
-            case QUOTED -> throw new CsvFailure(CsvFailure.MALFORMED_CSV,
-                    "a quoted field of the record starting on line %d is not closed before the end of the input"
-                            .formatted(recordLine), null);
+            case QUOTED -> {
+                // Too large first, as in scan.
+                checkCellSoFar();
+                throw new CsvFailure(CsvFailure.MALFORMED_CSV,
+                        "a quoted field of the record starting on line %d is not closed before the end of the input"
+                                .formatted(recordLine), null);
+            }
             default -> throw new IllegalStateException("parser state " + state);
         }
         state = RECORD_START;
@@ -614,16 +633,13 @@ public final class CsvSource implements AutoCloseable {
                 .formatted(field, recordLine, maxFieldBytes), null);
     }
 
-    private CsvFailure afterClosingQuote(byte[] b, int p, int n) {
+    /// The failure for the character of `length` bytes at `p` (a multi-byte one checked by
+    /// [#utf8]): only its own bytes are shown, so that the message does not depend on what else
+    /// happens to have been read.
+    private CsvFailure afterClosingQuote(byte[] b, int p, int length) {
         int c = b[p] & 0xFF;
-        String shown = c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
-        if (c >= 0x80) {
-            int end = p + 1;
-            while (end < n && end - p < 4 && (b[end] & 0xC0) == 0x80) {
-                end++;
-            }
-            shown = "'" + new String(b, p, end - p, StandardCharsets.UTF_8) + "'";
-        }
+        String shown = c >= 0x80 ? "'" + new String(b, p, length, StandardCharsets.UTF_8) + "'"
+                : c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
         return new CsvFailure(CsvFailure.MALFORMED_CSV, ("%s after a closing quote in the record starting on line %d:"
                 + " a quoted field must end at a delimiter or a line break").formatted(shown, recordLine), null);
     }

@@ -399,7 +399,13 @@ sealed interface JsonValue extends Iterable<JsonValue> {
                 case VALUE_STRING -> new Str(wellFormed(parser, parser.getText()));
                 case VALUE_NUMBER_INT -> new Num(parser.getBigIntegerValue());
                 case VALUE_NUMBER_FLOAT -> {
-                    BigDecimal decimal = parser.getDecimalValue();
+                    BigDecimal decimal;
+                    try {
+                        decimal = parser.getDecimalValue();
+                    } catch (NumberFormatException e) {
+                        // An exponent beyond an int: no BigDecimal holds it.
+                        throw new JsonParseException(parser, "A number's exponent is out of range");
+                    }
                     // As databind's tree does: decimals lose their trailing zeros.
                     yield new Num(decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros());
                 }

@@ -1,6 +1,7 @@
 package dev.fanout.schema;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +66,9 @@ final class SchemaParser {
             return root;
         } catch (JsonProcessingException e) {
             throw new InvalidSchemaException(null, "schema is not valid JSON: " + describe(e));
+        } catch (CharConversionException e) {
+            // Zero bytes make Jackson take the document for UTF-32, whose decoder fails with this.
+            throw new InvalidSchemaException(null, "schema is not valid JSON: " + e.getMessage());
         } catch (IOException e) {
             throw new UncheckedIOException("reading a schema from memory", e);
         }

@@ -58,7 +58,9 @@ final class UpstreamConnection implements AutoCloseable {
     private boolean reusable;
     private long idleSinceNanos;
 
-    private UpstreamConnection(Socket socket, Consumer<UpstreamConnection> onClose) throws IOException {
+    /// A connection over `socket`, already connected; package-private so that a test can hand it
+    /// a socket over in-memory streams (`UpstreamConnectionFuzzTest` feeds it arbitrary answers).
+    UpstreamConnection(Socket socket, Consumer<UpstreamConnection> onClose) throws IOException {
         this.socket = socket;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();

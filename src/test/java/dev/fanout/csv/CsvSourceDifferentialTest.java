@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -34,10 +35,10 @@ class CsvSourceDifferentialTest {
             @ForAll long seed, @ForAll @IntRange(min = 1, max = 7) int batchRecords) {
         var expected = oracle(csv, delimiter, 1 << 20, 1024);
         var actual = ours(csv, delimiter, 1 << 20, 1024, new Random(seed), batchRecords);
-        assertEquals(expected, actual, () -> "input: " + Arrays.toString(csv) + " = " + printable(csv));
+        assertReadsAsFastCsv(expected, actual, () -> "input: " + Arrays.toString(csv) + " = " + printable(csv));
         // Tiny reads and batch sizes: records span buffers, buffers move, grow and are carried.
         var tiny = ours(csv, delimiter, 1 << 20, 1024, new Random(seed), batchRecords, 1 + (int) (seed & 7), 8);
-        assertEquals(expected, tiny, () -> "with tiny buffers, input: " + printable(csv));
+        assertReadsAsFastCsv(expected, tiny, () -> "with tiny buffers, input: " + printable(csv));
     }
 
     @Property(tries = 1000)
@@ -45,7 +46,21 @@ class CsvSourceDifferentialTest {
             @ForAll @IntRange(min = 1, max = 6) int maxColumns, @ForAll long seed) {
         var expected = oracle(csv, ',', maxFieldBytes, maxColumns);
         var actual = ours(csv, ',', maxFieldBytes, maxColumns, new Random(seed), 3);
-        assertEquals(expected, actual, () -> "input: " + printable(csv));
+        assertReadsAsFastCsv(expected, actual, () -> "input: " + printable(csv));
+    }
+
+    /// Asserts that `CsvSource` read what FastCSV read, but for the one difference its javadoc
+    /// gives: a cell over the field limit fails as `field_too_large` even when something further
+    /// on in it is wrong too, where FastCSV, which measures a field once it ends, names that
+    /// other problem. The records before the failure are the same either way.
+    static void assertReadsAsFastCsv(Outcome fastCsv, Outcome ours, Supplier<String> message) {
+        boolean tooLargeFirst = CsvFailure.FIELD_TOO_LARGE.equals(ours.failure())
+                && (CsvFailure.MALFORMED_CSV.equals(fastCsv.failure()) || CsvFailure.INVALID_UTF8.equals(fastCsv.failure()));
+        if (tooLargeFirst) {
+            assertEquals(fastCsv.records(), ours.records(), message);
+        } else {
+            assertEquals(fastCsv, ours, message);
+        }
     }
 
     @Provide
@@ -68,10 +83,10 @@ class CsvSourceDifferentialTest {
     }
 
     /// What a reader produced: each record as "line: [cells]", then the failure code if any.
-    private record Outcome(List<String> records, String failure) {
+    record Outcome(List<String> records, String failure) {
     }
 
-    private static Outcome oracle(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns) {
+    static Outcome oracle(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns) {
         List<String> records = new ArrayList<>();
         try (var source = FastCsvSource.open(new ByteArrayInputStream(csv), delimiter, maxFieldBytes, maxColumns)) {
             while (true) {
@@ -91,7 +106,7 @@ class CsvSourceDifferentialTest {
         return ours(csv, delimiter, maxFieldBytes, maxColumns, random, batchRecords, 4096, 256 * 1024);
     }
 
-    private static Outcome ours(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns, Random random,
+    static Outcome ours(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns, Random random,
             int batchRecords, int minRead, int maxBatchBytes) {
         List<String> records = new ArrayList<>();
         var source = CsvSource.open(new RandomPieces(new ByteArrayInputStream(csv), random), delimiter, maxFieldBytes,
@@ -125,7 +140,7 @@ class CsvSourceDifferentialTest {
         return out.toByteArray();
     }
 
-    private static String printable(byte[] csv) {
+    static String printable(byte[] csv) {
         return new String(csv, StandardCharsets.UTF_8).replace("\r", "\\r").replace("\n", "\\n");
     }
 

@@ -16,7 +16,7 @@ import net.jqwik.api.constraints.IntRange;
 /// the output is the same bytes. Files are random mixes of valid rows, invalid cells, duplicate
 /// keys, quoted newlines and commas, and rows with the wrong number of cells.
 class EngineEquivalenceTest {
-    private static final Schema SCHEMA = Schema.parse("""
+    static final Schema SCHEMA = Schema.parse("""
             {"fields":[
               {"name":"id","type":"integer","constraints":{"minimum":1}},
               {"name":"name","type":"string","constraints":{"required":true}},
@@ -40,7 +40,7 @@ class EngineEquivalenceTest {
         }
     }
 
-    private static String run(byte[] csv, EngineOptions options, boolean oneByteAtATime) {
+    static String run(byte[] csv, EngineOptions options, boolean oneByteAtATime) {
         var in = oneByteAtATime
                 ? new EngineFixture.OneByteAtATime(new ByteArrayInputStream(csv))
                 : new ByteArrayInputStream(csv);

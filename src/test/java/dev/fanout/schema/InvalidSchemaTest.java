@@ -4,6 +4,7 @@ import static dev.fanout.schema.FieldFixture.rejected;
 import static dev.fanout.schema.FieldFixture.rejectedField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
@@ -198,6 +199,26 @@ class InvalidSchemaTest {
         assertTrue(e.getMessage().startsWith("schema is not valid JSON: A string holds an unpaired surrogate (\\uD800)"),
                 e.getMessage());
         assertTrue(e.getMessage().matches(".*\\(line \\d+, column \\d+\\)$"), e.getMessage());
+    }
+
+    @Test
+    void bytesThatJacksonTakesForUtf32AreNotJson() {
+        // Found by SchemaParserFuzzTest: the UTF-32 decoder's own IOException escaped as an
+        // UncheckedIOException (a 500 for a client's schema part) instead of invalid_schema.
+        byte[] json = {'{', 0, 0, 0, 0, 'l', 'd', 's', '"', ':', '[', ']', '}'};
+        InvalidSchemaException e = assertThrows(InvalidSchemaException.class, () -> Schema.parse(json));
+        assertTrue(e.getMessage().startsWith("schema is not valid JSON: Invalid UTF-32 character"), e.getMessage());
+        assertEquals(Optional.empty(), e.field());
+    }
+
+    @Test
+    void aNumberWhoseExponentIsOutOfRangeIsNotJsonWhereverItIs() {
+        // Found by SchemaParserFuzzTest: Jackson's NumberFormatException escaped (a 500).
+        assertEquals("schema is not valid JSON: A number's exponent is out of range (line 1, column 42)",
+                rejected("{\"fields\":[{\"name\":\"a\"}],\"x\":1e9999999999}").getMessage());
+        assertEquals("schema is not valid JSON: A number's exponent is out of range (line 1, column 81)",
+                rejected("{\"fields\":[{\"name\":\"a\",\"type\":\"number\",\"constraints\":{\"maximum\":-1.5E-2147483649}}]}")
+                        .getMessage());
     }
 
     @Test
