@@ -399,15 +399,15 @@ sealed interface JsonValue extends Iterable<JsonValue> {
                 case VALUE_STRING -> new Str(wellFormed(parser, parser.getText()));
                 case VALUE_NUMBER_INT -> new Num(parser.getBigIntegerValue());
                 case VALUE_NUMBER_FLOAT -> {
-                    BigDecimal decimal;
                     try {
-                        decimal = parser.getDecimalValue();
-                    } catch (NumberFormatException e) {
-                        // An exponent beyond an int: no BigDecimal holds it.
+                        BigDecimal decimal = parser.getDecimalValue();
+                        // As databind's tree does: decimals lose their trailing zeros.
+                        yield new Num(decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros());
+                    } catch (NumberFormatException | ArithmeticException e) {
+                        // An exponent beyond an int, or one that stripping the zeros takes
+                        // beyond it (100e2147483647): no BigDecimal holds the number.
                         throw new JsonParseException(parser, "A number's exponent is out of range");
                     }
-                    // As databind's tree does: decimals lose their trailing zeros.
-                    yield new Num(decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros());
                 }
                 case VALUE_TRUE -> new Bool(true);
                 case VALUE_FALSE -> new Bool(false);

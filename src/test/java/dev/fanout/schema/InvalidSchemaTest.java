@@ -219,6 +219,9 @@ class InvalidSchemaTest {
         assertEquals("schema is not valid JSON: A number's exponent is out of range (line 1, column 81)",
                 rejected("{\"fields\":[{\"name\":\"a\",\"type\":\"number\",\"constraints\":{\"maximum\":-1.5E-2147483649}}]}")
                         .getMessage());
+        // Within range as written, out of it once the trailing zeros are stripped (found by review).
+        assertEquals("schema is not valid JSON: A number's exponent is out of range (line 1, column 44)",
+                rejected("{\"fields\":[{\"name\":\"a\"}],\"x\":100e2147483647}").getMessage());
     }
 
     @Test
