@@ -60,10 +60,13 @@ class NdjsonRendererTest {
     /// is larger than all before it, so that room reserved from the wrong place would not do.
     @Test
     void aRowOfHugeCellsReservesRoomForWhatEachValueNeeds() throws IOException {
-        List<String> keys = List.of("number", "escapes", "text", "made", "flag", "nothing");
+        List<String> keys = List.of("number", "escapes", "text", "last", "made", "flag", "nothing");
+        // Escapes of six bytes (control characters) and of two (the rest), for the room a
+        // string's escapes need.
         Cells cells = Cells.of(new Cell(RowValues.NUMBER, "7".repeat(70_000), null),
-                new Cell(RowValues.TEXT, "\u0001\"\\\t\r\b\f\nx".repeat(10_000), null),
+                new Cell(RowValues.TEXT, "\u0001\u001fx".repeat(25_000) + "\"\\\t\r\b\f\n", null),
                 new Cell(RowValues.TEXT, "Zoë \"".repeat(60_000), null),
+                new Cell(RowValues.NUMBER, "-" + "8".repeat(2_000_000), null),
                 new Cell(RowValues.VALUE, null, "made \u0001"), new Cell(RowValues.TRUE, null, null),
                 new Cell(RowValues.NULL, null, null));
         var sink = new ByteSink(64);
