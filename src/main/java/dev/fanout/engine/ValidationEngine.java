@@ -78,8 +78,10 @@ public final class ValidationEngine {
             var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
             return new ValidationRun(source, schema, mapping, options, startNanos, threads, metrics, lookups);
         } catch (CsvFailure failure) {
-            closeQuietly(source, failure);
-            throw new HeaderException(failure.code(), "the header could not be read: " + failure.getMessage());
+            var header = new HeaderException(failure.code(), "the header could not be read: " + failure.getMessage());
+            // On the exception thrown, so that a failure to close is not lost with `failure`.
+            closeQuietly(source, header);
+            throw header;
         } catch (RuntimeException e) {
             closeQuietly(source, e);
             throw e;

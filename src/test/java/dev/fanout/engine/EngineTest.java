@@ -131,6 +131,38 @@ class EngineTest {
         }
     }
 
+    /// A composite key is checked only when all its parts are there: a row missing one is a
+    /// `required` error and never a duplicate, whatever the rows before it held.
+    @Test
+    void aCompositeKeyWithAMissingPartIsNeverADuplicate() {
+        var schema = Schema.parse("""
+                {"fields":[{"name":"a","type":"integer"},{"name":"b"},{"name":"note"}],"primaryKey":["a","b"]}"""
+                .getBytes(StandardCharsets.UTF_8));
+        var csv = write(dir, "a.csv", "a,b,note\n1,x,first\n1,x,again\n2,y,\n2,,\n,y,\n1,y,\n");
+        for (var options : new EngineOptions[] {ONE_CHUNK, TINY_CHUNKS}) {
+            String[] lines = run(csv, schema, options).ndjson().split("\n");
+            assertEquals(6, lines.length);
+            assertTrue(lines[0].contains("\"valid\":true"), lines[0]);
+            assertEquals("{\"row\":2,\"line\":3,\"valid\":false,\"data\":{\"a\":1,\"b\":\"x\",\"note\":\"again\"},"
+                    + "\"errors\":[{\"field\":\"a,b\",\"code\":\"unique\",\"message\":\"a,b (\\\"1\\\", \\\"x\\\") is a duplicate of row 1\"}]}",
+                    lines[1]);
+            assertTrue(lines[2].contains("\"valid\":true"), lines[2]);
+            assertEquals("{\"row\":4,\"line\":5,\"valid\":false,\"data\":{\"a\":2,\"b\":null,\"note\":null},"
+                    + "\"errors\":[{\"field\":\"b\",\"code\":\"required\",\"message\":\"b is required\"}]}", lines[3]);
+            assertEquals("{\"row\":5,\"line\":6,\"valid\":false,\"data\":{\"a\":null,\"b\":\"y\",\"note\":null},"
+                    + "\"errors\":[{\"field\":\"a\",\"code\":\"required\",\"message\":\"a is required\"}]}", lines[4]);
+            assertTrue(lines[5].contains("\"valid\":true"), lines[5]);
+        }
+    }
+
+    @Test
+    void everyKeptColumnKeepsItsOwnValue() {
+        var csv = write(dir, "a.csv", "x1,id,name,x2,email,x3\np,1,Ada,q,a@b.org,r\n");
+        assertTrue(run(csv, PEOPLE, ONE_CHUNK.withExtra(ExtraColumns.KEEP)).ndjson()
+                .contains("\"data\":{\"id\":1,\"name\":\"Ada\",\"email\":\"a@b.org\",\"age\":null,\"city\":null,"
+                        + "\"x1\":\"p\",\"x2\":\"q\",\"x3\":\"r\"}}"));
+    }
+
     @Test
     void duplicatesAreWrittenInInvalidModeAndDroppedInValidMode() {
         var schema = Schema.parse("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}],\"primaryKey\":[\"id\"]}".getBytes(StandardCharsets.UTF_8));

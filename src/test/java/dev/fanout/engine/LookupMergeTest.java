@@ -137,6 +137,26 @@ class LookupMergeTest {
         assertEquals(1, asked.get(), "asked once per run, for the one upstream the schema uses");
     }
 
+    /// A lookup's error takes its field's place among the row's errors, before later fields' own.
+    @Test
+    void aLookupErrorComesBeforeTheErrorsOfLaterFields() {
+        Schema schema = Schema.parse("""
+                {"fields":[
+                  {"name":"customer","type":"integer",
+                   "x-lookup":{"upstream":"crm","path":"/customers/{value}","enrich":{"customer_name":"/name","tier":"/tier"}}},
+                  {"name":"amount","type":"integer"}]}""".getBytes(StandardCharsets.UTF_8));
+        var out = new java.io.ByteArrayOutputStream();
+        try (var run = new ValidationEngine().open(new ByteArrayInputStream("customer,amount\n404,x\n".getBytes(StandardCharsets.UTF_8)),
+                schema, EngineOptions.defaults(), new FakeCrm())) {
+            run.writeTo(out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        String line = out.toString(StandardCharsets.UTF_8);
+        assertTrue(line.contains("\"errors\":[{\"field\":\"customer\",\"code\":\"lookup_not_found\""), line);
+        assertTrue(line.indexOf("lookup_not_found") < line.indexOf("\"code\":\"type\""), line);
+    }
+
     @Test
     void aSchemaWithLookupsNeedsUpstreams() {
         var e = assertThrows(IllegalArgumentException.class,

@@ -1,6 +1,8 @@
 package dev.fanout.output;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +13,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -53,6 +56,96 @@ class ByteSinkTest {
         assertEquals(Long.toString(value), new String(sink.toByteArray(), StandardCharsets.US_ASCII));
     }
 
+    /// Each digit count's first and last value, where a digit counted wrong would show.
+    @ParameterizedTest
+    @ValueSource(longs = {0, 9, 10, 99, 100, 999, 1000, 99_999, 100_000, 999_999_999_999_999_999L,
+        1_000_000_000_000_000_000L, Long.MAX_VALUE, -1, -10, -100, Long.MIN_VALUE + 1, Long.MIN_VALUE})
+    void longsAtEveryDigitCountAreDecimal(long value) {
+        var sink = new ByteSink(1);
+        sink.write('[');
+        sink.appendLong(value);
+        sink.write(']');
+        assertEquals("[" + value + "]", new String(sink.toByteArray(), StandardCharsets.US_ASCII));
+    }
+
+    /// The first and last character of each UTF-8 length, 1 to 4 bytes (the last two the highest
+    /// planes, whose lead byte has bits from above the first 18).
+    @ParameterizedTest
+    @ValueSource(strings = {"\u007f", "\u0080", "\u07ff", "\u0800", "\ud7ff", "\ue000", "\uffff",
+        "\ud800\udc00", "\udb40\udc41", "\udbff\udfff"})
+    void everyUtf8LengthIsEncodedExactly(String text) {
+        assertArrayEquals(("\"" + text + "\"").getBytes(StandardCharsets.UTF_8), oursBytes(text));
+    }
+
+    /// A lone surrogate cannot be UTF-8: it is written as U+FFFD, wherever it is.
+    @ParameterizedTest
+    @ValueSource(strings = {"\ud800", "a\ud800b", "a\udc00", "a\ud800", "\udc00\ud800"})
+    void loneSurrogatesAreReplacementCharacters(String text) {
+        // Compared as bytes: decoding would turn a broken sequence into U+FFFD too.
+        assertArrayEquals(("\"" + withLoneSurrogatesReplaced(text) + "\"").getBytes(StandardCharsets.UTF_8),
+                oursBytes(text));
+    }
+
+    /// `text` with each lone surrogate replaced by U+FFFD (a regex sees a pair as one code point).
+    private static String withLoneSurrogatesReplaced(String text) {
+        return text.replaceAll("[\\ud800-\\udfff]", "\uFFFD");
+    }
+
+    /// One sink, many strings: the char buffer kept between calls grows when a longer string
+    /// comes, and a stale char left in it past the current string is never read (here a low
+    /// surrogate that would pair with a lone high surrogate at the end).
+    @Test
+    void aReusedSinkEncodesEachStringOnItsOwn() {
+        var sink = new ByteSink(4);
+        var expected = new StringBuilder();
+        for (String text : new String[] {"short", "x".repeat(100) + "é", "a\uD83D\uDE00", "a\uD83D", "b",
+            "y".repeat(1000)}) {
+            sink.appendJsonString(text);
+            expected.append('"').append(withLoneSurrogatesReplaced(text)).append('"');
+        }
+        assertEquals(expected.toString(), new String(sink.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    /// Every way in grows a sink that is exactly full, even by a single byte.
+    @Test
+    void everyAppendGrowsAFullSink() {
+        byte[] utf8 = "\"".getBytes(StandardCharsets.UTF_8);
+        assertEquals("0123456789abcdefZ", appendedToFull(sink -> sink.write('Z')));
+        assertEquals("0123456789abcdefxy", appendedToFull(sink -> sink.write(new byte[] {'x', 'y'}, 0, 2)));
+        assertEquals("0123456789abcdefxyz", appendedToFull(sink -> sink.append(new byte[] {'x', 'y', 'z'})));
+        assertEquals("0123456789abcdef1.5", appendedToFull(sink -> sink.appendAscii("1.5")));
+        assertEquals("0123456789abcdef-42", appendedToFull(sink -> sink.appendLong(-42)));
+        assertEquals("0123456789abcdef\"\"", appendedToFull(sink -> sink.appendJsonString("")));
+        assertEquals("0123456789abcdef\"\"", appendedToFull(sink -> sink.appendJsonString(utf8, 0, 0)));
+        assertEquals("0123456789abcdef\"\\\"\"", appendedToFull(sink -> sink.appendJsonString(utf8, 0, 1)));
+    }
+
+    @Test
+    void sizeIsSetOnlyWithinTheArray() {
+        var sink = new ByteSink(16);
+        sink.appendAscii("abcdef");
+        byte[] array = sink.reserve(10);
+        assertEquals(6, sink.size());
+        array[6] = 'g';
+        sink.size(7);
+        assertEquals("abcdefg", new String(sink.toByteArray(), StandardCharsets.US_ASCII));
+        sink.size(0);
+        assertEquals(0, sink.toByteArray().length);
+        sink.size(array.length);
+        assertEquals(array.length, sink.size());
+        assertThrows(IndexOutOfBoundsException.class, () -> sink.size(-1));
+        assertThrows(IndexOutOfBoundsException.class, () -> sink.size(array.length + 1));
+    }
+
+    /// What a sink of capacity 16, filled to it, holds after `append`.
+    private static String appendedToFull(java.util.function.Consumer<ByteSink> append) {
+        var sink = new ByteSink(16);
+        sink.appendAscii("0123456789abcdef");
+        assertEquals(16, sink.array().length);
+        append.accept(sink);
+        return new String(sink.toByteArray(), StandardCharsets.UTF_8);
+    }
+
     @Provide
     Arbitrary<String> text() {
         return Arbitraries.strings().withCharRange('\u0000', '\u00ff').withChars('"', '\\', '\u2028', '李')
@@ -77,9 +170,13 @@ class ByteSinkTest {
     }
 
     private static String ours(String text) {
+        return new String(oursBytes(text), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] oursBytes(String text) {
         var sink = new ByteSink(4);
         sink.appendJsonString(text);
-        return new String(sink.toByteArray(), StandardCharsets.UTF_8);
+        return sink.toByteArray();
     }
 
     private static String jackson(String text) throws IOException {

@@ -3,16 +3,125 @@ package dev.fanout.output;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.fanout.schema.ErrorCode;
+import dev.fanout.schema.JsonNumber;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
-/// The renderers `NdjsonRenderer.of` hands out: shared between runs with the same keys, each
-/// writing its own keys however many different key lists have come and gone (the cache is
-/// emptied when full).
+/// Row lines are written byte by byte into a `ByteSink` (see `NdjsonRenderer`); they must be the
+/// lines jackson-core writes for the same row, for every form a value comes in, into sinks that
+/// are exactly full. And the renderers `NdjsonRenderer.of` hands out: shared between runs with
+/// the same keys, each writing its own keys however many different key lists have come and gone
+/// (the cache is emptied when full).
 class NdjsonRendererTest {
+    private static final JsonFactory JACKSON = new JsonFactory();
+
+    /// Random rows (keys, values of every form, errors) written one after another to one sink
+    /// that starts small, so that row lines land in sinks with no room to spare.
+    @Property(tries = 300)
+    void rowLinesAreTheLinesJacksonWrites(@ForAll Random random) throws IOException {
+        List<String> keys = new ArrayList<>();
+        int width = random.nextInt(7);
+        for (int k = 0; k < width; k++) {
+            keys.add(k + awkwardText(random, 6));
+        }
+        var sink = new ByteSink(1);
+        NdjsonRenderer.Lines lines = NdjsonRenderer.of(keys).open(sink);
+        var expected = new StringBuilder();
+        long row = random.nextBoolean() ? 1 : random.nextLong(Long.MAX_VALUE / 2);
+        long line = row + random.nextInt(3);
+        for (int r = 1 + random.nextInt(4); r > 0; r--) {
+            Cells cells = Cells.random(random, width);
+            List<FieldError> errors = errors(random, keys);
+            lines.row(row, line, cells, errors);
+            expected.append(jackson(row, line, keys, cells, errors));
+            // Mostly the next row on the next line, as in a file; sometimes a jump (skipped rows).
+            row += random.nextInt(4) == 0 ? 1 + random.nextInt(1000) : 1;
+            line += random.nextInt(4) == 0 ? 1 + random.nextInt(1000) : 1;
+        }
+        assertEquals(expected.toString(), new String(sink.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    /// A row of huge cells (more than 64 KiB in all) is written as any other, and reserves room
+    /// value by value, for what each needs: its sink does not grow to six times the line (the
+    /// bound of an ordinary row, whose every byte might need a six-byte escape). Each huge value
+    /// is larger than all before it, so that room reserved from the wrong place would not do.
+    @Test
+    void aRowOfHugeCellsReservesRoomForWhatEachValueNeeds() throws IOException {
+        List<String> keys = List.of("number", "escapes", "text", "last", "made", "flag", "nothing");
+        // Escapes of six bytes (control characters) and of two (the rest), for the room a
+        // string's escapes need.
+        Cells cells = Cells.of(new Cell(RowValues.NUMBER, "7".repeat(70_000), null),
+                new Cell(RowValues.TEXT, "\u0001\u001fx".repeat(25_000) + "\"\\\t\r\b\f\n", null),
+                new Cell(RowValues.TEXT, "Zoë \"".repeat(60_000), null),
+                new Cell(RowValues.NUMBER, "-" + "8".repeat(2_000_000), null),
+                new Cell(RowValues.VALUE, null, "made \u0001"), new Cell(RowValues.TRUE, null, null),
+                new Cell(RowValues.NULL, null, null));
+        var sink = new ByteSink(64);
+        NdjsonRenderer.of(keys).open(sink).row(3, 4, cells, List.of());
+        String expected = jackson(3, 4, keys, cells, List.of());
+        assertEquals(expected, new String(sink.toByteArray(), StandardCharsets.UTF_8));
+        // Growing by doubling may leave up to twice what is used, never six times.
+        assertTrue(sink.array().length < 3 * sink.size(), "capacity " + sink.array().length + " for " + sink.size());
+    }
+
+    @Test
+    void theSummaryLineHasTheCountsAndTheTimeToATenthOfAMillisecond() {
+        assertEquals("{\"summary\":{\"rows\":3,\"valid\":2,\"invalid\":1,\"elapsedMs\":12.3}}\n",
+                new String(NdjsonRenderer.summaryLine(3, 2, 1, 12.345), StandardCharsets.UTF_8));
+        assertEquals("{\"summary\":{\"rows\":0,\"valid\":0,\"invalid\":0,\"elapsedMs\":0.0}}\n",
+                new String(NdjsonRenderer.summaryLine(0, 0, 0, 0), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theErrorLineHasTheCodeTheMessageAndTheRow() {
+        assertEquals("{\"error\":{\"code\":\"csv_malformed\",\"message\":\"bad \\\"quote\\\"\\n\",\"row\":41}}\n",
+                new String(NdjsonRenderer.errorLine("csv_malformed", "bad \"quote\"\n", 41), StandardCharsets.UTF_8));
+    }
+
+    /// The cache holds up to 64 renderers and is emptied when one more comes. The test first
+    /// waits for an emptying, so that whatever other tests left in the cache does not count;
+    /// then a renderer is kept while the cache fills up to 64 and made anew after the 65th.
+    @Test
+    void theCacheHoldsSixtyFourRenderersThenStartsAfresh() {
+        List<String> keys = List.of("kept", "then", "forgotten");
+        NdjsonRenderer first = NdjsonRenderer.of(keys);
+        int other = 0;
+        while (NdjsonRenderer.of(keys) == first) {
+            NdjsonRenderer.of(List.of("before", Integer.toString(other++)));
+            assertTrue(other <= 64, "the cache was never emptied");
+        }
+        // Emptied by the last `before` list: the cache holds it and the renderer just made.
+        NdjsonRenderer renderer = NdjsonRenderer.of(keys);
+        for (int i = 0; i < 62; i++) {
+            NdjsonRenderer.of(List.of("after", Integer.toString(i)));
+        }
+        assertSame(renderer, NdjsonRenderer.of(keys));
+        NdjsonRenderer.of(List.of("after", "62"));
+        assertNotSame(renderer, NdjsonRenderer.of(keys));
+    }
+
+    /// Only renderers whose keys have 4,096 chars or fewer in all are kept.
+    @Test
+    void renderersWithLongKeysAreNotKept() {
+        List<String> longest = List.of("a".repeat(2_000), "b".repeat(2_096));
+        NdjsonRenderer kept = NdjsonRenderer.of(longest);
+        assertSame(kept, NdjsonRenderer.of(longest));
+        List<String> longer = List.of("a".repeat(2_000), "b".repeat(2_097));
+        assertNotSame(NdjsonRenderer.of(longer), NdjsonRenderer.of(longer));
+    }
 
     @Test
     void runsWithTheSameKeysShareOneRenderer() {
@@ -41,6 +150,177 @@ class NdjsonRendererTest {
         NdjsonRenderer first = NdjsonRenderer.of(List.of(longKey));
         assertEquals("{\"row\":1,\"line\":2,\"valid\":true,\"data\":{\"" + longKey + "\":\"v\"}}\n", render(first, "v"));
         assertNotSame(first, NdjsonRenderer.of(List.of(longKey)));
+    }
+
+    /// What jackson-core writes for the row line, with the SPEC's keys and order.
+    private static String jackson(long row, long line, List<String> keys, Cells cells, List<FieldError> errors)
+            throws IOException {
+        var out = new ByteArrayOutputStream();
+        try (JsonGenerator gen = JACKSON.createGenerator(out)) {
+            gen.writeStartObject();
+            gen.writeNumberField("row", row);
+            gen.writeNumberField("line", line);
+            gen.writeBooleanField("valid", errors.isEmpty());
+            gen.writeObjectFieldStart("data");
+            for (int k = 0; k < keys.size(); k++) {
+                gen.writeFieldName(keys.get(k));
+                Cell cell = cells.cells().get(k);
+                switch (cell.form()) {
+                    case RowValues.NULL -> gen.writeNull();
+                    case RowValues.TEXT -> gen.writeString(cell.text());
+                    case RowValues.NUMBER -> gen.writeNumber(cell.text());
+                    case RowValues.TRUE -> gen.writeBoolean(true);
+                    case RowValues.FALSE -> gen.writeBoolean(false);
+                    default -> {
+                        switch (cell.value()) {
+                            case null -> gen.writeNull();
+                            case JsonNumber n -> gen.writeNumber(n.text());
+                            case Boolean b -> gen.writeBoolean(b);
+                            default -> gen.writeString(cell.value().toString());
+                        }
+                    }
+                }
+            }
+            gen.writeEndObject();
+            if (!errors.isEmpty()) {
+                gen.writeArrayFieldStart("errors");
+                for (FieldError error : errors) {
+                    gen.writeStartObject();
+                    gen.writeFieldName("field");
+                    if (error.field() == null) {
+                        gen.writeNull();
+                    } else {
+                        gen.writeString(error.field());
+                    }
+                    gen.writeStringField("code", error.code().wireName());
+                    gen.writeStringField("message", error.message());
+                    gen.writeEndObject();
+                }
+                gen.writeEndArray();
+            }
+            gen.writeEndObject();
+        }
+        return out.toString(StandardCharsets.UTF_8) + "\n";
+    }
+
+    private static List<FieldError> errors(Random random, List<String> keys) {
+        List<FieldError> errors = new ArrayList<>();
+        ErrorCode[] codes = ErrorCode.values();
+        for (int e = random.nextInt(2) * random.nextInt(4); e > 0; e--) {
+            String field = keys.isEmpty() || random.nextInt(4) == 0 ? null : keys.get(random.nextInt(keys.size()));
+            errors.add(new FieldError(field, codes[random.nextInt(codes.length)], awkwardText(random, 30), -1));
+        }
+        return errors;
+    }
+
+    /// Short text that is often awkward: quotes, backslashes, control characters, multi-byte
+    /// characters (none outside the BMP: Jackson 2 escapes those, the renderer does not).
+    private static String awkwardText(Random random, int maxLength) {
+        String awkward = "\"\\\n\t\u0000\u001f\u007féΩ李\u2028\uffff";
+        var text = new StringBuilder();
+        for (int i = random.nextInt(maxLength + 1); i > 0; i--) {
+            text.append(random.nextInt(3) == 0 ? awkward.charAt(random.nextInt(awkward.length()))
+                    : (char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
+
+    /// One value of a row: its form, its text (TEXT and NUMBER) or its made value (VALUE).
+    private record Cell(byte form, String text, Object value) {
+        static Cell random(Random random) {
+            byte form = (byte) random.nextInt(6);
+            return switch (form) {
+                case RowValues.TEXT -> new Cell(form, awkwardText(random, 40), null);
+                case RowValues.NUMBER -> new Cell(form, number(random), null);
+                case RowValues.VALUE -> new Cell(form, null, switch (random.nextInt(6)) {
+                    case 0 -> null;
+                    case 1 -> new JsonNumber(number(random));
+                    case 2 -> random.nextBoolean();
+                    case 3 -> LocalDate.ofEpochDay(random.nextInt(100_000));
+                    default -> awkwardText(random, 40);
+                });
+                default -> new Cell(form, null, null);
+            };
+        }
+
+        private static String number(Random random) {
+            return switch (random.nextInt(3)) {
+                case 0 -> Integer.toString(random.nextInt());
+                case 1 -> Long.toString(random.nextLong()) + "." + random.nextInt(1000);
+                default -> "1".repeat(1 + random.nextInt(30));
+            };
+        }
+    }
+
+    /// A row as the engine's table hands it over: TEXT and NUMBER values are ranges of one byte
+    /// array, with other bytes between and after them (quotes and newlines among them), as a
+    /// CSV record's bytes have.
+    private record Cells(byte[] bytes, List<Cell> cells, int[] starts, int[] ends) implements RowValues {
+        private static final String FILLER = ",\"\n\\x";
+
+        static Cells random(Random random, int width) {
+            List<Cell> cells = new ArrayList<>();
+            for (int k = 0; k < width; k++) {
+                cells.add(Cell.random(random));
+            }
+            return layOut(cells, random);
+        }
+
+        static Cells of(Cell... cells) {
+            return layOut(List.of(cells), new Random(1));
+        }
+
+        private static Cells layOut(List<Cell> cells, Random random) {
+            var bytes = new ByteArrayOutputStream();
+            int[] starts = new int[cells.size()];
+            int[] ends = new int[cells.size()];
+            for (int k = 0; k < cells.size(); k++) {
+                filler(bytes, random);
+                starts[k] = bytes.size();
+                if (cells.get(k).text() != null) {
+                    bytes.writeBytes(cells.get(k).text().getBytes(StandardCharsets.UTF_8));
+                }
+                ends[k] = bytes.size();
+            }
+            filler(bytes, random);
+            return new Cells(bytes.toByteArray(), cells, starts, ends);
+        }
+
+        /// Up to eight filler bytes: none at all after the last cell puts it at the array's end.
+        private static void filler(ByteArrayOutputStream bytes, Random random) {
+            for (int i = random.nextInt(9); i > 0; i--) {
+                bytes.write(FILLER.charAt(random.nextInt(FILLER.length())));
+            }
+        }
+
+        @Override
+        public byte form(int key) {
+            return cells.get(key).form();
+        }
+
+        @Override
+        public int start(int key) {
+            return starts[key];
+        }
+
+        @Override
+        public int end(int key) {
+            return ends[key];
+        }
+
+        @Override
+        public Object value(int key) {
+            return cells.get(key).value();
+        }
+
+        @Override
+        public int bytesBound() {
+            int bound = 0;
+            for (int k = 0; k < cells.size(); k++) {
+                bound += ends[k] - starts[k];
+            }
+            return bound;
+        }
     }
 
     /// One valid row whose values are the given strings.

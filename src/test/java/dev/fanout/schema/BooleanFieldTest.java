@@ -11,34 +11,34 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class BooleanFieldTest {
-    private static final Field DEFAULTS = field("{\"name\":\"b\",\"type\":\"boolean\"}");
-    private static final Field CUSTOM = field(
+    private final Field defaults = field("{\"name\":\"b\",\"type\":\"boolean\"}");
+    private final Field custom = field(
             "{\"name\":\"b\",\"type\":\"boolean\",\"trueValues\":[\"yes\",\"Y\"],\"falseValues\":[\"no\",\"N\"]}");
 
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @CsvSource({"true, true", "True, true", "TRUE, true", "1, true",
         "false, false", "False, false", "FALSE, false", "0, false"})
     void defaultValues(String raw, boolean expected) {
-        assertEquals(expected, valid(DEFAULTS, raw));
+        assertEquals(expected, valid(defaults, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"yes", "tRUE", "t", "2", " true", "01"})
     void defaultValuesAreExact(String raw) {
         assertEquals("\"" + raw + "\" is not a boolean (true values: true, True, TRUE, 1; false values: false, "
-                + "False, FALSE, 0)", invalid(DEFAULTS, raw, ErrorCode.TYPE));
+                + "False, FALSE, 0)", invalid(defaults, raw, ErrorCode.TYPE));
     }
 
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @CsvSource({"yes, true", "Y, true", "no, false", "N, false"})
     void customValues(String raw, boolean expected) {
-        assertEquals(expected, valid(CUSTOM, raw));
+        assertEquals(expected, valid(custom, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"true", "1", "false", "0", "YES", "y"})
     void customValuesReplaceTheDefaults(String raw) {
-        invalid(CUSTOM, raw, ErrorCode.TYPE);
+        invalid(custom, raw, ErrorCode.TYPE);
     }
 
     @Test

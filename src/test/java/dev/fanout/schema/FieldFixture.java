@@ -9,6 +9,10 @@ import java.util.List;
 
 /// Builds one-field schemas from a field's JSON and runs cells through them, so that tests read
 /// as tables of cell → outcome.
+///
+/// Tests parse their fields per test (instance fields, not static ones): mutation testing runs
+/// all mutants of a class in one JVM, and a field parsed once by a static initialiser would never
+/// meet the mutated parser (`scripts/mutation`).
 final class FieldFixture {
     private FieldFixture() {
     }
@@ -46,10 +50,14 @@ final class FieldFixture {
         return checked.plain();
     }
 
-    /// Asserts the cell fails with exactly one violation of `code` and returns its message.
+    /// Asserts the cell fails with exactly one violation of `code` and returns its message. A cell
+    /// whose cast failed (`type`, `format`) keeps its own text as its value, for `data`.
     static String invalid(Field field, String raw, ErrorCode code) {
         Checked checked = check(field, raw);
         assertEquals(List.of(code.wireName()), checked.codes(), () -> "codes for " + raw + ": " + checked);
+        if (code == ErrorCode.TYPE || code == ErrorCode.FORMAT) {
+            assertEquals(raw, checked.value(), () -> "value after the failed cast of " + raw);
+        }
         return checked.violations().getFirst().message();
     }
 

@@ -20,9 +20,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class IntegerFieldTest {
-    private static final Field PLAIN = field("{\"name\":\"n\",\"type\":\"integer\"}");
-    private static final Field GROUPED = field("{\"name\":\"n\",\"type\":\"integer\",\"groupChar\":\",\"}");
-    private static final Field NOT_BARE = field("{\"name\":\"n\",\"type\":\"integer\",\"bareNumber\":false}");
+    private final Field plain = field("{\"name\":\"n\",\"type\":\"integer\"}");
+    private final Field grouped = field("{\"name\":\"n\",\"type\":\"integer\",\"groupChar\":\",\"}");
+    private final Field notBare = field("{\"name\":\"n\",\"type\":\"integer\",\"bareNumber\":false}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Arguments> accepted() {
@@ -43,7 +43,7 @@ class IntegerFieldTest {
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @MethodSource("accepted")
     void castsToCanonicalDigits(String raw, String canonical) throws Exception {
-        assertEquals(canonical, valid(PLAIN, raw));
+        assertEquals(canonical, valid(plain, raw));
         assertTrue(JSON.readTree(canonical).isIntegralNumber(), "valid JSON integer");
     }
 
@@ -55,8 +55,8 @@ class IntegerFieldTest {
     @ParameterizedTest(name = "\"{0}\"")
     @MethodSource("rejected")
     void rejectsAnythingElseAsATypeError(String raw) {
-        assertEquals("\"" + raw + "\" is not an integer", invalid(PLAIN, raw, ErrorCode.TYPE));
-        assertSame(raw, check(PLAIN, raw).value(), "the raw cell is returned on failure");
+        assertEquals("\"" + raw + "\" is not an integer", invalid(plain, raw, ErrorCode.TYPE));
+        assertSame(raw, check(plain, raw).value(), "the raw cell is returned on failure");
     }
 
     static Stream<Arguments> grouped() {
@@ -70,13 +70,13 @@ class IntegerFieldTest {
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @MethodSource("grouped")
     void honoursGroupChar(String raw, String canonical) {
-        assertEquals(canonical, valid(GROUPED, raw));
+        assertEquals(canonical, valid(grouped, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @MethodSource
     void groupCharOnlyBetweenDigits(String raw) {
-        invalid(GROUPED, raw, ErrorCode.TYPE);
+        invalid(grouped, raw, ErrorCode.TYPE);
     }
 
     static Stream<String> groupCharOnlyBetweenDigits() {
@@ -95,25 +95,25 @@ class IntegerFieldTest {
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @MethodSource("stripped")
     void bareNumberFalseStripsSurroundingText(String raw, String canonical) {
-        assertEquals(canonical, valid(NOT_BARE, raw));
+        assertEquals(canonical, valid(notBare, raw));
     }
 
     @Test
     void bareNumberFalseStillNeedsDigits() {
-        invalid(NOT_BARE, "EUR", ErrorCode.TYPE);
-        invalid(NOT_BARE, "1.5", ErrorCode.TYPE);
+        invalid(notBare, "EUR", ErrorCode.TYPE);
+        invalid(notBare, "1.5", ErrorCode.TYPE);
     }
 
     @Test
     void canonicalCellIsReusedAsTheJsonText() {
         String raw = "12345";
-        assertSame(raw, ((JsonNumber) check(PLAIN, raw).value()).text());
+        assertSame(raw, ((JsonNumber) check(plain, raw).value()).text());
     }
 
     @Test
     void uniqueKeysOfEqualIntegersAreEqual() {
-        assertEquals(PLAIN.uniqueKey(check(PLAIN, "007").value()), PLAIN.uniqueKey(check(PLAIN, "+7").value()));
-        assertEquals(PLAIN.uniqueKey(check(PLAIN, "-0").value()), PLAIN.uniqueKey(check(PLAIN, "0").value()));
+        assertEquals(plain.uniqueKey(check(plain, "007").value()), plain.uniqueKey(check(plain, "+7").value()));
+        assertEquals(plain.uniqueKey(check(plain, "-0").value()), plain.uniqueKey(check(plain, "0").value()));
     }
 
     @Property(tries = 300)
@@ -121,7 +121,7 @@ class IntegerFieldTest {
             @ForAll @IntRange(max = 3) int zeros, @ForAll boolean plus) {
         String digits = "0".repeat(zeros) + value.abs();
         String raw = (value.signum() < 0 ? "-" : plus ? "+" : "") + digits;
-        assertEquals(value.toString(), valid(PLAIN, raw));
+        assertEquals(value.toString(), valid(plain, raw));
     }
 
     @Property(tries = 200)

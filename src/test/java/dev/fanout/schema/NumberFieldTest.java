@@ -20,14 +20,13 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class NumberFieldTest {
-    private static final Field PLAIN = field("{\"name\":\"x\",\"type\":\"number\"}");
-    private static final Field EUROPEAN = field(
+    private final Field plain = field("{\"name\":\"x\",\"type\":\"number\"}");
+    private final Field european = field(
             "{\"name\":\"x\",\"type\":\"number\",\"decimalChar\":\",\",\"groupChar\":\".\"}");
-    private static final Field GROUPED = field("{\"name\":\"x\",\"type\":\"number\",\"groupChar\":\",\"}");
-    private static final Field CURRENCY = field(
-            "{\"name\":\"x\",\"type\":\"number\",\"bareNumber\":false,\"groupChar\":\",\"}");
-    private static final Field EUROPEAN_CURRENCY = field("{\"name\":\"x\",\"type\":\"number\",\"bareNumber\":false,"
-            + "\"decimalChar\":\",\",\"groupChar\":\".\"}");
+    private final Field grouped = field("{\"name\":\"x\",\"type\":\"number\",\"groupChar\":\",\"}");
+    private static final String CURRENCY = "{\"name\":\"x\",\"type\":\"number\",\"bareNumber\":false,\"groupChar\":\",\"}";
+    private static final String EUROPEAN_CURRENCY = "{\"name\":\"x\",\"type\":\"number\",\"bareNumber\":false,"
+            + "\"decimalChar\":\",\",\"groupChar\":\".\"}";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Stream<Arguments> accepted() {
@@ -54,7 +53,7 @@ class NumberFieldTest {
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @MethodSource("accepted")
     void castsToJsonTextKeepingDigits(String raw, String canonical) throws Exception {
-        assertEquals(canonical, valid(PLAIN, raw));
+        assertEquals(canonical, valid(plain, raw));
         JsonNode parsed = JSON.readTree(canonical);
         assertTrue(parsed.isNumber(), "valid JSON number: " + canonical);
         assertEquals(0, new BigDecimal(raw.replace("+.", "0.").replace("-.", "-0.").replaceFirst("^\\.", "0."))
@@ -75,14 +74,14 @@ class NumberFieldTest {
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @MethodSource("specials")
     void notANumberAndInfinitiesBecomeTheirStrings(String raw, String expected) {
-        assertEquals(expected, check(PLAIN, raw).value());
-        assertEquals(expected, valid(PLAIN, raw));
+        assertEquals(expected, check(plain, raw).value());
+        assertEquals(expected, valid(plain, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @MethodSource
     void rejectsAnythingElseAsATypeError(String raw) {
-        assertEquals("\"" + raw + "\" is not a number", invalid(PLAIN, raw, ErrorCode.TYPE));
+        assertEquals("\"" + raw + "\" is not a number", invalid(plain, raw, ErrorCode.TYPE));
     }
 
     static Stream<String> rejectsAnythingElseAsATypeError() {
@@ -93,8 +92,8 @@ class NumberFieldTest {
     @Test
     void hugeExponentsAreOutOfRange() {
         assertEquals("\"1e1234567890\" is not a number in range (the exponent has more than nine digits)",
-                invalid(PLAIN, "1e1234567890", ErrorCode.TYPE));
-        assertEquals("1e000000000999999999", valid(PLAIN, "1e000000000999999999"));
+                invalid(plain, "1e1234567890", ErrorCode.TYPE));
+        assertEquals("1e000000000999999999", valid(plain, "1e000000000999999999"));
     }
 
     static Stream<Arguments> european() {
@@ -108,16 +107,16 @@ class NumberFieldTest {
     @ParameterizedTest(name = "\"{0}\" → {1}")
     @MethodSource("european")
     void honoursDecimalCharAndGroupChar(String raw, String canonical) {
-        assertEquals(canonical, valid(EUROPEAN, raw));
+        assertEquals(canonical, valid(european, raw));
     }
 
     @Test
     void groupCharIsNotAllowedInTheFraction() {
-        invalid(GROUPED, "1.000,5", ErrorCode.TYPE);
-        assertEquals("1000.5", valid(GROUPED, "1,000.5"));
-        invalid(EUROPEAN, "1,5.5", ErrorCode.TYPE);
+        invalid(grouped, "1.000,5", ErrorCode.TYPE);
+        assertEquals("1000.5", valid(grouped, "1,000.5"));
+        invalid(european, "1,5.5", ErrorCode.TYPE);
         // Group characters are not checked for groups of three, so "1.5" is fifteen here.
-        assertEquals("15", valid(EUROPEAN, "1.5"));
+        assertEquals("15", valid(european, "1.5"));
     }
 
     static Stream<Arguments> stripped() {
@@ -133,27 +132,27 @@ class NumberFieldTest {
 
     @ParameterizedTest(name = "\"{1}\" → {2}")
     @MethodSource("stripped")
-    void bareNumberFalseStripsSurroundingText(Field field, String raw, String canonical) {
-        assertEquals(canonical, valid(field, raw));
+    void bareNumberFalseStripsSurroundingText(String fieldJson, String raw, String canonical) {
+        assertEquals(canonical, valid(field(fieldJson), raw));
     }
 
     @Test
     void uniqueKeyTreatsEqualValuesAsEqual() {
-        Object one = PLAIN.uniqueKey(check(PLAIN, "1.0").value());
-        assertEquals(one, PLAIN.uniqueKey(check(PLAIN, "1.00").value()));
-        assertEquals(one, PLAIN.uniqueKey(check(PLAIN, "1").value()));
-        assertEquals(one, PLAIN.uniqueKey(check(PLAIN, "0.1e1").value()));
-        assertEquals(PLAIN.uniqueKey(check(PLAIN, "1e3").value()), PLAIN.uniqueKey(check(PLAIN, "1000").value()));
-        assertEquals(PLAIN.uniqueKey(check(PLAIN, "0.00").value()), PLAIN.uniqueKey(check(PLAIN, "-0").value()));
-        assertNotEquals(one, PLAIN.uniqueKey(check(PLAIN, "1.01").value()));
-        assertEquals(PLAIN.uniqueKey(check(PLAIN, "nan").value()), PLAIN.uniqueKey(check(PLAIN, "NaN").value()));
-        assertNotEquals(PLAIN.uniqueKey(check(PLAIN, "INF").value()), PLAIN.uniqueKey(check(PLAIN, "-INF").value()));
+        Object one = plain.uniqueKey(check(plain, "1.0").value());
+        assertEquals(one, plain.uniqueKey(check(plain, "1.00").value()));
+        assertEquals(one, plain.uniqueKey(check(plain, "1").value()));
+        assertEquals(one, plain.uniqueKey(check(plain, "0.1e1").value()));
+        assertEquals(plain.uniqueKey(check(plain, "1e3").value()), plain.uniqueKey(check(plain, "1000").value()));
+        assertEquals(plain.uniqueKey(check(plain, "0.00").value()), plain.uniqueKey(check(plain, "-0").value()));
+        assertNotEquals(one, plain.uniqueKey(check(plain, "1.01").value()));
+        assertEquals(plain.uniqueKey(check(plain, "nan").value()), plain.uniqueKey(check(plain, "NaN").value()));
+        assertNotEquals(plain.uniqueKey(check(plain, "INF").value()), plain.uniqueKey(check(plain, "-INF").value()));
     }
 
     @Property(tries = 300)
     void everyBigDecimalRoundTripsToAnEqualValue(@ForAll BigDecimal value) {
-        String canonical = (String) valid(PLAIN, value.toString());
+        String canonical = (String) valid(plain, value.toString());
         assertEquals(0, value.compareTo(new BigDecimal(canonical)));
-        assertEquals(value.stripTrailingZeros(), PLAIN.uniqueKey(new JsonNumber(canonical)));
+        assertEquals(value.stripTrailingZeros(), plain.uniqueKey(new JsonNumber(canonical)));
     }
 }

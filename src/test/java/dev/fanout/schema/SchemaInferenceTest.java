@@ -65,6 +65,42 @@ class SchemaInferenceTest {
         assertEquals(FieldType.INTEGER, type(schema, "c"));
     }
 
+    /// A short row's absent cells are missing, whatever the row after it holds.
+    @Test
+    void aShortRowBeforeALongerOneLeavesItsAbsentCellsMissing() {
+        Schema schema = infer("a,b,c\n1,2,3\n7,8\nx,9,10\n");
+        assertFalse(schema.field("c").orElseThrow().required(), "short row");
+        assertEquals(FieldType.INTEGER, type(schema, "c"));
+        assertEquals(FieldType.STRING, type(schema, "a"));
+    }
+
+    /// A zero before a digit, after an optional sign, marks a code; a lone zero and `0.5` do not.
+    @Test
+    void leadingZerosAfterASignKeepAColumnAString() {
+        Schema schema = infer("plus,minus,zero,minusZero,half,negativeHalf,zeroOne\n+01,-007,0,-0,0.5,-0.5,01\n");
+        assertEquals(FieldType.STRING, type(schema, "plus"));
+        assertEquals(FieldType.STRING, type(schema, "minus"));
+        assertEquals(FieldType.INTEGER, type(schema, "zero"));
+        assertEquals(FieldType.INTEGER, type(schema, "minusZero"));
+        assertEquals(FieldType.NUMBER, type(schema, "half"));
+        assertEquals(FieldType.NUMBER, type(schema, "negativeHalf"));
+        assertEquals(FieldType.STRING, type(schema, "zeroOne"));
+    }
+
+    /// A sample of the first rows: the rows after it do not widen a type.
+    @Test
+    void aSampleReadsOnlyItsRows() {
+        String csv = "n\n1\n2\nthree\n";
+        assertEquals(FieldType.INTEGER, type(Schema.parse(SchemaInference.infer(stream(csv), ',', 2)
+                .getBytes(StandardCharsets.UTF_8)), "n"));
+        assertEquals(FieldType.INTEGER, type(Schema.parse(SchemaInference.infer(stream(csv), ',', 1)
+                .getBytes(StandardCharsets.UTF_8)), "n"));
+        assertEquals(FieldType.STRING, type(Schema.parse(SchemaInference.infer(stream(csv), ',', 3)
+                .getBytes(StandardCharsets.UTF_8)), "n"));
+        var e = assertThrows(IllegalArgumentException.class, () -> SchemaInference.infer(stream(csv), ',', 0));
+        assertEquals("maxRows must be at least 1, not 0", e.getMessage());
+    }
+
     @Test
     void columnWithoutValuesIsAnOptionalString() {
         Schema schema = infer("a,b\n1,\n2,\n");

@@ -69,6 +69,30 @@ class SchemaTest {
         assertFalse(none.isMissing(""));
     }
 
+    /// The engine asks about cells where they lie in a record's bytes.
+    @Test
+    void missingValuesAreMatchedAsBytesWhereTheCellLies() {
+        Schema schema = schema("{\"fields\":[{\"name\":\"a\"}],\"missingValues\":[\"NA\",\"n/\u00e4\",\"\"]}");
+        byte[] record = "xNA,n/\u00e4,NAN,N,,".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(schema.isMissing(record, 1, 3));
+        assertTrue(schema.isMissing(record, 4, 8));
+        assertFalse(schema.isMissing(record, 9, 12), "NAN");
+        assertFalse(schema.isMissing(record, 13, 14), "N");
+        assertTrue(schema.isMissing(record, 15, 15), "empty");
+        Schema onlyEmpty = schema("{\"fields\":[{\"name\":\"a\"}]}");
+        assertTrue(onlyEmpty.isMissing(record, 15, 15));
+        assertFalse(onlyEmpty.isMissing(record, 1, 3));
+        Schema none = schema("{\"fields\":[{\"name\":\"a\"}],\"missingValues\":[]}");
+        assertFalse(none.isMissing(record, 15, 15));
+    }
+
+    @Test
+    void aFieldNamesItselfInItsRequiredMessageAndTheSchemaListsItsFields() {
+        Schema schema = schema("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"},{\"name\":\"when\",\"type\":\"date\"}]}");
+        assertEquals("id is required", schema.fields().get(0).requiredMessage());
+        assertEquals("Schema[Field[id: integer], Field[when: date]]", schema.toString());
+    }
+
     @Test
     void aStringPrimaryKeyMakesItsFieldRequired() {
         Schema schema = schema("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"},{\"name\":\"x\"}],"

@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TemporalFieldTest {
-    private static final Field DATE = field("{\"name\":\"d\",\"type\":\"date\"}");
-    private static final Field TIME = field("{\"name\":\"t\",\"type\":\"time\"}");
-    private static final Field DATETIME = field("{\"name\":\"dt\",\"type\":\"datetime\"}");
-    private static final Field YEAR = field("{\"name\":\"y\",\"type\":\"year\"}");
+    private final Field date = field("{\"name\":\"d\",\"type\":\"date\"}");
+    private final Field time = field("{\"name\":\"t\",\"type\":\"time\"}");
+    private final Field datetime = field("{\"name\":\"dt\",\"type\":\"datetime\"}");
+    private final Field year = field("{\"name\":\"y\",\"type\":\"year\"}");
 
     private static Field typed(String type, String format) {
         return field("{\"name\":\"f\",\"type\":\"" + type + "\",\"format\":\"" + format + "\"}");
@@ -29,15 +29,15 @@ class TemporalFieldTest {
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"2024-03-15", "2024-02-29", "0001-01-01", "9999-12-31", "2000-02-29"})
     void isoDatesAreKeptAsWritten(String raw) {
-        assertSame(raw, check(DATE, raw).value());
-        assertEquals(raw, valid(DATE, raw));
+        assertSame(raw, check(date, raw).value());
+        assertEquals(raw, valid(date, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"2024-3-15", "15/03/2024", "2024-03-15T00:00:00", "20240315", " 2024-03-15", "24-03-15",
         "2024/03/15", "+2024-03-15"})
     void malformedDatesAreTypeErrors(String raw) {
-        assertEquals("\"" + raw + "\" is not a date in the format YYYY-MM-DD", invalid(DATE, raw, ErrorCode.TYPE));
+        assertEquals("\"" + raw + "\" is not a date in the format YYYY-MM-DD", invalid(date, raw, ErrorCode.TYPE));
     }
 
     @ParameterizedTest(name = "\"{0}\" → {1}")
@@ -49,7 +49,7 @@ class TemporalFieldTest {
         "2024-00-10 | is not a valid date: month 0 is out of range",
         "2024-01-00 | is not a valid date: 2024-01 has no day 0"})
     void impossibleDatesAreTypeErrors(String raw, String problem) {
-        assertEquals("\"" + raw + "\" " + problem, invalid(DATE, raw, ErrorCode.TYPE));
+        assertEquals("\"" + raw + "\" " + problem, invalid(date, raw, ErrorCode.TYPE));
     }
 
     @Test
@@ -63,21 +63,21 @@ class TemporalFieldTest {
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"00:00:00", "23:59:59", "12:30:00.5", "12:30:00.123456789"})
     void isoTimes(String raw) {
-        assertEquals(raw, valid(TIME, raw));
+        assertEquals(raw, valid(time, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"24:00:00", "12:60:00", "12:00:60", "12:00", "12:00:00.", "12:00:00.1234567890",
         "12:00:00Z", "1:00:00", "T12:00:00"})
     void rejectedTimes(String raw) {
-        invalid(TIME, raw, ErrorCode.TYPE);
+        invalid(time, raw, ErrorCode.TYPE);
     }
 
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"2024-03-15T10:20:30", "2024-03-15T10:20:30Z", "2024-03-15T10:20:30.25+05:30",
         "2024-03-15T10:20:30-08:00", "2024-12-31T23:59:59.999999999Z"})
     void isoDatetimesWithOptionalFractionAndOffset(String raw) {
-        assertEquals(raw, valid(DATETIME, raw));
+        assertEquals(raw, valid(datetime, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
@@ -85,17 +85,61 @@ class TemporalFieldTest {
         "2024-03-15T10:20:30z", "2024-03-15T10:20:30+05", "2023-02-29T10:00:00", "2024-03-15T25:00:00",
         "2024-03-15T10:20:30+19:00", "2024-03-15t10:20:30"})
     void rejectedDatetimes(String raw) {
-        invalid(DATETIME, raw, ErrorCode.TYPE);
+        invalid(datetime, raw, ErrorCode.TYPE);
+    }
+
+    /// Offsets are accepted up to ±18:00, as `java.time` does.
+    @ParameterizedTest(name = "\"{0}\"")
+    @ValueSource(strings = {"2024-03-15T10:20:30+18:00", "2024-03-15T10:20:30-18:00", "2024-03-15T10:20:30+17:59",
+        "2024-03-15T10:20:30+00:00", "2024-03-15T10:20:30-00:59"})
+    void offsetsUpToEighteenHours(String raw) {
+        assertEquals(raw, valid(datetime, raw));
+    }
+
+    @ParameterizedTest(name = "\"{0}\" → {1}")
+    @CsvSource(delimiter = '|', value = {
+        "2024-03-15T10:20:30+18:01 | offset 18:01 is out of range",
+        "2024-03-15T10:20:30-19:00 | offset 19:00 is out of range",
+        "2024-03-15T10:20:30+05:60 | offset 05:60 is out of range"})
+    void offsetsBeyondEighteenHoursAreTypeErrors(String raw, String problem) {
+        assertEquals("\"" + raw + "\" is not a valid datetime: " + problem, invalid(datetime, raw, ErrorCode.TYPE));
+    }
+
+    /// With no missing values, an empty cell is checked like any other, and is no date or time.
+    @Test
+    void anEmptyCellIsNoDateTimeOrYear() {
+        for (String type : new String[] {"date", "time", "datetime", "year"}) {
+            Field field = FieldFixture.schema("{\"fields\":[{\"name\":\"f\",\"type\":\"" + type + "\"}],"
+                    + "\"missingValues\":[]}").fields().getFirst();
+            invalid(field, "", ErrorCode.TYPE);
+        }
+    }
+
+    @Test
+    void datetimeUniqueKeysCompareInstantsAcrossNegativeOffsets() {
+        Object utc = datetime.uniqueKey(check(datetime, "2024-03-15T10:00:00Z").value());
+        assertEquals(utc, datetime.uniqueKey(check(datetime, "2024-03-15T05:00:00-05:00").value()));
+        assertEquals(utc, datetime.uniqueKey(check(datetime, "2024-03-15T15:30:00+05:30").value()));
+        assertEquals(utc, datetime.uniqueKey(check(datetime, "2024-03-14T23:59:00-10:01").value()));
+        assertNotEquals(utc, datetime.uniqueKey(check(datetime, "2024-03-15T10:00:00-00:01").value()));
+    }
+
+    @Test
+    void aZeroOffsetIsWrittenWithAPlus() {
+        Field field = typed("datetime", "%Y-%m-%d %H:%M %z");
+        assertEquals("2024-03-15T10:20:00+00:00", valid(field, "2024-03-15 10:20 +0000"));
+        assertEquals("2024-03-15T10:20:00+00:00", valid(field, "2024-03-15 10:20 -00:00"));
+        assertEquals("2024-03-15T10:20:00-00:30", valid(field, "2024-03-15 10:20 -0030"));
     }
 
     @Test
     void datetimeMessagesAreSpecific() {
         assertEquals("\"2024-03-15 10:20:30\" is not a datetime in the format "
-                + "YYYY-MM-DDThh:mm:ss[.fraction][Z|±hh:mm]", invalid(DATETIME, "2024-03-15 10:20:30", ErrorCode.TYPE));
+                + "YYYY-MM-DDThh:mm:ss[.fraction][Z|±hh:mm]", invalid(datetime, "2024-03-15 10:20:30", ErrorCode.TYPE));
         assertEquals("\"2024-03-15T10:20:30+19:00\" is not a valid datetime: offset 19:00 is out of range",
-                invalid(DATETIME, "2024-03-15T10:20:30+19:00", ErrorCode.TYPE));
+                invalid(datetime, "2024-03-15T10:20:30+19:00", ErrorCode.TYPE));
         assertEquals("\"2024-03-15T24:00:00\" is not a valid datetime: hour 24 is out of range",
-                invalid(DATETIME, "2024-03-15T24:00:00", ErrorCode.TYPE));
+                invalid(datetime, "2024-03-15T24:00:00", ErrorCode.TYPE));
     }
 
     static Stream<Arguments> strptime() {
@@ -161,33 +205,42 @@ class TemporalFieldTest {
     @ParameterizedTest(name = "\"{0}\"")
     @ValueSource(strings = {"2024", "0000", "1999"})
     void yearsAreFourDigitText(String raw) {
-        assertEquals(raw, valid(YEAR, raw));
+        assertEquals(raw, valid(year, raw));
     }
 
     @ParameterizedTest(name = "\"{0}\"")
-    @ValueSource(strings = {"24", "20245", "-2024", "+2024", "2024.0", "two", " 2024"})
+    @ValueSource(strings = {"24", "20245", "-2024", "+2024", "2024.0", "two", " 2024", "20x4", "2/24", "202:"})
     void otherYearsAreTypeErrors(String raw) {
-        assertEquals("\"" + raw + "\" is not a year (YYYY)", invalid(YEAR, raw, ErrorCode.TYPE));
+        assertEquals("\"" + raw + "\" is not a year (YYYY)", invalid(year, raw, ErrorCode.TYPE));
     }
 
     @Test
     void datetimeUniqueKeysCompareInstants() {
-        Object utc = DATETIME.uniqueKey(check(DATETIME, "2024-03-15T10:00:00Z").value());
-        assertEquals(utc, DATETIME.uniqueKey(check(DATETIME, "2024-03-15T11:00:00+01:00").value()));
-        assertEquals(utc, DATETIME.uniqueKey(check(DATETIME, "2024-03-15T10:00:00.000").value()),
+        Object utc = datetime.uniqueKey(check(datetime, "2024-03-15T10:00:00Z").value());
+        assertEquals(utc, datetime.uniqueKey(check(datetime, "2024-03-15T11:00:00+01:00").value()));
+        assertEquals(utc, datetime.uniqueKey(check(datetime, "2024-03-15T10:00:00.000").value()),
                 "no offset counts as UTC");
-        assertNotEquals(utc, DATETIME.uniqueKey(check(DATETIME, "2024-03-15T10:00:00.001Z").value()));
+        assertNotEquals(utc, datetime.uniqueKey(check(datetime, "2024-03-15T10:00:00.001Z").value()));
     }
 
     @Test
     void timeUniqueKeysCompareTimeOfDay() {
-        assertEquals(TIME.uniqueKey(check(TIME, "10:00:00.5").value()), TIME.uniqueKey(check(TIME, "10:00:00.50").value()));
-        assertNotEquals(TIME.uniqueKey(check(TIME, "10:00:00.5").value()), TIME.uniqueKey(check(TIME, "10:00:00").value()));
+        assertEquals(time.uniqueKey(check(time, "10:00:00.5").value()), time.uniqueKey(check(time, "10:00:00.50").value()));
+        assertNotEquals(time.uniqueKey(check(time, "10:00:00.5").value()), time.uniqueKey(check(time, "10:00:00").value()));
+    }
+
+    @Test
+    void yearsAreUniqueByTheirDigitsAndNamedInEnumMessages() {
+        assertEquals(year.uniqueKey(check(year, "2024").value()), year.uniqueKey(check(year, "2024").value()));
+        assertNotEquals(year.uniqueKey(check(year, "2024").value()), year.uniqueKey(check(year, "2025").value()));
+        InvalidSchemaException e = FieldFixture.rejectedField("{\"name\":\"f\",\"type\":\"year\",\"constraints\":"
+                + "{\"enum\":[\"20x4\"]}}");
+        assertEquals("field 'f': enum must be a year, but \"20x4\" is not a year (YYYY)", e.getMessage());
     }
 
     @Test
     void uniqueKeyOfAFailedCellIsTheCellItself() {
-        assertEquals("not a date", DATETIME.uniqueKey("not a date"));
+        assertEquals("not a date", datetime.uniqueKey("not a date"));
     }
 
     @Test
