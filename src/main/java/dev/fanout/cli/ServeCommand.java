@@ -4,16 +4,20 @@ import dev.fanout.server.FanoutConfig;
 import dev.fanout.server.FanoutServer;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /// `fanout serve`: starts the HTTP gateway and runs until the process is told to stop. On SIGTERM
-/// (or Ctrl-C) it drains: new requests get `503`, running ones get the configured grace period.
+/// (or Ctrl-C) it drains — readiness DOWN, then new requests get `503`, running ones get the
+/// configured grace period — and exits 0; a second signal stops it at once.
 /// Flags override the configuration file, which overrides the bundled `application.yaml`.
 @Command(name = "serve", description = "Starts the HTTP gateway (default port 8080, bundled 'people' schema).")
 final class ServeCommand implements Callable<Integer> {
@@ -57,9 +61,31 @@ final class ServeCommand implements Callable<Integer> {
             throw new CliFailure(e.getMessage());
         }
         var stopped = new CountDownLatch(1);
+        var stopping = new AtomicBoolean();
+        Runnable drainAndStop = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                server.stopGracefully();
+                stopped.countDown();
+            } else {
+                // A second signal while draining: the operator wants it over now.
+                server.stop();
+                stopped.countDown();
+            }
+        };
+        // SIGTERM and Ctrl-C drain, then `call` returns and the process exits 0: a stop that was
+        // asked for is not a failure (a JVM that lets SIGTERM run its shutdown hooks exits 143,
+        // which Kubernetes and systemd report as an error).
+        for (String signal : List.of("TERM", "INT")) {
+            try {
+                Signal.handle(new Signal(signal), s -> Thread.ofPlatform().name("fanout-drain").start(drainAndStop));
+            } catch (IllegalArgumentException e) {
+                // The JVM keeps this signal (-Xrs): the shutdown hook below still stops the server.
+            }
+        }
         Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("fanout-shutdown").unstarted(() -> {
-            server.stopGracefully();
-            stopped.countDown();
+            if (!stopping.get()) {
+                drainAndStop.run();
+            }
         }));
         parent.context().stderr().println("fanout: listening on port " + server.port());
         stopped.await();

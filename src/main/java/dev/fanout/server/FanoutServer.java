@@ -9,7 +9,9 @@ import io.helidon.config.Config;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
@@ -19,14 +21,23 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /// The running gateway: Helidon SE's WebServer (one virtual thread per request) with Fanout's
 /// routes, latency histograms (`/v1/stats`, `/metrics`, an optional `.hlog`), health at
-/// `/observe/health`, and a graceful stop (new requests refused with `503`,
-/// running ones given the grace period). Build it with `start`; thread-safe.
+/// `/observe/health/{started,live,ready}` — those three on the admin listener when
+/// `server.sockets` names one `admin`, else on the public one — and a graceful stop (readiness
+/// DOWN, then new requests refused with `503`, idle connections closed, running ones given the
+/// grace period). Build it with `start`; thread-safe.
 public final class FanoutServer {
     private static final System.Logger LOG = System.getLogger(FanoutServer.class.getName());
+    /// The one named listener the gateway knows.
+    static final String ADMIN_SOCKET = "admin";
+    /// While draining, a connection waiting this long for its next request is closed (see
+    /// `Http1Connections.closeIdle` for why not at once); checked this often.
+    private static final Duration DRAIN_IDLE_BEFORE_CLOSE = Duration.ofMillis(250);
+    private static final Duration DRAIN_SWEEP_PERIOD = Duration.ofMillis(100);
     /// Helidon's mapper manager is JVM-global: set once per JVM, however many servers start.
     private static final AtomicBoolean GLOBAL_MAPPERS_SET = new AtomicBoolean();
 
@@ -39,10 +50,14 @@ public final class FanoutServer {
     private final WriteWatchdog watchdog;
     private final RequestHeadDeadline heads;
     private final DisconnectDetector disconnects;
+    private final Drain drain;
+    private final Http1Connections publicConnections;
 
     private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
             WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, RequestHeadDeadline heads,
-            DisconnectDetector disconnects) {
+            DisconnectDetector disconnects, Drain drain, Http1Connections publicConnections) {
+        this.drain = drain;
+        this.publicConnections = publicConnections;
         this.watchdog = watchdog;
         this.heads = heads;
         this.disconnects = disconnects;
@@ -78,7 +93,11 @@ public final class FanoutServer {
             var connections = new ConnectionCloser();
             var validation = new ValidateService(registry, settings, admission, metrics, threads, upstreams, watchdog,
                     connections, disconnects);
-            WebServer server = WebServer.builder()
+            var drain = new Drain();
+            Http1Config http1 = http1(config, connections, heads);
+            var publicConnections = new Http1Connections(http1);
+            Optional<Config> admin = adminSocket(config);
+            WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))
                     // Our own hook drains requests first; Helidon's would stop at once.
                     .shutdownHook(false)
@@ -87,16 +106,37 @@ public final class FanoutServer {
                     // close its connection; no other protocol is discovered or configured.
                     .protocolsDiscoverServices(false)
                     .clearProtocols()
-                    .connectionSelectors(List.of(new Http1Connections(http1(config, connections, heads))))
+                    .connectionSelectors(List.of(publicConnections))
                     .idleConnectionTimeout(settings.idleTimeout())
                     .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
-                    .addFeature(ObserveFeature.just(HealthObserver.create()))
-                    .routing(routing -> routing(routing.addFilter(connections::closeWhenAsked), registry, histograms,
-                            validation))
-                    .build()
-                    .start();
+                    .addFeature(ObserveFeature.builder()
+                            .addObserver(HealthObserver.builder().addCheck(drain.readiness()).build())
+                            .sockets(List.of(admin.isPresent() ? ADMIN_SOCKET : WebServer.DEFAULT_SOCKET_NAME))
+                            .build())
+                    .routing(routing -> {
+                        routing.addFilter(connections::closeWhenAsked).addFilter(drain::refuseWhenDraining)
+                                .register(validation)
+                                .register(new SchemaService(registry));
+                        if (admin.isEmpty()) {
+                            routing.register(new StatsService(histograms, settings.resetOnPublicPort()));
+                        }
+                        ProblemResponses.register(routing);
+                    });
+            admin.ifPresent(socket -> builder
+                    .putSocket(ADMIN_SOCKET, ListenerConfig.builder().config(socket).name(ADMIN_SOCKET)
+                            .protocolsDiscoverServices(false)
+                            .clearProtocols()
+                            .connectionSelectors(List.of(new Http1Connections(http1)))
+                            .idleConnectionTimeout(settings.idleTimeout())
+                            .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
+                            .build())
+                    .routing(ADMIN_SOCKET, routing -> {
+                        routing.addFilter(connections::closeWhenAsked).register(new StatsService(histograms, true));
+                        ProblemResponses.register(routing);
+                    }));
+            WebServer server = builder.build().start();
             return new FanoutServer(server, admission, settings, histograms, threads, upstreams, watchdog, heads,
-                    disconnects);
+                    disconnects, drain, publicConnections);
         } catch (RuntimeException e) {
             // A port in use, a log file that cannot be written: close what was opened.
             watchdog.close();
@@ -106,6 +146,22 @@ public final class FanoutServer {
             histograms.close();
             throw e;
         }
+    }
+
+    /// The admin listener's configuration (`server.sockets`, the entry named `admin`), if any.
+    ///
+    /// @throws IllegalArgumentException for a socket of another name: nothing would be served on it
+    private static Optional<Config> adminSocket(Config config) {
+        Optional<Config> admin = Optional.empty();
+        for (Config socket : config.get("server.sockets").asNodeList().orElse(List.of())) {
+            String name = socket.get("name").asString().orElse(socket.name());
+            if (!ADMIN_SOCKET.equals(name)) {
+                throw new IllegalArgumentException("server.sockets: the gateway knows one named listener, 'admin'"
+                        + " (for /metrics, /v1/stats and health), not '" + name + "'");
+            }
+            admin = Optional.of(socket);
+        }
+        return admin;
     }
 
     /// The HTTP/1.1 protocol: the user's `server.protocols.http_1_1` settings, if any, and our
@@ -147,34 +203,57 @@ public final class FanoutServer {
         }
     }
 
-    /// Fanout's routes on `routing`: validation, schemas, problem responses.
-    static void routing(HttpRouting.Builder routing, SchemaRegistry registry, LatencyHistograms histograms,
-            ValidateService validation) {
-        routing.register(validation)
-                .register(new SchemaService(registry))
-                .register(new StatsService(histograms));
-        ProblemResponses.register(routing);
-    }
-
     /// The port the server listens on (useful when it was started on port 0).
     public int port() {
         return server.port();
     }
 
-    /// Refuses new requests, waits up to the configured grace period for running validations,
-    /// then stops the server.
+    /// The admin listener's port, if there is one.
+    public Optional<Integer> adminPort() {
+        int port = server.port(ADMIN_SOCKET);
+        return port < 0 ? Optional.empty() : Optional.of(port);
+    }
+
+    /// Leaves as a load balancer wants: readiness DOWN at once, requests still served for the
+    /// readiness delay (the balancer's next probe); then new requests refused with `503` and
+    /// `Connection: close`, idle keep-alive connections closed, running validations given the
+    /// grace period; then the server stops.
     public void stopGracefully() {
+        drain.leave();
+        LOG.log(Level.INFO, "draining: readiness is DOWN; serving for " + settings.readinessDelay()
+                + ", then refusing new requests for up to " + settings.shutdownGrace());
+        try {
+            Thread.sleep(settings.readinessDelay());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        drain.refuse();
+        Thread sweeper = Thread.ofVirtual().name("fanout-drain-sweeper").start(this::closeIdleConnectionsUntilStopped);
         Duration grace = settings.shutdownGrace();
         boolean drained = admission.drain(grace);
         if (!drained) {
             LOG.log(Level.WARNING, "stopping with " + admission.running() + " validations still running after " + grace);
         }
+        sweeper.interrupt();
         server.stop();
         watchdog.close();
         heads.close();
         disconnects.close();
         upstreams.close();
         histograms.close();
+    }
+
+    /// While draining: closes the connections that wait for a request, again and again, since a
+    /// busy one becomes idle once its answer is sent.
+    private void closeIdleConnectionsUntilStopped() {
+        try {
+            while (true) {
+                publicConnections.closeIdle(DRAIN_IDLE_BEFORE_CLOSE);
+                Thread.sleep(DRAIN_SWEEP_PERIOD);
+            }
+        } catch (InterruptedException e) {
+            // Stopped: the server closes what is left.
+        }
     }
 
     /// Stops the server now.

@@ -7,6 +7,7 @@ import io.helidon.common.buffers.DataWriter;
 import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
+import io.helidon.common.task.InterruptableTask;
 import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 
@@ -38,10 +40,14 @@ import java.util.function.Supplier;
 /// `Host`, `Connection: close`) and the response (`Http10Response`: no chunked encoding, the body
 /// ends with the connection). So every route, filter and limit is the same for both versions; an
 /// HTTP/1.0 connection carries one request.
+///
+/// It knows the listener's open connections, so that a draining gateway can close the idle ones
+/// (`closeIdle`) while the busy ones finish.
 final class Http1Connections implements ServerConnectionSelector {
     private final Http1ConnectionSelector http11;
     private final int maxPrologueBytes;
     private final int maxHeadBytes;
+    private final Set<VersionedConnection> open = ConcurrentHashMap.newKeySet();
 
     Http1Connections(Http1Config http1) {
         this.http11 = Http1ConnectionSelector.builder().config(http1).build();
@@ -70,6 +76,32 @@ final class Http1Connections implements ServerConnectionSelector {
         return new VersionedConnection(ctx);
     }
 
+    /// Closes every connection that is waiting for a request and has waited at least `minIdle`;
+    /// a connection busy with a request is left to finish it.
+    ///
+    /// A client may send its next request at the very moment its connection is closed, and then
+    /// sees the connection end without an answer (the race of every keep-alive close): waiting
+    /// `minIdle` first leaves alone the connections a client is most likely to reuse now.
+    ///
+    /// @return how many were closed
+    int closeIdle(Duration minIdle) {
+        int closed = 0;
+        for (VersionedConnection connection : open) {
+            if (connection.waitingForRequest() && connection.idleTime().compareTo(minIdle) >= 0) {
+                // Not interrupting: Helidon's connection interrupts its thread only while that
+                // thread waits for a request line, so a request that has just begun is answered.
+                connection.close(false);
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    /// Connections open now.
+    int openConnections() {
+        return open.size();
+    }
+
     /// A connection whose HTTP version is not known until its first line is in: until then it
     /// counts as idle since it was opened, and closing it interrupts the read.
     private final class VersionedConnection implements ServerConnection {
@@ -85,22 +117,36 @@ final class Http1Connections implements ServerConnectionSelector {
 
         @Override
         public void handle(Limit limit) throws InterruptedException {
-            reading = Thread.currentThread();
-            boolean http10;
+            open.add(this);
             try {
+                reading = Thread.currentThread();
+                boolean http10;
+                try {
+                    if (closed) {
+                        return;
+                    }
+                    http10 = firstLineIsHttp10(ctx.dataReader());
+                } finally {
+                    reading = null;
+                }
+                ServerConnection connection = http11.connection(http10 ? new Http10Context(ctx, maxHeadBytes) : ctx);
+                http = connection;
                 if (closed) {
                     return;
                 }
-                http10 = firstLineIsHttp10(ctx.dataReader());
+                connection.handle(limit);
             } finally {
-                reading = null;
+                open.remove(this);
             }
-            ServerConnection connection = http11.connection(http10 ? new Http10Context(ctx, maxHeadBytes) : ctx);
-            http = connection;
-            if (closed) {
-                return;
+        }
+
+        /// Whether the connection waits for a request (its first, or its next one).
+        boolean waitingForRequest() {
+            ServerConnection connection = http;
+            if (connection == null) {
+                return reading != null;
             }
-            connection.handle(limit);
+            return connection instanceof InterruptableTask<?> task && task.canInterrupt();
         }
 
         /// Reads (without consuming) up to the end of the first line, or `maxPrologueBytes`.

@@ -29,6 +29,11 @@ public final class ProblemException extends RuntimeException {
         return new ProblemException(400, code, "Bad request", detail);
     }
 
+    /// `403`: a request this port does not take, e.g. `reset_refused`.
+    public static ProblemException forbidden(String code, String detail) {
+        return new ProblemException(403, code, "Forbidden", detail);
+    }
+
     /// `404 unknown_schema` (or another `404` code).
     public static ProblemException notFound(String code, String detail) {
         return new ProblemException(404, code, "Not found", detail);

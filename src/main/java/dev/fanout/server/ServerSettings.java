@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /// The gateway's settings, read once from the layered configuration (`FanoutConfig`): where the
 /// schemas are, the limits (sizes, concurrency, how long a request head and an idle connection
-/// may take), the engine's tuning, the response buffer and write time-out, the shutdown grace
-/// period.
+/// may take), the engine's tuning, the response buffer and write time-out, the way out (readiness
+/// delay, grace period), whether the public port may reset the histograms.
 /// Immutable.
 public record ServerSettings(
         Path schemasDir,
@@ -30,7 +30,9 @@ public record ServerSettings(
         Duration requestHeadTimeout,
         Duration idleTimeout,
         Duration shutdownGrace,
+        Duration readinessDelay,
         boolean histogramsEnabled,
+        boolean resetOnPublicPort,
         Duration histogramInterval,
         Optional<Path> histogramLog) {
 
@@ -57,8 +59,10 @@ public record ServerSettings(
                 positiveDuration(fanout, "response.write-timeout", Duration.ofSeconds(30)),
                 positiveDuration(fanout, "limits.request-head-timeout", Duration.ofSeconds(10)),
                 positiveDuration(fanout, "limits.idle-timeout", Duration.ofSeconds(60)),
-                duration(fanout, "shutdown.grace-period", Duration.ofSeconds(10)),
+                nonNegativeDuration(fanout, "shutdown.grace-period", Duration.ofSeconds(10)),
+                nonNegativeDuration(fanout, "shutdown.readiness-delay", Duration.ZERO),
                 bool(fanout, "histograms.enabled", true),
+                bool(fanout, "stats.reset-on-public-port", true),
                 duration(fanout, "histograms.interval", Duration.ofSeconds(5)),
                 optionalPath(fanout, "histograms.log"));
     }
@@ -120,6 +124,14 @@ public record ServerSettings(
         Duration value = duration(config, key, fallback);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("fanout." + key + " must be positive, not " + value);
+        }
+        return value;
+    }
+
+    private static Duration nonNegativeDuration(Config config, String key, Duration fallback) {
+        Duration value = duration(config, key, fallback);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException("fanout." + key + " must not be negative, not " + value);
         }
         return value;
     }

@@ -18,12 +18,17 @@ import java.time.Duration;
 /// The latency histograms over HTTP: `GET /v1/stats` (JSON, whole run and last window,
 /// `?window=PT30S`), `GET /v1/stats/{name}.hgrm` (percentile distribution text),
 /// `GET /v1/stats/{name}.hdr` (HdrHistogram's compressed base64 form, for exact merging across
-/// instances), `POST /v1/stats/reset`, and `GET /metrics` (Prometheus text). Thread-safe.
+/// instances), `POST /v1/stats/reset`, and `GET /metrics` (Prometheus text). Served on the admin
+/// listener when there is one, else on the public one, where resetting can be refused
+/// (`fanout.stats.reset-on-public-port: false`): whoever may post CSV should not be able to wipe
+/// the figures a capacity planner is reading. Thread-safe.
 final class StatsService implements HttpService {
     private final LatencyHistograms histograms;
+    private final boolean resetAllowed;
 
-    StatsService(LatencyHistograms histograms) {
+    StatsService(LatencyHistograms histograms, boolean resetAllowed) {
         this.histograms = histograms;
+        this.resetAllowed = resetAllowed;
     }
 
     @Override
@@ -74,6 +79,10 @@ final class StatsService implements HttpService {
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
+        if (!resetAllowed) {
+            throw ProblemException.forbidden("reset_refused", "resetting the histograms is turned off on this port"
+                    + " (fanout.stats.reset-on-public-port); configure an admin listener to reset them there");
+        }
         histograms.reset();
         res.status(204);
         res.send();
