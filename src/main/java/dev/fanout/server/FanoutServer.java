@@ -38,6 +38,8 @@ public final class FanoutServer {
     /// `Http1Connections.closeIdle` for why not at once); checked this often.
     private static final Duration DRAIN_IDLE_BEFORE_CLOSE = Duration.ofMillis(250);
     private static final Duration DRAIN_SWEEP_PERIOD = Duration.ofMillis(100);
+    /// How much longer than the idle sweep the server waits for its last connections to end.
+    private static final Duration DRAIN_QUIET_WAIT = Duration.ofMillis(500);
     /// Helidon's mapper manager is JVM-global: set once per JVM, however many servers start.
     private static final AtomicBoolean GLOBAL_MAPPERS_SET = new AtomicBoolean();
 
@@ -234,6 +236,7 @@ public final class FanoutServer {
         if (!drained) {
             LOG.log(Level.WARNING, "stopping with " + admission.running() + " validations still running after " + grace);
         }
+        awaitNoOpenConnections();
         sweeper.interrupt();
         server.stop();
         watchdog.close();
@@ -241,6 +244,24 @@ public final class FanoutServer {
         disconnects.close();
         upstreams.close();
         histograms.close();
+    }
+
+    /// Waits for a moment when the public listener has no connection open before the server
+    /// stops, which closes whatever is open at once: a connection it kills may carry a request
+    /// that was just sent and not yet read, which a balancer then reports as a failure (nginx:
+    /// `502`, since a streamed body cannot be sent again). In between, the sweeper closes idle
+    /// connections and every request gets a `503` that ends its connection, so they do run out —
+    /// unless clients keep coming, hence the bound.
+    private void awaitNoOpenConnections() {
+        long deadline = System.nanoTime() + DRAIN_IDLE_BEFORE_CLOSE.plus(DRAIN_SWEEP_PERIOD.multipliedBy(2))
+                .plus(DRAIN_QUIET_WAIT).toNanos();
+        try {
+            while (publicConnections.openConnections() > 0 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(1);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /// While draining: closes the connections that wait for a request, again and again, since a
