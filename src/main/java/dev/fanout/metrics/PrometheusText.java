@@ -201,7 +201,7 @@ public final class PrometheusText {
         return List.copyOf(labels);
     }
 
-    private static String escapeLabelValue(String value) {
+    static String escapeLabelValue(String value) {
         return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
     }
 }

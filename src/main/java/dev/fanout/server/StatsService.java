@@ -5,6 +5,7 @@ import dev.fanout.metrics.HistogramCodec;
 import dev.fanout.metrics.LatencyHistograms;
 import dev.fanout.metrics.PercentileDistribution;
 import dev.fanout.metrics.PrometheusText;
+import dev.fanout.metrics.RuntimeMetrics;
 import dev.fanout.metrics.Snapshot;
 import dev.fanout.metrics.StatsJson;
 import io.helidon.http.HeaderNames;
@@ -90,6 +91,7 @@ final class StatsService implements HttpService {
 
     private void prometheus(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, PrometheusText.CONTENT_TYPE);
-        res.send(PrometheusText.render(histograms.snapshot(histograms.interval())).getBytes(StandardCharsets.UTF_8));
+        String text = PrometheusText.render(histograms.snapshot(histograms.interval())) + RuntimeMetrics.render();
+        res.send(text.getBytes(StandardCharsets.UTF_8));
     }
 }

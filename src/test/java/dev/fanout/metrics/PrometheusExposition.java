@@ -11,10 +11,11 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/// A strict reader of the Prometheus text format 0.0.4, as far as `PrometheusText` uses it: every
-/// line must be `# HELP`, `# TYPE` or a sample of the family most recently typed; histograms must
-/// have strictly ascending `le`, non-decreasing cumulative counts, a final `+Inf` bucket equal to
-/// `_count`, and a `_sum`. Throws `AssertionError` on the first violation.
+/// A strict reader of the Prometheus text format 0.0.4, as far as `PrometheusText` and
+/// `RuntimeMetrics` use it: every line must be `# HELP`, `# TYPE` or a sample of the family most
+/// recently typed; histograms must have strictly ascending `le`, non-decreasing cumulative counts,
+/// a final `+Inf` bucket equal to `_count`, and a `_sum`; summaries have `_count` and `_sum` only.
+/// Throws `AssertionError` on the first violation.
 final class PrometheusExposition {
     private static final String NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (\\S.*)");
@@ -84,6 +85,10 @@ final class PrometheusExposition {
                 } else {
                     throw new AssertionError(where + "not a sample of histogram " + family);
                 }
+            } else if (type.equals("summary")) {
+                // Only the quantile-free form RuntimeMetrics writes: _count and _sum per series.
+                check(name.equals(family + "_count") || name.equals(family + "_sum"), where + "not a sample of summary " + family);
+                check(samples.put(name + labels, value) == null, where + "duplicate series");
             } else {
                 check(name.equals(family), where + "not a sample of " + family);
                 check(samples.put(family + labels, value) == null, where + "duplicate series");
