@@ -83,6 +83,9 @@ final class StatsCommand implements Callable<Integer> {
             if (response.statusCode() != 200) {
                 throw new CliFailure("GET " + url + " answered " + response.statusCode());
             }
+            if (window != null) {
+                warnIfShort(baseUrl, response.headers().firstValue("Fanout-Window-Seconds"));
+            }
             return decode(response.body().trim(), url);
         } catch (java.net.ConnectException e) {
             // The JDK's client says nothing more than the exception's type here.
@@ -95,6 +98,26 @@ final class StatsCommand implements Callable<Integer> {
             throw new CliFailure("interrupted while fetching " + url, e);
         } catch (IllegalArgumentException e) {
             throw new CliFailure("bad URL " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /// The gateway keeps `slices × fanout.histograms.interval` of history (or less since its
+    /// start or a reset): a window longer than that is said on stderr, not passed off as whole.
+    private void warnIfShort(String source, java.util.Optional<String> coveredSeconds) {
+        if (coveredSeconds.isEmpty()) {
+            return;
+        }
+        double covered;
+        try {
+            covered = Double.parseDouble(coveredSeconds.get());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        double asked = window.toMillis() / 1000.0;
+        if (covered < asked) {
+            parent.context().stderr().printf(Locale.ROOT,
+                    "fanout stats: %s: its window covers only %.1f s of the %.1f s asked (its history is shorter: since"
+                            + " start or reset, or 12 slices of fanout.histograms.interval)%n", source, covered, asked);
         }
     }
 

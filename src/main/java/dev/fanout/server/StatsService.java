@@ -74,6 +74,12 @@ final class StatsService implements HttpService {
             throw ProblemException.notFound("unknown_histogram", "no histogram is named '" + name + "'");
         }
         var histogram = window == null ? series.run() : series.window();
+        if (window != null) {
+            // Less than asked when the kept history is shorter (slices × interval, or since start
+            // or reset): a merging client can say so instead of passing it off as the full window.
+            res.header(HeaderNames.create("Fanout-Window-Seconds"),
+                    String.format(java.util.Locale.ROOT, "%.3f", snapshot.window().toMillis() / 1000.0));
+        }
         switch (format) {
             case "hgrm" -> {
                 res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");

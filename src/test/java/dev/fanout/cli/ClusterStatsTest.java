@@ -100,6 +100,10 @@ class ClusterStatsTest {
                 "server p99 " + merged.p99() + " µs within the client's " + client.getValueAtPercentile(99) + " µs");
         assertTrue(merged.p50() <= client.getValueAtPercentile(50), stats.stdout());
         assertTrue(merged.max() <= client.getMaxValue(), stats.stdout());
+        // 12 slices of 1 s cannot hold 60 s: each replica's shorter window is said, not hidden.
+        assertEquals(3, stats.errorLines().stream().filter(line -> line.matches(
+                "fanout stats: http://127\\.0\\.0\\.1:\\d+: its window covers only [0-9.]+ s of the 60\\.0 s asked .*")).count(),
+                stats.stderr());
 
         CliRun tooNarrow = CliRun.of("stats", "--window", "PT0S", base(0));
         assertEquals(2, tooNarrow.status(), tooNarrow.stderr());

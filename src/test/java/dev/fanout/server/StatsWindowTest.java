@@ -60,6 +60,8 @@ class StatsWindowTest {
         var response = gateway.get("/v1/stats/request.hgrm?window=PT0.4S");
 
         assertEquals(200, response.statusCode(), response.body());
+        double covered = Double.parseDouble(response.headers().firstValue("Fanout-Window-Seconds").orElse("-1"));
+        assertTrue(covered >= 0.4 && covered < 1.0, "two whole slices of 0.2 s and the partial one (ticker lag aside): " + covered);
         List<String> lines = response.body().lines().toList();
         Matcher total = Pattern.compile("#\\[Max\\s+=\\s+[0-9.]+, Total count\\s+=\\s+(\\d+)]").matcher(lines.get(lines.size() - 2));
         assertTrue(total.matches(), lines.get(lines.size() - 2));
