@@ -111,6 +111,30 @@ class ClusterStatsTest {
     }
 
     @Test
+    void theWindowOfAnHlogIsItsIntervalsEndingWithinItBeforeItsLastOne() throws Exception {
+        Path hlog = dir.resolve("windowed.hlog");
+        FanoutServer server = StatsCommandTest.start(dir.resolve("schemas"), Map.of("fanout.histograms.log", hlog.toString(),
+                "fanout.histograms.interval", "PT0.2S"));
+        try {
+            StatsCommandTest.post(server, 3, 30, 300);
+            Thread.sleep(1_200);
+            StatsCommandTest.post(server, 7);
+        } finally {
+            server.stop();
+        }
+
+        CliRun all = CliRun.of("stats", "--name", "rows", hlog.toString());
+        CliRun recent = CliRun.of("stats", "--name", "rows", "--window", "PT0.5S", hlog.toString());
+
+        assertEquals(0, all.status(), all.stderr());
+        assertEquals(4, StatsCommandTest.Line.parse(all.lines().get(1)).count(), all.stdout());
+        assertEquals(0, recent.status(), recent.stderr());
+        StatsCommandTest.Line line = StatsCommandTest.Line.parse(recent.lines().get(1));
+        assertEquals(1, line.count(), "only the request of the last half second: " + recent.stdout());
+        assertEquals(7, line.max(), recent.stdout());
+    }
+
+    @Test
     void benchBehindABalancerWithGatewayStatsCountsEveryRequestItSentAcrossTheReplicas() throws Exception {
         try (var balancer = RoundRobin.start(List.of(replicas.get(0).port(), replicas.get(1).port(), replicas.get(2).port()))) {
             Path json = dir.resolve("balanced.json");
