@@ -53,7 +53,7 @@ final class LoadOptions {
             description = "Send a request answered 503 again, after its Retry-After (at most 1 s), up to N times (default: ${DEFAULT-VALUE}).")
     int retries;
 
-    @Option(names = "--gateway-stats", paramLabel = "URL[,URL…]", split = ",",
+    @Option(names = "--gateway-stats", paramLabel = "URL", split = ",", splitSynopsisLabel = ",",
             description = "Replicas (base URLs) whose request histograms are read before and after and merged, "
                     + "e.g. every pod behind the balancer (default: the --url's own base).")
     List<String> gatewayStats;

@@ -16,14 +16,14 @@ import picocli.CommandLine.ParentCommand;
 /// instance's `fanout bench sweep --json` with the arithmetic and its assumptions printed, so the
 /// answer can be checked by hand and argued with.
 @Command(name = "plan", description = {
-    "Answers how many instances serve --rate R within the SLO, from a sweep of one instance",
-    "(fanout bench sweep --json FILE), showing the arithmetic:",
-    "  capacity per instance = the highest swept rate that met the SLO (below the knee)",
+    "Answers how many instances serve --rate R within the SLO, from a sweep",
+    "of one instance (fanout bench sweep --json FILE), with the arithmetic:",
+    "  capacity per instance = highest swept rate that met the SLO",
     "  usable per instance   = capacity x (1 - headroom)",
     "  instances             = ceil(R / usable) + spare",
     "",
-    "Exit status: 0 with an answer, 1 when no step of the sweep met the SLO, 2 on a usage error",
-    "or a missing or malformed sweep file."})
+    "Exit status: 0 with an answer, 1 when no step of the sweep met the SLO,",
+    "2 on a usage error or a missing or malformed sweep file."})
 final class PlanCommand implements Callable<Integer> {
     @ParentCommand
     private BenchCommand bench;

@@ -21,10 +21,11 @@ import picocli.CommandLine.ParentCommand;
 /// instance — with goodput and `503`s per step, an HTML report of the latency-vs-throughput curve
 /// and each step's percentile spectrum, and a JSON file that `fanout bench plan` reads.
 @Command(name = "sweep", description = {
-    "Runs the open loop at each rate, lowest first, until a step misses the SLO (its percentile",
-    "over the limit, or any error), then --past-knee overload steps (the asked rates after it, then",
-    "x1.25 steps), and reports the highest rate that met it; per step the goodput (2xx answers",
-    "per second), 503s, errors and latency.",
+    "Runs the open loop at each rate, lowest first, until a step misses the",
+    "SLO (its percentile over the limit, or any error), then --past-knee",
+    "overload steps (the asked rates after it, then x1.25 steps), and reports",
+    "the highest rate that met it; per step the goodput (2xx answers per",
+    "second), 503s, errors and latency.",
     "",
     "Exit status: 0 when some rate met the SLO, 1 when none did, 2 on a usage or I/O error."})
 final class SweepCommand implements Callable<Integer> {
