@@ -8,19 +8,51 @@ import org.HdrHistogram.Histogram;
 
 /// Everything one `fanout bench` measurement found: its rounds, and over all of them together
 /// the request and error counts, the throughput and the latency histograms; the generator's own
-/// CPU; and, when the target is a Fanout gateway, the gateway's own `request` histogram of the
-/// same requests (its `/v1/stats/request.hdr` after minus before).
+/// CPU; and, when the target is a Fanout gateway, the gateways' own `request` histograms of the
+/// same requests (each replica's `/v1/stats/request.hdr` after minus before), merged in
+/// [#gateway()].
 ///
 /// @param plan          what was run
 /// @param rounds        the measured rounds, in order; at least one
 /// @param cpuSeconds    CPU time the generator's process used during the rounds
-/// @param gateway       the gateway's view of the rounds' requests, when it offers one
-public record BenchResult(LoadPlan plan, List<RoundResult> rounds, double cpuSeconds, Optional<Histogram> gateway) {
+/// @param replicas      each replica's view of the rounds' requests, or why it has none
+public record BenchResult(LoadPlan plan, List<RoundResult> rounds, double cpuSeconds, List<ReplicaStats> replicas) {
     public BenchResult {
         rounds = List.copyOf(rounds);
+        replicas = List.copyOf(replicas);
         if (rounds.isEmpty()) {
             throw new IllegalArgumentException("a result needs at least one round");
         }
+    }
+
+    /// The gateways' view of the rounds' requests: the replicas' histograms merged (exactly), or
+    /// empty when no replica gave one.
+    public Optional<Histogram> gateway() {
+        Histogram merged = null;
+        for (ReplicaStats replica : replicas) {
+            if (replica.requests().isPresent()) {
+                if (merged == null) {
+                    merged = new Histogram(3);
+                }
+                merged.add(replica.requests().get());
+            }
+        }
+        return Optional.ofNullable(merged);
+    }
+
+    /// How the requests fared with respect to `503` retries, over all rounds.
+    public RoundResult.Retries retries() {
+        RoundResult.Retries sum = RoundResult.Retries.NONE;
+        for (RoundResult round : rounds) {
+            sum = sum.plus(round.retries());
+        }
+        return sum;
+    }
+
+    /// Requests answered 2xx per second over all rounds.
+    public double goodput() {
+        double seconds = seconds();
+        return seconds > 0 ? (requests() - errors()) / seconds : 0;
     }
 
     public long requests() {

@@ -3,11 +3,9 @@ package dev.fanout.bench;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Consumer;
-import org.HdrHistogram.Histogram;
 
-/// One whole `fanout bench` measurement: warm-up, the gateway's histogram read, the rounds, the
+/// One whole `fanout bench` measurement: warm-up, the gateways' histograms read, the rounds, the
 /// histogram read again, and the generator's CPU over the rounds.
 public final class Benchmark {
     private Benchmark() {
@@ -16,12 +14,12 @@ public final class Benchmark {
     /// Runs `plan`, logging latency intervals to `log` (may be null) and telling `progress` what
     /// it is doing, in a line each.
     public static BenchResult run(LoadPlan plan, LatencyLog log, Consumer<String> progress) throws InterruptedException {
-        try (var gatewayStats = new GatewayStats(plan.url()); var generator = new LoadGenerator(plan, log)) {
+        try (var gatewayStats = new GatewayStats(plan.replicas()); var generator = new LoadGenerator(plan, log)) {
             if (!plan.warmup().isZero()) {
                 progress.accept("warming up for " + plan.warmup().toMillis() / 1000.0 + " s");
                 generator.warmUp();
             }
-            Optional<Histogram> before = gatewayStats.read();
+            List<GatewayStats.Reading> before = gatewayStats.read();
             long cpuBefore = processCpuNanos();
             List<RoundResult> rounds = new ArrayList<>();
             for (int i = 1; i <= plan.rounds(); i++) {
@@ -31,7 +29,7 @@ public final class Benchmark {
                 rounds.add(generator.round());
             }
             double cpuSeconds = (processCpuNanos() - cpuBefore) / 1e9;
-            Optional<Histogram> after = gatewayStats.read();
+            List<GatewayStats.Reading> after = gatewayStats.read();
             return new BenchResult(plan, rounds, cpuSeconds, GatewayStats.between(before, after));
         }
     }

@@ -45,9 +45,13 @@ final class Link {
     // Bookkeeping of the generator for the request in flight.
     final int index;
     long due;
+    // When to send next: `due`, or later for a retry after a 503.
+    long sendAt;
     long sentAt;
     long requestNumber;
     long started;
+    // Retries sent for the request in flight.
+    int retries;
 
     Link(int index, InetSocketAddress address, long timeoutNanos, boolean verify, boolean expectSummary, Listener listener) {
         this.index = index;
@@ -63,6 +67,11 @@ final class Link {
 
     long deadline() {
         return deadline;
+    }
+
+    /// The last answer's `Retry-After` in seconds, or -1 when it had none.
+    int retryAfterSeconds() {
+        return parser.retryAfterSeconds();
     }
 
     /// Sends `payload` now, opening the connection first when needed.

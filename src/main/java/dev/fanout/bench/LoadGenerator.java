@@ -37,9 +37,19 @@ import org.HdrHistogram.Recorder;
 ///   that should have been sent during it (correcting coordinated omission); the time from the
 ///   actual send is recorded too, as the uncorrected figure.
 ///
+/// With `retries` in the plan, a request answered `503` is sent again on its connection after the
+/// answer's `Retry-After` (at most [#MAX_RETRY_WAIT]; without one a short doubling back-off), up
+/// to that many times; its latency still counts from its first due time, waits included, as a
+/// client that retries sees it. A connection the server closed (`Connection: close`, or while
+/// idle) is opened again for the next send.
+///
 /// Latencies go into HdrHistogram `Recorder`s (wait-free from all loops); an interval
 /// [LatencyLog] gets them every second when asked. Not thread-safe: one round at a time.
 public final class LoadGenerator implements AutoCloseable {
+    /// The longest a retry waits, whatever `Retry-After` says: a benchmark measures, it does not sleep.
+    public static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(1);
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int STATUS_UNAVAILABLE = 503;
     private static final long START_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long EXPIRY_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -134,7 +144,9 @@ public final class LoadGenerator implements AutoCloseable {
         intervals.sample();
         double seconds = Math.max(0, round.lastAnswer.get() - round.start) / 1e9;
         return new RoundResult(round.sent.sum(), round.errorCount(), round.errorsByKind(), seconds,
-                intervals.latency, intervals.uncorrected);
+                intervals.latency, intervals.uncorrected,
+                new RoundResult.Retries(round.firstTry.sum(), round.retriedThenSucceeded.sum(), round.retriesSent.sum(),
+                        round.unavailable.sum()));
     }
 
     /// The shared state of one round: the schedule, the recorders and the counters.
@@ -148,6 +160,11 @@ public final class LoadGenerator implements AutoCloseable {
         final Recorder latency = new Recorder(SIGNIFICANT_DIGITS);
         final Recorder uncorrected = new Recorder(SIGNIFICANT_DIGITS);
         final LongAdder sent = new LongAdder();
+        final LongAdder firstTry = new LongAdder();
+        final LongAdder retriedThenSucceeded = new LongAdder();
+        final LongAdder retriesSent = new LongAdder();
+        // Every 503 answer, retried or not: how much the server shed.
+        final LongAdder unavailable = new LongAdder();
         final Map<ErrorKind, LongAdder> failures = new EnumMap<>(ErrorKind.class);
         final ConcurrentHashMap<Integer, LongAdder> statusErrors = new ConcurrentHashMap<>();
 
@@ -196,8 +213,33 @@ public final class LoadGenerator implements AutoCloseable {
             uncorrected.recordValue(Math.max(0, (done - link.sentAt) / 1000));
             if (status < 200 || status >= 300) {
                 statusErrors.computeIfAbsent(status, s -> new LongAdder()).increment();
+            } else if (link.retries == 0) {
+                firstTry.increment();
+            } else {
+                retriedThenSucceeded.increment();
             }
             ended(done);
+        }
+
+        /// Whether `link`'s answer `status` is a 503 to send again; if so, counts the retry and
+        /// sets when to send it.
+        boolean retry(Link link, int status, long now) {
+            if (status != STATUS_UNAVAILABLE) {
+                return false;
+            }
+            unavailable.increment();
+            if (link.retries >= plan.retries()) {
+                return false;
+            }
+            link.retries++;
+            retriesSent.increment();
+            long maxWait = MAX_RETRY_WAIT.toNanos();
+            int retryAfter = link.retryAfterSeconds();
+            long wait = retryAfter >= 0
+                    ? Math.min(TimeUnit.SECONDS.toNanos(retryAfter), maxWait)
+                    : Math.min(FIRST_BACKOFF_NANOS << Math.min(link.retries - 1, 20), maxWait);
+            link.sendAt = now + wait;
+            return true;
         }
 
         void failed(ExchangeFailure failure, long done) {
@@ -240,7 +282,7 @@ public final class LoadGenerator implements AutoCloseable {
         final Selector selector;
         final List<Link> links = new ArrayList<>();
         final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER);
-        final PriorityQueue<Link> waiting = new PriorityQueue<>(Comparator.comparingLong((Link link) -> link.due));
+        final PriorityQueue<Link> waiting = new PriorityQueue<>(Comparator.comparingLong((Link link) -> link.sendAt));
         // Links whose request just ended, to be given their next one by the loop (not inside
         // the callback, which may run inside another link's I/O).
         final ArrayDeque<Link> ended = new ArrayDeque<>();
@@ -264,13 +306,16 @@ public final class LoadGenerator implements AutoCloseable {
             try {
                 while (active > 0 && !Thread.currentThread().isInterrupted()) {
                     long now = System.nanoTime();
-                    while (!waiting.isEmpty() && waiting.peek().due - now <= 0) {
+                    while (!waiting.isEmpty() && waiting.peek().sendAt - now <= 0) {
                         Link link = waiting.poll();
-                        link.sentAt = System.nanoTime();
+                        if (link.retries == 0) {
+                            // Uncorrected latency counts from the first send, as the client's wait does.
+                            link.sentAt = System.nanoTime();
+                        }
                         link.start(selector, plan.payloads().get((int) (link.requestNumber % plan.payloads().size())));
                         drainEnded();
                     }
-                    long wake = Math.min(nextExpiryCheck, waiting.isEmpty() ? Long.MAX_VALUE : waiting.peek().due) - now;
+                    long wake = Math.min(nextExpiryCheck, waiting.isEmpty() ? Long.MAX_VALUE : waiting.peek().sendAt) - now;
                     if (wake <= 0) {
                         selector.selectNow();
                     } else if (wake < MILLI_NANOS) {
@@ -311,7 +356,13 @@ public final class LoadGenerator implements AutoCloseable {
 
         @Override
         public void answered(Link link, int status) {
-            round.answered(link, status, System.nanoTime());
+            long now = System.nanoTime();
+            if (round.retry(link, status, now)) {
+                // Not the end of the request: it waits in the queue for its retry's send time.
+                waiting.add(link);
+                return;
+            }
+            round.answered(link, status, now);
             ended.add(link);
         }
 
@@ -329,7 +380,9 @@ public final class LoadGenerator implements AutoCloseable {
         }
 
         private void schedule(Link link, long now) {
+            link.retries = 0;
             if (round.next(link, now)) {
+                link.sendAt = link.due;
                 waiting.add(link);
             } else {
                 active--;

@@ -21,8 +21,12 @@ import java.util.Objects;
 /// @param rounds     measured rounds, back to back (their spread is the noise band)
 /// @param timeout    deadline of one request, connect to last byte
 /// @param verify     whether 2xx bodies must be complete NDJSON
+/// @param retries    how many times a request answered `503` is sent again (0: never)
+/// @param gatewayStats base URLs of the replicas whose `request` histograms make the gateway's
+///                   view (read before and after, and merged); empty: the target's own base URL
 public record LoadPlan(URI url, List<Payload> payloads, long requests, Duration duration, int connections,
-                       double rate, Duration warmup, int rounds, Duration timeout, boolean verify) {
+                       double rate, Duration warmup, int rounds, Duration timeout, boolean verify,
+                       int retries, List<URI> gatewayStats) {
     public LoadPlan {
         Objects.requireNonNull(url, "url");
         Target.check(url);
@@ -52,6 +56,24 @@ public record LoadPlan(URI url, List<Payload> payloads, long requests, Duration 
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("--timeout must be positive");
         }
+        if (retries < 0) {
+            throw new IllegalArgumentException("--retries cannot be negative");
+        }
+        gatewayStats = List.copyOf(gatewayStats);
+        for (URI replica : gatewayStats) {
+            Target.check(replica);
+        }
+    }
+
+    /// A plan without retries whose gateway view is the target's own.
+    public LoadPlan(URI url, List<Payload> payloads, long requests, Duration duration, int connections,
+                    double rate, Duration warmup, int rounds, Duration timeout, boolean verify) {
+        this(url, payloads, requests, duration, connections, rate, warmup, rounds, timeout, verify, 0, List.of());
+    }
+
+    /// The base URLs whose histograms make the gateway's view: the listed replicas, or the target.
+    public List<URI> replicas() {
+        return gatewayStats.isEmpty() ? List.of(Target.base(url)) : gatewayStats.stream().map(Target::base).toList();
     }
 
     /// Whether this is an open loop (a fixed rate, latency from intended send times).
@@ -61,7 +83,8 @@ public record LoadPlan(URI url, List<Payload> payloads, long requests, Duration 
 
     /// The same plan at another rate (a sweep's step), without warm-up.
     public LoadPlan atRate(double newRate, Duration newWarmup) {
-        return new LoadPlan(url, payloads, requests, duration, connections, newRate, newWarmup, rounds, timeout, verify);
+        return new LoadPlan(url, payloads, requests, duration, connections, newRate, newWarmup, rounds, timeout, verify,
+                retries, gatewayStats);
     }
 
     /// Whether the gateway was asked to end each answer with a summary line.

@@ -24,6 +24,7 @@ final class ResponseParser {
     private long contentLength;
     private boolean chunked;
     private boolean closeAfter;
+    private int retryAfterSeconds;
     private long left;
     private NdjsonCheck check;
 
@@ -40,6 +41,7 @@ final class ResponseParser {
         bytesSeen = 0;
         check = null;
         closeAfter = false;
+        retryAfterSeconds = -1;
     }
 
     /// Whether any byte of the current answer has arrived.
@@ -53,6 +55,12 @@ final class ResponseParser {
 
     int status() {
         return status;
+    }
+
+    /// The answer's `Retry-After` in seconds, or -1 when it has none in that form (an HTTP date
+    /// is not read: a client then waits its own back-off).
+    int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /// Whether the connection cannot carry another request after this answer.
@@ -190,6 +198,8 @@ final class ResponseParser {
             chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
         } else if (name.equalsIgnoreCase("connection")) {
             closeAfter = value.equalsIgnoreCase("close") || (closeAfter && !value.equalsIgnoreCase("keep-alive"));
+        } else if (name.equalsIgnoreCase("retry-after") && value.matches("[0-9]{1,6}")) {
+            retryAfterSeconds = Integer.parseInt(value);
         }
     }
 

@@ -19,7 +19,8 @@ import org.HdrHistogram.Histogram;
 /// The `--json` file of `fanout bench`, and reading one back as a `--baseline`. The SPEC's keys
 /// come first (`requests`, `errors`, `throughput`, `latencyUs`, `uncorrectedLatencyUs`); after
 /// them what a later comparison or report needs: the plan, errors by kind, each round's figures
-/// (the noise band), the generator's CPU, the gateway's own percentiles, and the latency
+/// (the noise band), the generator's CPU, goodput and `503` retry outcomes, the gateway's own
+/// percentiles (merged over the replicas, each listed when `--gateway-stats` named them), and the latency
 /// histogram itself (HdrHistogram's compressed base64 form, so reports can overlay runs exactly).
 public final class ResultFile {
     private static final JsonFactory JSON = new JsonFactory();
@@ -67,11 +68,38 @@ public final class ResultFile {
             }
             json.writeEndArray();
             json.writeNumberField("generatorCpuSecondsPer10k", round2(result.cpuSecondsPer10k()));
-            if (result.gateway().isPresent()) {
-                Histogram gateway = result.gateway().get();
+            RoundResult.Retries retries = result.retries();
+            json.writeNumberField("goodput", round2(result.goodput()));
+            json.writeObjectFieldStart("outcomes");
+            json.writeNumberField("firstTry", retries.firstTry());
+            json.writeNumberField("retriedThenSucceeded", retries.retriedThenSucceeded());
+            json.writeNumberField("lost", result.errors());
+            json.writeNumberField("retriesSent", retries.retriesSent());
+            json.writeNumberField("answers503", retries.unavailable());
+            json.writeNumberField("maxRetries", plan.retries());
+            json.writeEndObject();
+            boolean listed = !plan.gatewayStats().isEmpty();
+            if (result.gateway().isPresent() || listed) {
                 json.writeObjectFieldStart("gateway");
-                json.writeNumberField("requests", gateway.getTotalCount());
-                writePercentiles(json, "requestUs", Percentiles.of(gateway));
+                json.writeNumberField("requests", result.gateway().map(Histogram::getTotalCount).orElse(0L));
+                if (result.gateway().isPresent()) {
+                    writePercentiles(json, "requestUs", Percentiles.of(result.gateway().get()));
+                }
+                if (listed) {
+                    json.writeArrayFieldStart("replicas");
+                    for (ReplicaStats replica : result.replicas()) {
+                        json.writeStartObject();
+                        json.writeStringField("url", replica.replica().toString());
+                        if (replica.problem().isPresent()) {
+                            json.writeStringField("problem", replica.problem().get());
+                        } else {
+                            json.writeNumberField("requests", replica.count());
+                            writePercentiles(json, "requestUs", Percentiles.of(replica.requests().get()));
+                        }
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                }
                 json.writeEndObject();
             }
             json.writeStringField("latencyHdr", HistogramCodec.encode(result.latency()));

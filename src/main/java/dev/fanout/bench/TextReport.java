@@ -36,6 +36,19 @@ public final class TextReport {
             out.println(latencyRow("uncorrected", result.uncorrected()));
         }
         result.gateway().ifPresent(gateway -> out.println(latencyRow("gateway", gateway)));
+        if (!plan.gatewayStats().isEmpty()) {
+            out.printf(Locale.ROOT, "  %-13s%,d requests in all; %s%n", "replicas",
+                    result.gateway().map(org.HdrHistogram.Histogram::getTotalCount).orElse(0L),
+                    result.replicas().stream().map(r -> r.replica().getAuthority() + ": "
+                            + r.problem().orElseGet(() -> String.format(Locale.ROOT, "%,d", r.count())))
+                            .collect(Collectors.joining(", ")));
+        }
+        if (plan.retries() > 0) {
+            RoundResult.Retries retries = result.retries();
+            out.printf(Locale.ROOT, "  %-13s%,d first try, %,d after retries, %,d lost; %,d retries sent, %,d answers 503 (up to %d retries each)%n",
+                    "retries", retries.firstTry(), retries.retriedThenSucceeded(), result.errors(),
+                    retries.retriesSent(), retries.unavailable(), plan.retries());
+        }
         if (result.errors() > 0) {
             out.println("  errors       " + result.errorsByKind().entrySet().stream()
                     .map(e -> e.getKey() + ": " + String.format(Locale.ROOT, "%,d", e.getValue()))
@@ -71,13 +84,19 @@ public final class TextReport {
     }
 
     public static void print(Sweep.Result sweep, PrintStream out) {
-        out.printf(Locale.ROOT, "  %-10s%10s%10s%10s%10s%10s  %s%n", "rate", "achieved", "p50", "p99", "p99.9", "errors",
-                "SLO " + sweep.slo());
+        out.printf(Locale.ROOT, "  %-10s%10s%10s%8s%8s%10s%10s%10s%8s  %s%n", "rate", "achieved", "goodput", "503s", "503/s",
+                "p50", "p99", "p99.9", "errors", "SLO " + sweep.slo());
+        boolean kneeSeen = false;
         for (Sweep.Step step : sweep.steps()) {
             SweepPoint p = step.point();
-            out.printf(Locale.ROOT, "  %-10s%10s%10s%10s%10s%,10d  %s%n", Units.rate(p.targetRate()),
-                    Units.rate(p.achievedRate()), Units.latency(p.p50Us()), Units.latency(p.p99Us()),
-                    Units.latency(p.p999Us()), p.errors(), p.metSlo() ? "met" : "missed");
+            BenchResult result = step.result();
+            double unavailablePerSecond = result.seconds() > 0 ? step.unavailable() / result.seconds() : 0;
+            String verdict = (p.metSlo() ? "met" : "missed")
+                    + (step.overload() ? ", past the knee" : !p.metSlo() && !kneeSeen ? " (the knee)" : "");
+            kneeSeen |= !p.metSlo();
+            out.printf(Locale.ROOT, "  %-10s%10s%10s%,8d%8s%10s%10s%10s%,8d  %s%n", Units.rate(p.targetRate()),
+                    Units.rate(p.achievedRate()), Units.rate(result.goodput()), step.unavailable(), Units.rate(unavailablePerSecond),
+                    Units.latency(p.p50Us()), Units.latency(p.p99Us()), Units.latency(p.p999Us()), p.errors(), verdict);
         }
         out.println(sweep.capacity()
                 .map(step -> "capacity: " + Units.rate(step.rate()) + " req/s met " + sweep.slo())

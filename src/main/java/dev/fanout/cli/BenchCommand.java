@@ -22,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
 /// `--rate` an open loop whose latency counts from each request's intended send time; prints
 /// throughput, percentiles (and the gateway's own, from `/v1/stats`), errors by kind and the
 /// generator's CPU; writes `--json`, `--hlog` and an HTML `--report`; weighs the run against a
-/// `--baseline`. `fanout bench sweep` finds the highest rate that meets an SLO.
-@Command(name = "bench", subcommands = SweepCommand.class, description = {
+/// `--baseline`. `fanout bench sweep` finds the highest rate that meets an SLO, and
+/// `fanout bench plan` turns a sweep into a number of instances.
+@Command(name = "bench", subcommands = {SweepCommand.class, PlanCommand.class}, description = {
     "Load generator: posts CSV files to URL and measures latency, throughput and errors.",
     "Without --rate a closed loop over C keep-alive connections; with --rate an open loop at R",
     "requests/s, latency measured from each request's intended send time (coordinated omission",

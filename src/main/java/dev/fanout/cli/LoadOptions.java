@@ -49,6 +49,15 @@ final class LoadOptions {
             description = "Deadline of one request, connect to last byte (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "0",
+            description = "Send a request answered 503 again, after its Retry-After (at most 1 s), up to N times (default: ${DEFAULT-VALUE}).")
+    int retries;
+
+    @Option(names = "--gateway-stats", paramLabel = "URL", split = ",", splitSynopsisLabel = ",",
+            description = "Replicas (base URLs) whose request histograms are read before and after and merged, "
+                    + "e.g. every pod behind the balancer (default: the --url's own base).")
+    List<String> gatewayStats;
+
     @Option(names = "--no-verify", negatable = false,
             description = "Do not check that 2xx bodies are complete NDJSON (only HTTP framing is checked).")
     boolean noVerify;
@@ -82,6 +91,10 @@ final class LoadOptions {
         if (requests != null && requests < 1) {
             throw new CliFailure("--requests must be at least 1");
         }
+        if (retries < 0) {
+            throw new CliFailure("--retries cannot be negative");
+        }
+        List<URI> replicas = gatewayStats == null ? List.of() : gatewayStats.stream().map(LoadOptions::replica).toList();
         try {
             List<Payload> payloads = files.stream().map(file -> {
                 if (!Files.isRegularFile(file)) {
@@ -89,11 +102,24 @@ final class LoadOptions {
                 }
                 return Payload.of(target, file, multipart);
             }).toList();
-            return new LoadPlan(target, payloads, count, length, connections, rate, warmup, rounds, timeout, !noVerify);
+            return new LoadPlan(target, payloads, count, length, connections, rate, warmup, rounds, timeout, !noVerify,
+                    retries, replicas);
         } catch (UncheckedIOException e) {
             throw new CliFailure(e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new CliFailure(e.getMessage(), e);
+        }
+    }
+
+    private static URI replica(String text) {
+        try {
+            URI uri = URI.create(text.strip());
+            if (!"http".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null) {
+                throw new CliFailure("--gateway-stats '" + text + "' is not an http://host:port URL");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new CliFailure("--gateway-stats '" + text + "' is not a URL: " + e.getMessage());
         }
     }
 

@@ -25,12 +25,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /// `fanout stats`: the exact cluster-wide percentiles a capacity planner needs. It fetches each
-/// instance's whole-run histogram (`GET /v1/stats/NAME.hdr`, HdrHistogram's compressed form) or
-/// reads `.hlog` files, adds them up — HdrHistograms merge exactly, unlike percentiles — and
-/// prints each source's percentiles and the merged ones, in microseconds.
+/// instance's whole-run histogram (`GET /v1/stats/NAME.hdr`, HdrHistogram's compressed form), or
+/// with `--window` the histogram of its last window (`?window=`), or reads `.hlog` files, adds
+/// them up — HdrHistograms merge exactly, unlike percentiles — and prints each source's
+/// percentiles and the merged ones, in microseconds.
 @Command(name = "stats", description = {
     "Merges latency histograms from several instances (URLs) or .hlog files and prints exact",
-    "percentiles in microseconds: each source's, then the merged ones."})
+    "percentiles in microseconds: each source's, then the merged ones.",
+    "With --window, each instance's last window instead of its whole run: the cluster's p99 over",
+    "the last minutes (an .hlog gives the intervals ending within the window before its last one)."})
 final class StatsCommand implements Callable<Integer> {
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -45,9 +48,16 @@ final class StatsCommand implements Callable<Integer> {
             description = "Which histogram: request, ttfb, rows, chunk_validate, queue_wait, upstream.NAME (default: ${DEFAULT-VALUE}).")
     private String name;
 
+    @Option(names = "--window", paramLabel = "D", converter = LoadOptions.DurationConverter.class,
+            description = "Only the last D (PT5M, 60s): each instance's window of whole slices (default: the whole run).")
+    private Duration window;
+
     @Override
     public Integer call() {
         PrintStream out = parent.context().stdout();
+        if (window != null && (window.isNegative() || window.isZero())) {
+            throw new CliFailure("--window must be a positive duration");
+        }
         Histogram merged = new Histogram(3);
         List<String> lines = new ArrayList<>();
         for (String source : sources) {
@@ -65,12 +75,16 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     private Histogram fetch(String baseUrl) {
-        String url = baseUrl.replaceAll("/+$", "") + "/v1/stats/" + name + ".hdr";
+        String url = baseUrl.replaceAll("/+$", "") + "/v1/stats/" + name + ".hdr"
+                + (window == null ? "" : "?window=" + window);
         try (HttpClient client = HttpClient.newBuilder().connectTimeout(HTTP_TIMEOUT).build()) {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).timeout(HTTP_TIMEOUT).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new CliFailure("GET " + url + " answered " + response.statusCode());
+            }
+            if (window != null) {
+                warnIfShort(baseUrl, response.headers().firstValue("Fanout-Window-Seconds"));
             }
             return decode(response.body().trim(), url);
         } catch (java.net.ConnectException e) {
@@ -87,6 +101,26 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
+    /// The gateway keeps `slices × fanout.histograms.interval` of history (or less since its
+    /// start or a reset): a window longer than that is said on stderr, not passed off as whole.
+    private void warnIfShort(String source, java.util.Optional<String> coveredSeconds) {
+        if (coveredSeconds.isEmpty()) {
+            return;
+        }
+        double covered;
+        try {
+            covered = Double.parseDouble(coveredSeconds.get());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        double asked = window.toMillis() / 1000.0;
+        if (covered < asked) {
+            parent.context().stderr().printf(Locale.ROOT,
+                    "fanout stats: %s: its window covers only %.1f s of the %.1f s asked (its history is shorter: since"
+                            + " start or reset, or 12 slices of fanout.histograms.interval)%n", source, covered, asked);
+        }
+    }
+
     private static Histogram decode(String base64, String where) {
         try {
             return HistogramCodec.decode(base64);
@@ -99,22 +133,29 @@ final class StatsCommand implements Callable<Integer> {
         if (!Files.isRegularFile(file)) {
             throw new CliFailure("cannot read " + file + ": no such file");
         }
-        Histogram total = new Histogram(3);
+        List<Histogram> intervals = new ArrayList<>();
         try (InputStream in = Files.newInputStream(file)) {
             var reader = new HistogramLogReader(in);
-            boolean found = false;
             while (reader.hasNext()) {
                 EncodableHistogram interval = reader.nextIntervalHistogram();
                 if (interval instanceof Histogram h && name.equals(h.getTag())) {
-                    total.add(h);
-                    found = true;
+                    intervals.add(h);
                 }
-            }
-            if (!found) {
-                throw new CliFailure(file + " has no interval histogram tagged '" + name + "'");
             }
         } catch (IOException e) {
             throw CliFailure.io("read", file.toString(), e);
+        }
+        if (intervals.isEmpty()) {
+            throw new CliFailure(file + " has no interval histogram tagged '" + name + "'");
+        }
+        // A log has no "now": its window is the intervals that end within it before its last end.
+        long lastEnd = intervals.stream().mapToLong(Histogram::getEndTimeStamp).max().orElse(0);
+        long from = window == null ? Long.MIN_VALUE : lastEnd - window.toMillis();
+        Histogram total = new Histogram(3);
+        for (Histogram interval : intervals) {
+            if (interval.getEndTimeStamp() > from) {
+                total.add(interval);
+            }
         }
         return total;
     }

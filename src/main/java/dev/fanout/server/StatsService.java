@@ -61,19 +61,39 @@ final class StatsService implements HttpService {
         int dot = file.lastIndexOf('.');
         String name = dot < 0 ? file : file.substring(0, dot);
         String format = dot < 0 ? "" : file.substring(dot + 1);
-        Snapshot snapshot = histograms.snapshot(histograms.interval());
+        // With ?window= the histogram of the last window (whole slices, as /v1/stats?window=),
+        // so that a cluster-wide p99 over the last minutes can be merged from every replica.
+        Duration window = null;
+        if (req.query().contains("window")) {
+            try {
+                window = ConfigDuration.parse(req.query().get("window"));
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.badRequest("bad_parameter", "window: " + e.getMessage());
+            }
+            if (window.isNegative() || window.isZero()) {
+                throw ProblemException.badRequest("bad_parameter", "window must be positive");
+            }
+        }
+        Snapshot snapshot = histograms.snapshot(window == null ? histograms.interval() : window);
         Snapshot.Series series = snapshot.histograms().get(name);
         if (series == null) {
             throw ProblemException.notFound("unknown_histogram", "no histogram is named '" + name + "'");
         }
+        var histogram = window == null ? series.run() : series.window();
+        if (window != null) {
+            // Less than asked when the kept history is shorter (slices × interval, or since start
+            // or reset): a merging client can say so instead of passing it off as the full window.
+            res.header(HeaderNames.create("Fanout-Window-Seconds"),
+                    String.format(java.util.Locale.ROOT, "%.3f", snapshot.window().toMillis() / 1000.0));
+        }
         switch (format) {
             case "hgrm" -> {
                 res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8");
-                res.send(PercentileDistribution.render(series.run()).getBytes(StandardCharsets.UTF_8));
+                res.send(PercentileDistribution.render(histogram).getBytes(StandardCharsets.UTF_8));
             }
             case "hdr" -> {
                 res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii");
-                res.send((HistogramCodec.encode(series.run()) + "\n").getBytes(StandardCharsets.US_ASCII));
+                res.send((HistogramCodec.encode(histogram) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
             default -> throw ProblemException.notFound("unknown_format", "ask for " + name + ".hgrm or " + name + ".hdr");
         }

@@ -141,7 +141,7 @@ class BenchCommandTest {
     void aSweepWithErrorsAtTheFirstRateFindsNoCapacityAndExitsOne() {
         String unknown = StatsCommandTest.baseUrl(server) + "/v1/validate?schema=nosuch";
         CliRun run = CliRun.of("bench", "sweep", "--url", unknown, "--file", csv, "--rates", "20,40", "--duration", "1s",
-                "-c", "2", "--slo", "p99=5s");
+                "-c", "2", "--slo", "p99=5s", "--past-knee", "0");
 
         assertEquals(1, run.status(), run.stderr());
         assertTrue(run.stdout().contains("capacity: no rate met"), run.stdout());
