@@ -48,7 +48,8 @@ export MAVEN_OPTS="${MAVEN_OPTS:---sun-misc-unsafe-memory-access=allow}"
 FANOUT_JAR="$FANOUT_ROOT/target/fanout.jar"
 
 # Builds target/fanout.jar (+ target/lib, target/jvm.options and the AOT caches target/*.aot)
-# when it is missing or older than any source.
+# when it is missing or older than any source. FANOUT_BUILD_ARGS adds Maven options (scripts/image in
+# CI: -Dfanout.aot.skip=true, as CI never launches with the host's caches).
 build_if_needed() {
     (
         cd "$FANOUT_ROOT"
@@ -56,7 +57,8 @@ build_if_needed() {
         flock 9
         if [ ! -f "$FANOUT_JAR" ] || [ -n "$(find pom.xml src/main -newer "$FANOUT_JAR" -print -quit)" ]; then
             echo "fanout: building (mvn package)..." >&2
-            mvn -q -B --no-transfer-progress -Dstyle.color=never -DskipTests package >&2 || {
+            # shellcheck disable=SC2086
+            mvn -q -B --no-transfer-progress -Dstyle.color=never -DskipTests ${FANOUT_BUILD_ARGS:-} package >&2 || {
                 echo "fanout: build failed" >&2
                 exit 2
             }
