@@ -8,7 +8,10 @@ import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1ConnectionListener;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 
 /// Closes the connection a request came on, from any thread: the way to unblock whichever thread
@@ -67,17 +70,53 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// so a client that reads to the end of the stream would hang until a time-out.
     ///
     /// The close runs when the response is sent, on whichever thread sent it (a streamed answer
-    /// ends on its sender thread). A request body left unread is not drained first: the kernel may
-    /// then reset the connection rather than end it, as it does when Helidon itself gives up on a
-    /// connection.
+    /// ends on its sender thread). A request body still unread (a `503` answered before reading
+    /// it) is read and dropped first, up to `LINGER_BYTES` and `LINGER_TIME`: closing a socket
+    /// with unread bytes makes the kernel reset the connection, and a reset can destroy the answer
+    /// before the client has read it — nginx then reports `502` for a request we did answer. A
+    /// larger or slower rest is cut as before.
     void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         boolean asked = req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
         Optional<Runnable> close = of(req);
         close.ifPresent(action -> res.whenSent(() -> {
             if (asked || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+                dropUnreadBody(req, action);
                 action.run();
             }
         }));
         chain.proceed();
+    }
+
+    /// At most this much of an unread request body is read before its connection is closed.
+    static final int LINGER_BYTES = 1 << 20;
+    /// And for at most this long: then the connection is closed, which ends the read.
+    static final Duration LINGER_TIME = Duration.ofSeconds(1);
+
+    private static void dropUnreadBody(RoutingRequest req, Runnable close) {
+        if (!req.content().hasEntity() || req.content().consumed()) {
+            return;
+        }
+        Thread deadline = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(LINGER_TIME);
+                close.run();
+            } catch (InterruptedException e) {
+                // Read to its end in time.
+            }
+        });
+        try {
+            // Not closed: closing Helidon's entity stream would read the rest, however long.
+            InputStream body = req.content().inputStream();
+            byte[] scratch = new byte[8192];
+            int left = LINGER_BYTES;
+            int n;
+            while (left > 0 && (n = body.read(scratch, 0, Math.min(scratch.length, left))) >= 0) {
+                left -= n;
+            }
+        } catch (IOException | RuntimeException e) {
+            // Reset, cut at the deadline, or malformed: the connection is closed either way.
+        } finally {
+            deadline.interrupt();
+        }
     }
 }

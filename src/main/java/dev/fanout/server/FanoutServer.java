@@ -34,12 +34,13 @@ public final class FanoutServer {
     private static final System.Logger LOG = System.getLogger(FanoutServer.class.getName());
     /// The one named listener the gateway knows.
     static final String ADMIN_SOCKET = "admin";
-    /// While draining, a connection waiting this long for its next request is closed (see
-    /// `Http1Connections.closeIdle` for why not at once); checked this often.
-    private static final Duration DRAIN_IDLE_BEFORE_CLOSE = Duration.ofMillis(250);
+    /// While draining, a connection waiting this long for its next request is closed; checked
+    /// this often. Not at once: a client may be sending on a connection it keeps alive at the
+    /// very moment it is closed, and then sees it end without an answer (nginx reports `502`: it
+    /// cannot send a streamed body again). A balancer that closes its idle upstream connections
+    /// sooner (nginx `keepalive_timeout 2s` in src/deploy/nginx) never meets that race.
+    private static final Duration DRAIN_IDLE_BEFORE_CLOSE = Duration.ofSeconds(5);
     private static final Duration DRAIN_SWEEP_PERIOD = Duration.ofMillis(100);
-    /// How much longer than the idle sweep the server waits for its last connections to end.
-    private static final Duration DRAIN_QUIET_WAIT = Duration.ofMillis(500);
     /// Helidon's mapper manager is JVM-global: set once per JVM, however many servers start.
     private static final AtomicBoolean GLOBAL_MAPPERS_SET = new AtomicBoolean();
 
@@ -230,6 +231,7 @@ public final class FanoutServer {
             Thread.currentThread().interrupt();
         }
         drain.refuse();
+        publicConnections.startDraining();
         Thread sweeper = Thread.ofVirtual().name("fanout-drain-sweeper").start(this::closeIdleConnectionsUntilStopped);
         Duration grace = settings.shutdownGrace();
         boolean drained = admission.drain(grace);
@@ -246,15 +248,12 @@ public final class FanoutServer {
         histograms.close();
     }
 
-    /// Waits for a moment when the public listener has no connection open before the server
-    /// stops, which closes whatever is open at once: a connection it kills may carry a request
-    /// that was just sent and not yet read, which a balancer then reports as a failure (nginx:
-    /// `502`, since a streamed body cannot be sent again). In between, the sweeper closes idle
-    /// connections and every request gets a `503` that ends its connection, so they do run out —
-    /// unless clients keep coming, hence the bound.
+    /// Waits, once the running validations are done, until the public listener's connections
+    /// have ended — each by its next request (`503`, `Connection: close`), its client closing it,
+    /// or the idle sweep — before the server stops and closes whatever is left at once, whoever is
+    /// sending on it. Bounded by the idle sweep's own time.
     private void awaitNoOpenConnections() {
-        long deadline = System.nanoTime() + DRAIN_IDLE_BEFORE_CLOSE.plus(DRAIN_SWEEP_PERIOD.multipliedBy(2))
-                .plus(DRAIN_QUIET_WAIT).toNanos();
+        long deadline = System.nanoTime() + DRAIN_IDLE_BEFORE_CLOSE.plus(DRAIN_SWEEP_PERIOD.multipliedBy(2)).toNanos();
         try {
             while (publicConnections.openConnections() > 0 && System.nanoTime() - deadline < 0) {
                 Thread.sleep(1);

@@ -42,12 +42,14 @@ import java.util.function.Supplier;
 /// HTTP/1.0 connection carries one request.
 ///
 /// It knows the listener's open connections, so that a draining gateway can close the idle ones
-/// (`closeIdle`) while the busy ones finish.
+/// (`closeIdle`) while the busy ones finish; and once draining, a stopping server's close leaves a
+/// connection that waits for a request open to take it (see `startDraining`).
 final class Http1Connections implements ServerConnectionSelector {
     private final Http1ConnectionSelector http11;
     private final int maxPrologueBytes;
     private final int maxHeadBytes;
     private final Set<VersionedConnection> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean draining;
 
     Http1Connections(Http1Config http1) {
         this.http11 = Http1ConnectionSelector.builder().config(http1).build();
@@ -90,11 +92,22 @@ final class Http1Connections implements ServerConnectionSelector {
             if (connection.waitingForRequest() && connection.idleTime().compareTo(minIdle) >= 0) {
                 // Not interrupting: Helidon's connection interrupts its thread only while that
                 // thread waits for a request line, so a request that has just begun is answered.
-                connection.close(false);
+                connection.closeNow(false);
                 closed++;
             }
         }
         return closed;
+    }
+
+    /// From now on, a connection waiting for a request is not closed when the server stops
+    /// (Helidon's `close(false)`), only when the listener's shutdown grace period is over
+    /// (`close(true)`). Stopping closes the listening socket first; a balancer that sent a request
+    /// on a kept-alive connection a moment before gets it answered (`503` while draining) instead
+    /// of having it killed unread — nginx cannot send a streamed body again and would answer
+    /// `502`. By the end of the grace period its next attempt to connect has been refused, so it
+    /// sends the instance nothing more.
+    void startDraining() {
+        draining = true;
     }
 
     /// Connections open now.
@@ -183,6 +196,13 @@ final class Http1Connections implements ServerConnectionSelector {
 
         @Override
         public void close(boolean interrupt) {
+            if (!interrupt && draining && waitingForRequest()) {
+                return;
+            }
+            closeNow(interrupt);
+        }
+
+        void closeNow(boolean interrupt) {
             closed = true;
             ServerConnection connection = http;
             if (connection != null) {
