@@ -186,6 +186,21 @@ final class RawConnection implements AutoCloseable {
         }
     }
 
+    /// Reads and drops whatever the server still sends, and tells whether the connection then
+    /// ended with the server's FIN (true) or was reset (false): a server that closes with bytes
+    /// of ours still unread resets it, which can destroy an answer the client had not read yet.
+    boolean endedCleanly() throws IOException {
+        byte[] buffer = new byte[1 << 16];
+        try {
+            while (in.read(buffer) >= 0) {
+                // Drain what was sent before the close.
+            }
+            return true;
+        } catch (SocketException e) {
+            return false;
+        }
+    }
+
     /// Drops the connection with a TCP reset, as a crashed or killed client would.
     void reset() throws IOException {
         socket.setSoLinger(true, 0);

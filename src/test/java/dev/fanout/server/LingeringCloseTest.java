@@ -1,0 +1,47 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/// A connection that ends after an answer given before the request's body was read (a `404` for
+/// an unknown schema, a `503` while draining) ends with the gateway's FIN, not a reset: the body's
+/// rest is read and dropped first (up to 1 MiB, 1 s). A reset could destroy the answer before the
+/// client reads it — behind nginx, a `502` for a request that was answered.
+class LingeringCloseTest {
+    private static TestGateway gateway;
+
+    @BeforeAll
+    static void start() {
+        gateway = TestGateway.start(Optional.empty(), Map.of(), Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        gateway.close();
+    }
+
+    @Test
+    void anAnswerGivenBeforeTheBodyIsReadEndsItsConnectionCleanly() throws Exception {
+        byte[] body = "id,name,email\n1,Ada,ada@example.org\n".repeat(6000).getBytes(StandardCharsets.US_ASCII);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            try (var connection = RawConnection.open(gateway.port()).readTimeout(Duration.ofSeconds(10))) {
+                connection.postHead("/v1/validate?schema=nope", "Content-Type: text/csv", "Connection: close",
+                        "Content-Length: " + body.length);
+                connection.send(body);
+                var head = connection.readHead();
+                assertEquals(404, head.status());
+                assertTrue(RawConnection.readAll(connection.body(head)).contains("unknown_schema"));
+                assertTrue(connection.endedCleanly(), "the connection ended with a FIN, not a reset");
+            }
+        }
+        gateway.assertStillServes();
+    }
+}
