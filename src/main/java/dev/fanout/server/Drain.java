@@ -7,6 +7,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import java.util.Locale;
 
 /// Where the gateway is on its way out, and what that means for requests: the public listener's
 /// routing filter, and the readiness check that load balancers and Kubernetes read.
@@ -22,10 +23,6 @@ final class Drain {
     enum Phase { SERVING, LEAVING, REFUSING }
 
     private volatile Phase phase = Phase.SERVING;
-
-    Phase phase() {
-        return phase;
-    }
 
     /// Readiness goes DOWN; requests are still served.
     void leave() {
@@ -55,7 +52,7 @@ final class Drain {
             @Override
             public HealthCheckResponse call() {
                 return HealthCheckResponse.builder().status(phase == Phase.SERVING)
-                        .detail("phase", phase.name().toLowerCase(java.util.Locale.ROOT)).build();
+                        .detail("phase", phase.name().toLowerCase(Locale.ROOT)).build();
             }
         };
     }
