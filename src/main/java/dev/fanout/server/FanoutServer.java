@@ -16,7 +16,10 @@ import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
+import java.io.IOException;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +80,7 @@ public final class FanoutServer {
     public static FanoutServer start(Config config) {
         installGlobalMappers();
         ServerSettings settings = ServerSettings.from(config);
+        checkSpillDir(settings);
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
         var admission = new Admission(settings.maxConcurrentValidations(), settings.maxConcurrentLargeValidations());
         var histograms = LatencyHistograms.create(settings.histogramInterval());
@@ -147,6 +151,23 @@ public final class FanoutServer {
             upstreams.close();
             histograms.close();
             throw e;
+        }
+    }
+
+    /// Answers that clients read slower than they are made spill to files there: a folder the
+    /// gateway cannot write (a read-only root file system without a volume, a typo) would only
+    /// show when a slow client comes, as a cut answer. Checked once, at start, by making and
+    /// deleting a file.
+    ///
+    /// @throws IllegalArgumentException naming the folder and why
+    private static void checkSpillDir(ServerSettings settings) {
+        Path dir = settings.spillDir().orElse(Path.of(System.getProperty("java.io.tmpdir")));
+        try {
+            Files.delete(Files.createTempFile(dir, "fanout-probe-", ".tmp"));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("fanout.response.spill-dir: cannot create a file in " + dir + " ("
+                    + ResponsePump.describe(e) + "); answers that clients read slower than they are made spill"
+                    + " there: give the gateway a writable folder");
         }
     }
 

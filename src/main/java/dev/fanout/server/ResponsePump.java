@@ -471,12 +471,34 @@ final class ResponsePump extends OutputStream {
 
     private void openSpill() throws IOException {
         if (spill == null) {
-            spillPath = spillDir.isPresent()
-                    ? Files.createTempFile(spillDir.get(), "fanout-response-", ".ndjson")
-                    : Files.createTempFile("fanout-response-", ".ndjson");
-            spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    StandardOpenOption.DELETE_ON_CLOSE);
+            try {
+                spillPath = spillDir.isPresent()
+                        ? Files.createTempFile(spillDir.get(), "fanout-response-", ".ndjson")
+                        : Files.createTempFile("fanout-response-", ".ndjson");
+                spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.DELETE_ON_CLOSE);
+            } catch (IOException e) {
+                throw new SpillFailure(spillDir.map(Path::toString).orElse("the temporary folder"), e);
+            }
         }
+    }
+
+    /// The gateway's own disk failed the answer (not the client): the spill file could not be
+    /// made. The answer is cut like a client that went away, but this one is logged as an error.
+    static final class SpillFailure extends IOException {
+        SpillFailure(String dir, IOException cause) {
+            super("cannot make a spill file in " + dir + " (" + describe(cause) + ")", cause);
+        }
+    }
+
+    /// A file-system failure in words: the JDK names only the path in most of its messages.
+    static String describe(Exception e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.NoSuchFileException n -> "no such folder";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage() == null ? "failed" : e.getMessage();
+        };
     }
 
     private void deleteSpill() {

@@ -113,6 +113,25 @@ class ConfigTest {
     }
 
     @Test
+    void aSpillFolderThatCannotBeWrittenStopsTheStart() throws Exception {
+        Path missing = dir.resolve("no-such-folder");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> TestGateway.start(Optional.empty(), Map.of("fanout.response.spill-dir", missing.toString()), Map.of()));
+        assertTrue(e.getMessage().startsWith("fanout.response.spill-dir: cannot create a file in " + missing + " (no such folder)"),
+                e.getMessage());
+        Path file = Files.writeString(dir.resolve("a-file"), "not a folder");
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TestGateway.start(Optional.empty(), Map.of("fanout.response.spill-dir", file.toString()), Map.of()));
+        assertTrue(e.getMessage().startsWith("fanout.response.spill-dir: cannot create a file in " + file), e.getMessage());
+        try (var gateway = TestGateway.start(Optional.empty(), Map.of("fanout.response.spill-dir", dir.toString()), Map.of())) {
+            gateway.assertStillServes();
+        }
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of("a-file"), files.map(f -> f.getFileName().toString()).toList(), "the probe file is gone");
+        }
+    }
+
+    @Test
     void theWriteTimeoutDefaultsTo30SecondsAndMustBePositive() {
         assertEquals(java.time.Duration.ofSeconds(30),
                 ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of())).responseWriteTimeout());

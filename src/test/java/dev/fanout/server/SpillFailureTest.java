@@ -1,0 +1,43 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/// When the gateway's own disk fails an answer — its spill folder gone after the start — the
+/// answer is cut and its connection closed at once (the client sees it end, not a response that
+/// never finishes), the failure is logged as an error, and the next request is served.
+class SpillFailureTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSpillFileThatCannotBeMadeEndsTheConnection() throws Exception {
+        Path spill = Files.createDirectory(dir.resolve("spill"));
+        try (var gateway = TestGateway.start(Optional.empty(), Map.of("fanout.response.spill-dir", spill.toString(),
+                "fanout.response.memory-buffer-bytes", "1024"), Map.of())) {
+            Files.delete(spill);
+            var rows = new StringBuilder(People.HEADER);
+            for (long id = 1; id <= 20_000; id++) {
+                rows.append(People.csvRow(id, People.Kind.VALID));
+            }
+            byte[] body = rows.toString().getBytes(StandardCharsets.UTF_8);
+            // A small receive window and no reading for a while: the answer must spill.
+            try (var connection = RawConnection.open(gateway.port(), 4096).readTimeout(Duration.ofSeconds(10))) {
+                connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv",
+                        "Content-Length: " + body.length);
+                connection.send(body);
+                Thread.sleep(1000);
+                assertTrue(connection.closedByServer(), "the cut answer's connection is closed, not left hanging");
+            }
+            gateway.assertStillServes();
+        }
+    }
+}
