@@ -70,9 +70,21 @@ final class ResponsePump extends OutputStream {
     private final Runnable hangUp;
     private WriteWatchdog.Watch watch;
 
+    /// Whether nothing is sent before `close`: the answer waits, in memory and then in the spill
+    /// file, until the run is done (`fanout.response.after-upload`).
+    private final boolean holdUntilClosed;
+
     /// `hangUp` closes the client's connection from another thread (see `ConnectionCloser`).
     ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
             WriteWatchdog watchdog, Runnable hangUp) {
+        this(response, memoryLimit, spillDir, senders, watchdog, hangUp, false);
+    }
+
+    /// As above; with `holdUntilClosed`, no byte of the answer goes out before `close`, for a
+    /// proxy that stops forwarding the rest of an upload once the answer has begun (nginx).
+    ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
+            WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed) {
+        this.holdUntilClosed = holdUntilClosed;
         this.senders = senders;
         this.watchdog = watchdog;
         this.hangUp = hangUp;
@@ -182,6 +194,10 @@ final class ResponsePump extends OutputStream {
         lock.lock();
         try {
             writerDone = true;
+            if (sender == null && spill != null) {
+                // Held until now (holdUntilClosed): part of the answer is in the spill file.
+                startSender();
+            }
             running = sender;
             changed.signal();
         } finally {
@@ -279,7 +295,7 @@ final class ResponsePump extends OutputStream {
     }
 
     private void startSender() {
-        if (sender == null) {
+        if (sender == null && (!holdUntilClosed || writerDone)) {
             startWatching();
             sender = senders.newThread(this::send);
             sender.start();
