@@ -74,7 +74,8 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// it) is read and dropped first, up to `LINGER_BYTES` and `LINGER_TIME`: closing a socket
     /// with unread bytes makes the kernel reset the connection, and a reset can destroy the answer
     /// before the client has read it — nginx then reports `502` for a request we did answer. A
-    /// larger or slower rest is cut as before.
+    /// larger or slower rest is cut as before (a body the handler already began to read is read
+    /// on for the time limit only).
     void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         boolean asked = req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
         Optional<Runnable> close = of(req);
@@ -105,8 +106,16 @@ final class ConnectionCloser implements Http1ConnectionListener {
             }
         });
         try {
+            InputStream body;
+            try {
+                body = req.content().inputStream();
+            } catch (IllegalStateException alreadyRequested) {
+                // The handler took the stream and left before its end (an unknown schema, say):
+                // Helidon reads on from where it stopped, up to the deadline.
+                req.content().consume();
+                return;
+            }
             // Not closed: closing Helidon's entity stream would read the rest, however long.
-            InputStream body = req.content().inputStream();
             byte[] scratch = new byte[8192];
             int left = LINGER_BYTES;
             int n;
