@@ -142,7 +142,8 @@ public final class ResultFile {
                 latency.path("p99").asDouble(), latency.path("p999").asDouble());
     }
 
-    private static void writePercentiles(JsonGenerator json, String name, Percentiles p) throws IOException {
+    /// `name: {p50, p90, p99, p999, p9999, max}`, the shape every result file of ours uses.
+    static void writePercentiles(JsonGenerator json, String name, Percentiles p) throws IOException {
         json.writeObjectFieldStart(name);
         json.writeNumberField("p50", p.p50());
         json.writeNumberField("p90", p.p90());
@@ -153,7 +154,7 @@ public final class ResultFile {
         json.writeEndObject();
     }
 
-    private static double round2(double value) {
+    static double round2(double value) {
         return Math.round(value * 100) / 100.0;
     }
 }

@@ -133,20 +133,20 @@ public final class SweepFile {
         json.writeBooleanField("metSlo", step.met());
         json.writeNumberField("requests", result.requests());
         json.writeNumberField("errors", result.errors());
-        json.writeNumberField("seconds", round2(result.seconds()));
-        json.writeNumberField("throughput", round2(result.throughput()));
-        json.writeNumberField("goodput", round2(result.goodput()));
+        json.writeNumberField("seconds", ResultFile.round2(result.seconds()));
+        json.writeNumberField("throughput", ResultFile.round2(result.throughput()));
+        json.writeNumberField("goodput", ResultFile.round2(result.goodput()));
         json.writeNumberField("answers503", step.unavailable());
-        json.writeNumberField("answers503PerSecond", round2(result.seconds() > 0 ? step.unavailable() / result.seconds() : 0));
+        json.writeNumberField("answers503PerSecond", ResultFile.round2(result.seconds() > 0 ? step.unavailable() / result.seconds() : 0));
         json.writeNumberField("retriedThenSucceeded", result.retries().retriedThenSucceeded());
         json.writeObjectFieldStart("errorsByKind");
         for (Map.Entry<String, Long> entry : result.errorsByKind().entrySet()) {
             json.writeNumberField(entry.getKey(), entry.getValue());
         }
         json.writeEndObject();
-        writePercentiles(json, "latencyUs", Percentiles.of(result.latency()));
+        ResultFile.writePercentiles(json, "latencyUs", Percentiles.of(result.latency()));
         if (result.gateway().isPresent()) {
-            writePercentiles(json, "gatewayRequestUs", Percentiles.of(result.gateway().get()));
+            ResultFile.writePercentiles(json, "gatewayRequestUs", Percentiles.of(result.gateway().get()));
         }
         json.writeEndObject();
     }
@@ -218,20 +218,5 @@ public final class SweepFile {
             throw new IllegalArgumentException(file + ": \"" + field + "\" must be a string");
         }
         return value.asText();
-    }
-
-    private static void writePercentiles(JsonGenerator json, String name, Percentiles p) throws IOException {
-        json.writeObjectFieldStart(name);
-        json.writeNumberField("p50", p.p50());
-        json.writeNumberField("p90", p.p90());
-        json.writeNumberField("p99", p.p99());
-        json.writeNumberField("p999", p.p999());
-        json.writeNumberField("p9999", p.p9999());
-        json.writeNumberField("max", p.max());
-        json.writeEndObject();
-    }
-
-    private static double round2(double value) {
-        return Math.round(value * 100) / 100.0;
     }
 }

@@ -50,9 +50,10 @@ public final class RuntimeMetrics {
             gauge(text, "process_cpu_seconds_total", "counter", "User and system CPU time of the process.",
                     seconds(sun.getProcessCpuTime() / NANOS_PER_SECOND));
         }
-        procStatusKilobytes("VmRSS").ifPresent(kb -> gauge(text, "process_resident_memory_bytes", "gauge",
+        List<String> status = procStatus();
+        procStatusKilobytes(status, "VmRSS").ifPresent(kb -> gauge(text, "process_resident_memory_bytes", "gauge",
                 "Resident set size of the process (VmRSS).", Long.toString(kb * 1024)));
-        procStatusKilobytes("VmSize").ifPresent(kb -> gauge(text, "process_virtual_memory_bytes", "gauge",
+        procStatusKilobytes(status, "VmSize").ifPresent(kb -> gauge(text, "process_virtual_memory_bytes", "gauge",
                 "Virtual memory size of the process (VmSize).", Long.toString(kb * 1024)));
         if (os instanceof UnixOperatingSystemMXBean unix) {
             gauge(text, "process_open_fds", "gauge", "Open file descriptors.",
@@ -116,14 +117,17 @@ public final class RuntimeMetrics {
     /// A `kB` line of `/proc/self/status`, e.g. `VmRSS:	  151000 kB`; empty where there is no such
     /// file (not Linux) or line.
     static Optional<Long> procStatusKilobytes(String key) {
-        List<String> lines;
+        return procStatusKilobytes(procStatus(), key);
+    }
+
+    /// The lines of `/proc/self/status`, read once per scrape; none where there is no such file.
+    private static List<String> procStatus() {
         try {
-            lines = Files.readAllLines(PROC_STATUS);
+            return Files.readAllLines(PROC_STATUS);
         } catch (IOException e) {
-            // No /proc (another OS, or a container without it mounted): the figure is absent.
-            return Optional.empty();
+            // No /proc (another OS, or a container without it mounted): the figures are absent.
+            return List.of();
         }
-        return procStatusKilobytes(lines, key);
     }
 
     static Optional<Long> procStatusKilobytes(List<String> statusLines, String key) {
