@@ -1,6 +1,7 @@
 package dev.fanout.engine;
 
 import dev.fanout.schema.Field;
+import dev.fanout.schema.FieldsMatch;
 import dev.fanout.schema.Schema;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,17 +48,33 @@ final class ColumnMapping {
             }
         }
         List<Field> fields = schema.fields();
+        FieldsMatch match = schema.fieldsMatch().orElse(null);
         int[] columnOfField = new int[fields.size()];
         List<String> dataNames = new ArrayList<>(fields.size());
+        boolean anyField = false;
         for (int i = 0; i < fields.size(); i++) {
             Field field = fields.get(i);
             Integer column = columns.get(field.name());
             if (column == null && field.required()) {
                 throw new HeaderException("missing_column", "required field '%s' has no column in the header".formatted(field.name()));
             }
+            if (column == null && match != null && match.requiresEveryField()) {
+                throw new HeaderException("missing_column", "field '%s' has no column in the header (fieldsMatch: %s)"
+                        .formatted(field.name(), match.schemaName()));
+            }
+            anyField |= column != null;
             columnOfField[i] = column == null ? -1 : column;
             dataNames.add(field.name());
         }
+        if (match == FieldsMatch.PARTIAL && !anyField) {
+            throw new HeaderException("missing_column", "no field of the schema has a column in the header (fieldsMatch: partial)");
+        }
+        // With a fieldsMatch, the schema decides whether extra columns are allowed; where they
+        // are, the request's `extra` says only whether they are kept (its default, error, ignores).
+        ExtraColumns extras = match == null ? extra
+                : !match.allowsExtraColumns() ? ExtraColumns.ERROR
+                : extra == ExtraColumns.KEEP ? ExtraColumns.KEEP : ExtraColumns.IGNORE;
+        String because = match == null ? "" : " (fieldsMatch: " + match.schemaName() + ")";
         int[] enrichStart = new int[fields.size()];
         for (int i = 0; i < fields.size(); i++) {
             var enrich = fields.get(i).lookup().map(lookup -> lookup.enrich().keySet());
@@ -71,8 +88,8 @@ final class ColumnMapping {
             if (schema.indexOf(header[i]) >= 0) {
                 continue;
             }
-            switch (extra) {
-                case ERROR -> throw new HeaderException("unknown_column", "column '%s' is not in the schema".formatted(header[i]));
+            switch (extras) {
+                case ERROR -> throw new HeaderException("unknown_column", "column '%s' is not in the schema%s".formatted(header[i], because));
                 case IGNORE -> { }
                 case KEEP -> {
                     if (dataNames.contains(header[i])) {
@@ -81,6 +98,15 @@ final class ColumnMapping {
                     }
                     kept[keptCount++] = i;
                     dataNames.add(header[i]);
+                }
+            }
+        }
+        if (match == FieldsMatch.EXACT) {
+            // Every field has a column and no column is extra: only the order can differ.
+            for (int i = 0; i < header.length; i++) {
+                if (!header[i].equals(fields.get(i).name())) {
+                    throw new HeaderException("column_order", "column %d is '%s' where the schema has field '%s' (fieldsMatch: exact)"
+                            .formatted(i + 1, header[i], fields.get(i).name()));
                 }
             }
         }

@@ -9,6 +9,7 @@ import dev.fanout.schema.Cell;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.Field;
 import dev.fanout.schema.JsonNumber;
+import dev.fanout.schema.MissingValues;
 import dev.fanout.schema.Schema;
 import dev.fanout.schema.Violation;
 import java.util.ArrayList;
@@ -33,6 +34,8 @@ final class RowValidator {
     private final Schema schema;
     private final Field[] fields;
     private final String[] requiredMessages;
+    // Per field: its own missingValues or the schema's, looked up once rather than per cell.
+    private final MissingValues[] missingValues;
     private final boolean[] uniqueField;
     private final ColumnMapping mapping;
     private final Mode mode;
@@ -59,8 +62,10 @@ final class RowValidator {
         this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
         this.requiredMessages = new String[fields.length];
+        this.missingValues = new MissingValues[fields.length];
         for (int f = 0; f < fields.length; f++) {
             requiredMessages[f] = fields[f].requiredMessage();
+            missingValues[f] = fields[f].missingValues();
         }
         this.uniqueField = new boolean[fields.length];
         for (UniqueConstraint unique : uniques) {
@@ -105,7 +110,7 @@ final class RowValidator {
                 }
                 int start = batch.cellStart(r, column);
                 int end = batch.cellEnd(r, column);
-                if (schema.isMissing(bytes, start, end)) {
+                if (missingValues[f].contains(bytes, start, end)) {
                     if (countOk && fields[f].required()) {
                         errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
                     }

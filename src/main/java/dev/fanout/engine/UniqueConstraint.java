@@ -5,8 +5,9 @@ import dev.fanout.schema.Schema;
 import java.util.ArrayList;
 import java.util.List;
 
-/// One uniqueness rule of a schema: a field's `unique` constraint, or the (possibly composite)
-/// `primaryKey`. `fieldIndexes` are schema positions; `label` is what a `unique` error names as its
+/// One uniqueness rule of a schema: a field's `unique` constraint, the (possibly composite)
+/// `primaryKey`, or one of v2's `uniqueKeys` (a row with a missing value in any of its fields is
+/// not compared, as with `unique`). `fieldIndexes` are schema positions; `label` is what a `unique` error names as its
 /// field (the field, or the key's fields joined by commas); `order` places the error among the
 /// row's errors (after those of the key's last field).
 record UniqueConstraint(int[] fieldIndexes, String label, int order) {
@@ -31,6 +32,17 @@ record UniqueConstraint(int[] fieldIndexes, String label, int order) {
                 order = Math.max(order, index);
             }
             constraints.add(new UniqueConstraint(keyIndexes, String.join(",", key), order));
+        }
+        for (List<String> uniqueKey : schema.uniqueKeys()) {
+            int[] indexes = uniqueKey.stream().mapToInt(schema::indexOf).toArray();
+            boolean sameAsField = indexes.length == 1 && fields.get(indexes[0]).unique();
+            boolean sameAsPrimaryKey = java.util.Arrays.equals(indexes, keyIndexes);
+            boolean repeated = constraints.stream().anyMatch(c -> java.util.Arrays.equals(c.fieldIndexes, indexes));
+            if (sameAsField || sameAsPrimaryKey || repeated) {
+                continue;
+            }
+            constraints.add(new UniqueConstraint(indexes, String.join(",", uniqueKey),
+                    java.util.Arrays.stream(indexes).max().orElseThrow()));
         }
         constraints.sort((a, b) -> Integer.compare(a.order, b.order));
         return List.copyOf(constraints);

@@ -8,7 +8,8 @@ import java.util.Set;
 ///
 /// `required` and `unique` are not among them: a missing cell never reaches the checks, and
 /// uniqueness spans rows, so the engine decides both. A field runs its constraints in the order
-/// `minLength`, `maxLength`, `pattern`, `enum`, `minimum`, `maximum`. Immutable and thread-safe.
+/// `minLength`, `maxLength`, `pattern`, `enum`, `minimum`, `maximum`, `exclusiveMinimum`,
+/// `exclusiveMaximum`, then the field's `categories`. Immutable and thread-safe.
 sealed interface Constraint {
 
     /// Appends a violation to `violations` when the cast cell fails this check.
@@ -47,53 +48,66 @@ sealed interface Constraint {
         }
     }
 
-    /// `enum`: the cast value equals one of the cast entries, compared by their unique keys so
-    /// that `1.0` matches an entry `1` on a number field.
-    record EnumConstraint(Caster caster, Set<Object> keys, String display) implements Constraint {
+    /// `enum`, and v2's `categories`: the cast value equals one of the cast entries, compared by
+    /// their unique keys so that `1.0` matches an entry `1` on a number field. `code` and
+    /// `message` (its text before the list) tell the two apart.
+    record EnumConstraint(Caster caster, Set<Object> keys, String display, ErrorCode code, String message)
+            implements Constraint {
         public EnumConstraint {
             keys = Set.copyOf(keys);
+        }
+
+        EnumConstraint(Caster caster, Set<Object> keys, String display) {
+            this(caster, keys, display, ErrorCode.ENUM, "is not one of ");
         }
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
             if (!keys.contains(caster.uniqueKey(cell.typed()))) {
-                violations.add(Violation.of(ErrorCode.ENUM, cell.text(), "is not one of " + display));
+                violations.add(Violation.of(code, cell.text(), message + display));
             }
         }
     }
 
-    /// `minimum`: the cast value is not below `bound`, in the field type's order. An integer
-    /// bound of up to 18 digits is also held as a `long`, compared with the cell's own `long`
-    /// without making its typed value.
-    record Minimum(Caster caster, Object bound, String display, boolean longs, long longBound) implements Constraint {
-        static Minimum of(Caster caster, Object bound, String display) {
+    /// `minimum` (or v2's `exclusiveMinimum`): the cast value is not below (not at or below)
+    /// `bound`, in the field type's order. An integer bound of up to 18 digits is also held as a
+    /// `long`, compared with the cell's own `long` without making its typed value.
+    record Minimum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive)
+            implements Constraint {
+        static Minimum of(Caster caster, Object bound, String display, boolean exclusive) {
             Long asLong = asLong(caster, bound);
-            return new Minimum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong);
+            return new Minimum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive);
         }
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
             int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
                     : caster.compare(cell.typed(), bound);
-            if (order < 0) {
-                violations.add(Violation.of(ErrorCode.MINIMUM, cell.text(), "is below the minimum " + display));
+            if (order < 0 || exclusive && order == 0) {
+                violations.add(exclusive
+                        ? Violation.of(ErrorCode.EXCLUSIVE_MINIMUM, cell.text(), "is not above the exclusive minimum " + display)
+                        : Violation.of(ErrorCode.MINIMUM, cell.text(), "is below the minimum " + display));
             }
         }
     }
 
-    /// `maximum`: the cast value is not above `bound`, in the field type's order (see [Minimum]).
-    record Maximum(Caster caster, Object bound, String display, boolean longs, long longBound) implements Constraint {
-        static Maximum of(Caster caster, Object bound, String display) {
+    /// `maximum` (or v2's `exclusiveMaximum`): the cast value is not above (not at or above)
+    /// `bound`, in the field type's order (see [Minimum]).
+    record Maximum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive)
+            implements Constraint {
+        static Maximum of(Caster caster, Object bound, String display, boolean exclusive) {
             Long asLong = asLong(caster, bound);
-            return new Maximum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong);
+            return new Maximum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive);
         }
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
             int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
                     : caster.compare(cell.typed(), bound);
-            if (order > 0) {
-                violations.add(Violation.of(ErrorCode.MAXIMUM, cell.text(), "is above the maximum " + display));
+            if (order > 0 || exclusive && order == 0) {
+                violations.add(exclusive
+                        ? Violation.of(ErrorCode.EXCLUSIVE_MAXIMUM, cell.text(), "is not below the exclusive maximum " + display)
+                        : Violation.of(ErrorCode.MAXIMUM, cell.text(), "is above the maximum " + display));
             }
         }
     }

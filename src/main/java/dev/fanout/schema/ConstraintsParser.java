@@ -16,7 +16,9 @@ import java.util.stream.StreamSupport;
 /// field, used once.
 final class ConstraintsParser {
     private static final List<String> KNOWN = List.of("required", "unique", "minLength", "maxLength", "pattern",
-            "enum", "minimum", "maximum");
+            "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
+    // Constraints of Table Schema v2 that Fanout does not check: refused by name, never ignored.
+    private static final List<String> REFUSED = List.of("jsonSchema");
     // Enough entries for a reader to see what was expected without a message per row of kilobytes.
     private static final int ENUM_DISPLAY_LIMIT = 20;
 
@@ -38,6 +40,10 @@ final class ConstraintsParser {
             throw invalid("constraints must be an object, not " + SchemaParser.kind(node));
         }
         for (String key : node.fieldNames()) {
+            if (REFUSED.contains(key)) {
+                throw invalid("constraint '" + key + "' is not supported: it applies to array and object fields, "
+                        + "which Fanout does not support");
+            }
             if (!KNOWN.contains(key)) {
                 throw invalid("unknown constraint '" + key + "' (supported: " + String.join(", ", KNOWN) + ")");
             }
@@ -60,7 +66,8 @@ final class ConstraintsParser {
         if (node.has("enum")) {
             checks.add(enumeration(node.get("enum")));
         }
-        if (node.has("minimum") || node.has("maximum")) {
+        if (node.has("minimum") || node.has("maximum") || node.has("exclusiveMinimum")
+                || node.has("exclusiveMaximum")) {
             bounds(node, checks);
         }
         return new Constraints(flag(node, "required"), flag(node, "unique"), checks);
@@ -123,22 +130,55 @@ final class ConstraintsParser {
     private void bounds(JsonValue node, List<Constraint> checks) {
         switch (type) {
             case INTEGER, NUMBER, DATE, TIME, DATETIME, YEAR -> { }
-            case STRING, BOOLEAN -> throw invalid((node.has("minimum") ? "minimum" : "maximum")
+            case STRING, BOOLEAN -> throw invalid(firstBound(node)
                     + " applies only to integer, number, date, time, datetime and year fields, not "
                     + type.schemaName());
         }
-        Object minimum = node.has("minimum") ? cast("minimum", node.get("minimum")) : null;
-        Object maximum = node.has("maximum") ? cast("maximum", node.get("maximum")) : null;
-        if (minimum != null && maximum != null && caster.compare(minimum, maximum) > 0) {
-            throw invalid("minimum " + display(node.get("minimum")) + " is greater than maximum "
-                    + display(node.get("maximum")));
+        Object minimum = bound(node, "minimum");
+        Object maximum = bound(node, "maximum");
+        Object exclusiveMinimum = bound(node, "exclusiveMinimum");
+        Object exclusiveMaximum = bound(node, "exclusiveMaximum");
+        // A lower bound above an upper one lets no value through: a mistake, said at once.
+        for (String low : List.of("minimum", "exclusiveMinimum")) {
+            for (String high : List.of("maximum", "exclusiveMaximum")) {
+                Object lowBound = low.equals("minimum") ? minimum : exclusiveMinimum;
+                Object highBound = high.equals("maximum") ? maximum : exclusiveMaximum;
+                if (lowBound == null || highBound == null) {
+                    continue;
+                }
+                int order = caster.compare(lowBound, highBound);
+                boolean inclusiveBoth = low.equals("minimum") && high.equals("maximum");
+                if (order > 0 || order == 0 && !inclusiveBoth) {
+                    throw invalid(low + " " + display(node.get(low)) + (order > 0 ? " is greater than " : " equals ")
+                            + high + " " + display(node.get(high)));
+                }
+            }
         }
         if (minimum != null) {
-            checks.add(Constraint.Minimum.of(caster, minimum, display(node.get("minimum"))));
+            checks.add(Constraint.Minimum.of(caster, minimum, display(node.get("minimum")), false));
         }
         if (maximum != null) {
-            checks.add(Constraint.Maximum.of(caster, maximum, display(node.get("maximum"))));
+            checks.add(Constraint.Maximum.of(caster, maximum, display(node.get("maximum")), false));
         }
+        if (exclusiveMinimum != null) {
+            checks.add(Constraint.Minimum.of(caster, exclusiveMinimum, display(node.get("exclusiveMinimum")), true));
+        }
+        if (exclusiveMaximum != null) {
+            checks.add(Constraint.Maximum.of(caster, exclusiveMaximum, display(node.get("exclusiveMaximum")), true));
+        }
+    }
+
+    private Object bound(JsonValue node, String key) {
+        return node.has(key) ? cast(key, node.get(key)) : null;
+    }
+
+    private static String firstBound(JsonValue node) {
+        for (String key : List.of("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")) {
+            if (node.has(key)) {
+                return key;
+            }
+        }
+        throw new IllegalStateException("no bound");
     }
 
     /// Casts a constraint value with the field's caster: strings for every type, JSON numbers for

@@ -18,10 +18,12 @@ public final class Field {
     private final Constraint[] constraints;
     private final Optional<Lookup> lookup;
     private final String requiredMessage;
+    private final MissingValues missingValues;
 
     Field(String name, FieldType type, String format, boolean required, boolean unique, Caster caster,
-            List<Constraint> constraints, Optional<Lookup> lookup) {
+            List<Constraint> constraints, Optional<Lookup> lookup, MissingValues missingValues) {
         this.lookup = lookup;
+        this.missingValues = missingValues;
         this.name = name;
         this.requiredMessage = name + " is required";
         this.type = type;
@@ -60,6 +62,12 @@ public final class Field {
     /// Whether `constraints.unique` is set. The engine enforces it across rows with [#uniqueKey].
     public boolean unique() {
         return unique;
+    }
+
+    /// The cells that are missing values in this field: its own `missingValues` (Table Schema
+    /// v2), else the schema's.
+    public MissingValues missingValues() {
+        return missingValues;
     }
 
     /// The field's `x-lookup`: the upstream that must confirm (and may enrich) each value.

@@ -14,29 +14,91 @@ import java.util.stream.Collectors;
 /// field, used once; every problem becomes an [InvalidSchemaException] naming the field.
 ///
 /// Type options on a type they do not belong to (`trueValues` on an integer) are errors, not
-/// ignored: they mean the author expects a behaviour that would silently not happen. Keys that
-/// are not Table Schema options (`title`, `description`) are ignored; `x-lookup` is read by
-/// `LookupParser`.
+/// ignored: they mean the author expects a behaviour that would silently not happen. Keywords
+/// that ask for checks Fanout does not perform are refused, annotations (`title`,
+/// `description`) passed over ([SchemaKeywords]); `x-lookup` is read by `LookupParser`.
 final class FieldParser {
     private static final String SUPPORTED_TYPES = Arrays.stream(FieldType.values())
             .map(FieldType::schemaName).collect(Collectors.joining(", "));
 
     private final String name;
     private final JsonValue node;
+    private final MissingValues schemaMissingValues;
 
-    FieldParser(String name, JsonValue node) {
+    /// `schemaMissingValues`: the schema's, which a field without its own uses.
+    FieldParser(String name, JsonValue node, MissingValues schemaMissingValues) {
         this.name = name;
         this.node = node;
+        this.schemaMissingValues = schemaMissingValues;
     }
 
     Field parse(boolean inPrimaryKey) {
+        SchemaKeywords.checkField(name, node);
         FieldType type = type();
         String format = text("format").orElse("default");
         checkOptionsBelongTo(type);
         Caster caster = caster(type, format);
         Constraints constraints = new ConstraintsParser(name, type, caster).parse(node.path("constraints"));
+        List<Constraint> checks = new ArrayList<>(constraints.checks());
+        categories(type, caster).ifPresent(checks::add);
+        MissingValues missingValues = node.has("missingValues")
+                ? SchemaParser.missingValues(name, node.get("missingValues")) : schemaMissingValues;
         return new Field(name, type, format, constraints.required() || inPrimaryKey, constraints.unique(),
-                caster, constraints.checks(), new LookupParser(name).parse(node.path("x-lookup")));
+                caster, checks, new LookupParser(name).parse(node.path("x-lookup")), missingValues);
+    }
+
+    /// `categories` (v2, string and integer fields): the values a cell may take, each a value or
+    /// `{"value": …, "label": …}` (the label is an annotation), cast with the field's type.
+    /// `categoriesOrdered` says the categories have an order; Fanout checks no order, so it only
+    /// checks that the flag is a boolean that comes with categories.
+    private Optional<Constraint> categories(FieldType type, Caster caster) {
+        if (node.has("categoriesOrdered")) {
+            if (!node.get("categoriesOrdered").isBoolean()) {
+                throw invalid("categoriesOrdered must be true or false");
+            }
+            if (!node.has("categories")) {
+                throw invalid("categoriesOrdered needs categories");
+            }
+        }
+        if (!node.has("categories")) {
+            return Optional.empty();
+        }
+        JsonValue categories = node.get("categories");
+        if (!categories.isArray() || categories.isEmpty()) {
+            throw invalid("categories must be a non-empty array of values or of {\"value\": …} objects");
+        }
+        Set<Object> keys = new java.util.LinkedHashSet<>();
+        List<String> shown = new ArrayList<>();
+        for (JsonValue category : categories) {
+            JsonValue value = category.isObject() ? category.path("value") : category;
+            if (category.isObject() && category.has("label") && !category.get("label").isTextual()) {
+                throw invalid("a category's label must be a string, but has " + category.get("label"));
+            }
+            String text;
+            if (value.isTextual() && type == FieldType.STRING) {
+                text = value.textValue();
+            } else if (value.isIntegralNumber() && type == FieldType.INTEGER) {
+                text = value.asText();
+            } else {
+                throw invalid("categories of " + type.schemaName() + " fields must be "
+                        + (type == FieldType.STRING ? "strings" : "integers") + " (or objects with such a value), "
+                        + "but has " + category);
+            }
+            List<Violation> violations = new ArrayList<>(1);
+            Object typed = caster.castText(text, violations);
+            if (!violations.isEmpty()) {
+                throw invalid("category " + text + " must be " + caster.describe() + ", but "
+                        + violations.getFirst().message());
+            }
+            keys.add(caster.uniqueKey(typed));
+            if (shown.size() < 20) {
+                shown.add(text);
+            }
+        }
+        String display = "[" + String.join(", ", shown)
+                + (categories.size() > shown.size() ? ", … (" + categories.size() + " values)" : "") + "]";
+        return Optional.of(new Constraint.EnumConstraint(caster, keys, display, ErrorCode.CATEGORIES,
+                "is not one of the categories "));
     }
 
     private FieldType type() {
@@ -56,6 +118,8 @@ final class FieldParser {
         checkOption("decimalChar", type, EnumSet.of(FieldType.NUMBER));
         checkOption("groupChar", type, numeric);
         checkOption("bareNumber", type, numeric);
+        checkOption("categories", type, EnumSet.of(FieldType.STRING, FieldType.INTEGER));
+        checkOption("categoriesOrdered", type, EnumSet.of(FieldType.STRING, FieldType.INTEGER));
     }
 
     private void checkOption(String option, FieldType type, Set<FieldType> allowed) {

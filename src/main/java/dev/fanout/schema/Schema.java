@@ -3,9 +3,7 @@ package dev.fanout.schema;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,28 +15,25 @@ import java.util.Optional;
 public final class Schema {
     private final List<Field> fields;
     private final Map<String, Integer> indexes;
-    // Arrays for the per-cell scan; usually the single empty string.
-    private final String[] missingValues;
-    private final byte[][] missingUtf8;
-    private final boolean onlyEmptyIsMissing;
+    private final MissingValues missingValues;
     private final List<String> primaryKey;
+    private final List<List<String>> uniqueKeys;
+    private final Optional<FieldsMatch> fieldsMatch;
     private final List<String> lookupUpstreams;
     private final String json;
 
-    Schema(List<Field> fields, List<String> missingValues, List<String> primaryKey, String json) {
+    Schema(List<Field> fields, MissingValues missingValues, List<String> primaryKey, List<List<String>> uniqueKeys,
+            Optional<FieldsMatch> fieldsMatch, String json) {
         this.fields = List.copyOf(fields);
         Map<String, Integer> indexes = new HashMap<>();
         for (int i = 0; i < fields.size(); i++) {
             indexes.put(fields.get(i).name(), i);
         }
         this.indexes = Map.copyOf(indexes);
-        this.missingValues = missingValues.toArray(String[]::new);
-        this.missingUtf8 = new byte[missingValues.size()][];
-        for (int i = 0; i < missingUtf8.length; i++) {
-            missingUtf8[i] = missingValues.get(i).getBytes(StandardCharsets.UTF_8);
-        }
-        this.onlyEmptyIsMissing = missingValues.equals(List.of(""));
+        this.missingValues = missingValues;
         this.primaryKey = List.copyOf(primaryKey);
+        this.uniqueKeys = uniqueKeys.stream().map(List::copyOf).toList();
+        this.fieldsMatch = fieldsMatch;
         // Worked out once here: every request asks.
         List<String> upstreams = new ArrayList<>();
         for (Field field : fields) {
@@ -79,31 +74,30 @@ public final class Schema {
     }
 
     /// Whether a cell is one of the schema's `missingValues` (by default only the empty string).
+    /// A field with its own `missingValues` uses those instead: see [Field#missingValues()].
     public boolean isMissing(String raw) {
-        for (String missing : missingValues) {
-            if (missing.equals(raw)) {
-                return true;
-            }
-        }
-        return false;
+        return missingValues.contains(raw);
     }
 
     /// Whether the cell `utf8[start, end)` is one of the schema's `missingValues`.
     public boolean isMissing(byte[] utf8, int start, int end) {
-        if (onlyEmptyIsMissing) {
-            return start == end;
-        }
-        for (byte[] missing : missingUtf8) {
-            if (Arrays.equals(utf8, start, end, missing, 0, missing.length)) {
-                return true;
-            }
-        }
-        return false;
+        return missingValues.contains(utf8, start, end);
     }
 
     /// The names of the primary key's fields, in key order; empty when the schema has none.
     public List<String> primaryKey() {
         return primaryKey;
+    }
+
+    /// The `uniqueKeys` (Table Schema v2): each a list of field names whose values together must
+    /// be unique; rows with a missing value in any of them are not compared. Empty when none.
+    public List<List<String>> uniqueKeys() {
+        return uniqueKeys;
+    }
+
+    /// The `fieldsMatch` rule (v2), or empty for Fanout's own header rule (see [FieldsMatch]).
+    public Optional<FieldsMatch> fieldsMatch() {
+        return fieldsMatch;
     }
 
     /// Whether any field has an `x-lookup`.

@@ -8,10 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
-/// Reads a schema document's top level (`fields`, `missingValues`, `primaryKey`) and hands each
-/// field to a [FieldParser]. Unknown top-level keys are ignored. Stateless and thread-safe.
+/// Reads a schema document's top level (`fields`, `missingValues`, `primaryKey`, `uniqueKeys`,
+/// `fieldsMatch`) and hands each field to a [FieldParser]. Other top-level keys are refused or
+/// passed over as [SchemaKeywords] decides. Stateless and thread-safe.
 final class SchemaParser {
     private SchemaParser() {
     }
@@ -29,16 +31,79 @@ final class SchemaParser {
         if (fieldsNode.isEmpty()) {
             throw new InvalidSchemaException(null, "fields must not be empty");
         }
+        SchemaKeywords.checkSchema(root);
         List<String> names = names(fieldsNode);
-        List<String> primaryKey = primaryKey(root.path("primaryKey"), names);
+        List<String> primaryKey = keyFields("primaryKey", root.path("primaryKey"), names);
+        List<List<String>> uniqueKeys = uniqueKeys(root.path("uniqueKeys"), names);
+        MissingValues missingValues = missingValues(null, root.path("missingValues"));
         List<Field> fields = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            fields.add(new FieldParser(name, fieldsNode.get(i)).parse(primaryKey.contains(name)));
+            fields.add(new FieldParser(name, fieldsNode.get(i), missingValues).parse(primaryKey.contains(name)));
         }
         checkEnrichNames(fields);
-        return new Schema(fields, missingValues(root.path("missingValues")), primaryKey,
+        return new Schema(fields, missingValues, primaryKey, uniqueKeys, fieldsMatch(root.path("fieldsMatch")),
                 new String(json, StandardCharsets.UTF_8));
+    }
+
+    private static Optional<FieldsMatch> fieldsMatch(JsonValue node) {
+        if (node.isMissingNode()) {
+            return Optional.empty();
+        }
+        if (node.isTextual()) {
+            for (FieldsMatch mode : FieldsMatch.values()) {
+                if (mode.schemaName().equals(node.textValue())) {
+                    return Optional.of(mode);
+                }
+            }
+        }
+        throw new InvalidSchemaException(null, "fieldsMatch must be one of exact, equal, subset, superset, partial, "
+                + "not " + node);
+    }
+
+    /// `uniqueKeys` (v2): an array of keys, each an array of field names whose values together
+    /// must be unique.
+    private static List<List<String>> uniqueKeys(JsonValue node, List<String> names) {
+        if (node.isMissingNode()) {
+            return List.of();
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw new InvalidSchemaException(null, "uniqueKeys must be a non-empty array of arrays of field names");
+        }
+        List<List<String>> keys = new ArrayList<>(node.size());
+        for (JsonValue key : node) {
+            if (!key.isArray() || key.isEmpty()) {
+                throw new InvalidSchemaException(null, "uniqueKeys must be a non-empty array of arrays of field names, "
+                        + "but has " + key);
+            }
+            keys.add(keyFields("uniqueKeys", key, names));
+        }
+        return keys;
+    }
+
+    /// A field's or the schema's `missingValues`: strings, or (v2) objects `{"value": …, "label": …}`
+    /// whose label is an annotation.
+    static MissingValues missingValues(String field, JsonValue node) {
+        String where = field == null ? "missingValues" : "field '" + field + "': missingValues";
+        if (node.isMissingNode()) {
+            return MissingValues.DEFAULT;
+        }
+        if (!node.isArray()) {
+            throw new InvalidSchemaException(field, where + " must be an array of strings or of {\"value\": …} objects");
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (JsonValue value : node) {
+            if (value.isTextual()) {
+                values.add(value.textValue());
+            } else if (value.isObject() && value.path("value").isTextual()
+                    && (!value.has("label") || value.get("label").isTextual())) {
+                values.add(value.get("value").textValue());
+            } else {
+                throw new InvalidSchemaException(field, where + " must be an array of strings or of "
+                        + "{\"value\": string, \"label\": string} objects, but has " + value);
+            }
+        }
+        return values.equals(List.of("")) ? MissingValues.DEFAULT : new MissingValues(values);
     }
 
     /// Enriched values go into `data` next to the fields: their names must not hide a field or
@@ -112,25 +177,9 @@ final class SchemaParser {
         return names;
     }
 
-    private static List<String> missingValues(JsonValue node) {
-        if (node.isMissingNode()) {
-            return List.of("");
-        }
-        if (!node.isArray()) {
-            throw new InvalidSchemaException(null, "missingValues must be an array of strings");
-        }
-        List<String> values = new ArrayList<>(node.size());
-        for (JsonValue value : node) {
-            if (!value.isTextual()) {
-                throw new InvalidSchemaException(null, "missingValues must be an array of strings, but has "
-                        + value);
-            }
-            values.add(value.textValue());
-        }
-        return values;
-    }
-
-    private static List<String> primaryKey(JsonValue node, List<String> names) {
+    /// The field names of `primaryKey` or one of `uniqueKeys`: a name or an array of names, each
+    /// a field of the schema, none twice.
+    private static List<String> keyFields(String keyword, JsonValue node, List<String> names) {
         if (node.isMissingNode()) {
             return List.of();
         }
@@ -140,22 +189,22 @@ final class SchemaParser {
         } else if (node.isArray()) {
             for (JsonValue part : node) {
                 if (!part.isTextual()) {
-                    throw new InvalidSchemaException(null, "primaryKey must be a field name or an array of "
+                    throw new InvalidSchemaException(null, keyword + " must be a field name or an array of "
                             + "field names, but has " + part);
                 }
                 key.add(part.textValue());
             }
         } else {
-            throw new InvalidSchemaException(null, "primaryKey must be a field name or an array of field names");
+            throw new InvalidSchemaException(null, keyword + " must be a field name or an array of field names");
         }
         Set<String> seen = new HashSet<>();
         for (String name : key) {
             if (!names.contains(name)) {
-                throw new InvalidSchemaException(name, "primaryKey names field '" + name
+                throw new InvalidSchemaException(name, keyword + " names field '" + name
                         + "', which is not in the schema");
             }
             if (!seen.add(name)) {
-                throw new InvalidSchemaException(name, "primaryKey names field '" + name + "' twice");
+                throw new InvalidSchemaException(name, keyword + " names field '" + name + "' twice");
             }
         }
         return key;

@@ -109,7 +109,7 @@ class InvalidSchemaTest {
                 Arguments.of("{\"name\":\"f\",\"constraints\":[]}", "field 'f': constraints must be an object, not an array"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"maxlength\":3}}",
                         "field 'f': unknown constraint 'maxlength' (supported: required, unique, minLength, maxLength, "
-                                + "pattern, enum, minimum, maximum)"),
+                                + "pattern, enum, minimum, maximum, exclusiveMinimum, exclusiveMaximum)"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"required\":\"yes\"}}",
                         "field 'f': required must be true or false"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"unique\":1}}", "field 'f': unique must be true or false"),
@@ -217,9 +217,10 @@ class InvalidSchemaTest {
                 Arguments.of("{\"fields\":[{\"name\":\"\"}]}", "field #1 must have a non-empty string name"),
                 Arguments.of("{\"fields\":[{\"name\":5}]}", "field #1 must have a non-empty string name"),
                 Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"missingValues\":\"\"}",
-                        "missingValues must be an array of strings"),
+                        "missingValues must be an array of strings or of {\"value\": …} objects"),
                 Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"missingValues\":[\"\",null]}",
-                        "missingValues must be an array of strings, but has null"),
+                        "missingValues must be an array of strings or of {\"value\": string, \"label\": string} objects, "
+                                + "but has null"),
                 Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"primaryKey\":7}",
                         "primaryKey must be a field name or an array of field names"),
                 Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"primaryKey\":[\"a\",1]}",
@@ -230,7 +231,8 @@ class InvalidSchemaTest {
                         "primaryKey must be a field name or an array of field names, but has "
                                 + "{\"k\\\"\":[1,\"\u00e9\\n\",true,null,2.5,0,{},[]]}"),
                 Arguments.of("{\"fields\":[{\"name\":\"a\"}],\"missingValues\":[[\"\"]]}",
-                        "missingValues must be an array of strings, but has [\"\"]"));
+                        "missingValues must be an array of strings or of {\"value\": string, \"label\": string} objects, "
+                                + "but has [\"\"]"));
     }
 
     @ParameterizedTest(name = "{1}")

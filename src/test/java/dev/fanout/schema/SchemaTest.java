@@ -112,9 +112,10 @@ class SchemaTest {
     }
 
     @Test
-    void unknownKeysAreIgnored() {
+    void annotationsAndCustomKeysAreIgnored() {
         Schema schema = schema("{\"title\":\"t\",\"fields\":[{\"name\":\"a\",\"title\":\"A\",\"description\":\"d\","
-                + "\"x-lookup\":{\"upstream\":\"crm\",\"path\":\"/c/{value}\"},\"rdfType\":\"x\"}],\"foreignKeys\":[]}");
+                + "\"x-lookup\":{\"upstream\":\"crm\",\"path\":\"/c/{value}\"},\"rdfType\":\"x\",\"x-owner\":\"crm\"}],"
+                + "\"x-version\":3}");
         assertEquals("a", schema.fields().getFirst().name());
     }
 
