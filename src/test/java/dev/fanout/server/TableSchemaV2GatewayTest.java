@@ -21,9 +21,38 @@ class TableSchemaV2GatewayTest {
     static Path schemas;
     static TestGateway gateway;
 
+    /// A registered schema using the v2 keywords, written as a user would (spacing, key order).
+    static final String REGISTERED = """
+            {
+              "$schema": "https://datapackage.org/profiles/2.0/tableschema.json",
+              "fieldsMatch": "subset",
+              "missingValues": [{"value": "NA", "label": "not asked"}],
+              "fields": [
+                {"name": "n", "type": "integer", "constraints": {"exclusiveMinimum": 0}, "rdfType": "https://schema.org/Number"},
+                {"name": "size", "categories": ["S", "M", "L"], "categoriesOrdered": true, "missingValues": ["-"]}
+              ],
+              "uniqueKeys": [["n", "size"]]
+            }
+            """;
+
     @BeforeAll
-    static void start() {
+    static void start() throws Exception {
+        java.nio.file.Files.writeString(schemas.resolve("sizes.json"), REGISTERED);
         gateway = TestGateway.start(schemas, Map.of());
+    }
+
+    @Test
+    void aRegisteredSchemaWithV2KeywordsIsServedUnchangedAndValidates() throws Exception {
+        var served = gateway.get("/v1/schemas/sizes");
+        assertEquals(200, served.statusCode());
+        assertEquals(REGISTERED, served.body());
+        var response = gateway.postCsv("/v1/validate?schema=sizes&mode=invalid", "size,n,note\nM,1,x\nXL,2,y\n-,NA,z\nM,1,w\n");
+        assertEquals("""
+                {"row":2,"line":3,"valid":false,"data":{"n":2,"size":"XL"},"errors":[{"field":"size","code":"categories",\
+                "message":"\\"XL\\" is not one of the categories [S, M, L]"}]}
+                {"row":4,"line":5,"valid":false,"data":{"n":1,"size":"M"},"errors":[{"field":"n,size","code":"unique",\
+                "message":"n,size (\\"1\\", \\"M\\") is a duplicate of row 1"}]}
+                """, response.body());
     }
 
     @AfterAll
