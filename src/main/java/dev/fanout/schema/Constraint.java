@@ -112,6 +112,29 @@ sealed interface Constraint {
         }
     }
 
+    /// `jsonSchema` (v2, on array and object fields): the cell's JSON value is valid under the
+    /// field's JSON Schema ([JsonSchemas]). The message gives the validator's first finding and how
+    /// many more there were.
+    record JsonSchemaConstraint(com.networknt.schema.Schema schema) implements Constraint {
+        @Override
+        public void check(Cell cell, List<Violation> violations) {
+            com.fasterxml.jackson.databind.JsonNode value;
+            try {
+                value = JsonSchemas.JSON.readTree(cell.text());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // The field's cast has accepted the cell as JSON: this does not happen.
+                violations.add(Violation.of(ErrorCode.JSON_SCHEMA, cell.text(), "is not JSON"));
+                return;
+            }
+            List<com.networknt.schema.Error> errors = schema.validate(value);
+            if (!errors.isEmpty()) {
+                String more = errors.size() == 1 ? "" : " (and " + (errors.size() - 1) + " more)";
+                violations.add(Violation.of(ErrorCode.JSON_SCHEMA, cell.text(),
+                        "does not match the field's jsonSchema: " + errors.getFirst().toString() + more));
+            }
+        }
+    }
+
     /// The bound as a `long` when the field is an integer and the bound fits, else null.
     private static Long asLong(Caster caster, Object bound) {
         if (caster instanceof IntegerCaster && bound instanceof JsonNumber number && number.text().length() <= 18) {

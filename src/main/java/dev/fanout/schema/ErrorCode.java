@@ -17,6 +17,7 @@ public enum ErrorCode {
     EXCLUSIVE_MINIMUM("exclusiveMinimum"),
     EXCLUSIVE_MAXIMUM("exclusiveMaximum"),
     CATEGORIES("categories"),
+    JSON_SCHEMA("jsonSchema"),
     UNIQUE("unique"),
     FIELD_COUNT("field_count"),
     LOOKUP_NOT_FOUND("lookup_not_found"),

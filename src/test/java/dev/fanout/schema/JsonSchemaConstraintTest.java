@@ -1,0 +1,74 @@
+package dev.fanout.schema;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/// The `jsonSchema` constraint's compiler and check, on their own: what a field's JSON Schema
+/// accepts, what it reports, and what a schema may not do on a shared gateway (fetch, backtrack).
+class JsonSchemaConstraintTest {
+    private static Constraint.JsonSchemaConstraint constraint(String jsonSchema) throws Exception {
+        JsonValue node = JsonValue.parse(jsonSchema.getBytes(StandardCharsets.UTF_8));
+        return new Constraint.JsonSchemaConstraint(JsonSchemas.compile("f", node));
+    }
+
+    private static List<Violation> check(Constraint constraint, String cell) {
+        List<Violation> violations = new ArrayList<>();
+        constraint.check(Cell.of(cell), violations);
+        return violations;
+    }
+
+    @Test
+    void aValueTheSchemaAcceptsPasses() throws Exception {
+        var c = constraint("{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{\"id\":{\"type\":\"integer\"}}}");
+        assertEquals(List.of(), check(c, "{\"id\":3}"));
+    }
+
+    @Test
+    void aValueTheSchemaRefusesIsOneViolationWithTheFirstFinding() throws Exception {
+        var c = constraint("{\"type\":\"object\",\"required\":[\"id\",\"name\"],\"properties\":{\"id\":{\"type\":\"integer\"}}}");
+        List<Violation> violations = check(c, "{\"id\":\"x\"}");
+        assertEquals(1, violations.size());
+        assertEquals(ErrorCode.JSON_SCHEMA, violations.getFirst().code());
+        String message = violations.getFirst().message();
+        assertTrue(message.startsWith("\"{\\\"id\\\":\\\"x\\\"}\" does not match the field's jsonSchema: ")
+                || message.startsWith("\"{\"id\":\"x\"}\" does not match the field's jsonSchema: "), message);
+        assertTrue(message.endsWith("(and 1 more)"), message);
+    }
+
+    @Test
+    void aSchemaMayReferOnlyToItself() throws Exception {
+        var local = constraint("{\"$defs\":{\"n\":{\"type\":\"integer\"}},\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/n\"}}");
+        assertEquals(List.of(), check(local, "[1,2]"));
+        assertEquals(1, check(local, "[1,\"a\"]").size());
+        var remote = assertThrows(InvalidSchemaException.class,
+                () -> constraint("{\"$ref\":\"http://127.0.0.1:9/s.json\"}"));
+        assertEquals("field 'f': jsonSchema may refer only to itself (\"#…\"), not to \"http://127.0.0.1:9/s.json\"",
+                remote.getMessage());
+    }
+
+    @Test
+    void anUnknownDialectIsRefused() {
+        var e = assertThrows(InvalidSchemaException.class, () -> constraint("{\"$schema\":\"https://example.org/mine\"}"));
+        assertTrue(e.getMessage().startsWith("field 'f': jsonSchema's $schema must name a JSON Schema draft"), e.getMessage());
+    }
+
+    @Test
+    void patternsRunInLinearTime() throws Exception {
+        // Catastrophic for a backtracking engine on a long run of a's ending in b.
+        var c = constraint("{\"type\":\"string\",\"pattern\":\"^(a+)+$\"}");
+        assertEquals(List.of(), check(c, "\"aaaa\""));
+        assertEquals(1, check(c, "\"" + "a".repeat(5000) + "b\"").size());
+    }
+
+    @Test
+    void aSchemaThatIsNotAnObjectIsRefused() {
+        var e = assertThrows(InvalidSchemaException.class, () -> constraint("[1]"));
+        assertEquals("field 'f': jsonSchema must be a JSON Schema (an object), not an array", e.getMessage());
+    }
+}
