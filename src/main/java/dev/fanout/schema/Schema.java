@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /// A parsed Frictionless Table Schema (v1, the subset in the SPEC): its fields in document order,
-/// its missing values and its primary key. Build one with [#parse] or take the bundled
+/// its missing values, its primary key and its foreign keys. Build one with [#parse] or take the bundled
 /// [#people] example. Immutable and thread-safe; no method returns `null`.
 public final class Schema {
     private final List<Field> fields;
@@ -22,10 +22,17 @@ public final class Schema {
     private final byte[][] missingUtf8;
     private final boolean onlyEmptyIsMissing;
     private final List<String> primaryKey;
+    private final List<ForeignKey> foreignKeys;
     private final List<String> lookupUpstreams;
     private final String json;
 
     Schema(List<Field> fields, List<String> missingValues, List<String> primaryKey, String json) {
+        this(fields, missingValues, primaryKey, List.of(), json);
+    }
+
+    Schema(List<Field> fields, List<String> missingValues, List<String> primaryKey, List<ForeignKey> foreignKeys,
+            String json) {
+        this.foreignKeys = List.copyOf(foreignKeys);
         this.fields = List.copyOf(fields);
         Map<String, Integer> indexes = new HashMap<>();
         for (int i = 0; i < fields.size(); i++) {
@@ -104,6 +111,22 @@ public final class Schema {
     /// The names of the primary key's fields, in key order; empty when the schema has none.
     public List<String> primaryKey() {
         return primaryKey;
+    }
+
+    /// The `foreignKeys`, in document order; empty when the schema has none.
+    public List<ForeignKey> foreignKeys() {
+        return foreignKeys;
+    }
+
+    /// Whether a foreign key names a reference table (not the file itself): such a schema needs
+    /// the tables to run.
+    public boolean referencesTables() {
+        for (ForeignKey key : foreignKeys) {
+            if (!key.selfReference()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// Whether any field has an `x-lookup`.

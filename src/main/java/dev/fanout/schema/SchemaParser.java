@@ -10,8 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/// Reads a schema document's top level (`fields`, `missingValues`, `primaryKey`) and hands each
-/// field to a [FieldParser]. Unknown top-level keys are ignored. Stateless and thread-safe.
+/// Reads a schema document's top level (`fields`, `missingValues`, `primaryKey`, `foreignKeys`) and
+/// hands each field to a [FieldParser] (and `foreignKeys` to a [ForeignKeyParser]). Unknown top-level keys are ignored. Stateless and thread-safe.
 final class SchemaParser {
     private SchemaParser() {
     }
@@ -37,7 +37,8 @@ final class SchemaParser {
             fields.add(new FieldParser(name, fieldsNode.get(i)).parse(primaryKey.contains(name)));
         }
         checkEnrichNames(fields);
-        return new Schema(fields, missingValues(root.path("missingValues")), primaryKey,
+        List<ForeignKey> foreignKeys = ForeignKeyParser.parse(root.path("foreignKeys"), fields);
+        return new Schema(fields, missingValues(root.path("missingValues")), primaryKey, foreignKeys,
                 new String(json, StandardCharsets.UTF_8));
     }
 
