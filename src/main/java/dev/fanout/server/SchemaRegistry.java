@@ -22,6 +22,7 @@ import java.util.function.Predicate;
 /// with a message naming it, rather than being skipped unnoticed. The tables reload themselves
 /// when their files change ([References]); the schemas do not. Thread-safe.
 public final class SchemaRegistry {
+    private static final System.Logger LOG = System.getLogger(SchemaRegistry.class.getName());
     private final Map<String, Schema> schemas;
     // By identity: only the registered instances have tables (an inline schema never does).
     private final Map<Schema, References> references;
@@ -59,7 +60,10 @@ public final class SchemaRegistry {
                 try {
                     Schema schema = Schema.parse(Files.readAllBytes(file));
                     schemas.put(name, schema);
-                    references.put(schema, References.load(schema, dir, maxReferenceRows));
+                    References tables = References.load(schema, dir, maxReferenceRows);
+                    references.put(schema, tables);
+                    tables.describe().forEach(table -> LOG.log(System.Logger.Level.INFO,
+                            "schema '" + name + "': reference table " + table));
                 } catch (InvalidSchemaException e) {
                     throw new IllegalArgumentException("schema file " + file + " is invalid: " + e.getMessage(), e);
                 }
