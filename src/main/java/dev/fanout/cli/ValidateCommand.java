@@ -3,7 +3,9 @@ package dev.fanout.cli;
 import dev.fanout.engine.EngineOptions;
 import dev.fanout.engine.ExtraColumns;
 import dev.fanout.engine.HeaderException;
+import dev.fanout.engine.Lookups;
 import dev.fanout.engine.Mode;
+import dev.fanout.engine.References;
 import dev.fanout.engine.RunOutcome;
 import dev.fanout.engine.Summary;
 import dev.fanout.engine.ValidationEngine;
@@ -213,6 +215,7 @@ final class ValidateCommand implements Callable<Integer> {
         CliContext context = quickContext != null ? quickContext : parent.context();
         EngineOptions options = engineOptions();
         Schema schema = schema();
+        References references = references(schema);
         boolean several = inputs.size() > 1;
         ExitStatus worst = ExitStatus.ALL_VALID;
         try (RunHistograms histograms = RunHistograms.open(histogramLog);
@@ -220,7 +223,7 @@ final class ValidateCommand implements Callable<Integer> {
             for (String input : inputs) {
                 ExitStatus status;
                 try {
-                    status = validate(input, schema, options, context, histograms, out, several);
+                    status = validate(input, schema, references, options, context, histograms, out, several);
                 } catch (CliFailure e) {
                     // With one file, or once the output itself failed, there is nothing to go on with.
                     if (!several || out.failed()) {
@@ -238,12 +241,12 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /// Validates one input into `out`; with several inputs, its lines follow a `{"file":…}` line.
-    private ExitStatus validate(String input, Schema schema, EngineOptions options, CliContext context,
+    private ExitStatus validate(String input, Schema schema, References references, EngineOptions options, CliContext context,
             RunHistograms histograms, Output out, boolean several) {
         long startNanos = System.nanoTime();
         histograms.runStarted();
         try (InputStream in = context.openInput(input);
-                ValidationRun run = open(in, schema, options, histograms.metrics())) {
+                ValidationRun run = open(in, schema, references, options, histograms.metrics())) {
             if (several) {
                 out.write(fileLine(input));
             }
@@ -318,9 +321,26 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    private static ValidationRun open(InputStream in, Schema schema, EngineOptions options, ValidationMetrics metrics) {
+    /// The reference tables of the schema's foreign keys: `RESOURCE.csv` beside the schema file
+    /// (`--schema`), or in `--schemas` (`--schema-name`), read once for all the inputs.
+    private References references(Schema schema) {
+        if (!schema.referencesTables()) {
+            return References.NONE;
+        }
+        Path dir = schemaSource.file != null
+                ? java.util.Objects.requireNonNullElse(schemaSource.file.toAbsolutePath().getParent(), Path.of("."))
+                : schemasDir;
         try {
-            return new ValidationEngine(metrics).open(in, schema, options);
+            return References.load(schema, dir, References.DEFAULT_MAX_ROWS);
+        } catch (InvalidSchemaException e) {
+            throw new CliFailure("invalid schema: " + e.getMessage(), e);
+        }
+    }
+
+    private static ValidationRun open(InputStream in, Schema schema, References references, EngineOptions options,
+            ValidationMetrics metrics) {
+        try {
+            return new ValidationEngine(metrics).open(in, schema, options, Lookups.NONE, references);
         } catch (HeaderException e) {
             throw new CliFailure(e.code() + ": " + e.getMessage(), e);
         }

@@ -16,23 +16,33 @@ import java.util.Map;
 import java.util.Optional;
 
 /// Writes validated chunks to the output strictly in row order, deciding `unique` and
-/// `primaryKey` on the way (first occurrence valid, later ones not, however the work was split),
-/// and ends the output with the summary line or the error line.
+/// `primaryKey` on the way (first occurrence valid, later ones not, however the work was split)
+/// and self-referencing foreign keys (a row may refer to a key of an earlier row or its own), and
+/// ends the output with the summary line or the error line.
 ///
-/// The remembered keys grow with the number of distinct key values: uniqueness cannot be decided
-/// in less. Used by one thread at a time (the run's writer); not thread-safe.
+/// The remembered keys grow with the number of distinct key values: uniqueness and references
+/// cannot be decided in less. Used by one thread at a time (the run's writer); not thread-safe.
 final class OrderedWriter {
     private final OutputStream out;
     private final Mode mode;
     private final boolean summary;
     private final List<UniqueConstraint> uniques;
     private final List<Map<Object, Long>> firstRowOfKey;
+    private final List<ForeignKeyCheck> selfKeys;
+    // The keys rows so far offer to each self-reference, encoded compactly.
+    private final List<KeySet> offeredKeys;
     private final NdjsonRenderer renderer;
     private long rows;
     private long valid;
     private long invalid;
 
-    OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques, NdjsonRenderer renderer) {
+    OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques,
+            List<ForeignKeyCheck> selfKeys, NdjsonRenderer renderer) {
+        this.selfKeys = selfKeys;
+        this.offeredKeys = new ArrayList<>();
+        for (int i = 0; i < selfKeys.size(); i++) {
+            offeredKeys.add(new KeySet());
+        }
         this.out = out;
         this.mode = mode;
         this.summary = summary;
@@ -58,7 +68,7 @@ final class OrderedWriter {
 
     private void writeRows(ValidatedChunk chunk) throws IOException {
         rows += chunk.rowCount();
-        if (uniques.isEmpty()) {
+        if (uniques.isEmpty() && selfKeys.isEmpty()) {
             valid += chunk.validCount();
             invalid += chunk.rowCount() - chunk.validCount();
             out.write(chunk.bytes(), 0, chunk.length());
@@ -104,12 +114,29 @@ final class OrderedWriter {
         out.flush();
     }
 
+    /// The row's `unique` and self-reference `foreign_key` errors.
     private List<FieldError> duplicates(RowTable rowTable, int i, long row, Object[] keys) {
         if (keys == null) {
             return List.of();
         }
         List<FieldError> errors = List.of();
-        for (int u = 0; u < keys.length; u++) {
+        for (int s = 0; s < selfKeys.size(); s++) {
+            byte[] offered = (byte[]) keys[uniques.size() + 2 * s];
+            byte[] wanted = (byte[]) keys[uniques.size() + 2 * s + 1];
+            // Offered first: a row may refer to its own key.
+            if (offered != null) {
+                offeredKeys.get(s).add(offered);
+            }
+            if (wanted != null && !offeredKeys.get(s).contains(wanted)) {
+                ForeignKeyCheck key = selfKeys.get(s);
+                if (errors.isEmpty()) {
+                    errors = new ArrayList<>(2);
+                }
+                errors.add(new FieldError(key.label(), ErrorCode.FOREIGN_KEY,
+                        key.message(describe(rowTable, i, key.fieldIndexes())), key.order()));
+            }
+        }
+        for (int u = 0; u < uniques.size(); u++) {
             if (keys[u] == null) {
                 continue;
             }
@@ -128,8 +155,12 @@ final class OrderedWriter {
 
     /// The key's values as the row has them, e.g. `"17"` or `("17", "a@b.org")`.
     private static String describe(RowTable rowTable, int i, UniqueConstraint unique) {
-        var parts = new java.util.StringJoiner(", ", unique.fieldIndexes().length > 1 ? "(" : "", unique.fieldIndexes().length > 1 ? ")" : "");
-        for (int index : unique.fieldIndexes()) {
+        return describe(rowTable, i, unique.fieldIndexes());
+    }
+
+    static String describe(RowTable rowTable, int i, int[] fieldIndexes) {
+        var parts = new java.util.StringJoiner(", ", fieldIndexes.length > 1 ? "(" : "", fieldIndexes.length > 1 ? ")" : "");
+        for (int index : fieldIndexes) {
             Object value = rowTable.typed(i, index);
             // Quoted and cut short like every cell in a message: a key can be a 1 MiB cell.
             parts.add(Violation.quote(value instanceof dev.fanout.schema.JsonNumber n ? n.text() : String.valueOf(value)));

@@ -36,10 +36,14 @@ final class RowValidator {
     private final String[] requiredMessages;
     // Per field: its own missingValues or the schema's, looked up once rather than per cell.
     private final MissingValues[] missingValues;
-    private final boolean[] uniqueField;
+    // Fields whose cast values make up a key: of a uniqueness rule or a foreign key.
+    private final boolean[] keyField;
     private final ColumnMapping mapping;
     private final Mode mode;
     private final List<UniqueConstraint> uniques;
+    // Foreign keys to reference tables, checked here; self-references are decided by the writer.
+    private final List<ForeignKeyCheck> tableKeys;
+    private final List<ForeignKeyCheck> selfKeys;
     private final NdjsonRenderer renderer;
 
     private final Lookups lookups;
@@ -49,8 +53,8 @@ final class RowValidator {
     // room take turns in the order they asked.
     private final Semaphore lookupRoom;
 
-    RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
-            Lookups lookups, ThreadFactory threads) {
+    RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques,
+            List<ForeignKeyCheck> foreignKeys, NdjsonRenderer renderer, Lookups lookups, ThreadFactory threads) {
         this.lookups = lookups;
         this.threads = threads;
         this.anyLookup = schema.hasLookups();
@@ -67,10 +71,20 @@ final class RowValidator {
             requiredMessages[f] = fields[f].requiredMessage();
             missingValues[f] = fields[f].missingValues();
         }
-        this.uniqueField = new boolean[fields.length];
+        this.keyField = new boolean[fields.length];
         for (UniqueConstraint unique : uniques) {
             for (int index : unique.fieldIndexes()) {
-                uniqueField[index] = true;
+                keyField[index] = true;
+            }
+        }
+        this.tableKeys = foreignKeys.stream().filter(k -> !k.selfReference()).toList();
+        this.selfKeys = foreignKeys.stream().filter(ForeignKeyCheck::selfReference).toList();
+        for (ForeignKeyCheck key : foreignKeys) {
+            for (int index : key.fieldIndexes()) {
+                keyField[index] = true;
+            }
+            for (int index : key.referenceIndexes()) {
+                keyField[index] = true;
             }
         }
         this.mapping = mapping;
@@ -83,9 +97,10 @@ final class RowValidator {
         RecordBatch batch = chunk.batch();
         int count = batch.size();
         var table = new RowTable(chunk, mapping);
-        boolean keepRows = !uniques.isEmpty();
+        boolean keepRows = !uniques.isEmpty() || !selfKeys.isEmpty();
+        boolean keyValues = keepRows || !tableKeys.isEmpty();
         Object[][] keys = keepRows ? new Object[count][] : null;
-        Object[] uniqueValues = keepRows ? new Object[fields.length] : null;
+        Object[] uniqueValues = keyValues ? new Object[fields.length] : null;
         Map<Question, List<Integer>> questions = anyLookup ? new LinkedHashMap<>() : null;
         var cell = new Cell();
         var violations = new ArrayList<Violation>(4);
@@ -96,7 +111,7 @@ final class RowValidator {
             int cells = batch.cellCount(r);
             boolean countOk = cells == headerSize;
             List<FieldError> errors = null;
-            if (keepRows) {
+            if (keyValues) {
                 Arrays.fill(uniqueValues, null);
             }
             for (int f = 0; f < fields.length; f++) {
@@ -131,7 +146,7 @@ final class RowValidator {
                     violations.clear();
                 }
                 if (countOk && !castFailed) {
-                    if (keepRows && uniqueField[f]) {
+                    if (keyValues && keyField[f]) {
                         uniqueValues[f] = field.uniqueKey(cell.typed());
                     }
                     if (anyLookup && field.lookup().isPresent()) {
@@ -150,6 +165,9 @@ final class RowValidator {
             if (!countOk) {
                 errors = List.of(new FieldError(null, ErrorCode.FIELD_COUNT,
                         "expected " + headerSize + " fields, got " + cells, -1));
+            }
+            if (countOk && !tableKeys.isEmpty()) {
+                errors = checkTables(table, r, uniqueValues, errors);
             }
             table.setErrors(r, errors);
             if (keepRows) {
@@ -219,10 +237,50 @@ final class RowValidator {
         }
     }
 
-    /// The row's key under each uniqueness rule, null where a key cell is missing or failed its cast.
+    /// Adds a `foreign_key` error for each key of the row that its reference table lacks. A key
+    /// with a missing or uncast part is not checked (its own cells carry the errors).
+    private List<FieldError> checkTables(RowTable table, int r, Object[] values, List<FieldError> errors) {
+        boolean added = false;
+        for (ForeignKeyCheck key : tableKeys) {
+            Object[] parts = parts(key.fieldIndexes(), values);
+            if (parts != null && !key.table().contains(KeySet.encode(parts))) {
+                errors = add(errors, new FieldError(key.label(), ErrorCode.FOREIGN_KEY,
+                        key.message(OrderedWriter.describe(table, r, key.fieldIndexes())), key.order()));
+                added = true;
+            }
+        }
+        if (added) {
+            // Stable: the key's error comes after the errors of its last field.
+            errors.sort(java.util.Comparator.comparingInt(FieldError::order));
+        }
+        return errors;
+    }
+
+    /// The values at `indexes`, or null when one is missing or failed its cast.
+    private static Object[] parts(int[] indexes, Object[] values) {
+        Object[] parts = new Object[indexes.length];
+        for (int p = 0; p < indexes.length; p++) {
+            parts[p] = values[indexes[p]];
+            if (parts[p] == null) {
+                return null;
+            }
+        }
+        return parts;
+    }
+
+    /// The row's key under each uniqueness rule, null where a key cell is missing or failed its
+    /// cast; then, for each self-reference, the encoded key the row offers and the one it refers
+    /// to (each null when a part is missing or failed its cast).
     private Object[] keysOf(Object[] uniqueValues) {
-        Object[] keys = new Object[uniques.size()];
-        for (int u = 0; u < keys.length; u++) {
+        Object[] keys = new Object[uniques.size() + 2 * selfKeys.size()];
+        for (int s = 0; s < selfKeys.size(); s++) {
+            ForeignKeyCheck key = selfKeys.get(s);
+            Object[] offered = parts(key.referenceIndexes(), uniqueValues);
+            Object[] wanted = parts(key.fieldIndexes(), uniqueValues);
+            keys[uniques.size() + 2 * s] = offered == null ? null : KeySet.encode(offered);
+            keys[uniques.size() + 2 * s + 1] = wanted == null ? null : KeySet.encode(wanted);
+        }
+        for (int u = 0; u < uniques.size(); u++) {
             int[] indexes = uniques.get(u).fieldIndexes();
             if (indexes.length == 1) {
                 keys[u] = uniqueValues[indexes[0]];

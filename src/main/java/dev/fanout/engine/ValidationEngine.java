@@ -4,8 +4,11 @@ import dev.fanout.csv.CsvFailure;
 import dev.fanout.csv.CsvRecord;
 import dev.fanout.csv.CsvSource;
 import dev.fanout.schema.Field;
+import dev.fanout.schema.ForeignKey;
 import dev.fanout.schema.Schema;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
@@ -56,6 +59,17 @@ public final class ValidationEngine {
     ///
     /// @throws HeaderException as `open(in, schema, options)` does
     public ValidationRun open(InputStream in, Schema schema, EngineOptions options, Lookups lookups) {
+        return open(in, schema, options, lookups, References.NONE);
+    }
+
+    /// As `open(in, schema, options, lookups)`, checking foreign keys to reference tables against
+    /// `references` (the tables as of now: a table whose file changed is read again first).
+    ///
+    /// @throws HeaderException as `open(in, schema, options)` does
+    /// @throws dev.fanout.schema.InvalidSchemaException when a reference table cannot be used now
+    /// @throws IllegalArgumentException when `references` lacks a table the schema names
+    public ValidationRun open(InputStream in, Schema schema, EngineOptions options, Lookups lookups, References references) {
+        Objects.requireNonNull(references, "references must not be null");
         Objects.requireNonNull(in, "in must not be null");
         Objects.requireNonNull(schema, "schema must not be null");
         Objects.requireNonNull(options, "options must not be null");
@@ -67,6 +81,14 @@ public final class ValidationEngine {
                 }
             }
         }
+        List<ForeignKeyCheck> foreignKeys = new ArrayList<>(schema.foreignKeys().size());
+        for (ForeignKey key : schema.foreignKeys()) {
+            KeySet table = key.selfReference() ? null : references.table(key)
+                    .orElseThrow(() -> new IllegalArgumentException("a foreign key of " + key.label() + " refers to table '"
+                            + key.resource() + "', and no reference tables are given here"))
+                    .keys();
+            foreignKeys.add(ForeignKeyCheck.of(schema, key, table));
+        }
         long startNanos = System.nanoTime();
         CsvSource source = null;
         try {
@@ -76,7 +98,8 @@ public final class ValidationEngine {
                 throw new HeaderException("empty_csv", "the CSV is empty: it has no header");
             }
             var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
-            return new ValidationRun(source, schema, mapping, options, startNanos, threads, metrics, lookups);
+            return new ValidationRun(source, schema, mapping, options, startNanos, threads, metrics, lookups,
+                    List.copyOf(foreignKeys));
         } catch (CsvFailure failure) {
             var header = new HeaderException(failure.code(), "the header could not be read: " + failure.getMessage());
             // On the exception thrown, so that a failure to close is not lost with `failure`.

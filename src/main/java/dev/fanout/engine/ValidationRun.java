@@ -24,14 +24,16 @@ public final class ValidationRun implements AutoCloseable {
     private final ThreadFactory threads;
     private final EngineMetrics metrics;
     private final Lookups lookups;
+    private final List<ForeignKeyCheck> foreignKeys;
     private boolean used;
     /// The thread inside `writeTo`, for `cancel`; guarded by `this`.
     private Thread writing;
     private boolean cancelled;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
-            ThreadFactory threads, EngineMetrics metrics, Lookups lookups) {
+            ThreadFactory threads, EngineMetrics metrics, Lookups lookups, List<ForeignKeyCheck> foreignKeys) {
         this.lookups = lookups;
+        this.foreignKeys = foreignKeys;
         this.threads = threads;
         this.metrics = metrics;
         this.source = source;
@@ -94,8 +96,9 @@ public final class ValidationRun implements AutoCloseable {
     private RunOutcome validateAndWrite(OutputStream out) throws IOException {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = NdjsonRenderer.of(mapping.dataNames);
-        var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer, lookups, threads);
-        var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, renderer);
+        List<ForeignKeyCheck> selfReferences = foreignKeys.stream().filter(ForeignKeyCheck::selfReference).toList();
+        var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads);
+        var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer);
         Chunk first = chunks.next();
         if (first.last()) {
             // A small input: forking would cost more than validating it here.

@@ -3,7 +3,7 @@ package dev.fanout.schema;
 /// The SPEC's row error codes, each with the name it has on the wire.
 ///
 /// Schema checks produce the first group; the engine adds `unique` and `field_count`; upstream
-/// lookups add the `lookup_*` codes. Immutable and thread-safe.
+/// lookups add the `lookup_*` codes, `foreignKeys` `foreign_key`. Immutable and thread-safe.
 public enum ErrorCode {
     REQUIRED("required"),
     TYPE("type"),
@@ -23,7 +23,8 @@ public enum ErrorCode {
     LOOKUP_NOT_FOUND("lookup_not_found"),
     LOOKUP_TIMEOUT("lookup_timeout"),
     LOOKUP_FAILED("lookup_failed"),
-    LOOKUP_UNAVAILABLE("lookup_unavailable");
+    LOOKUP_UNAVAILABLE("lookup_unavailable"),
+    FOREIGN_KEY("foreign_key");
 
     private final String wireName;
 

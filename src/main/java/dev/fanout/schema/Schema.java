@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /// A parsed Frictionless Table Schema (v1, the subset in the SPEC): its fields in document order,
-/// its missing values and its primary key. Build one with [#parse] or take the bundled
+/// its missing values, its primary key and its foreign keys. Build one with [#parse] or take the bundled
 /// [#people] example. Immutable and thread-safe; no method returns `null`.
 public final class Schema {
     private final List<Field> fields;
@@ -19,11 +19,13 @@ public final class Schema {
     private final List<String> primaryKey;
     private final List<List<String>> uniqueKeys;
     private final Optional<FieldsMatch> fieldsMatch;
+    private final List<ForeignKey> foreignKeys;
     private final List<String> lookupUpstreams;
     private final String json;
 
     Schema(List<Field> fields, MissingValues missingValues, List<String> primaryKey, List<List<String>> uniqueKeys,
-            Optional<FieldsMatch> fieldsMatch, String json) {
+            Optional<FieldsMatch> fieldsMatch, List<ForeignKey> foreignKeys, String json) {
+        this.foreignKeys = List.copyOf(foreignKeys);
         this.fields = List.copyOf(fields);
         Map<String, Integer> indexes = new HashMap<>();
         for (int i = 0; i < fields.size(); i++) {
@@ -98,6 +100,22 @@ public final class Schema {
     /// The `fieldsMatch` rule (v2), or empty for Fanout's own header rule (see [FieldsMatch]).
     public Optional<FieldsMatch> fieldsMatch() {
         return fieldsMatch;
+    }
+
+    /// The `foreignKeys`, in document order; empty when the schema has none.
+    public List<ForeignKey> foreignKeys() {
+        return foreignKeys;
+    }
+
+    /// Whether a foreign key names a reference table (not the file itself): such a schema needs
+    /// the tables to run.
+    public boolean referencesTables() {
+        for (ForeignKey key : foreignKeys) {
+            if (!key.selfReference()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// Whether any field has an `x-lookup`.

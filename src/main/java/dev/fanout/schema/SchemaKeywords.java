@@ -15,10 +15,9 @@ import java.util.Map;
 final class SchemaKeywords {
     /// Top-level keywords Fanout enforces.
     static final List<String> SCHEMA_CHECKS = List.of("fields", "missingValues", "primaryKey", "uniqueKeys",
-            "fieldsMatch");
+            "fieldsMatch", "foreignKeys");
     /// Top-level keywords of Table Schema v1/v2 that ask for checks Fanout does not perform, with why.
-    static final Map<String, String> SCHEMA_REFUSED = Map.of(
-            "foreignKeys", "foreignKeys are not checked by Fanout");
+    static final Map<String, String> SCHEMA_REFUSED = Map.of();
     /// Field keywords Fanout enforces (type options are checked against the type by [FieldParser]).
     static final List<String> FIELD_CHECKS = List.of("name", "type", "format", "constraints", "missingValues",
             "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar", "categories",

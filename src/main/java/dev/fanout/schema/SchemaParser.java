@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /// Reads a schema document's top level (`fields`, `missingValues`, `primaryKey`, `uniqueKeys`,
-/// `fieldsMatch`) and hands each field to a [FieldParser]. Other top-level keys are refused or
-/// passed over as [SchemaKeywords] decides. Stateless and thread-safe.
+/// `fieldsMatch`) and hands each field to a [FieldParser] and `foreignKeys` to a
+/// [ForeignKeyParser]. Other top-level keys are refused or passed over as [SchemaKeywords]
+/// decides. Stateless and thread-safe.
 final class SchemaParser {
     private SchemaParser() {
     }
@@ -42,7 +43,8 @@ final class SchemaParser {
             fields.add(new FieldParser(name, fieldsNode.get(i), missingValues).parse(primaryKey.contains(name)));
         }
         checkEnrichNames(fields);
-        return new Schema(fields, missingValues, primaryKey, uniqueKeys, fieldsMatch(root.path("fieldsMatch")),
+        List<ForeignKey> foreignKeys = ForeignKeyParser.parse(root.path("foreignKeys"), fields);
+        return new Schema(fields, missingValues, primaryKey, uniqueKeys, fieldsMatch(root.path("fieldsMatch")), foreignKeys,
                 new String(json, StandardCharsets.UTF_8));
     }
 

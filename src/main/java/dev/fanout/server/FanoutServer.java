@@ -81,7 +81,8 @@ public final class FanoutServer {
         installGlobalMappers();
         ServerSettings settings = ServerSettings.from(config);
         checkSpillDir(settings);
-        SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes());
+        SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes(),
+                settings.maxReferenceRows());
         var admission = new Admission(settings.maxConcurrentValidations(), settings.maxConcurrentLargeValidations());
         var histograms = LatencyHistograms.create(settings.histogramInterval());
         Map<String, UpstreamSettings> upstreamSettings = UpstreamSettings.from(config.get("fanout.upstreams"));

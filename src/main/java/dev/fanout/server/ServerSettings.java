@@ -8,12 +8,13 @@ import java.util.Locale;
 import java.util.Optional;
 
 /// The gateway's settings, read once from the layered configuration (`FanoutConfig`): where the
-/// schemas are, the limits (sizes, concurrency, how long a request head and an idle connection
+/// schemas are (and how many rows a reference table may have), the limits (sizes, concurrency, how long a request head and an idle connection
 /// may take), the engine's tuning, the response buffer and write time-out, the way out (readiness
 /// delay, grace period), whether the public port may reset the histograms.
 /// Immutable.
 public record ServerSettings(
         Path schemasDir,
+        int maxReferenceRows,
         long maxUploadBytes,
         int maxFieldBytes,
         int maxColumns,
@@ -45,6 +46,7 @@ public record ServerSettings(
         int workers = intValue(fanout, "engine.workers", 0, 0);
         return new ServerSettings(
                 Path.of(text(fanout, "schemas.dir", "schemas")),
+                intValue(fanout, "schemas.max-reference-rows", dev.fanout.engine.References.DEFAULT_MAX_ROWS, 1),
                 longValue(fanout, "limits.max-upload-bytes", 2L << 30, 1),
                 intValue(fanout, "limits.max-field-bytes", 1 << 20, 1),
                 intValue(fanout, "limits.max-columns", 1024, 1),

@@ -6,9 +6,12 @@ import dev.fanout.engine.ExtraColumns;
 import dev.fanout.engine.HeaderException;
 import dev.fanout.engine.Lookups;
 import dev.fanout.engine.Mode;
+import dev.fanout.engine.References;
 import dev.fanout.engine.RunOutcome;
 import dev.fanout.engine.ValidationEngine;
 import dev.fanout.engine.ValidationRun;
+import dev.fanout.schema.ForeignKey;
+import dev.fanout.schema.InvalidSchemaException;
 import dev.fanout.schema.Lookup;
 import dev.fanout.schema.Schema;
 import dev.fanout.upstream.UpstreamLookups;
@@ -167,6 +170,25 @@ final class ValidateService implements HttpService {
         }
     }
 
+    /// A schema sent with the request may refer to itself, not to the registry's tables: each
+    /// table's keys are cast for the fields of the registered schema that names it, and a table
+    /// is not to be probed, key by key, by whoever may post.
+    ///
+    /// @throws ProblemException `422 invalid_schema` naming the table otherwise
+    static References references(SchemaRegistry registry, Schema schema) {
+        References references = registry.references(schema);
+        if (references == References.NONE) {
+            for (ForeignKey key : schema.foreignKeys()) {
+                if (!key.selfReference()) {
+                    throw ProblemException.invalidSchema("a foreign key of " + key.label() + " refers to reference table '"
+                            + key.resource() + "': reference tables serve registered schemas only (register the schema"
+                            + " as NAME.json beside " + key.resource() + ".csv)");
+                }
+            }
+        }
+        return references;
+    }
+
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome) {
         checkUpstreams(upload.schema(), upstreams::has);
         if (!upload.schema().hasLookups()) {
@@ -182,7 +204,10 @@ final class ValidateService implements HttpService {
             Lookups lookups) {
         ValidationRun run;
         try {
-            run = engine.open(upload.csv(), upload.schema(), options, lookups);
+            run = engine.open(upload.csv(), upload.schema(), options, lookups, references(registry, upload.schema()));
+        } catch (InvalidSchemaException e) {
+            // A reference table that changed into one that cannot be used.
+            throw ProblemException.invalidSchema(e.getMessage());
         } catch (HeaderException e) {
             throw switch (e.code()) {
                 case UploadStream.UPLOAD_TOO_LARGE -> ProblemException.tooLarge(e.code(), e.getMessage());

@@ -45,6 +45,30 @@ class ValidateCommandTest {
     }
 
     @Test
+    void referenceTablesAreFoundBesideTheSchemaFile() throws IOException {
+        Path schemas = Files.createDirectories(dir.resolve("defs"));
+        Files.writeString(schemas.resolve("cities.json"), """
+                {"fields":[{"name":"city"},{"name":"country"}],
+                 "foreignKeys":[{"fields":"country","reference":{"resource":"countries","fields":"code"}}]}""");
+        Files.writeString(schemas.resolve("countries.csv"), "code\nDE\n");
+        Path csv = file("cities.csv", "city,country\nBerlin,DE\nParis,FR\n");
+
+        CliRun run = CliRun.of("validate", csv.toString(), "--schema", schemas.resolve("cities.json").toString());
+        assertEquals(1, run.status(), run.stderr());
+        assertEquals("country \"FR\" is not a key of countries (code)", json(run.lines().get(1)).at("/errors/0/message").asText());
+        assertEquals("foreign_key", json(run.lines().get(1)).at("/errors/0/code").asText());
+
+        CliRun byName = CliRun.of("validate", csv.toString(), "--schema-name", "cities", "--schemas", schemas.toString());
+        assertEquals(1, byName.status(), byName.stderr());
+
+        Files.delete(schemas.resolve("countries.csv"));
+        CliRun missing = CliRun.of("validate", csv.toString(), "--schema", schemas.resolve("cities.json").toString());
+        assertEquals(2, missing.status(), missing.stderr());
+        assertEquals("fanout: invalid schema: foreignKeys #1: reference table 'countries': there is no file countries.csv beside "
+                + "the schemas", missing.stderr().strip());
+    }
+
+    @Test
     void everyRowValidExitsZeroAndWritesEveryRow() throws IOException {
         Path csv = file("people.csv", HEADER + VALID_ROWS);
 
