@@ -38,6 +38,8 @@ final class RowValidator {
     private final Mode mode;
     private final List<UniqueConstraint> uniques;
     private final NdjsonRenderer renderer;
+    /// Whether each chunk lists its invalid rows, for a run that stops after N of them.
+    private final boolean listInvalid;
 
     private final Lookups lookups;
     private final ThreadFactory threads;
@@ -47,7 +49,8 @@ final class RowValidator {
     private final Semaphore lookupRoom;
 
     RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
-            Lookups lookups, ThreadFactory threads) {
+            Lookups lookups, ThreadFactory threads, boolean listInvalid) {
+        this.listInvalid = listInvalid;
         this.lookups = lookups;
         this.threads = threads;
         this.anyLookup = schema.hasLookups();
@@ -156,6 +159,7 @@ final class RowValidator {
         }
         int[] rowEnds = new int[count];
         int valid = 0;
+        int[] invalidRows = listInvalid ? new int[count] : null;
         // From the shared pool: the writer gives it back once the chunk is written.
         var sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4));
         var lines = renderer.open(sink);
@@ -163,6 +167,8 @@ final class RowValidator {
             boolean rowValid = table.valid(r);
             if (rowValid) {
                 valid++;
+            } else if (invalidRows != null) {
+                invalidRows[r - valid] = r;
             }
             if (mode.writes(rowValid)) {
                 table.render(r, table.errors(r), lines);
@@ -170,7 +176,7 @@ final class RowValidator {
             rowEnds[r] = sink.size();
         }
         return new ValidatedChunk(chunk.firstRow(), count, sink.array(), sink.size(), rowEnds, valid,
-                keepRows ? table : null, keys);
+                keepRows ? table : null, keys, invalidRows);
     }
 
     /// A distinct value of a lookup field in a chunk: it is asked once, whatever the rows holding it.

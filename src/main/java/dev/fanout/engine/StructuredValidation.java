@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /// the writer's exception cancels the scope, which interrupts the validation subtasks, and the
 /// reader stops at its next step; the exception reaches the caller. A validation subtask that
 /// fails (a bug) ends the stream with an `internal_error` line instead of a half-written row.
+/// Reaching the error limit stops a run the way a failed output does (the writer cancels the
+/// scope, so the chunks in flight and their lookups are interrupted and no further chunk is read),
+/// except that the run then ends normally, for its last lines to be written.
 final class StructuredValidation {
     /// More permits than any run can hold, released to wake a reader waiting for the writer.
     private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
@@ -88,7 +91,7 @@ final class StructuredValidation {
                 slots.add(slot);
                 if (chunk.size() == 0) {
                     // Only says that the input ended (after a full chunk): nothing to validate or time.
-                    slot.result().complete(new ValidatedChunk(chunk.firstRow(), 0, new byte[0], 0, new int[0], 0, null, null));
+                    slot.result().complete(new ValidatedChunk(chunk.firstRow(), 0, new byte[0], 0, new int[0], 0, null, null, new int[0]));
                 } else {
                     scope.fork(() -> validate(slot));
                 }
@@ -117,6 +120,9 @@ final class StructuredValidation {
         try {
             scope.join();
         } catch (StructuredTaskScope.FailedException e) {
+            if (e.getCause() instanceof ErrorLimitReached) {
+                return;
+            }
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -201,7 +207,14 @@ final class StructuredValidation {
         }
     }
 
-    private Void writeInOrder() throws IOException, InterruptedException {
+    /// Thrown by the writer when the error limit is reached, to cancel the scope: not a failure.
+    private static final class ErrorLimitReached extends Exception {
+        ErrorLimitReached() {
+            super("the error limit was reached", null, false, false);
+        }
+    }
+
+    private Void writeInOrder() throws IOException, InterruptedException, ErrorLimitReached {
         try {
             while (true) {
                 Slot slot = slots.peek();
@@ -221,6 +234,10 @@ final class StructuredValidation {
                 }
                 writer.write(validated);
                 reader.recycle(slot.chunk());
+                if (writer.stopped()) {
+                    stop();
+                    throw new ErrorLimitReached();
+                }
                 inFlight.release();
                 if (slot.chunk().last()) {
                     return null;

@@ -28,6 +28,7 @@ public final class ValidationRun implements AutoCloseable {
     /// The thread inside `writeTo`, for `cancel`; guarded by `this`.
     private Thread writing;
     private boolean cancelled;
+    private volatile boolean stoppedEarly;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
             ThreadFactory threads, EngineMetrics metrics, Lookups lookups) {
@@ -48,7 +49,11 @@ public final class ValidationRun implements AutoCloseable {
     }
 
     /// Validates every row and writes the NDJSON to `out` in input order, ending with the summary
-    /// line (when asked) or the error line (when the input could not be read to its end). It
+    /// line (when asked) or the error line (when the input could not be read to its end). With an
+    /// error limit (`maxErrors`), the run stops at the invalid row that reaches it: no later row is
+    /// written, no further chunk is read, the chunks in flight are cancelled (their lookups
+    /// interrupted), and the output ends with the summary (when asked, saying it stopped) and a
+    /// `max_errors` error line; the rest of the input is left unread (see `stoppedEarly`). It
     /// neither flushes nor closes `out` at the end: the caller does.
     ///
     /// @throws IOException when writing to `out` failed; the run's work has stopped by then
@@ -94,8 +99,9 @@ public final class ValidationRun implements AutoCloseable {
     private RunOutcome validateAndWrite(OutputStream out) throws IOException {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = NdjsonRenderer.of(mapping.dataNames);
-        var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer, lookups, threads);
-        var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, renderer);
+        var validator = new RowValidator(schema, mapping, options.mode(), uniques, renderer, lookups, threads,
+                options.limitsErrors());
+        var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, renderer, options.maxErrors());
         Chunk first = chunks.next();
         if (first.last()) {
             // A small input: forking would cost more than validating it here.
@@ -110,11 +116,19 @@ public final class ValidationRun implements AutoCloseable {
             metrics.queueWaited(0);
             metrics.chunkValidated(System.nanoTime() - validateNanos);
             writer.write(validated);
+            stoppedEarly = writer.stopped();
             return writer.finish(first.failure(), startNanos);
         }
         var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads, metrics);
+        stoppedEarly = writer.stopped();
         Optional<StreamError> error = end.internalError() != null ? Optional.of(end.internalError()) : end.last().failure();
         return writer.finish(error, startNanos);
+    }
+
+    /// Whether the run stopped at its error limit, leaving the rest of the input unread: a caller
+    /// that must not read an upload to its end then leaves the stream open rather than `close` it.
+    public boolean stoppedEarly() {
+        return stoppedEarly;
     }
 
     /// Data rows read from the input so far.
