@@ -52,9 +52,13 @@ final class StructuredValidation {
 
     private final ThreadFactory threads;
     private final EngineMetrics metrics;
+    private final long startNanos;
+    /// Set by the writer when the error limit stopped the run.
+    private volatile RunOutcome stoppedOutcome;
 
     private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, int workers,
-            int chunksInFlight, ThreadFactory threads, EngineMetrics metrics) {
+            int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) {
+        this.startNanos = startNanos;
         this.threads = threads;
         this.metrics = metrics;
         this.reader = reader;
@@ -70,12 +74,13 @@ final class StructuredValidation {
     ///
     /// @throws IOException when writing the output failed; every subtask has ended by then
     static StreamEnd run(Chunk first, ChunkReader reader, RowValidator validator, OrderedWriter writer,
-            int workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics) throws IOException {
-        return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads, metrics).run(first);
+            int workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) throws IOException {
+        return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads, metrics, startNanos).run(first);
     }
 
-    /// How the input ended: the last chunk read, and an internal error that cut the run short.
-    record StreamEnd(Chunk last, StreamError internalError) {
+    /// How the input ended: the last chunk read, and an internal error that cut the run short; or,
+    /// when the error limit stopped the run, its outcome (the last lines are written already).
+    record StreamEnd(Chunk last, StreamError internalError, RunOutcome stopped) {
     }
 
     private StreamEnd run(Chunk first) throws IOException {
@@ -102,7 +107,7 @@ final class StructuredValidation {
             }
             join(scope);
         }
-        return new StreamEnd(chunk, internalError);
+        return new StreamEnd(chunk, internalError, stoppedOutcome);
     }
 
     private boolean awaitRoom(StructuredTaskScope<?, ?> scope) throws IOException {
@@ -235,6 +240,10 @@ final class StructuredValidation {
                 writer.write(validated);
                 reader.recycle(slot.chunk());
                 if (writer.stopped()) {
+                    // The last lines go out now, not once the reading thread is back: it may be
+                    // waiting for more of an upload whose client stops sending once it sees them.
+                    stoppedOutcome = writer.finish(java.util.Optional.empty(), startNanos);
+                    writer.flush();
                     stop();
                     throw new ErrorLimitReached();
                 }

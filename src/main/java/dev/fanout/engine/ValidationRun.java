@@ -119,8 +119,12 @@ public final class ValidationRun implements AutoCloseable {
             stoppedEarly = writer.stopped();
             return writer.finish(first.failure(), startNanos);
         }
-        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads, metrics);
+        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads,
+                metrics, startNanos);
         stoppedEarly = writer.stopped();
+        if (end.stopped() != null) {
+            return end.stopped();
+        }
         Optional<StreamError> error = end.internalError() != null ? Optional.of(end.internalError()) : end.last().failure();
         return writer.finish(error, startNanos);
     }

@@ -184,4 +184,32 @@ class MaxErrorsGatewayTest {
         gateway.assertStillServes();
     }
 
+
+    @Test
+    @Timeout(60)
+    void aClientThatStopsSendingSeesTheErrorLineAtOnceAndEndsTheAnswerByClosingItsSide() throws Exception {
+        int baseline = gateway.server.liveWorkThreads();
+        // Row 3 is invalid; 2.5 chunks are sent of a body announced much longer, then nothing more.
+        var file = People.file(1, CHUNK_ROWS * 5 / 2, People::mixed);
+        try (var connection = RawConnection.open(gateway.port()).readTimeout(Duration.ofSeconds(20))) {
+            connection.postHead("/v1/validate?schema=people&max-errors=1", "Content-Type: text/csv",
+                    "Content-Length: " + (file.bytes().length * 10L));
+            connection.send(file.bytes());
+            var head = connection.readHead();
+            assertEquals(200, head.status());
+            var body = connection.body(head);
+            String errorLine = "{\"error\":{\"code\":\"max_errors\",\"message\":\"stopped after 1 invalid row (max-errors=1)\",\"row\":3}}";
+            List<String> lines = new java.util.ArrayList<>();
+            // The error line comes while the gateway still waits for the rest of the upload.
+            for (String line = RawConnection.readLine(body); !errorLine.equals(line); line = RawConnection.readLine(body)) {
+                assertTrue(line != null, "the answer ended before its error line: " + lines);
+                lines.add(line);
+            }
+            assertEquals(3, lines.size(), lines.toString());
+            connection.shutdownOutput();
+            assertEquals("", RawConnection.readAll(body), "nothing after the error line");
+        }
+        gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
+        gateway.assertStillServes();
+    }
 }
