@@ -49,6 +49,11 @@ final class RowValidator {
     private final Semaphore lookupRoom;
 
     RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
+            Lookups lookups, ThreadFactory threads) {
+        this(schema, mapping, mode, uniques, renderer, lookups, threads, false);
+    }
+
+    RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
             Lookups lookups, ThreadFactory threads, boolean listInvalid) {
         this.listInvalid = listInvalid;
         this.lookups = lookups;
