@@ -57,9 +57,12 @@ import picocli.CommandLine.TypeConversionException;
             "Validates CSV files against a Table Schema and writes one NDJSON line per row.",
             "With several files, each file's lines follow a line {\"file\":NAME}.",
             "",
-            "Exit status: 0 when every row is valid, 1 when some are not, 2 on a usage,",
-            "schema, header or I/O error, or when the output ends with an error line",
-            "(with several files, the worst of theirs)."
+            "--max-errors N stops a file's validation at its Nth invalid row (each file has",
+            "its own limit): its output ends with a max_errors error line.",
+            "",
+            "Exit status: 0 when every row is valid, 1 when some are not (or a file stopped",
+            "at --max-errors), 2 on a usage, schema, header or I/O error, or when the output",
+            "ends with another error line (with several files, the worst of theirs)."
         })
 final class ValidateCommand implements Callable<Integer> {
     /// Output buffer: large writes keep the engine, not the pipe, the bottleneck.
@@ -101,6 +104,13 @@ final class ValidateCommand implements Callable<Integer> {
     @Option(names = "--extra", paramLabel = "POLICY", defaultValue = "error", converter = ExtraConverter.class,
             description = "Columns the schema does not define: error, ignore or keep (default: ${DEFAULT-VALUE}).")
     private ExtraColumns extra;
+
+    @Option(names = "--max-errors", paramLabel = "N",
+            description = "Stop each file at its Nth invalid row; the rest is neither read nor validated.")
+    private Long maxErrors;
+
+    @Option(names = "--fail-fast", description = "Stop each file at its first invalid row (--max-errors 1).")
+    private boolean failFast;
 
     @Option(names = "--workers", paramLabel = "N", description = "Chunks validated at once (default: one per core).")
     private Integer workers;
@@ -157,11 +167,15 @@ final class ValidateCommand implements Callable<Integer> {
                 if (!given.add(name.equals("-o") ? "--output" : name)) {
                     return Optional.empty();
                 }
-                if (name.equals("--summary")) {
+                if (name.equals("--summary") || name.equals("--fail-fast")) {
                     if (equals >= 0) {
                         return Optional.empty();
                     }
-                    command.summary = true;
+                    if (name.equals("--summary")) {
+                        command.summary = true;
+                    } else {
+                        command.failFast = true;
+                    }
                     continue;
                 }
                 String value;
@@ -201,6 +215,7 @@ final class ValidateCommand implements Callable<Integer> {
             case "--extra" -> extra = ExtraColumns.parse(value);
             case "--workers" -> workers = Integer.valueOf(value);
             case "--chunk-rows" -> chunkRows = Integer.valueOf(value);
+            case "--max-errors" -> maxErrors = Long.valueOf(value);
             case "-o", "--output" -> output = Path.of(value);
             case "--histogram-log" -> histogramLog = Path.of(value);
             default -> {
@@ -259,8 +274,12 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /// The exit status of a run that went to the end of its output.
+    /// The exit status of a run that went to the end of its output. A run stopped at its error
+    /// limit has invalid rows and nothing else wrong: 1.
     static ExitStatus status(RunOutcome outcome) {
+        if (outcome.stoppedAtMaxErrors()) {
+            return ExitStatus.SOME_INVALID;
+        }
         if (outcome.failed()) {
             return ExitStatus.ERROR;
         }
@@ -276,6 +295,15 @@ final class ValidateCommand implements Callable<Integer> {
             }
             if (chunkRows != null) {
                 options = options.withChunkRows(chunkRows);
+            }
+            if (failFast && maxErrors != null) {
+                throw new IllegalArgumentException("--fail-fast is --max-errors 1: give one of them");
+            }
+            if (maxErrors != null && maxErrors < 1) {
+                throw new IllegalArgumentException("--max-errors must be at least 1, not " + maxErrors);
+            }
+            if (failFast || maxErrors != null) {
+                options = options.withMaxErrors(failFast ? 1 : maxErrors);
             }
             return options;
         } catch (IllegalArgumentException e) {

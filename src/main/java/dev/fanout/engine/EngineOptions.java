@@ -3,7 +3,7 @@ package dev.fanout.engine;
 import java.util.Objects;
 
 /// How one run validates and writes: the SPEC's request options (`mode`, `summary`, `delimiter`,
-/// `extra`), the engine's tuning (`workers`, `chunkRows`, `chunksInFlight`) and the CSV limits.
+/// `extra`, `maxErrors`: the invalid rows after which the run stops), the engine's tuning (`workers`, `chunkRows`, `chunksInFlight`) and the CSV limits.
 ///
 /// `workers` bounds how many chunks are validated at once; `chunksInFlight` bounds how many chunks
 /// are read but not yet written, which with `chunkRows` bounds the run's memory whatever the file
@@ -17,7 +17,8 @@ public record EngineOptions(
         int chunkRows,
         int chunksInFlight,
         int maxFieldBytes,
-        int maxColumns) {
+        int maxColumns,
+        long maxErrors) {
 
     /// Rows per chunk by default: big enough that forking costs little per row, small enough that
     /// the first lines of a streamed upload come back early.
@@ -26,6 +27,8 @@ public record EngineOptions(
     public static final int DEFAULT_MAX_FIELD_BYTES = 1 << 20;
     /// The SPEC's default column limit.
     public static final int DEFAULT_MAX_COLUMNS = 1024;
+    /// `maxErrors` when there is no limit: every row is validated.
+    public static final long NO_ERROR_LIMIT = Long.MAX_VALUE;
 
     public EngineOptions {
         Objects.requireNonNull(mode, "mode must not be null");
@@ -38,45 +41,58 @@ public record EngineOptions(
         requirePositive(chunksInFlight, "chunksInFlight");
         requirePositive(maxFieldBytes, "maxFieldBytes");
         requirePositive(maxColumns, "maxColumns");
+        if (maxErrors < 1) {
+            throw new IllegalArgumentException("maxErrors must be at least 1, not " + maxErrors);
+        }
     }
 
     /// The SPEC's defaults, with one worker per core and four chunks in flight per worker.
     public static EngineOptions defaults() {
         int cores = Runtime.getRuntime().availableProcessors();
         return new EngineOptions(Mode.ALL, false, ',', ExtraColumns.ERROR, cores, DEFAULT_CHUNK_ROWS,
-                Math.max(4, 4 * cores), DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_COLUMNS);
+                Math.max(4, 4 * cores), DEFAULT_MAX_FIELD_BYTES, DEFAULT_MAX_COLUMNS, NO_ERROR_LIMIT);
     }
 
     public EngineOptions withMode(Mode newMode) {
-        return new EngineOptions(newMode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
+        return new EngineOptions(newMode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns, maxErrors);
     }
 
     public EngineOptions withSummary(boolean newSummary) {
-        return new EngineOptions(mode, newSummary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
+        return new EngineOptions(mode, newSummary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns, maxErrors);
     }
 
     public EngineOptions withDelimiter(char newDelimiter) {
-        return new EngineOptions(mode, summary, newDelimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
+        return new EngineOptions(mode, summary, newDelimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns, maxErrors);
     }
 
     public EngineOptions withExtra(ExtraColumns newExtra) {
-        return new EngineOptions(mode, summary, delimiter, newExtra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, newExtra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns, maxErrors);
     }
 
     public EngineOptions withWorkers(int newWorkers) {
-        return new EngineOptions(mode, summary, delimiter, extra, newWorkers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, extra, newWorkers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns, maxErrors);
     }
 
     public EngineOptions withChunkRows(int newChunkRows) {
-        return new EngineOptions(mode, summary, delimiter, extra, workers, newChunkRows, chunksInFlight, maxFieldBytes, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, extra, workers, newChunkRows, chunksInFlight, maxFieldBytes, maxColumns, maxErrors);
     }
 
     public EngineOptions withChunksInFlight(int newChunksInFlight) {
-        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, newChunksInFlight, maxFieldBytes, maxColumns);
+        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, newChunksInFlight, maxFieldBytes, maxColumns, maxErrors);
     }
 
     public EngineOptions withLimits(int newMaxFieldBytes, int newMaxColumns) {
-        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, newMaxFieldBytes, newMaxColumns);
+        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, newMaxFieldBytes, newMaxColumns, maxErrors);
+    }
+
+    /// A copy that stops after `newMaxErrors` invalid rows (`NO_ERROR_LIMIT`: never).
+    public EngineOptions withMaxErrors(long newMaxErrors) {
+        return new EngineOptions(mode, summary, delimiter, extra, workers, chunkRows, chunksInFlight, maxFieldBytes, maxColumns, newMaxErrors);
+    }
+
+    /// Whether the run stops after `maxErrors` invalid rows.
+    public boolean limitsErrors() {
+        return maxErrors != NO_ERROR_LIMIT;
     }
 
     private static void requirePositive(int value, String name) {

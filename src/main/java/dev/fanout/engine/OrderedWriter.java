@@ -18,11 +18,14 @@ import java.util.Optional;
 /// Writes validated chunks to the output strictly in row order, deciding `unique` and
 /// `primaryKey` on the way (first occurrence valid, later ones not, however the work was split)
 /// and self-referencing foreign keys (a row may refer to a key of an earlier row or its own), and
-/// ends the output with the summary line or the error line.
+/// ends the output with the summary line or the error line. With an error limit it is also where
+/// the run stops: the cut must fall in input order, which only the writer sees.
 ///
 /// The remembered keys grow with the number of distinct key values: uniqueness and references
 /// cannot be decided in less. Used by one thread at a time (the run's writer); not thread-safe.
 final class OrderedWriter {
+    /// The code of the error line that ends a run stopped by its error limit.
+    static final String MAX_ERRORS = RunOutcome.MAX_ERRORS;
     private final OutputStream out;
     private final Mode mode;
     private final boolean summary;
@@ -35,9 +38,19 @@ final class OrderedWriter {
     private long rows;
     private long valid;
     private long invalid;
+    private final long maxErrors;
+    /// The row at which the error limit stopped the output; 0 while it has not.
+    private long stoppedAt;
 
+    OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques, NdjsonRenderer renderer) {
+        this(out, mode, summary, uniques, List.of(), renderer, EngineOptions.NO_ERROR_LIMIT);
+    }
+
+    /// A writer that also decides self-referencing foreign keys (`selfKeys`) and stops after
+    /// `maxErrors` invalid rows: the row that makes them N is the last one written or counted,
+    /// whatever chunks came after it (see [#stopped]).
     OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques,
-            List<ForeignKeyCheck> selfKeys, NdjsonRenderer renderer) {
+            List<ForeignKeyCheck> selfKeys, NdjsonRenderer renderer, long maxErrors) {
         this.selfKeys = selfKeys;
         this.offeredKeys = new ArrayList<>();
         for (int i = 0; i < selfKeys.size(); i++) {
@@ -48,6 +61,7 @@ final class OrderedWriter {
         this.summary = summary;
         this.uniques = uniques;
         this.renderer = renderer;
+        this.maxErrors = maxErrors;
         this.firstRowOfKey = new ArrayList<>();
         for (int i = 0; i < uniques.size(); i++) {
             firstRowOfKey.add(new HashMap<>());
@@ -59,19 +73,38 @@ final class OrderedWriter {
         return rows;
     }
 
-    /// Writes the chunk's rows, then gives its byte array back to the shared pool (an output
-    /// stream keeps nothing of what it was given once `write` returns).
+    /// Whether the error limit was reached: nothing more may be written but the last lines.
+    boolean stopped() {
+        return stoppedAt > 0;
+    }
+
+    /// Writes the chunk's rows (up to the error limit), then gives its byte array back to the
+    /// shared pool (an output stream keeps nothing of what it was given once `write` returns).
     void write(ValidatedChunk chunk) throws IOException {
+        if (stopped()) {
+            throw new IllegalStateException("the error limit was reached: no more rows are written");
+        }
         writeRows(chunk);
         BufferPool.SHARED.give(chunk.bytes());
     }
 
     private void writeRows(ValidatedChunk chunk) throws IOException {
-        rows += chunk.rowCount();
         if (uniques.isEmpty() && selfKeys.isEmpty()) {
-            valid += chunk.validCount();
-            invalid += chunk.rowCount() - chunk.validCount();
-            out.write(chunk.bytes(), 0, chunk.length());
+            int chunkInvalid = chunk.rowCount() - chunk.validCount();
+            if (invalid + chunkInvalid < maxErrors) {
+                rows += chunk.rowCount();
+                valid += chunk.validCount();
+                invalid += chunkInvalid;
+                out.write(chunk.bytes(), 0, chunk.length());
+                return;
+            }
+            // The limit falls in this chunk: on the invalid row that makes it N.
+            int cut = chunk.invalidRows()[(int) (maxErrors - invalid - 1)];
+            rows += cut + 1;
+            valid += cut + 1 - (maxErrors - invalid);
+            invalid = maxErrors;
+            stoppedAt = chunk.firstRow() + cut;
+            out.write(chunk.bytes(), 0, chunk.rowEnds()[cut]);
             return;
         }
         int start = 0;
@@ -80,6 +113,7 @@ final class OrderedWriter {
         for (int i = 0; i < chunk.rowCount(); i++) {
             int end = chunk.rowEnds()[i];
             long row = chunk.firstRow() + i;
+            rows++;
             List<FieldError> duplicates = duplicates(rowTable, i, row, chunk.keys()[i]);
             if (duplicates.isEmpty()) {
                 count(rowTable.valid(i));
@@ -93,14 +127,30 @@ final class OrderedWriter {
                 }
             }
             start = end;
+            if (invalid >= maxErrors) {
+                // Later rows claim no keys: they were never written.
+                stoppedAt = row;
+                out.write(chunk.bytes(), pendingFrom, end - pendingFrom);
+                return;
+            }
         }
         out.write(chunk.bytes(), pendingFrom, chunk.length() - pendingFrom);
     }
 
-    /// Writes the last line (summary when asked, error line when the input failed). It does not
-    /// flush: the caller ends the output, and a small response can then go out in one piece.
-    RunOutcome finish(Optional<StreamError> error, long startNanos) throws IOException {
+    /// Writes the last lines: the summary when asked (saying `"stopped":"max_errors"` when the
+    /// error limit cut the run), then the error line when the input failed or the limit was
+    /// reached. The error line is always last, so a client still knows a whole answer by its
+    /// summary and no error line. It does not flush: the caller ends the output, and a small
+    /// response can then go out in one piece.
+    RunOutcome finish(Optional<StreamError> failure, long startNanos) throws IOException {
         var result = new Summary(rows, valid, invalid, (System.nanoTime() - startNanos) / 1e6);
+        Optional<StreamError> error = stopped()
+                ? Optional.of(new StreamError(MAX_ERRORS, "stopped after %d invalid row%s (max-errors=%d)"
+                        .formatted(invalid, invalid == 1 ? "" : "s", maxErrors), stoppedAt))
+                : failure;
+        if (stopped() && summary) {
+            out.write(NdjsonRenderer.summaryLine(result.rows(), result.valid(), result.invalid(), result.elapsedMs(), MAX_ERRORS));
+        }
         if (error.isPresent()) {
             StreamError e = error.get();
             out.write(NdjsonRenderer.errorLine(e.code(), e.message(), e.row()));

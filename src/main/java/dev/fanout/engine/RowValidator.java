@@ -45,6 +45,8 @@ final class RowValidator {
     private final List<ForeignKeyCheck> tableKeys;
     private final List<ForeignKeyCheck> selfKeys;
     private final NdjsonRenderer renderer;
+    /// Whether each chunk lists its invalid rows, for a run that stops after N of them.
+    private final boolean listInvalid;
 
     private final Lookups lookups;
     private final ThreadFactory threads;
@@ -53,8 +55,16 @@ final class RowValidator {
     // room take turns in the order they asked.
     private final Semaphore lookupRoom;
 
+    RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
+            Lookups lookups, ThreadFactory threads) {
+        this(schema, mapping, mode, uniques, List.of(), renderer, lookups, threads, false);
+    }
+
+    /// `listInvalid`: note each chunk's invalid rows, for an error limit's cut.
     RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques,
-            List<ForeignKeyCheck> foreignKeys, NdjsonRenderer renderer, Lookups lookups, ThreadFactory threads) {
+            List<ForeignKeyCheck> foreignKeys, NdjsonRenderer renderer, Lookups lookups, ThreadFactory threads,
+            boolean listInvalid) {
+        this.listInvalid = listInvalid;
         this.lookups = lookups;
         this.threads = threads;
         this.anyLookup = schema.hasLookups();
@@ -179,6 +189,7 @@ final class RowValidator {
         }
         int[] rowEnds = new int[count];
         int valid = 0;
+        int[] invalidRows = listInvalid ? new int[count] : null;
         // From the shared pool: the writer gives it back once the chunk is written.
         var sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4));
         var lines = renderer.open(sink);
@@ -186,6 +197,8 @@ final class RowValidator {
             boolean rowValid = table.valid(r);
             if (rowValid) {
                 valid++;
+            } else if (invalidRows != null) {
+                invalidRows[r - valid] = r;
             }
             if (mode.writes(rowValid)) {
                 table.render(r, table.errors(r), lines);
@@ -193,7 +206,7 @@ final class RowValidator {
             rowEnds[r] = sink.size();
         }
         return new ValidatedChunk(chunk.firstRow(), count, sink.array(), sink.size(), rowEnds, valid,
-                keepRows ? table : null, keys);
+                keepRows ? table : null, keys, invalidRows);
     }
 
     /// A distinct value of a lookup field in a chunk: it is asked once, whatever the rows holding it.

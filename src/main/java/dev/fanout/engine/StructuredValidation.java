@@ -29,6 +29,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /// the writer's exception cancels the scope, which interrupts the validation subtasks, and the
 /// reader stops at its next step; the exception reaches the caller. A validation subtask that
 /// fails (a bug) ends the stream with an `internal_error` line instead of a half-written row.
+/// Reaching the error limit stops a run the way a failed output does (the writer cancels the
+/// scope, so the chunks in flight and their lookups are interrupted and no further chunk is read),
+/// except that the run then ends normally, for its last lines to be written.
 final class StructuredValidation {
     /// More permits than any run can hold, released to wake a reader waiting for the writer.
     private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
@@ -49,9 +52,13 @@ final class StructuredValidation {
 
     private final ThreadFactory threads;
     private final EngineMetrics metrics;
+    private final long startNanos;
+    /// Set by the writer when the error limit stopped the run.
+    private volatile RunOutcome stoppedOutcome;
 
     private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, int workers,
-            int chunksInFlight, ThreadFactory threads, EngineMetrics metrics) {
+            int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) {
+        this.startNanos = startNanos;
         this.threads = threads;
         this.metrics = metrics;
         this.reader = reader;
@@ -67,12 +74,13 @@ final class StructuredValidation {
     ///
     /// @throws IOException when writing the output failed; every subtask has ended by then
     static StreamEnd run(Chunk first, ChunkReader reader, RowValidator validator, OrderedWriter writer,
-            int workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics) throws IOException {
-        return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads, metrics).run(first);
+            int workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) throws IOException {
+        return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads, metrics, startNanos).run(first);
     }
 
-    /// How the input ended: the last chunk read, and an internal error that cut the run short.
-    record StreamEnd(Chunk last, StreamError internalError) {
+    /// How the input ended: the last chunk read, and an internal error that cut the run short; or,
+    /// when the error limit stopped the run, its outcome (the last lines are written already).
+    record StreamEnd(Chunk last, StreamError internalError, RunOutcome stopped) {
     }
 
     private StreamEnd run(Chunk first) throws IOException {
@@ -88,7 +96,7 @@ final class StructuredValidation {
                 slots.add(slot);
                 if (chunk.size() == 0) {
                     // Only says that the input ended (after a full chunk): nothing to validate or time.
-                    slot.result().complete(new ValidatedChunk(chunk.firstRow(), 0, new byte[0], 0, new int[0], 0, null, null));
+                    slot.result().complete(new ValidatedChunk(chunk.firstRow(), 0, new byte[0], 0, new int[0], 0, null, null, new int[0]));
                 } else {
                     scope.fork(() -> validate(slot));
                 }
@@ -99,7 +107,7 @@ final class StructuredValidation {
             }
             join(scope);
         }
-        return new StreamEnd(chunk, internalError);
+        return new StreamEnd(chunk, internalError, stoppedOutcome);
     }
 
     private boolean awaitRoom(StructuredTaskScope<?, ?> scope) throws IOException {
@@ -117,6 +125,9 @@ final class StructuredValidation {
         try {
             scope.join();
         } catch (StructuredTaskScope.FailedException e) {
+            if (e.getCause() instanceof ErrorLimitReached) {
+                return;
+            }
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
@@ -201,7 +212,14 @@ final class StructuredValidation {
         }
     }
 
-    private Void writeInOrder() throws IOException, InterruptedException {
+    /// Thrown by the writer when the error limit is reached, to cancel the scope: not a failure.
+    private static final class ErrorLimitReached extends Exception {
+        ErrorLimitReached() {
+            super("the error limit was reached", null, false, false);
+        }
+    }
+
+    private Void writeInOrder() throws IOException, InterruptedException, ErrorLimitReached {
         try {
             while (true) {
                 Slot slot = slots.peek();
@@ -221,6 +239,14 @@ final class StructuredValidation {
                 }
                 writer.write(validated);
                 reader.recycle(slot.chunk());
+                if (writer.stopped()) {
+                    // The last lines go out now, not once the reading thread is back: it may be
+                    // waiting for more of an upload whose client stops sending once it sees them.
+                    stoppedOutcome = writer.finish(java.util.Optional.empty(), startNanos);
+                    writer.flush();
+                    stop();
+                    throw new ErrorLimitReached();
+                }
                 inFlight.release();
                 if (slot.chunk().last()) {
                     return null;

@@ -5,8 +5,10 @@ package dev.fanout.engine;
 /// `[rowEnds[i-1], rowEnds[i])` (empty when not written), plus what the writer needs to decide
 /// `unique` in row order: the rows themselves (to render a duplicate again with its `unique`
 /// error) and each row's key per uniqueness rule (null when a key cell is missing or failed its
-/// cast). `rows` and `keys` are null when the schema has no uniqueness rule. Owned by the writer
-/// once handed over; nobody else touches it.
+/// cast). `rows` and `keys` are null when the schema has no uniqueness rule. `invalidRows` lists
+/// the indexes of the invalid rows (before uniqueness), ascending, when the run limits errors (the
+/// writer cuts the output after the Nth invalid row, written or not); null otherwise. Owned by
+/// the writer once handed over; nobody else touches it.
 record ValidatedChunk(
         long firstRow,
         int rowCount,
@@ -15,5 +17,6 @@ record ValidatedChunk(
         int[] rowEnds,
         int validCount,
         RowTable rows,
-        Object[][] keys) {
+        Object[][] keys,
+        int[] invalidRows) {
 }

@@ -29,6 +29,7 @@ public final class ValidationRun implements AutoCloseable {
     /// The thread inside `writeTo`, for `cancel`; guarded by `this`.
     private Thread writing;
     private boolean cancelled;
+    private volatile boolean stoppedEarly;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
             ThreadFactory threads, EngineMetrics metrics, Lookups lookups, List<ForeignKeyCheck> foreignKeys) {
@@ -50,7 +51,11 @@ public final class ValidationRun implements AutoCloseable {
     }
 
     /// Validates every row and writes the NDJSON to `out` in input order, ending with the summary
-    /// line (when asked) or the error line (when the input could not be read to its end). It
+    /// line (when asked) or the error line (when the input could not be read to its end). With an
+    /// error limit (`maxErrors`), the run stops at the invalid row that reaches it: no later row is
+    /// written, no further chunk is read, the chunks in flight are cancelled (their lookups
+    /// interrupted), and the output ends with the summary (when asked, saying it stopped) and a
+    /// `max_errors` error line; the rest of the input is left unread (see `stoppedEarly`). It
     /// neither flushes nor closes `out` at the end: the caller does.
     ///
     /// @throws IOException when writing to `out` failed; the run's work has stopped by then
@@ -97,8 +102,10 @@ public final class ValidationRun implements AutoCloseable {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = NdjsonRenderer.of(mapping.dataNames);
         List<ForeignKeyCheck> selfReferences = foreignKeys.stream().filter(ForeignKeyCheck::selfReference).toList();
-        var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads);
-        var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer);
+        var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads,
+                options.limitsErrors());
+        var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer,
+                options.maxErrors());
         Chunk first = chunks.next();
         if (first.last()) {
             // A small input: forking would cost more than validating it here.
@@ -113,11 +120,23 @@ public final class ValidationRun implements AutoCloseable {
             metrics.queueWaited(0);
             metrics.chunkValidated(System.nanoTime() - validateNanos);
             writer.write(validated);
+            stoppedEarly = writer.stopped();
             return writer.finish(first.failure(), startNanos);
         }
-        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads, metrics);
+        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads,
+                metrics, startNanos);
+        stoppedEarly = writer.stopped();
+        if (end.stopped() != null) {
+            return end.stopped();
+        }
         Optional<StreamError> error = end.internalError() != null ? Optional.of(end.internalError()) : end.last().failure();
         return writer.finish(error, startNanos);
+    }
+
+    /// Whether the run stopped at its error limit, leaving the rest of the input unread: a caller
+    /// that must not read an upload to its end then leaves the stream open rather than `close` it.
+    public boolean stoppedEarly() {
+        return stoppedEarly;
     }
 
     /// Data rows read from the input so far.

@@ -109,6 +109,12 @@ public final class NdjsonRenderer {
 
     /// Renders the summary line.
     public static byte[] summaryLine(long rows, long valid, long invalid, double elapsedMs) {
+        return summaryLine(rows, valid, invalid, elapsedMs, null);
+    }
+
+    /// Renders the summary line of a run that stopped early, with `"stopped":` and why (the code
+    /// of the error line that follows it); `stopped` null renders the plain summary line.
+    public static byte[] summaryLine(long rows, long valid, long invalid, double elapsedMs, String stopped) {
         var sink = new ByteSink(96);
         try (var gen = FACTORY.createGenerator(sink)) {
             gen.writeStartObject();
@@ -119,6 +125,9 @@ public final class NdjsonRenderer {
             // One decimal is as precise as a wall-clock figure deserves, and keeps the line short.
             gen.writeFieldName("elapsedMs");
             gen.writeNumber(String.format(Locale.ROOT, "%.1f", elapsedMs));
+            if (stopped != null) {
+                gen.writeStringField("stopped", stopped);
+            }
             gen.writeEndObject();
             gen.writeEndObject();
         } catch (IOException e) {

@@ -80,13 +80,29 @@ final class ConnectionCloser implements Http1ConnectionListener {
         boolean asked = req.headers().containsToken(HeaderValues.CONNECTION_CLOSE);
         Optional<Runnable> close = of(req);
         close.ifPresent(action -> res.whenSent(() -> {
-            if (asked || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)) {
+            if (asked || res.headers().containsToken(HeaderValues.CONNECTION_CLOSE)
+                    || req.context().get(CLOSE_AFTER_RESPONSE, Boolean.class).isPresent()) {
                 dropUnreadBody(req, action);
                 action.run();
             }
         }));
         chain.proceed();
     }
+
+    /// Marks `request`'s connection to be closed once its response is sent, as `Connection: close`
+    /// would, for a response whose head is already out (a validation stopped at its error limit
+    /// leaves the rest of its upload unread: keeping the connection would mean reading it all).
+    /// `body` is the request's body stream as the handler read it: the unread rest is dropped
+    /// from it (up to `LINGER_BYTES` and `LINGER_TIME`) before the close.
+    void closeAfterResponse(ServerRequest request, InputStream body) {
+        request.context().register(CLOSE_AFTER_RESPONSE, Boolean.TRUE);
+        request.context().register(UNREAD_BODY, body);
+    }
+
+    /// The context key of `closeAfterResponse`.
+    private static final String CLOSE_AFTER_RESPONSE = "fanout.close-after-response";
+    /// The context key of the body stream the handler left unread.
+    private static final String UNREAD_BODY = "fanout.unread-body";
 
     /// At most this much of an unread request body is read before its connection is closed.
     static final int LINGER_BYTES = 1 << 20;
@@ -108,7 +124,8 @@ final class ConnectionCloser implements Http1ConnectionListener {
         try {
             InputStream body;
             try {
-                body = req.content().inputStream();
+                Optional<InputStream> leftUnread = req.context().get(UNREAD_BODY, InputStream.class);
+                body = leftUnread.isPresent() ? leftUnread.get() : req.content().inputStream();
             } catch (IllegalStateException alreadyRequested) {
                 // The handler took the stream and left before its end (an unknown schema, say):
                 // Helidon reads on from where it stopped, up to the deadline.

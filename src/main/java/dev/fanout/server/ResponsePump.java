@@ -162,6 +162,17 @@ final class ResponsePump extends OutputStream {
         }
     }
 
+    /// Whether the sender thread has started: the response's head is then out, or about to be,
+    /// and its headers can no longer change.
+    boolean sending() {
+        lock.lock();
+        try {
+            return sender != null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /// Bytes handed to the socket so far.
     long bytesSent() {
         lock.lock();

@@ -18,6 +18,7 @@ import dev.fanout.upstream.UpstreamLookups;
 import dev.fanout.upstream.Upstreams;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -38,7 +39,7 @@ import java.util.concurrent.ThreadFactory;
 /// SPEC's error line. Thread-safe: each request runs on its own virtual thread.
 final class ValidateService implements HttpService {
     private static final System.Logger LOG = System.getLogger(ValidateService.class.getName());
-    private static final Set<String> PARAMETERS = Set.of("schema", "mode", "summary", "delimiter", "extra");
+    private static final Set<String> PARAMETERS = Set.of("schema", "mode", "summary", "delimiter", "extra", "max-errors");
 
     private final SchemaRegistry registry;
     private final ServerSettings settings;
@@ -141,13 +142,15 @@ final class ValidateService implements HttpService {
                             schemaName, registry, settings.maxSchemaBytes())
                     : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.badRequest(
                             "missing_schema", "name a registered schema with the 'schema' query parameter"))), body);
-            stream(upload, options, res, new Client(hangUp(req), connections.ends(req)), outcome);
+            stream(upload, options, res, new Client(hangUp(req), connections.ends(req),
+                    () -> connections.closeAfterResponse(req, body)), outcome);
         }
     }
 
     /// The request's client as the response needs it: what closes its connection (when it stops
-    /// reading, see `WriteWatchdog`, or has gone), and the connection's ends, to notice it going.
-    private record Client(Runnable hangUp, Optional<ConnectionCloser.Ends> ends) {
+    /// reading, see `WriteWatchdog`, or has gone), the connection's ends, to notice it going, and
+    /// what has the connection closed once the response is sent (the upload was left unread).
+    private record Client(Runnable hangUp, Optional<ConnectionCloser.Ends> ends, Runnable closeAfterResponse) {
     }
 
     /// What closes this request's connection when its client stops reading (see `WriteWatchdog`).
@@ -203,8 +206,9 @@ final class ValidateService implements HttpService {
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
             Lookups lookups) {
         ValidationRun run;
+        var input = new LeftUnreadWhenStopped(upload.csv());
         try {
-            run = engine.open(upload.csv(), upload.schema(), options, lookups, references(registry, upload.schema()));
+            run = engine.open(input, upload.schema(), options, lookups, references(registry, upload.schema()));
         } catch (InvalidSchemaException e) {
             // A reference table that changed into one that cannot be used.
             throw ProblemException.invalidSchema(e.getMessage());
@@ -232,6 +236,9 @@ final class ValidateService implements HttpService {
             RunOutcome result = run.writeTo(pump);
             inputBroken = result.failed();
             outcome.rows = result.summary().rows();
+            if (run.stoppedEarly()) {
+                leaveUploadUnread(res, pump, client, input);
+            }
             pump.beforeLastBytes(() -> {
                 outcome.status = 200;
                 outcome.firstByteNanos = pump.firstByteNanos();
@@ -255,6 +262,47 @@ final class ValidateService implements HttpService {
         } finally {
             watch.ifPresent(DisconnectDetector.Watch::close);
             closeInput(run, inputBroken);
+        }
+    }
+
+    /// After a run stopped at its error limit: the rest of the upload is neither read nor
+    /// validated. Closing Helidon's entity stream would read it to its end (and Helidon would
+    /// otherwise read it after the handler, to keep the connection), so the stream is left open and
+    /// the connection ends after the response: with `Connection: close` when the head is not out
+    /// yet, in any case closed once the response is sent (`ConnectionCloser` first reads and drops
+    /// what arrives for up to a second, so that the close is a FIN, not a reset that could destroy
+    /// the answer before the client reads it).
+    private static void leaveUploadUnread(ServerResponse res, ResponsePump pump, Client client, LeftUnreadWhenStopped input) {
+        input.leaveUnread();
+        if (!pump.sending() && !res.isSent()) {
+            res.header(HeaderValues.CONNECTION_CLOSE);
+        }
+        client.closeAfterResponse().run();
+    }
+
+    /// The upload as the engine reads it; once the run has stopped at its error limit, closing it
+    /// leaves the rest unread instead of reading through it.
+    private static final class LeftUnreadWhenStopped extends java.io.FilterInputStream {
+        private volatile boolean unread;
+
+        LeftUnreadWhenStopped(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return in.read(b, off, len);
+        }
+
+        void leaveUnread() {
+            unread = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!unread) {
+                super.close();
+            }
         }
     }
 
@@ -305,10 +353,25 @@ final class ValidateService implements HttpService {
             }
             options = options.withDelimiter(delimiter.charAt(0));
         }
+        if (query.contains("max-errors")) {
+            options = options.withMaxErrors(maxErrors(query.get("max-errors")));
+        }
         if (query.contains("schema") && query.get("schema").isBlank()) {
             throw ProblemException.badRequest("bad_parameter", "schema must name a registered schema");
         }
         return options;
+    }
+
+    /// `max-errors`: a whole number of at least 1, in plain decimal digits.
+    static long maxErrors(String text) {
+        if (!text.isEmpty() && text.length() <= 18 && text.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            long n = Long.parseLong(text);
+            if (n >= 1) {
+                return n;
+            }
+        }
+        throw ProblemException.badRequest("bad_parameter",
+                "max-errors must be a whole number of at least 1, not '" + text + "'");
     }
 
     private static long contentLength(ServerRequest req) {
