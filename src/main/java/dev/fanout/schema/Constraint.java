@@ -10,6 +10,8 @@ import java.util.Set;
 /// uniqueness spans rows, so the engine decides both. A field runs its constraints in the order
 /// `minLength`, `maxLength`, `pattern`, `enum`, `minimum`, `maximum`. Immutable and thread-safe.
 sealed interface Constraint {
+    /// Why a value has no order with a bound: only durations have such values (`P30D`, `P1M`).
+    String UNORDERED_WHY = ": it is longer than it in some months and shorter in others";
 
     /// Appends a violation to `violations` when the cast cell fails this check.
     void check(Cell cell, List<Violation> violations);
@@ -33,6 +35,30 @@ sealed interface Constraint {
             // Bytes >= code points, so a cell of at most `length` bytes needs no count.
             if (cell.length() > length && codePoints(cell) > length) {
                 violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(), "is longer than the maximum length " + length));
+            }
+        }
+    }
+
+    /// `minLength` on an array, object or list: at least `length` items (an object's keys).
+    record MinItems(int length, String noun) implements Constraint {
+        @Override
+        public void check(Cell cell, List<Violation> violations) {
+            int size = ((JsonText) cell.value()).size();
+            if (size < length) {
+                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell.text(),
+                        "has " + size + " " + noun + ", fewer than the minimum length " + length));
+            }
+        }
+    }
+
+    /// `maxLength` on an array, object or list: at most `length` items (an object's keys).
+    record MaxItems(int length, String noun) implements Constraint {
+        @Override
+        public void check(Cell cell, List<Violation> violations) {
+            int size = ((JsonText) cell.value()).size();
+            if (size > length) {
+                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(),
+                        "has " + size + " " + noun + ", more than the maximum length " + length));
             }
         }
     }
@@ -76,7 +102,9 @@ sealed interface Constraint {
             int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
                     : caster.compare(cell.typed(), bound);
             if (order < 0) {
-                violations.add(Violation.of(ErrorCode.MINIMUM, cell.text(), "is below the minimum " + display));
+                violations.add(Violation.of(ErrorCode.MINIMUM, cell.text(), order == Caster.UNORDERED
+                        ? "cannot be ordered against the minimum " + display + UNORDERED_WHY
+                        : "is below the minimum " + display));
             }
         }
     }
@@ -94,6 +122,9 @@ sealed interface Constraint {
                     : caster.compare(cell.typed(), bound);
             if (order > 0) {
                 violations.add(Violation.of(ErrorCode.MAXIMUM, cell.text(), "is above the maximum " + display));
+            } else if (order == Caster.UNORDERED) {
+                violations.add(Violation.of(ErrorCode.MAXIMUM, cell.text(),
+                        "cannot be ordered against the maximum " + display + UNORDERED_WHY));
             }
         }
     }

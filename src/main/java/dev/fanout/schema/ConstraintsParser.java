@@ -48,11 +48,13 @@ final class ConstraintsParser {
         if (minLength >= 0 && maxLength >= 0 && minLength > maxLength) {
             throw invalid("minLength " + minLength + " is greater than maxLength " + maxLength);
         }
+        // A string's length is its code points; an array's, object's or list's, its items or keys.
+        boolean counted = type != FieldType.STRING;
         if (minLength >= 0) {
-            checks.add(new Constraint.MinLength(minLength));
+            checks.add(counted ? new Constraint.MinItems(minLength, itemNoun()) : new Constraint.MinLength(minLength));
         }
         if (maxLength >= 0) {
-            checks.add(new Constraint.MaxLength(maxLength));
+            checks.add(counted ? new Constraint.MaxItems(maxLength, itemNoun()) : new Constraint.MaxLength(maxLength));
         }
         if (node.has("pattern")) {
             checks.add(new Constraint.PatternConstraint(pattern(node.get("pattern"))));
@@ -81,8 +83,10 @@ final class ConstraintsParser {
         if (!node.has(key)) {
             return -1;
         }
-        if (type != FieldType.STRING) {
-            throw invalid(key + " applies only to string fields, not " + type.schemaName());
+        switch (type) {
+            case STRING, ARRAY, OBJECT, LIST -> { }
+            default -> throw invalid(key + " applies only to string, array, object and list fields, not "
+                    + type.schemaName());
         }
         JsonValue value = node.get(key);
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
@@ -106,6 +110,11 @@ final class ConstraintsParser {
     }
 
     private Constraint enumeration(JsonValue value) {
+        if (type == FieldType.LIST) {
+            // A list's entries would have to be written as delimited cells; frictionless-py has no
+            // enum on lists either.
+            throw invalid("enum does not apply to list fields");
+        }
         if (!value.isArray() || value.isEmpty()) {
             throw invalid("enum must be a non-empty array");
         }
@@ -122,9 +131,10 @@ final class ConstraintsParser {
 
     private void bounds(JsonValue node, List<Constraint> checks) {
         switch (type) {
-            case INTEGER, NUMBER, DATE, TIME, DATETIME, YEAR -> { }
-            case STRING, BOOLEAN -> throw invalid((node.has("minimum") ? "minimum" : "maximum")
-                    + " applies only to integer, number, date, time, datetime and year fields, not "
+            case INTEGER, NUMBER, DATE, TIME, DATETIME, YEAR, YEARMONTH, DURATION -> { }
+            case STRING, BOOLEAN, GEOPOINT, GEOJSON, ARRAY, OBJECT, LIST, ANY -> throw invalid(
+                    (node.has("minimum") ? "minimum" : "maximum")
+                    + " applies only to integer, number, date, time, datetime, year, yearmonth and duration fields, not "
                     + type.schemaName());
         }
         Object minimum = node.has("minimum") ? cast("minimum", node.get("minimum")) : null;
@@ -155,6 +165,10 @@ final class ConstraintsParser {
             text = value.isBigDecimal() ? value.decimalValue().toString() : value.asText();
         } else if (value.isBoolean() && type == FieldType.BOOLEAN) {
             return value.booleanValue();
+        } else if (!value.isNull() && (type == FieldType.ARRAY || type == FieldType.OBJECT
+                || type == FieldType.GEOJSON || type == FieldType.GEOPOINT)) {
+            // JSON types take their entries as JSON values too: [1, 2] as well as "[1, 2]".
+            text = value.json();
         } else {
             throw invalid(key + " must be " + caster.describe() + ", but got " + value);
         }
@@ -164,6 +178,11 @@ final class ConstraintsParser {
             throw invalid(key + " must be " + caster.describe() + ", but " + violations.getFirst().message());
         }
         return typed;
+    }
+
+    /// What `minLength` and `maxLength` count on this (array, object or list) field.
+    private String itemNoun() {
+        return type == FieldType.OBJECT ? "keys" : "items";
     }
 
     private static String display(JsonValue value) {
