@@ -31,8 +31,9 @@ final class JsonCell {
         }
     }
 
-    /// The cell's JSON compacted, or null when the cell is not one JSON value (or holds a string
-    /// with a lone surrogate, which no UTF-8 text can carry).
+    /// The cell's JSON compacted, or null when the cell is not one JSON value, holds a string
+    /// with a lone surrogate (which no UTF-8 text can carry) or a number whose exponent is beyond
+    /// an int (which no `BigDecimal` holds).
     static Compact compact(Cell cell) {
         try (JsonParser parser = JsonValue.Reader.FACTORY.createParser(cell.bytes(), cell.start(), cell.length())) {
             JsonToken top = parser.nextToken();
@@ -71,7 +72,14 @@ final class JsonCell {
                             return null;
                         }
                     }
-                    case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+                    case VALUE_NUMBER_INT -> {
+                        comma(sink);
+                        sink.appendAscii(parser.getText());
+                    }
+                    case VALUE_NUMBER_FLOAT -> {
+                        // A number no BigDecimal holds (1e99999999999) is JSON text that readers
+                        // cannot take as a number: not a value this cast vouches for.
+                        parser.getDecimalValue();
                         comma(sink);
                         sink.appendAscii(parser.getText());
                     }

@@ -138,8 +138,7 @@ class JsonFieldTest {
         "{\"type\":\"Feature\",\"geometry\":1} | a Feature's \"geometry\" must be a geometry object or null",
         "{\"type\":\"Feature\",\"geometry\":null,\"properties\":[]} | a Feature's \"properties\" must be an object or null",
         "{\"type\":\"FeatureCollection\"} | a FeatureCollection needs a \"features\" array",
-        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Point\",\"coordinates\":[0,0]}]} | a FeatureCollection's features must be Feature objects",
-        "{\"type\":\"Point\",\"coordinates\":[1e99999999999,0]} | a number in it is out of range"})
+        "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Point\",\"coordinates\":[0,0]}]} | a FeatureCollection's features must be Feature objects"})
     void geoJsonShapeFailuresAreFormatErrors(String raw, String problem) {
         assertEquals(Violation.quote(raw) + " is not a GeoJSON object: " + problem,
                 invalid(geojson, raw, ErrorCode.FORMAT));
@@ -150,6 +149,11 @@ class JsonFieldTest {
         assertEquals("\"[1,2]\" is not a GeoJSON object", invalid(geojson, "[1,2]", ErrorCode.TYPE));
         assertEquals("\"POINT (1 2)\" is not a GeoJSON object: it is not valid JSON",
                 invalid(geojson, "POINT (1 2)", ErrorCode.TYPE));
+        // A number no reader can hold as a number is not taken as JSON.
+        String huge = "{\"type\":\"Point\",\"coordinates\":[1e99999999999,0]}";
+        assertEquals(Violation.quote(huge) + " is not a GeoJSON object: it is not valid JSON",
+                invalid(geojson, huge, ErrorCode.TYPE));
+        invalid(array, "[1e99999999999]", ErrorCode.TYPE);
     }
 
     @Test
