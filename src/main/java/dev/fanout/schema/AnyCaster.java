@@ -24,6 +24,7 @@ final class AnyCaster implements Caster {
 
     @Override
     public String describe() {
-        return "any value";
+        // As the noun of "enum must be …": entries of an `any` field are the cells' texts.
+        return "a string (the text of any cell)";
     }
 }

@@ -2,7 +2,6 @@ package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -48,7 +47,8 @@ class NewTypesGatewayTest {
         try (var gateway = TestGateway.start(schemas, Map.of())) {
             var document = gateway.get("/v1/schemas/types");
             assertEquals(200, document.statusCode(), document::body);
-            assertEquals(SCHEMA, new String(document.body().getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            // The stored document, byte for byte: nothing about the new types is rewritten.
+            assertEquals(SCHEMA, document.body());
 
             var response = gateway.postCsv("/v1/validate?schema=types&summary=true", CSV);
             assertEquals(200, response.statusCode(), response::body);
