@@ -77,4 +77,33 @@ class NewTypesGatewayTest {
                     """, TestGateway.masked(response.body()));
         }
     }
+
+    /// `unique` compares the new types by value: JSON as data (key order and number spelling do
+    /// not matter), lists by their cast items, durations by months and seconds.
+    @Test
+    void uniqueComparesTheNewTypesByValue() throws Exception {
+        Files.writeString(schemas.resolve("uniq.json"), """
+                {"fields": [
+                  {"name": "o", "type": "object", "constraints": {"unique": true}},
+                  {"name": "l", "type": "list", "itemType": "number", "constraints": {"unique": true}},
+                  {"name": "d", "type": "duration", "constraints": {"unique": true}}
+                ]}
+                """);
+        String csv = """
+                o,l,d
+                "{""a"": 1, ""b"": 2}","1,2",P1D
+                "{""b"":2,""a"":1.0}","1.0,2.00",PT24H
+                """;
+        try (var gateway = TestGateway.start(schemas, Map.of())) {
+            var response = gateway.postCsv("/v1/validate?schema=uniq", csv);
+            assertEquals(200, response.statusCode(), response::body);
+            assertEquals("""
+                    {"row":1,"line":2,"valid":true,"data":{"o":{"a":1,"b":2},"l":[1,2],"d":"P1D"}}
+                    {"row":2,"line":3,"valid":false,"data":{"o":{"b":2,"a":1.0},"l":[1.0,2.00],"d":"PT24H"},"errors":[\
+                    {"field":"o","code":"unique","message":"o \\"{\\"b\\":2,\\"a\\":1.0}\\" is a duplicate of row 1"},\
+                    {"field":"l","code":"unique","message":"l \\"[1.0,2.00]\\" is a duplicate of row 1"},\
+                    {"field":"d","code":"unique","message":"d \\"PT24H\\" is a duplicate of row 1"}]}
+                    """, TestGateway.masked(response.body()));
+        }
+    }
 }
