@@ -57,19 +57,17 @@ final class GeopointCaster implements Caster {
             lat = new BigDecimal(latText);
         } else {
             JsonCell.Compact json = JsonCell.compact(cell);
-            JsonValue tree = json == null ? null : JsonCell.tree(json.json());
-            JsonValue lonValue = format == Format.ARRAY ? tree == null ? null : tree.get(0)
-                    : tree == null ? null : tree.get("lon");
-            JsonValue latValue = format == Format.ARRAY ? tree == null ? null : tree.get(1)
-                    : tree == null ? null : tree.get("lat");
-            boolean shaped = tree != null && (format == Format.ARRAY ? tree.isArray() : tree.isObject())
-                    && tree.size() == 2 && lonValue != null && lonValue.isNumber()
-                    && latValue != null && latValue.isNumber();
+            JsonValue tree = json == null ? JsonValue.MISSING : JsonCell.tree(json.json());
+            boolean array = format == Format.ARRAY;
+            JsonValue lonValue = array ? tree.get(0) : tree.get("lon");
+            JsonValue latValue = array ? tree.get(1) : tree.get("lat");
+            boolean shaped = (array ? tree.isArray() : tree.isObject()) && tree.size() == 2
+                    && lonValue != null && lonValue.isNumber() && latValue != null && latValue.isNumber();
             if (!shaped) {
                 violations.add(Violation.of(ErrorCode.TYPE, raw, "is not " + format.noun));
                 return;
             }
-            // The tree drops trailing zeros; the cell's own number text is what the user wrote.
+            // Not the tree's numbers, which drop trailing zeros: the cell's own number text.
             lon = new BigDecimal(numberText(json.json(), format, 0));
             lat = new BigDecimal(numberText(json.json(), format, 1));
         }

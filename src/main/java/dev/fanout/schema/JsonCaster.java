@@ -46,8 +46,7 @@ final class JsonCaster implements Caster {
         }
         if (kind == Kind.GEOJSON || kind == Kind.TOPOJSON) {
             JsonValue value = JsonCell.tree(json.json());
-            String problem = value == null ? "a number in it is out of range"
-                    : kind == Kind.GEOJSON ? geoJsonProblem(value) : topoJsonProblem(value);
+            String problem = kind == Kind.GEOJSON ? geoJsonProblem(value) : topoJsonProblem(value);
             if (problem != null) {
                 violations.add(Violation.of(ErrorCode.FORMAT, cell.text(), "is not " + kind.noun + ": " + problem));
                 return;

@@ -127,13 +127,13 @@ final class JsonCell {
         return true;
     }
 
-    /// The tree of a compact text from [#compact], or null when a number in it is beyond what a
-    /// `BigDecimal` holds (an exponent beyond an int).
+    /// The tree of a compact text from [#compact]; [JsonValue#MISSING] should it not parse, which
+    /// [#compact]'s own checks rule out.
     static JsonValue tree(String json) {
         try {
             return JsonValue.parse(json.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException outOfRange) {
-            return null;
+        } catch (IOException unreadable) {
+            return JsonValue.MISSING;
         }
     }
 
@@ -142,8 +142,8 @@ final class JsonCell {
     /// themselves. `json` is a compact text from [#compact].
     static Object key(String json) {
         JsonValue tree = tree(json);
-        // Only a number beyond a BigDecimal leaves no tree; the text is then its own key.
-        return tree == null ? json : key(tree);
+        // Only the raw text of a failed cast can fail to parse; it is then its own key.
+        return tree.isMissingNode() ? json : key(tree);
     }
 
     private static Object key(JsonValue value) {
