@@ -3,6 +3,7 @@ package dev.fanout.output;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import dev.fanout.schema.JsonNumber;
+import dev.fanout.schema.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -229,6 +230,8 @@ public final class NdjsonRenderer {
                 case null -> sink.append(NULL);
                 case String s -> sink.appendJsonString(s);
                 case JsonNumber n -> sink.appendAscii(n.text());
+                // Compact JSON made by the cast (array, object, geojson, geopoint, list): as it is.
+                case JsonText j -> sink.append(j.json().getBytes(StandardCharsets.UTF_8));
                 case Boolean b -> sink.append(b ? TRUE : FALSE);
                 default -> sink.appendJsonString(value.toString());
             }

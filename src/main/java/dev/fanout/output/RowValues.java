@@ -14,7 +14,8 @@ public interface RowValues {
     byte TRUE = 3;
     /// The value is `false`.
     byte FALSE = 4;
-    /// The value is [#value(int)]: a `String`, a `JsonNumber` or a `Boolean`.
+    /// The value is [#value(int)]: a `String`, a `JsonNumber`, a `Boolean` or a `JsonText`
+    /// (JSON written as it is).
     byte VALUE = 5;
 
     /// How key `key`'s value is written: one of the constants above.

@@ -8,7 +8,12 @@ import java.util.List;
 /// built once per field and called for every cell, so they are immutable, thread-safe, and do no
 /// work beyond producing the result.
 sealed interface Caster
-        permits StringCaster, IntegerCaster, NumberCaster, BooleanCaster, TemporalCaster, YearCaster {
+        permits StringCaster, IntegerCaster, NumberCaster, BooleanCaster, TemporalCaster, YearCaster,
+                YearMonthCaster, DurationCaster, GeopointCaster, JsonCaster, ListCaster, AnyCaster {
+
+    /// What [#compare] returns for two values that have no order: durations such as `P1M` and
+    /// `P30D`. Below every other result, so a plain `< 0` test must look for it first.
+    int UNORDERED = Integer.MIN_VALUE;
 
     /// Casts `cell` (never a missing value). On success it records the typed value in the cell
     /// ([Cell#form()]); on failure it appends exactly one `type` or `format` violation and leaves
@@ -29,8 +34,8 @@ sealed interface Caster
     /// Accepts anything [#cast] returned, including `raw` after a failure.
     Object uniqueKey(Object typed);
 
-    /// Orders two typed values of an ordered type (integer, number, temporal, year), for
-    /// `minimum` and `maximum`. The schema parser only builds bounds for ordered types, so the
+    /// Orders two typed values of an ordered type (integer, number, temporal, year, yearmonth,
+    /// duration), for `minimum` and `maximum`: negative, zero, positive, or [#UNORDERED]. The schema parser only builds bounds for ordered types, so the
     /// unordered casters never see this call.
     int compare(Object left, Object right);
 

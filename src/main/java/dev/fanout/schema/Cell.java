@@ -24,7 +24,8 @@ public final class Cell {
         TRUE,
         /// The boolean `false`.
         FALSE,
-        /// The typed value is [#value()]: a `String` or a [JsonNumber] that differs from the cell's text.
+        /// The typed value is [#value()]: a `String` or a [JsonNumber] that differs from the cell's
+        /// text, or a [JsonText] (the JSON types: array, object, geojson, geopoint, list).
         VALUE
     }
 
@@ -97,7 +98,7 @@ public final class Cell {
     }
 
     /// The typed value as [Field#check(String, java.util.List)] returns it: a `String`, a
-    /// [JsonNumber] or a `Boolean`.
+    /// [JsonNumber], a `Boolean` or a [JsonText].
     public Object typed() {
         return switch (form) {
             case TEXT -> text();

@@ -11,6 +11,8 @@ import java.util.Set;
 /// `minLength`, `maxLength`, `pattern`, `enum`, `minimum`, `maximum`, `exclusiveMinimum`,
 /// `exclusiveMaximum`, then the field's `categories`. Immutable and thread-safe.
 sealed interface Constraint {
+    /// Why a value has no order with a bound: only durations have such values (`P30D`, `P1M`).
+    String UNORDERED_WHY = ": it is longer than it in some months and shorter in others";
 
     /// Appends a violation to `violations` when the cast cell fails this check.
     void check(Cell cell, List<Violation> violations);
@@ -34,6 +36,30 @@ sealed interface Constraint {
             // Bytes >= code points, so a cell of at most `length` bytes needs no count.
             if (cell.length() > length && codePoints(cell) > length) {
                 violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(), "is longer than the maximum length " + length));
+            }
+        }
+    }
+
+    /// `minLength` on an array, object or list: at least `length` items (an object's keys).
+    record MinItems(int length, String noun) implements Constraint {
+        @Override
+        public void check(Cell cell, List<Violation> violations) {
+            int size = ((JsonText) cell.value()).size();
+            if (size < length) {
+                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell.text(),
+                        "has " + size + " " + noun + ", fewer than the minimum length " + length));
+            }
+        }
+    }
+
+    /// `maxLength` on an array, object or list: at most `length` items (an object's keys).
+    record MaxItems(int length, String noun) implements Constraint {
+        @Override
+        public void check(Cell cell, List<Violation> violations) {
+            int size = ((JsonText) cell.value()).size();
+            if (size > length) {
+                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(),
+                        "has " + size + " " + noun + ", more than the maximum length " + length));
             }
         }
     }
@@ -84,9 +110,11 @@ sealed interface Constraint {
             int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
                     : caster.compare(cell.typed(), bound);
             if (order < 0 || exclusive && order == 0) {
-                violations.add(exclusive
-                        ? Violation.of(ErrorCode.EXCLUSIVE_MINIMUM, cell.text(), "is not above the exclusive minimum " + display)
-                        : Violation.of(ErrorCode.MINIMUM, cell.text(), "is below the minimum " + display));
+                ErrorCode code = exclusive ? ErrorCode.EXCLUSIVE_MINIMUM : ErrorCode.MINIMUM;
+                String bound = (exclusive ? "exclusive minimum " : "minimum ") + display;
+                violations.add(Violation.of(code, cell.text(), order == Caster.UNORDERED
+                        ? "cannot be ordered against the " + bound + UNORDERED_WHY
+                        : exclusive ? "is not above the " + bound : "is below the " + bound));
             }
         }
     }
@@ -104,10 +132,13 @@ sealed interface Constraint {
         public void check(Cell cell, List<Violation> violations) {
             int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
                     : caster.compare(cell.typed(), bound);
-            if (order > 0 || exclusive && order == 0) {
-                violations.add(exclusive
-                        ? Violation.of(ErrorCode.EXCLUSIVE_MAXIMUM, cell.text(), "is not below the exclusive maximum " + display)
-                        : Violation.of(ErrorCode.MAXIMUM, cell.text(), "is above the maximum " + display));
+            boolean unordered = order == Caster.UNORDERED;
+            if (unordered || order > 0 || exclusive && order == 0) {
+                ErrorCode code = exclusive ? ErrorCode.EXCLUSIVE_MAXIMUM : ErrorCode.MAXIMUM;
+                String bound = (exclusive ? "exclusive maximum " : "maximum ") + display;
+                violations.add(Violation.of(code, cell.text(), unordered
+                        ? "cannot be ordered against the " + bound + UNORDERED_WHY
+                        : exclusive ? "is not below the " + bound : "is above the " + bound));
             }
         }
     }

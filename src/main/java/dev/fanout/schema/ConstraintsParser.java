@@ -16,9 +16,7 @@ import java.util.stream.StreamSupport;
 /// field, used once.
 final class ConstraintsParser {
     private static final List<String> KNOWN = List.of("required", "unique", "minLength", "maxLength", "pattern",
-            "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum");
-    // Constraints of Table Schema v2 that Fanout does not check: refused by name, never ignored.
-    private static final List<String> REFUSED = List.of("jsonSchema");
+            "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "jsonSchema");
     // Enough entries for a reader to see what was expected without a message per row of kilobytes.
     private static final int ENUM_DISPLAY_LIMIT = 20;
 
@@ -40,10 +38,6 @@ final class ConstraintsParser {
             throw invalid("constraints must be an object, not " + SchemaParser.kind(node));
         }
         for (String key : node.fieldNames()) {
-            if (REFUSED.contains(key)) {
-                throw invalid("constraint '" + key + "' is not supported: it applies to array and object fields, "
-                        + "which Fanout does not support");
-            }
             if (!KNOWN.contains(key)) {
                 throw invalid("unknown constraint '" + key + "' (supported: " + String.join(", ", KNOWN) + ")");
             }
@@ -54,11 +48,13 @@ final class ConstraintsParser {
         if (minLength >= 0 && maxLength >= 0 && minLength > maxLength) {
             throw invalid("minLength " + minLength + " is greater than maxLength " + maxLength);
         }
+        // A string's length is its code points; an array's, object's or list's, its items or keys.
+        boolean counted = type != FieldType.STRING;
         if (minLength >= 0) {
-            checks.add(new Constraint.MinLength(minLength));
+            checks.add(counted ? new Constraint.MinItems(minLength, itemNoun()) : new Constraint.MinLength(minLength));
         }
         if (maxLength >= 0) {
-            checks.add(new Constraint.MaxLength(maxLength));
+            checks.add(counted ? new Constraint.MaxItems(maxLength, itemNoun()) : new Constraint.MaxLength(maxLength));
         }
         if (node.has("pattern")) {
             checks.add(new Constraint.PatternConstraint(pattern(node.get("pattern"))));
@@ -69,6 +65,13 @@ final class ConstraintsParser {
         if (node.has("minimum") || node.has("maximum") || node.has("exclusiveMinimum")
                 || node.has("exclusiveMaximum")) {
             bounds(node, checks);
+        }
+        if (node.has("jsonSchema")) {
+            // Table Schema v2 defines it for the JSON types; on others it would check nothing.
+            if (type != FieldType.ARRAY && type != FieldType.OBJECT) {
+                throw invalid("jsonSchema applies only to array and object fields, not " + type.schemaName());
+            }
+            checks.add(new Constraint.JsonSchemaConstraint(JsonSchemas.compile(name, node.get("jsonSchema"))));
         }
         return new Constraints(flag(node, "required"), flag(node, "unique"), checks);
     }
@@ -88,8 +91,10 @@ final class ConstraintsParser {
         if (!node.has(key)) {
             return -1;
         }
-        if (type != FieldType.STRING) {
-            throw invalid(key + " applies only to string fields, not " + type.schemaName());
+        switch (type) {
+            case STRING, ARRAY, OBJECT, LIST -> { }
+            default -> throw invalid(key + " applies only to string, array, object and list fields, not "
+                    + type.schemaName());
         }
         JsonValue value = node.get(key);
         if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 0) {
@@ -113,6 +118,11 @@ final class ConstraintsParser {
     }
 
     private Constraint enumeration(JsonValue value) {
+        if (type == FieldType.LIST) {
+            // A list's entries would have to be written as delimited cells; frictionless-py has no
+            // enum on lists either.
+            throw invalid("enum does not apply to list fields");
+        }
         if (!value.isArray() || value.isEmpty()) {
             throw invalid("enum must be a non-empty array");
         }
@@ -129,9 +139,9 @@ final class ConstraintsParser {
 
     private void bounds(JsonValue node, List<Constraint> checks) {
         switch (type) {
-            case INTEGER, NUMBER, DATE, TIME, DATETIME, YEAR -> { }
-            case STRING, BOOLEAN -> throw invalid(firstBound(node)
-                    + " applies only to integer, number, date, time, datetime and year fields, not "
+            case INTEGER, NUMBER, DATE, TIME, DATETIME, YEAR, YEARMONTH, DURATION -> { }
+            case STRING, BOOLEAN, GEOPOINT, GEOJSON, ARRAY, OBJECT, LIST, ANY -> throw invalid(firstBound(node)
+                    + " applies only to integer, number, date, time, datetime, year, yearmonth and duration fields, not "
                     + type.schemaName());
         }
         Object minimum = bound(node, "minimum");
@@ -195,6 +205,10 @@ final class ConstraintsParser {
             text = value.isBigDecimal() ? value.decimalValue().toString() : value.asText();
         } else if (value.isBoolean() && type == FieldType.BOOLEAN) {
             return value.booleanValue();
+        } else if (!value.isNull() && (type == FieldType.ARRAY || type == FieldType.OBJECT
+                || type == FieldType.GEOJSON || type == FieldType.GEOPOINT)) {
+            // JSON types take their entries as JSON values too: [1, 2] as well as "[1, 2]".
+            text = value.json();
         } else {
             throw invalid(key + " must be " + caster.describe() + ", but got " + value);
         }
@@ -204,6 +218,11 @@ final class ConstraintsParser {
             throw invalid(key + " must be " + caster.describe() + ", but " + violations.getFirst().message());
         }
         return typed;
+    }
+
+    /// What `minLength` and `maxLength` count on this (array, object or list) field.
+    private String itemNoun() {
+        return type == FieldType.OBJECT ? "keys" : "items";
     }
 
     private static String display(JsonValue value) {

@@ -96,8 +96,9 @@ public final class Field {
     /// [#check(Cell, List)] on a text, for single values (tests, schema inference).
     ///
     /// Returns the typed value: a `String` for string fields and ISO-8601 text for date, time,
-    /// datetime and year; a `Boolean`; a [JsonNumber] for integer and number, or the `String`s
-    /// `NaN`, `INF`, `-INF`; or `raw` itself when the cast failed. Never `null`.
+    /// datetime, year, yearmonth, duration and any; a `Boolean`; a [JsonNumber] for integer and
+    /// number, or the `String`s `NaN`, `INF`, `-INF`; a [JsonText] for array, object, geojson,
+    /// geopoint and list; or `raw` itself when the cast failed. Never `null`.
     public Object check(String raw, List<Violation> violations) {
         Cell cell = Cell.of(raw);
         check(cell, violations);

@@ -21,6 +21,12 @@ final class FieldParser {
     private static final String SUPPORTED_TYPES = Arrays.stream(FieldType.values())
             .map(FieldType::schemaName).collect(Collectors.joining(", "));
 
+    /// The item types a `list` may have: Table Schema v2's seven, and the other scalar types
+    /// whose values have one text form.
+    private static final List<FieldType> LIST_ITEM_TYPES = List.of(FieldType.STRING, FieldType.INTEGER,
+            FieldType.NUMBER, FieldType.BOOLEAN, FieldType.DATE, FieldType.TIME, FieldType.DATETIME, FieldType.YEAR,
+            FieldType.YEARMONTH, FieldType.DURATION);
+
     private final String name;
     private final JsonValue node;
     private final MissingValues schemaMissingValues;
@@ -120,6 +126,8 @@ final class FieldParser {
         checkOption("bareNumber", type, numeric);
         checkOption("categories", type, EnumSet.of(FieldType.STRING, FieldType.INTEGER));
         checkOption("categoriesOrdered", type, EnumSet.of(FieldType.STRING, FieldType.INTEGER));
+        checkOption("delimiter", type, EnumSet.of(FieldType.LIST));
+        checkOption("itemType", type, EnumSet.of(FieldType.LIST));
     }
 
     private void checkOption(String option, FieldType type, Set<FieldType> allowed) {
@@ -153,7 +161,71 @@ final class FieldParser {
                 onlyDefaultFormat(type, format);
                 yield new YearCaster();
             }
+            case YEARMONTH -> {
+                onlyDefaultFormat(type, format);
+                yield new YearMonthCaster();
+            }
+            case DURATION -> {
+                onlyDefaultFormat(type, format);
+                yield new DurationCaster();
+            }
+            case GEOPOINT -> new GeopointCaster(switch (format) {
+                case "default" -> GeopointCaster.Format.DEFAULT;
+                case "array" -> GeopointCaster.Format.ARRAY;
+                case "object" -> GeopointCaster.Format.OBJECT;
+                default -> throw invalid("format '" + format
+                        + "' is not supported for geopoint fields (supported: default, array, object)");
+            });
+            case GEOJSON -> new JsonCaster(switch (format) {
+                case "default" -> JsonCaster.Kind.GEOJSON;
+                case "topojson" -> JsonCaster.Kind.TOPOJSON;
+                default -> throw invalid("format '" + format
+                        + "' is not supported for geojson fields (supported: default, topojson)");
+            });
+            case ARRAY -> {
+                onlyDefaultFormat(type, format);
+                yield new JsonCaster(JsonCaster.Kind.ARRAY);
+            }
+            case OBJECT -> {
+                onlyDefaultFormat(type, format);
+                yield new JsonCaster(JsonCaster.Kind.OBJECT);
+            }
+            case LIST -> {
+                onlyDefaultFormat(type, format);
+                yield listCaster();
+            }
+            case ANY -> {
+                onlyDefaultFormat(type, format);
+                yield new AnyCaster();
+            }
         };
+    }
+
+    /// A `list` field's caster: `delimiter` (default `,`, any non-empty string) and `itemType`
+    /// (default `string`), whose items are cast with that type's default format and options.
+    private Caster listCaster() {
+        String delimiter = text("delimiter").orElse(",");
+        if (delimiter.isEmpty()) {
+            throw invalid("delimiter must not be empty");
+        }
+        String itemName = text("itemType").orElse("string");
+        FieldType itemType = LIST_ITEM_TYPES.stream().filter(t -> t.schemaName().equals(itemName)).findFirst()
+                .orElseThrow(() -> invalid("itemType '" + itemName + "' is not supported (supported: "
+                        + LIST_ITEM_TYPES.stream().map(FieldType::schemaName).collect(Collectors.joining(", ")) + ")"));
+        Caster itemCaster = switch (itemType) {
+            case STRING -> new StringCaster(StringFormat.DEFAULT);
+            case INTEGER -> IntegerCaster.withoutGroupChar(true);
+            case NUMBER -> NumberCaster.defaults();
+            case BOOLEAN -> new BooleanCaster(BooleanCaster.DEFAULT_TRUE, BooleanCaster.DEFAULT_FALSE);
+            case DATE -> new TemporalCaster(TemporalKind.DATE, new IsoTemporalFormat(TemporalKind.DATE));
+            case TIME -> new TemporalCaster(TemporalKind.TIME, new IsoTemporalFormat(TemporalKind.TIME));
+            case DATETIME -> new TemporalCaster(TemporalKind.DATETIME, new IsoTemporalFormat(TemporalKind.DATETIME));
+            case YEAR -> new YearCaster();
+            case YEARMONTH -> new YearMonthCaster();
+            case DURATION -> new DurationCaster();
+            default -> throw new IllegalStateException("not an item type: " + itemType);
+        };
+        return new ListCaster(delimiter, itemType, itemCaster);
     }
 
     private StringFormat stringFormat(String format) {
@@ -162,8 +234,9 @@ final class FieldParser {
                 return candidate;
             }
         }
-        throw invalid("format '" + format + "' is not supported for string fields (supported: default, email, "
-                + "uri, uuid)");
+        throw invalid("format '" + format + "' is not supported for string fields (supported: "
+                + Arrays.stream(StringFormat.values()).map(StringFormat::schemaName).collect(Collectors.joining(", "))
+                + ")");
     }
 
     private void onlyDefaultFormat(FieldType type, String format) {

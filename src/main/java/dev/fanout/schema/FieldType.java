@@ -1,6 +1,7 @@
 package dev.fanout.schema;
 
-/// The Table Schema field types of the subset Fanout supports, with their names in a schema.
+/// The Table Schema field types Fanout supports, with their names in a schema: every type of
+/// Table Schema v1 and v2, `list` included.
 public enum FieldType {
     STRING("string"),
     INTEGER("integer"),
@@ -9,7 +10,15 @@ public enum FieldType {
     DATE("date"),
     TIME("time"),
     DATETIME("datetime"),
-    YEAR("year");
+    YEAR("year"),
+    YEARMONTH("yearmonth"),
+    DURATION("duration"),
+    GEOPOINT("geopoint"),
+    GEOJSON("geojson"),
+    ARRAY("array"),
+    OBJECT("object"),
+    LIST("list"),
+    ANY("any");
 
     private final String schemaName;
 

@@ -27,9 +27,14 @@ public final class SchemaInference {
     /// The candidate types, most specific first; `string` accepts everything and ends the list.
     /// `integer` before `boolean`: a 0/1 column is a number of something more often than a flag.
     /// `year` is never inferred: a column of years is indistinguishable from one of integers.
+    /// `yearmonth`, `duration`, `object` and `array` come after the older types (no cell casts to
+    /// one of them and to an older one) and are each recognisable by shape: `2024-03`, `P1D`,
+    /// `{…}`, `[…]`. `geopoint` (`1, 2` is as likely a pair of anything), `list` (every text is
+    /// a list of strings), `geojson` (an object) and `any` are never inferred.
     private static final List<FieldType> CANDIDATES = List.of(
             FieldType.INTEGER, FieldType.NUMBER, FieldType.BOOLEAN,
-            FieldType.DATE, FieldType.DATETIME, FieldType.TIME);
+            FieldType.DATE, FieldType.DATETIME, FieldType.TIME,
+            FieldType.YEARMONTH, FieldType.DURATION, FieldType.OBJECT, FieldType.ARRAY);
     private static final int ALL_CANDIDATES = (1 << CANDIDATES.size()) - 1;
     private static final int NUMERIC = 1 << CANDIDATES.indexOf(FieldType.INTEGER) | 1 << CANDIDATES.indexOf(FieldType.NUMBER);
     // The SPEC's default limits, the ones `validate` applies.

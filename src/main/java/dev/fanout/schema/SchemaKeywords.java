@@ -21,11 +21,9 @@ final class SchemaKeywords {
     /// Field keywords Fanout enforces (type options are checked against the type by [FieldParser]).
     static final List<String> FIELD_CHECKS = List.of("name", "type", "format", "constraints", "missingValues",
             "trueValues", "falseValues", "bareNumber", "groupChar", "decimalChar", "categories",
-            "categoriesOrdered", "x-lookup");
+            "categoriesOrdered", "delimiter", "itemType", "x-lookup");
     /// Field keywords of Table Schema v1/v2 that ask for checks Fanout does not perform.
-    static final Map<String, String> FIELD_REFUSED = Map.of(
-            "delimiter", "delimiter applies only to list fields, which Fanout does not support",
-            "itemType", "itemType applies only to list fields, which Fanout does not support");
+    static final Map<String, String> FIELD_REFUSED = Map.of();
     /// Annotations the specification names; listed so that a test can walk them.
     static final List<String> SCHEMA_ANNOTATIONS = List.of("$schema", "name", "title", "description", "profile");
     static final List<String> FIELD_ANNOTATIONS = List.of("title", "description", "example", "rdfType");

@@ -13,6 +13,9 @@ import java.util.List;
 ///   loose: whether an address exists is not knowable from its text.
 /// - `uri`: parses as a `java.net.URI` and is absolute (has a scheme).
 /// - `uuid`: `8-4-4-4-12` hexadecimal digits, either case, any version.
+/// - `binary`: base64 as RFC 4648 writes it: the standard alphabet (`A-Z a-z 0-9 + /`), a length
+///   that is a multiple of 4, and `=` padding only at the end (one or two). No whitespace or
+///   line breaks, no URL-safe alphabet. The value stays the base64 text, not the bytes.
 final class StringCaster implements Caster {
     private final StringFormat format;
 
@@ -39,6 +42,12 @@ final class StringCaster implements Caster {
                 if (!isUuid(cell.bytes(), cell.start(), cell.end())) {
                     violations.add(Violation.of(ErrorCode.FORMAT, cell.text(),
                             "is not a valid UUID (8-4-4-4-12 hexadecimal digits)"));
+                }
+            }
+            case BINARY -> {
+                if (!isBase64(cell.bytes(), cell.start(), cell.end())) {
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(),
+                            "is not valid base64 (RFC 4648: A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4)"));
                 }
             }
         }
@@ -133,6 +142,22 @@ final class StringCaster implements Caster {
         return true;
     }
 
+    static boolean isBase64(byte[] b, int start, int end) {
+        int length = end - start;
+        if (length % 4 != 0) {
+            return false;
+        }
+        int padding = length > 0 && b[end - 1] == '=' ? (b[end - 2] == '=' ? 2 : 1) : 0;
+        for (int i = start; i < end - padding; i++) {
+            byte c = b[i];
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public Object uniqueKey(Object typed) {
         return typed;
@@ -150,6 +175,7 @@ final class StringCaster implements Caster {
             case EMAIL -> "an email address";
             case URI -> "a URI";
             case UUID -> "a UUID";
+            case BINARY -> "base64 binary";
         };
     }
 }

@@ -1,12 +1,13 @@
 package dev.fanout.schema;
 
-/// The `format` of a `string` field, each with its schema name. `binary` and other Table Schema
-/// formats are not supported and make the schema invalid.
+/// The `format` of a `string` field, each with its schema name. Formats not listed make the
+/// schema invalid.
 enum StringFormat {
     DEFAULT("default"),
     EMAIL("email"),
     URI("uri"),
-    UUID("uuid");
+    UUID("uuid"),
+    BINARY("binary");
 
     private final String schemaName;
 

@@ -35,7 +35,10 @@ import java.util.Set;
 /// The input is lines of text: the type (a name, or any line, which then picks one by its hash),
 /// the format (empty for `default`), the options (`groupChar`, `decimalChar` and `n` for
 /// `bareNumber: false`, by position, a space for none; for booleans, `true,values/false,values`),
-/// the minimum and the maximum (empty for none), then one cell per line.
+/// for lists, the item type and after a space the delimiter), the minimum and the maximum
+/// (empty for none), then one cell per line. A [JsonText] value (array, object, geojson,
+/// geopoint, list) is JSON that Jackson reads as the rendered value, with as many items or keys
+/// as its size says.
 ///
 /// Regression inputs: `src/test/resources/dev/fanout/schema/CasterFuzzTestInputs/cast/`;
 /// `scripts/fuzz casting` searches for new ones.
@@ -46,7 +49,7 @@ class CasterFuzzTest {
             .build();
     private static final String NAME = "f";
     private static final Set<FieldType> ORDERED = Set.of(FieldType.INTEGER, FieldType.NUMBER, FieldType.DATE,
-            FieldType.TIME, FieldType.DATETIME, FieldType.YEAR);
+            FieldType.TIME, FieldType.DATETIME, FieldType.YEAR, FieldType.YEARMONTH, FieldType.DURATION);
 
     @FuzzTest
     void cast(byte[] input) {
@@ -117,6 +120,18 @@ class CasterFuzzTest {
                     assertEquals(0, new BigDecimal(number.text()).compareTo(data.decimalValue()),
                             () -> number + " rendered as " + data);
                 }
+                case JsonText json -> {
+                    JsonNode parsed;
+                    try {
+                        parsed = JACKSON.readTree(json.json());
+                    } catch (JacksonException e) {
+                        throw new AssertionError("not JSON: " + json, e);
+                    }
+                    assertEquals(parsed, data, () -> json + " rendered as " + data);
+                    if (parsed.isContainerNode() && field.type() != FieldType.GEOPOINT && field.type() != FieldType.GEOJSON) {
+                        assertEquals(parsed.size(), json.size(), () -> "the size of " + json);
+                    }
+                }
                 default -> throw new AssertionError("an unexpected typed value " + typed.getClass());
             }
         }
@@ -162,6 +177,16 @@ class CasterFuzzTest {
                 }
                 if (options.length() > 2 && options.charAt(2) == 'n') {
                     field.put("bareNumber", false);
+                }
+            }
+            case LIST -> {
+                // The options line: the item type, then after a space the delimiter.
+                int space = options.indexOf(' ');
+                if (!options.isEmpty()) {
+                    field.put("itemType", space < 0 ? options : options.substring(0, space));
+                }
+                if (space >= 0) {
+                    field.put("delimiter", options.substring(space + 1));
                 }
             }
             case BOOLEAN -> {

@@ -19,12 +19,44 @@ class InvalidSchemaTest {
     /// A field's JSON and the exact message; the exception names field `f`.
     static Stream<Arguments> fieldProblems() {
         return Stream.of(
-                Arguments.of("{\"name\":\"f\",\"type\":\"geopoint\"}",
-                        "field 'f': type 'geopoint' is not supported (supported: string, integer, number, boolean, "
-                                + "date, time, datetime, year)"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"Integer\"}",
                         "field 'f': type 'Integer' is not supported (supported: string, integer, number, boolean, "
-                                + "date, time, datetime, year)"),
+                                + "date, time, datetime, year, yearmonth, duration, geopoint, geojson, array, object, "
+                                + "list, any)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"geopoint\",\"format\":\"wkt\"}",
+                        "field 'f': format 'wkt' is not supported for geopoint fields (supported: default, array, object)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"geojson\",\"format\":\"wkb\"}",
+                        "field 'f': format 'wkb' is not supported for geojson fields (supported: default, topojson)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"any\",\"format\":\"string\"}",
+                        "field 'f': format 'string' is not supported for any fields (only default)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"duration\",\"format\":\"iso\"}",
+                        "field 'f': format 'iso' is not supported for duration fields (only default)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"string\",\"delimiter\":\";\"}",
+                        "field 'f': delimiter applies only to list fields, not string"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"array\",\"itemType\":\"integer\"}",
+                        "field 'f': itemType applies only to list fields, not array"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"list\",\"itemType\":\"object\"}",
+                        "field 'f': itemType 'object' is not supported (supported: string, integer, number, boolean, "
+                                + "date, time, datetime, year, yearmonth, duration)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"list\",\"delimiter\":\"\"}",
+                        "field 'f': delimiter must not be empty"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"list\",\"delimiter\":1}",
+                        "field 'f': delimiter must be a string, not a number"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"list\",\"constraints\":{\"enum\":[\"a\"]}}",
+                        "field 'f': enum does not apply to list fields"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"geopoint\",\"constraints\":{\"minLength\":1}}",
+                        "field 'f': minLength applies only to string, array, object and list fields, not geopoint"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"object\",\"constraints\":{\"minimum\":\"{}\"}}",
+                        "field 'f': minimum applies only to integer, number, date, time, datetime, year, yearmonth and "
+                                + "duration fields, not object"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"duration\",\"constraints\":{\"minimum\":\"1 day\"}}",
+                        "field 'f': minimum must be an ISO-8601 duration, but \"1 day\" is not an ISO-8601 duration "
+                                + "(like P1Y2M3DT4H5M6.5S)"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"yearmonth\",\"constraints\":"
+                                + "{\"minimum\":\"2024-05\",\"maximum\":\"2024-04\"}}",
+                        "field 'f': minimum 2024-05 is greater than maximum 2024-04"),
+                Arguments.of("{\"name\":\"f\",\"type\":\"array\",\"constraints\":{\"enum\":[[1],{\"a\":1}]}}",
+                        "field 'f': enum must be a JSON array, but \"{\"a\":1}\" is not a JSON array"),
                 Arguments.of("{\"name\":\"f\",\"type\":7}", "field 'f': type must be a string, not a number"),
                 Arguments.of("{\"name\":\"f\",\"type\":true}", "field 'f': type must be a string, not a boolean"),
                 Arguments.of("{\"name\":\"f\",\"type\":null}", "field 'f': type must be a string, not null"),
@@ -54,8 +86,8 @@ class InvalidSchemaTest {
                         "field 'f': format 'currency' is not supported for number fields (only default)"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"boolean\",\"format\":\"yes-no\"}",
                         "field 'f': format 'yes-no' is not supported for boolean fields (only default)"),
-                Arguments.of("{\"name\":\"f\",\"format\":\"binary\"}",
-                        "field 'f': format 'binary' is not supported for string fields (supported: default, email, uri, uuid)"),
+                Arguments.of("{\"name\":\"f\",\"format\":\"hex\"}",
+                        "field 'f': format 'hex' is not supported for string fields (supported: default, email, uri, uuid, binary)"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"format\":\"email\"}",
                         "field 'f': format 'email' is not supported for integer fields (only default)"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"trueValues\":[\"y\"]}",
@@ -109,14 +141,14 @@ class InvalidSchemaTest {
                 Arguments.of("{\"name\":\"f\",\"constraints\":[]}", "field 'f': constraints must be an object, not an array"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"maxlength\":3}}",
                         "field 'f': unknown constraint 'maxlength' (supported: required, unique, minLength, maxLength, "
-                                + "pattern, enum, minimum, maximum, exclusiveMinimum, exclusiveMaximum)"),
+                                + "pattern, enum, minimum, maximum, exclusiveMinimum, exclusiveMaximum, jsonSchema)"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"required\":\"yes\"}}",
                         "field 'f': required must be true or false"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"unique\":1}}", "field 'f': unique must be true or false"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"minLength\":1}}",
-                        "field 'f': minLength applies only to string fields, not integer"),
+                        "field 'f': minLength applies only to string, array, object and list fields, not integer"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"constraints\":{\"maxLength\":10}}",
-                        "field 'f': maxLength applies only to string fields, not date"),
+                        "field 'f': maxLength applies only to string, array, object and list fields, not date"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"minLength\":-1}}",
                         "field 'f': minLength must be a non-negative integer"),
                 Arguments.of("{\"name\":\"f\",\"constraints\":{\"maxLength\":\"3\"}}",
@@ -163,11 +195,11 @@ class InvalidSchemaTest {
                 Arguments.of("{\"name\":\"f\",\"type\":\"date\",\"constraints\":{\"minimum\":20240101}}",
                         "field 'f': minimum must be a date in the format YYYY-MM-DD, but got 20240101"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"string\",\"constraints\":{\"minimum\":\"a\"}}",
-                        "field 'f': minimum applies only to integer, number, date, time, datetime and year fields, "
-                                + "not string"),
+                        "field 'f': minimum applies only to integer, number, date, time, datetime, year, yearmonth and "
+                                + "duration fields, not string"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"boolean\",\"constraints\":{\"maximum\":true}}",
-                        "field 'f': maximum applies only to integer, number, date, time, datetime and year fields, "
-                                + "not boolean"),
+                        "field 'f': maximum applies only to integer, number, date, time, datetime, year, yearmonth and "
+                                + "duration fields, not boolean"),
                 Arguments.of("{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"minimum\":10,\"maximum\":5}}",
                         "field 'f': minimum 10 is greater than maximum 5"));
     }

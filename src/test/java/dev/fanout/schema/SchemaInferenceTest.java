@@ -42,6 +42,47 @@ class SchemaInferenceTest {
     }
 
     @Test
+    void yearMonthsDurationsObjectsAndArraysAreInferredFromTheirShape() {
+        Schema schema = infer("""
+                ym,d,o,a,mixed,json
+                2024-03,P1D,{},[],[1],[1]
+                1999-12,PT1H30M,"{""k"": [1]}","[1, ""a""]",{},1
+                """);
+
+        assertEquals(FieldType.YEARMONTH, type(schema, "ym"));
+        assertEquals(FieldType.DURATION, type(schema, "d"));
+        assertEquals(FieldType.OBJECT, type(schema, "o"));
+        assertEquals(FieldType.ARRAY, type(schema, "a"));
+        // Objects and arrays mixed, or JSON that is neither: text.
+        assertEquals(FieldType.STRING, type(schema, "mixed"));
+        assertEquals(FieldType.STRING, type(schema, "json"));
+    }
+
+    /// Geopoints, lists, GeoJSON and `any` are never inferred: `1, 2` and `a;b` are as likely
+    /// text, a GeoJSON object is an object, and a string column is what `any` would be.
+    @Test
+    void geopointsListsAndGeoJsonAreNotInferred() {
+        Schema schema = infer("""
+                pt,l,g
+                "90, 45",1;2,"{""type"":""Point"",""coordinates"":[1,2]}"
+                "0, 0",3;4,"{""type"":""Point"",""coordinates"":[3,4]}"
+                """);
+
+        assertEquals(FieldType.STRING, type(schema, "pt"));
+        assertEquals(FieldType.STRING, type(schema, "l"));
+        assertEquals(FieldType.OBJECT, type(schema, "g"));
+    }
+
+    /// A year-month is not a date and an ISO date is not a year-month: each column keeps its own.
+    @Test
+    void yearMonthsAndDatesDoNotMix() {
+        Schema schema = infer("ym,both\n2024-03,2024-03\n2024-04,2024-04-01\n");
+
+        assertEquals(FieldType.YEARMONTH, type(schema, "ym"));
+        assertEquals(FieldType.STRING, type(schema, "both"));
+    }
+
+    @Test
     void integersThatLookLikeYearsStayIntegers() {
         assertEquals(FieldType.INTEGER, type(infer("y\n1999\n2024\n"), "y"));
     }
@@ -191,13 +232,15 @@ class SchemaInferenceTest {
                 Arbitraries.of("true", "false", "TRUE", "False"),
                 Arbitraries.of("2024-02-29", "1970-01-01", "2024-13-01", "2024-05-01T10:15:00Z",
                         "2024-05-01T10:15:00", "08:30:00", "24:00:00", "1999"),
-                Arbitraries.of("", "", " ", "a,b", "say \"hi\"", "two\nlines", "ünï", "x"));
+                Arbitraries.of("", "", " ", "a,b", "say \"hi\"", "two\nlines", "ünï", "x"),
+                Arbitraries.of("2024-03", "2024-13", "P1D", "PT1.5S", "P", "{}", "{\"a\": [1]}", "[1, 2]", "[", "[]"));
         // A column is drawn from a smaller mix so that typed columns (not only strings) occur.
-        Arbitrary<List<String>> column = Arbitraries.integers().between(0, 4).flatMap(kind -> switch (kind) {
+        Arbitrary<List<String>> column = Arbitraries.integers().between(0, 5).flatMap(kind -> switch (kind) {
             case 0 -> Arbitraries.integers().between(-50, 50).map(String::valueOf).list().ofSize(8);
             case 1 -> Arbitraries.of("1.5", "2", "-3.25", "", "1e3").list().ofSize(8);
             case 2 -> Arbitraries.of("true", "false", "True", "0", "").list().ofSize(8);
             case 3 -> Arbitraries.of("2024-02-29", "1970-01-01", "", "2000-06-15").list().ofSize(8);
+            case 4 -> Arbitraries.of("2024-03", "P1D", "{}", "[1]", "{\"k\": null}", "").list().ofSize(8);
             default -> cell.list().ofSize(8);
         });
         return column.list().ofMinSize(1).ofMaxSize(5);

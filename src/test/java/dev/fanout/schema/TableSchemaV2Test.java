@@ -103,7 +103,7 @@ class TableSchemaV2Test {
 
     @Test
     void exclusiveBoundsApplyOnlyToOrderedTypes() {
-        assertEquals("field 'f': exclusiveMaximum applies only to integer, number, date, time, datetime and year fields, "
+        assertEquals("field 'f': exclusiveMaximum applies only to integer, number, date, time, datetime, year, yearmonth and duration fields, "
                 + "not string", rejectedField("{\"name\":\"f\",\"constraints\":{\"exclusiveMaximum\":\"b\"}}").getMessage());
     }
 

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
@@ -157,12 +158,32 @@ class TableSchemaV2GatewayTest {
     }
 
     @Test
-    void aKeywordFanoutDoesNotCheckIsRefusedNotIgnored() throws Exception {
+    void jsonSchemaChecksAnObjectField() throws Exception {
         String schema = """
-                {"fields":[{"name":"tags","type":"string","constraints":{"jsonSchema":{"type":"array"}}}]}""";
-        JsonNode problem = TestGateway.assertProblem(post("", schema, "tags\nx\n"), 422, "invalid_schema");
-        assertEquals("field 'tags': constraint 'jsonSchema' is not supported: it applies to array and object fields, "
-                + "which Fanout does not support", problem.get("detail").asText());
+                {"fields":[{"name":"id","type":"integer"},
+                  {"name":"meta","type":"object","constraints":{"jsonSchema":{"type":"object","required":["tag"],
+                   "properties":{"tag":{"type":"string","pattern":"^[a-z]+$"}}}}}]}""";
+        var response = post("?mode=invalid", schema, "id,meta\n1,\"{\"\"tag\"\":\"\"ok\"\"}\"\n2,\"{\"\"tag\"\":7}\"\n");
+        assertEquals(200, response.statusCode(), response::body);
+        JsonNode row = TestGateway.json(response.body().strip());
+        assertEquals(2, row.get("row").asInt());
+        assertEquals(7, row.get("data").get("meta").get("tag").asInt(), "data shows the object as JSON");
+        JsonNode error = row.get("errors").get(0);
+        assertEquals("meta", error.get("field").asText());
+        assertEquals("jsonSchema", error.get("code").asText());
+        assertTrue(error.get("message").asText().startsWith("\"{\"tag\":7}\" does not match the field's jsonSchema: "),
+                error.get("message").asText());
+    }
+
+    @Test
+    void aJsonSchemaThatReachesOutIsRefused() throws Exception {
+        String schema = """
+                {"fields":[{"name":"meta","type":"object","constraints":{"jsonSchema":{"$ref":"http://127.0.0.1:9/s.json"}}}]}""";
+        JsonNode problem = TestGateway.assertProblem(post("", schema, "meta\n{}\n"), 422, "invalid_schema");
+        assertEquals("field 'meta': jsonSchema may refer only to itself (\"#…\"), not to \"http://127.0.0.1:9/s.json\"",
+                problem.get("detail").asText());
+        TestGateway.assertProblem(post("", "{\"fields\":[{\"name\":\"t\",\"constraints\":{\"jsonSchema\":{}}}]}", "t\nx\n"),
+                422, "invalid_schema");
         var next = post("", schema(""), "a,b\n1,x\n");
         assertEquals(200, next.statusCode(), "the next request is served normally");
     }
