@@ -134,6 +134,7 @@ public final class LoadGenerator implements AutoCloseable {
             for (Thread thread : threads) {
                 thread.join();
             }
+            intervals.stop();
             sampler.interrupt();
             sampler.join();
         }
@@ -405,10 +406,19 @@ public final class LoadGenerator implements AutoCloseable {
             this.log = log;
         }
 
+        // A flag, not only the interrupt: HdrHistogram's phase flip (in sample()) sleeps and
+        // swallows an InterruptedException, so an interrupt that lands there was lost and the
+        // round's join waited forever (seen under CPU contention in BenchCommandTest).
+        private volatile boolean stopped;
+
+        void stop() {
+            stopped = true;
+        }
+
         void sampleEverySecond() {
-            while (!Thread.currentThread().isInterrupted()) {
+            while (!stopped) {
                 LockSupport.parkNanos(INTERVAL_NANOS);
-                if (!Thread.currentThread().isInterrupted()) {
+                if (!stopped) {
                     sample();
                 }
             }
