@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/// A parsed Frictionless Table Schema (v1, the subset in the SPEC): its fields in document order,
-/// its missing values, its primary key and its foreign keys. Build one with [#parse] or take the bundled
-/// [#people] example. Immutable and thread-safe; no method returns `null`.
+/// A parsed Frictionless Table Schema (v1 and v2): its fields in document order, its missing
+/// values, its primary key, unique keys, foreign keys and `fieldsMatch` rule. Build one with
+/// [#parse] or take the bundled [#people] example. Immutable and thread-safe; no method returns
+/// `null`.
 public final class Schema {
     private final List<Field> fields;
     private final Map<String, Integer> indexes;
