@@ -1,0 +1,7 @@
+/// [dev.fanout.memory.BufferPool]: the row path's big byte arrays (record batches, rendered
+/// chunks, response pieces), handed back when done and handed out again across chunks and
+/// requests, so that streaming a large upload does not turn every byte into garbage.
+///
+/// The `csv` stage reads into its arrays, the `output` stage renders into them, and the engine's
+/// writer gives them back once a chunk's bytes are copied out. Thread-safe and lock-free.
+package dev.fanout.memory;
