@@ -65,6 +65,6 @@ final class InferCommand implements Callable<Integer> {
         if (context.stdout().checkError()) {
             throw new CliFailure("cannot write standard output");
         }
-        return ExitStatus.ALL_VALID.code();
+        return ExitStatus.Common.OK.code();
     }
 }
