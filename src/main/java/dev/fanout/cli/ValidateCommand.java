@@ -478,7 +478,7 @@ final class ValidateCommand implements Callable<Integer> {
         err.println("fanout: " + file + s.rows() + " rows, " + s.valid() + " valid, " + s.invalid() + " invalid in "
                 + oneDecimal(s.elapsedMs()) + " ms (" + oneDecimal(bytesRead / 1e6 / seconds) + " MB/s)");
         outcome.error().ifPresent(e ->
-                err.println("fanout: " + e.code() + " at row " + e.row() + ": " + e.message()));
+                err.println("fanout: " + e.code().wireName() + " at row " + e.row() + ": " + e.message()));
     }
 
     /// `value` rounded half up to one decimal, as `%.1f` writes it.
