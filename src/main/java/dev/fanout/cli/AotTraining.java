@@ -115,7 +115,7 @@ public final class AotTraining {
 
     /// `validate` exits 1 when some rows are invalid (the training file has some); 2 is a failure.
     private static void expect(int status, String command) {
-        if (status == ExitStatus.ERROR.code()) {
+        if (status == ExitStatus.Common.ERROR.code()) {
             throw new IllegalStateException("the training run's " + command + " failed (exit status " + status + ")");
         }
     }

@@ -97,7 +97,10 @@ final class BenchCommand implements Callable<Integer> {
         if (allFailed) {
             err.println("fanout bench: no request got a 2xx answer");
         }
-        return worse || allFailed ? ExitStatus.SOME_INVALID.code() : ExitStatus.ALL_VALID.code();
+        if (worse) {
+            return ExitStatus.Bench.WORSE_THAN_BASELINE.code();
+        }
+        return allFailed ? ExitStatus.Bench.NO_REQUEST_SUCCEEDED.code() : ExitStatus.Bench.OK.code();
     }
 
     private static BenchResult.Summary readBaseline(Path file) {

@@ -7,7 +7,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /// A command failed for a reason the user can act on; the message is printed as `fanout: <message>`
-/// and the command exits with `ExitStatus.ERROR`. The message says what failed and on which file,
+/// and the command exits with `ExitStatus.Common.ERROR`. The message says what failed and on which file,
 /// never how (no stack trace, no class names).
 final class CliFailure extends RuntimeException {
 

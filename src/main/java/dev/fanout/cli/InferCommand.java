@@ -54,7 +54,7 @@ final class InferCommand implements Callable<Integer> {
         try (InputStream in = context.openInput(input)) {
             schema = SchemaInference.infer(in, delimiter, sampleRows == null ? Long.MAX_VALUE : sampleRows);
         } catch (CsvFailure e) {
-            throw new CliFailure(e.code() + ": " + e.getMessage(), e);
+            throw new CliFailure(e.code().wireName() + ": " + e.getMessage(), e);
         } catch (InvalidSchemaException e) {
             throw new CliFailure("cannot infer a schema from " + input + ": " + e.getMessage(), e);
         } catch (IOException e) {
@@ -65,6 +65,6 @@ final class InferCommand implements Callable<Integer> {
         if (context.stdout().checkError()) {
             throw new CliFailure("cannot write standard output");
         }
-        return ExitStatus.ALL_VALID.code();
+        return ExitStatus.Common.OK.code();
     }
 }

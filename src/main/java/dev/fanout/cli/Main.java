@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine;
 
 /// The `fanout` command line: parses the arguments, hands the process's streams to the chosen
-/// subcommand and turns every failure into one `fanout: <message>` line and `ExitStatus.ERROR`.
+/// subcommand and turns every failure into one `fanout: <message>` line and `ExitStatus.Common.ERROR`.
 ///
 /// A subcommand is a picocli `@Command` class in this package that reaches the streams through
 /// `@ParentCommand Main`; adding one means adding its class to [#SUBCOMMANDS]. Only the
@@ -113,7 +113,7 @@ public final class Main implements Callable<Integer> {
         // picocli starts some messages with "Error: "; the "fanout: " prefix already says it.
         String message = e.getMessage().startsWith("Error: ") ? e.getMessage().substring(7) : e.getMessage();
         err.println("fanout: " + message + " (see '" + command + " --help')");
-        return ExitStatus.ERROR.code();
+        return ExitStatus.Common.ERROR.code();
     }
 
     private static int failure(Exception e, PrintWriter err) {
@@ -123,7 +123,7 @@ public final class Main implements Callable<Integer> {
             // A bug: still no stack trace for the user, but enough to report it.
             err.println("fanout: internal error (" + e.getClass().getName() + "): " + e.getMessage());
         }
-        return ExitStatus.ERROR.code();
+        return ExitStatus.Common.ERROR.code();
     }
 
     /// `--version`: the build's version (from the jar manifest when there is one) and the JVM's.

@@ -86,10 +86,10 @@ final class PlanCommand implements Callable<Integer> {
                     + micros(lowest.latencyUs().get(objective.percentile())) + ", " + lowest.errors()
                     + " errors); sweep lower rates, or give the instance more room");
             err.println("fanout: no capacity: no step of " + sweep + " met " + objective);
-            return ExitStatus.SOME_INVALID.code();
+            return ExitStatus.Capacity.NONE_MET_SLO.code();
         }
         print(answer.get(), out);
-        return ExitStatus.ALL_VALID.code();
+        return ExitStatus.Capacity.FOUND.code();
     }
 
     private static void print(CapacityPlan plan, PrintStream out) {

@@ -89,6 +89,6 @@ final class ServeCommand implements Callable<Integer> {
         }));
         parent.context().stderr().println("fanout: listening on port " + server.port());
         stopped.await();
-        return ExitStatus.ALL_VALID.code();
+        return ExitStatus.Common.OK.code();
     }
 }

@@ -71,7 +71,7 @@ final class StatsCommand implements Callable<Integer> {
             out.println(row("merged", merged));
         }
         out.flush();
-        return ExitStatus.ALL_VALID.code();
+        return ExitStatus.Common.OK.code();
     }
 
     private Histogram fetch(String baseUrl) {

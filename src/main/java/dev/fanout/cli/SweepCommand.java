@@ -94,6 +94,6 @@ final class SweepCommand implements Callable<Integer> {
         } catch (UncheckedIOException e) {
             throw new CliFailure(e.getMessage(), e);
         }
-        return result.capacity().isPresent() ? ExitStatus.ALL_VALID.code() : ExitStatus.SOME_INVALID.code();
+        return result.capacity().isPresent() ? ExitStatus.Capacity.FOUND.code() : ExitStatus.Capacity.NONE_MET_SLO.code();
     }
 }

@@ -232,11 +232,11 @@ final class ValidateCommand implements Callable<Integer> {
         Schema schema = schema();
         References references = references(schema);
         boolean several = inputs.size() > 1;
-        ExitStatus worst = ExitStatus.ALL_VALID;
+        ExitStatus.Validate worst = ExitStatus.Validate.ALL_VALID;
         try (RunHistograms histograms = RunHistograms.open(histogramLog);
                 Output out = new Output(context)) {
             for (String input : inputs) {
-                ExitStatus status;
+                ExitStatus.Validate status;
                 try {
                     status = validate(input, schema, references, options, context, histograms, out, several);
                 } catch (CliFailure e) {
@@ -245,7 +245,7 @@ final class ValidateCommand implements Callable<Integer> {
                         throw e;
                     }
                     context.stderr().println("fanout: " + input + ": " + e.getMessage());
-                    status = ExitStatus.ERROR;
+                    status = ExitStatus.Validate.ERROR;
                 }
                 if (status.code() > worst.code()) {
                     worst = status;
@@ -256,7 +256,7 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /// Validates one input into `out`; with several inputs, its lines follow a `{"file":…}` line.
-    private ExitStatus validate(String input, Schema schema, References references, EngineOptions options, CliContext context,
+    private ExitStatus.Validate validate(String input, Schema schema, References references, EngineOptions options, CliContext context,
             RunHistograms histograms, Output out, boolean several) {
         long startNanos = System.nanoTime();
         histograms.runStarted();
@@ -276,14 +276,14 @@ final class ValidateCommand implements Callable<Integer> {
 
     /// The exit status of a run that went to the end of its output. A run stopped at its error
     /// limit has invalid rows and nothing else wrong: 1.
-    static ExitStatus status(RunOutcome outcome) {
+    static ExitStatus.Validate status(RunOutcome outcome) {
         if (outcome.stoppedAtMaxErrors()) {
-            return ExitStatus.SOME_INVALID;
+            return ExitStatus.Validate.SOME_INVALID;
         }
         if (outcome.failed()) {
-            return ExitStatus.ERROR;
+            return ExitStatus.Validate.ERROR;
         }
-        return outcome.summary().invalid() == 0 ? ExitStatus.ALL_VALID : ExitStatus.SOME_INVALID;
+        return outcome.summary().invalid() == 0 ? ExitStatus.Validate.ALL_VALID : ExitStatus.Validate.SOME_INVALID;
     }
 
     private EngineOptions engineOptions() {
@@ -478,7 +478,7 @@ final class ValidateCommand implements Callable<Integer> {
         err.println("fanout: " + file + s.rows() + " rows, " + s.valid() + " valid, " + s.invalid() + " invalid in "
                 + oneDecimal(s.elapsedMs()) + " ms (" + oneDecimal(bytesRead / 1e6 / seconds) + " MB/s)");
         outcome.error().ifPresent(e ->
-                err.println("fanout: " + e.code() + " at row " + e.row() + ": " + e.message()));
+                err.println("fanout: " + e.code().wireName() + " at row " + e.row() + ": " + e.message()));
     }
 
     /// `value` rounded half up to one decimal, as `%.1f` writes it.

@@ -252,7 +252,7 @@ public final class CsvSource implements AutoCloseable {
         }
         checkCellSoFar();
         if (buf.length > MAX_BUFFER_BYTES / 2) {
-            throw new CsvFailure(CsvFailure.FIELD_TOO_LARGE, "the record starting on line %d is longer than %d bytes"
+            throw new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "the record starting on line %d is longer than %d bytes"
                     .formatted(recordLine, MAX_BUFFER_BYTES / 2), null);
         }
         byte[] grown = BufferPool.SHARED.take(buf.length * 2);
@@ -499,7 +499,7 @@ public final class CsvSource implements AutoCloseable {
             throw tooLarge(recordCellCount + 1);
         }
         if (recordCellCount == maxColumns) {
-            throw new CsvFailure(CsvFailure.TOO_MANY_COLUMNS, "the record starting on line %d has more than %d fields"
+            throw new CsvFailure(StreamErrorCode.TOO_MANY_COLUMNS, "the record starting on line %d has more than %d fields"
                     .formatted(recordLine, maxColumns), null);
         }
         if (2 * recordCellCount + 2 > recordCells.length) {
@@ -553,7 +553,7 @@ public final class CsvSource implements AutoCloseable {
             case QUOTED -> {
                 // Too large first, as in scan.
                 checkCellSoFar();
-                throw new CsvFailure(CsvFailure.MALFORMED_CSV,
+                throw new CsvFailure(StreamErrorCode.MALFORMED_CSV,
                         "a quoted field of the record starting on line %d is not closed before the end of the input"
                                 .formatted(recordLine), null);
             }
@@ -619,17 +619,17 @@ public final class CsvSource implements AutoCloseable {
         if (e instanceof InputException input) {
             return new CsvFailure(input.code(), input.getMessage(), e);
         }
-        return new CsvFailure(CsvFailure.READ_FAILED, "the input could not be read after line %d: %s"
+        return new CsvFailure(StreamErrorCode.READ_FAILED, "the input could not be read after line %d: %s"
                 .formatted(recordLine - 1, e.getMessage()), e);
     }
 
     private CsvFailure notUtf8() {
-        return new CsvFailure(CsvFailure.INVALID_UTF8,
+        return new CsvFailure(StreamErrorCode.INVALID_UTF8,
                 "the record starting on line %d contains bytes that are not valid UTF-8".formatted(recordLine), null);
     }
 
     private CsvFailure tooLarge(int field) {
-        return new CsvFailure(CsvFailure.FIELD_TOO_LARGE, "field %d of the record starting on line %d is longer than the limit of %d bytes"
+        return new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "field %d of the record starting on line %d is longer than the limit of %d bytes"
                 .formatted(field, recordLine, maxFieldBytes), null);
     }
 
@@ -640,7 +640,7 @@ public final class CsvSource implements AutoCloseable {
         int c = b[p] & 0xFF;
         String shown = c >= 0x80 ? "'" + new String(b, p, length, StandardCharsets.UTF_8) + "'"
                 : c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
-        return new CsvFailure(CsvFailure.MALFORMED_CSV, ("%s after a closing quote in the record starting on line %d:"
+        return new CsvFailure(StreamErrorCode.MALFORMED_CSV, ("%s after a closing quote in the record starting on line %d:"
                 + " a quoted field must end at a delimiter or a line break").formatted(shown, recordLine), null);
     }
 }

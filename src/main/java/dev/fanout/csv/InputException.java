@@ -1,6 +1,7 @@
 package dev.fanout.csv;
 
 import java.io.IOException;
+import java.util.Objects;
 
 /// An input stream's own failure that carries a SPEC error code, such as `upload_too_large` from a
 /// size-limited upload or `malformed_multipart` from a multipart body that breaks off.
@@ -8,20 +9,20 @@ import java.io.IOException;
 /// Streams that wrap an upload throw it from `read`; `CsvSource` passes the code and message on
 /// unchanged, so the response's error line names the real cause and not a generic read failure.
 public class InputException extends IOException {
-    private final String code;
+    private final StreamErrorCode code;
 
-    public InputException(String code, String message) {
+    public InputException(StreamErrorCode code, String message) {
         super(message);
-        this.code = code;
+        this.code = Objects.requireNonNull(code, "code must not be null");
     }
 
-    public InputException(String code, String message, Throwable cause) {
+    public InputException(StreamErrorCode code, String message, Throwable cause) {
         super(message, cause);
-        this.code = code;
+        this.code = Objects.requireNonNull(code, "code must not be null");
     }
 
     /// The SPEC error code, e.g. `upload_too_large`.
-    public String code() {
+    public StreamErrorCode code() {
         return code;
     }
 }

@@ -44,7 +44,7 @@ final class ColumnMapping {
         Map<String, Integer> columns = new HashMap<>();
         for (int i = 0; i < header.length; i++) {
             if (columns.putIfAbsent(header[i], i) != null) {
-                throw new HeaderException("duplicate_column", "column '%s' appears more than once in the header".formatted(header[i]));
+                throw new HeaderException(HeaderCode.DUPLICATE_COLUMN, "column '%s' appears more than once in the header".formatted(header[i]));
             }
         }
         List<Field> fields = schema.fields();
@@ -56,10 +56,10 @@ final class ColumnMapping {
             Field field = fields.get(i);
             Integer column = columns.get(field.name());
             if (column == null && field.required()) {
-                throw new HeaderException("missing_column", "required field '%s' has no column in the header".formatted(field.name()));
+                throw new HeaderException(HeaderCode.MISSING_COLUMN, "required field '%s' has no column in the header".formatted(field.name()));
             }
             if (column == null && match != null && match.requiresEveryField()) {
-                throw new HeaderException("missing_column", "field '%s' has no column in the header (fieldsMatch: %s)"
+                throw new HeaderException(HeaderCode.MISSING_COLUMN, "field '%s' has no column in the header (fieldsMatch: %s)"
                         .formatted(field.name(), match.schemaName()));
             }
             anyField |= column != null;
@@ -67,7 +67,7 @@ final class ColumnMapping {
             dataNames.add(field.name());
         }
         if (match == FieldsMatch.PARTIAL && !anyField) {
-            throw new HeaderException("missing_column", "no field of the schema has a column in the header (fieldsMatch: partial)");
+            throw new HeaderException(HeaderCode.MISSING_COLUMN, "no field of the schema has a column in the header (fieldsMatch: partial)");
         }
         // With a fieldsMatch, the schema decides whether extra columns are allowed; where they
         // are, the request's `extra` says only whether they are kept (its default, error, ignores).
@@ -89,11 +89,11 @@ final class ColumnMapping {
                 continue;
             }
             switch (extras) {
-                case ERROR -> throw new HeaderException("unknown_column", "column '%s' is not in the schema%s".formatted(header[i], because));
+                case ERROR -> throw new HeaderException(HeaderCode.UNKNOWN_COLUMN, "column '%s' is not in the schema%s".formatted(header[i], because));
                 case IGNORE -> { }
                 case KEEP -> {
                     if (dataNames.contains(header[i])) {
-                        throw new HeaderException("duplicate_column",
+                        throw new HeaderException(HeaderCode.DUPLICATE_COLUMN,
                                 "column '%s' would hide the lookup value of the same name".formatted(header[i]));
                     }
                     kept[keptCount++] = i;
@@ -105,7 +105,7 @@ final class ColumnMapping {
             // Every field has a column and no column is extra: only the order can differ.
             for (int i = 0; i < header.length; i++) {
                 if (!header[i].equals(fields.get(i).name())) {
-                    throw new HeaderException("column_order", "column %d is '%s' where the schema has field '%s' (fieldsMatch: exact)"
+                    throw new HeaderException(HeaderCode.COLUMN_ORDER, "column %d is '%s' where the schema has field '%s' (fieldsMatch: exact)"
                             .formatted(i + 1, header[i], fields.get(i).name()));
                 }
             }

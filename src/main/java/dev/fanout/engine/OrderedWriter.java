@@ -1,5 +1,6 @@
 package dev.fanout.engine;
 
+import dev.fanout.csv.StreamErrorCode;
 import dev.fanout.memory.BufferPool;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
@@ -24,8 +25,6 @@ import java.util.Optional;
 /// The remembered keys grow with the number of distinct key values: uniqueness and references
 /// cannot be decided in less. Used by one thread at a time (the run's writer); not thread-safe.
 final class OrderedWriter {
-    /// The code of the error line that ends a run stopped by its error limit.
-    static final String MAX_ERRORS = RunOutcome.MAX_ERRORS;
     private final OutputStream out;
     private final Mode mode;
     private final boolean summary;
@@ -145,15 +144,16 @@ final class OrderedWriter {
     RunOutcome finish(Optional<StreamError> failure, long startNanos) throws IOException {
         var result = new Summary(rows, valid, invalid, (System.nanoTime() - startNanos) / 1e6);
         Optional<StreamError> error = stopped()
-                ? Optional.of(new StreamError(MAX_ERRORS, "stopped after %d invalid row%s (max-errors=%d)"
+                ? Optional.of(new StreamError(StreamErrorCode.MAX_ERRORS, "stopped after %d invalid row%s (max-errors=%d)"
                         .formatted(invalid, invalid == 1 ? "" : "s", maxErrors), stoppedAt))
                 : failure;
         if (stopped() && summary) {
-            out.write(NdjsonRenderer.summaryLine(result.rows(), result.valid(), result.invalid(), result.elapsedMs(), MAX_ERRORS));
+            out.write(NdjsonRenderer.summaryLine(result.rows(), result.valid(), result.invalid(), result.elapsedMs(),
+                    StreamErrorCode.MAX_ERRORS.wireName()));
         }
         if (error.isPresent()) {
             StreamError e = error.get();
-            out.write(NdjsonRenderer.errorLine(e.code(), e.message(), e.row()));
+            out.write(NdjsonRenderer.errorLine(e.code().wireName(), e.message(), e.row()));
         } else if (summary) {
             out.write(NdjsonRenderer.summaryLine(result.rows(), result.valid(), result.invalid(), result.elapsedMs()));
         }

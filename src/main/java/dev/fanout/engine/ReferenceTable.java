@@ -156,7 +156,7 @@ public final class ReferenceTable {
         } catch (InvalidSchemaException e) {
             return new State(stamp, null, e);
         } catch (CsvFailure e) {
-            return failed(stamp, file.getFileName() + " cannot be read as CSV (" + e.code() + "): " + e.getMessage());
+            return failed(stamp, file.getFileName() + " cannot be read as CSV (" + e.code().wireName() + "): " + e.getMessage());
         } catch (IOException e) {
             return failed(stamp, file.getFileName() + " cannot be read: " + Objects.toString(e.getMessage(), e.toString()));
         }

@@ -1,5 +1,6 @@
 package dev.fanout.engine;
 
+import dev.fanout.csv.StreamErrorCode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -232,7 +233,7 @@ final class StructuredValidation {
                 try {
                     validated = slot.result().get();
                 } catch (ExecutionException e) {
-                    internalError = new StreamError("internal_error",
+                    internalError = new StreamError(StreamErrorCode.INTERNAL_ERROR,
                             "validation failed unexpectedly; the rows from here on were not checked", slot.chunk().firstRow());
                     stop();
                     return null;

@@ -95,7 +95,7 @@ public final class ValidationEngine {
             source = CsvSource.open(in, options.delimiter(), options.maxFieldBytes(), options.maxColumns());
             Optional<CsvRecord> header = source.next();
             if (header.isEmpty()) {
-                throw new HeaderException("empty_csv", "the CSV is empty: it has no header");
+                throw new HeaderException(HeaderCode.EMPTY_CSV, "the CSV is empty: it has no header");
             }
             var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
             return new ValidationRun(source, schema, mapping, options, startNanos, threads, metrics, lookups,

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import dev.fanout.csv.InputException;
+import dev.fanout.csv.StreamErrorCode;
 import dev.fanout.schema.InvalidSchemaException;
 import dev.fanout.schema.Schema;
 import java.io.FilterInputStream;
@@ -21,8 +22,6 @@ import org.apache.commons.fileupload.UploadContext;
 /// A `file` part that comes first while no `schema` query parameter names a schema is read
 /// through (and discarded) to tell `schema_after_file` from a request that has no schema at all.
 final class MultipartUpload {
-    static final String MALFORMED_MULTIPART = "malformed_multipart";
-
     private MultipartUpload() {
     }
 
@@ -38,10 +37,10 @@ final class MultipartUpload {
                 switch (part.getFieldName() == null ? "" : part.getFieldName()) {
                     case "schema" -> {
                         if (fromPart != null) {
-                            throw ProblemException.badRequest("bad_multipart", "the request has more than one 'schema' part");
+                            throw ProblemException.of(ProblemCode.BAD_MULTIPART, "the request has more than one 'schema' part");
                         }
                         if (schemaName.isPresent()) {
-                            throw ProblemException.badRequest("bad_parameter",
+                            throw ProblemException.of(ProblemCode.BAD_PARAMETER,
                                     "give the schema either as a 'schema' part or as the 'schema' query parameter, not both");
                         }
                         fromPart = parseSchema(part, maxSchemaBytes);
@@ -60,11 +59,11 @@ final class MultipartUpload {
             }
             if (!anyPart) {
                 // FileUpload reads a body without its boundary as one without parts.
-                throw ProblemException.badRequest("bad_multipart", "the multipart body has no part delimited by its boundary");
+                throw ProblemException.of(ProblemCode.BAD_MULTIPART, "the multipart body has no part delimited by its boundary");
             }
-            throw ProblemException.badRequest("missing_file", "the multipart request has no 'file' part");
+            throw ProblemException.of(ProblemCode.MISSING_FILE, "the multipart request has no 'file' part");
         } catch (FileUploadException e) {
-            throw ProblemException.badRequest("bad_multipart", "the multipart body is malformed: " + e.getMessage());
+            throw ProblemException.of(ProblemCode.BAD_MULTIPART, "the multipart body is malformed: " + e.getMessage());
         } catch (IOException e) {
             throw problemOf(e);
         }
@@ -76,7 +75,7 @@ final class MultipartUpload {
             bytes = in.readNBytes(maxSchemaBytes + 1);
         }
         if (bytes.length > maxSchemaBytes) {
-            throw ProblemException.tooLarge("schema_too_large", "the schema part is over the limit of " + maxSchemaBytes + " bytes");
+            throw ProblemException.of(ProblemCode.SCHEMA_TOO_LARGE, "the schema part is over the limit of " + maxSchemaBytes + " bytes");
         }
         try {
             return Schema.parse(bytes);
@@ -92,22 +91,20 @@ final class MultipartUpload {
         }
         while (parts.hasNext()) {
             if ("schema".equals(parts.next().getFieldName())) {
-                return ProblemException.badRequest("schema_after_file", "the 'schema' part must come before the 'file' part");
+                return ProblemException.of(ProblemCode.SCHEMA_AFTER_FILE, "the 'schema' part must come before the 'file' part");
             }
         }
-        return ProblemException.badRequest("missing_schema",
+        return ProblemException.of(ProblemCode.MISSING_SCHEMA,
                 "name a registered schema with the 'schema' query parameter or send a 'schema' part before 'file'");
     }
 
     private static ProblemException problemOf(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof InputException input) {
-                return input.code().equals(UploadStream.UPLOAD_TOO_LARGE)
-                        ? ProblemException.tooLarge(input.code(), input.getMessage())
-                        : ProblemException.badRequest(input.code(), input.getMessage());
+                return ProblemException.ofStream(input.code(), input.getMessage());
             }
         }
-        return ProblemException.badRequest("bad_multipart", "the multipart body is malformed: " + e.getMessage());
+        return ProblemException.of(ProblemCode.BAD_MULTIPART, "the multipart body is malformed: " + e.getMessage());
     }
 
     /// The `file` part's content; a broken multipart body surfaces as `malformed_multipart`, the
@@ -141,7 +138,7 @@ final class MultipartUpload {
                     return input;
                 }
             }
-            return new InputException(MALFORMED_MULTIPART, "the multipart body is malformed: " + e.getMessage(), e);
+            return new InputException(StreamErrorCode.MALFORMED_MULTIPART, "the multipart body is malformed: " + e.getMessage(), e);
         }
     }
 

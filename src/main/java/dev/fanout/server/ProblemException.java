@@ -1,12 +1,18 @@
 package dev.fanout.server;
 
+import dev.fanout.csv.StreamErrorCode;
+import dev.fanout.engine.HeaderException;
 import java.util.Objects;
 
 /// A request that fails before its `200`: the HTTP status, the SPEC's stable `code`, a title and a
 /// detail for humans. `ProblemResponses` turns it into `application/problem+json` (RFC 9457).
 /// Everything that rejects a request throws this, so that statuses and codes are decided here and
-/// rendered in one place.
+/// rendered in one place: our own codes are [ProblemCode]s, which carry their status; a refused
+/// header and a stream failure are mapped by [#ofHeader] and [#ofStream].
 public final class ProblemException extends RuntimeException {
+    /// The title of every refused or unreadable header (`422`).
+    private static final String UNPROCESSABLE_HEADER = "Unprocessable CSV header";
+
     private final int status;
     private final String code;
     private final String title;
@@ -24,39 +30,44 @@ public final class ProblemException extends RuntimeException {
         this.closesConnection = closesConnection;
     }
 
-    /// `400`: a malformed request, e.g. `bad_parameter`, `bad_multipart`, `missing_file`.
-    public static ProblemException badRequest(String code, String detail) {
-        return new ProblemException(400, code, "Bad request", detail);
+    /// The problem `code` with its status, e.g. `400 bad_parameter` or `404 unknown_schema`.
+    public static ProblemException of(ProblemCode code, String detail) {
+        return of(code, detail, false);
     }
 
-    /// `403`: a request this port does not take, e.g. `reset_refused`.
-    public static ProblemException forbidden(String code, String detail) {
-        return new ProblemException(403, code, "Forbidden", detail);
-    }
-
-    /// `404 unknown_schema` (or another `404` code).
-    public static ProblemException notFound(String code, String detail) {
-        return new ProblemException(404, code, "Not found", detail);
-    }
-
-    /// `413`: an upload or a part over its size limit.
-    public static ProblemException tooLarge(String code, String detail) {
-        return new ProblemException(413, code, "Payload too large", detail);
+    private static ProblemException of(ProblemCode code, String detail, boolean closesConnection) {
+        return new ProblemException(code.status(), code.wireName(), code.title(), detail, closesConnection);
     }
 
     /// `415 unsupported_media_type`.
     public static ProblemException unsupportedMediaType(String detail) {
-        return new ProblemException(415, "unsupported_media_type", "Unsupported media type", detail);
+        return of(ProblemCode.UNSUPPORTED_MEDIA_TYPE, detail);
     }
 
     /// `422`: an invalid schema (`invalid_schema`).
     public static ProblemException invalidSchema(String detail) {
-        return new ProblemException(422, "invalid_schema", "Invalid schema", detail);
+        return of(ProblemCode.INVALID_SCHEMA, detail);
     }
 
-    /// `422`: a CSV header that cannot be validated (`empty_csv`, `unknown_column`, …).
-    public static ProblemException invalidHeader(String code, String detail) {
-        return new ProblemException(422, code, "Unprocessable CSV header", detail);
+    /// A CSV header that cannot be validated: `422` with its code (`empty_csv`, `unknown_column`, …),
+    /// or, when the header itself could not be read, the stream's code as [#ofStream] answers it.
+    public static ProblemException ofHeader(HeaderException e) {
+        return e.refused()
+                .map(code -> new ProblemException(422, code.wireName(), UNPROCESSABLE_HEADER, e.getMessage()))
+                .orElseGet(() -> ofStream(e.unreadable().orElseThrow(), e.getMessage()));
+    }
+
+    /// A stream failure met before the `200`: the upload's own failures are answered as
+    /// themselves (`413 upload_too_large`, `400 truncated_upload`, `400 malformed_multipart`), a
+    /// CSV that cannot be read as far as its header as `422` with the stream's code.
+    public static ProblemException ofStream(StreamErrorCode code, String detail) {
+        return switch (code) {
+            case UPLOAD_TOO_LARGE -> of(ProblemCode.UPLOAD_TOO_LARGE, detail);
+            case TRUNCATED_UPLOAD -> of(ProblemCode.TRUNCATED_UPLOAD, detail);
+            case MALFORMED_MULTIPART -> of(ProblemCode.MALFORMED_MULTIPART, detail);
+            case MALFORMED_CSV, INVALID_UTF8, FIELD_TOO_LARGE, TOO_MANY_COLUMNS, READ_FAILED, INTERNAL_ERROR, MAX_ERRORS ->
+                    new ProblemException(422, code.wireName(), UNPROCESSABLE_HEADER, detail);
+        };
     }
 
     /// A failure Helidon raised before or instead of our handlers (no route, a malformed query…), as
@@ -64,8 +75,7 @@ public final class ProblemException extends RuntimeException {
     /// the status's reason phrase as the code (`400 bad_request`).
     public static ProblemException ofHttp(int status, String reason, String method, String path) {
         if (status == 404 || status == 405) {
-            return new ProblemException(404, "not_found", "Not found",
-                    "no route for " + method + " " + path + "; see the README for the API");
+            return of(ProblemCode.NOT_FOUND, "no route for " + method + " " + path + "; see the README for the API");
         }
         String title = reason.isBlank() ? "Error" : reason;
         String code = title.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "_");
@@ -75,7 +85,7 @@ public final class ProblemException extends RuntimeException {
     /// `503 overloaded` from a server that is shutting down: the answer says `Connection: close`, so
     /// that a keep-alive client takes its retry to another replica.
     public static ProblemException shuttingDown() {
-        return new ProblemException(503, "overloaded", "Service unavailable", "the server is shutting down", true);
+        return of(ProblemCode.OVERLOADED, "the server is shutting down", true);
     }
 
     /// Whether the answer closes the connection after it.
@@ -85,19 +95,20 @@ public final class ProblemException extends RuntimeException {
 
     /// `503 overloaded`: the caller should retry later (`Retry-After` is added).
     public static ProblemException overloaded(String detail) {
-        return new ProblemException(503, "overloaded", "Service unavailable", detail);
+        return of(ProblemCode.OVERLOADED, detail);
     }
 
     /// `500 internal_error`: a bug; the detail never says more than that.
     public static ProblemException internal() {
-        return new ProblemException(500, "internal_error", "Internal server error",
-                "the server failed unexpectedly; the failure was logged");
+        return of(ProblemCode.INTERNAL_ERROR, "the server failed unexpectedly; the failure was logged");
     }
 
     public int status() {
         return status;
     }
 
+    /// The problem's `code` as written on the wire: a [ProblemCode]'s, a header's or a stream's,
+    /// or one made from a Helidon failure's reason phrase.
     public String code() {
         return code;
     }

@@ -46,10 +46,10 @@ final class StatsService implements HttpService {
             try {
                 window = ConfigDuration.parse(req.query().get("window"));
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("bad_parameter", "window: " + e.getMessage());
+                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window: " + e.getMessage());
             }
             if (window.isNegative() || window.isZero()) {
-                throw ProblemException.badRequest("bad_parameter", "window must be positive");
+                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window must be positive");
             }
         }
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
@@ -68,16 +68,16 @@ final class StatsService implements HttpService {
             try {
                 window = ConfigDuration.parse(req.query().get("window"));
             } catch (IllegalArgumentException e) {
-                throw ProblemException.badRequest("bad_parameter", "window: " + e.getMessage());
+                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window: " + e.getMessage());
             }
             if (window.isNegative() || window.isZero()) {
-                throw ProblemException.badRequest("bad_parameter", "window must be positive");
+                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window must be positive");
             }
         }
         Snapshot snapshot = histograms.snapshot(window == null ? histograms.interval() : window);
         Snapshot.Series series = snapshot.histograms().get(name);
         if (series == null) {
-            throw ProblemException.notFound("unknown_histogram", "no histogram is named '" + name + "'");
+            throw ProblemException.of(ProblemCode.UNKNOWN_HISTOGRAM, "no histogram is named '" + name + "'");
         }
         var histogram = window == null ? series.run() : series.window();
         if (window != null) {
@@ -95,13 +95,13 @@ final class StatsService implements HttpService {
                 res.header(HeaderNames.CONTENT_TYPE, "text/plain; charset=us-ascii");
                 res.send((HistogramCodec.encode(histogram) + "\n").getBytes(StandardCharsets.US_ASCII));
             }
-            default -> throw ProblemException.notFound("unknown_format", "ask for " + name + ".hgrm or " + name + ".hdr");
+            default -> throw ProblemException.of(ProblemCode.UNKNOWN_FORMAT, "ask for " + name + ".hgrm or " + name + ".hdr");
         }
     }
 
     private void reset(ServerRequest req, ServerResponse res) {
         if (!resetAllowed) {
-            throw ProblemException.forbidden("reset_refused", "resetting the histograms is turned off on this port"
+            throw ProblemException.of(ProblemCode.RESET_REFUSED, "resetting the histograms is turned off on this port"
                     + " (fanout.stats.reset-on-public-port); configure an admin listener to reset them there");
         }
         histograms.reset();

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import dev.fanout.csv.InputException;
+import dev.fanout.csv.StreamErrorCode;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +11,6 @@ import java.io.InputStream;
 /// `truncated_upload`, so that a client that breaks off ends its stream with the SPEC's error line.
 /// One reading thread.
 final class UploadStream extends FilterInputStream {
-    static final String UPLOAD_TOO_LARGE = "upload_too_large";
-    static final String TRUNCATED_UPLOAD = "truncated_upload";
-
     private final long maxBytes;
     private long read;
 
@@ -36,12 +34,12 @@ final class UploadStream extends FilterInputStream {
         } catch (InputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InputException(TRUNCATED_UPLOAD, "the upload broke off after " + read + " bytes", e);
+            throw new InputException(StreamErrorCode.TRUNCATED_UPLOAD, "the upload broke off after " + read + " bytes", e);
         }
         if (n > 0) {
             read += n;
             if (read > maxBytes) {
-                throw new InputException(UPLOAD_TOO_LARGE, "the upload is over the limit of " + maxBytes + " bytes");
+                throw new InputException(StreamErrorCode.UPLOAD_TOO_LARGE, "the upload is over the limit of " + maxBytes + " bytes");
             }
         }
         return n;

@@ -81,7 +81,7 @@ final class ValidateService implements HttpService {
 
     static Schema registered(SchemaRegistry registry, String name) {
         return registry.find(name)
-                .orElseThrow(() -> ProblemException.notFound("unknown_schema", "no schema is registered as '" + name + "'"));
+                .orElseThrow(() -> ProblemException.of(ProblemCode.UNKNOWN_SCHEMA, "no schema is registered as '" + name + "'"));
     }
 
     private void validate(ServerRequest req, ServerResponse res) {
@@ -131,7 +131,7 @@ final class ValidateService implements HttpService {
         }
         long contentLength = contentLength(req);
         if (contentLength > settings.maxUploadBytes()) {
-            throw ProblemException.tooLarge(UploadStream.UPLOAD_TOO_LARGE,
+            throw ProblemException.of(ProblemCode.UPLOAD_TOO_LARGE,
                     "the upload of " + contentLength + " bytes is over the limit of " + settings.maxUploadBytes() + " bytes");
         }
         boolean large = contentLength < 0 || contentLength > settings.largeUploadBytes();
@@ -140,8 +140,7 @@ final class ValidateService implements HttpService {
             Upload upload = multipart
                     ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
                             schemaName, registry, settings.maxSchemaBytes())
-                    : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.badRequest(
-                            "missing_schema", "name a registered schema with the 'schema' query parameter"))), body);
+                    : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
             stream(upload, options, res, new Client(hangUp(req), connections.ends(req),
                     () -> connections.closeAfterResponse(req, body)), outcome);
         }
@@ -213,12 +212,7 @@ final class ValidateService implements HttpService {
             // A reference table that changed into one that cannot be used.
             throw ProblemException.invalidSchema(e.getMessage());
         } catch (HeaderException e) {
-            throw switch (e.code()) {
-                case UploadStream.UPLOAD_TOO_LARGE -> ProblemException.tooLarge(e.code(), e.getMessage());
-                case UploadStream.TRUNCATED_UPLOAD, MultipartUpload.MALFORMED_MULTIPART ->
-                        ProblemException.badRequest(e.code(), e.getMessage());
-                default -> ProblemException.invalidHeader(e.code(), e.getMessage());
-            };
+            throw ProblemException.ofHeader(e);
         }
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
@@ -321,10 +315,10 @@ final class ValidateService implements HttpService {
     private EngineOptions options(UriQuery query) {
         for (String name : query.names()) {
             if (!PARAMETERS.contains(name)) {
-                throw ProblemException.badRequest("bad_parameter", "unknown query parameter '" + name + "'; known: " + PARAMETERS);
+                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "unknown query parameter '" + name + "'; known: " + PARAMETERS);
             }
             if (query.all(name).size() > 1) {
-                throw ProblemException.badRequest("bad_parameter", "query parameter '" + name + "' is given more than once");
+                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "query parameter '" + name + "' is given more than once");
             }
         }
         EngineOptions options = defaults;
@@ -336,19 +330,19 @@ final class ValidateService implements HttpService {
                 options = options.withExtra(ExtraColumns.parse(query.get("extra")));
             }
         } catch (IllegalArgumentException e) {
-            throw ProblemException.badRequest("bad_parameter", e.getMessage());
+            throw ProblemException.of(ProblemCode.BAD_PARAMETER, e.getMessage());
         }
         if (query.contains("summary")) {
             options = options.withSummary(switch (query.get("summary").toLowerCase(Locale.ROOT)) {
                 case "true" -> true;
                 case "false" -> false;
-                default -> throw ProblemException.badRequest("bad_parameter", "summary must be true or false, not '" + query.get("summary") + "'");
+                default -> throw ProblemException.of(ProblemCode.BAD_PARAMETER, "summary must be true or false, not '" + query.get("summary") + "'");
             });
         }
         if (query.contains("delimiter")) {
             String delimiter = query.get("delimiter");
             if (delimiter.length() != 1 || delimiter.charAt(0) == '"' || delimiter.charAt(0) == '\r' || delimiter.charAt(0) == '\n') {
-                throw ProblemException.badRequest("bad_parameter",
+                throw ProblemException.of(ProblemCode.BAD_PARAMETER,
                         "delimiter must be one character other than a quote or a line break (tab as %09), not '" + delimiter + "'");
             }
             options = options.withDelimiter(delimiter.charAt(0));
@@ -357,7 +351,7 @@ final class ValidateService implements HttpService {
             options = options.withMaxErrors(maxErrors(query.get("max-errors")));
         }
         if (query.contains("schema") && query.get("schema").isBlank()) {
-            throw ProblemException.badRequest("bad_parameter", "schema must name a registered schema");
+            throw ProblemException.of(ProblemCode.BAD_PARAMETER, "schema must name a registered schema");
         }
         return options;
     }
@@ -370,7 +364,7 @@ final class ValidateService implements HttpService {
                 return n;
             }
         }
-        throw ProblemException.badRequest("bad_parameter",
+        throw ProblemException.of(ProblemCode.BAD_PARAMETER,
                 "max-errors must be a whole number of at least 1, not '" + text + "'");
     }
 
@@ -383,7 +377,7 @@ final class ValidateService implements HttpService {
         try {
             return Long.parseLong(value.get().trim());
         } catch (NumberFormatException e) {
-            throw ProblemException.badRequest("bad_request", "Content-Length is not a number");
+            throw ProblemException.of(ProblemCode.BAD_REQUEST, "Content-Length is not a number");
         }
     }
 

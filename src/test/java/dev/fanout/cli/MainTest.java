@@ -28,7 +28,7 @@ class MainTest {
     @Test
     void anUnknownCommandIsAUsageErrorThatNamesTheKnownOnes() {
         CliRun run = CliRun.of("valdiate", "x.csv");
-        assertEquals(ExitStatus.ERROR.code(), run.status());
+        assertEquals(ExitStatus.Common.ERROR.code(), run.status());
         assertTrue(run.stderr().startsWith("fanout: "), run.stderr());
         assertTrue(run.stderr().contains("valdiate"), run.stderr());
     }

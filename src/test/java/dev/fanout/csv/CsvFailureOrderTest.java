@@ -31,7 +31,7 @@ class CsvFailureOrderTest {
         "no closing quote, quote escapes in it | \"ab\"\"cd\"\"ef"})
     void aCellOverTheLimitIsTooLargeWhateverElseIsWrongInIt(String problem, String csv) {
         for (int[] buffer : BUFFERS) {
-            assertEquals(List.of("1: [id, x]", CsvFailure.FIELD_TOO_LARGE), read("id,x\n" + csv, buffer),
+            assertEquals(List.of("1: [id, x]", StreamErrorCode.FIELD_TOO_LARGE.wireName()), read("id,x\n" + csv, buffer),
                     problem + ", buffers " + buffer[0] + "/" + buffer[1]);
         }
     }
@@ -63,7 +63,7 @@ class CsvFailureOrderTest {
     /// The records read (as "line: [cells]") and then the failure's code; `\xNN` in `csv` is that byte.
     private static List<String> read(String csv, int[] buffer) {
         List<String> outcome = new ArrayList<>();
-        outcome.add(failure(csv, buffer, outcome).code());
+        outcome.add(failure(csv, buffer, outcome).code().wireName());
         return outcome;
     }
 

@@ -54,8 +54,8 @@ class CsvSourceDifferentialTest {
     /// on in it is wrong too, where FastCSV, which measures a field once it ends, names that
     /// other problem. The records before the failure are the same either way.
     static void assertReadsAsFastCsv(Outcome fastCsv, Outcome ours, Supplier<String> message) {
-        boolean tooLargeFirst = CsvFailure.FIELD_TOO_LARGE.equals(ours.failure())
-                && (CsvFailure.MALFORMED_CSV.equals(fastCsv.failure()) || CsvFailure.INVALID_UTF8.equals(fastCsv.failure()));
+        boolean tooLargeFirst = StreamErrorCode.FIELD_TOO_LARGE.equals(ours.failure())
+                && (StreamErrorCode.MALFORMED_CSV.equals(fastCsv.failure()) || StreamErrorCode.INVALID_UTF8.equals(fastCsv.failure()));
         if (tooLargeFirst) {
             assertEquals(fastCsv.records(), ours.records(), message);
         } else {
@@ -83,7 +83,7 @@ class CsvSourceDifferentialTest {
     }
 
     /// What a reader produced: each record as "line: [cells]", then the failure code if any.
-    record Outcome(List<String> records, String failure) {
+    record Outcome(List<String> records, StreamErrorCode failure) {
     }
 
     static Outcome oracle(byte[] csv, char delimiter, int maxFieldBytes, int maxColumns) {

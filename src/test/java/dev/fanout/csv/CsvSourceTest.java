@@ -217,33 +217,33 @@ class CsvSourceTest {
         var source = CsvSource.open(endless, ',', 10_000, 10);
         source.next();
         var e = assertThrows(CsvFailure.class, source::next);
-        assertEquals(CsvFailure.FIELD_TOO_LARGE, e.code());
+        assertEquals(StreamErrorCode.FIELD_TOO_LARGE, e.code());
         assertEquals("field 2 of the record starting on line 2 is longer than the limit of 10000 bytes", e.getMessage());
         assertTrue(endless.served < 40_000, endless.served + " bytes read");
     }
 
     @Test
     void failuresSayWhatAndWhere() {
-        assertFailure("a\n\"b\"x\n", CsvFailure.MALFORMED_CSV,
+        assertFailure("a\n\"b\"x\n", StreamErrorCode.MALFORMED_CSV,
                 "'x' after a closing quote in the record starting on line 2: a quoted field must end at a delimiter or a line break");
-        assertFailure("a\n\n\"b\nc\",\"d\" \n", CsvFailure.MALFORMED_CSV,
+        assertFailure("a\n\n\"b\nc\",\"d\" \n", StreamErrorCode.MALFORMED_CSV,
                 "' ' after a closing quote in the record starting on line 3: a quoted field must end at a delimiter or a line break");
-        assertFailure("a\n\"b\"c,d\n", CsvFailure.MALFORMED_CSV, "'c' after a closing quote in the record starting on line 2:"
+        assertFailure("a\n\"b\"c,d\n", StreamErrorCode.MALFORMED_CSV, "'c' after a closing quote in the record starting on line 2:"
                 + " a quoted field must end at a delimiter or a line break");
-        assertFailure("a\n\"b\nc", CsvFailure.MALFORMED_CSV,
+        assertFailure("a\n\"b\nc", StreamErrorCode.MALFORMED_CSV,
                 "a quoted field of the record starting on line 2 is not closed before the end of the input");
-        assertFailure("a,b\nc,dddddd\n", CsvFailure.FIELD_TOO_LARGE,
+        assertFailure("a,b\nc,dddddd\n", StreamErrorCode.FIELD_TOO_LARGE,
                 "field 2 of the record starting on line 2 is longer than the limit of 5 bytes");
-        assertFailure("a,b\nccccccc,d\n", CsvFailure.FIELD_TOO_LARGE,
+        assertFailure("a,b\nccccccc,d\n", StreamErrorCode.FIELD_TOO_LARGE,
                 "field 1 of the record starting on line 2 is longer than the limit of 5 bytes");
-        assertFailure("a\n\nb,c,d,e\n", CsvFailure.TOO_MANY_COLUMNS, "the record starting on line 3 has more than 3 fields");
+        assertFailure("a\n\nb,c,d,e\n", StreamErrorCode.TOO_MANY_COLUMNS, "the record starting on line 3 has more than 3 fields");
     }
 
     @Test
     void bytesThatAreNotUtf8AreReportedWithTheirRecordsLine() {
         byte[] csv = bytes("610a0a62c3280a");
         var e = assertThrows(CsvFailure.class, () -> readAll(new ByteArrayInputStream(csv), ','));
-        assertEquals(CsvFailure.INVALID_UTF8, e.code());
+        assertEquals(StreamErrorCode.INVALID_UTF8, e.code());
         assertEquals("the record starting on line 3 contains bytes that are not valid UTF-8", e.getMessage());
     }
 
@@ -300,7 +300,7 @@ class CsvSourceTest {
         for (String template : new String[] {"%s\n", "\"%s\"\n", "x%s\n", "\"a\"%s\n"}) {
             byte[] csv = splice(template.formatted("\u0000").getBytes(StandardCharsets.UTF_8), bytes(hex));
             var e = assertThrows(CsvFailure.class, () -> readAll(new ByteArrayInputStream(csv), ','), hex + " in " + template);
-            assertEquals(CsvFailure.INVALID_UTF8, e.code(), hex + " in " + template);
+            assertEquals(StreamErrorCode.INVALID_UTF8, e.code(), hex + " in " + template);
         }
     }
 
@@ -348,7 +348,7 @@ class CsvSourceTest {
         var source = CsvSource.open(broken, ',', LIMIT, 10);
         var batch = new RecordBatch(64);
         var e = assertThrows(CsvFailure.class, () -> source.fill(batch, 10));
-        assertEquals(CsvFailure.READ_FAILED, e.code());
+        assertEquals(StreamErrorCode.READ_FAILED, e.code());
         assertEquals("the input could not be read after line 2: connection reset", e.getMessage());
         assertEquals(List.of("a", "b"), texts(batch));
     }
@@ -357,8 +357,8 @@ class CsvSourceTest {
     /// wrapped unchecked, keeps its code and message.
     @Test
     void anInputExceptionKeepsItsCode() {
-        var tooLarge = new InputException("upload_too_large", "the upload is larger than 10 bytes");
-        assertEquals("upload_too_large", tooLarge.code());
+        var tooLarge = new InputException(StreamErrorCode.UPLOAD_TOO_LARGE, "the upload is larger than 10 bytes");
+        assertEquals(StreamErrorCode.UPLOAD_TOO_LARGE, tooLarge.code());
         for (RuntimeException wrapped : new RuntimeException[] {null, new UncheckedIOException(tooLarge)}) {
             InputStream failing = new InputStream() {
                 @Override
@@ -375,7 +375,7 @@ class CsvSourceTest {
                 }
             };
             var e = assertThrows(CsvFailure.class, () -> CsvSource.open(failing, ',', LIMIT, 10).next());
-            assertEquals("upload_too_large", e.code());
+            assertEquals(StreamErrorCode.UPLOAD_TOO_LARGE, e.code());
             assertEquals("the upload is larger than 10 bytes", e.getMessage());
             assertSame(tooLarge, e.getCause());
         }
@@ -444,7 +444,7 @@ class CsvSourceTest {
         assertTrue(lastBuffer <= 2 * batchBytes, "later buffers " + lastBuffer);
     }
 
-    private static void assertFailure(String csv, String code, String message) {
+    private static void assertFailure(String csv, StreamErrorCode code, String message) {
         var source = CsvSource.open(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), ',', 5, 3);
         var e = assertThrows(CsvFailure.class, () -> {
             while (source.next().isPresent()) {

@@ -101,10 +101,10 @@ final class FastCsvSource implements AutoCloseable {
         String detail = String.valueOf(e.getMessage());
         if (detail.contains("maximum buffer size")) {
             // The parser buffers a record before it hands over fields: a huge one overflows first.
-            return new CsvFailure(CsvFailure.FIELD_TOO_LARGE, "record %d holds a field longer than the limit of %d bytes"
+            return new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "record %d holds a field longer than the limit of %d bytes"
                     .formatted(recordsRead + 1, maxFieldBytes), e);
         }
-        return new CsvFailure(CsvFailure.MALFORMED_CSV, "malformed CSV after record %d: %s"
+        return new CsvFailure(StreamErrorCode.MALFORMED_CSV, "malformed CSV after record %d: %s"
                 .formatted(recordsRead, detail), e);
     }
 
@@ -113,10 +113,10 @@ final class FastCsvSource implements AutoCloseable {
             return new CsvFailure(input.code(), input.getMessage(), e);
         }
         if (e instanceof CharacterCodingException) {
-            return new CsvFailure(CsvFailure.INVALID_UTF8,
+            return new CsvFailure(StreamErrorCode.INVALID_UTF8,
                     "record %d contains bytes that are not valid UTF-8".formatted(record), e);
         }
-        return new CsvFailure(CsvFailure.READ_FAILED,
+        return new CsvFailure(StreamErrorCode.READ_FAILED,
                 "the input could not be read past record %d: %s".formatted(record - 1, e.getMessage()), e);
     }
 }

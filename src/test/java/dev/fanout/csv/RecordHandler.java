@@ -42,12 +42,12 @@ final class RecordHandler extends CsvCallbackHandler<CsvRecord> {
     protected void addField(char[] buf, int offset, int len, boolean quoted) {
         // A char is 1 to 3 UTF-8 bytes (a surrogate pair, 2 chars, is 4): count only near the limit.
         if (len > maxFieldBytes || (len > maxFieldBytes / 3 && utf8Length(buf, offset, len) > maxFieldBytes)) {
-            throw new CsvFailure(CsvFailure.FIELD_TOO_LARGE,
+            throw new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE,
                     "field %d of the record starting on line %d is longer than the limit of %d bytes"
                             .formatted(count + 1, startingLine, maxFieldBytes), null);
         }
         if (count == maxFields) {
-            throw new CsvFailure(CsvFailure.TOO_MANY_COLUMNS,
+            throw new CsvFailure(StreamErrorCode.TOO_MANY_COLUMNS,
                     "the record starting on line %d has more than %d fields".formatted(startingLine, maxFields), null);
         }
         if (count == fields.length) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.csv.CsvFailure;
+import dev.fanout.csv.StreamErrorCode;
 import dev.fanout.engine.EngineOptions;
 import dev.fanout.engine.RunOutcome;
 import dev.fanout.engine.ValidationEngine;
@@ -176,7 +177,7 @@ class SchemaInferenceTest {
     @Test
     void malformedCsvFailsWithItsCode() {
         var failure = assertThrows(CsvFailure.class, () -> SchemaInference.infer(stream("a\n\"open\n"), ','));
-        assertEquals(CsvFailure.MALFORMED_CSV, failure.code());
+        assertEquals(StreamErrorCode.MALFORMED_CSV, failure.code());
     }
 
     @Test
