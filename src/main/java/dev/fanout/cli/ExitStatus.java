@@ -1,6 +1,6 @@
 package dev.fanout.cli;
 
-/// The process exit status of a `fanout` command, as documented in the README: one enum per
+/// The process exit status of a `fanout` command, as documented in `src/docs/cli.md`: one enum per
 /// command family, each constant named for what its number means to that command.
 ///
 /// Every command exits `0` when it did what was asked and `2` on a usage or I/O error (`Main`
