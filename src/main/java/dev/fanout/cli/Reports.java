@@ -1,14 +1,14 @@
 package dev.fanout.cli;
 
 import dev.fanout.bench.BenchResult;
-import dev.fanout.bench.HtmlReport;
 import dev.fanout.bench.LoadPlan;
 import dev.fanout.bench.Payload;
 import dev.fanout.bench.Percentiles;
-import dev.fanout.bench.SpectrumChart;
-import dev.fanout.bench.SpectrumSeries;
 import dev.fanout.bench.Sweep;
-import dev.fanout.bench.SweepChart;
+import dev.fanout.bench.report.HtmlReport;
+import dev.fanout.bench.report.SpectrumChart;
+import dev.fanout.bench.report.SpectrumSeries;
+import dev.fanout.bench.report.SweepChart;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

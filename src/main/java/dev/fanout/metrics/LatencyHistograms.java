@@ -1,11 +1,6 @@
 package dev.fanout.metrics;
 
-import java.io.BufferedOutputStream;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -19,20 +14,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
-import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.HistogramLogWriter;
 import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
 
 /// The gateway's HdrHistograms and request counters: one `Recorder` per name (`request`, `ttfb`,
 /// `rows`, `chunk_validate`, `queue_wait`, and `upstream.NAME` created on first use), each with
 /// 3 significant digits and auto-resizing from 1 up to whatever is recorded (so 1 µs .. 1 h and
-/// beyond never throws), plus a `LongAdder` per HTTP status. Latencies are recorded in
+/// beyond never throws), plus the `RequestCounters` (per HTTP status and lookup outcome). Latencies are recorded in
 /// microseconds; `rows` records rows per request. This class is thread-safe. The hot path is
 /// wait-free and allocation-free: fetch a `Recorder` once with [#recorder(String)] and call
 /// `recordValue` on it (it allocates only when a value beyond every earlier one widens the
@@ -40,9 +31,9 @@ import org.HdrHistogram.Recorder;
 /// Everything else ([#snapshot(Duration)], [#reset()], the ticker) takes one lock and drains the
 /// recorders with `getIntervalHistogram(recycled)`, so readers never block writers.
 ///
-/// History is kept in slices of length `interval`: the ticker started by [#start()] closes the
-/// current slice every `interval`, writes it to the `.hlog` attached with [#logTo(Path)] (one
-/// tag per histogram name, values in µs), and keeps the last `retainedSlices` completed slices
+/// History is kept in slices of length `interval`: the `SliceTicker` started by [#start()] closes
+/// the current slice every `interval`, writes it to the `SliceLog` (`.hlog`) attached with
+/// [#logTo(Path)] (one tag per histogram name, values in µs), and keeps the last `retainedSlices` completed slices
 /// as packed copies, so memory is bounded by names × (retained slices + 4) histograms.
 /// Values are recorded as measured: nothing here applies coordinated-omission correction.
 public final class LatencyHistograms implements AutoCloseable {
@@ -56,36 +47,22 @@ public final class LatencyHistograms implements AutoCloseable {
 
     static final int SIGNIFICANT_DIGITS = 3;
 
-    private static final System.Logger LOG = System.getLogger(LatencyHistograms.class.getName());
     // Names end up as .hlog tags (no commas, spaces or line breaks) and Prometheus label values.
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
-    private static final int LOWEST_STATUS = 100;
-    private static final int HIGHEST_STATUS = 599;
-    private static final Duration TICKER_JOIN_TIMEOUT = Duration.ofSeconds(5);
-    private static final double MILLIS_PER_SECOND = 1000.0;
-    private static final double MAX_VALUE_UNIT_RATIO = 1.0;
 
     private final Duration interval;
     private final int retainedSlices;
     private final InstantSource clock;
     private final ConcurrentHashMap<String, Series> seriesByName = new ConcurrentHashMap<>();
-    // upstream → outcome → count: a handful of entries, created once each; two levels, so that
-    // counting a lookup builds no key.
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>> lookupOutcomes = new ConcurrentHashMap<>();
-    private final AtomicReferenceArray<LongAdder> countsByStatus =
-            new AtomicReferenceArray<>(HIGHEST_STATUS - LOWEST_STATUS + 1);
+    private final RequestCounters counters = new RequestCounters();
     // Guards every Series' non-recorder state, the slice start, the log and the ticker.
     private final ReentrantLock lock = new ReentrantLock();
-    // Signalled by close(), so the ticker stops without being interrupted mid-write.
-    private final Condition closing = lock.newCondition();
 
     private long sliceStartMillis;
     // Slices completed since start or reset, at most retainedSlices.
     private int completedSlices;
-    private HistogramLogWriter log;
-    private PrintStream logStream;
-    private Path logPath;
-    private Thread ticker;
+    private SliceLog log;
+    private SliceTicker ticker;
     private boolean closed;
 
     private LatencyHistograms(Duration interval, int retainedSlices, InstantSource clock) {
@@ -153,40 +130,12 @@ public final class LatencyHistograms implements AutoCloseable {
     ///
     /// @throws IllegalArgumentException when `status` is not within 100..599
     public void countStatus(int status) {
-        if (status < LOWEST_STATUS || status > HIGHEST_STATUS) {
-            throw new IllegalArgumentException("not an HTTP status: " + status);
-        }
-        int index = status - LOWEST_STATUS;
-        LongAdder adder = countsByStatus.get(index);
-        if (adder == null) {
-            countsByStatus.compareAndSet(index, null, new LongAdder());
-            adder = countsByStatus.get(index);
-        }
-        adder.increment();
+        counters.countStatus(status);
     }
 
     /// +1 lookup of `upstream` that ended with `outcome` (`found` or a `lookup_*` code).
     public void countLookup(String upstream, String outcome) {
-        ConcurrentHashMap<String, LongAdder> byOutcome = lookupOutcomes.get(upstream);
-        if (byOutcome == null) {
-            byOutcome = lookupOutcomes.computeIfAbsent(upstream, u -> new ConcurrentHashMap<>());
-        }
-        LongAdder count = byOutcome.get(outcome);
-        if (count == null) {
-            count = byOutcome.computeIfAbsent(outcome, o -> new LongAdder());
-        }
-        count.increment();
-    }
-
-    private Map<String, Map<String, Long>> lookupCounts() {
-        Map<String, Map<String, Long>> counts = new TreeMap<>();
-        lookupOutcomes.forEach((upstream, byOutcome) -> {
-            Map<String, Long> sums = new TreeMap<>();
-            byOutcome.forEach((outcome, adder) -> sums.put(outcome, adder.sum()));
-            counts.put(upstream, sums);
-        });
-        counts.replaceAll((upstream, byOutcome) -> Collections.unmodifiableMap(byOutcome));
-        return Collections.unmodifiableMap(counts);
+        counters.countLookup(upstream, outcome);
     }
 
     /// Drains every recorder (so counts are exact up to this call) and returns copies: per name the
@@ -222,7 +171,8 @@ public final class LatencyHistograms implements AutoCloseable {
             }
             Duration covered = interval.multipliedBy(usedSlices)
                     .plusMillis(Math.max(0, nowMillis - sliceStartMillis));
-            return new Snapshot(covered, Collections.unmodifiableMap(histograms), statusCounts(), lookupCounts());
+            return new Snapshot(covered, Collections.unmodifiableMap(histograms), counters.statusCounts(),
+                    counters.lookupCounts());
         } finally {
             lock.unlock();
         }
@@ -241,13 +191,7 @@ public final class LatencyHistograms implements AutoCloseable {
                 series.current.reset();
                 series.completed.clear();
             }
-            for (int i = 0; i < countsByStatus.length(); i++) {
-                LongAdder adder = countsByStatus.get(i);
-                if (adder != null) {
-                    adder.reset();
-                }
-            }
-            lookupOutcomes.values().forEach(byOutcome -> byOutcome.values().forEach(LongAdder::reset));
+            counters.reset();
             sliceStartMillis = clock.millis();
             completedSlices = 0;
         } finally {
@@ -270,29 +214,9 @@ public final class LatencyHistograms implements AutoCloseable {
                 throw new IllegalStateException("histograms are closed");
             }
             if (log != null) {
-                throw new IllegalStateException("already logging to " + logPath);
+                throw new IllegalStateException("already logging to " + log.path());
             }
-            PrintStream stream;
-            try {
-                // A FileOutputStream, not Files.newOutputStream: an interrupt of a thread writing to
-                // an interruptible FileChannel would close the log for good.
-                stream = new PrintStream(new BufferedOutputStream(new FileOutputStream(hlog.toFile())), false,
-                        StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create histogram log " + hlog, e);
-            }
-            long startMillis = clock.millis();
-            HistogramLogWriter writer = new HistogramLogWriter(stream);
-            writer.outputComment("Fanout latency histograms: values in microseconds (rows: rows per request)");
-            writer.outputLogFormatVersion();
-            writer.outputStartTime(startMillis);
-            writer.setBaseTime(startMillis);
-            writer.outputBaseTime(startMillis);
-            writer.outputLegend();
-            stream.flush();
-            log = writer;
-            logStream = stream;
-            logPath = hlog;
+            log = SliceLog.open(hlog, clock.millis());
         } finally {
             lock.unlock();
         }
@@ -310,7 +234,7 @@ public final class LatencyHistograms implements AutoCloseable {
             if (ticker != null) {
                 throw new IllegalStateException("ticker already started");
             }
-            ticker = Thread.ofVirtual().name("fanout-histogram-ticker").start(this::tickUntilClosed);
+            ticker = SliceTicker.start(interval, this::rotate);
         } finally {
             lock.unlock();
         }
@@ -321,7 +245,7 @@ public final class LatencyHistograms implements AutoCloseable {
     /// only the ticker and the log stop. Idempotent.
     @Override
     public void close() {
-        Thread stopping;
+        SliceTicker stopping;
         lock.lock();
         try {
             if (closed) {
@@ -330,20 +254,20 @@ public final class LatencyHistograms implements AutoCloseable {
             closed = true;
             stopping = ticker;
             ticker = null;
-            closing.signalAll();
         } finally {
             lock.unlock();
         }
         if (stopping != null) {
-            joinTicker(stopping);
+            stopping.stop();
         }
         lock.lock();
         try {
             if (log != null) {
                 rotate();
-                logStream.close();
+                if (log != null) {
+                    log.close();
+                }
                 log = null;
-                logStream = null;
             }
         } finally {
             lock.unlock();
@@ -362,7 +286,13 @@ public final class LatencyHistograms implements AutoCloseable {
                 series.drain();
             }
             if (log != null) {
-                writeSlice(ordered, Math.max(sliceStartMillis, log.getBaseTime()), endMillis);
+                Map<String, Histogram> slices = new LinkedHashMap<>();
+                for (Series series : ordered) {
+                    slices.put(series.name, series.current);
+                }
+                if (!log.write(slices, Math.max(sliceStartMillis, log.baseTimeMillis()), endMillis)) {
+                    log = null;
+                }
             }
             for (Series series : ordered) {
                 PackedHistogram slice = new PackedHistogram(SIGNIFICANT_DIGITS);
@@ -380,65 +310,6 @@ public final class LatencyHistograms implements AutoCloseable {
         }
     }
 
-    private void writeSlice(List<Series> ordered, long startMillis, long endMillis) {
-        for (Series series : ordered) {
-            series.current.setStartTimeStamp(startMillis);
-            series.current.setEndTimeStamp(endMillis);
-            series.current.setTag(series.name);
-            // Ratio 1: the line's max column in µs like the values, not HdrHistogram's default ns→ms.
-            log.outputIntervalHistogram((startMillis - log.getBaseTime()) / MILLIS_PER_SECOND,
-                    (endMillis - log.getBaseTime()) / MILLIS_PER_SECOND, series.current, MAX_VALUE_UNIT_RATIO);
-        }
-        logStream.flush();
-        if (logStream.checkError()) {
-            // PrintStream hides the IOException; stop writing rather than fail every tick, and let
-            // the server keep serving: the in-memory histograms are unaffected.
-            LOG.log(System.Logger.Level.WARNING, "cannot write histogram log {0}; no longer logging", logPath);
-            logStream.close();
-            log = null;
-            logStream = null;
-        }
-    }
-
-    private void tickUntilClosed() {
-        long intervalNanos = interval.toNanos();
-        lock.lock();
-        try {
-            long nextTickNanos = System.nanoTime() + intervalNanos;
-            while (!closed) {
-                long waitNanos = nextTickNanos - System.nanoTime();
-                if (waitNanos > 0) {
-                    closing.awaitNanos(waitNanos);
-                    continue;
-                }
-                rotate();
-                nextTickNanos += intervalNanos;
-                long nowNanos = System.nanoTime();
-                if (nextTickNanos - nowNanos < 0) {
-                    // Fell behind (a long pause): skip the missed ticks rather than emit a burst of
-                    // empty slices; otherwise keep the schedule from drifting.
-                    nextTickNanos = nowNanos + intervalNanos;
-                }
-            }
-        } catch (InterruptedException e) {
-            // Nothing of ours interrupts this thread (close() signals `closing`); if something does, stop.
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private static void joinTicker(Thread stopping) {
-        try {
-            if (!stopping.join(TICKER_JOIN_TIMEOUT)) {
-                LOG.log(System.Logger.Level.WARNING, "histogram ticker did not stop within {0}", TICKER_JOIN_TIMEOUT);
-            }
-        } catch (InterruptedException e) {
-            // Preserve interrupt status: our caller is being stopped too.
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private List<Series> orderedSeries() {
         List<Series> ordered = new ArrayList<>(seriesByName.size());
         for (String name : FIXED_NAMES) {
@@ -450,18 +321,6 @@ public final class LatencyHistograms implements AutoCloseable {
             }
         });
         return ordered;
-    }
-
-    private Map<Integer, Long> statusCounts() {
-        TreeMap<Integer, Long> counts = new TreeMap<>();
-        for (int i = 0; i < countsByStatus.length(); i++) {
-            LongAdder adder = countsByStatus.get(i);
-            long count = adder == null ? 0 : adder.sum();
-            if (count > 0) {
-                counts.put(i + LOWEST_STATUS, count);
-            }
-        }
-        return Collections.unmodifiableMap(counts);
     }
 
     private static Histogram copyOf(Histogram histogram) {

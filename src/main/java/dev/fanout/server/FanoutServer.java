@@ -167,7 +167,7 @@ public final class FanoutServer {
             Files.delete(Files.createTempFile(dir, "fanout-probe-", ".tmp"));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("fanout.response.spill-dir: cannot create a file in " + dir + " ("
-                    + ResponsePump.describe(e) + "); answers that clients read slower than they are made spill"
+                    + SpillQueue.describe(e) + "); answers that clients read slower than they are made spill"
                     + " there: give the gateway a writable folder");
         }
     }

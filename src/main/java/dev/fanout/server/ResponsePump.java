@@ -5,12 +5,7 @@ import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
@@ -23,8 +18,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /// HttpClient with a file body). If the engine wrote straight to the socket, the socket would fill,
 /// the engine would stop reading the upload, and the client would block on sending it: a deadlock.
 /// Here the engine writes into memory, up to `memoryLimit` bytes not yet sent, and beyond that
-/// into a temporary file; a sender thread copies memory, then the file, to the socket in order.
-/// The file is deleted when the response ends, however it ends.
+/// into a temporary file (the `SpillQueue`); a sender thread copies memory, then the file, to the
+/// socket in order. The file is deleted when the response ends, however it ends.
 ///
 /// A response that fits in memory and is never flushed early is sent by the closing thread with a
 /// `Content-Length` (the small-request case: no extra thread). If the client goes away, the next
@@ -38,24 +33,21 @@ import java.util.concurrent.locks.ReentrantLock;
 ///
 /// One writing thread (the engine's writer); `close` from the request's thread after the engine
 /// is done.
+///
+/// Longer than the house's ~400 lines because it is one state machine: the writer, the sender and
+/// the watchdog share one lock and one set of states (sending, flush wanted, writer done, client
+/// gone), and the two ways out (`sendWhole` and the sender's loop) must end them alike. The bytes
+/// themselves live in the `SpillQueue`.
 final class ResponsePump extends OutputStream {
-    private static final int SPILL_READ_BYTES = 64 * 1024;
     /// The most bytes handed to the socket in one call, so that a slow but steady reader shows
     /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out.
     static final int SEND_SLICE_BYTES = 16 * 1024;
 
     private final ServerResponse response;
-    private final int memoryLimit;
-    private final Optional<Path> spillDir;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    /// Written bytes not yet sent, in arrays from the shared pool (given back once sent).
-    private final ArrayDeque<Piece> memory = new ArrayDeque<>();
-    private long memoryBytes;
-    private FileChannel spill;
-    private Path spillPath;
-    private long spillWritten;
-    private long spillSent;
+    /// Written bytes not yet sent; guarded by `lock` (see `SpillQueue`).
+    private final SpillQueue queue;
     private boolean writerDone;
     private boolean flushWanted;
     private IOException clientFailure;
@@ -89,8 +81,7 @@ final class ResponsePump extends OutputStream {
         this.watchdog = watchdog;
         this.hangUp = hangUp;
         this.response = response;
-        this.memoryLimit = memoryLimit;
-        this.spillDir = spillDir;
+        this.queue = new SpillQueue(memoryLimit, spillDir);
     }
 
     @Override
@@ -107,41 +98,24 @@ final class ResponsePump extends OutputStream {
         lock.lock();
         try {
             failIfClientGone();
-            toFile = spillWritten > spillSent || memoryBytes + len > memoryLimit;
+            toFile = queue.goesToFile(len);
             if (!toFile) {
-                Piece last = memory.peekLast();
-                if (last != null && last.bytes().length - last.length() >= len) {
-                    // Small writes (a duplicate's line, the summary) fill the last piece's spare
-                    // room rather than taking an array each. The sender never holds a piece that
-                    // is still queued.
-                    System.arraycopy(b, off, last.bytes(), last.length(), len);
-                    memory.pollLast();
-                    memory.add(new Piece(last.bytes(), last.length() + len));
-                } else {
-                    byte[] copy = BufferPool.SHARED.take(len);
-                    System.arraycopy(b, off, copy, 0, len);
-                    memory.add(new Piece(copy, len));
-                }
-                memoryBytes += len;
+                queue.addToMemory(b, off, len);
                 if (sender != null) {
                     changed.signal();
                 }
                 return;
             }
             startSender();
-            openSpill();
+            queue.openFile();
         } finally {
             lock.unlock();
         }
         // Only this thread writes the file, at positions the sender does not read until published.
-        var buffer = ByteBuffer.wrap(b, off, len);
-        long position = spillWritten;
-        while (buffer.hasRemaining()) {
-            position += spill.write(buffer, position);
-        }
+        long position = queue.writeToFile(b, off, len);
         lock.lock();
         try {
-            spillWritten = position;
+            queue.written(position);
             changed.signal();
         } finally {
             lock.unlock();
@@ -205,7 +179,7 @@ final class ResponsePump extends OutputStream {
         lock.lock();
         try {
             writerDone = true;
-            if (sender == null && spill != null) {
+            if (sender == null && queue.hasFile()) {
                 // Held until now (holdUntilClosed): part of the answer is in the spill file.
                 startSender();
             }
@@ -261,17 +235,10 @@ final class ResponsePump extends OutputStream {
     /// Sends the whole response from memory, with a `Content-Length`, on the closing thread: in one
     /// call when it is no larger than a slice (the small-request case), else in watched slices.
     private void sendWhole() {
-        int length = (int) memoryBytes;
         // Pooled too: Helidon copies what it sends before `send` returns.
-        byte[] whole = BufferPool.SHARED.take(length);
-        int at = 0;
-        for (Piece piece : memory) {
-            System.arraycopy(piece.bytes(), 0, whole, at, piece.length());
-            at += piece.length();
-            BufferPool.SHARED.give(piece.bytes());
-        }
-        memory.clear();
-        memoryBytes = 0;
+        SpillQueue.Piece drained = queue.drainMemory();
+        byte[] whole = drained.bytes();
+        int length = drained.length();
         firstByteNanos = System.nanoTime();
         startWatching();
         try {
@@ -342,51 +309,43 @@ final class ResponsePump extends OutputStream {
     private void send() {
         try (OutputStream socket = new WatchedSocket(response.outputStream())) {
             while (true) {
-                Piece piece = null;
-                long spillFrom = -1;
-                int spillLength = 0;
+                SpillQueue.Piece piece;
+                SpillQueue.FileRange range;
                 boolean flush = false;
                 lock.lock();
                 try {
-                    while (memory.isEmpty() && spillWritten == spillSent && !writerDone && !flushWanted
-                            && clientFailure == null) {
+                    while (queue.isEmpty() && !writerDone && !flushWanted && clientFailure == null) {
                         changed.await();
                     }
                     if (clientFailure != null) {
                         return;
                     }
-                    if (!memory.isEmpty()) {
-                        piece = memory.poll();
-                        memoryBytes -= piece.length();
-                    } else if (spillWritten > spillSent) {
-                        spillFrom = spillSent;
-                        spillLength = (int) Math.min(SPILL_READ_BYTES, spillWritten - spillSent);
-                    } else if (writerDone) {
-                        // Closing the stream below sends the last chunk.
-                        lastBytes();
-                        break;
-                    } else {
+                    // Memory first, then the file: the order they were written in.
+                    piece = queue.pollMemory();
+                    range = piece == null ? queue.nextFileRange() : null;
+                    if (piece == null && range == null) {
+                        if (writerDone) {
+                            // Closing the stream below sends the last chunk.
+                            lastBytes();
+                            break;
+                        }
                         flush = true;
                         flushWanted = false;
                     }
                 } finally {
                     lock.unlock();
                 }
-                if (firstByteNanos == 0 && (piece != null || spillFrom >= 0)) {
+                if (firstByteNanos == 0 && (piece != null || range != null)) {
                     firstByteNanos = System.nanoTime();
                 }
                 if (piece != null) {
                     socket.write(piece.bytes(), 0, piece.length());
                     BufferPool.SHARED.give(piece.bytes());
-                } else if (spillFrom >= 0) {
-                    var buffer = ByteBuffer.allocate(spillLength);
-                    while (buffer.hasRemaining()) {
-                        spill.read(buffer, spillFrom + buffer.position());
-                    }
-                    socket.write(buffer.array(), 0, spillLength);
+                } else if (range != null) {
+                    socket.write(queue.read(range), 0, range.length());
                     lock.lock();
                     try {
-                        spillSent += spillLength;
+                        queue.sentFromFile(range);
                     } finally {
                         lock.unlock();
                     }
@@ -479,11 +438,7 @@ final class ResponsePump extends OutputStream {
             if (clientFailure == null) {
                 clientFailure = e;
             }
-            for (Piece piece : memory) {
-                BufferPool.SHARED.give(piece.bytes());
-            }
-            memory.clear();
-            memoryBytes = 0;
+            queue.dropMemory();
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -496,58 +451,13 @@ final class ResponsePump extends OutputStream {
         }
     }
 
-    private void openSpill() throws IOException {
-        if (spill == null) {
-            try {
-                spillPath = spillDir.isPresent()
-                        ? Files.createTempFile(spillDir.get(), "fanout-response-", ".ndjson")
-                        : Files.createTempFile("fanout-response-", ".ndjson");
-                spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE,
-                        StandardOpenOption.DELETE_ON_CLOSE);
-            } catch (IOException e) {
-                throw new SpillFailure(spillDir.map(Path::toString).orElse("the temporary folder"), e);
-            }
-        }
-    }
-
-    /// The gateway's own disk failed the answer (not the client): the spill file could not be
-    /// made. The answer is cut like a client that went away, but this one is logged as an error.
-    static final class SpillFailure extends IOException {
-        SpillFailure(String dir, IOException cause) {
-            super("cannot make a spill file in " + dir + " (" + describe(cause) + ")", cause);
-        }
-    }
-
-    /// A file-system failure in words: the JDK names only the path in most of its messages.
-    static String describe(Exception e) {
-        return switch (e) {
-            case java.nio.file.AccessDeniedException a -> "permission denied";
-            case java.nio.file.NoSuchFileException n -> "no such folder";
-            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
-            default -> e.getMessage() == null ? "failed" : e.getMessage();
-        };
-    }
-
     private void deleteSpill() {
         lock.lock();
         try {
-            if (spill != null) {
-                try {
-                    spill.close();
-                    Files.deleteIfExists(spillPath);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot delete the spill file " + spillPath, e);
-                } finally {
-                    spill = null;
-                }
-            }
+            queue.delete();
         } finally {
             lock.unlock();
         }
-    }
-
-    /// `length` bytes written and not yet sent, at the start of `bytes`.
-    private record Piece(byte[] bytes, int length) {
     }
 
     private static void join(Thread thread) throws IOException {

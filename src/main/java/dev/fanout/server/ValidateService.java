@@ -240,7 +240,7 @@ final class ValidateService implements HttpService {
             });
             pump.close();
             outcome.firstByteNanos = pump.firstByteNanos();
-        } catch (ResponsePump.SpillFailure e) {
+        } catch (SpillQueue.SpillFailure e) {
             // Our disk failed, not the client: say so in the log, and end the connection so that
             // the client sees an answer cut short (no final chunk) rather than one that never ends.
             LOG.log(System.Logger.Level.ERROR, "an answer was cut: " + e.getMessage());

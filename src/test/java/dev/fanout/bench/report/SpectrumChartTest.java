@@ -1,4 +1,4 @@
-package dev.fanout.bench;
+package dev.fanout.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

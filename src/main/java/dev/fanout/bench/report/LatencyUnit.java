@@ -1,4 +1,4 @@
-package dev.fanout.bench;
+package dev.fanout.bench.report;
 
 import java.util.Locale;
 

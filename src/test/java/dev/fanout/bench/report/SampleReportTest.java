@@ -1,7 +1,8 @@
-package dev.fanout.bench;
+package dev.fanout.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.bench.SweepPoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

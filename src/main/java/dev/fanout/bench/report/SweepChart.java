@@ -1,5 +1,6 @@
-package dev.fanout.bench;
+package dev.fanout.bench.report;
 
+import dev.fanout.bench.SweepPoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

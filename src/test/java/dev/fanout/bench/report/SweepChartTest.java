@@ -1,8 +1,9 @@
-package dev.fanout.bench;
+package dev.fanout.bench.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.bench.SweepPoint;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;

@@ -1,4 +1,4 @@
-package dev.fanout.bench;
+package dev.fanout.bench.report;
 
 /// Escapes text for XML (the charts' SVG) and HTML (the report page); both read the same five
 /// entities, so one escaper serves both, in element content and in quoted attribute values.

@@ -1,0 +1,91 @@
+package dev.fanout.metrics;
+
+import java.time.Duration;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/// A virtual thread that runs `tick` (closing the histograms' current slice) every `interval`,
+/// on a fixed schedule that does not drift; after a long pause it skips the missed ticks rather
+/// than run a burst of them (which would only make empty slices). `stop` wakes it with a signal,
+/// never an interrupt, so a tick writing the `.hlog` is never cut mid-write, and joins it.
+final class SliceTicker {
+    private static final System.Logger LOG = System.getLogger(SliceTicker.class.getName());
+    private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
+
+    private final Duration interval;
+    private final Runnable tick;
+    private final ReentrantLock lock = new ReentrantLock();
+    // Signalled by stop(), so the ticker stops without being interrupted mid-write.
+    private final Condition stopping = lock.newCondition();
+    private final Thread thread;
+    private boolean stopped;
+
+    private SliceTicker(Duration interval, Runnable tick) {
+        this.interval = interval;
+        this.tick = tick;
+        this.thread = Thread.ofVirtual().name("fanout-histogram-ticker").unstarted(this::tickUntilStopped);
+    }
+
+    /// A started ticker.
+    static SliceTicker start(Duration interval, Runnable tick) {
+        SliceTicker ticker = new SliceTicker(interval, tick);
+        ticker.thread.start();
+        return ticker;
+    }
+
+    /// Stops the ticker and waits (up to 5 s) for a tick in progress to end.
+    void stop() {
+        lock.lock();
+        try {
+            stopped = true;
+            stopping.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (!thread.join(JOIN_TIMEOUT)) {
+                LOG.log(System.Logger.Level.WARNING, "histogram ticker did not stop within {0}", JOIN_TIMEOUT);
+            }
+        } catch (InterruptedException e) {
+            // Preserve interrupt status: our caller is being stopped too.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void tickUntilStopped() {
+        long intervalNanos = interval.toNanos();
+        long nextTickNanos = System.nanoTime() + intervalNanos;
+        try {
+            while (awaitTick(nextTickNanos)) {
+                tick.run();
+                nextTickNanos += intervalNanos;
+                long nowNanos = System.nanoTime();
+                if (nextTickNanos - nowNanos < 0) {
+                    // Fell behind (a long pause): skip the missed ticks rather than emit a burst of
+                    // empty slices; otherwise keep the schedule from drifting.
+                    nextTickNanos = nowNanos + intervalNanos;
+                }
+            }
+        } catch (InterruptedException e) {
+            // Nothing of ours interrupts this thread (stop() signals `stopping`); if something does, stop.
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /// Waits until `tickNanos` (`System.nanoTime()`); false when stopped first.
+    private boolean awaitTick(long tickNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            while (!stopped) {
+                long waitNanos = tickNanos - System.nanoTime();
+                if (waitNanos <= 0) {
+                    return true;
+                }
+                stopping.awaitNanos(waitNanos);
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package dev.fanout.server;
+
+import dev.fanout.memory.BufferPool;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
+import java.util.Optional;
+
+/// The bytes of an answer written and not yet sent, in order: in memory up to `memoryLimit`
+/// bytes, beyond that in a temporary file, so that the engine never waits for a slow client.
+/// Once a byte went to the file, every later byte goes there too until the file is drained, so the
+/// order holds. Memory is held in arrays from the shared `BufferPool`, given back once sent or
+/// dropped. `delete` closes and removes the file; `ResponsePump` calls it however the answer ends.
+///
+/// Not thread-safe by itself: its owner (`ResponsePump`) guards every call with its own lock, whose
+/// condition waits on this queue's state, except `writeToFile` (by the one writing thread, at
+/// positions the sender does not read until `written` publishes them) and `read` (by the sender,
+/// of a range already published).
+final class SpillQueue {
+    private static final int SPILL_READ_BYTES = 64 * 1024;
+
+    private final int memoryLimit;
+    private final Optional<Path> spillDir;
+    /// Written bytes not yet sent, in arrays from the shared pool (given back once sent).
+    private final ArrayDeque<Piece> memory = new ArrayDeque<>();
+    private long memoryBytes;
+    private FileChannel spill;
+    private Path spillPath;
+    private long spillWritten;
+    private long spillSent;
+
+    SpillQueue(int memoryLimit, Optional<Path> spillDir) {
+        this.memoryLimit = memoryLimit;
+        this.spillDir = spillDir;
+    }
+
+    /// `length` bytes written and not yet sent, at the start of `bytes`.
+    record Piece(byte[] bytes, int length) {
+    }
+
+    /// A range of the spill file, published and not yet sent.
+    record FileRange(long from, int length) {
+    }
+
+    /// Whether `len` more bytes go to the file rather than to memory: the file still has bytes
+    /// unsent (the order must hold), or memory would pass its limit.
+    boolean goesToFile(int len) {
+        return spillWritten > spillSent || memoryBytes + len > memoryLimit;
+    }
+
+    /// Queues a copy of `len` bytes of `b` from `off` in memory.
+    void addToMemory(byte[] b, int off, int len) {
+        Piece last = memory.peekLast();
+        if (last != null && last.bytes().length - last.length() >= len) {
+            // Small writes (a duplicate's line, the summary) fill the last piece's spare
+            // room rather than taking an array each. The sender never holds a piece that
+            // is still queued.
+            System.arraycopy(b, off, last.bytes(), last.length(), len);
+            memory.pollLast();
+            memory.add(new Piece(last.bytes(), last.length() + len));
+        } else {
+            byte[] copy = BufferPool.SHARED.take(len);
+            System.arraycopy(b, off, copy, 0, len);
+            memory.add(new Piece(copy, len));
+        }
+        memoryBytes += len;
+    }
+
+    /// Whether nothing is left to send.
+    boolean isEmpty() {
+        return memory.isEmpty() && spillWritten == spillSent;
+    }
+
+    /// Whether the spill file was made (and not yet deleted).
+    boolean hasFile() {
+        return spill != null;
+    }
+
+    /// Bytes queued in memory.
+    long memoryBytes() {
+        return memoryBytes;
+    }
+
+    /// The oldest piece in memory, taken off the queue (the taker gives its array back to the
+    /// pool), or null when memory is empty.
+    Piece pollMemory() {
+        Piece piece = memory.poll();
+        if (piece != null) {
+            memoryBytes -= piece.length();
+        }
+        return piece;
+    }
+
+    /// The next range of the file to send, at most `SPILL_READ_BYTES`, or null when none is
+    /// published and unsent. It stays queued until `sentFromFile`.
+    FileRange nextFileRange() {
+        if (spillWritten == spillSent) {
+            return null;
+        }
+        return new FileRange(spillSent, (int) Math.min(SPILL_READ_BYTES, spillWritten - spillSent));
+    }
+
+    /// Reads `range` from the file (outside the owner's lock: only the sender reads, and only
+    /// what was published).
+    byte[] read(FileRange range) throws IOException {
+        var buffer = ByteBuffer.allocate(range.length());
+        while (buffer.hasRemaining()) {
+            spill.read(buffer, range.from() + buffer.position());
+        }
+        return buffer.array();
+    }
+
+    /// `range` was sent.
+    void sentFromFile(FileRange range) {
+        spillSent += range.length();
+    }
+
+    /// Takes everything in memory as one pooled array (the caller gives it back), `length` bytes
+    /// long at its start; memory is empty after.
+    Piece drainMemory() {
+        int length = (int) memoryBytes;
+        byte[] whole = BufferPool.SHARED.take(length);
+        int at = 0;
+        for (Piece piece : memory) {
+            System.arraycopy(piece.bytes(), 0, whole, at, piece.length());
+            at += piece.length();
+            BufferPool.SHARED.give(piece.bytes());
+        }
+        memory.clear();
+        memoryBytes = 0;
+        return new Piece(whole, length);
+    }
+
+    /// Drops what is in memory (the client went away), giving its arrays back to the pool.
+    void dropMemory() {
+        for (Piece piece : memory) {
+            BufferPool.SHARED.give(piece.bytes());
+        }
+        memory.clear();
+        memoryBytes = 0;
+    }
+
+    /// Makes the spill file if it is not made yet.
+    ///
+    /// @throws SpillFailure when it cannot be made
+    void openFile() throws IOException {
+        if (spill == null) {
+            try {
+                spillPath = spillDir.isPresent()
+                        ? Files.createTempFile(spillDir.get(), "fanout-response-", ".ndjson")
+                        : Files.createTempFile("fanout-response-", ".ndjson");
+                spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                        StandardOpenOption.DELETE_ON_CLOSE);
+            } catch (IOException e) {
+                throw new SpillFailure(spillDir.map(Path::toString).orElse("the temporary folder"), e);
+            }
+        }
+    }
+
+    /// Appends `len` bytes of `b` from `off` to the file, outside the owner's lock (only the
+    /// writing thread writes, at positions the sender does not read until published), and returns
+    /// the file's new end, to be published with `written`.
+    long writeToFile(byte[] b, int off, int len) throws IOException {
+        var buffer = ByteBuffer.wrap(b, off, len);
+        long position = spillWritten;
+        while (buffer.hasRemaining()) {
+            position += spill.write(buffer, position);
+        }
+        return position;
+    }
+
+    /// Publishes the file up to `position` to the sender.
+    void written(long position) {
+        spillWritten = position;
+    }
+
+    /// Closes and deletes the spill file, if any.
+    void delete() {
+        if (spill != null) {
+            try {
+                spill.close();
+                Files.deleteIfExists(spillPath);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete the spill file " + spillPath, e);
+            } finally {
+                spill = null;
+            }
+        }
+    }
+
+    /// The gateway's own disk failed the answer (not the client): the spill file could not be
+    /// made. The answer is cut like a client that went away, but this one is logged as an error.
+    static final class SpillFailure extends IOException {
+        SpillFailure(String dir, IOException cause) {
+            super("cannot make a spill file in " + dir + " (" + describe(cause) + ")", cause);
+        }
+    }
+
+    /// A file-system failure in words: the JDK names only the path in most of its messages.
+    static String describe(Exception e) {
+        return switch (e) {
+            case java.nio.file.AccessDeniedException a -> "permission denied";
+            case java.nio.file.NoSuchFileException n -> "no such folder";
+            case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+            default -> e.getMessage() == null ? "failed" : e.getMessage();
+        };
+    }
+}

@@ -1,0 +1,97 @@
+package dev.fanout.upstream;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/// Plain HTTP without a proxy, the usual case: our own client ([UpstreamConnection]) on keep-alive
+/// connections pooled by [ConnectionPool]. Each call's reads wait no later than `timeout` after it
+/// began, and a watchdog closes a connection once its call is past that deadline (checked every
+/// twentieth of `timeout`, 5 to 50 ms, on one platform thread that also sweeps idle connections).
+/// The request head is built straight from bytes: `GET`, the ASCII target, then a tail (version,
+/// `Host`, `Accept`) made once.
+final class PlainTransport implements UpstreamTransport {
+    private final UpstreamSettings settings;
+    private final ConnectionPool pool;
+    // One platform thread: the pool's sweep and its watchdog.
+    private final ScheduledThreadPoolExecutor deadlines;
+    // What follows the target in a request head: the version, Host and Accept.
+    private final byte[] requestHeadTail;
+
+    PlainTransport(UpstreamSettings settings) {
+        this.settings = settings;
+        this.pool = new ConnectionPool(settings.baseUri().getHost(), UpstreamTransport.port(settings.baseUri()),
+                (int) UpstreamTransport.connectMillis(settings));
+        this.requestHeadTail = (" HTTP/1.1\r\nHost: " + settings.baseUri().getRawAuthority()
+                + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        this.deadlines = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("upstream-" + settings.name() + "-deadlines").factory());
+        deadlines.setRemoveOnCancelPolicy(true);
+        every(ConnectionPool.MAX_IDLE.toMillis(), pool::sweep, "idle connection sweep");
+        // Calls end at most a twentieth of their timeout (between 5 and 50 ms) after it.
+        every(Math.clamp(settings.timeout().toMillis() / 20, 5, 50), pool::expireOverdue, "call deadline check");
+    }
+
+    /// Runs `task` on the deadline thread every `periodMillis`; a failed run is logged, and does
+    /// not end the schedule (an uncaught exception would).
+    private void every(long periodMillis, Runnable task, String what) {
+        deadlines.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, what + " failed", e);
+            }
+        }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /// One GET with our own client on a pooled connection; its reads wait no later than
+    /// `timeout` after `startNanos`.
+    @Override
+    public Call send(String target, boolean readBody, long startNanos) {
+        UpstreamConnection connection;
+        try {
+            connection = pool.take();
+        } catch (IOException e) {
+            return UpstreamTransport.classify(e);
+        }
+        try {
+            Call call = connection.get(requestHead(target), startNanos + settings.timeout().toNanos(), readBody);
+            if (connection.reusable()) {
+                pool.release(connection);
+            } else {
+                connection.close();
+            }
+            return call;
+        } catch (IOException e) {
+            connection.close();
+            return UpstreamTransport.classify(e);
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private byte[] requestHead(String target) {
+        byte[] head = new byte[4 + target.length() + requestHeadTail.length];
+        head[0] = 'G';
+        head[1] = 'E';
+        head[2] = 'T';
+        head[3] = ' ';
+        // The target is ASCII (see RequestTarget).
+        target.getBytes(0, target.length(), head, 4);
+        System.arraycopy(requestHeadTail, 0, head, 4 + target.length(), requestHeadTail.length);
+        return head;
+    }
+
+    /// The pool of connections (tests look into it).
+    ConnectionPool pool() {
+        return pool;
+    }
+
+    @Override
+    public void close() {
+        deadlines.shutdownNow();
+        pool.close();
+    }
+}
