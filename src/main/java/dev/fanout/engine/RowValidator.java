@@ -72,7 +72,7 @@ final class RowValidator {
         for (String upstream : schema.lookupUpstreams()) {
             room += lookups.parallelism(upstream);
         }
-        this.lookupRoom = new Semaphore((int) Math.clamp(room, 1, Integer.MAX_VALUE), true);
+        this.lookupRoom = new Semaphore(Math.clamp(room, 1, Integer.MAX_VALUE), true);
         this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
         this.requiredMessages = new String[fields.length];

@@ -27,7 +27,8 @@ public final class BufferPool {
 
     private final long capacityBytes;
     private final AtomicLong idleBytes = new AtomicLong();
-    @SuppressWarnings("unchecked")
+    // Java has no generic array creation: the raw array holds only queues of byte[].
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private final ConcurrentLinkedQueue<byte[]>[] idle = new ConcurrentLinkedQueue[MAX_SHIFT - MIN_SHIFT + 1];
 
     /// A pool that keeps at most `capacityBytes` bytes of idle arrays.

@@ -120,6 +120,9 @@ final class ValidateService implements HttpService {
         }
     }
 
+    // "try": the admission permit is held for the request's whole body and given back by the
+    // try-with-resources; the body never names it.
+    @SuppressWarnings("try")
     private void validate(ServerRequest req, ServerResponse res, Outcome outcome) {
         EngineOptions options = options(req.query());
         Optional<String> schemaName = req.query().contains("schema") ? Optional.of(req.query().get("schema")) : Optional.empty();

@@ -72,6 +72,9 @@ final class PlainTransport implements UpstreamTransport {
         }
     }
 
+    // String.getBytes(int, int, byte[], int) is deprecated because it drops each char's high
+    // byte; the target is ASCII by construction, and this copies it without an encoder.
+    @SuppressWarnings("deprecation")
     private byte[] requestHead(String target) {
         byte[] head = new byte[4 + target.length() + requestHeadTail.length];
         head[0] = 'G';
