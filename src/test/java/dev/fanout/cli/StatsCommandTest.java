@@ -9,12 +9,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.server.FanoutConfig;
 import dev.fanout.server.FanoutServer;
+import dev.fanout.server.GatewayExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -67,6 +69,18 @@ class StatsCommandTest {
 
     static String baseUrl(FanoutServer server) {
         return "http://127.0.0.1:" + server.port();
+    }
+
+    /// The validation URL of the bench tests, on `gateway`: the bundled schema, with a summary.
+    static String peopleUrl(GatewayExtension gateway) {
+        return gateway.uri("/v1/validate?schema=people&summary=true").toString();
+    }
+
+    /// Writes [#people] of `rows` rows to `people.csv` in `dir` and returns its path.
+    static String peopleFile(Path dir, int rows) throws IOException {
+        Path file = dir.resolve("people.csv");
+        Files.writeString(file, people(rows));
+        return file.toString();
     }
 
     static String people(int rows) {
