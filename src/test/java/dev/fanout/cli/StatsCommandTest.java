@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.server.Await;
 import dev.fanout.server.FanoutConfig;
 import dev.fanout.server.FanoutServer;
 import dev.fanout.server.GatewayExtension;
@@ -101,10 +102,7 @@ class StatsCommandTest {
             assertEquals(200, response.statusCode(), response.body());
             assertEquals(rows, response.body().lines().count());
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (stats(server).at("/histograms/rows/run/count").asLong() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> stats(server).at("/histograms/rows/run/count").asLong() >= expected);
     }
 
     static JsonNode stats(FanoutServer server) throws IOException, InterruptedException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.server.Await;
 import dev.fanout.server.GatewayExtension;
 import java.io.IOException;
 import java.net.URI;
@@ -84,10 +85,7 @@ class MetricsEndpointTest {
 
     /// Waits (bounded) until `/v1/stats` has counted `requests` requests.
     static void awaitCounted(long requests) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (stats().at("/histograms/request/run/count").asLong() < requests && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> stats().at("/histograms/request/run/count").asLong() >= requests);
     }
 
     static PrometheusExposition metrics() throws IOException, InterruptedException {

@@ -77,10 +77,7 @@ class DisconnectTest {
             var held = HeldUpload.start(gateway);
             held.connection.close();
             // The server learns of the close on its next write or read: give it a bounded moment.
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (gateway.server().runningValidations() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
+            Await.until(Duration.ofSeconds(5), () -> gateway.server().runningValidations() == 0);
             assertEquals(0, gateway.server().runningValidations(), "the closed request gave its place back");
         }
         gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));

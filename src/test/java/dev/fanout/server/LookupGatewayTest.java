@@ -270,10 +270,7 @@ class LookupGatewayTest {
                     + sent.get() + " sent, " + afterTwoSeconds + " looked up");
             assertTrue(afterTwoSeconds < rows / 5,
                     afterTwoSeconds + " calls for an upload of " + sent.get() + " rows sent of " + rows);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (small.server().runningValidations() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(5), () -> small.server().runningValidations() == 0);
             assertEquals(0, small.server().runningValidations(), "the abandoned validation still runs");
             small.assertStillServes();
             crm.stubFor(get("/customers/back").willReturn(okJson("{\"name\":\"Ada\",\"tier\":\"gold\"}")));

@@ -75,13 +75,8 @@ class StatsEndpointTest {
     /// `/v1/stats` once it has counted `requests` requests (bounded wait: a response may reach
     /// the client a moment before its request is recorded).
     static JsonNode statsOnceCounted(long requests) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + RECORDING_GRACE.toNanos();
-        JsonNode stats = stats("");
-        while (stats.at("/histograms/request/run/count").asLong() < requests && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            stats = stats("");
-        }
-        return stats;
+        Await.until(RECORDING_GRACE, () -> stats("").at("/histograms/request/run/count").asLong() >= requests);
+        return stats("");
     }
 
     static long chunksOf(int rows) {

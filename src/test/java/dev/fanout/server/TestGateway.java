@@ -110,11 +110,8 @@ sealed class TestGateway implements AutoCloseable permits GatewayExtension {
     /// Waits up to `patience` for every request thread the gateway started (validation subtasks,
     /// response senders) beyond `baseline` to end and every admission place to be free, then
     /// asserts that they are.
-    void assertRequestsLetGo(int baseline, Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while ((server.liveWorkThreads() > baseline || server.runningValidations() > 0) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    void assertRequestsLetGo(int baseline, Duration patience) throws IOException, InterruptedException {
+        Await.until(patience, () -> server.liveWorkThreads() <= baseline && server.runningValidations() == 0);
         assertEquals(baseline, server.liveWorkThreads(), "request threads still alive");
         assertEquals(0, server.runningValidations(), "admission places still taken");
     }

@@ -59,10 +59,7 @@ class WriteTimeoutTest {
             }
             // Never read: the answer piles up in a spill file until the gateway gives up, a second
             // after its writes stopped moving, and lets everything go.
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (spillWatch.most() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(15), () -> spillWatch.most() > 0);
             assertTrue(spillWatch.most() > 0, "the unread answer spilled to a file");
             gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(15));
         }
