@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /// The keys of one foreign key's reference table: `NAME.csv` (the key's `resource`) read once into
 /// a [KeySet], each cell under a reference field cast by the local field it pairs with (so `007`
@@ -40,6 +41,8 @@ public final class ReferenceTable {
     private final Schema schema;
     private final Field[] localFields;
     private final int maxRows;
+    // System.nanoTime, or a test's clock that it advances instead of waiting out the interval.
+    private final LongSupplier nanoClock;
     private volatile State state;
     private volatile long nextCheckNanos;
 
@@ -51,8 +54,9 @@ public final class ReferenceTable {
     private record State(Optional<Stamp> stamp, KeySet keys, InvalidSchemaException failure) {
     }
 
-    private ReferenceTable(Path file, Schema schema, ForeignKey key, String where, int maxRows) {
+    private ReferenceTable(Path file, Schema schema, ForeignKey key, String where, int maxRows, LongSupplier nanoClock) {
         this.file = file;
+        this.nanoClock = nanoClock;
         this.schema = schema;
         this.key = key;
         this.where = where;
@@ -65,14 +69,20 @@ public final class ReferenceTable {
     /// @throws InvalidSchemaException when there is no such table or it cannot be used; the
     ///     message names the file and the problem
     public static ReferenceTable load(Path dir, Schema schema, ForeignKey key, int maxRows) {
+        return load(dir, schema, key, maxRows, System::nanoTime);
+    }
+
+    /// As above, with the once-a-second check of the file timed by `nanoClock` (nanoseconds, like
+    /// `System.nanoTime`).
+    static ReferenceTable load(Path dir, Schema schema, ForeignKey key, int maxRows, LongSupplier nanoClock) {
         if (key.selfReference()) {
             throw new IllegalArgumentException("a self-reference has no reference table");
         }
         int index = schema.foreignKeys().indexOf(key);
         String where = "foreignKeys #" + (index + 1) + ": reference table '" + key.resource() + "'";
-        var table = new ReferenceTable(dir.resolve(key.resource() + ".csv"), schema, key, where, maxRows);
+        var table = new ReferenceTable(dir.resolve(key.resource() + ".csv"), schema, key, where, maxRows, nanoClock);
         table.state = table.read();
-        table.nextCheckNanos = System.nanoTime() + CHECK_INTERVAL_NANOS;
+        table.nextCheckNanos = nanoClock.getAsLong() + CHECK_INTERVAL_NANOS;
         table.keys();
         return table;
     }
@@ -81,7 +91,7 @@ public final class ReferenceTable {
     ///
     /// @throws InvalidSchemaException when the file, as last seen, cannot be used
     KeySet keys() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         if (now - nextCheckNanos >= 0) {
             recheck(now);
         }
@@ -108,7 +118,7 @@ public final class ReferenceTable {
         if (!stamp.equals(state.stamp())) {
             state = read();
         }
-        nextCheckNanos = System.nanoTime() + CHECK_INTERVAL_NANOS;
+        nextCheckNanos = nanoClock.getAsLong() + CHECK_INTERVAL_NANOS;
     }
 
     private Optional<Stamp> stamp() {

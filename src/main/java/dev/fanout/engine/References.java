@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /// The reference tables of one schema's foreign keys, loaded once and shared by every run of that
 /// schema (each [ReferenceTable] reloads itself when its file changes). [#NONE] has no tables:
@@ -29,10 +30,15 @@ public final class References {
     /// @throws InvalidSchemaException when a table is missing or cannot be used (over `maxRows`
     ///     data rows, without a reference column, not CSV)
     public static References load(Schema schema, Path dir, int maxRows) {
+        return load(schema, dir, maxRows, System::nanoTime);
+    }
+
+    /// As above, with each table's check for a changed file timed by `nanoClock` (tests advance it).
+    static References load(Schema schema, Path dir, int maxRows, LongSupplier nanoClock) {
         Map<ForeignKey, ReferenceTable> tables = new LinkedHashMap<>();
         for (ForeignKey key : schema.foreignKeys()) {
             if (!key.selfReference() && !tables.containsKey(key)) {
-                tables.put(key, ReferenceTable.load(dir, schema, key, maxRows));
+                tables.put(key, ReferenceTable.load(dir, schema, key, maxRows, nanoClock));
             }
         }
         return tables.isEmpty() ? NONE : new References(tables);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.LongSupplier;
 
 /// The keep-alive connections to one plain-HTTP upstream, lent to one call at a time and reused
 /// newest first.
@@ -34,14 +35,24 @@ final class ConnectionPool implements AutoCloseable {
     private final ConcurrentLinkedDeque<UpstreamConnection> idle = new ConcurrentLinkedDeque<>();
     // Every connection not yet closed, idle or in a call: what expireOverdue() looks at.
     private final Set<UpstreamConnection> open = ConcurrentHashMap.newKeySet();
+    // What idleness is measured with: System.nanoTime, or a test's clock that it advances
+    // instead of waiting out MAX_IDLE.
+    private final LongSupplier nanoClock;
     private volatile boolean closed;
 
     /// Connections to `host:port` (a name, resolved for each new connection, or an IP literal,
     /// IPv6 in brackets or not), each made within `connectTimeoutMillis`.
     ConnectionPool(String host, int port, int connectTimeoutMillis) {
+        this(host, port, connectTimeoutMillis, System::nanoTime);
+    }
+
+    /// As above, with idleness measured by `nanoClock` (nanoseconds, like `System.nanoTime`).
+    /// Call deadlines ([#expireOverdue()]) stay on `System.nanoTime`, as the calls set them.
+    ConnectionPool(String host, int port, int connectTimeoutMillis, LongSupplier nanoClock) {
         this.host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         this.port = port;
         this.connectTimeoutMillis = connectTimeoutMillis;
+        this.nanoClock = nanoClock;
     }
 
     /// The newest idle connection, or a new one. Give it back with [#release] after a call that
@@ -55,7 +66,7 @@ final class ConnectionPool implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("connection pool is closed");
         }
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         UpstreamConnection newest;
         while ((newest = idle.pollLast()) != null) {
             if (now - newest.idleSinceNanos() < MAX_IDLE_NANOS && newest.isOpen()) {
@@ -81,7 +92,7 @@ final class ConnectionPool implements AutoCloseable {
 
     /// Keeps a connection whose last call left it reusable (closes it once the pool is closed).
     void release(UpstreamConnection connection) {
-        connection.idleSince(System.nanoTime());
+        connection.idleSince(nanoClock.getAsLong());
         idle.addLast(connection);
         if (closed) {
             // close() may have emptied the deque before this one went in.
@@ -91,7 +102,7 @@ final class ConnectionPool implements AutoCloseable {
 
     /// Closes the connections idle for more than [#MAX_IDLE].
     void sweep() {
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         UpstreamConnection oldest;
         while ((oldest = idle.peekFirst()) != null && now - oldest.idleSinceNanos() >= MAX_IDLE_NANOS) {
             if (idle.removeFirstOccurrence(oldest)) {

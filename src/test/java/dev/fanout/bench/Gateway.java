@@ -3,8 +3,7 @@ package dev.fanout.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.metrics.HistogramCodec;
-import dev.fanout.server.FanoutConfig;
-import dev.fanout.server.FanoutServer;
+import dev.fanout.server.GatewayExtension;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,24 +14,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
 import org.HdrHistogram.Histogram;
 
-/// A real Fanout gateway on a free port of 127.0.0.1 for load-generator tests, with the bundled
-/// `people` schema, and people CSV files to post at it.
-final class Gateway implements AutoCloseable {
+/// What load-generator tests read from a real gateway (a [GatewayExtension], with the bundled
+/// `people` schema): its URLs and histograms, and people CSV files to post at it.
+final class Gateway {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final FanoutServer server;
+    private final GatewayExtension server;
     private final HttpClient client = HttpClient.newHttpClient();
 
-    Gateway(Path schemas) {
-        server = FanoutServer.start(FanoutConfig.load(Optional.empty(), Map.of("server.port", "0",
-                "server.host", "127.0.0.1", "fanout.schemas.dir", schemas.toString()), Map.of()));
+    Gateway(GatewayExtension server) {
+        this.server = server;
     }
 
     URI url(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+        return server.uri(pathAndQuery);
     }
 
     /// The gateway's whole-run histogram `name` (`request`, `rows`, …).
@@ -70,10 +66,5 @@ final class Gateway implements AutoCloseable {
         Path file = dir.resolve(name);
         Files.writeString(file, csv, StandardCharsets.UTF_8);
         return file;
-    }
-
-    @Override
-    public void close() {
-        server.stop();
     }
 }

@@ -3,10 +3,10 @@ package dev.fanout.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.server.GatewayExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -14,9 +14,9 @@ import java.util.Map;
 import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogReader;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /// The load generator against a real gateway: exact counts, the asked rate, bodies round-robin,
@@ -24,23 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadGeneratorTest {
     private static final String PEOPLE = "/v1/validate?schema=people";
 
+    @RegisterExtension
+    static final GatewayExtension server = GatewayExtension.withSchemas();
+    static final Gateway gateway = new Gateway(server);
     @TempDir
     static Path dir;
-    static Gateway gateway;
     static Path small;
     static Path larger;
 
     @BeforeAll
-    static void start() throws IOException {
-        Files.createDirectories(dir.resolve("schemas"));
-        gateway = new Gateway(dir.resolve("schemas"));
+    static void files() throws IOException {
         small = Gateway.people(dir, "three.csv", 3);
         larger = Gateway.people(dir, "five.csv", 5);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
     }
 
     static LoadPlan plan(URI url, List<Path> files, long requests, Duration duration, int connections, double rate,

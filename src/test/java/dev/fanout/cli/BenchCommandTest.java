@@ -4,35 +4,29 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fanout.server.FanoutServer;
+import dev.fanout.server.GatewayExtension;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /// `fanout bench` and `fanout bench sweep` as a user runs them, against a real gateway.
 class BenchCommandTest {
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas();
+
     @TempDir
     static Path dir;
-    static FanoutServer server;
     static String url;
     static String csv;
 
     @BeforeAll
-    static void start() throws Exception {
-        Files.createDirectories(dir.resolve("schemas"));
-        server = StatsCommandTest.start(dir.resolve("schemas"), Map.of());
-        url = StatsCommandTest.baseUrl(server) + "/v1/validate?schema=people&summary=true";
-        csv = dir.resolve("people.csv").toString();
-        Files.writeString(dir.resolve("people.csv"), StatsCommandTest.people(4));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
+    static void files() throws IOException {
+        url = StatsCommandTest.peopleUrl(gateway);
+        csv = StatsCommandTest.peopleFile(dir, 4);
     }
 
     @Test
@@ -139,7 +133,7 @@ class BenchCommandTest {
 
     @Test
     void aSweepWithErrorsAtTheFirstRateFindsNoCapacityAndExitsOne() {
-        String unknown = StatsCommandTest.baseUrl(server) + "/v1/validate?schema=nosuch";
+        String unknown = gateway.uri("/v1/validate?schema=nosuch").toString();
         CliRun run = CliRun.of("bench", "sweep", "--url", unknown, "--file", csv, "--rates", "20,40", "--duration", "1s",
                 "-c", "2", "--slo", "p99=5s", "--past-knee", "0");
 

@@ -5,14 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fanout.server.FanoutServer;
-import java.nio.file.Files;
+import dev.fanout.server.GatewayExtension;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /// `fanout bench --retries` against a real gateway that admits one validation at a time: the
@@ -20,25 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
 /// the `--json` say how many needed a retry and that none was lost.
 @Timeout(120)
 class BenchRetriesTest {
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-concurrent-validations", "1");
+
     @TempDir
     static Path dir;
-    static FanoutServer server;
     static String url;
     static String csv;
 
     @BeforeAll
-    static void start() throws Exception {
-        Files.createDirectories(dir.resolve("schemas"));
-        server = StatsCommandTest.start(dir.resolve("schemas"), Map.of("fanout.limits.max-concurrent-validations", "1"));
-        url = StatsCommandTest.baseUrl(server) + "/v1/validate?schema=people&summary=true";
-        csv = dir.resolve("people.csv").toString();
+    static void files() throws IOException {
+        url = StatsCommandTest.peopleUrl(gateway);
         // Big enough that a validation is still running when the other connections' requests arrive.
-        Files.writeString(dir.resolve("people.csv"), StatsCommandTest.people(3_000));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
+        csv = StatsCommandTest.peopleFile(dir, 3_000);
     }
 
     @Test

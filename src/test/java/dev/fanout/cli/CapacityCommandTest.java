@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fanout.server.FanoutServer;
+import dev.fanout.server.GatewayExtension;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /// Capacity answers: `fanout bench sweep` past the knee with its `--json`, against a real gateway
@@ -26,24 +26,18 @@ import org.junit.jupiter.api.io.TempDir;
 class CapacityCommandTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas();
+
     @TempDir
     static Path dir;
-    static FanoutServer server;
     static String url;
     static String csv;
 
     @BeforeAll
-    static void start() throws Exception {
-        Files.createDirectories(dir.resolve("schemas"));
-        server = StatsCommandTest.start(dir.resolve("schemas"), Map.of());
-        url = StatsCommandTest.baseUrl(server) + "/v1/validate?schema=people&summary=true";
-        csv = dir.resolve("people.csv").toString();
-        Files.writeString(dir.resolve("people.csv"), StatsCommandTest.people(4));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
+    static void files() throws IOException {
+        url = StatsCommandTest.peopleUrl(gateway);
+        csv = StatsCommandTest.peopleFile(dir, 4);
     }
 
     // ---- sweep ----

@@ -7,14 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.server.Await;
 import dev.fanout.server.FanoutConfig;
 import dev.fanout.server.FanoutServer;
+import dev.fanout.server.GatewayExtension;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -69,6 +72,18 @@ class StatsCommandTest {
         return "http://127.0.0.1:" + server.port();
     }
 
+    /// The validation URL of the bench tests, on `gateway`: the bundled schema, with a summary.
+    static String peopleUrl(GatewayExtension gateway) {
+        return gateway.uri("/v1/validate?schema=people&summary=true").toString();
+    }
+
+    /// Writes [#people] of `rows` rows to `people.csv` in `dir` and returns its path.
+    static String peopleFile(Path dir, int rows) throws IOException {
+        Path file = dir.resolve("people.csv");
+        Files.writeString(file, people(rows));
+        return file.toString();
+    }
+
     static String people(int rows) {
         var csv = new StringBuilder("id,name,email,age,city\n");
         for (int id = 1; id <= rows; id++) {
@@ -87,10 +102,7 @@ class StatsCommandTest {
             assertEquals(200, response.statusCode(), response.body());
             assertEquals(rows, response.body().lines().count());
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (stats(server).at("/histograms/rows/run/count").asLong() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> stats(server).at("/histograms/rows/run/count").asLong() >= expected);
     }
 
     static JsonNode stats(FanoutServer server) throws IOException, InterruptedException {

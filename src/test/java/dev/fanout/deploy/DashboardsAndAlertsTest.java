@@ -13,8 +13,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
-import dev.fanout.server.FanoutConfig;
-import dev.fanout.server.FanoutServer;
+import dev.fanout.server.GatewayExtension;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -31,15 +30,14 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,27 +71,23 @@ class DashboardsAndAlertsTest {
               {"name":"customer","type":"string","x-lookup":{"upstream":"crm","path":"/customers/{value}"}},
               {"name":"amount","type":"integer"}]}""";
 
+    @Order(1)
     @RegisterExtension
     static WireMockExtension crm = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")).build();
 
-    @TempDir
-    static Path schemas;
-    static FanoutServer server;
+    @Order(2)
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas(Map.of("orders.json", ORDERS))
+            .setting("fanout.upstreams.crm.base-uri", () -> "http://127.0.0.1:" + crm.getPort())
+            .setting("fanout.upstreams.crm.timeout", "5s");
     /// Sample name → the label names its samples carry in the gateway's `/metrics`.
     static final Map<String, Set<String>> exposed = new HashMap<>();
 
     @BeforeAll
     static void scrapeARealGateway() throws Exception {
-        Files.writeString(schemas.resolve("orders.json"), ORDERS);
         crm.stubFor(get("/customers/c1").willReturn(okJson("{\"name\":\"Ada\"}")));
         crm.stubFor(get("/customers/nobody").willReturn(notFound()));
-        server = FanoutServer.start(FanoutConfig.load(Optional.empty(), Map.of(
-                "server.port", "0",
-                "server.host", "127.0.0.1",
-                "fanout.schemas.dir", schemas.toString(),
-                "fanout.upstreams.crm.base-uri", "http://127.0.0.1:" + crm.getPort(),
-                "fanout.upstreams.crm.timeout", "5s"), Map.of()));
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var validate = client.send(HttpRequest.newBuilder(uri("/v1/validate?schema=orders"))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "text/csv")
@@ -127,15 +121,8 @@ class DashboardsAndAlertsTest {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        if (server != null) {
-            server.stop();
-        }
-    }
-
     static URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+        return gateway.uri(pathAndQuery);
     }
 
     static boolean sleep() {

@@ -6,21 +6,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fanout.server.FanoutConfig;
-import dev.fanout.server.FanoutServer;
+import dev.fanout.server.Await;
+import dev.fanout.server.GatewayExtension;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// `GET /metrics` of a real gateway after a real workload: it parses as strict Prometheus text,
 /// and what a Prometheus server would compute from it agrees with `/v1/stats`. In this package
@@ -32,20 +28,15 @@ class MetricsEndpointTest {
     static final long MICROS_PER_SECOND = 1_000_000;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    static Path schemas;
-    static FanoutServer server;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.engine.chunk-rows", "500");
     static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     static int okResponses;
 
     @BeforeAll
-    static void startAndRunWorkload() throws Exception {
-        server = FanoutServer.start(FanoutConfig.load(Optional.empty(), Map.of(
-                "server.port", "0",
-                "server.host", "127.0.0.1",
-                "fanout.schemas.dir", schemas.toString(),
-                "fanout.engine.chunk-rows", "500"), Map.of()));
+    static void runWorkload() throws Exception {
         for (int round = 0; round < ROUNDS; round++) {
             for (int rows : ROW_COUNTS) {
                 var response = post("/v1/validate?schema=people&summary=true", people(rows));
@@ -60,11 +51,6 @@ class MetricsEndpointTest {
         var badMode = post("/v1/validate?schema=people&mode=some", people(1));
         assertEquals(400, badMode.statusCode(), badMode.body());
         awaitCounted(okResponses + 2);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
     }
 
     static String people(int rows) {
@@ -88,7 +74,7 @@ class MetricsEndpointTest {
     }
 
     static URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
+        return gateway.uri(pathAndQuery);
     }
 
     static JsonNode stats() throws IOException, InterruptedException {
@@ -99,10 +85,7 @@ class MetricsEndpointTest {
 
     /// Waits (bounded) until `/v1/stats` has counted `requests` requests.
     static void awaitCounted(long requests) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (stats().at("/histograms/request/run/count").asLong() < requests && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        Await.until(Duration.ofSeconds(5), () -> stats().at("/histograms/request/run/count").asLong() >= requests);
     }
 
     static PrometheusExposition metrics() throws IOException, InterruptedException {

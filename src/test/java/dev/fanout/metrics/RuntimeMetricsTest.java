@@ -5,22 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanout.server.FanoutConfig;
-import dev.fanout.server.FanoutServer;
+import dev.fanout.server.GatewayExtension;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// The process and JVM figures in `GET /metrics` of a real gateway: present under the names
 /// dashboards expect, strict Prometheus text, and sane. The gateway runs in this test's JVM, so
@@ -28,27 +23,13 @@ import org.junit.jupiter.api.io.TempDir;
 class RuntimeMetricsTest {
     static final double BYTES_PER_MEGABYTE = 1024 * 1024;
 
-    @TempDir
-    static Path schemas;
-    static FanoutServer server;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas();
     static final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeAll
-    static void start() {
-        server = FanoutServer.start(FanoutConfig.load(Optional.empty(), Map.of(
-                "server.port", "0",
-                "server.host", "127.0.0.1",
-                "fanout.schemas.dir", schemas.toString()), Map.of()));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.stop();
-    }
-
     static PrometheusExposition metrics() throws Exception {
-        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+        var response = client.send(HttpRequest.newBuilder(gateway.uri("/metrics"))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         return PrometheusExposition.parse(response.body());

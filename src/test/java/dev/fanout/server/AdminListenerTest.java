@@ -42,7 +42,7 @@ class AdminListenerTest {
                       port: 0
                 """);
         try (var gateway = TestGateway.start(Optional.of(config), Map.of(), Map.of())) {
-            int admin = gateway.server.adminPort().orElseThrow();
+            int admin = gateway.server().adminPort().orElseThrow();
             assertTrue(admin != gateway.port(), "two listeners");
             assertEquals(200, gateway.postCsv("/v1/validate?schema=people", TestGateway.PROBE.csv()).statusCode());
             for (String path : List.of("/metrics", "/v1/stats", "/v1/stats/request.hdr", "/observe/health/ready")) {
@@ -123,7 +123,7 @@ class AdminListenerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, validated.statusCode());
             assertEquals(TestGateway.PROBE.ndjsonAll(), validated.body());
-            int admin = gateway.server.adminPort().orElseThrow();
+            int admin = gateway.server().adminPort().orElseThrow();
             assertEquals(204, get(client, "https://localhost:" + admin + "/observe/health/ready").statusCode());
             // Plain HTTP on a TLS port gets no answer: nothing is served in clear text.
             assertThrows(IOException.class, () -> gateway.get("/v1/schemas"));

@@ -3,34 +3,19 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// `fanout.limits.max-concurrent-validations`: beyond it a validation is refused at once with
 /// `503 overloaded` and `Retry-After`, and the places come back when validations end.
 class AdmissionTest {
     static final int LIMIT = 2;
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(schemas, Map.of(
-                "fanout.limits.max-concurrent-validations", Integer.toString(LIMIT),
-                "fanout.engine.chunk-rows", "16"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-concurrent-validations", Integer.toString(LIMIT))
+            .setting("fanout.engine.chunk-rows", "16");
 
     @Test
     @Timeout(60)

@@ -9,13 +9,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,19 +23,9 @@ class ClientProtocolsTest {
     /// A streamed answer (over one chunk of the engine's output) and its known body.
     static final People.File STREAMED = People.file(1, 3000, People::mixed);
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(schemas, Map.of("fanout.engine.chunk-rows", "256"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.engine.chunk-rows", "256");
 
     /// A whole exchange on a fresh connection: the bytes up to the server's end of stream, and how
     /// long the end came after the last byte.

@@ -3,39 +3,25 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// Many clients at once each get exactly their own answer: no row, summary or error of one
 /// request ever shows in another's response.
 class ConcurrencyTest {
     static final int CLIENTS = 200;
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        // Small chunks, so that each request is split and merged back in order too.
-        gateway = TestGateway.start(schemas, Map.of("fanout.engine.chunk-rows", "64"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    // Small chunks, so that each request is split and merged back in order too.
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.engine.chunk-rows", "64");
 
     /// Client `c`'s request: its own ids, size, mode and form; and the answer it must get.
     record Case(int client, String query, boolean multipart, People.File file, String expected) {

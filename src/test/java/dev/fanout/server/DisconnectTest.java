@@ -3,47 +3,35 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// A client that vanishes in the middle of a large upload cancels its validation: its threads
 /// end, its spill file goes, and its admission place comes back, within seconds.
 class DisconnectTest {
     static final int LIMIT = 2;
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-concurrent-validations", Integer.toString(LIMIT))
+            .setting("fanout.engine.chunk-rows", "16")
+            .setting("fanout.response.memory-buffer-bytes", "65536")
+            .folderSetting("fanout.response.spill-dir", "spill");
     static SpillDir spill;
-    static TestGateway gateway;
 
     @BeforeAll
-    static void start() throws IOException {
-        spill = new SpillDir(Files.createDirectories(dir.resolve("spill")));
-        gateway = TestGateway.start(dir, Map.of(
-                "fanout.limits.max-concurrent-validations", Integer.toString(LIMIT),
-                "fanout.engine.chunk-rows", "16",
-                "fanout.response.memory-buffer-bytes", "65536",
-                "fanout.response.spill-dir", spill.path().toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
+    static void spill() {
+        spill = new SpillDir(gateway.dir().resolve("spill"));
     }
 
     @Test
     @Timeout(60)
     void aClientThatResetsMidUploadLeavesNoThreadSpillFileOrPlaceBehind() throws Exception {
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         spill.assertUnused();
 
         var upload = new People.Stream(200_000_000);
@@ -65,8 +53,8 @@ class DisconnectTest {
                 connection.sendChunk(java.util.Arrays.copyOf(buffer, n));
             }
             assertTrue(!spill.inUse().isEmpty(), "the unread answer spilled to a file");
-            assertTrue(gateway.server.liveWorkThreads() > baseline, "the validation runs on the gateway's work threads");
-            assertEquals(1, gateway.server.runningValidations());
+            assertTrue(gateway.server().liveWorkThreads() > baseline, "the validation runs on the gateway's work threads");
+            assertEquals(1, gateway.server().runningValidations());
         } finally {
             connection.reset();
         }
@@ -84,16 +72,13 @@ class DisconnectTest {
     @Test
     @Timeout(60)
     void aClientThatClosesWhileItsAnswerIsStreamingFreesItsPlace() throws Exception {
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         for (int round = 0; round < 2 * LIMIT; round++) {
             var held = HeldUpload.start(gateway);
             held.connection.close();
             // The server learns of the close on its next write or read: give it a bounded moment.
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (gateway.server.runningValidations() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertEquals(0, gateway.server.runningValidations(), "the closed request gave its place back");
+            Await.until(Duration.ofSeconds(5), () -> gateway.server().runningValidations() == 0);
+            assertEquals(0, gateway.server().runningValidations(), "the closed request gave its place back");
         }
         gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
         try (var first = HeldUpload.start(gateway); var second = HeldUpload.start(gateway)) {

@@ -2,34 +2,19 @@ package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// `fanout.limits.max-concurrent-large-validations`: large uploads (over
 /// `large-upload-bytes`, or chunked with no announced size) hold several chunks in memory, so
 /// beyond their own limit they are refused at once with `503`, while small requests still run.
 class LargeAdmissionTest {
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(schemas, Map.of(
-                "fanout.limits.max-concurrent-large-validations", "1",
-                "fanout.limits.large-upload-bytes", "100000",
-                "fanout.engine.chunk-rows", "16"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-concurrent-large-validations", "1")
+            .setting("fanout.limits.large-upload-bytes", "100000")
+            .setting("fanout.engine.chunk-rows", "16");
 
     @Test
     @Timeout(60)

@@ -5,28 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// A connection that ends after an answer given before the request's body was read (a `404` for
 /// an unknown schema, a `503` while draining) ends with the gateway's FIN, not a reset: the body's
 /// rest is read and dropped first (up to 1 MiB, 1 s). A reset could destroy the answer before the
 /// client reads it — behind nginx, a `502` for a request that was answered.
 class LingeringCloseTest {
-    private static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(Optional.empty(), Map.of(), Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas();
 
     @Test
     void anAnswerGivenBeforeTheBodyIsReadEndsItsConnectionCleanly() throws Exception {

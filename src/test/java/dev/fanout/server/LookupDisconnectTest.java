@@ -19,13 +19,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /// A client that resets its connection while its rows wait on slow upstream lookups stops them:
 /// no upstream call starts later than 500 ms after the reset, and the run's threads, admission
@@ -40,30 +39,24 @@ class LookupDisconnectTest {
     static final int UPSTREAM_DELAY_MILLIS = 150;
     static final long RESET_AFTER_BYTES = 2_800_000;
 
+    @Order(1)
     @RegisterExtension
     static WireMockExtension crm = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(80))
             .build();
 
-    @TempDir
-    static Path dir;
+    @Order(2)
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas(Map.of("orders.json", ORDERS))
+            .setting("fanout.upstreams.crm.base-uri", () -> "http://127.0.0.1:" + crm.getPort())
+            .setting("fanout.upstreams.crm.timeout", "5s")
+            .setting("fanout.upstreams.crm.max-concurrency", "32")
+            .folderSetting("fanout.response.spill-dir", "spill");
     static SpillDir spill;
-    static TestGateway gateway;
 
     @BeforeAll
-    static void start() throws IOException {
-        Files.writeString(dir.resolve("orders.json"), ORDERS);
-        spill = new SpillDir(Files.createDirectories(dir.resolve("spill")));
-        gateway = TestGateway.start(dir, Map.of(
-                "fanout.upstreams.crm.base-uri", "http://127.0.0.1:" + crm.getPort(),
-                "fanout.upstreams.crm.timeout", "5s",
-                "fanout.upstreams.crm.max-concurrency", "32",
-                "fanout.response.spill-dir", spill.path().toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
+    static void spill() {
+        spill = new SpillDir(gateway.dir().resolve("spill"));
     }
 
     @Test
@@ -73,7 +66,7 @@ class LookupDisconnectTest {
                 "disconnects are detected through the kernel's TCP tables, which only Linux has");
         crm.stubFor(any(urlPathMatching("/customers/.*")).willReturn(okJson("{\"name\":\"x\"}")
                 .withFixedDelay(UPSTREAM_DELAY_MILLIS)));
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         var socket = new Socket("127.0.0.1", gateway.port());
         socket.setTcpNoDelay(true);
         AtomicLong sent = new AtomicLong();
@@ -117,7 +110,7 @@ class LookupDisconnectTest {
             Thread.sleep(20);
         }
         assertTrue(crm.getAllServeEvents().size() >= 100, "lookups were under way: " + crm.getAllServeEvents().size());
-        assertEquals(1, gateway.server.runningValidations());
+        assertEquals(1, gateway.server().runningValidations());
         socket.setSoLinger(true, 0);
         long resetMillis = System.currentTimeMillis();
         socket.close();

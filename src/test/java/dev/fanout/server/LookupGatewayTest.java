@@ -27,8 +27,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -56,25 +55,16 @@ class LookupGatewayTest {
     static final int TIMEOUT_MILLIS = 2_500;
     static final int RETRIES = 2;
 
+    @Order(1)
     @RegisterExtension
     static WireMockExtension crm = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(100))
             .build();
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Files.writeString(schemas.resolve("orders.json"), ORDERS);
-        gateway = TestGateway.start(schemas, settings(Map.of("fanout.engine.chunk-rows", "50")));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @Order(2)
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas(Map.of("orders.json", ORDERS))
+            .settings(() -> settings(Map.of("fanout.engine.chunk-rows", "50")));
 
     /// The gateway's settings for an upstream `crm` at the WireMock server, overridden by `extra`. The
     /// breaker threshold is high so that the failures some tests cause on purpose never open it
@@ -234,7 +224,7 @@ class LookupGatewayTest {
         crm.stubFor(get(urlPathMatching("/customers/gone-.*")).willReturn(okJson("{\"name\":\"Ada\",\"tier\":\"gold\"}")
                 .withFixedDelay(50)));
         int rows = 10_000;
-        try (var small = TestGateway.start(schemas, settings(Map.of(
+        try (var small = TestGateway.start(gateway.dir(), settings(Map.of(
                 "fanout.engine.chunk-rows", "20", "fanout.upstreams.crm.timeout", "5s")))) {
             var connection = RawConnection.open(small.port()).readTimeout(Duration.ofSeconds(10));
             var sent = new AtomicInteger();
@@ -280,11 +270,8 @@ class LookupGatewayTest {
                     + sent.get() + " sent, " + afterTwoSeconds + " looked up");
             assertTrue(afterTwoSeconds < rows / 5,
                     afterTwoSeconds + " calls for an upload of " + sent.get() + " rows sent of " + rows);
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (small.server.runningValidations() > 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertEquals(0, small.server.runningValidations(), "the abandoned validation still runs");
+            Await.until(Duration.ofSeconds(5), () -> small.server().runningValidations() == 0);
+            assertEquals(0, small.server().runningValidations(), "the abandoned validation still runs");
             small.assertStillServes();
             crm.stubFor(get("/customers/back").willReturn(okJson("{\"name\":\"Ada\",\"tier\":\"gold\"}")));
             var next = small.postCsv("/v1/validate?schema=orders", HEADER + "back,1\n");
@@ -300,7 +287,7 @@ class LookupGatewayTest {
         crm.stubFor(get(urlPathMatching("/customers/m-none-.*")).willReturn(notFound()));
         crm.stubFor(get("/customers/m-broken").willReturn(serverError()));
         // A gateway of its own: counters start at zero, and no other test adds to them.
-        try (var fresh = TestGateway.start(schemas, settings(Map.of()))) {
+        try (var fresh = TestGateway.start(gateway.dir(), settings(Map.of()))) {
             String csv = HEADER + "m-found-1,1\nm-none-1,2\nm-found-2,3\nm-broken,4\nm-none-2,5\nm-found-3,6\n";
 
             var response = fresh.postCsv("/v1/validate?schema=orders&summary=true", csv);
@@ -336,7 +323,7 @@ class LookupGatewayTest {
 
         // A generous time-out: the first calls pay for connections and WireMock's template compiling.
         HttpResponse<String> response;
-        try (var patient = TestGateway.start(schemas, settings(Map.of(
+        try (var patient = TestGateway.start(gateway.dir(), settings(Map.of(
                 "fanout.engine.chunk-rows", "50", "fanout.upstreams.crm.timeout", "5s")))) {
             response = patient.postCsv("/v1/validate?schema=orders&summary=true", csv.toString());
         }

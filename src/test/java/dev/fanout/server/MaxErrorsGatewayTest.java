@@ -10,19 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /// `?max-errors=N` end to end, on a real gateway over real HTTP: the stream stops at the Nth
 /// invalid row with a `max_errors` error line (after a summary saying it stopped, when asked), the
@@ -32,30 +27,19 @@ import org.junit.jupiter.api.io.TempDir;
 class MaxErrorsGatewayTest {
     static final int CHUNK_ROWS = 50;
 
+    @Order(1)
     @RegisterExtension
     static WireMockExtension crm = WireMockExtension.newInstance()
             .options(wireMockConfig().dynamicPort().bindAddress("127.0.0.1").containerThreads(100))
             .build();
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() throws IOException {
-        Files.writeString(schemas.resolve("orders.json"), LookupGatewayTest.ORDERS);
-        Map<String, String> settings = new HashMap<>();
-        settings.put("fanout.upstreams.crm.base-uri", "http://127.0.0.1:" + crm.getPort());
-        settings.put("fanout.upstreams.crm.max-concurrency", "16");
-        settings.put("fanout.engine.chunk-rows", Integer.toString(CHUNK_ROWS));
-        settings.put("fanout.engine.chunks-in-flight", "4");
-        gateway = TestGateway.start(schemas, settings);
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @Order(2)
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas(Map.of("orders.json", LookupGatewayTest.ORDERS))
+            .setting("fanout.upstreams.crm.base-uri", () -> "http://127.0.0.1:" + crm.getPort())
+            .setting("fanout.upstreams.crm.max-concurrency", "16")
+            .setting("fanout.engine.chunk-rows", Integer.toString(CHUNK_ROWS))
+            .setting("fanout.engine.chunks-in-flight", "4");
 
     /// Ids 1…10, every even one with a bad age.
     private static final People.File EVEN_BAD = People.file(1, 10, id -> id % 2 == 0 ? People.Kind.BAD_AGE : People.Kind.VALID);
@@ -120,7 +104,7 @@ class MaxErrorsGatewayTest {
     @Test
     @Timeout(60)
     void noFurtherLookupsAreMadeAfterTheCut() throws Exception {
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         crm.stubFor(get(urlPathMatching("/customers/.*")).willReturn(okJson("{\"name\":\"Ada\"}").withFixedDelay(5)));
         int rows = 10_000;
         var csv = new StringBuilder(LookupGatewayTest.HEADER);
@@ -152,7 +136,7 @@ class MaxErrorsGatewayTest {
     @Test
     @Timeout(60)
     void aLargeUploadIsLeftUnreadAndItsConnectionEndsCleanly() throws Exception {
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         // Far larger than the socket buffers: the answer comes while the body is still being sent.
         var body = new People.Stream(64L << 20).readAllBytes();
         var sent = new AtomicLong();
@@ -188,7 +172,7 @@ class MaxErrorsGatewayTest {
     @Test
     @Timeout(60)
     void aClientThatStopsSendingSeesTheErrorLineAtOnceAndEndsTheAnswerByClosingItsSide() throws Exception {
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         // Row 3 is invalid; 2.5 chunks are sent of a body announced much longer, then nothing more.
         var file = People.file(1, CHUNK_ROWS * 5 / 2, People::mixed);
         try (var connection = RawConnection.open(gateway.port()).readTimeout(Duration.ofSeconds(20))) {

@@ -4,12 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,21 +17,10 @@ class ProblemCodesTest {
     static final int MAX_SCHEMA_BYTES = 200;
     static final String CSV = "id,name,email\n1,Ada,ada@example.org\n";
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(schemas, Map.of(
-                "fanout.limits.max-upload-bytes", Integer.toString(MAX_UPLOAD_BYTES),
-                "fanout.limits.max-schema-bytes", Integer.toString(MAX_SCHEMA_BYTES)));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-upload-bytes", Integer.toString(MAX_UPLOAD_BYTES))
+            .setting("fanout.limits.max-schema-bytes", Integer.toString(MAX_SCHEMA_BYTES));
 
     private static void assertRefused(HttpResponse<String> response, int status, String code) throws Exception {
         TestGateway.assertProblem(response, status, code);

@@ -10,15 +10,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// Slowloris and its cousins: connections that dribble a request head, or open and say nothing, or
 /// stay idle after a request, are closed after `fanout.limits.request-head-timeout` and
@@ -27,21 +23,10 @@ class SlowClientsTest {
     static final long HEAD_TIMEOUT_MS = 1000;
     static final long IDLE_TIMEOUT_MS = 2000;
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(schemas, Map.of(
-                "fanout.limits.request-head-timeout", HEAD_TIMEOUT_MS + "ms",
-                "fanout.limits.idle-timeout", IDLE_TIMEOUT_MS + "ms"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.request-head-timeout", HEAD_TIMEOUT_MS + "ms")
+            .setting("fanout.limits.idle-timeout", IDLE_TIMEOUT_MS + "ms");
 
     /// One slow client's socket, and when the server ended it (0 while open).
     private static final class SlowClient implements AutoCloseable {

@@ -53,10 +53,7 @@ final class SpillDir {
 
     /// Waits up to 5 s for the folder to be unused, then asserts that it is.
     void assertUnused() throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        while (!inUse().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
+        Await.until(Duration.ofSeconds(5), () -> inUse().isEmpty());
         assertEquals(List.of(), inUse(), "spill files left behind in " + dir);
     }
 

@@ -9,7 +9,6 @@ import dev.fanout.metrics.HistogramCodec;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,11 +17,9 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.HdrHistogram.Histogram;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// `/v1/stats` and its `.hgrm`/`.hdr` forms, end to end: real uploads through a real gateway,
 /// and the histograms read back over HTTP. Row counts are below 2048, where an HdrHistogram of
@@ -37,22 +34,11 @@ class StatsEndpointTest {
     /// How long recording may lag behind the response a client has already read in full.
     static final Duration RECORDING_GRACE = Duration.ofSeconds(5);
 
-    @TempDir
-    static Path dir;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(dir, Map.of(
-                "fanout.engine.chunk-rows", Integer.toString(CHUNK_ROWS),
-                "fanout.engine.workers", "2",
-                "fanout.histograms.interval", "PT1S"));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.engine.chunk-rows", Integer.toString(CHUNK_ROWS))
+            .setting("fanout.engine.workers", "2")
+            .setting("fanout.histograms.interval", "PT1S");
 
     @BeforeEach
     void reset() throws Exception {
@@ -89,13 +75,8 @@ class StatsEndpointTest {
     /// `/v1/stats` once it has counted `requests` requests (bounded wait: a response may reach
     /// the client a moment before its request is recorded).
     static JsonNode statsOnceCounted(long requests) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + RECORDING_GRACE.toNanos();
-        JsonNode stats = stats("");
-        while (stats.at("/histograms/request/run/count").asLong() < requests && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-            stats = stats("");
-        }
-        return stats;
+        Await.until(RECORDING_GRACE, () -> stats("").at("/histograms/request/run/count").asLong() >= requests);
+        return stats("");
     }
 
     static long chunksOf(int rows) {
@@ -328,7 +309,7 @@ class StatsEndpointTest {
 
     @Test
     void withHistogramsDisabledNothingIsRecordedButStatsStillAnswer() throws Exception {
-        try (var off = TestGateway.start(dir, Map.of("fanout.histograms.enabled", "false"))) {
+        try (var off = TestGateway.start(gateway.dir(), Map.of("fanout.histograms.enabled", "false"))) {
             off.assertStillServes();
 
             var response = off.get("/v1/stats");

@@ -4,15 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.metrics.HistogramCodec;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// `GET /v1/stats/NAME.hdr?window=` and `.hgrm?window=`: the histogram of the last window (whole
 /// slices), which is what `fanout stats --window` merges across replicas; without `window` the
@@ -21,19 +17,9 @@ class StatsWindowTest {
     // Short slices, so that a request can fall out of a small window within a second or so.
     private static final String INTERVAL = "PT0.2S";
 
-    @TempDir
-    static Path dir;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(dir, Map.of("fanout.histograms.interval", INTERVAL));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.histograms.interval", INTERVAL);
 
     @Test
     void aSmallWindowHoldsOnlyTheRecentRequestsAndNoWindowHoldsTheRun() throws Exception {

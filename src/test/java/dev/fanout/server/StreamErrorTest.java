@@ -7,16 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// Failures that happen after the `200` has been decided end the NDJSON with the SPEC's error
 /// line `{"error":{"code":…,"message":…,"row":N}}`: every row before the failure is there, exactly,
@@ -25,21 +21,10 @@ class StreamErrorTest {
     static final int MAX_UPLOAD_BYTES = 100_000;
     static final int MAX_FIELD_BYTES = 1000;
 
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
-    @BeforeAll
-    static void start() {
-        gateway = TestGateway.start(schemas, Map.of(
-                "fanout.limits.max-upload-bytes", Integer.toString(MAX_UPLOAD_BYTES),
-                "fanout.limits.max-field-bytes", Integer.toString(MAX_FIELD_BYTES)));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-upload-bytes", Integer.toString(MAX_UPLOAD_BYTES))
+            .setting("fanout.limits.max-field-bytes", Integer.toString(MAX_FIELD_BYTES));
 
     /// The response's lines, each with its `\n`; asserts the last one is an error line with
     /// `code` and returns it parsed, after checking every line before it against `expectedRows`.

@@ -9,18 +9,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// Large uploads stream through: the whole file is validated with bounded memory, the first
 /// lines come back while the upload is still going, and a client that sends everything before it
@@ -31,22 +27,15 @@ class StreamingTest {
     static final long HEAP_GROWTH_LIMIT_BYTES = 300L << 20;
     static final int MEMORY_BUFFER_BYTES = 65_536;
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.response.memory-buffer-bytes", Integer.toString(MEMORY_BUFFER_BYTES))
+            .folderSetting("fanout.response.spill-dir", "spill");
     static SpillDir spill;
-    static TestGateway gateway;
 
     @BeforeAll
-    static void start() throws IOException {
-        spill = new SpillDir(Files.createDirectories(dir.resolve("spill")));
-        gateway = TestGateway.start(dir, Map.of(
-                "fanout.response.memory-buffer-bytes", Integer.toString(MEMORY_BUFFER_BYTES),
-                "fanout.response.spill-dir", spill.path().toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
+    static void spill() {
+        spill = new SpillDir(gateway.dir().resolve("spill"));
     }
 
     @Test

@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,10 +15,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 /// `uniqueKeys` in row order, a field's own `missingValues`, exclusive bounds and categories in
 /// the NDJSON; and schema keywords Fanout does not check refused with `422 invalid_schema`.
 class TableSchemaV2GatewayTest {
-    @TempDir
-    static Path schemas;
-    static TestGateway gateway;
-
     /// A registered schema using the v2 keywords, written as a user would (spacing, key order).
     static final String REGISTERED = """
             {
@@ -36,11 +29,8 @@ class TableSchemaV2GatewayTest {
             }
             """;
 
-    @BeforeAll
-    static void start() throws Exception {
-        java.nio.file.Files.writeString(schemas.resolve("sizes.json"), REGISTERED);
-        gateway = TestGateway.start(schemas, Map.of());
-    }
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas(Map.of("sizes.json", REGISTERED));
 
     @Test
     void aRegisteredSchemaWithV2KeywordsIsServedUnchangedAndValidates() throws Exception {
@@ -56,10 +46,6 @@ class TableSchemaV2GatewayTest {
                 """, response.body());
     }
 
-    @AfterAll
-    static void stop() {
-        gateway.close();
-    }
 
     private static HttpResponse<String> post(String query, String schema, String csv) throws Exception {
         return gateway.postMultipart("/v1/validate" + query, new Multipart().schema(schema).file(csv));

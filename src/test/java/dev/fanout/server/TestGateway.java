@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.helidon.config.Config;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -21,17 +20,31 @@ import java.util.Optional;
 
 /// A real gateway on a free port of 127.0.0.1, with settings of the test's choosing, and small
 /// HTTP helpers around the JDK's client. `RawConnection` covers what that client cannot do.
-final class TestGateway implements AutoCloseable {
+/// A test class that needs one gateway for all its tests registers a [GatewayExtension], which is
+/// this with a lifecycle; a test that needs a gateway of its own opens one with [#start]. The few
+/// methods tests of other packages need through a [GatewayExtension] are public.
+sealed class TestGateway implements AutoCloseable permits GatewayExtension {
     static final ObjectMapper JSON = new ObjectMapper();
     /// A small request whose exact answer is known, to show that the server still works.
     static final People.File PROBE = People.file(1, 3, id -> id == 2 ? People.Kind.BAD_AGE : People.Kind.VALID);
 
-    final FanoutServer server;
+    /// Null until a [GatewayExtension] has started its gateway.
+    private FanoutServer server;
     final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(FanoutServer server) {
+    TestGateway(FanoutServer server) {
         this.server = server;
+    }
+
+    /// The server itself, for what the HTTP helpers cannot see (threads, admission places).
+    public FanoutServer server() {
+        return server;
+    }
+
+    /// Used by [GatewayExtension], whose gateway starts after it is built.
+    void attach(FanoutServer started) {
+        this.server = started;
     }
 
     /// Starts a gateway over the schema folder `schemasDir` with `settings` as flags (full keys).
@@ -43,18 +56,22 @@ final class TestGateway implements AutoCloseable {
 
     /// Starts a gateway from the three configuration layers, on a free port of 127.0.0.1.
     static TestGateway start(Optional<Path> configFile, Map<String, String> flags, Map<String, String> environment) {
+        return new TestGateway(startServer(configFile, flags, environment));
+    }
+
+    static FanoutServer startServer(Optional<Path> configFile, Map<String, String> flags,
+            Map<String, String> environment) {
         Map<String, String> local = new HashMap<>(flags);
         local.put("server.port", "0");
         local.put("server.host", "127.0.0.1");
-        Config config = FanoutConfig.load(configFile, local, environment);
-        return new TestGateway(FanoutServer.start(config));
+        return FanoutServer.start(FanoutConfig.load(configFile, local, environment));
     }
 
-    int port() {
+    public int port() {
         return server.port();
     }
 
-    URI uri(String pathAndQuery) {
+    public URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + server.port() + pathAndQuery);
     }
 
@@ -93,11 +110,8 @@ final class TestGateway implements AutoCloseable {
     /// Waits up to `patience` for every request thread the gateway started (validation subtasks,
     /// response senders) beyond `baseline` to end and every admission place to be free, then
     /// asserts that they are.
-    void assertRequestsLetGo(int baseline, Duration patience) throws InterruptedException {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while ((server.liveWorkThreads() > baseline || server.runningValidations() > 0) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+    void assertRequestsLetGo(int baseline, Duration patience) throws IOException, InterruptedException {
+        Await.until(patience, () -> server.liveWorkThreads() <= baseline && server.runningValidations() == 0);
         assertEquals(baseline, server.liveWorkThreads(), "request threads still alive");
         assertEquals(0, server.runningValidations(), "admission places still taken");
     }

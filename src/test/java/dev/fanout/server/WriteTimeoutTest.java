@@ -7,15 +7,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,32 +22,25 @@ class WriteTimeoutTest {
     /// A receive buffer this small makes the server's writes block soon after the client stops.
     static final int RECEIVE_BUFFER_BYTES = 4096;
 
-    @TempDir
-    static Path dir;
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            // One place: a request that was not let go would make the next one 503.
+            .setting("fanout.limits.max-concurrent-validations", "1")
+            .setting("fanout.response.write-timeout", "1s")
+            // Small socket buffers on both sides: a write returns only as the client reads.
+            .setting("server.connection-options.socket-send-buffer-size", "8192")
+            .folderSetting("fanout.response.spill-dir", "spill");
     static SpillDir spill;
-    static TestGateway gateway;
 
     @BeforeAll
-    static void start() throws IOException {
-        spill = new SpillDir(Files.createDirectories(dir.resolve("spill")));
-        gateway = TestGateway.start(dir, Map.of(
-                // One place: a request that was not let go would make the next one 503.
-                "fanout.limits.max-concurrent-validations", "1",
-                "fanout.response.write-timeout", "1s",
-                // Small socket buffers on both sides: a write returns only as the client reads.
-                "server.connection-options.socket-send-buffer-size", "8192",
-                "fanout.response.spill-dir", spill.path().toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        gateway.close();
+    static void spill() {
+        spill = new SpillDir(gateway.dir().resolve("spill"));
     }
 
     @Test
     @Timeout(60)
     void aClientThatStopsReadingIsCutOffAndLeavesNoThreadSpillFileOrPlaceBehind() throws Exception {
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         spill.assertUnused();
 
         // About 4 MB of CSV: over 10 MB of NDJSON, far more than the socket buffers hold.
@@ -70,10 +59,7 @@ class WriteTimeoutTest {
             }
             // Never read: the answer piles up in a spill file until the gateway gives up, a second
             // after its writes stopped moving, and lets everything go.
-            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-            while (spillWatch.most() == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            Await.until(Duration.ofSeconds(15), () -> spillWatch.most() > 0);
             assertTrue(spillWatch.most() > 0, "the unread answer spilled to a file");
             gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(15));
         }
@@ -91,7 +77,7 @@ class WriteTimeoutTest {
     @ValueSource(ints = {1000, 3000})
     @Timeout(60)
     void aClientThatReadsSlowlyButSteadilyGetsTheWholeAnswer(int rows) throws Exception {
-        int baseline = gateway.server.liveWorkThreads();
+        int baseline = gateway.server().liveWorkThreads();
         var file = People.file(1, rows, People::mixed);
         int readBytes = 16 * 1024;
         assertTrue(file.ndjsonAll().length() / readBytes * 200 > 1500, "the answer takes over 1.5 s to read");

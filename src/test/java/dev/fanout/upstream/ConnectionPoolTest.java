@@ -1,12 +1,15 @@
 package dev.fanout.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /// The keep-alive pool against a hand-written upstream that counts TCP connections: reuse, the
@@ -26,20 +29,28 @@ class ConnectionPoolTest {
         }
     }
 
+    /// The idle limit on a pool of its own whose clock the test moves: one second of idleness
+    /// needs no second of waiting.
     @Test
     void aConnectionIdleForMoreThanASecondIsClosedNotReused() throws Exception {
+        var nanos = new AtomicLong();
         try (var upstream = new RawUpstream((head, out) -> {
             RawUpstream.ok(out, "{}");
             return true;
-        }); Upstreams upstreams = upstream.upstreams(); UpstreamLookups lookups = upstreams.forRequest()) {
-            ConnectionPool pool = upstreams.upstream(Stubs.CRM).connectionPool();
-            lookups.lookup(RawUpstream.customer(), "1");
+        }); var pool = new ConnectionPool("127.0.0.1", upstream.port(), 1_000, nanos::get)) {
+            UpstreamConnection first = pool.take();
+            pool.release(first);
             assertEquals(1, pool.idleCount());
+            nanos.addAndGet(ConnectionPool.MAX_IDLE.toNanos() - 1);
+            UpstreamConnection again = pool.take();
+            assertSame(first, again, "idle for just under the limit: reused");
+            pool.release(again);
 
-            Thread.sleep(ConnectionPool.MAX_IDLE.plus(Duration.ofMillis(100)));
-            lookups.lookup(RawUpstream.customer(), "2");
+            nanos.addAndGet(ConnectionPool.MAX_IDLE.toNanos());
+            UpstreamConnection next = pool.take();
+            pool.release(next);
 
-            assertEquals(2, upstream.connections(), "the idle one was not reused");
+            assertNotSame(first, next, "the idle one was not reused");
             assertEquals(1, upstream.closedByClient(1), "and it was closed");
             assertEquals(1, pool.idleCount());
         }
@@ -47,16 +58,17 @@ class ConnectionPoolTest {
 
     @Test
     void theSweepClosesConnectionsLeftIdle() throws Exception {
+        var nanos = new AtomicLong();
         try (var upstream = new RawUpstream((head, out) -> {
             RawUpstream.ok(out, "{}");
             return true;
-        }); Upstreams upstreams = upstream.upstreams(); UpstreamLookups lookups = upstreams.forRequest()) {
-            ConnectionPool pool = upstreams.upstream(Stubs.CRM).connectionPool();
-            lookups.lookup(RawUpstream.customer(), "1");
+        }); var pool = new ConnectionPool("127.0.0.1", upstream.port(), 1_000, nanos::get)) {
+            pool.release(pool.take());
+            nanos.addAndGet(ConnectionPool.MAX_IDLE.toNanos() - 1);
             pool.sweep();
             assertEquals(1, pool.idleCount(), "not idle for long enough yet");
 
-            Thread.sleep(ConnectionPool.MAX_IDLE.plus(Duration.ofMillis(100)));
+            nanos.addAndGet(1);
             pool.sweep();
 
             assertEquals(0, pool.idleCount());

@@ -1,6 +1,7 @@
 package dev.fanout.upstream;
 
 import dev.fanout.schema.Lookup;
+import dev.fanout.server.Await;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import java.io.ByteArrayOutputStream;
@@ -11,6 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +55,8 @@ final class RawUpstream implements AutoCloseable {
 
     /// Connections the client closed (end of stream between requests), waiting up to a second
     /// for `expected`: the server's thread sees the close a little after the client made it.
-    int closedByClient(int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (closedByClient.get() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    int closedByClient(int expected) throws IOException, InterruptedException {
+        Await.until(Duration.ofSeconds(1), () -> closedByClient.get() >= expected);
         return closedByClient.get();
     }
 

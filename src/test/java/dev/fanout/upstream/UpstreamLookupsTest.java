@@ -22,6 +22,8 @@ import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.JsonNumber;
 import dev.fanout.schema.Lookup;
+import dev.fanout.server.Await;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,11 +55,8 @@ class UpstreamLookupsTest {
 
     /// A response the probe still holds would be logged into the next test's journal.
     @AfterEach
-    void drainProbe() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (Stubs.Probe.IN_FLIGHT.get() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    void drainProbe() throws IOException, InterruptedException {
+        Await.until(Duration.ofSeconds(5), () -> Stubs.Probe.IN_FLIGHT.get() == 0);
     }
 
     private static ErrorCode code(LookupAnswer answer) {
@@ -382,11 +381,8 @@ class UpstreamLookupsTest {
 
     /// The URLs WireMock served, once it has logged at least one: it logs a request after
     /// answering it, so right after the answer the log may still be empty.
-    private static List<String> servedUrls(WireMockExtension server) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        while (server.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private static List<String> servedUrls(WireMockExtension server) throws IOException, InterruptedException {
+        Await.until(Duration.ofSeconds(5), () -> !server.getAllServeEvents().isEmpty());
         return server.getAllServeEvents().stream().map(e -> e.getRequest().getUrl()).toList();
     }
 }
