@@ -1,5 +1,6 @@
 package dev.fanout.schema;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /// Casts `integer` cells to a [JsonNumber] holding canonical digits: an optional `-`, then no
@@ -14,64 +15,78 @@ import java.util.List;
 /// Hand-written rather than a regular expression: this runs for every integer cell, and a cell
 /// that is already canonical (the common case) becomes its own [JsonNumber] text without copying.
 final class IntegerCaster implements Caster {
+    private static final int NO_GROUP = -1;
     private static final JsonNumber ZERO = new JsonNumber("0");
     /// Below this a value can take one more digit and still fit in a long.
     private static final long LONG_DIGITS_LIMIT = 100_000_000_000_000_000L;
 
-    private final NumberScanner scanner;
+    /// The group character's UTF-8 bytes, or null for none.
+    private final byte[] group;
+    private final boolean bareNumber;
 
-    /// `groupChar` is a character or [NumberScanner#NO_CHAR] (`-1`).
+    /// `groupChar` is a character or [#NO_GROUP] (`-1`).
     IntegerCaster(int groupChar, boolean bareNumber) {
-        this.scanner = new NumberScanner(NumberScanner.utf8(groupChar), NumberScanner.utf8(NumberScanner.NO_CHAR),
-                bareNumber);
+        this.group = groupChar == NO_GROUP ? null
+                : String.valueOf((char) groupChar).getBytes(StandardCharsets.UTF_8);
+        this.bareNumber = bareNumber;
     }
 
     static IntegerCaster withoutGroupChar(boolean bareNumber) {
-        return new IntegerCaster(NumberScanner.NO_CHAR, bareNumber);
+        return new IntegerCaster(NO_GROUP, bareNumber);
     }
 
     /// Works on the cell's bytes: signs, digits and the stripped characters of `bareNumber` are
-    /// ASCII, and a group character is matched as its UTF-8 bytes. The scanner checks the syntax;
-    /// a second pass over the digits, which are few, reads the value.
+    /// ASCII, and a group character is matched as its UTF-8 bytes.
     @Override
     public void cast(Cell cell, List<Violation> violations) {
         byte[] b = cell.bytes();
-        long span = scanner.numberSpan(b, cell.start(), cell.end());
-        int start = NumberScanner.from(span);
-        int end = NumberScanner.to(span);
+        int start = cell.start();
+        int end = cell.end();
+        if (!bareNumber) {
+            while (start < end && !startsNumber(b[start])) {
+                start++;
+            }
+            while (end > start && !isDigit(b[end - 1])) {
+                end--;
+            }
+        }
         boolean canonical = start == cell.start() && end == cell.end();
         int i = start;
         boolean negative = false;
-        if (i < end && NumberScanner.isSign(b[i])) {
+        if (i < end && (b[i] == '+' || b[i] == '-')) {
             negative = b[i] == '-';
             canonical &= negative;
             i++;
         }
         int firstDigit = i;
-        if (firstDigit == end || scanner.integerPartEnd(b, firstDigit, end) != end) {
-            fail(cell, violations);
-            return;
-        }
         int firstSignificant = -1;
         int digits = 0;
         long value = 0;
         boolean fitsLong = true;
-        for (; i < end; i++) {
+        while (i < end) {
             byte c = b[i];
-            if (!NumberScanner.isDigit(c)) {
-                // A byte of a group character.
+            if (isDigit(c)) {
+                if (firstSignificant < 0 && c != '0') {
+                    firstSignificant = i;
+                }
+                digits++;
+                if (value < LONG_DIGITS_LIMIT) {
+                    value = value * 10 + (c - '0');
+                } else {
+                    fitsLong = false;
+                }
+                i++;
+            } else if (group != null && i > firstDigit && isDigit(b[i - 1]) && isGroupThenDigit(b, i, end)) {
                 canonical = false;
-                continue;
-            }
-            if (firstSignificant < 0 && c != '0') {
-                firstSignificant = i;
-            }
-            digits++;
-            if (value < LONG_DIGITS_LIMIT) {
-                value = value * 10 + (c - '0');
+                i += group.length;
             } else {
-                fitsLong = false;
+                fail(cell, violations);
+                return;
             }
+        }
+        if (digits == 0) {
+            fail(cell, violations);
+            return;
         }
         if (fitsLong) {
             cell.integer(negative ? -value : value);
@@ -94,11 +109,32 @@ final class IntegerCaster implements Caster {
             text.append('-');
         }
         for (int j = firstSignificant; j < end; j++) {
-            if (NumberScanner.isDigit(b[j])) {
+            if (isDigit(b[j])) {
                 text.append((char) b[j]);
             }
         }
         cell.typedAs(new JsonNumber(text.toString()));
+    }
+
+    private boolean isGroupThenDigit(byte[] b, int i, int end) {
+        int after = i + group.length;
+        if (after >= end) {
+            return false;
+        }
+        for (int k = 0; k < group.length; k++) {
+            if (b[i + k] != group[k]) {
+                return false;
+            }
+        }
+        return isDigit(b[after]);
+    }
+
+    private static boolean startsNumber(byte c) {
+        return isDigit(c) || c == '+' || c == '-';
+    }
+
+    private static boolean isDigit(byte c) {
+        return c >= '0' && c <= '9';
     }
 
     private static void fail(Cell cell, List<Violation> violations) {
