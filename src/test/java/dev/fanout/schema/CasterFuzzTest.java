@@ -14,7 +14,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
-import dev.fanout.output.RowValues;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -142,7 +141,7 @@ class CasterFuzzTest {
         var sink = new ByteSink(64);
         List<FieldError> errors = violations.stream()
                 .map(v -> new FieldError(field.name(), v.code(), v.message(), 0)).toList();
-        NdjsonRenderer.of(List.of(field.name())).open(sink).row(1, 2, new OneCell(cell), errors);
+        NdjsonRenderer.of(List.of(field.name())).open(sink).row(1, 2, new OneCellRow(cell), errors);
         String line = new String(sink.toByteArray(), StandardCharsets.UTF_8);
         assertTrue(line.endsWith("}\n") || line.endsWith("]}\n"), () -> "not one line: " + line);
         JsonNode row;
@@ -233,44 +232,5 @@ class CasterFuzzTest {
 
     private static String line(String[] lines, int index) {
         return index < lines.length ? lines[index] : "";
-    }
-
-    /// One checked cell as the engine's row table hands it to the renderer.
-    private record OneCell(Cell cell) implements RowValues {
-        @Override
-        public byte form(int key) {
-            return switch (cell.form()) {
-                case TEXT -> TEXT;
-                case NUMBER -> NUMBER;
-                case TRUE -> TRUE;
-                case FALSE -> FALSE;
-                case VALUE -> VALUE;
-            };
-        }
-
-        @Override
-        public byte[] bytes() {
-            return cell.bytes();
-        }
-
-        @Override
-        public int start(int key) {
-            return cell.start();
-        }
-
-        @Override
-        public int end(int key) {
-            return cell.end();
-        }
-
-        @Override
-        public Object value(int key) {
-            return cell.value();
-        }
-
-        @Override
-        public int bytesBound() {
-            return cell.length();
-        }
     }
 }

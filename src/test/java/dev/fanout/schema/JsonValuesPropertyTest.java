@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.NdjsonRenderer;
-import dev.fanout.output.RowValues;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -144,47 +143,9 @@ class JsonValuesPropertyTest {
 
     private static JsonNode rendered(Cell cell) throws Exception {
         var sink = new ByteSink(64);
-        NdjsonRenderer.of(List.of("f")).open(sink).row(1, 2, new OneCell(cell), List.of());
+        NdjsonRenderer.of(List.of("f")).open(sink).row(1, 2, new OneCellRow(cell), List.of());
         String line = new String(sink.toByteArray(), StandardCharsets.UTF_8);
         assertTrue(line.endsWith("}\n"), line);
         return JACKSON.readTree(line).path("data").path("f");
-    }
-
-    private record OneCell(Cell cell) implements RowValues {
-        @Override
-        public byte form(int key) {
-            return switch (cell.form()) {
-                case TEXT -> TEXT;
-                case NUMBER -> NUMBER;
-                case TRUE -> TRUE;
-                case FALSE -> FALSE;
-                case VALUE -> VALUE;
-            };
-        }
-
-        @Override
-        public byte[] bytes() {
-            return cell.bytes();
-        }
-
-        @Override
-        public int start(int key) {
-            return cell.start();
-        }
-
-        @Override
-        public int end(int key) {
-            return cell.end();
-        }
-
-        @Override
-        public Object value(int key) {
-            return cell.value();
-        }
-
-        @Override
-        public int bytesBound() {
-            return cell.length();
-        }
     }
 }
