@@ -168,28 +168,4 @@ class ResponseFramingTest {
         return new Answer(framing.status(), body.toString(StandardCharsets.ISO_8859_1), framing.keepAlive(),
                 framing.retryAfterSeconds());
     }
-
-    /// A stream that hands one byte per read (okio's `OneByteAtATimeSource`).
-    private static final class OneByteAtATime extends InputStream {
-        private final byte[] bytes;
-        private int position;
-
-        OneByteAtATime(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        @Override
-        public int read() {
-            return position < bytes.length ? bytes[position++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] into, int offset, int length) {
-            if (position == bytes.length) {
-                return -1;
-            }
-            into[offset] = bytes[position++];
-            return 1;
-        }
-    }
 }
