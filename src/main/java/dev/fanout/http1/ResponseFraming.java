@@ -152,7 +152,7 @@ public final class ResponseFraming {
                     }
                     int stop = newline < 0 ? end : newline;
                     if (lineLength + (stop - i) > line.length) {
-                        throw new ResponseFramingException(Reason.LINE_TOO_LONG, "a line over " + line.length + " bytes");
+                        throw new ResponseFramingException(Reason.LINE_TOO_LONG, "a line of the answer is over " + line.length + " bytes");
                     }
                     System.arraycopy(bytes, i, line, lineLength, stop - i);
                     lineLength += stop - i;
@@ -202,21 +202,22 @@ public final class ResponseFraming {
     /// The peer closed the connection after the bytes fed so far: completes a body that runs to
     /// the close; returns whether the response is complete (false only when nothing of it came).
     ///
-    /// @throws ResponseFramingException ([Reason#TRUNCATED]) when the response was cut off
+    /// @throws ResponseFramingException (a [truncated][Reason#truncated()] reason) when the response was cut off
     public boolean endOfInput() throws ResponseFramingException {
         switch (part) {
             case CLOSE_BODY, END, DONE -> {
                 part = Part.DONE;
                 return true;
             }
-            case LENGTH_BODY -> throw new ResponseFramingException(Reason.TRUNCATED, "the body ended " + left + " bytes early");
-            case CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS ->
-                throw new ResponseFramingException(Reason.TRUNCATED, "the chunked body ended early");
+            case LENGTH_BODY -> throw new ResponseFramingException(Reason.TRUNCATED_BODY, "the body ended " + left + " bytes early");
+            case CHUNK_DATA -> throw new ResponseFramingException(Reason.TRUNCATED_BODY, "the chunked body ended early");
+            case CHUNK_SIZE, CHUNK_END, TRAILERS ->
+                throw new ResponseFramingException(Reason.TRUNCATED_CHUNKS, "the chunked body ended early");
             default -> {
                 if (!started) {
                     return false;
                 }
-                throw new ResponseFramingException(Reason.TRUNCATED, "the response ended inside its head");
+                throw new ResponseFramingException(Reason.TRUNCATED_HEAD, "the answer ended inside its head");
             }
         }
     }
@@ -262,7 +263,13 @@ public final class ResponseFraming {
             }
             case TRAILERS -> {
                 // Trailer fields carry nothing either caller needs: counted, not read.
-                count(bytes, length != 0);
+                sectionBytes += bytes;
+                if (sectionBytes > limits.headBytes()) {
+                    throw new ResponseFramingException(Reason.TRAILERS_TOO_LARGE, "a trailer section over " + limits.headBytes() + " bytes");
+                }
+                if (length != 0 && ++fieldLines > limits.fields()) {
+                    throw new ResponseFramingException(Reason.TOO_MANY_FIELDS, "more than " + limits.fields() + " trailer field lines");
+                }
                 if (length == 0) {
                     part = Part.DONE;
                     return Event.COMPLETE;
@@ -276,7 +283,7 @@ public final class ResponseFraming {
     private void count(int bytes, boolean field) throws ResponseFramingException {
         sectionBytes += bytes;
         if (sectionBytes > limits.headBytes()) {
-            throw new ResponseFramingException(Reason.HEAD_TOO_LARGE, "a head or trailer section over " + limits.headBytes() + " bytes");
+            throw new ResponseFramingException(Reason.HEAD_TOO_LARGE, "a head over " + limits.headBytes() + " bytes");
         }
         if (field && ++fieldLines > limits.fields()) {
             throw new ResponseFramingException(Reason.TOO_MANY_FIELDS, "more than " + limits.fields() + " field lines");
@@ -346,7 +353,7 @@ public final class ResponseFraming {
     private void fieldLine(int length) throws ResponseFramingException {
         if (isSpace(line[0])) {
             if (fieldLines == 1 || interpreted) {
-                throw new ResponseFramingException(Reason.FOLDED_FIELD, "a folded line at the start of the head or of a framing field");
+                throw new ResponseFramingException(Reason.FOLDED_FIELD, "a folded header line at the start of the head or continuing a field read here");
             }
             return; // an obsolete folding of a field not read here: its value changes nothing
         }
@@ -354,12 +361,12 @@ public final class ResponseFraming {
         while (colon < length && line[colon] != ':') {
             int b = line[colon];
             if (b < 0 || !TCHAR[b]) {
-                throw new ResponseFramingException(Reason.FIELD_LINE, "bad field line '" + text(0, Math.min(length, 80)) + "'");
+                throw new ResponseFramingException(Reason.FIELD_LINE, "bad header line '" + text(0, Math.min(length, 80)) + "'");
             }
             colon++;
         }
         if (colon == 0 || colon == length) {
-            throw new ResponseFramingException(Reason.FIELD_LINE, "bad field line '" + text(0, Math.min(length, 80)) + "'");
+            throw new ResponseFramingException(Reason.FIELD_LINE, "bad header line '" + text(0, Math.min(length, 80)) + "'");
         }
         int from = colon + 1;
         int to = length;

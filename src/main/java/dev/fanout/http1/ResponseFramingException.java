@@ -19,16 +19,28 @@ public final class ResponseFramingException extends Exception {
         CONFLICTING_CONTENT_LENGTH,
         /// A line (status, field, chunk size or trailer) over the line limit.
         LINE_TOO_LONG,
-        /// A head or a trailer section over the size limit.
+        /// A head over the size limit.
         HEAD_TOO_LARGE,
+        /// A trailer section over the size limit.
+        TRAILERS_TOO_LARGE,
         /// A head or a trailer section with more field lines than the limit.
         TOO_MANY_FIELDS,
         /// A chunk size that is not 1 to 15 hex digits (optionally followed by spaces and extensions).
         CHUNK_SIZE,
         /// A chunk's data not followed by its line end.
         CHUNK_END,
-        /// The input ended before the response was whole (in its head or its body).
-        TRUNCATED;
+        /// The input ended inside a head (the final one or an interim one).
+        TRUNCATED_HEAD,
+        /// The input ended inside body bytes: a `Content-Length` body or a chunk's data.
+        TRUNCATED_BODY,
+        /// The input ended inside the chunked coding's own lines: a chunk size, the line end
+        /// after a chunk's data, or the trailer section.
+        TRUNCATED_CHUNKS;
+
+        /// Whether the input ended before the response was whole.
+        public boolean truncated() {
+            return this == TRUNCATED_HEAD || this == TRUNCATED_BODY || this == TRUNCATED_CHUNKS;
+        }
     }
 
     private final Reason reason;

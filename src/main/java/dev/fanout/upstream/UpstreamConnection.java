@@ -35,6 +35,7 @@ import java.util.function.Consumer;
 /// no known state: the caller closes it.
 /// One call at a time; [#expireIfOverdue(long)] and [#close()] may be called from any thread.
 final class UpstreamConnection implements AutoCloseable {
+    private static final String CLOSED_BEFORE_WHOLE = "the upstream closed the connection before the answer was whole";
     private static final long NOT_IN_CALL = Long.MIN_VALUE;
     private static final long EXPIRED = Long.MIN_VALUE + 1;
 
@@ -174,7 +175,7 @@ final class UpstreamConnection implements AutoCloseable {
                     position = 0;
                     limit = 0;
                     if (!framing.endOfInput()) {
-                        throw new EOFException("the upstream closed the connection before the answer");
+                        throw new EOFException(CLOSED_BEFORE_WHOLE);
                     }
                     return Event.COMPLETE;
                 }
@@ -182,11 +183,28 @@ final class UpstreamConnection implements AutoCloseable {
                 limit = n;
             }
         } catch (ResponseFramingException e) {
-            if (e.reason() == ResponseFramingException.Reason.TRUNCATED) {
-                throw new EOFException("the upstream closed the connection before the answer was whole: " + e.getMessage());
-            }
-            throw new MalformedResponseException(e.getMessage());
+            throw failure(e.reason());
         }
+    }
+
+    /// What a lookup's failure says (in its row's error message), in the words it has used since
+    /// before the framing was shared.
+    private static IOException failure(ResponseFramingException.Reason reason) {
+        ResponseFraming.Limits limits = ResponseFraming.Limits.DEFAULT;
+        return switch (reason) {
+            case TRUNCATED_HEAD, TRUNCATED_CHUNKS -> new EOFException(CLOSED_BEFORE_WHOLE);
+            case TRUNCATED_BODY -> new EOFException("the upstream closed the connection in the middle of a body");
+            case STATUS_LINE -> new MalformedResponseException("malformed status line");
+            case FIELD_LINE, FOLDED_FIELD -> new MalformedResponseException("malformed header line");
+            case CONTENT_LENGTH -> new MalformedResponseException("malformed Content-Length");
+            case CONFLICTING_CONTENT_LENGTH -> new MalformedResponseException("conflicting Content-Length headers");
+            case LINE_TOO_LONG -> new MalformedResponseException("response line over " + limits.lineBytes() + " bytes");
+            case HEAD_TOO_LARGE -> new MalformedResponseException("response head over " + limits.headBytes() + " bytes");
+            case TRAILERS_TOO_LARGE -> new MalformedResponseException("trailer over " + limits.headBytes() + " bytes");
+            case TOO_MANY_FIELDS -> new MalformedResponseException("response head over " + limits.fields() + " header lines");
+            case CHUNK_SIZE -> new MalformedResponseException("malformed chunk size");
+            case CHUNK_END -> new MalformedResponseException("chunk not followed by CRLF");
+        };
     }
 
     /// Whether the last [#get] left the connection ready for another call.

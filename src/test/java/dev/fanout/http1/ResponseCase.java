@@ -58,7 +58,7 @@ public record ResponseCase(String name, byte[] raw, boolean headRequest, Expecte
         cases.add(fail("empty Content-Length", "HTTP/1.1 200 OK\r\nContent-Length: \r\n\r\nhello", Reason.CONTENT_LENGTH));
         cases.add(fail("19-digit Content-Length",
                 "HTTP/1.1 200 OK\r\nContent-Length: 1000000000000000000\r\n\r\nhello", Reason.CONTENT_LENGTH));
-        cases.add(fail("truncated Content-Length body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", Reason.TRUNCATED));
+        cases.add(fail("truncated Content-Length body", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello", Reason.TRUNCATED_BODY));
         // ---- chunked ----
         cases.add(ok("chunked with extensions and trailers",
                 chunked + "5;name=value\r\nhello\r\n6 ; x\r\n world\r\n0\r\nX-Trailer: 1\r\nX-Other: 2\r\n\r\n", 200, "hello world", true));
@@ -82,10 +82,11 @@ public record ResponseCase(String name, byte[] raw, boolean headRequest, Expecte
         cases.add(fail("chunk longer than its size", chunked + "5\r\nhelloX\r\n0\r\n\r\n", Reason.CHUNK_END));
         cases.add(fail("chunk size line over the limit", chunked + "5;ext=" + "e".repeat(17_000) + "\r\nhello\r\n0\r\n\r\n",
                 Reason.LINE_TOO_LONG));
-        cases.add(fail("truncated chunk", chunked + "a\r\nhello", Reason.TRUNCATED));
-        cases.add(fail("truncated before the last chunk", chunked + "5\r\nhello\r\n", Reason.TRUNCATED));
-        cases.add(fail("truncated trailers", chunked + "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n", Reason.TRUNCATED));
-        cases.add(fail("trailer section over 64 KiB", chunked + "5\r\nhello\r\n0\r\n" + filler(1_780) + "\r\n", Reason.HEAD_TOO_LARGE));
+        cases.add(fail("truncated chunk", chunked + "a\r\nhello", Reason.TRUNCATED_BODY));
+        cases.add(fail("truncated before the last chunk", chunked + "5\r\nhello\r\n", Reason.TRUNCATED_CHUNKS));
+        cases.add(fail("truncated trailers", chunked + "5\r\nhello\r\n0\r\nX-Trailer: 1\r\n", Reason.TRUNCATED_CHUNKS));
+        cases.add(fail("trailer section over 64 KiB", chunked + "5\r\nhello\r\n0\r\n" + filler(1_780) + "\r\n", Reason.TRAILERS_TOO_LARGE));
+        cases.add(fail("truncated after a chunk's data", chunked + "5\r\nhello", Reason.TRUNCATED_CHUNKS));
         // ---- delimited by the close ----
         cases.add(ok("close-delimited body", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello\r\nworld", 200, "hello\r\nworld", false));
         cases.add(ok("close-delimited empty body", "HTTP/1.1 200 OK\r\n\r\n", 200, "", false));
@@ -102,7 +103,7 @@ public record ResponseCase(String name, byte[] raw, boolean headRequest, Expecte
         cases.add(ok("103 Early Hints with fields skipped",
                 "HTTP/1.1 103 Early Hints\r\nLink: </a.css>; rel=preload\r\nConnection: close\r\n\r\n"
                         + "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 200, "ok", true));
-        cases.add(fail("truncated inside an interim answer", "HTTP/1.1 100 Continue\r\n", Reason.TRUNCATED));
+        cases.add(fail("truncated inside an interim answer", "HTTP/1.1 100 Continue\r\n", Reason.TRUNCATED_HEAD));
         // ---- Connection ----
         cases.add(ok("Connection: close", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", 200, "ok", false));
         cases.add(ok("Connection: keep-alive, close closes",
@@ -152,8 +153,8 @@ public record ResponseCase(String name, byte[] raw, boolean headRequest, Expecte
                 Reason.LINE_TOO_LONG));
         // ---- cut off in the head ----
         cases.add(new ResponseCase("nothing at all", new byte[0], false, new Nothing()));
-        cases.add(fail("truncated status line", "HTTP/1.", Reason.TRUNCATED));
-        cases.add(fail("truncated before the empty line", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", Reason.TRUNCATED));
+        cases.add(fail("truncated status line", "HTTP/1.", Reason.TRUNCATED_HEAD));
+        cases.add(fail("truncated before the empty line", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n", Reason.TRUNCATED_HEAD));
         return List.copyOf(cases);
     }
 

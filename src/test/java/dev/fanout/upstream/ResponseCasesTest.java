@@ -46,7 +46,7 @@ class ResponseCasesTest {
                     }
                     case ResponseCase.Failure(Reason reason) -> {
                         Class<? extends IOException> expected =
-                                reason == Reason.TRUNCATED ? EOFException.class : UpstreamConnection.MalformedResponseException.class;
+                                reason.truncated() ? EOFException.class : UpstreamConnection.MalformedResponseException.class;
                         assertThrows(expected, () -> connection.get(REQUEST, deadline, wantBody), "wantBody=" + wantBody);
                     }
                     case ResponseCase.Nothing() -> assertThrows(EOFException.class, () -> connection.get(REQUEST, deadline, wantBody));
