@@ -33,7 +33,7 @@ public final class ResponseFraming {
         MORE,
         /// The final head is complete ([#status()] and the framing are known); body bytes follow.
         HEAD,
-        /// Bytes `[`[#bodyStart()]`, `[#position()]`)` of the array fed are body (never empty).
+        /// The bytes from [#bodyStart()] up to [#position()] of the array fed are body (at least one).
         BODY,
         /// The response is complete; bytes from [#position()] on belong to no response.
         COMPLETE
@@ -54,21 +54,6 @@ public final class ResponseFraming {
     }
 
     private enum Part { STATUS, FIELDS, LENGTH_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, CLOSE_BODY, END, DONE }
-
-    private static final boolean[] TCHAR = new boolean[128];
-
-    static {
-        for (char c = '0'; c <= '9'; c++) {
-            TCHAR[c] = true;
-        }
-        for (char c = 'a'; c <= 'z'; c++) {
-            TCHAR[c] = true;
-            TCHAR[c - 'a' + 'A'] = true;
-        }
-        for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-            TCHAR[c] = true;
-        }
-    }
 
     private final Limits limits;
     private final byte[] line;
@@ -228,7 +213,10 @@ public final class ResponseFraming {
         switch (part) {
             case STATUS -> {
                 count(bytes, false);
-                status = statusLine(length);
+                status = HeadSyntax.status(line, length);
+                if (status < 0) {
+                    throw new ResponseFramingException(Reason.STATUS_LINE, "bad status line '" + text(0, Math.min(length, 80)) + "'");
+                }
                 http10 = line[7] == '0';
                 part = Part.FIELDS;
                 return null;
@@ -243,7 +231,10 @@ public final class ResponseFraming {
                 return null;
             }
             case CHUNK_SIZE -> {
-                long size = chunkSize(length);
+                long size = HeadSyntax.chunkSize(line, length);
+                if (size < 0) {
+                    throw new ResponseFramingException(Reason.CHUNK_SIZE, "bad chunk size '" + text(0, Math.min(length, 40)) + "'");
+                }
                 if (size == 0) {
                     sectionBytes = 0;
                     fieldLines = 0;
@@ -325,184 +316,55 @@ public final class ResponseFraming {
         return Event.HEAD;
     }
 
-    /// The status of `HTTP/1.x NNN[ reason]` in `line[0, length)`.
-    private int statusLine(int length) throws ResponseFramingException {
-        if (length < 12 || line[0] != 'H' || line[1] != 'T' || line[2] != 'T' || line[3] != 'P' || line[4] != '/'
-                || line[5] != '1' || line[6] != '.' || (line[7] != '0' && line[7] != '1')
-                || line[8] != ' ' || (length > 12 && line[12] != ' ')) {
-            throw badStatusLine(length);
-        }
-        int code = 0;
-        for (int i = 9; i < 12; i++) {
-            int digit = line[i] - '0';
-            if (digit < 0 || digit > 9) {
-                throw badStatusLine(length);
-            }
-            code = code * 10 + digit;
-        }
-        if (code < 100) {
-            throw badStatusLine(length);
-        }
-        return code;
-    }
-
-    private ResponseFramingException badStatusLine(int length) {
-        return new ResponseFramingException(Reason.STATUS_LINE, "bad status line '" + text(0, Math.min(length, 80)) + "'");
-    }
-
     private void fieldLine(int length) throws ResponseFramingException {
-        if (isSpace(line[0])) {
+        if (HeadSyntax.isSpace(line[0])) {
             if (fieldLines == 1 || interpreted) {
                 throw new ResponseFramingException(Reason.FOLDED_FIELD, "a folded header line at the start of the head or continuing a field read here");
             }
             return; // an obsolete folding of a field not read here: its value changes nothing
         }
-        int colon = 0;
-        while (colon < length && line[colon] != ':') {
-            int b = line[colon];
-            if (b < 0 || !TCHAR[b]) {
-                throw new ResponseFramingException(Reason.FIELD_LINE, "bad header line '" + text(0, Math.min(length, 80)) + "'");
-            }
-            colon++;
-        }
-        if (colon == 0 || colon == length) {
+        int colon = HeadSyntax.nameEnd(line, length);
+        if (colon < 0) {
             throw new ResponseFramingException(Reason.FIELD_LINE, "bad header line '" + text(0, Math.min(length, 80)) + "'");
         }
         int from = colon + 1;
         int to = length;
-        while (from < to && isSpace(line[from])) {
+        while (from < to && HeadSyntax.isSpace(line[from])) {
             from++;
         }
-        while (to > from && isSpace(line[to - 1])) {
+        while (to > from && HeadSyntax.isSpace(line[to - 1])) {
             to--;
         }
         interpreted = true;
-        if (nameIs(0, colon, "content-length")) {
-            long value = digits(from, to);
+        if (HeadSyntax.nameIs(line, 0, colon, "content-length")) {
+            long value = HeadSyntax.decimal(line, from, to, 18);
+            if (value < 0) {
+                throw new ResponseFramingException(Reason.CONTENT_LENGTH, "bad Content-Length '" + text(from, Math.min(to, from + 40)) + "'");
+            }
             if (contentLength >= 0 && contentLength != value) {
                 throw new ResponseFramingException(Reason.CONFLICTING_CONTENT_LENGTH, "conflicting Content-Length fields");
             }
             contentLength = value;
-        } else if (nameIs(0, colon, "transfer-encoding")) {
+        } else if (HeadSyntax.nameIs(line, 0, colon, "transfer-encoding")) {
             transferEncoding = true;
             // A later field line continues the list: its last coding is the list's last.
-            chunked = lastTokenIs(from, to, "chunked");
-        } else if (nameIs(0, colon, "connection")) {
-            closeToken |= hasToken(from, to, "close");
-            keepAliveToken |= hasToken(from, to, "keep-alive");
-        } else if (nameIs(0, colon, "retry-after")) {
+            chunked = HeadSyntax.lastTokenIs(line, from, to, "chunked");
+        } else if (HeadSyntax.nameIs(line, 0, colon, "connection")) {
+            closeToken |= HeadSyntax.hasToken(line, from, to, "close");
+            keepAliveToken |= HeadSyntax.hasToken(line, from, to, "keep-alive");
+        } else if (HeadSyntax.nameIs(line, 0, colon, "retry-after")) {
             // Seconds only; an HTTP date is not read (a client then waits its own back-off).
-            if (to - from >= 1 && to - from <= 6 && allDigits(from, to)) {
-                retryAfterSeconds = (int) digits(from, to);
+            long seconds = HeadSyntax.decimal(line, from, to, 6);
+            if (seconds >= 0) {
+                retryAfterSeconds = (int) seconds;
             }
         } else {
             interpreted = false;
         }
     }
 
-    /// Whether line[from, to) is `lowerCaseName`, ignoring ASCII case.
-    private boolean nameIs(int from, int to, String lowerCaseName) {
-        if (to - from != lowerCaseName.length()) {
-            return false;
-        }
-        for (int i = 0; i < lowerCaseName.length(); i++) {
-            int b = line[from + i];
-            char expected = lowerCaseName.charAt(i);
-            // Only letters fold: `b | 0x20` would also take a CR for the '-' of a name.
-            if (b != expected && !(expected >= 'a' && expected <= 'z' && b == expected - ('a' - 'A'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /// Whether the comma-separated list in line[from, to) has `lowerCaseToken`, ignoring case.
-    private boolean hasToken(int from, int to, String lowerCaseToken) {
-        int start = from;
-        for (int i = from; i <= to; i++) {
-            if (i == to || line[i] == ',') {
-                int a = start;
-                int b = i;
-                while (a < b && isSpace(line[a])) {
-                    a++;
-                }
-                while (b > a && isSpace(line[b - 1])) {
-                    b--;
-                }
-                if (nameIs(a, b, lowerCaseToken)) {
-                    return true;
-                }
-                start = i + 1;
-            }
-        }
-        return false;
-    }
-
-    /// Whether the last entry of the comma-separated list in line[from, to) is `lowerCaseToken`.
-    private boolean lastTokenIs(int from, int to, String lowerCaseToken) {
-        int comma = from - 1;
-        for (int i = from; i < to; i++) {
-            if (line[i] == ',') {
-                comma = i;
-            }
-        }
-        return hasToken(comma + 1, to, lowerCaseToken);
-    }
-
-    private boolean allDigits(int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (line[i] < '0' || line[i] > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /// A decimal length of 1 to 18 digits in line[from, to).
-    private long digits(int from, int to) throws ResponseFramingException {
-        if (from == to || to - from > 18 || !allDigits(from, to)) {
-            throw new ResponseFramingException(Reason.CONTENT_LENGTH, "bad Content-Length '" + text(from, Math.min(to, from + 40)) + "'");
-        }
-        long value = 0;
-        for (int i = from; i < to; i++) {
-            value = value * 10 + (line[i] - '0');
-        }
-        return value;
-    }
-
-    /// A chunk size in line[0, length): hex digits, then optionally spaces and `;` extensions.
-    private long chunkSize(int length) throws ResponseFramingException {
-        int to = 0;
-        while (to < length && line[to] != ';') {
-            to++;
-        }
-        while (to > 0 && isSpace(line[to - 1])) {
-            to--;
-        }
-        if (to == 0 || to > 15) {
-            throw badChunkSize(length);
-        }
-        long value = 0;
-        for (int i = 0; i < to; i++) {
-            int digit = Character.digit(line[i], 16);
-            if (digit < 0) {
-                throw badChunkSize(length);
-            }
-            value = value * 16 + digit;
-        }
-        return value;
-    }
-
-    private ResponseFramingException badChunkSize(int length) {
-        return new ResponseFramingException(Reason.CHUNK_SIZE, "bad chunk size '" + text(0, Math.min(length, 40)) + "'");
-    }
-
     private String text(int from, int to) {
         return new String(line, from, to - from, StandardCharsets.ISO_8859_1);
-    }
-
-    private static boolean isSpace(byte b) {
-        return b == ' ' || b == '\t';
     }
 
     /// Where the last [#feed] stopped in the array it was given.
