@@ -132,7 +132,8 @@ final class UpstreamConnection implements AutoCloseable {
         }
         int status = framing.status();
         boolean needed = wantBody && status >= 200 && status < 300;
-        // An unneeded body bigger than this costs more to read than a new connection.
+        // A wanted body over 1 MiB is refused; an unwanted one over 16 KiB costs more to read than a
+        // new connection, which it is closed for.
         int max = needed ? Call.MAX_BODY_BYTES : Call.DISCARD_BYTES;
         long length = framing.contentLength();
         if (length > max || (framing.closeDelimited() && !needed)) {
