@@ -45,6 +45,11 @@ import org.HdrHistogram.Recorder;
 ///
 /// Latencies go into HdrHistogram `Recorder`s (wait-free from all loops); an interval
 /// [LatencyLog] gets them every second when asked. Not thread-safe: one round at a time.
+///
+/// One class over 400 lines on purpose: its event loop (`Loop`), a round's schedule and counters
+/// (`Round`) and the per-second sampler (`Intervals`) are private parts of one scheduler that share
+/// the plan and the round's state; a connection's HTTP work is [Link]'s, the response framing
+/// `dev.fanout.http1`'s.
 public final class LoadGenerator implements AutoCloseable {
     /// The longest a retry waits, whatever `Retry-After` says: a benchmark measures, it does not sleep.
     public static final Duration MAX_RETRY_WAIT = Duration.ofSeconds(1);

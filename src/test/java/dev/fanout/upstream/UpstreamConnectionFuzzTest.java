@@ -124,7 +124,7 @@ class UpstreamConnectionFuzzTest {
     }
 
     /// A connected socket as far as the connection can tell: its streams are in memory.
-    private static final class InMemorySocket extends Socket {
+    static final class InMemorySocket extends Socket {
         private final InputStream in;
         private boolean closed;
 
