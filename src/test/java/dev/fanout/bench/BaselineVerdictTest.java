@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.fanout.bench.Comparison.Verdict;
+import dev.fanout.testserver.ScriptedServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,8 +17,8 @@ class BaselineVerdictTest {
     @TempDir
     Path dir;
 
-    private BenchResult.Summary measure(StubTarget stub, Path file) throws InterruptedException {
-        var url = stub.url("/v1/validate?summary=true");
+    private BenchResult.Summary measure(ScriptedServer stub, Path file) throws InterruptedException {
+        var url = stub.uri("/v1/validate?summary=true");
         // Closed loop, 4 connections, 3 rounds of 60 requests: ~0.15 s a round at 10 ms an answer.
         var plan = new LoadPlan(url, List.of(Payload.of(url, file, false)), 60, null, 4, 0, Duration.ofMillis(200), 3,
                 Duration.ofSeconds(10), true);
@@ -30,11 +31,12 @@ class BaselineVerdictTest {
     @Test
     void aSlowedServerIsWorseAFasterOneBetterAndTheSameOneNotWorse() throws Exception {
         Path file = Gateway.people(dir, "one.csv", 1);
-        try (var stub = new StubTarget()) {
-            stub.delay(Duration.ofMillis(10));
+        var gateway = new StandInGateway();
+        try (var stub = ScriptedServer.start(gateway)) {
+            gateway.delay(Duration.ofMillis(10));
             BenchResult.Summary fast = measure(stub, file);
             BenchResult.Summary again = measure(stub, file);
-            stub.delay(Duration.ofMillis(30));
+            gateway.delay(Duration.ofMillis(30));
             BenchResult.Summary slowed = measure(stub, file);
 
             Comparison worse = Comparison.of(fast, slowed);

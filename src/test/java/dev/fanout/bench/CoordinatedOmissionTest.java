@@ -3,6 +3,7 @@ package dev.fanout.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.testserver.ScriptedServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,14 +21,15 @@ class CoordinatedOmissionTest {
     @Test
     void aOneSecondStallShowsInTheCorrectedP99AndNotInTheUncorrectedOne() throws Exception {
         Path file = Gateway.people(dir, "one.csv", 1);
-        try (var stub = new StubTarget()) {
-            var url = stub.url("/v1/validate?summary=true");
+        var gateway = new StandInGateway();
+        try (var stub = ScriptedServer.start(gateway)) {
+            var url = stub.uri("/v1/validate?summary=true");
             // 320 req/s for 5 s over 8 connections: the stall at 2 s holds up 320 of 1,600 due
             // requests (20 %) but only the 8 in flight (0.5 %).
             var plan = new LoadPlan(url, List.of(Payload.of(url, file, false)), 1_600, null, 8, 320,
                     Duration.ZERO, 1, Duration.ofSeconds(10), true);
             // Two seconds into the run, by the schedule.
-            stub.stallAtRequest(640, Duration.ofSeconds(1));
+            gateway.stallAtRequest(640, Duration.ofSeconds(1));
             BenchResult bench = Benchmark.run(plan, null, line -> { });
 
             assertEquals(1_600, bench.requests());

@@ -3,21 +3,19 @@ package dev.fanout.bench;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.BufferedInputStream;
+import dev.fanout.testserver.Request;
+import dev.fanout.testserver.Script;
+import dev.fanout.testserver.ScriptedServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,19 +24,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Queue;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.fileupload.MultipartStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -48,7 +40,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/// [HttpConnection] against a scripted HTTP/1.1 server on a real socket: each test says, byte for
+/// [HttpConnection] against a [ScriptedServer] on a real socket: each test says, byte for
 /// byte, what the server answers on each connection it accepts, and checks the status or the
 /// [ErrorKind] the load generator gets, how many sockets it opened, and what it put on the wire.
 @Timeout(60)
@@ -65,6 +57,7 @@ class HttpConnectionTest {
     static final String ERROR_LINE = "{\"error\":{\"code\":\"truncated_upload\",\"message\":\"cut\",\"row\":3}}\n";
     static final String PROBLEM = """
             {"type":"about:blank","status":503,"title":"Overloaded","code":"overloaded","detail":"try again"}""";
+    static final String PATH = "/v1/validate?schema=people";
     static final String CSV = "id,name\r\n1,Ada\r\n2,\"--not a boundary\r\nZoë\"\r\n";
 
     @TempDir
@@ -140,10 +133,15 @@ class HttpConnectionTest {
 
     // ---- helpers ----
 
+    /// A server whose scripts must not see the connection break under them.
+    static ScriptedServer serve(Script script) throws IOException {
+        return ScriptedServer.with(script).ioErrorsFail().start();
+    }
+
     Payload csvPayload(boolean multipart) throws IOException {
         Path file = dir.resolve("people.csv");
         Files.writeString(file, CSV);
-        return Payload.of(server.target(), file, multipart);
+        return Payload.of(server.uri(PATH), file, multipart);
     }
 
     HttpConnection connection(boolean verify, boolean expectSummary) {
@@ -183,20 +181,20 @@ class HttpConnectionTest {
     @ParameterizedTest
     @EnumSource(Framing.class)
     void aCompleteNdjsonBodyGivesItsStatusInEveryFraming(Framing framing) throws Exception {
-        server = ScriptedServer.start(framing.serving(ROWS));
+        server = serve(framing.serving(ROWS));
         try (var connection = connection(true, false)) {
             Payload payload = csvPayload(false);
             assertEquals(200, connection.exchange(payload));
             assertEquals(200, connection.exchange(payload), "the answer was read to its exact end");
         }
-        assertEquals(framing == Framing.CLOSE_DELIMITED ? 2 : 1, server.accepts());
-        assertEquals(2, server.requests.size());
+        assertEquals(framing == Framing.CLOSE_DELIMITED ? 2 : 1, server.connections());
+        assertEquals(2, server.requests());
     }
 
     @ParameterizedTest
     @EnumSource(Framing.class)
     void aTwoHundredWhoseLastLineIsCutIsMalformedInEveryFraming(Framing framing) throws Exception {
-        server = ScriptedServer.start(framing.serving(CUT_ROWS));
+        server = serve(framing.serving(CUT_ROWS));
         try (var connection = connection(true, false)) {
             assertEquals(ErrorKind.MALFORMED, failure(connection, csvPayload(false)).kind());
         }
@@ -204,7 +202,7 @@ class HttpConnectionTest {
 
     @Test
     void withoutVerifyAnIncompleteNdjsonBodyStillCountsByItsStatus() throws Exception {
-        server = ScriptedServer.start(Framing.CONTENT_LENGTH.serving(CUT_ROWS + ERROR_LINE));
+        server = serve(Framing.CONTENT_LENGTH.serving(CUT_ROWS + ERROR_LINE));
         try (var connection = connection(false, true)) {
             assertEquals(200, connection.exchange(csvPayload(false)));
         }
@@ -213,7 +211,7 @@ class HttpConnectionTest {
     @Test
     void withExpectSummaryOnlyABodyEndingWithTheSummaryIsComplete() throws Exception {
         var answers = new LinkedBlockingQueue<>(List.of(ROWS + SUMMARY, ROWS, ROWS + ERROR_LINE, ROWS + SUMMARY));
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             while (peer.read() != null) {
                 peer.write(utf8(ndjson(answers.remove())));
             }
@@ -229,7 +227,7 @@ class HttpConnectionTest {
 
     @Test
     void anInterimHundredContinueIsSkippedForTheFinalAnswer() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             while (peer.read() != null) {
                 peer.write(utf8("HTTP/1.1 100 Continue\r\n\r\n" + ndjson(ROWS)));
             }
@@ -239,12 +237,12 @@ class HttpConnectionTest {
             assertEquals(200, connection.exchange(payload));
             assertEquals(200, connection.exchange(payload));
         }
-        assertEquals(1, server.accepts());
+        assertEquals(1, server.connections());
     }
 
     @Test
     void aNonTwoHundredStatusIsReturnedAndItsBodyIsNotCheckedAsNdjson() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(utf8(withLength("HTTP/1.1 503 Service Unavailable",
                     "Content-Type: application/problem+json\r\nRetry-After: 1\r\n", PROBLEM)));
@@ -260,27 +258,27 @@ class HttpConnectionTest {
             assertEquals(422, connection.exchange(payload));
             assertEquals(200, connection.exchange(payload), "the error bodies were read to their end");
         }
-        assertEquals(1, server.accepts());
+        assertEquals(1, server.connections());
     }
 
     // ---- keep-alive ----
 
     @Test
     void exchangesShareOneKeepAliveConnection() throws Exception {
-        server = ScriptedServer.start(Framing.CONTENT_LENGTH.serving(ROWS));
+        server = serve(Framing.CONTENT_LENGTH.serving(ROWS));
         try (var connection = connection(true, false)) {
             Payload payload = csvPayload(false);
             for (int i = 0; i < 3; i++) {
                 assertEquals(200, connection.exchange(payload));
             }
         }
-        assertEquals(1, server.accepts());
-        assertEquals(3, server.requests.size());
+        assertEquals(1, server.connections());
+        assertEquals(3, server.requests());
     }
 
     @Test
     void afterConnectionCloseTheNextExchangeOpensANewConnection() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(utf8(withLength("HTTP/1.1 200 OK", "Connection: close\r\n", ROWS)));
         });
@@ -289,22 +287,22 @@ class HttpConnectionTest {
             assertEquals(200, connection.exchange(payload));
             assertEquals(200, connection.exchange(payload));
         }
-        assertEquals(2, server.accepts());
+        assertEquals(2, server.connections());
     }
 
     @Test
     void anHttp10AnswerWithoutKeepAliveEndsTheConnection() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(utf8(withLength("HTTP/1.0 200 OK", "", ROWS)));
-            peer.awaitEndOfStream();
+            peer.readUntilClose();
         });
         try (var connection = connection(true, false)) {
             Payload payload = csvPayload(false);
             assertEquals(200, connection.exchange(payload));
             assertEquals(200, connection.exchange(payload));
         }
-        assertEquals(2, server.accepts());
+        assertEquals(2, server.connections());
     }
 
     /// The generator does not retry a request on a keep-alive connection the server had closed
@@ -313,14 +311,14 @@ class HttpConnectionTest {
     void aKeepAliveConnectionTheServerClosedWhileIdleFailsTheNextExchangeAsClosedAndTheOneAfterReconnects()
             throws Exception {
         var idleClosed = new CountDownLatch(1);
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             if (peer.index() == 0) {
                 peer.read();
                 peer.write(utf8(ndjson(ROWS))); // keep-alive, then the server's idle time-out
                 peer.close();
                 idleClosed.countDown();
             } else {
-                Framing.CONTENT_LENGTH.serving(ROWS).serve(peer);
+                Framing.CONTENT_LENGTH.serving(ROWS).run(peer);
             }
         });
         try (var connection = connection(true, false)) {
@@ -330,7 +328,7 @@ class HttpConnectionTest {
             assertEquals(ErrorKind.CLOSED, failure(connection, payload).kind());
             assertEquals(200, connection.exchange(payload));
         }
-        assertEquals(2, server.accepts());
+        assertEquals(2, server.connections());
     }
 
     // ---- failures ----
@@ -352,9 +350,9 @@ class HttpConnectionTest {
     @Test
     void noAnswerWithinTheTimeOutIsTimeoutAndClosesTheConnection() throws Exception {
         var clientClosed = new CountDownLatch(1);
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
-            peer.awaitEndOfStream(); // never answers
+            peer.readUntilClose(); // never answers
             clientClosed.countDown();
         });
         Payload payload = csvPayload(false);
@@ -371,7 +369,7 @@ class HttpConnectionTest {
 
     @Test
     void halfTheContentLengthThenCloseIsMalformed() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             String answer = withLength("HTTP/1.1 200 OK", "", ROWS);
             peer.write(utf8(answer.substring(0, answer.length() - ROWS.length() / 2)));
@@ -389,7 +387,7 @@ class HttpConnectionTest {
     void anAnswerCutAnywhereIsMalformedAndCutBeforeItsFirstByteIsClosed(Framing framing) throws Exception {
         byte[] answer = framing.answer(ROWS);
         var cuts = new LinkedBlockingQueue<Integer>();
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(Arrays.copyOf(answer, cuts.take()));
         });
@@ -411,7 +409,7 @@ class HttpConnectionTest {
     @ValueSource(strings = {"HTTP/1.1 OK", "HTTP/1.1 2x0 OK", "HTTP/2 200 OK", "HTP/1.1 200 OK", "200 OK",
             "HTTP/1.1  200 OK", "<html>", "HTTP/1.1 2000 OK", "HTTP/1.1 200OK"})
     void aBadStatusLineIsMalformed(String statusLine) throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(utf8(statusLine + "\r\nContent-Length: 0\r\n\r\n"));
         });
@@ -423,7 +421,7 @@ class HttpConnectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"Content-Length: abc", "Content-Length: -1", "no colon here", ": no name"})
     void aBadHeaderIsMalformed(String header) throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(utf8("HTTP/1.1 200 OK\r\n" + header + "\r\n\r\n" + ROWS));
         });
@@ -435,7 +433,7 @@ class HttpConnectionTest {
     @ParameterizedTest
     @ValueSource(strings = {"zz", "-5", "+5", "", "0x10", "1 0"})
     void aChunkWithABadHexSizeIsMalformed(String size) throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(utf8("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + size + "\r\n" + ROWS + "\r\n0\r\n\r\n"));
@@ -447,7 +445,7 @@ class HttpConnectionTest {
 
     @Test
     void aChunkLongerThanItsSizeIsMalformed() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             peer.read();
             peer.write(utf8("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n" + ROWS + "\r\n0\r\n\r\n"));
         });
@@ -460,7 +458,7 @@ class HttpConnectionTest {
 
     @Test
     void aCsvPayloadIsAPostOfTheFileAsTextCsv() throws Exception {
-        server = ScriptedServer.start(Framing.CONTENT_LENGTH.serving(ROWS));
+        server = serve(Framing.CONTENT_LENGTH.serving(ROWS));
         try (var connection = connection(true, false)) {
             assertEquals(200, connection.exchange(csvPayload(false)));
         }
@@ -475,7 +473,7 @@ class HttpConnectionTest {
 
     @Test
     void aMultipartPayloadIsOneFilePartHoldingTheFile() throws Exception {
-        server = ScriptedServer.start(Framing.CONTENT_LENGTH.serving(ROWS));
+        server = serve(Framing.CONTENT_LENGTH.serving(ROWS));
         try (var connection = connection(true, false)) {
             assertEquals(200, connection.exchange(csvPayload(true)));
         }
@@ -505,17 +503,17 @@ class HttpConnectionTest {
 
     @Test
     void aStreamedPayloadArrivesByteForByte() throws Exception {
-        server = ScriptedServer.start(Framing.CONTENT_LENGTH.serving(ROWS));
+        server = serve(Framing.CONTENT_LENGTH.serving(ROWS));
         Path big = dir.resolve("big.csv");
         long size = Payload.IN_MEMORY_LIMIT + (1 << 20);
         String sha = writeRandomFile(big, size);
-        Payload payload = Payload.of(server.target(), big, false);
+        Payload payload = Payload.of(server.uri(PATH), big, false);
         assertTrue(payload.streamed(), "a file over the in-memory limit is streamed");
         try (var connection = connection(true, false)) {
             assertEquals(200, connection.exchange(payload));
             assertEquals(200, connection.exchange(payload), "the keep-alive connection carries a second upload");
         }
-        assertEquals(1, server.accepts());
+        assertEquals(1, server.connections());
         for (int i = 0; i < 2; i++) {
             Request request = server.takeRequest();
             assertEquals(Long.toString(size), request.header("content-length"));
@@ -529,18 +527,18 @@ class HttpConnectionTest {
     /// else as `CLOSED`; the next exchange works on a new connection.
     @Test
     void anEarly413ThatClosesWithoutReadingAStreamedBodyIsTheStatusOrClosed() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             if (peer.index() == 0) {
                 peer.readHead();
                 peer.write(utf8(withLength("HTTP/1.1 413 Content Too Large",
                         "Content-Type: application/problem+json\r\nConnection: close\r\n", PROBLEM)));
             } else {
-                Framing.CONTENT_LENGTH.serving(ROWS).serve(peer);
+                Framing.CONTENT_LENGTH.serving(ROWS).run(peer);
             }
         });
         Path big = dir.resolve("big.csv");
         writeRandomFile(big, Payload.IN_MEMORY_LIMIT + (1 << 20));
-        Payload payload = Payload.of(server.target(), big, false);
+        Payload payload = Payload.of(server.uri(PATH), big, false);
         try (var connection = connection(true, false)) {
             long start = System.nanoTime();
             try {
@@ -552,7 +550,7 @@ class HttpConnectionTest {
             assertTrue(elapsed.compareTo(Duration.ofSeconds(10)) < 0, "took " + elapsed);
             assertEquals(200, connection.exchange(csvPayload(false)));
         }
-        assertEquals(2, server.accepts());
+        assertEquals(2, server.connections());
     }
 
     /// A server that refuses a big upload (413) but keeps the connection open without reading
@@ -563,19 +561,19 @@ class HttpConnectionTest {
         var released = new CountDownLatch(1);
         // A small receive window, and a body far over what the socket buffers hold, so that the
         // upload cannot end unless the server reads it.
-        server = ScriptedServer.start(64 << 10, peer -> {
+        server = ScriptedServer.with(peer -> {
             if (peer.index() == 0) {
                 peer.readHead();
                 peer.write(utf8(withLength("HTTP/1.1 413 Content Too Large",
                         "Content-Type: application/problem+json\r\n", PROBLEM)));
                 released.await(30, TimeUnit.SECONDS); // holds the connection, reading nothing
             } else {
-                Framing.CONTENT_LENGTH.serving(ROWS).serve(peer);
+                Framing.CONTENT_LENGTH.serving(ROWS).run(peer);
             }
-        });
+        }).receiveBuffer(64 << 10).ioErrorsFail().start();
         Path big = dir.resolve("big.csv");
         writeRandomFile(big, 16 << 20);
-        Payload payload = Payload.of(server.target(), big, false);
+        Payload payload = Payload.of(server.uri(PATH), big, false);
         try (var connection = connection(true, false)) {
             long start = System.nanoTime();
             assertEquals(413, connection.exchange(payload));
@@ -585,221 +583,6 @@ class HttpConnectionTest {
         } finally {
             released.countDown();
         }
-        assertEquals(2, server.accepts());
-    }
-
-    // ---- the scripted server ----
-
-    /// What a test's server does on one accepted connection.
-    @FunctionalInterface
-    interface Script {
-        void serve(Peer peer) throws IOException, InterruptedException;
-    }
-
-    /// One request as the server read it. `body` is kept up to [ScriptedServer#KEEP_BODY] bytes
-    /// (else `null`); `sha256` is of the whole body, computed while reading it.
-    record Request(String requestLine, Map<String, String> headers, long bodyLength, byte[] body, String sha256) {
-        String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
-        }
-    }
-
-    /// A server on 127.0.0.1 that runs the test's [Script] on a virtual thread per accepted
-    /// connection, counts the connections and keeps every request read. A failure of a script
-    /// (other than the client going away) is kept and fails the test when the server closes.
-    static final class ScriptedServer implements AutoCloseable {
-        static final int KEEP_BODY = 1 << 20;
-
-        private final ServerSocket listener;
-        private final Script script;
-        private final AtomicInteger accepts = new AtomicInteger();
-        private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
-        private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
-        final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-
-        private ScriptedServer(ServerSocket listener, Script script) {
-            this.listener = listener;
-            this.script = script;
-        }
-
-        static ScriptedServer start(Script script) throws IOException {
-            return start(0, script);
-        }
-
-        /// A server whose connections have a `receiveBuffer` of that many bytes (0: the default).
-        static ScriptedServer start(int receiveBuffer, Script script) throws IOException {
-            var listener = new ServerSocket();
-            if (receiveBuffer > 0) {
-                listener.setReceiveBufferSize(receiveBuffer);
-            }
-            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            var server = new ScriptedServer(listener, script);
-            Thread.ofVirtual().name("scripted-accept").start(server::acceptLoop);
-            return server;
-        }
-
-        int port() {
-            return listener.getLocalPort();
-        }
-
-        InetSocketAddress address() {
-            return new InetSocketAddress("127.0.0.1", port());
-        }
-
-        URI target() {
-            return URI.create("http://127.0.0.1:" + port() + "/v1/validate?schema=people");
-        }
-
-        int accepts() {
-            return accepts.get();
-        }
-
-        Request takeRequest() throws InterruptedException {
-            Request request = requests.poll(10, TimeUnit.SECONDS);
-            assertNotNull(request, "the server read no request");
-            return request;
-        }
-
-        private void acceptLoop() {
-            while (!listener.isClosed()) {
-                Socket socket;
-                try {
-                    socket = listener.accept();
-                } catch (IOException e) {
-                    if (!listener.isClosed()) {
-                        failures.add(e);
-                    }
-                    return;
-                }
-                int index = accepts.getAndIncrement();
-                sockets.add(socket);
-                Thread.ofVirtual().name("scripted-" + index).start(() -> {
-                    try (socket) {
-                        socket.setSoTimeout(30_000);
-                        script.serve(new Peer(socket, index, this));
-                    } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
-                        if (!socket.isClosed() && !listener.isClosed()) {
-                            failures.add(e);
-                        }
-                    }
-                });
-            }
-        }
-
-        @Override
-        public void close() {
-            try {
-                listener.close();
-                for (Socket socket : sockets) {
-                    socket.close();
-                }
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-            if (!failures.isEmpty()) {
-                var failure = new AssertionError("the scripted server failed: " + failures);
-                failures.forEach(failure::addSuppressed);
-                throw failure;
-            }
-        }
-    }
-
-    /// One accepted connection, from the server's side.
-    static final class Peer {
-        private final Socket socket;
-        private final int index;
-        private final ScriptedServer server;
-        private final InputStream in;
-        private final OutputStream out;
-
-        Peer(Socket socket, int index, ScriptedServer server) throws IOException {
-            this.socket = socket;
-            this.index = index;
-            this.server = server;
-            this.in = new BufferedInputStream(socket.getInputStream(), 64 << 10);
-            this.out = socket.getOutputStream();
-        }
-
-        /// 0 for the first connection the server accepted, 1 for the next, ….
-        int index() {
-            return index;
-        }
-
-        /// Reads one whole request (head and `Content-Length` body) and records it; `null` when
-        /// the client closed the connection before sending anything more.
-        Request read() throws IOException {
-            Request head = readHead();
-            if (head == null) {
-                return null;
-            }
-            String length = head.header("content-length");
-            long bodyLength = length == null ? 0 : Long.parseLong(length);
-            MessageDigest sha = sha256();
-            var kept = bodyLength <= ScriptedServer.KEEP_BODY ? new ByteArrayOutputStream() : null;
-            byte[] buffer = new byte[64 << 10];
-            for (long left = bodyLength; left > 0; ) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    throw new IOException("the request body ended " + left + " bytes early");
-                }
-                sha.update(buffer, 0, n);
-                if (kept != null) {
-                    kept.write(buffer, 0, n);
-                }
-                left -= n;
-            }
-            var request = new Request(head.requestLine(), head.headers(), bodyLength,
-                    kept == null ? null : kept.toByteArray(), HexFormat.of().formatHex(sha.digest()));
-            server.requests.add(request);
-            return request;
-        }
-
-        /// Reads the request line and headers only, leaving the body unread.
-        Request readHead() throws IOException {
-            String requestLine = readLine();
-            if (requestLine == null) {
-                return null;
-            }
-            Map<String, String> headers = new HashMap<>();
-            for (String line = readLine(); line != null && !line.isEmpty(); line = readLine()) {
-                int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            return new Request(requestLine, headers, -1, null, null);
-        }
-
-        private String readLine() throws IOException {
-            var line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    if (line.size() == 0) {
-                        return null;
-                    }
-                    throw new IOException("the request ended inside a line");
-                }
-                line.write(b);
-            }
-            String text = line.toString(StandardCharsets.ISO_8859_1);
-            if (!text.endsWith("\r")) {
-                fail("a request line not ended by CRLF: " + text);
-            }
-            return text.substring(0, text.length() - 1);
-        }
-
-        void write(byte[] bytes) throws IOException {
-            out.write(bytes);
-            out.flush();
-        }
-
-        /// Waits until the client closes the connection, discarding anything it sends.
-        void awaitEndOfStream() throws IOException {
-            while (in.read() >= 0) {
-                // the client has nothing more to say that matters here
-            }
-        }
-
-        void close() throws IOException {
-            socket.close();
-        }
+        assertEquals(2, server.connections());
     }
 }

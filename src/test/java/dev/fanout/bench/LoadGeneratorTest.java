@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.server.GatewayExtension;
+import dev.fanout.testserver.ScriptedServer;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -118,11 +119,11 @@ class LoadGeneratorTest {
 
     @Test
     void anAnswerCutShortOrEndingWithAnErrorLineIsMalformed() throws Exception {
-        try (var stub = new StubTarget()) {
-            BenchResult cut = run(plan(stub.url("/broken/cut"), List.of(small), 10, null, 2, 0, false));
-            BenchResult errorLine = run(plan(stub.url("/broken/error-line"), List.of(small), 10, null, 2, 0, false));
-            BenchResult noSummary = run(plan(stub.url("/broken/error-line?summary=true"), List.of(small), 4, null, 1, 0, false));
-            BenchResult whole = run(plan(stub.url("/v1/validate?summary=true"), List.of(small), 10, null, 2, 0, false));
+        try (var stub = ScriptedServer.start(new StandInGateway())) {
+            BenchResult cut = run(plan(stub.uri("/broken/cut"), List.of(small), 10, null, 2, 0, false));
+            BenchResult errorLine = run(plan(stub.uri("/broken/error-line"), List.of(small), 10, null, 2, 0, false));
+            BenchResult noSummary = run(plan(stub.uri("/broken/error-line?summary=true"), List.of(small), 4, null, 1, 0, false));
+            BenchResult whole = run(plan(stub.uri("/v1/validate?summary=true"), List.of(small), 10, null, 2, 0, false));
 
             assertEquals(Map.of("malformed", 10L), cut.errorsByKind());
             assertEquals(Map.of("malformed", 10L), errorLine.errorsByKind());
@@ -133,8 +134,8 @@ class LoadGeneratorTest {
 
     @Test
     void aSlowAnswerPastTheTimeoutIsATimeout() throws Exception {
-        try (var stub = new StubTarget()) {
-            URI url = stub.url("/broken/slow");
+        try (var stub = ScriptedServer.start(new StandInGateway())) {
+            URI url = stub.uri("/broken/slow");
             var plan = new LoadPlan(url, List.of(Payload.of(url, small, false)), 2, null, 2, 0, Duration.ZERO, 1,
                     Duration.ofMillis(300), true);
             long start = System.nanoTime();

@@ -1,12 +1,16 @@
 package dev.fanout.bench;
 
 import static dev.fanout.bench.HttpConnectionTest.ROWS;
+import static dev.fanout.bench.HttpConnectionTest.serve;
 import static dev.fanout.bench.HttpConnectionTest.utf8;
 import static dev.fanout.bench.HttpConnectionTest.withLength;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.fanout.bench.HttpConnectionTest.ScriptedServer;
+import dev.fanout.testserver.Connection;
+import dev.fanout.testserver.Request;
+import dev.fanout.testserver.ScriptedServer;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +48,7 @@ class RetryTest {
     /// keep-alive 200.
     ScriptedServer everyOtherRequestUnavailable() throws Exception {
         var requests = new AtomicInteger();
-        return ScriptedServer.start(peer -> {
+        return serve(peer -> {
             for (var request = peer.read(); request != null; request = peer.read()) {
                 if (statsRead(peer, request)) {
                     return;
@@ -60,7 +64,7 @@ class RetryTest {
     }
 
     /// Answers the benchmark's read of the gateway's histogram with a 404 (and closes).
-    static boolean statsRead(HttpConnectionTest.Peer peer, HttpConnectionTest.Request request) throws java.io.IOException {
+    static boolean statsRead(Connection peer, Request request) throws IOException {
         if (!request.requestLine().startsWith("GET ")) {
             return false;
         }
@@ -70,13 +74,13 @@ class RetryTest {
     }
 
     static long posts(ScriptedServer server) {
-        return server.requests.stream().filter(request -> request.requestLine().startsWith("POST ")).count();
+        return server.received().stream().filter(request -> request.requestLine().startsWith("POST ")).count();
     }
 
     LoadPlan plan(int requests, int retries) throws Exception {
         Path csv = dir.resolve("small.csv");
         Files.writeString(csv, "id,name\n1,Ada\n");
-        var url = server.target();
+        var url = server.uri(HttpConnectionTest.PATH);
         return new LoadPlan(url, List.of(Payload.of(url, csv, false)), requests, null, 1, 0, Duration.ZERO, 1,
                 Duration.ofSeconds(10), true, retries, List.of());
     }
@@ -91,7 +95,7 @@ class RetryTest {
         assertEquals(0, result.errors(), result.errorsByKind().toString());
         RoundResult.Retries retries = result.retries();
         assertEquals(new RoundResult.Retries(0, 10, 10, 10), retries);
-        assertEquals(11 + 2, server.accepts(), "two reads of /v1/stats; each 503 closed its connection; the retry opened the next");
+        assertEquals(11 + 2, server.connections(), "two reads of /v1/stats; each 503 closed its connection; the retry opened the next");
         assertEquals(20, posts(server));
         assertEquals(10, result.latency().getTotalCount(), "one latency per request, waits included");
     }
@@ -106,12 +110,12 @@ class RetryTest {
         assertEquals(5, result.errors());
         assertEquals(Map.of("status 503", 5L), result.errorsByKind());
         assertEquals(new RoundResult.Retries(5, 0, 0, 5), result.retries());
-        assertEquals(6 + 2, server.accepts(), "two reads of /v1/stats; after Connection: close the next request opens a new connection");
+        assertEquals(6 + 2, server.connections(), "two reads of /v1/stats; after Connection: close the next request opens a new connection");
     }
 
     @Test
     void a503ThatStaysIsLostAfterTheLastRetry() throws Exception {
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             for (var request = peer.read(); request != null; request = peer.read()) {
                 if (statsRead(peer, request)) {
                     return;
@@ -131,7 +135,7 @@ class RetryTest {
     @Test
     void aLongRetryAfterIsCappedAtOneSecond() throws Exception {
         var requests = new AtomicInteger();
-        server = ScriptedServer.start(peer -> {
+        server = serve(peer -> {
             for (var request = peer.read(); request != null; request = peer.read()) {
                 if (statsRead(peer, request)) {
                     return;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
+import dev.fanout.testserver.Script;
+import dev.fanout.testserver.ScriptedServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,12 +19,12 @@ import org.junit.jupiter.api.Test;
 class ConnectionPoolTest {
     @Test
     void sequentialCallsShareOneConnection() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
-            RawUpstream.ok(out, "{\"name\":\"Ada\"}");
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            connection.write(Stubs.okJson("{\"name\":\"Ada\"}"));
             return true;
-        }); Upstreams upstreams = upstream.upstreams(); UpstreamLookups lookups = upstreams.forRequest()) {
+        })); Upstreams upstreams = Stubs.upstreams(upstream); UpstreamLookups lookups = upstreams.forRequest()) {
             for (int i = 0; i < 5; i++) {
-                assertEquals(List.of("Ada"), lookups.lookup(RawUpstream.customer("n", "/name"), "v" + i).enrichValues());
+                assertEquals(List.of("Ada"), lookups.lookup(Stubs.customer("n", "/name"), "v" + i).enrichValues());
             }
             assertEquals(5, upstream.requests());
             assertEquals(1, upstream.connections(), "keep-alive: one connection for sequential calls");
@@ -34,10 +36,10 @@ class ConnectionPoolTest {
     @Test
     void aConnectionIdleForMoreThanASecondIsClosedNotReused() throws Exception {
         var nanos = new AtomicLong();
-        try (var upstream = new RawUpstream((head, out) -> {
-            RawUpstream.ok(out, "{}");
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            connection.write(Stubs.okJson("{}"));
             return true;
-        }); var pool = new ConnectionPool("127.0.0.1", upstream.port(), 1_000, nanos::get)) {
+        })); var pool = new ConnectionPool("127.0.0.1", upstream.port(), 1_000, nanos::get)) {
             UpstreamConnection first = pool.take();
             pool.release(first);
             assertEquals(1, pool.idleCount());
@@ -51,7 +53,7 @@ class ConnectionPoolTest {
             pool.release(next);
 
             assertNotSame(first, next, "the idle one was not reused");
-            assertEquals(1, upstream.closedByClient(1), "and it was closed");
+            assertEquals(1, upstream.awaitClosedByClient(1, Duration.ofSeconds(1)), "and it was closed");
             assertEquals(1, pool.idleCount());
         }
     }
@@ -59,10 +61,10 @@ class ConnectionPoolTest {
     @Test
     void theSweepClosesConnectionsLeftIdle() throws Exception {
         var nanos = new AtomicLong();
-        try (var upstream = new RawUpstream((head, out) -> {
-            RawUpstream.ok(out, "{}");
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            connection.write(Stubs.okJson("{}"));
             return true;
-        }); var pool = new ConnectionPool("127.0.0.1", upstream.port(), 1_000, nanos::get)) {
+        })); var pool = new ConnectionPool("127.0.0.1", upstream.port(), 1_000, nanos::get)) {
             pool.release(pool.take());
             nanos.addAndGet(ConnectionPool.MAX_IDLE.toNanos() - 1);
             pool.sweep();
@@ -72,34 +74,34 @@ class ConnectionPoolTest {
             pool.sweep();
 
             assertEquals(0, pool.idleCount());
-            assertEquals(1, upstream.closedByClient(1), "the upstream saw it closed");
+            assertEquals(1, upstream.awaitClosedByClient(1, Duration.ofSeconds(1)), "the upstream saw it closed");
         }
     }
 
     @Test
     void theWatchdogEndsAnOverdueCallAndLeavesIdleConnectionsAlone() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
-            if (head.contains("/customers/slow")) {
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            if (request.target().contains("/customers/slow")) {
                 Thread.sleep(5_000);
                 return false;
             }
-            RawUpstream.ok(out, "{}");
+            connection.write(Stubs.okJson("{}"));
             return true;
-        }); Upstreams upstreams = upstream.upstreams("timeout", "300ms"); UpstreamLookups lookups = upstreams.forRequest()) {
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "timeout", "300ms"); UpstreamLookups lookups = upstreams.forRequest()) {
             ConnectionPool pool = upstreams.upstream(Stubs.CRM).connectionPool();
-            lookups.lookup(RawUpstream.customer(), "1");
+            lookups.lookup(Stubs.customer(), "1");
             assertEquals(1, pool.idleCount());
 
             long start = System.nanoTime();
-            LookupAnswer slow = lookups.lookup(RawUpstream.customer(), "slow");
+            LookupAnswer slow = lookups.lookup(Stubs.customer(), "slow");
             long millis = (System.nanoTime() - start) / 1_000_000;
 
             assertEquals(ErrorCode.LOOKUP_TIMEOUT, slow.failure().orElseThrow().code());
             assertTrue(millis >= 280 && millis < 1_500, "ended after " + millis + " ms (timeout 300 ms)");
-            lookups.lookup(RawUpstream.customer(), "2");
+            lookups.lookup(Stubs.customer(), "2");
             assertEquals(2, upstream.connections(), "the overdue call's connection was closed, not reused");
             Thread.sleep(100); // the watchdog looks at the idle connection, past its last call's deadline
-            lookups.lookup(RawUpstream.customer(), "3");
+            lookups.lookup(Stubs.customer(), "3");
             assertEquals(2, upstream.connections(), "the idle one was left alone and reused");
         }
     }

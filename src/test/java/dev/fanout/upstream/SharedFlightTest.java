@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.engine.LookupAnswer;
+import dev.fanout.testserver.Script;
+import dev.fanout.testserver.ScriptedServer;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +26,7 @@ class SharedFlightTest {
             var thrown = new AtomicReference<Throwable>();
             Thread thread = Thread.ofVirtual().start(() -> {
                 try {
-                    answer.set(lookups.lookup(RawUpstream.customer("name", "/name"), "17"));
+                    answer.set(lookups.lookup(Stubs.customer("name", "/name"), "17"));
                 } catch (Throwable e) {
                     thrown.set(e);
                 }
@@ -42,7 +44,7 @@ class SharedFlightTest {
         }
     }
 
-    private static void awaitRequests(RawUpstream upstream, int expected) throws InterruptedException {
+    private static void awaitRequests(ScriptedServer upstream, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (upstream.requests() < expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
@@ -52,11 +54,11 @@ class SharedFlightTest {
 
     @Test
     void whenTheCreatorIsInterruptedTheOtherWaiterStillGetsTheAnswer() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
             Thread.sleep(300);
-            RawUpstream.ok(out, "{\"name\":\"Ada\"}");
+            connection.write(Stubs.okJson("{\"name\":\"Ada\"}"));
             return true;
-        }); Upstreams upstreams = upstream.upstreams("timeout", "10s");
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "timeout", "10s");
                 UpstreamLookups first = upstreams.forRequest();
                 UpstreamLookups second = upstreams.forRequest()) {
             Caller creator = Caller.start(first);
@@ -73,17 +75,17 @@ class SharedFlightTest {
             assertEquals(List.of("Ada"), joiner.answer().get().enrichValues());
             assertEquals(2, upstream.requests(), "the creator's call was cut short, the thread taking over called anew");
             assertEquals(0, upstreams.upstream(Stubs.CRM).flightCount());
-            assertEquals(List.of("Ada"), second.lookup(RawUpstream.customer("name", "/name"), "18").enrichValues(),
+            assertEquals(List.of("Ada"), second.lookup(Stubs.customer("name", "/name"), "18").enrichValues(),
                     "the second request was not cancelled");
         }
     }
 
     @Test
     void whenEveryWaiterHasLeftTheCallsStop() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
             Thread.sleep(PATIENCE.toMillis());
             return false;
-        }); Upstreams upstreams = upstream.upstreams("timeout", "10s");
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "timeout", "10s");
                 UpstreamLookups first = upstreams.forRequest();
                 UpstreamLookups second = upstreams.forRequest()) {
             Caller creator = Caller.start(first);

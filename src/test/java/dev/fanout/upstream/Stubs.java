@@ -7,8 +7,11 @@ import com.github.tomakehurst.wiremock.http.Response;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.fanout.schema.Lookup;
+import dev.fanout.testserver.ScriptedServer;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,7 +19,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /// Test fixtures: a WireMock upstream on 127.0.0.1 with a dynamic port, upstream settings built
-/// through the real configuration path, and a probe that counts calls in flight at the server.
+/// through the real configuration path (for WireMock or a [ScriptedServer]), a JSON answer for a
+/// scripted server, and a probe that counts calls in flight at the server.
 final class Stubs {
     static final String CRM = "crm";
 
@@ -32,15 +36,35 @@ final class Stubs {
     /// Upstreams with one upstream `crm` at `wireMock`; `settings` are `key, value` pairs under
     /// `fanout.upstreams.crm` overriding the test defaults (backoff 10ms, so retries are quick).
     static Upstreams upstreams(WireMockExtension wireMock, String... settings) {
+        return upstreamsAt("http://127.0.0.1:" + wireMock.getPort(), settings);
+    }
+
+    /// Upstreams with one upstream `crm` at a scripted `server`; `settings` as above.
+    static Upstreams upstreams(ScriptedServer server, String... settings) {
+        return upstreamsAt(server.baseUri(), settings);
+    }
+
+    /// Upstreams with one upstream `crm` at `baseUri`; `settings` as above.
+    static Upstreams upstreamsAt(String baseUri, String... settings) {
         Map<String, String> keys = new HashMap<>();
         String prefix = "fanout.upstreams." + CRM + ".";
-        keys.put(prefix + "base-uri", "http://127.0.0.1:" + wireMock.getPort());
+        keys.put(prefix + "base-uri", baseUri);
         keys.put(prefix + "backoff", "10ms");
         for (int i = 0; i < settings.length; i += 2) {
             keys.put(prefix + settings[i], settings[i + 1]);
         }
         Config config = Config.just(ConfigSources.create(keys));
         return Upstreams.create(UpstreamSettings.from(config.get("fanout.upstreams")), null);
+    }
+
+    /// A whole `HTTP/1.1 200` answer with `body` as JSON and its length, for a scripted server.
+    static byte[] okJson(String body) {
+        byte[] json = body.getBytes(StandardCharsets.UTF_8);
+        var answer = new ByteArrayOutputStream();
+        answer.writeBytes(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " + json.length
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        answer.writeBytes(json);
+        return answer.toByteArray();
     }
 
     /// `/customers/{value}` on `crm`, enriching `pointers` (name, pointer, name, pointer, …).

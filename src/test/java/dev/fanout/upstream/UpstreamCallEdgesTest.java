@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
+import dev.fanout.testserver.Connection;
+import dev.fanout.testserver.Script;
+import dev.fanout.testserver.ScriptedServer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -28,7 +30,7 @@ class UpstreamCallEdgesTest {
 
     private static LookupAnswer lookup(Upstreams upstreams) throws InterruptedException {
         try (UpstreamLookups lookups = upstreams.forRequest()) {
-            return lookups.lookup(RawUpstream.customer("customer_name", "/name"), "17");
+            return lookups.lookup(Stubs.customer("customer_name", "/name"), "17");
         }
     }
 
@@ -49,7 +51,7 @@ class UpstreamCallEdgesTest {
         try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = socket.getLocalPort();
         }
-        try (Upstreams upstreams = RawUpstream.upstreamsAt("http://127.0.0.1:" + closedPort, "retries", "2")) {
+        try (Upstreams upstreams = Stubs.upstreamsAt("http://127.0.0.1:" + closedPort, "retries", "2")) {
             long start = System.nanoTime();
             String message = failure(lookup(upstreams), ErrorCode.LOOKUP_FAILED);
 
@@ -78,7 +80,7 @@ class UpstreamCallEdgesTest {
                     }
                 }
                 assumeTrue(hangs, "connects to a full accept queue do not hang here");
-                try (Upstreams upstreams = RawUpstream.upstreamsAt("http://127.0.0.1:" + full.getLocalPort(),
+                try (Upstreams upstreams = Stubs.upstreamsAt("http://127.0.0.1:" + full.getLocalPort(),
                         "connect-timeout", "200ms", "timeout", "2s", "retries", "1")) {
                     long start = System.nanoTime();
                     String message = failure(lookup(upstreams), ErrorCode.LOOKUP_TIMEOUT);
@@ -98,18 +100,15 @@ class UpstreamCallEdgesTest {
 
     @Test
     void aBodyThatTricklesPastTheDeadlineIsATimeoutOfOneCall() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
             // The head at once, then a byte every 50 ms: no read waits long, the whole call does.
-            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n");
             for (int i = 0; i < 100; i++) {
                 Thread.sleep(50);
-                out.write(' ');
-                out.flush();
+                connection.write(" ");
             }
             return true;
-        }); Upstreams upstreams = upstream.upstreams("timeout", "300ms", "retries", "2")) {
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "timeout", "300ms", "retries", "2")) {
             long start = System.nanoTime();
             String message = failure(lookup(upstreams), ErrorCode.LOOKUP_TIMEOUT);
             long elapsedMillis = millisSince(start);
@@ -123,10 +122,10 @@ class UpstreamCallEdgesTest {
 
     @Test
     void aBodyOverOneMebibyteIsFailedWithoutRetry() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
-            RawUpstream.ok(out, jsonOfLength(MIB + 1));
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            connection.write(Stubs.okJson(jsonOfLength(MIB + 1)));
             return true;
-        }); Upstreams upstreams = upstream.upstreams("retries", "2")) {
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "retries", "2")) {
             String message = failure(lookup(upstreams), ErrorCode.LOOKUP_FAILED);
 
             assertEquals("\"17\" could not be looked up: upstream 'crm' answered with a body over 1 MiB", message);
@@ -136,18 +135,16 @@ class UpstreamCallEdgesTest {
 
     @Test
     void aChunkedBodyOverOneMebibyteIsFailedWithoutRetry() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
-            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            connection.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
             byte[] body = jsonOfLength(MIB + 1).getBytes(StandardCharsets.UTF_8);
             for (int offset = 0; offset < body.length; offset += 64 * 1024) {
                 int length = Math.min(64 * 1024, body.length - offset);
-                writeChunk(out, body, offset, length);
+                writeChunk(connection, body, offset, length);
             }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
+            connection.write("0\r\n\r\n");
             return true;
-        }); Upstreams upstreams = upstream.upstreams("retries", "2")) {
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "retries", "2")) {
             String message = failure(lookup(upstreams), ErrorCode.LOOKUP_FAILED);
 
             assertEquals("\"17\" could not be looked up: upstream 'crm' answered with a body over 1 MiB", message);
@@ -157,10 +154,10 @@ class UpstreamCallEdgesTest {
 
     @Test
     void aBodyOfExactlyOneMebibyteIsFound() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
-            RawUpstream.ok(out, jsonOfLength(MIB));
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            connection.write(Stubs.okJson(jsonOfLength(MIB)));
             return true;
-        }); Upstreams upstreams = upstream.upstreams()) {
+        })); Upstreams upstreams = Stubs.upstreams(upstream)) {
             LookupAnswer answer = lookup(upstreams);
 
             assertEquals(Optional.empty(), answer.failure());
@@ -170,12 +167,12 @@ class UpstreamCallEdgesTest {
 
     @Test
     void aLookupWithoutEnrichDoesNotNeedTheBody() throws Exception {
-        try (var upstream = new RawUpstream((head, out) -> {
-            RawUpstream.ok(out, jsonOfLength(2 * MIB));
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            connection.write(Stubs.okJson(jsonOfLength(2 * MIB)));
             return false;
-        }); Upstreams upstreams = upstream.upstreams("retries", "2");
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "retries", "2");
                 UpstreamLookups lookups = upstreams.forRequest()) {
-            LookupAnswer answer = lookups.lookup(RawUpstream.customer(), "17");
+            LookupAnswer answer = lookups.lookup(Stubs.customer(), "17");
 
             assertEquals(Optional.empty(), answer.failure(), "found: the status is the whole answer");
             assertEquals(1, upstream.requests());
@@ -188,9 +185,9 @@ class UpstreamCallEdgesTest {
         return frame.replace("\"\"}", "\"" + "x".repeat(length - frame.length()) + "\"}");
     }
 
-    private static void writeChunk(OutputStream out, byte[] body, int offset, int length) throws IOException {
-        out.write((Integer.toHexString(length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-        out.write(body, offset, length);
-        out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    private static void writeChunk(Connection connection, byte[] body, int offset, int length) throws IOException {
+        connection.write(Integer.toHexString(length) + "\r\n");
+        connection.write(Arrays.copyOfRange(body, offset, offset + length));
+        connection.write("\r\n");
     }
 }

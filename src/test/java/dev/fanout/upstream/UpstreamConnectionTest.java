@@ -7,23 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.testserver.Request;
+import dev.fanout.testserver.Script;
+import dev.fanout.testserver.ScriptedServer;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -34,7 +33,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/// Our own HTTP/1.1 GET client, driven directly against a scripted upstream on 127.0.0.1 that
+/// Our own HTTP/1.1 GET client, driven directly against a [ScriptedServer] on 127.0.0.1 that
 /// answers each request with exact bytes: the three ways a body is framed, the 1 MiB and 16 KiB
 /// limits, keep-alive and when a connection cannot be reused, interim answers, malformed and cut
 /// off answers, answers that arrive a byte at a time, and the call's deadline.
@@ -51,7 +50,7 @@ class UpstreamConnectionTest {
 
     @Test
     void aWantedContentLengthBodyIsReturnedExactlyAndTheConnectionIsKept() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 14\r\n\r\n{\"name\":\"Ada\"}"),
                 send(SECOND));
                 var connection = open(upstream)) {
@@ -65,7 +64,7 @@ class UpstreamConnectionTest {
 
     @Test
     void anEmptyContentLengthBodyIsAnEmptyAnswer() throws Exception {
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), send(SECOND));
+        try (var upstream = scripted(send("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, "", get(connection, true));
             assertTrue(connection.reusable());
@@ -77,7 +76,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {1, 1000, DISCARD})
     void anUnwantedBodyUpTo16KiBIsDroppedAndTheNextRequestGetsItsOwnAnswer(int length) throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\n"), pattern(length))),
                 send(SECOND));
                 var connection = open(upstream)) {
@@ -90,7 +89,7 @@ class UpstreamConnectionTest {
 
     @Test
     void anUnwantedBodyOver16KiBIsNotReadAndTheConnectionIsNotReusable() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + (DISCARD + 1) + "\r\n\r\n"), pattern(DISCARD + 1))));
                 var connection = open(upstream)) {
             assertAnswered(200, "", get(connection, false));
@@ -100,7 +99,7 @@ class UpstreamConnectionTest {
 
     @Test
     void theBodyOfANon2xxAnswerIsDroppedEvenWhenWanted() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send("HTTP/1.1 404 Not Found\r\nContent-Length: 19\r\n\r\n{\"error\":\"unknown\"}"), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(404, "", get(connection, true));
@@ -112,7 +111,7 @@ class UpstreamConnectionTest {
 
     @Test
     void aNon2xxBodyOver16KiBIsNotReadAndTheConnectionIsNotReusable() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 500 Oops\r\nContent-Length: " + 20_000 + "\r\n\r\n"), pattern(20_000))));
                 var connection = open(upstream)) {
             assertAnswered(500, "", get(connection, true));
@@ -125,7 +124,7 @@ class UpstreamConnectionTest {
     @Test
     void aWantedBodyOfExactlyOneMebibyteIsAnsweredAndNotOverRead() throws Exception {
         byte[] body = pattern(MIB);
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + MIB + "\r\n\r\n"), body)), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, body, get(connection, true));
@@ -138,7 +137,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "wantBody={0}")
     @ValueSource(booleans = {true, false})
     void aContentLengthOverOneMebibyteIsTooLargeWhenWantedAndNeverReusable(boolean wantBody) throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nContent-Length: " + (MIB + 1) + "\r\n\r\n"), pattern(MIB + 1))));
                 var connection = open(upstream)) {
             Call call = get(connection, wantBody);
@@ -155,7 +154,7 @@ class UpstreamConnectionTest {
     @Test
     void aChunkedBodyOfExactlyOneMebibyteInSixteenChunksIsAnswered() throws Exception {
         byte[] body = pattern(MIB);
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), chunked(body, 64 * 1024),
                         ascii("0\r\n\r\n"))),
                 send(SECOND));
@@ -170,7 +169,7 @@ class UpstreamConnectionTest {
     @Test
     void aChunkedBodyThatGrowsOverOneMebibyteIsTooLargeAndNotReusable() throws Exception {
         // Sixteen chunks of 64 KiB are exactly 1 MiB: the seventeenth, of one byte, is too many.
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), chunked(pattern(MIB), 64 * 1024),
                         ascii("1\r\nx\r\n0\r\n\r\n"))));
                 var connection = open(upstream)) {
@@ -181,7 +180,7 @@ class UpstreamConnectionTest {
 
     @Test
     void aSingleChunkOverOneMebibyteIsTooLarge() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), chunked(pattern(MIB + 1), MIB + 1),
                         ascii("0\r\n\r\n"))));
                 var connection = open(upstream)) {
@@ -193,7 +192,7 @@ class UpstreamConnectionTest {
     @Test
     void aCloseDelimitedBodyOfExactlyOneMebibyteIsAnswered() throws Exception {
         byte[] body = pattern(MIB);
-        try (var upstream = new ScriptedUpstream(sendThenClose(concat(ascii("HTTP/1.1 200 OK\r\n\r\n"), body)));
+        try (var upstream = scripted(sendThenClose(concat(ascii("HTTP/1.1 200 OK\r\n\r\n"), body)));
                 var connection = open(upstream)) {
             assertAnswered(200, body, get(connection, true));
             assertFalse(connection.reusable());
@@ -202,7 +201,7 @@ class UpstreamConnectionTest {
 
     @Test
     void aCloseDelimitedBodyOverOneMebibyteIsTooLarge() throws Exception {
-        try (var upstream = new ScriptedUpstream(sendThenClose(concat(ascii("HTTP/1.1 200 OK\r\n\r\n"), pattern(MIB + 1))));
+        try (var upstream = scripted(sendThenClose(concat(ascii("HTTP/1.1 200 OK\r\n\r\n"), pattern(MIB + 1))));
                 var connection = open(upstream)) {
             assertInstanceOf(Call.BodyTooLarge.class, get(connection, true));
             assertFalse(connection.reusable());
@@ -214,7 +213,7 @@ class UpstreamConnectionTest {
     @Test
     void chunksWithExtensionsHexOfEitherCaseAndTrailersAreReassembledExactly() throws Exception {
         String alphabet = "abcdefghijklmnopqrstuvwxyz";
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "5;ext=1\r\nhello\r\n"
                         + "1A\r\n" + alphabet + "\r\n"
@@ -241,7 +240,7 @@ class UpstreamConnectionTest {
             response.writeBytes(ascii("\r\n"));
         }
         response.writeBytes(ascii("0\r\n\r\n"));
-        try (var upstream = new ScriptedUpstream(send(response.toByteArray()), send(SECOND));
+        try (var upstream = scripted(send(response.toByteArray()), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, body, get(connection, true));
             assertTrue(connection.reusable());
@@ -252,7 +251,7 @@ class UpstreamConnectionTest {
 
     @Test
     void anEmptyChunkedBodyIsAnEmptyAnswer() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, "", get(connection, true));
@@ -265,7 +264,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "{0} bytes")
     @ValueSource(ints = {10, DISCARD})
     void anUnwantedChunkedBodyUpTo16KiBIsDroppedAndTheConnectionKept(int length) throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), chunked(pattern(length), 4096),
                         ascii("0\r\nX-Trailer: t\r\n\r\n"))),
                 send(SECOND));
@@ -279,7 +278,7 @@ class UpstreamConnectionTest {
 
     @Test
     void anUnwantedChunkedBodyOver16KiBIsNotReusable() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send(concat(ascii("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"), chunked(pattern(DISCARD + 1), 4096),
                         ascii("0\r\n\r\n"))));
                 var connection = open(upstream)) {
@@ -290,7 +289,7 @@ class UpstreamConnectionTest {
 
     @Test
     void chunkedAfterOtherCodingsIsStillChunked() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send("HTTP/1.1 200 OK\r\nTransfer-Encoding: identity, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
@@ -302,7 +301,7 @@ class UpstreamConnectionTest {
 
     @Test
     void aTransferCodingThatDoesNotEndInChunkedIsDelimitedByTheClose() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 sendThenClose("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\nContent-Length: 2\r\n\r\n5\r\nhello\r\n0\r\n\r\n"));
                 var connection = open(upstream)) {
             assertAnswered(200, "5\r\nhello\r\n0\r\n\r\n", get(connection, true));
@@ -314,7 +313,7 @@ class UpstreamConnectionTest {
 
     @Test
     void aBodyWithoutLengthOrChunkingIsReadToTheEndOfTheConnection() throws Exception {
-        try (var upstream = new ScriptedUpstream(sendThenClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello\r\nworld"));
+        try (var upstream = scripted(sendThenClose("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nhello\r\nworld"));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello\r\nworld", get(connection, true));
             assertFalse(connection.reusable(), "the body ended with the connection");
@@ -324,7 +323,7 @@ class UpstreamConnectionTest {
     @Test
     void anUnwantedCloseDelimitedBodyIsNotWaitedFor() throws Exception {
         // The upstream never closes: reading to the end would wait out the deadline.
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\n\r\nhello"));
+        try (var upstream = scripted(send("HTTP/1.1 200 OK\r\n\r\nhello"));
                 var connection = open(upstream)) {
             long start = System.nanoTime();
             assertAnswered(200, "", get(connection, false));
@@ -347,7 +346,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("bodiless")
     void aStatusWithoutBodyIsAnsweredAtOnceAndTheConnectionKept(String name, String response, int status) throws Exception {
-        try (var upstream = new ScriptedUpstream(send(response), send(SECOND));
+        try (var upstream = scripted(send(response), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(status, "", get(connection, true));
             assertTrue(connection.reusable());
@@ -358,7 +357,7 @@ class UpstreamConnectionTest {
 
     @Test
     void interimAnswersBeforeTheRealOneAreSkipped() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send("HTTP/1.1 100 Continue\r\n\r\n"
                         + "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
                         + "HTTP/1.1 100 Continue\r\n\r\n"
@@ -374,11 +373,10 @@ class UpstreamConnectionTest {
 
     @Test
     void aContinueArrivingAloneBeforeTheAnswerIsSkipped() throws Exception {
-        try (var upstream = new ScriptedUpstream((socket, out) -> {
-            out.write(ascii("HTTP/1.1 100 Continue\r\n\r\n"));
-            out.flush();
+        try (var upstream = scripted(peer -> {
+            peer.write(ascii("HTTP/1.1 100 Continue\r\n\r\n"));
             Thread.sleep(50);
-            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
+            peer.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"));
         }); var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
             assertTrue(connection.reusable());
@@ -387,7 +385,7 @@ class UpstreamConnectionTest {
 
     @Test
     void switchingProtocolsEndsTheConnectionsUseForHttp() throws Exception {
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"));
+        try (var upstream = scripted(send("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n"));
                 var connection = open(upstream)) {
             assertAnswered(101, "", get(connection, true));
             assertFalse(connection.reusable());
@@ -413,7 +411,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "{0} → reusable {2}")
     @MethodSource("persistence")
     void theConnectionHeaderAndVersionDecideReuse(String name, String response, boolean reusable) throws Exception {
-        try (var upstream = new ScriptedUpstream(send(response), send(SECOND));
+        try (var upstream = scripted(send(response), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, "ok", get(connection, true));
             assertEquals(reusable, connection.reusable(), name);
@@ -422,8 +420,8 @@ class UpstreamConnectionTest {
                 assertSecondRequestAnswered(connection, upstream);
             } else {
                 connection.close();
-                assertTrue(upstream.awaitClientClosed(), "the upstream saw the connection closed");
-                assertEquals(1, upstream.requests().size(), "one request on it");
+                assertEquals(1, upstream.awaitClosedByClient(1, Duration.ofSeconds(1)), "the upstream saw the connection closed");
+                assertEquals(1, upstream.requests(), "one request on it");
             }
         }
     }
@@ -447,7 +445,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("lenient")
     void whatHttpAllowsAClientToAcceptIsUnderstood(String name, String response) throws Exception {
-        try (var upstream = new ScriptedUpstream(send(response), send(SECOND.replace("\r\n", "\n")));
+        try (var upstream = scripted(send(response), send(SECOND.replace("\r\n", "\n")));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
             assertTrue(connection.reusable(), name);
@@ -459,7 +457,7 @@ class UpstreamConnectionTest {
     @Test
     void aHeaderLineOfExactly8KiBIsAccepted() throws Exception {
         String line = "X-Big: " + "a".repeat(8 * 1024 - "X-Big: ".length() - 2);
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\n" + line + "\r\nContent-Length: 5\r\n\r\nhello"), send(SECOND));
+        try (var upstream = scripted(send("HTTP/1.1 200 OK\r\n" + line + "\r\nContent-Length: 5\r\n\r\nhello"), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
             assertTrue(connection.reusable());
@@ -472,7 +470,7 @@ class UpstreamConnectionTest {
     void aHeadJustUnder64KiBInSmallLinesIsAccepted() throws Exception {
         String head = "HTTP/1.1 200 OK\r\n" + fillerLines(1_760) + "Content-Length: 5\r\n\r\n";
         assertTrue(head.length() > 65_000 && head.length() < 64 * 1024, "head of " + head.length() + " bytes");
-        try (var upstream = new ScriptedUpstream(send(head + "hello"), send(SECOND));
+        try (var upstream = scripted(send(head + "hello"), send(SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
             assertTrue(connection.reusable());
@@ -488,7 +486,7 @@ class UpstreamConnectionTest {
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
             "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"})
     void chunkedWinsOverContentLengthButTheConnectionIsNotReused(String response) throws Exception {
-        try (var upstream = new ScriptedUpstream(send(response));
+        try (var upstream = scripted(send(response));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
             assertFalse(connection.reusable(), "an answer with both may be a smuggling attempt: not trusted further");
@@ -547,7 +545,7 @@ class UpstreamConnectionTest {
     void aMalformedAnswerIsAMalformedResponseException(String name, String response) throws Exception {
         // The upstream keeps the connection open: an answer that only looked incomplete would
         // time out rather than pass as malformed.
-        try (var upstream = new ScriptedUpstream(send(response));
+        try (var upstream = scripted(send(response));
                 var connection = open(upstream)) {
             assertThrows(UpstreamConnection.MalformedResponseException.class, () -> get(connection, true), name);
         }
@@ -557,7 +555,7 @@ class UpstreamConnectionTest {
     // is no Content-Length (RFC 9112 section 2.2: invalid, or read as a space).
     @Test
     void aBareCrInAHeaderNameDoesNotMakeItContentLength() throws Exception {
-        try (var upstream = new ScriptedUpstream(sendThenClose("HTTP/1.1 200 OK\r\nContent\rLength: 5\r\n\r\nhello world"));
+        try (var upstream = scripted(sendThenClose("HTTP/1.1 200 OK\r\nContent\rLength: 5\r\n\r\nhello world"));
                 var connection = open(upstream)) {
             Call call;
             try {
@@ -572,7 +570,7 @@ class UpstreamConnectionTest {
 
     @Test
     void aFoldedLineOfAnotherFieldIsSkipped() throws Exception {
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\nX-Note: a\r\n b\r\n\tc\r\nContent-Length: 5\r\n\r\nhello"));
+        try (var upstream = scripted(send("HTTP/1.1 200 OK\r\nX-Note: a\r\n b\r\n\tc\r\nContent-Length: 5\r\n\r\nhello"));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
             assertTrue(connection.reusable(), "framed by its length");
@@ -601,7 +599,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "{0}, wantBody={2}")
     @MethodSource("cutOff")
     void anAnswerCutOffByTheUpstreamIsAnEofException(String name, String response, boolean wantBody) throws Exception {
-        try (var upstream = new ScriptedUpstream(sendThenClose(response));
+        try (var upstream = scripted(sendThenClose(response));
                 var connection = open(upstream)) {
             assertThrows(EOFException.class, () -> get(connection, wantBody), name);
         }
@@ -612,7 +610,7 @@ class UpstreamConnectionTest {
     @Test
     void anAnswerWrittenOneByteAtATimeIsParsedTheSame() throws Exception {
         String alphabet = "abcdefghijklmnopqrstuvwxyz";
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 trickle("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "5;ext=1\r\nhello\r\n1A\r\n" + alphabet + "\r\n0\r\nX-Trailer: 1\r\n\r\n"),
                 trickle("HTTP/1.1 200 OK\nContent-Length: 6\n\nsecond"),
@@ -624,14 +622,14 @@ class UpstreamConnectionTest {
             assertTrue(connection.reusable());
             assertAnswered(200, "", get(connection, false));
             assertTrue(connection.reusable());
-            assertEquals(3, upstream.requests().size());
+            assertEquals(3, upstream.requests());
         }
     }
 
     @Test
     void anAnswerInPiecesSplitAtAwkwardPointsIsParsedTheSame() throws Exception {
         // Splits between CR and LF, inside the status, a header name, a chunk size and a body.
-        try (var upstream = new ScriptedUpstream(pieces(
+        try (var upstream = scripted(pieces(
                 "HTTP/1.1 2", "00 OK\r", "\nTransfer-Enc", "oding: chunked\r\n\r", "\n0", "0a\r", "\n0123456", "789\r", "\n0\r\n",
                 "\r", "\n"), send(SECOND));
                 var connection = open(upstream)) {
@@ -647,7 +645,7 @@ class UpstreamConnectionTest {
     @ParameterizedTest(name = "wantBody={0}")
     @ValueSource(booleans = {true, false})
     void bytesAfterAWholeContentLengthAnswerMakeTheConnectionNotReusable(boolean wantBody) throws Exception {
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" + SECOND));
+        try (var upstream = scripted(send("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" + SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, wantBody ? "hello" : "", get(connection, wantBody));
             assertFalse(connection.reusable(), "bytes nobody asked for: the connection is in no known state");
@@ -656,7 +654,7 @@ class UpstreamConnectionTest {
 
     @Test
     void bytesAfterAWholeChunkedAnswerMakeTheConnectionNotReusable() throws Exception {
-        try (var upstream = new ScriptedUpstream(
+        try (var upstream = scripted(
                 send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n" + SECOND));
                 var connection = open(upstream)) {
             assertAnswered(200, "hello", get(connection, true));
@@ -666,7 +664,7 @@ class UpstreamConnectionTest {
 
     @Test
     void bytesAfterABodilessAnswerMakeTheConnectionNotReusable() throws Exception {
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 204 No Content\r\n\r\n" + SECOND));
+        try (var upstream = scripted(send("HTTP/1.1 204 No Content\r\n\r\n" + SECOND));
                 var connection = open(upstream)) {
             assertAnswered(204, "", get(connection, true));
             assertFalse(connection.reusable());
@@ -680,17 +678,24 @@ class UpstreamConnectionTest {
         byte[] first = ascii("GET /customers/a%20b?x=%C3%A9 HTTP/1.1\r\nHost: upstream.example:8080\r\n"
                 + "Accept: application/json\r\nX-Odd:  spaced \t\r\n\r\n");
         byte[] second = ascii("GET /2 HTTP/1.1\r\nHost: h\r\n\r\n");
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), send(SECOND))) {
+        var afterScript = new CompletableFuture<byte[]>();
+        try (var upstream = ScriptedServer.start(peer -> {
+            for (String answer : List.of("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", SECOND)) {
+                peer.read();
+                peer.write(answer);
+            }
+            afterScript.complete(peer.readUntilClose());
+        })) {
             try (var connection = open(upstream)) {
                 assertAnswered(200, "ok", connection.get(first, System.nanoTime() + DEADLINE_NANOS, true));
                 assertAnswered(200, "second", connection.get(second, System.nanoTime() + DEADLINE_NANOS, true));
             }
-            assertTrue(upstream.awaitClientClosed(), "the upstream saw the connection closed");
-            List<byte[]> requests = upstream.requests();
+            assertEquals("", text(afterScript.get(1, TimeUnit.SECONDS)), "the upstream saw the connection closed,"
+                    + " and nothing else was sent");
+            List<Request> requests = upstream.received();
             assertEquals(2, requests.size());
-            assertArrayEquals(first, requests.get(0), () -> "first request: " + text(requests.get(0)));
-            assertArrayEquals(second, requests.get(1), () -> "second request: " + text(requests.get(1)));
-            assertEquals("", text(upstream.afterScript()), "nothing else was sent");
+            assertArrayEquals(first, requests.get(0).head(), () -> "first request: " + requests.get(0).headText());
+            assertArrayEquals(second, requests.get(1).head(), () -> "second request: " + requests.get(1).headText());
         }
     }
 
@@ -698,13 +703,11 @@ class UpstreamConnectionTest {
 
     @Test
     void aBodyThatTricklesPastTheDeadlineIsASocketTimeout() throws Exception {
-        try (var upstream = new ScriptedUpstream((socket, out) -> {
-            out.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"));
-            out.flush();
+        try (var upstream = scripted(peer -> {
+            peer.write(ascii("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"));
             for (int i = 0; i < 100; i++) {
                 Thread.sleep(100);
-                out.write('x');
-                out.flush();
+                peer.write("x");
             }
         }); var connection = open(upstream)) {
             long start = System.nanoTime();
@@ -718,10 +721,9 @@ class UpstreamConnectionTest {
 
     @Test
     void aHeadThatTricklesPastTheDeadlineIsASocketTimeout() throws Exception {
-        try (var upstream = new ScriptedUpstream((socket, out) -> {
+        try (var upstream = scripted(peer -> {
             for (byte b : ascii("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")) {
-                out.write(b);
-                out.flush();
+                peer.write(new byte[] {b});
                 Thread.sleep(100);
             }
         }); var connection = open(upstream)) {
@@ -735,19 +737,19 @@ class UpstreamConnectionTest {
 
     @Test
     void anUpstreamThatNeverAnswersIsASocketTimeout() throws Exception {
-        try (var upstream = new ScriptedUpstream(silence()); var connection = open(upstream)) {
+        try (var upstream = scripted(silence()); var connection = open(upstream)) {
             long start = System.nanoTime();
             assertThrows(SocketTimeoutException.class,
                     () -> connection.get(REQUEST, System.nanoTime() + 300_000_000L, true));
             long elapsed = millisSince(start);
             assertTrue(elapsed >= 250 && elapsed < 1_500, "timed out after " + elapsed + " ms");
-            assertEquals(1, upstream.requests().size(), "the request was sent");
+            assertEquals(1, upstream.requests(), "the request was sent");
         }
     }
 
     @Test
     void aDeadlineAlreadyPastIsASocketTimeoutAtOnce() throws Exception {
-        try (var upstream = new ScriptedUpstream(silence()); var connection = open(upstream)) {
+        try (var upstream = scripted(silence()); var connection = open(upstream)) {
             long start = System.nanoTime();
             assertThrows(SocketTimeoutException.class, () -> connection.get(REQUEST, System.nanoTime() - 1, true));
             assertTrue(millisSince(start) < 500, "took " + millisSince(start) + " ms");
@@ -757,9 +759,9 @@ class UpstreamConnectionTest {
     @Test
     void eachCallHasItsOwnDeadline() throws Exception {
         // A first call with a short deadline must not leave its time-out to the second.
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), (socket, out) -> {
+        try (var upstream = scripted(send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"), peer -> {
             Thread.sleep(400);
-            out.write(ascii(SECOND));
+            peer.write(ascii(SECOND));
         }); var connection = open(upstream)) {
             assertAnswered(200, "ok", connection.get(REQUEST, System.nanoTime() + 200_000_000L, true));
             assertTrue(connection.reusable());
@@ -770,7 +772,7 @@ class UpstreamConnectionTest {
     // ---- no read time-out: the watchdog closes a connection past its call's deadline ----
 
     /// A connection no watchdog looks at: the test plays the watchdog.
-    private static UpstreamConnection openWatched(ScriptedUpstream upstream, AtomicInteger closes) throws IOException {
+    private static UpstreamConnection openWatched(ScriptedServer upstream, AtomicInteger closes) throws IOException {
         return UpstreamConnection.open(new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.port()), 1000,
                 connection -> closes.incrementAndGet());
     }
@@ -778,7 +780,7 @@ class UpstreamConnectionTest {
     @Test
     void aWatchedCallPastItsDeadlineEndsWhenTheWatchdogLooks() throws Exception {
         var closes = new AtomicInteger();
-        try (var upstream = new ScriptedUpstream(silence()); var connection = openWatched(upstream, closes)) {
+        try (var upstream = scripted(silence()); var connection = openWatched(upstream, closes)) {
             var thrown = new AtomicReference<Throwable>();
             long deadline = System.nanoTime() + 200_000_000L;
             Thread call = Thread.ofVirtual().start(() -> {
@@ -807,7 +809,7 @@ class UpstreamConnectionTest {
     @Test
     void theWatchdogLeavesAConnectionBetweenCallsAlone() throws Exception {
         var closes = new AtomicInteger();
-        try (var upstream = new ScriptedUpstream(send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+        try (var upstream = scripted(send("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
                 send(SECOND)); var connection = openWatched(upstream, closes)) {
             long deadline = System.nanoTime() + 100_000_000L;
             assertAnswered(200, "ok", connection.get(REQUEST, deadline, true));
@@ -840,7 +842,7 @@ class UpstreamConnectionTest {
         });
     }
 
-    private static UpstreamConnection open(ScriptedUpstream upstream) throws IOException {
+    private static UpstreamConnection open(ScriptedServer upstream) throws IOException {
         UpstreamConnection connection = UpstreamConnection.open(
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), upstream.port()), 1000, WATCHED::remove);
         WATCHED.add(connection);
@@ -852,11 +854,11 @@ class UpstreamConnectionTest {
     }
 
     /// A second request on the same connection gets its own answer, [#SECOND].
-    private static void assertSecondRequestAnswered(UpstreamConnection connection, ScriptedUpstream upstream)
+    private static void assertSecondRequestAnswered(UpstreamConnection connection, ScriptedServer upstream)
             throws IOException {
         assertAnswered(200, "second", get(connection, true));
         assertTrue(connection.reusable(), "reusable after the second answer");
-        assertEquals(2, upstream.requests().size(), "both requests went over one connection");
+        assertEquals(2, upstream.requests(), "both requests went over one connection");
     }
 
     private static void assertAnswered(int status, String body, Call call) {
@@ -921,134 +923,45 @@ class UpstreamConnectionTest {
         return lines.toString();
     }
 
-    private static ScriptedUpstream.Answer send(String response) {
+    /// A server answering the n-th request with the n-th of `steps` (see [Script#inTurn]).
+    private static ScriptedServer scripted(Script... steps) throws IOException {
+        return ScriptedServer.start(Script.inTurn(steps));
+    }
+
+    private static Script send(String response) {
         return send(ascii(response));
     }
 
-    private static ScriptedUpstream.Answer send(byte[] response) {
-        return (socket, out) -> out.write(response);
+    private static Script send(byte[] response) {
+        return peer -> peer.write(response);
     }
 
     /// Writes `response`, then ends the upstream's side of the connection (a FIN).
-    private static ScriptedUpstream.Answer sendThenClose(String response) {
+    private static Script sendThenClose(String response) {
         return sendThenClose(ascii(response));
     }
 
-    private static ScriptedUpstream.Answer sendThenClose(byte[] response) {
-        return (socket, out) -> {
-            out.write(response);
-            out.flush();
-            socket.shutdownOutput();
+    private static Script sendThenClose(byte[] response) {
+        return peer -> {
+            peer.write(response);
+            peer.halfClose();
         };
     }
 
     /// Writes `response` a byte at a time, a millisecond apart.
-    private static ScriptedUpstream.Answer trickle(String response) {
-        return (socket, out) -> {
-            for (byte b : ascii(response)) {
-                out.write(b);
-                out.flush();
-                Thread.sleep(1);
-            }
-        };
+    private static Script trickle(String response) {
+        return peer -> peer.trickle(ascii(response), 1, Duration.ofMillis(1));
     }
 
     /// Writes each piece on its own, 5 ms apart.
-    private static ScriptedUpstream.Answer pieces(String... pieces) {
-        return (socket, out) -> {
-            for (String piece : pieces) {
-                out.write(ascii(piece));
-                out.flush();
-                Thread.sleep(5);
-            }
-        };
+    private static Script pieces(String... pieces) {
+        return peer -> peer.writePieces(Duration.ofMillis(5),
+                Arrays.stream(pieces).map(UpstreamConnectionTest::ascii).toArray(byte[][]::new));
     }
 
     /// Answers nothing.
-    private static ScriptedUpstream.Answer silence() {
-        return (socket, out) -> {
+    private static Script silence() {
+        return peer -> {
         };
-    }
-
-    /// An upstream on 127.0.0.1 for one connection: answers the n-th request head with the n-th
-    /// [Answer], keeps the exact bytes of each request head, and once the script is done keeps
-    /// whatever else the client sends until it closes the connection.
-    private static final class ScriptedUpstream implements AutoCloseable {
-        interface Answer {
-            void write(Socket socket, OutputStream out) throws IOException, InterruptedException;
-        }
-
-        private final ServerSocket server;
-        private final List<Answer> answers;
-        private final List<byte[]> requests = new CopyOnWriteArrayList<>();
-        private final ByteArrayOutputStream afterScript = new ByteArrayOutputStream();
-        private final CountDownLatch clientClosed = new CountDownLatch(1);
-        private final Thread thread;
-        private volatile Socket accepted;
-
-        ScriptedUpstream(Answer... answers) throws IOException {
-            this.server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-            this.answers = List.of(answers);
-            this.thread = Thread.ofVirtual().start(this::serve);
-        }
-
-        int port() {
-            return server.getLocalPort();
-        }
-
-        /// The request heads received so far, each up to and with its empty line.
-        List<byte[]> requests() {
-            return List.copyOf(requests);
-        }
-
-        /// What the client sent after the last scripted answer.
-        byte[] afterScript() {
-            return afterScript.toByteArray();
-        }
-
-        /// Whether the client closed the connection (an end of stream) within a second.
-        boolean awaitClientClosed() throws InterruptedException {
-            return clientClosed.await(1, TimeUnit.SECONDS);
-        }
-
-        private void serve() {
-            try (Socket socket = server.accept()) {
-                accepted = socket;
-                // Each write its own segment, at once: the pieces tests rely on it.
-                socket.setTcpNoDelay(true);
-                InputStream in = socket.getInputStream();
-                OutputStream out = socket.getOutputStream();
-                for (Answer answer : answers) {
-                    byte[] head = RawUpstream.readHeadBytes(in);
-                    if (head == null) {
-                        clientClosed.countDown();
-                        return;
-                    }
-                    requests.add(head);
-                    answer.write(socket, out);
-                    if (!socket.isOutputShutdown()) {
-                        out.flush();
-                    }
-                }
-                int b;
-                while ((b = in.read()) != -1) {
-                    afterScript.write(b);
-                }
-                clientClosed.countDown();
-            } catch (IOException | InterruptedException e) {
-                // The client went away mid-answer, or the test is over.
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            server.close();
-            Socket socket = accepted;
-            if (socket != null) {
-                socket.close();
-            }
-            thread.interrupt();
-            thread.join(1_000);
-        }
     }
 }
