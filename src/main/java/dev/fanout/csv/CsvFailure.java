@@ -1,5 +1,7 @@
 package dev.fanout.csv;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /// Why a CSV stream could not be read on: malformed CSV, a limit exceeded, bytes that are not
@@ -16,5 +18,36 @@ public final class CsvFailure extends RuntimeException {
     /// The SPEC error code for the error line.
     public StreamErrorCode code() {
         return code;
+    }
+
+    /// The input failed: an [InputException] with its own code (a body cut short, a deadline),
+    /// or `read_failed` after the last whole record's line.
+    static CsvFailure readFailed(IOException e, long recordLine) {
+        if (e instanceof InputException input) {
+            return new CsvFailure(input.code(), input.getMessage(), e);
+        }
+        return new CsvFailure(StreamErrorCode.READ_FAILED, "the input could not be read after line %d: %s"
+                .formatted(recordLine - 1, e.getMessage()), e);
+    }
+
+    static CsvFailure notUtf8(long recordLine) {
+        return new CsvFailure(StreamErrorCode.INVALID_UTF8,
+                "the record starting on line %d contains bytes that are not valid UTF-8".formatted(recordLine), null);
+    }
+
+    static CsvFailure fieldTooLarge(int field, long recordLine, int maxFieldBytes) {
+        return new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "field %d of the record starting on line %d is longer than the limit of %d bytes"
+                .formatted(field, recordLine, maxFieldBytes), null);
+    }
+
+    /// The failure for the character of `length` bytes at `p` after a closing quote (a multi-byte
+    /// one already checked as UTF-8): only its own bytes are shown, so that the message does not
+    /// depend on what else happens to have been read.
+    static CsvFailure afterClosingQuote(byte[] b, int p, int length, long recordLine) {
+        int c = b[p] & 0xFF;
+        String shown = c >= 0x80 ? "'" + new String(b, p, length, StandardCharsets.UTF_8) + "'"
+                : c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
+        return new CsvFailure(StreamErrorCode.MALFORMED_CSV, ("%s after a closing quote in the record starting on line %d:"
+                + " a quoted field must end at a delimiter or a line break").formatted(shown, recordLine), null);
     }
 }

@@ -35,7 +35,7 @@ final class JsonCell {
     /// with a lone surrogate (which no UTF-8 text can carry) or a number whose exponent is beyond
     /// an int (which no `BigDecimal` holds).
     static Compact compact(Cell cell) {
-        try (JsonParser parser = JsonValue.Reader.FACTORY.createParser(cell.bytes(), cell.start(), cell.length())) {
+        try (JsonParser parser = JsonReader.FACTORY.createParser(cell.bytes(), cell.start(), cell.length())) {
             JsonToken top = parser.nextToken();
             if (top == null) {
                 return null;

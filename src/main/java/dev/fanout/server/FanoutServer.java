@@ -273,12 +273,7 @@ public final class FanoutServer {
         }
         awaitNoOpenConnections();
         sweeper.interrupt();
-        server.stop();
-        watchdog.close();
-        heads.close();
-        disconnects.close();
-        upstreams.close();
-        histograms.close();
+        stop();
     }
 
     /// Waits, once the running validations are done, until the public listener's connections
