@@ -137,6 +137,12 @@ final class JsonCell {
         }
     }
 
+    /// The unique key of a value cast to JSON text (json, geopoint, list fields): its [#key(String)];
+    /// anything else (the raw text of a failed cast) is its own key.
+    static Object keyOf(Object typed) {
+        return typed instanceof JsonText json ? key(json.json()) : typed;
+    }
+
     /// A key under which JSON values equal as data collide: objects whatever their key order,
     /// numbers by value (`1`, `1.0` and `1e0` are one number), strings, booleans and null as
     /// themselves. `json` is a compact text from [#compact].
