@@ -35,8 +35,9 @@ import picocli.CommandLine.Spec;
 /// `fanout validate`: runs the server's engine over one or more files (or standard input) and
 /// writes the NDJSON to standard output or `-o FILE`; a summary per file (and, on a terminal, a
 /// progress line) goes to standard error. With several files, each file's NDJSON comes in turn,
-/// after a line `{"file":NAME}`, and the exit status is the worst of theirs. One instance per
-/// invocation; not thread-safe.
+/// after a line `{"file":NAME}`, and the exit status is the worst of theirs. This class parses
+/// the options and runs the files; where the NDJSON goes is [ValidateOutput], and each run's
+/// summary line and exit status [ValidateReport]. One instance per invocation; not thread-safe.
 ///
 /// The common invocations are parsed by [#parseQuickly] without picocli, whose reflection over
 /// the annotations cost ~150 ms of a 20-row run's start-up: a user who validates many small files

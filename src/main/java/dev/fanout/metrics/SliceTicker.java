@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/// A virtual thread that runs `tick` (closing the histograms' current slice) every `interval`,
-/// on a fixed schedule that does not drift; after a long pause it skips the missed ticks rather
-/// than run a burst of them (which would only make empty slices). `stop` wakes it with a signal,
+/// The ticking of [SliceClock#system()]: a virtual thread that runs `tick` (closing the
+/// histograms' current slice) every `interval`, on a fixed schedule that does not drift; after a
+/// long pause it skips the missed ticks rather than run a burst of them (which would only make
+/// empty slices). `stop` wakes it with a signal,
 /// never an interrupt, so a tick writing the `.hlog` is never cut mid-write, and joins it.
 final class SliceTicker implements SliceClock.Ticking {
     private static final System.Logger LOG = System.getLogger(SliceTicker.class.getName());
