@@ -6,7 +6,9 @@ import java.util.Objects;
 
 /// Why a CSV stream could not be read on: malformed CSV, a limit exceeded, bytes that are not
 /// UTF-8, or the input itself failing. Carries a stable code for the NDJSON error line and a
-/// message fit for users (no library internals, no stack trace).
+/// message fit for users (no library internals, no stack trace). The factories below make
+/// `CsvSource`'s failures, each naming the record's first line, so that its reading code holds
+/// only where they are thrown.
 public final class CsvFailure extends RuntimeException {
     private final StreamErrorCode code;
 
@@ -38,6 +40,22 @@ public final class CsvFailure extends RuntimeException {
     static CsvFailure fieldTooLarge(int field, long recordLine, int maxFieldBytes) {
         return new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "field %d of the record starting on line %d is longer than the limit of %d bytes"
                 .formatted(field, recordLine, maxFieldBytes), null);
+    }
+
+    static CsvFailure recordTooLarge(long recordLine, int maxBytes) {
+        return new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "the record starting on line %d is longer than %d bytes"
+                .formatted(recordLine, maxBytes), null);
+    }
+
+    static CsvFailure tooManyColumns(long recordLine, int maxColumns) {
+        return new CsvFailure(StreamErrorCode.TOO_MANY_COLUMNS, "the record starting on line %d has more than %d fields"
+                .formatted(recordLine, maxColumns), null);
+    }
+
+    static CsvFailure quoteNotClosed(long recordLine) {
+        return new CsvFailure(StreamErrorCode.MALFORMED_CSV,
+                "a quoted field of the record starting on line %d is not closed before the end of the input"
+                        .formatted(recordLine), null);
     }
 
     /// The failure for the character of `length` bytes at `p` after a closing quote (a multi-byte

@@ -260,8 +260,7 @@ public final class CsvSource implements AutoCloseable {
         }
         checkCellSoFar();
         if (buf.length > MAX_BUFFER_BYTES / 2) {
-            throw new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "the record starting on line %d is longer than %d bytes"
-                    .formatted(recordLine, MAX_BUFFER_BYTES / 2), null);
+            throw CsvFailure.recordTooLarge(recordLine, MAX_BUFFER_BYTES / 2);
         }
         byte[] grown = BufferPool.SHARED.take(buf.length * 2);
         System.arraycopy(buf, 0, grown, 0, filled);
@@ -507,8 +506,7 @@ public final class CsvSource implements AutoCloseable {
             throw CsvFailure.fieldTooLarge(recordCellCount + 1, recordLine, maxFieldBytes);
         }
         if (recordCellCount == maxColumns) {
-            throw new CsvFailure(StreamErrorCode.TOO_MANY_COLUMNS, "the record starting on line %d has more than %d fields"
-                    .formatted(recordLine, maxColumns), null);
+            throw CsvFailure.tooManyColumns(recordLine, maxColumns);
         }
         if (2 * recordCellCount + 2 > recordCells.length) {
             recordCells = Arrays.copyOf(recordCells, recordCells.length * 2);
@@ -561,9 +559,7 @@ public final class CsvSource implements AutoCloseable {
             case QUOTED -> {
                 // Too large first, as in scan.
                 checkCellSoFar();
-                throw new CsvFailure(StreamErrorCode.MALFORMED_CSV,
-                        "a quoted field of the record starting on line %d is not closed before the end of the input"
-                                .formatted(recordLine), null);
+                throw CsvFailure.quoteNotClosed(recordLine);
             }
             default -> throw new IllegalStateException("parser state " + state);
         }
