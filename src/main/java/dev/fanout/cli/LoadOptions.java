@@ -9,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.TypeConversionException;
 
 /// The options `fanout bench` and `fanout bench sweep` share: target, bodies, connections, length
 /// of a round, warm-up and time-out. Checked when the plan is made, not by picocli, so that a
@@ -124,14 +122,9 @@ final class LoadOptions {
     }
 
     /// A duration as the configuration takes them: `PT0.5S`, `500ms`, `2s`.
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return ConfigDuration.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+    static final class DurationConverter extends ParsingConverter<Duration> {
+        DurationConverter() {
+            super(ConfigDuration::parse);
         }
     }
 }

@@ -7,20 +7,13 @@ import dev.fanout.engine.Lookups;
 import dev.fanout.engine.Mode;
 import dev.fanout.engine.References;
 import dev.fanout.engine.RunOutcome;
-import dev.fanout.engine.Summary;
 import dev.fanout.engine.ValidationEngine;
 import dev.fanout.engine.ValidationRun;
 import dev.fanout.metrics.ValidationMetrics;
-import dev.fanout.output.ByteSink;
 import dev.fanout.schema.InvalidSchemaException;
 import dev.fanout.schema.Schema;
-import java.io.BufferedOutputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,20 +25,19 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 /// `fanout validate`: runs the server's engine over one or more files (or standard input) and
 /// writes the NDJSON to standard output or `-o FILE`; a summary per file (and, on a terminal, a
 /// progress line) goes to standard error. With several files, each file's NDJSON comes in turn,
-/// after a line `{"file":NAME}`, and the exit status is the worst of theirs. One instance per
-/// invocation; not thread-safe.
+/// after a line `{"file":NAME}`, and the exit status is the worst of theirs. This class parses
+/// the options and runs the files; where the NDJSON goes is [ValidateOutput], and each run's
+/// summary line and exit status [ValidateReport]. One instance per invocation; not thread-safe.
 ///
 /// The common invocations are parsed by [#parseQuickly] without picocli, whose reflection over
 /// the annotations cost ~150 ms of a 20-row run's start-up: a user who validates many small files
@@ -65,8 +57,6 @@ import picocli.CommandLine.TypeConversionException;
             "ends with another error line (with several files, the worst of theirs)."
         })
 final class ValidateCommand implements Callable<Integer> {
-    /// Output buffer: large writes keep the engine, not the pipe, the bottleneck.
-    static final int OUTPUT_BUFFER_BYTES = 64 * 1024;
     private static final String BUNDLED_SCHEMA = "people";
     private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
@@ -234,7 +224,7 @@ final class ValidateCommand implements Callable<Integer> {
         boolean several = inputs.size() > 1;
         ExitStatus.Validate worst = ExitStatus.Validate.ALL_VALID;
         try (RunHistograms histograms = RunHistograms.open(histogramLog);
-                Output out = new Output(context)) {
+                ValidateOutput out = new ValidateOutput(context, output)) {
             for (String input : inputs) {
                 ExitStatus.Validate status;
                 try {
@@ -257,33 +247,21 @@ final class ValidateCommand implements Callable<Integer> {
 
     /// Validates one input into `out`; with several inputs, its lines follow a `{"file":…}` line.
     private ExitStatus.Validate validate(String input, Schema schema, References references, EngineOptions options, CliContext context,
-            RunHistograms histograms, Output out, boolean several) {
+            RunHistograms histograms, ValidateOutput out, boolean several) {
         long startNanos = System.nanoTime();
         histograms.runStarted();
         try (InputStream in = context.openInput(input);
                 ValidationRun run = open(in, schema, references, options, histograms.metrics())) {
             if (several) {
-                out.write(fileLine(input));
+                out.writeFileLine(input);
             }
             RunOutcome outcome = write(run, context, histograms, out);
             histograms.runDone(startNanos, outcome);
-            report(several ? input + ": " : "", outcome, run.bytesRead(), context.stderr());
-            return status(outcome);
+            ValidateReport.print(several ? input + ": " : "", outcome, run.bytesRead(), context.stderr());
+            return ValidateReport.status(outcome);
         } catch (IOException e) {
             throw CliFailure.io("close", input, e);
         }
-    }
-
-    /// The exit status of a run that went to the end of its output. A run stopped at its error
-    /// limit has invalid rows and nothing else wrong: 1.
-    static ExitStatus.Validate status(RunOutcome outcome) {
-        if (outcome.stoppedAtMaxErrors()) {
-            return ExitStatus.Validate.SOME_INVALID;
-        }
-        if (outcome.failed()) {
-            return ExitStatus.Validate.ERROR;
-        }
-        return outcome.summary().invalid() == 0 ? ExitStatus.Validate.ALL_VALID : ExitStatus.Validate.SOME_INVALID;
     }
 
     private EngineOptions engineOptions() {
@@ -374,7 +352,7 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    private RunOutcome write(ValidationRun run, CliContext context, RunHistograms histograms, Output out) {
+    private RunOutcome write(ValidationRun run, CliContext context, RunHistograms histograms, ValidateOutput out) {
         Progress progress = context.stderrIsTerminal()
                 ? Progress.start(context.stderr(), run::rowsRead, run::bytesRead)
                 : Progress.disabled();
@@ -386,165 +364,15 @@ final class ValidateCommand implements Callable<Integer> {
             throw out.failure(e);
         }
     }
-
-    /// `{"file":NAME}` and a line feed.
-    private static byte[] fileLine(String input) {
-        var sink = new ByteSink(input.length() + 16);
-        sink.write("{\"file\":".getBytes(StandardCharsets.US_ASCII), 0, 8);
-        sink.appendJsonString(input);
-        sink.write('}');
-        sink.write('\n');
-        return sink.toByteArray();
-    }
-
-    /// Where the NDJSON goes: standard output or `-o FILE`, opened only when the first header was
-    /// accepted, so that a rejected file leaves no empty output file behind.
-    private final class Output implements AutoCloseable {
-        private final CliContext context;
-        private OutputStream stream;
-        private boolean failed;
-
-        Output(CliContext context) {
-            this.context = context;
-        }
-
-        OutputStream stream() {
-            if (stream == null) {
-                stream = openOutput(context.stdout());
-            }
-            // Each run's writer closes nothing: the output is closed once, at the end.
-            return new FilterOutputStream(stream) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        void write(byte[] bytes) {
-            try {
-                stream().write(bytes);
-            } catch (IOException e) {
-                throw failure(e);
-            }
-        }
-
-        void flush() throws IOException {
-            if (stream != null) {
-                stream.flush();
-            }
-        }
-
-        boolean failed() {
-            return failed;
-        }
-
-        CliFailure failure(IOException e) {
-            failed = true;
-            return CliFailure.io("write", output == null ? "standard output" : output.toString(), e);
-        }
-
-        @Override
-        public void close() {
-            if (stream != null) {
-                try {
-                    stream.close();
-                } catch (IOException e) {
-                    throw failure(e);
-                }
-            }
+    static final class ModeConverter extends ParsingConverter<Mode> {
+        ModeConverter() {
+            super(Mode::parse);
         }
     }
 
-    private OutputStream openOutput(PrintStream stdout) {
-        if (output == null) {
-            return new BufferedOutputStream(new StandardOutput(stdout), OUTPUT_BUFFER_BYTES);
-        }
-        try {
-            return new BufferedOutputStream(Files.newOutputStream(output), OUTPUT_BUFFER_BYTES);
-        } catch (IOException e) {
-            throw CliFailure.io("write", output.toString(), e);
-        }
-    }
-
-    private static void report(String file, RunOutcome outcome, long bytesRead, PrintStream err) {
-        Summary s = outcome.summary();
-        double seconds = Math.max(s.elapsedMs(), 1e-3) / 1000;
-        // Concatenated rather than String.format: the formatter's first use is ~10 ms of a small run.
-        err.println("fanout: " + file + s.rows() + " rows, " + s.valid() + " valid, " + s.invalid() + " invalid in "
-                + oneDecimal(s.elapsedMs()) + " ms (" + oneDecimal(bytesRead / 1e6 / seconds) + " MB/s)");
-        outcome.error().ifPresent(e ->
-                err.println("fanout: " + e.code().wireName() + " at row " + e.row() + ": " + e.message()));
-    }
-
-    /// `value` rounded half up to one decimal, as `%.1f` writes it.
-    static String oneDecimal(double value) {
-        long tenths = Math.round(Math.abs(value) * 10);
-        return (value < 0 && tenths != 0 ? "-" : "") + tenths / 10 + "." + tenths % 10;
-    }
-
-    /// Standard output as a plain stream that reports write failures (a `PrintStream` only records
-    /// them) and is flushed, not closed, at the end.
-    private static final class StandardOutput extends OutputStream {
-        private final PrintStream stdout;
-
-        StandardOutput(PrintStream stdout) {
-            this.stdout = stdout;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            stdout.write(b);
-            check();
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            stdout.write(b, off, len);
-            check();
-        }
-
-        @Override
-        public void flush() throws IOException {
-            check();
-        }
-
-        @Override
-        public void close() throws IOException {
-            flush();
-        }
-
-        private void check() throws IOException {
-            // checkError() flushes; called once per buffer, so it costs little.
-            if (stdout.checkError()) {
-                throw new IOException("the stream was closed");
-            }
-        }
-    }
-
-    static final class ModeConverter implements ITypeConverter<Mode> {
-        @Override
-        public Mode convert(String value) {
-            try {
-                return Mode.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    static final class ExtraConverter implements ITypeConverter<ExtraColumns> {
-        @Override
-        public ExtraColumns convert(String value) {
-            try {
-                return ExtraColumns.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
+    static final class ExtraConverter extends ParsingConverter<ExtraColumns> {
+        ExtraConverter() {
+            super(ExtraColumns::parse);
         }
     }
 }

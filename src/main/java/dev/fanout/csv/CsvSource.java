@@ -31,8 +31,16 @@ import java.util.Optional;
 /// leaving cells where they lie took a 100 MB file's parse from ~380 to ~150 ms and let the
 /// engine render most cells by copying their bytes (`bench/RESULTS.md`).
 ///
-/// Every failure is a [CsvFailure] with a SPEC code; the records before it are kept. Not
-/// thread-safe: one reading thread. [#bytesRead()] may be polled from any thread.
+/// Every failure is a [CsvFailure] with a SPEC code; the records before it are kept. Not thread-safe: one reading thread. [#bytesRead()] may be polled from any
+/// thread.
+///
+/// Why one class of 600 lines: it is one state machine over one buffer. The per-byte scan, the
+/// word-at-a-time skip over plain bytes, UTF-8 checking, cell and record bookkeeping and the
+/// buffer's moving, growing and hand-over to a batch all read and write the same dozen
+/// positions (`pos`, `cellStart`, `write`, `recordStart`, `batchStart`, `crAt`, …); split into
+/// objects, each step would go through another object's fields or calls inside the per-byte
+/// loop, which the JIT compiles as one method today (`bench/RESULTS.md` holds its measurements).
+/// What is not on that path, the failures' messages, is made in [CsvFailure].
 public final class CsvSource implements AutoCloseable {
     /// A batch that reaches this many bytes ends at its next record boundary: with its rendered
     /// rows (about twice as much) it bounds a chunk's memory whatever the rows' width.
@@ -252,8 +260,7 @@ public final class CsvSource implements AutoCloseable {
         }
         checkCellSoFar();
         if (buf.length > MAX_BUFFER_BYTES / 2) {
-            throw new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "the record starting on line %d is longer than %d bytes"
-                    .formatted(recordLine, MAX_BUFFER_BYTES / 2), null);
+            throw CsvFailure.recordTooLarge(recordLine, MAX_BUFFER_BYTES / 2);
         }
         byte[] grown = BufferPool.SHARED.take(buf.length * 2);
         System.arraycopy(buf, 0, grown, 0, filled);
@@ -267,9 +274,9 @@ public final class CsvSource implements AutoCloseable {
         try {
             n = in.read(buf, filled, buf.length - filled);
         } catch (IOException e) {
-            throw readFailure(e);
+            throw CsvFailure.readFailed(e, recordLine);
         } catch (java.io.UncheckedIOException e) {
-            throw readFailure(e.getCause());
+            throw CsvFailure.readFailed(e.getCause(), recordLine);
         }
         if (n < 0) {
             endOfInput = true;
@@ -447,13 +454,13 @@ public final class CsvSource implements AutoCloseable {
                                 break scanning;
                             }
                             if (wideDelimiter == null || !isWideDelimiter(b, p, length)) {
-                                throw afterClosingQuote(b, p, length);
+                                throw CsvFailure.afterClosingQuote(b, p, length, recordLine);
                             }
                             addCell(cellStart, write);
                             p += length;
                             st = CELL_START;
                         } else {
-                            throw afterClosingQuote(b, p, 1);
+                            throw CsvFailure.afterClosingQuote(b, p, 1, recordLine);
                         }
                     }
                     default -> throw new IllegalStateException("parser state " + st);
@@ -496,11 +503,10 @@ public final class CsvSource implements AutoCloseable {
 
     private void addCell(int start, int end) {
         if (end - start > maxFieldBytes) {
-            throw tooLarge(recordCellCount + 1);
+            throw CsvFailure.fieldTooLarge(recordCellCount + 1, recordLine, maxFieldBytes);
         }
         if (recordCellCount == maxColumns) {
-            throw new CsvFailure(StreamErrorCode.TOO_MANY_COLUMNS, "the record starting on line %d has more than %d fields"
-                    .formatted(recordLine, maxColumns), null);
+            throw CsvFailure.tooManyColumns(recordLine, maxColumns);
         }
         if (2 * recordCellCount + 2 > recordCells.length) {
             recordCells = Arrays.copyOf(recordCells, recordCells.length * 2);
@@ -537,7 +543,7 @@ public final class CsvSource implements AutoCloseable {
             default -> 0;
         };
         if (length > maxFieldBytes) {
-            throw tooLarge(recordCellCount + 1);
+            throw CsvFailure.fieldTooLarge(recordCellCount + 1, recordLine, maxFieldBytes);
         }
     }
 
@@ -553,9 +559,7 @@ public final class CsvSource implements AutoCloseable {
             case QUOTED -> {
                 // Too large first, as in scan.
                 checkCellSoFar();
-                throw new CsvFailure(StreamErrorCode.MALFORMED_CSV,
-                        "a quoted field of the record starting on line %d is not closed before the end of the input"
-                                .formatted(recordLine), null);
+                throw CsvFailure.quoteNotClosed(recordLine);
             }
             default -> throw new IllegalStateException("parser state " + state);
         }
@@ -586,18 +590,18 @@ public final class CsvSource implements AutoCloseable {
             low = lead == 0xF0 ? 0x90 : 0x80;
             high = lead == 0xF4 ? 0x8F : 0xBF;
         } else {
-            throw notUtf8();
+            throw CsvFailure.notUtf8(recordLine);
         }
         for (int i = 1; i < length; i++) {
             if (p + i >= n) {
                 if (endOfInput) {
-                    throw notUtf8();
+                    throw CsvFailure.notUtf8(recordLine);
                 }
                 return 0;
             }
             int next = b[p + i] & 0xFF;
             if (next < (i == 1 ? low : 0x80) || next > (i == 1 ? high : 0xBF)) {
-                throw notUtf8();
+                throw CsvFailure.notUtf8(recordLine);
             }
         }
         return length;
@@ -613,34 +617,5 @@ public final class CsvSource implements AutoCloseable {
             }
         }
         return true;
-    }
-
-    private CsvFailure readFailure(IOException e) {
-        if (e instanceof InputException input) {
-            return new CsvFailure(input.code(), input.getMessage(), e);
-        }
-        return new CsvFailure(StreamErrorCode.READ_FAILED, "the input could not be read after line %d: %s"
-                .formatted(recordLine - 1, e.getMessage()), e);
-    }
-
-    private CsvFailure notUtf8() {
-        return new CsvFailure(StreamErrorCode.INVALID_UTF8,
-                "the record starting on line %d contains bytes that are not valid UTF-8".formatted(recordLine), null);
-    }
-
-    private CsvFailure tooLarge(int field) {
-        return new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "field %d of the record starting on line %d is longer than the limit of %d bytes"
-                .formatted(field, recordLine, maxFieldBytes), null);
-    }
-
-    /// The failure for the character of `length` bytes at `p` (a multi-byte one checked by
-    /// [#utf8]): only its own bytes are shown, so that the message does not depend on what else
-    /// happens to have been read.
-    private CsvFailure afterClosingQuote(byte[] b, int p, int length) {
-        int c = b[p] & 0xFF;
-        String shown = c >= 0x80 ? "'" + new String(b, p, length, StandardCharsets.UTF_8) + "'"
-                : c >= 0x20 && c < 0x7F ? "'" + (char) c + "'" : "byte 0x%02X".formatted(c);
-        return new CsvFailure(StreamErrorCode.MALFORMED_CSV, ("%s after a closing quote in the record starting on line %d:"
-                + " a quoted field must end at a delimiter or a line break").formatted(shown, recordLine), null);
     }
 }

@@ -3,7 +3,6 @@ package dev.fanout.metrics;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -31,7 +30,7 @@ import org.HdrHistogram.Recorder;
 /// Everything else ([#snapshot(Duration)], [#reset()], the ticker) takes one lock and drains the
 /// recorders with `getIntervalHistogram(recycled)`, so readers never block writers.
 ///
-/// History is kept in slices of length `interval`: the `SliceTicker` started by [#start()] closes
+/// History is kept in slices of length `interval`: the ticker of the [SliceClock] started by [#start()] closes
 /// the current slice every `interval`, writes it to the `SliceLog` (`.hlog`) attached with
 /// [#logTo(Path)] (one tag per histogram name, values in µs), and keeps the last `retainedSlices` completed slices
 /// as packed copies, so memory is bounded by names × (retained slices + 4) histograms.
@@ -52,7 +51,7 @@ public final class LatencyHistograms implements AutoCloseable {
 
     private final Duration interval;
     private final int retainedSlices;
-    private final InstantSource clock;
+    private final SliceClock clock;
     private final ConcurrentHashMap<String, Series> seriesByName = new ConcurrentHashMap<>();
     private final RequestCounters counters = new RequestCounters();
     // Guards every Series' non-recorder state, the slice start, the log and the ticker.
@@ -62,10 +61,10 @@ public final class LatencyHistograms implements AutoCloseable {
     // Slices completed since start or reset, at most retainedSlices.
     private int completedSlices;
     private SliceLog log;
-    private SliceTicker ticker;
+    private SliceClock.Ticking ticker;
     private boolean closed;
 
-    private LatencyHistograms(Duration interval, int retainedSlices, InstantSource clock) {
+    private LatencyHistograms(Duration interval, int retainedSlices, SliceClock clock) {
         this.interval = interval;
         this.retainedSlices = retainedSlices;
         this.clock = clock;
@@ -88,10 +87,14 @@ public final class LatencyHistograms implements AutoCloseable {
     ///
     /// @throws IllegalArgumentException when `interval` is shorter than 1 ms or `retainedSlices < 1`
     public static LatencyHistograms create(Duration interval, int retainedSlices) {
-        return create(interval, retainedSlices, InstantSource.system());
+        return create(interval, retainedSlices, SliceClock.system());
     }
 
-    static LatencyHistograms create(Duration interval, int retainedSlices, InstantSource clock) {
+    /// Like [#create(Duration, int)], with slices cut by `clock` rather than the wall clock and a
+    /// ticker thread: the seam through which tests move time.
+    ///
+    /// @throws IllegalArgumentException when `interval` is shorter than 1 ms or `retainedSlices < 1`
+    public static LatencyHistograms create(Duration interval, int retainedSlices, SliceClock clock) {
         Objects.requireNonNull(interval, "interval must not be null");
         Objects.requireNonNull(clock, "clock must not be null");
         if (interval.compareTo(Duration.ofMillis(1)) < 0) {
@@ -222,7 +225,8 @@ public final class LatencyHistograms implements AutoCloseable {
         }
     }
 
-    /// Starts the ticker: a virtual thread that closes the current slice every `interval`.
+    /// Starts the ticker: a virtual thread (or the clock given to `create`) that closes the current
+    /// slice every `interval`.
     ///
     /// @throws IllegalStateException when already started or closed
     public void start() {
@@ -234,7 +238,7 @@ public final class LatencyHistograms implements AutoCloseable {
             if (ticker != null) {
                 throw new IllegalStateException("ticker already started");
             }
-            ticker = SliceTicker.start(interval, this::rotate);
+            ticker = clock.startTicking(interval, this::rotate);
         } finally {
             lock.unlock();
         }
@@ -245,7 +249,7 @@ public final class LatencyHistograms implements AutoCloseable {
     /// only the ticker and the log stop. Idempotent.
     @Override
     public void close() {
-        SliceTicker stopping;
+        SliceClock.Ticking stopping;
         lock.lock();
         try {
             if (closed) {

@@ -4,11 +4,12 @@ import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/// A virtual thread that runs `tick` (closing the histograms' current slice) every `interval`,
-/// on a fixed schedule that does not drift; after a long pause it skips the missed ticks rather
-/// than run a burst of them (which would only make empty slices). `stop` wakes it with a signal,
+/// The ticking of [SliceClock#system()]: a virtual thread that runs `tick` (closing the
+/// histograms' current slice) every `interval`, on a fixed schedule that does not drift; after a
+/// long pause it skips the missed ticks rather than run a burst of them (which would only make
+/// empty slices). `stop` wakes it with a signal,
 /// never an interrupt, so a tick writing the `.hlog` is never cut mid-write, and joins it.
-final class SliceTicker {
+final class SliceTicker implements SliceClock.Ticking {
     private static final System.Logger LOG = System.getLogger(SliceTicker.class.getName());
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -34,7 +35,8 @@ final class SliceTicker {
     }
 
     /// Stops the ticker and waits (up to 5 s) for a tick in progress to end.
-    void stop() {
+    @Override
+    public void stop() {
         lock.lock();
         try {
             stopped = true;

@@ -2,6 +2,7 @@ package dev.fanout.output;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fanout.schema.JsonNumber;
 import dev.fanout.schema.JsonText;
 import java.io.IOException;
@@ -116,10 +117,7 @@ public final class NdjsonRenderer {
     /// Renders the summary line of a run that stopped early, with `"stopped":` and why (the code
     /// of the error line that follows it); `stopped` null renders the plain summary line.
     public static byte[] summaryLine(long rows, long valid, long invalid, double elapsedMs, String stopped) {
-        var sink = new ByteSink(96);
-        try (var gen = FACTORY.createGenerator(sink)) {
-            gen.writeStartObject();
-            gen.writeObjectFieldStart("summary");
+        return objectLine(96, "summary", gen -> {
             gen.writeNumberField("rows", rows);
             gen.writeNumberField("valid", valid);
             gen.writeNumberField("invalid", invalid);
@@ -129,24 +127,31 @@ public final class NdjsonRenderer {
             if (stopped != null) {
                 gen.writeStringField("stopped", stopped);
             }
-            gen.writeEndObject();
-            gen.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        sink.write('\n');
-        return sink.toByteArray();
+        });
     }
 
     /// Renders the error line that ends a stream that could not go on.
     public static byte[] errorLine(String code, String message, long row) {
-        var sink = new ByteSink(128);
-        try (var gen = FACTORY.createGenerator(sink)) {
-            gen.writeStartObject();
-            gen.writeObjectFieldStart("error");
+        return objectLine(128, "error", gen -> {
             gen.writeStringField("code", code);
             gen.writeStringField("message", message);
             gen.writeNumberField("row", row);
+        });
+    }
+
+    /// The fields of a once-per-run line's one object.
+    @FunctionalInterface
+    private interface Fields {
+        void write(JsonGenerator gen) throws IOException;
+    }
+
+    /// Renders `{"NAME":{FIELDS}}` and a line feed, in a sink of `capacity` bytes to start with.
+    private static byte[] objectLine(int capacity, String name, Fields fields) {
+        var sink = new ByteSink(capacity);
+        try (var gen = FACTORY.createGenerator(sink)) {
+            gen.writeStartObject();
+            gen.writeObjectFieldStart(name);
+            fields.write(gen);
             gen.writeEndObject();
             gen.writeEndObject();
         } catch (IOException e) {

@@ -8,8 +8,8 @@ import java.util.List;
 /// built once per field and called for every cell, so they are immutable, thread-safe, and do no
 /// work beyond producing the result.
 sealed interface Caster
-        permits StringCaster, IntegerCaster, NumberCaster, BooleanCaster, TemporalCaster, YearCaster,
-                YearMonthCaster, DurationCaster, GeopointCaster, JsonCaster, ListCaster, AnyCaster {
+        permits StringCaster, IntegerCaster, NumberCaster, BooleanCaster, TemporalCaster, FixedWidthTextCaster,
+                DurationCaster, GeopointCaster, JsonCaster, ListCaster, AnyCaster {
 
     /// What [#compare] returns for two values that have no order: durations such as `P1M` and
     /// `P30D`. Below every other result, so a plain `< 0` test must look for it first.

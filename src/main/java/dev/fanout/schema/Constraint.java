@@ -107,14 +107,11 @@ sealed interface Constraint {
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
-            int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
-                    : caster.compare(cell.typed(), bound);
+            int order = order(cell, caster, bound, longs, longBound);
             if (order < 0 || exclusive && order == 0) {
-                ErrorCode code = exclusive ? ErrorCode.EXCLUSIVE_MINIMUM : ErrorCode.MINIMUM;
-                String bound = (exclusive ? "exclusive minimum " : "minimum ") + display;
-                violations.add(Violation.of(code, cell.text(), order == Caster.UNORDERED
-                        ? "cannot be ordered against the " + bound + UNORDERED_WHY
-                        : exclusive ? "is not above the " + bound : "is below the " + bound));
+                addBeyond(violations, cell, exclusive ? ErrorCode.EXCLUSIVE_MINIMUM : ErrorCode.MINIMUM,
+                        (exclusive ? "exclusive minimum " : "minimum ") + display, order,
+                        exclusive ? "is not above the " : "is below the ");
             }
         }
     }
@@ -130,15 +127,11 @@ sealed interface Constraint {
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
-            int order = longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound)
-                    : caster.compare(cell.typed(), bound);
-            boolean unordered = order == Caster.UNORDERED;
-            if (unordered || order > 0 || exclusive && order == 0) {
-                ErrorCode code = exclusive ? ErrorCode.EXCLUSIVE_MAXIMUM : ErrorCode.MAXIMUM;
-                String bound = (exclusive ? "exclusive maximum " : "maximum ") + display;
-                violations.add(Violation.of(code, cell.text(), unordered
-                        ? "cannot be ordered against the " + bound + UNORDERED_WHY
-                        : exclusive ? "is not below the " + bound : "is above the " + bound));
+            int order = order(cell, caster, bound, longs, longBound);
+            if (order == Caster.UNORDERED || order > 0 || exclusive && order == 0) {
+                addBeyond(violations, cell, exclusive ? ErrorCode.EXCLUSIVE_MAXIMUM : ErrorCode.MAXIMUM,
+                        (exclusive ? "exclusive maximum " : "maximum ") + display, order,
+                        exclusive ? "is not below the " : "is above the ");
             }
         }
     }
@@ -167,6 +160,21 @@ sealed interface Constraint {
     }
 
     /// The bound as a `long` when the field is an integer and the bound fits, else null.
+    /// The cell's value against `bound` ([Minimum], [Maximum]): as `long`s when both are, else in
+    /// the field type's order, which may be [Caster#UNORDERED]. Static, so the per-cell checks inline it.
+    private static int order(Cell cell, Caster caster, Object bound, boolean longs, long longBound) {
+        return longs && cell.hasLong() ? Long.compare(cell.longValue(), longBound) : caster.compare(cell.typed(), bound);
+    }
+
+    /// Adds a cell's violation of `bound` (`minimum 5`): that it cannot be ordered against it
+    /// when `order` says so, else `beyond` (`is below the `) and the bound.
+    private static void addBeyond(List<Violation> violations, Cell cell, ErrorCode code, String bound, int order,
+            String beyond) {
+        violations.add(Violation.of(code, cell.text(), order == Caster.UNORDERED
+                ? "cannot be ordered against the " + bound + UNORDERED_WHY
+                : beyond + bound));
+    }
+
     private static Long asLong(Caster caster, Object bound) {
         if (caster instanceof IntegerCaster && bound instanceof JsonNumber number && number.text().length() <= 18) {
             return Long.parseLong(number.text());

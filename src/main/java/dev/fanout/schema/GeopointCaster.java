@@ -104,7 +104,7 @@ final class GeopointCaster implements Caster {
 
     @Override
     public Object uniqueKey(Object typed) {
-        return typed instanceof JsonText json ? JsonCell.key(json.json()) : typed;
+        return JsonCell.keyOf(typed);
     }
 
     @Override

@@ -197,7 +197,7 @@ final class JsonCaster implements Caster {
 
     @Override
     public Object uniqueKey(Object typed) {
-        return typed instanceof JsonText json ? JsonCell.key(json.json()) : typed;
+        return JsonCell.keyOf(typed);
     }
 
     @Override

@@ -35,7 +35,7 @@ final class JsonCell {
     /// with a lone surrogate (which no UTF-8 text can carry) or a number whose exponent is beyond
     /// an int (which no `BigDecimal` holds).
     static Compact compact(Cell cell) {
-        try (JsonParser parser = JsonValue.Reader.FACTORY.createParser(cell.bytes(), cell.start(), cell.length())) {
+        try (JsonParser parser = JsonReader.FACTORY.createParser(cell.bytes(), cell.start(), cell.length())) {
             JsonToken top = parser.nextToken();
             if (top == null) {
                 return null;
@@ -135,6 +135,12 @@ final class JsonCell {
         } catch (IOException unreadable) {
             return JsonValue.MISSING;
         }
+    }
+
+    /// The unique key of a value cast to JSON text (json, geopoint, list fields): its [#key(String)];
+    /// anything else (the raw text of a failed cast) is its own key.
+    static Object keyOf(Object typed) {
+        return typed instanceof JsonText json ? key(json.json()) : typed;
     }
 
     /// A key under which JSON values equal as data collide: objects whatever their key order,

@@ -61,7 +61,7 @@ final class ListCaster implements Caster {
 
     @Override
     public Object uniqueKey(Object typed) {
-        return typed instanceof JsonText json ? JsonCell.key(json.json()) : typed;
+        return JsonCell.keyOf(typed);
     }
 
     @Override

@@ -4,9 +4,8 @@ import java.util.List;
 
 /// Casts `yearmonth` cells: `YYYY-MM`, four ASCII digits, a hyphen and a month `01` to `12`,
 /// kept as their text (`"2024-03"`). Immutable and thread-safe.
-///
-/// Fixed widths order the same way as text, so comparisons need no parsing.
-final class YearMonthCaster implements Caster {
+/// Fixed widths order the same way as text (see [FixedWidthTextCaster]).
+final class YearMonthCaster extends FixedWidthTextCaster {
 
     @Override
     public void cast(Cell cell, List<Violation> violations) {
@@ -23,20 +22,6 @@ final class YearMonthCaster implements Caster {
             violations.add(Violation.of(ErrorCode.TYPE, cell.text(),
                     "is not a valid year and month: month " + month + " is out of range"));
         }
-    }
-
-    private static boolean digit(byte c) {
-        return c >= '0' && c <= '9';
-    }
-
-    @Override
-    public Object uniqueKey(Object typed) {
-        return typed;
-    }
-
-    @Override
-    public int compare(Object left, Object right) {
-        return ((String) left).compareTo((String) right);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.fanout.server;
 
 import io.helidon.common.mapper.MapperManager;
 import dev.fanout.metrics.LatencyHistograms;
+import dev.fanout.metrics.SliceClock;
 import dev.fanout.upstream.UpstreamSettings;
 import dev.fanout.upstream.Upstreams;
 import dev.fanout.metrics.ValidationMetrics;
@@ -78,13 +79,22 @@ public final class FanoutServer {
     ///
     /// @throws IllegalArgumentException when a setting or a registered schema is invalid
     public static FanoutServer start(Config config) {
+        return start(config, SliceClock.system());
+    }
+
+    /// Like [#start(Config)], with the latency histograms' slices cut by `clock` (the seam through
+    /// which tests move the histograms' time rather than wait for it).
+    ///
+    /// @throws IllegalArgumentException when a setting or a registered schema is invalid
+    public static FanoutServer start(Config config, SliceClock clock) {
         installGlobalMappers();
         ServerSettings settings = ServerSettings.from(config);
         checkSpillDir(settings);
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes(),
                 settings.maxReferenceRows());
         var admission = new Admission(settings.maxConcurrentValidations(), settings.maxConcurrentLargeValidations());
-        var histograms = LatencyHistograms.create(settings.histogramInterval());
+        var histograms = LatencyHistograms.create(settings.histogramInterval(),
+                LatencyHistograms.DEFAULT_RETAINED_SLICES, clock);
         Map<String, UpstreamSettings> upstreamSettings = UpstreamSettings.from(config.get("fanout.upstreams"));
         // Checked before any client is built: a failed start leaves nothing open.
         registry.checkUpstreams(upstreamSettings::containsKey);
@@ -263,12 +273,7 @@ public final class FanoutServer {
         }
         awaitNoOpenConnections();
         sweeper.interrupt();
-        server.stop();
-        watchdog.close();
-        heads.close();
-        disconnects.close();
-        upstreams.close();
-        histograms.close();
+        stop();
     }
 
     /// Waits, once the running validations are done, until the public listener's connections

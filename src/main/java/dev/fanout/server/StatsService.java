@@ -15,6 +15,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /// The latency histograms over HTTP: `GET /v1/stats` (JSON, whole run and last window,
 /// `?window=PT30S`), `GET /v1/stats/{name}.hgrm` (percentile distribution text),
@@ -41,19 +42,28 @@ final class StatsService implements HttpService {
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
-        Duration window = histograms.interval();
-        if (req.query().contains("window")) {
-            try {
-                window = ConfigDuration.parse(req.query().get("window"));
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window: " + e.getMessage());
-            }
-            if (window.isNegative() || window.isZero()) {
-                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window must be positive");
-            }
-        }
+        Duration window = window(req).orElse(histograms.interval());
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(StatsJson.render(histograms.snapshot(window)));
+    }
+
+    /// The `?window=` of a request, if it has one: a positive duration.
+    ///
+    /// @throws ProblemException `bad_parameter` when it is not one
+    private static Optional<Duration> window(ServerRequest req) {
+        if (!req.query().contains("window")) {
+            return Optional.empty();
+        }
+        Duration window;
+        try {
+            window = ConfigDuration.parse(req.query().get("window"));
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window: " + e.getMessage());
+        }
+        if (window.isNegative() || window.isZero()) {
+            throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window must be positive");
+        }
+        return Optional.of(window);
     }
 
     private void one(ServerRequest req, ServerResponse res) {
@@ -63,24 +73,14 @@ final class StatsService implements HttpService {
         String format = dot < 0 ? "" : file.substring(dot + 1);
         // With ?window= the histogram of the last window (whole slices, as /v1/stats?window=),
         // so that a cluster-wide p99 over the last minutes can be merged from every replica.
-        Duration window = null;
-        if (req.query().contains("window")) {
-            try {
-                window = ConfigDuration.parse(req.query().get("window"));
-            } catch (IllegalArgumentException e) {
-                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window: " + e.getMessage());
-            }
-            if (window.isNegative() || window.isZero()) {
-                throw ProblemException.of(ProblemCode.BAD_PARAMETER, "window must be positive");
-            }
-        }
-        Snapshot snapshot = histograms.snapshot(window == null ? histograms.interval() : window);
+        Optional<Duration> window = window(req);
+        Snapshot snapshot = histograms.snapshot(window.orElse(histograms.interval()));
         Snapshot.Series series = snapshot.histograms().get(name);
         if (series == null) {
             throw ProblemException.of(ProblemCode.UNKNOWN_HISTOGRAM, "no histogram is named '" + name + "'");
         }
-        var histogram = window == null ? series.run() : series.window();
-        if (window != null) {
+        var histogram = window.isEmpty() ? series.run() : series.window();
+        if (window.isPresent()) {
             // Less than asked when the kept history is shorter (slices × interval, or since start
             // or reset): a merging client can say so instead of passing it off as the full window.
             res.header(HeaderNames.create("Fanout-Window-Seconds"),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fanout.metrics.HistogramCodec;
+import dev.fanout.metrics.ManualSliceClock;
 import dev.fanout.server.FanoutServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,12 +115,14 @@ class ClusterStatsTest {
     @Test
     void theWindowOfAnHlogIsItsIntervalsEndingWithinItBeforeItsLastOne() throws Exception {
         Path hlog = dir.resolve("windowed.hlog");
+        var clock = new ManualSliceClock();
         FanoutServer server = StatsCommandTest.start(dir.resolve("schemas"), Map.of("fanout.histograms.log", hlog.toString(),
-                "fanout.histograms.interval", "PT0.2S"));
+                "fanout.histograms.interval", "PT0.2S"), clock);
         try {
             StatsCommandTest.post(server, 3, 30, 300);
-            Thread.sleep(1_200);
+            clock.advance(Duration.ofMillis(1_200));
             StatsCommandTest.post(server, 7);
+            clock.advance(Duration.ofMillis(50));
         } finally {
             server.stop();
         }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.metrics.ManualSliceClock;
+import dev.fanout.metrics.SliceClock;
 import dev.fanout.server.Await;
 import dev.fanout.server.FanoutConfig;
 import dev.fanout.server.FanoutServer;
@@ -61,11 +63,16 @@ class StatsCommandTest {
     }
 
     static FanoutServer start(Path schemas, Map<String, String> settings) {
+        return start(schemas, settings, SliceClock.system());
+    }
+
+    /// As above, with the histograms' slices cut by `clock`.
+    static FanoutServer start(Path schemas, Map<String, String> settings, SliceClock clock) {
         Map<String, String> flags = new HashMap<>(settings);
         flags.put("server.port", "0");
         flags.put("server.host", "127.0.0.1");
         flags.put("fanout.schemas.dir", schemas.toString());
-        return FanoutServer.start(FanoutConfig.load(Optional.empty(), flags, Map.of()));
+        return FanoutServer.start(FanoutConfig.load(Optional.empty(), flags, Map.of()), clock);
     }
 
     static String baseUrl(FanoutServer server) {
@@ -154,12 +161,13 @@ class StatsCommandTest {
     @Test
     void anHlogWrittenByAGatewayGivesTheGatewaysOwnPercentiles() throws Exception {
         Path hlog = dir.resolve("gateway.hlog");
+        var clock = new ManualSliceClock();
         FanoutServer server = start(dir, Map.of("fanout.histograms.log", hlog.toString(),
-                "fanout.histograms.interval", "PT0.2S"));
+                "fanout.histograms.interval", "PT0.2S"), clock);
         JsonNode request;
         try {
             post(server, 3, 300, 1200);
-            Thread.sleep(250);
+            clock.advance(Duration.ofMillis(250));
             post(server, 30);
             request = stats(server).at("/histograms/request/run");
         } finally {

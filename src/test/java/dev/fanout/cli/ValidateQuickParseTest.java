@@ -70,7 +70,7 @@ class ValidateQuickParseTest {
     @Test
     void summaryFiguresHaveOneDecimalAsFormatWouldWriteThem() {
         for (double value : new double[] {0, 0.04, 0.06, 1, 12.34, 12.36, 999.95, 1234567.8, 3.0e-7}) {
-            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), ValidateCommand.oneDecimal(value),
+            assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), ValidateReport.oneDecimal(value),
                     () -> Double.toString(value));
         }
     }

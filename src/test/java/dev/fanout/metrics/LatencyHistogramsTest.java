@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.junit.jupiter.api.Test;
 
 class LatencyHistogramsTest {
-    private final AtomicLong nowMillis = new AtomicLong(1_700_000_000_000L);
-    private final InstantSource clock = () -> Instant.ofEpochMilli(nowMillis.get());
+    private final ManualSliceClock clock = new ManualSliceClock();
 
     private LatencyHistograms histograms(int retainedSlices) {
         return LatencyHistograms.create(Duration.ofSeconds(1), retainedSlices, clock);
@@ -27,7 +23,7 @@ class LatencyHistogramsTest {
 
     /// Advances the fake clock by one interval and closes the slice, as the ticker would.
     private void tick(LatencyHistograms histograms) {
-        nowMillis.addAndGet(1000);
+        clock.advance(Duration.ofMillis(1000));
         histograms.rotate();
     }
 
@@ -84,7 +80,7 @@ class LatencyHistogramsTest {
         }
         ttfb.recordValue(600);
         ttfb.recordValue(600);
-        nowMillis.addAndGet(400);
+        clock.advance(Duration.ofMillis(400));
 
         Snapshot current = histograms.snapshot(Duration.ZERO);
         assertEquals(2, current.histograms().get("ttfb").window().getTotalCount());
@@ -113,7 +109,7 @@ class LatencyHistogramsTest {
         tick(histograms);
         // An upstream first used now has no completed slices; the window is still measured globally.
         histograms.recorder("upstream.geo").recordValue(300);
-        nowMillis.addAndGet(250);
+        clock.advance(Duration.ofMillis(250));
         Snapshot snapshot = histograms.snapshot(Duration.ofSeconds(10));
         assertEquals(Duration.ofMillis(1250), snapshot.window());
         assertEquals(1, snapshot.histograms().get("upstream.geo").window().getTotalCount());

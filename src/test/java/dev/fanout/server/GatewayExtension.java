@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import dev.fanout.metrics.SliceClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,6 +37,7 @@ public final class GatewayExtension extends TestGateway implements BeforeAllCall
     private final List<Supplier<Map<String, String>>> suppliedSettings = new ArrayList<>();
     /// Sub-folders of [#dir()] to create, by the setting that names them.
     private final Map<String, String> folders = new LinkedHashMap<>();
+    private SliceClock clock = SliceClock.system();
     private Path dir;
 
     private GatewayExtension(Map<String, String> schemas) {
@@ -69,6 +71,12 @@ public final class GatewayExtension extends TestGateway implements BeforeAllCall
         return this;
     }
 
+    /// Cuts the histograms' slices by `clock` (a [dev.fanout.metrics.ManualSliceClock] the test moves).
+    public GatewayExtension sliceClock(SliceClock clock) {
+        this.clock = clock;
+        return this;
+    }
+
     /// Sets `key` to a fresh folder `name` inside [#dir()] (a spill folder).
     public GatewayExtension folderSetting(String key, String name) {
         folders.put(key, name);
@@ -93,7 +101,7 @@ public final class GatewayExtension extends TestGateway implements BeforeAllCall
         }
         suppliedSettings.forEach(all -> flags.putAll(all.get()));
         settings.forEach((key, value) -> flags.put(key, value.get()));
-        attach(startServer(Optional.empty(), flags, Map.of()));
+        attach(startServer(Optional.empty(), flags, Map.of(), clock));
     }
 
     @Override

@@ -3,8 +3,10 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.metrics.ManualSliceClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.HdrHistogram.EncodableHistogram;
@@ -49,10 +51,11 @@ class HistogramLogFileTest {
     void theLogOfAStoppedServerHoldsEveryRequestOnce() throws Exception {
         Path hlog = dir.resolve("fanout.hlog");
         var expectedRows = new Histogram(3);
+        var clock = new ManualSliceClock();
         try (var gateway = TestGateway.start(dir, Map.of(
                 "fanout.histograms.log", hlog.toString(),
                 "fanout.histograms.interval", "PT0.2S",
-                "fanout.engine.chunk-rows", "100"))) {
+                "fanout.engine.chunk-rows", "100"), clock)) {
             for (int i = 0; i < ROW_COUNTS.length; i++) {
                 People.File file = People.file(1, ROW_COUNTS[i], People::mixed);
                 var response = gateway.postCsv("/v1/validate?schema=people", file.csv());
@@ -61,7 +64,7 @@ class HistogramLogFileTest {
                 expectedRows.recordValue(ROW_COUNTS[i]);
                 if (i % 3 == 0) {
                     // Spread the requests over several intervals.
-                    Thread.sleep(INTERVAL_MILLIS);
+                    clock.advance(Duration.ofMillis(INTERVAL_MILLIS));
                 }
             }
             // The last requests are in the partial slice, which only close() writes.
@@ -82,7 +85,7 @@ class HistogramLogFileTest {
             chunks += (count + 99) / 100;
         }
         assertEquals(chunks, totals.byTag().get("chunk_validate").getTotalCount());
-        // Written by the ticker as it went, not only at the end: several intervals per name.
+        // Written by the ticks as they came, not only at the end: several intervals per name.
         assertTrue(totals.intervals().get("request") >= 3, totals.intervals().toString());
         assertEquals(totals.intervals().get("request"), totals.intervals().get("rows"), totals.intervals().toString());
         String text = Files.readString(hlog);

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.metrics.HistogramCodec;
+import dev.fanout.metrics.ManualSliceClock;
+import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,12 +16,15 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /// slices), which is what `fanout stats --window` merges across replicas; without `window` the
 /// whole run, as before.
 class StatsWindowTest {
-    // Short slices, so that a request can fall out of a small window within a second or so.
+    // Short slices, so that a request falls out of a small window after a second or so.
     private static final String INTERVAL = "PT0.2S";
+
+    // Time moves only when a test moves it: the window's slices end where the test says.
+    private static final ManualSliceClock clock = new ManualSliceClock();
 
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.withSchemas()
-            .setting("fanout.histograms.interval", INTERVAL);
+            .setting("fanout.histograms.interval", INTERVAL).sliceClock(clock);
 
     @Test
     void aSmallWindowHoldsOnlyTheRecentRequestsAndNoWindowHoldsTheRun() throws Exception {
@@ -28,7 +33,7 @@ class StatsWindowTest {
             gateway.assertStillServes();
         }
         // Well past the small window's reach (its partial slice plus two completed ones: ≤ 0.6 s).
-        Thread.sleep(1_500);
+        clock.advance(Duration.ofMillis(1_500));
         gateway.assertStillServes();
         gateway.assertStillServes();
 
@@ -40,7 +45,7 @@ class StatsWindowTest {
 
     @Test
     void hgrmOfAWindowCountsTheWindowsRequests() throws Exception {
-        Thread.sleep(1_000); // let other tests' requests fall out of the window
+        clock.advance(Duration.ofMillis(1_000)); // let other tests' requests fall out of the window
         gateway.assertStillServes();
 
         var response = gateway.get("/v1/stats/request.hgrm?window=PT0.4S");

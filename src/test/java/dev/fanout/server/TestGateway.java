@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fanout.metrics.SliceClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -49,22 +50,27 @@ sealed class TestGateway implements AutoCloseable permits GatewayExtension {
 
     /// Starts a gateway over the schema folder `schemasDir` with `settings` as flags (full keys).
     static TestGateway start(Path schemasDir, Map<String, String> settings) {
+        return start(schemasDir, settings, SliceClock.system());
+    }
+
+    /// As above, with the histograms' slices cut by `clock` (a test's [dev.fanout.metrics.ManualSliceClock]).
+    static TestGateway start(Path schemasDir, Map<String, String> settings, SliceClock clock) {
         Map<String, String> flags = new HashMap<>(settings);
         flags.put("fanout.schemas.dir", schemasDir.toString());
-        return start(Optional.empty(), flags, Map.of());
+        return new TestGateway(startServer(Optional.empty(), flags, Map.of(), clock));
     }
 
     /// Starts a gateway from the three configuration layers, on a free port of 127.0.0.1.
     static TestGateway start(Optional<Path> configFile, Map<String, String> flags, Map<String, String> environment) {
-        return new TestGateway(startServer(configFile, flags, environment));
+        return new TestGateway(startServer(configFile, flags, environment, SliceClock.system()));
     }
 
     static FanoutServer startServer(Optional<Path> configFile, Map<String, String> flags,
-            Map<String, String> environment) {
+            Map<String, String> environment, SliceClock clock) {
         Map<String, String> local = new HashMap<>(flags);
         local.put("server.port", "0");
         local.put("server.host", "127.0.0.1");
-        return FanoutServer.start(FanoutConfig.load(configFile, local, environment));
+        return FanoutServer.start(FanoutConfig.load(configFile, local, environment), clock);
     }
 
     public int port() {
