@@ -412,6 +412,7 @@ class UpstreamConnectionTest {
 
     @ParameterizedTest(name = "{0} → reusable {2}")
     @MethodSource("persistence")
+    @SuppressWarnings("try") // closes the connection inside its try on purpose, to see the upstream notice
     void theConnectionHeaderAndVersionDecideReuse(String name, String response, boolean reusable) throws Exception {
         try (var upstream = new ScriptedUpstream(send(response), send(SECOND));
                 var connection = open(upstream)) {
@@ -776,6 +777,7 @@ class UpstreamConnectionTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the connection inside its try on purpose: a second close is not told
     void aWatchedCallPastItsDeadlineEndsWhenTheWatchdogLooks() throws Exception {
         var closes = new AtomicInteger();
         try (var upstream = new ScriptedUpstream(silence()); var connection = openWatched(upstream, closes)) {
@@ -1041,14 +1043,18 @@ class UpstreamConnectionTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             server.close();
             Socket socket = accepted;
             if (socket != null) {
                 socket.close();
             }
             thread.interrupt();
-            thread.join(1_000);
+            try {
+                thread.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
