@@ -263,7 +263,7 @@ public final class ByteSink extends OutputStream {
 
     /// How many bytes [#putJsonString] writes for `utf8[start, end)`, quotes included.
     public static int jsonStringLength(byte[] utf8, int start, int end) {
-        long length = 2 + (end - start);
+        long length = 2L + (end - start);
         for (int i = start; i < end; i++) {
             int c = utf8[i] & 0xFF;
             if (NEEDS_ESCAPE[c]) {
