@@ -55,7 +55,7 @@ build_if_needed() {
         cd "$FANOUT_ROOT"
         exec 9>"$FANOUT_ROOT/.build.lock"
         flock 9
-        if [ ! -f "$FANOUT_JAR" ] || [ -n "$(find pom.xml src/main -newer "$FANOUT_JAR" -print -quit)" ]; then
+        if [ ! -f "$FANOUT_JAR" ] || [ -n "$(find pom.xml src/build src/main -newer "$FANOUT_JAR" -print -quit)" ]; then
             echo "fanout: building (mvn package)..." >&2
             # shellcheck disable=SC2086
             mvn -q -B --no-transfer-progress -Dstyle.color=never -DskipTests ${FANOUT_BUILD_ARGS:-} package >&2 || {

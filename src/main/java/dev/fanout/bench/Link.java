@@ -206,6 +206,7 @@ final class Link {
         return !head.hasRemaining() && file == null && !tail.hasRemaining();
     }
 
+    @SuppressWarnings("ByteBufferBackingArray") // our own ByteBuffer.allocate: offset 0
     private void receive(ByteBuffer buffer) throws IOException, ExchangeFailure {
         while (busy) {
             buffer.clear();

@@ -45,6 +45,7 @@ public final class Main implements Callable<Integer> {
 
     /// Runs one `fanout` invocation and returns its exit status. A progress line is drawn only
     /// when `stderr` is the process's own standard error and that is a terminal.
+    @SuppressWarnings({"ReferenceEquality", "SystemConsoleNull"}) // our own stderr, by identity; System.console() may still be null (jdk.console)
     static int run(String[] args, InputStream stdin, PrintStream stdout, PrintStream stderr) {
         var console = System.console();
         boolean terminal = stderr == System.err && console != null && console.isTerminal();
@@ -53,8 +54,8 @@ public final class Main implements Callable<Integer> {
 
     /// Runs one `fanout` invocation in `context` and returns its exit status.
     static int run(String[] args, CliContext context) {
-        var out = new PrintWriter(context.stdout(), true);
-        var err = new PrintWriter(context.stderr(), true);
+        var out = new PrintWriter(context.stdout(), true, context.stdout().charset());
+        var err = new PrintWriter(context.stderr(), true, context.stderr().charset());
         if (args.length > 0 && args[0].equals("validate")) {
             var quick = ValidateCommand.parseQuickly(List.of(args).subList(1, args.length), context);
             if (quick.isPresent()) {

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 
 /// The text forms of a duration that the SPEC's "Configuration" section allows, shared by every
 /// setting that takes one (the server's, each upstream's) and by `/v1/stats?window=`:
@@ -49,7 +50,7 @@ public final class ConfigDuration {
         return text.substring(0, text.length() - unitLength).trim();
     }
 
-    private static IllegalArgumentException notADuration(String text, Exception cause) {
+    private static IllegalArgumentException notADuration(String text, @Nullable Exception cause) {
         return new IllegalArgumentException("'" + text + "' is not a duration (use PT0.5S, 500ms or 2s)", cause);
     }
 }

@@ -202,6 +202,7 @@ public final class CsvSource implements AutoCloseable {
 
     /// Moves the record in progress (and what was read after it) to the start of `batch`'s
     /// buffer, which from now on receives the input.
+    @SuppressWarnings("ReferenceEquality") // which buffer is which: identity is the question
     private void adopt(RecordBatch batch) {
         batch.clear();
         if (batch.bytes == buf) {
@@ -269,6 +270,7 @@ public final class CsvSource implements AutoCloseable {
         return true;
     }
 
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer (the reading thread); volatile for bytesRead()'s readers
     private void read() {
         int n;
         try {

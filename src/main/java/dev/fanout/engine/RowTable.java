@@ -105,8 +105,8 @@ final class RowTable {
             case NULL -> null;
             case TEXT -> cellText(r, slot);
             case NUMBER -> new JsonNumber(cellText(r, slot));
-            case TRUE -> Boolean.TRUE;
-            case FALSE -> Boolean.FALSE;
+            case TRUE -> true;
+            case FALSE -> false;
             default -> values[at];
         };
     }

@@ -31,7 +31,6 @@ final class RowValidator {
     /// Bytes reserved per row for its line before rendering starts; the sink grows past it.
     private static final int LINE_BYTES_GUESS = 160;
 
-    private final Schema schema;
     private final Field[] fields;
     private final String[] requiredMessages;
     // Per field: its own missingValues or the schema's, looked up once rather than per cell.
@@ -73,7 +72,6 @@ final class RowValidator {
             room += lookups.parallelism(upstream);
         }
         this.lookupRoom = new Semaphore(Math.clamp(room, 1, Integer.MAX_VALUE), true);
-        this.schema = schema;
         this.fields = schema.fields().toArray(Field[]::new);
         this.requiredMessages = new String[fields.length];
         this.missingValues = new MissingValues[fields.length];

@@ -165,6 +165,7 @@ final class StructuredValidation {
     /// is interrupted too.
     ///
     /// @throws InterruptedException when the caller was interrupted
+    @SuppressWarnings("InterruptedInCatchBlock") // clears the interrupt it set itself to join, then rethrows
     static <T> List<T> all(List<Callable<T>> tasks, ThreadFactory threads, Semaphore room) throws InterruptedException {
         int taken = 0;
         AtomicInteger started = new AtomicInteger();

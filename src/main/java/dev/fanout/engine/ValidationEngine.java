@@ -68,6 +68,7 @@ public final class ValidationEngine {
     /// @throws HeaderException as `open(in, schema, options)` does
     /// @throws dev.fanout.schema.InvalidSchemaException when a reference table cannot be used now
     /// @throws IllegalArgumentException when `references` lacks a table the schema names
+    @SuppressWarnings("ReferenceEquality") // Lookups.NONE is a sentinel, known by identity
     public ValidationRun open(InputStream in, Schema schema, EngineOptions options, Lookups lookups, References references) {
         Objects.requireNonNull(references, "references must not be null");
         Objects.requireNonNull(in, "in must not be null");

@@ -189,10 +189,10 @@ public final class ResponseFraming {
     ///
     /// @throws ResponseFramingException (a [truncated][Reason#truncated()] reason) when the response was cut off
     public boolean endOfInput() throws ResponseFramingException {
-        switch (part) {
+        return switch (part) {
             case CLOSE_BODY, END, DONE -> {
                 part = Part.DONE;
-                return true;
+                yield true;
             }
             case LENGTH_BODY -> throw new ResponseFramingException(Reason.TRUNCATED_BODY, "the body ended " + left + " bytes early");
             case CHUNK_DATA -> throw new ResponseFramingException(Reason.TRUNCATED_BODY, "the chunked body ended early");
@@ -200,17 +200,17 @@ public final class ResponseFraming {
                 throw new ResponseFramingException(Reason.TRUNCATED_CHUNKS, "the chunked body ended early");
             default -> {
                 if (!started) {
-                    return false;
+                    yield false;
                 }
                 throw new ResponseFramingException(Reason.TRUNCATED_HEAD, "the answer ended inside its head");
             }
-        }
+        };
     }
 
     /// Acts on a whole line, `line[0, length)` without its end; `bytes` is the line with its end.
     /// Returns the event it completes, or null.
     private Event onLine(int length, int bytes) throws ResponseFramingException {
-        switch (part) {
+        return switch (part) {
             case STATUS -> {
                 count(bytes, false);
                 status = HeadSyntax.status(line, length);
@@ -219,16 +219,16 @@ public final class ResponseFraming {
                 }
                 http10 = line[7] == '0';
                 part = Part.FIELDS;
-                return null;
+                yield null;
             }
             case FIELDS -> {
                 if (length == 0) {
                     count(bytes, false);
-                    return endOfHead();
+                    yield endOfHead();
                 }
                 count(bytes, true);
                 fieldLine(length);
-                return null;
+                yield null;
             }
             case CHUNK_SIZE -> {
                 long size = HeadSyntax.chunkSize(line, length);
@@ -243,14 +243,14 @@ public final class ResponseFraming {
                     left = size;
                     part = Part.CHUNK_DATA;
                 }
-                return null;
+                yield null;
             }
             case CHUNK_END -> {
                 if (length != 0) {
                     throw new ResponseFramingException(Reason.CHUNK_END, "a chunk is longer than its size");
                 }
                 part = Part.CHUNK_SIZE;
-                return null;
+                yield null;
             }
             case TRAILERS -> {
                 // Trailer fields carry nothing either caller needs: counted, not read.
@@ -263,12 +263,12 @@ public final class ResponseFraming {
                 }
                 if (length == 0) {
                     part = Part.DONE;
-                    return Event.COMPLETE;
+                    yield Event.COMPLETE;
                 }
-                return null;
+                yield null;
             }
             default -> throw new IllegalStateException("part " + part);
-        }
+        };
     }
 
     private void count(int bytes, boolean field) throws ResponseFramingException {

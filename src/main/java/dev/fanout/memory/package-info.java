@@ -4,4 +4,7 @@
 ///
 /// The `csv` stage reads into its arrays, the `output` stage renders into them, and the engine's
 /// writer gives them back once a chunk's bytes are copied out. Thread-safe and lock-free.
+@NullMarked
 package dev.fanout.memory;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /// A growable byte buffer that rendering writes into, with the few JSON encodings that row lines
 /// need; the bytes are then handed on without copying. Not thread-safe.
@@ -34,7 +35,7 @@ public final class ByteSink extends OutputStream {
     private byte[] bytes;
     private int size;
     /// For [#appendJsonString(String)], made on first use: most sinks only copy bytes.
-    private char[] scratch;
+    private char @Nullable [] scratch;
 
     public ByteSink(int initialCapacity) {
         bytes = new byte[Math.max(16, initialCapacity)];
@@ -263,7 +264,7 @@ public final class ByteSink extends OutputStream {
 
     /// How many bytes [#putJsonString] writes for `utf8[start, end)`, quotes included.
     public static int jsonStringLength(byte[] utf8, int start, int end) {
-        long length = 2 + (end - start);
+        long length = 2L + (end - start);
         for (int i = start; i < end; i++) {
             int c = utf8[i] & 0xFF;
             if (NEEDS_ESCAPE[c]) {

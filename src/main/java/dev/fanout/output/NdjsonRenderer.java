@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /// Writes the SPEC's NDJSON lines, byte for byte: row lines, the summary line and the error line,
 /// each ending in `\n`.
@@ -116,7 +117,7 @@ public final class NdjsonRenderer {
 
     /// Renders the summary line of a run that stopped early, with `"stopped":` and why (the code
     /// of the error line that follows it); `stopped` null renders the plain summary line.
-    public static byte[] summaryLine(long rows, long valid, long invalid, double elapsedMs, String stopped) {
+    public static byte[] summaryLine(long rows, long valid, long invalid, double elapsedMs, @Nullable String stopped) {
         return objectLine(96, "summary", gen -> {
             gen.writeNumberField("rows", rows);
             gen.writeNumberField("valid", valid);

@@ -103,8 +103,8 @@ public final class Cell {
         return switch (form) {
             case TEXT -> text();
             case NUMBER -> new JsonNumber(text());
-            case TRUE -> Boolean.TRUE;
-            case FALSE -> Boolean.FALSE;
+            case TRUE -> true;
+            case FALSE -> false;
             case VALUE -> value;
         };
     }

@@ -164,7 +164,7 @@ final class DurationCaster implements Caster {
     /// below 1) of `year`: H. Hinnant's days-from-civil, in longs for any year a duration reaches.
     static long epochDay(long year, long month) {
         long y = year + Math.floorDiv(month - 1, 12);
-        long m = Math.floorMod(month - 1, 12) + 1;
+        long m = Math.floorMod(month - 1, 12L) + 1;
         y -= m <= 2 ? 1 : 0;
         long era = Math.floorDiv(y, 400);
         long yoe = y - era * 400;

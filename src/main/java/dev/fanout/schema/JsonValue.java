@@ -26,6 +26,7 @@ import java.util.Map;
 /// Immutable and thread-safe.
 sealed interface JsonValue extends Iterable<JsonValue> {
     /// What a path leads to when the value is not there.
+    @SuppressWarnings("ClassInitializationDeadlock") // only built here, so Missing's initialization always starts from JsonValue's
     JsonValue MISSING = new Missing();
 
     /// Parses one JSON document: duplicate keys and content after the document are errors.

@@ -45,6 +45,7 @@ final class NumberCaster implements Caster {
     /// Decodes the cell and casts its text: numbers are rarer than strings and integers, and this
     /// keeps the one implementation of the syntax.
     @Override
+    @SuppressWarnings("ReferenceEquality") // parse returns raw itself for a canonical number: identity says so
     public void cast(Cell cell, List<Violation> violations) {
         String raw = cell.text();
         int before = violations.size();
@@ -54,7 +55,7 @@ final class NumberCaster implements Caster {
         }
         // `parse` returns `raw` itself for a canonical number, and a constant for the specials
         // (which may be the very same string when the cell is spelt like the constant).
-        if (typed == raw && !(special(raw).equals(raw))) {
+        if (typed == raw && !special(raw).equals(raw)) {
             cell.typedAs(Cell.Form.NUMBER);
         } else {
             cell.typedAs(typed);

@@ -20,6 +20,7 @@ final class TemporalCaster implements Caster {
     }
 
     @Override
+    @SuppressWarnings("ReferenceEquality") // parse returns raw itself for an ISO cell: identity says so
     public void cast(Cell cell, List<Violation> violations) {
         String raw = cell.text();
         String iso = format.parse(raw, violations);

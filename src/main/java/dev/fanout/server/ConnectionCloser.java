@@ -29,6 +29,7 @@ import java.util.Optional;
 /// Its `headers` must be called by the HTTP/1 receive listener (`FanoutServer` installs one that
 /// calls it), and `closeWhenAsked` installed as a routing filter. Thread-safe.
 final class ConnectionCloser implements Http1ConnectionListener {
+    @SuppressWarnings("ThreadLocalUsage") // one closer per server: per instance on purpose, so two servers in one JVM (tests) keep apart
     private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
 
     @Override

@@ -53,7 +53,7 @@ final class DisconnectDetector implements AutoCloseable {
         }
         this.checker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("fanout-disconnects").factory());
-        checker.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        var _ = checker.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /// Watches the connection from `remote` to `local` (as the server sees it); `gone` runs once,
@@ -86,6 +86,7 @@ final class DisconnectDetector implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a concurrent collection: removing while iterating is allowed
     private void check() {
         if (watches.isEmpty()) {
             return;

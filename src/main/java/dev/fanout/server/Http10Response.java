@@ -78,6 +78,7 @@ final class Http10Response {
         return out.toByteArray();
     }
 
+    @SuppressWarnings("StringSplitter") // a head ends with one CRLF: no trailing empty line wanted
     private byte[] head(String head) {
         if (head.startsWith("HTTP/1.1 1")) {
             // No 1xx goes to an HTTP/1.0 client (RFC 9110 §15.2); the real head follows.

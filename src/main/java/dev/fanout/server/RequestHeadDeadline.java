@@ -35,7 +35,7 @@ final class RequestHeadDeadline implements Http1ConnectionListener, AutoCloseabl
         long periodNanos = Math.clamp(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
         this.checker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("fanout-head-deadline").factory());
-        checker.scheduleWithFixedDelay(this::check, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        var _ = checker.scheduleWithFixedDelay(this::check, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -53,6 +53,7 @@ final class RequestHeadDeadline implements Http1ConnectionListener, AutoCloseabl
         return closed.get();
     }
 
+    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a concurrent collection: removing while iterating is allowed
     private void check() {
         long now = System.nanoTime();
         for (var entry : deadlines.entrySet()) {

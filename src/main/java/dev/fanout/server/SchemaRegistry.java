@@ -27,7 +27,7 @@ public final class SchemaRegistry {
     // By identity: only the registered instances have tables (an inline schema never does).
     private final Map<Schema, References> references;
 
-    private SchemaRegistry(Map<String, Schema> schemas, Map<Schema, References> references) {
+    private SchemaRegistry(Map<String, Schema> schemas, IdentityHashMap<Schema, References> references) {
         this.schemas = Collections.unmodifiableMap(new TreeMap<>(schemas));
         this.references = Collections.unmodifiableMap(new IdentityHashMap<>(references));
     }
@@ -46,7 +46,7 @@ public final class SchemaRegistry {
     /// @throws IllegalArgumentException naming the file when one cannot be read or is invalid
     public static SchemaRegistry load(Path dir, int maxSchemaBytes, int maxReferenceRows) {
         Map<String, Schema> schemas = new TreeMap<>();
-        Map<Schema, References> references = new IdentityHashMap<>();
+        IdentityHashMap<Schema, References> references = new IdentityHashMap<>();
         schemas.put("people", Schema.people());
         if (!Files.isDirectory(dir)) {
             return new SchemaRegistry(schemas, references);

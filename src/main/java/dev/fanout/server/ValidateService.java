@@ -205,6 +205,7 @@ final class ValidateService implements HttpService {
         }
     }
 
+    @SuppressWarnings("ReferenceEquality") // Lookups.NONE is a sentinel, known by identity
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
             Lookups lookups) {
         ValidationRun run;

@@ -39,7 +39,7 @@ final class WriteWatchdog implements AutoCloseable {
         long periodNanos = Math.clamp(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
         this.checker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("fanout-write-watchdog").factory());
-        checker.scheduleWithFixedDelay(this::check, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        var _ = checker.scheduleWithFixedDelay(this::check, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
     }
 
     /// The time a write may block before the connection is closed.

@@ -71,6 +71,7 @@ final class CircuitBreaker {
     }
 
     /// Reports how a permitted call went: `healthy` when the upstream answered anything but a 5xx.
+    @SuppressWarnings("NonAtomicVolatileUpdate") // written under the lock; volatile for the lock-free check above it
     void record(Permission permission, boolean healthy) {
         if (permission == Permission.CALL && healthy && state == State.CLOSED && consecutiveFailures == 0) {
             return; // nothing would change

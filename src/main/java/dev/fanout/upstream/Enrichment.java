@@ -185,8 +185,8 @@ final class Enrichment {
             return switch (parser.currentToken()) {
                 case VALUE_STRING -> parser.getText();
                 case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new JsonNumber(parser.getText());
-                case VALUE_TRUE -> Boolean.TRUE;
-                case VALUE_FALSE -> Boolean.FALSE;
+                case VALUE_TRUE -> true;
+                case VALUE_FALSE -> false;
                 case START_OBJECT, START_ARRAY -> containerText();
                 default -> null; // VALUE_NULL
             };

@@ -36,7 +36,7 @@ final class PlainTransport implements UpstreamTransport {
     /// Runs `task` on the deadline thread every `periodMillis`; a failed run is logged, and does
     /// not end the schedule (an uncaught exception would).
     private void every(long periodMillis, Runnable task, String what) {
-        deadlines.scheduleWithFixedDelay(() -> {
+        var _ = deadlines.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
             } catch (RuntimeException e) {

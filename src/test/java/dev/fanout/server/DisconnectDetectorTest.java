@@ -3,6 +3,7 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -38,7 +39,7 @@ class DisconnectDetectorTest {
         }
 
         @Override
-        public void close() throws Exception {
+        public void close() throws IOException {
             client.close();
             accepted.close();
         }
@@ -51,8 +52,8 @@ class DisconnectDetectorTest {
             assertTrue(detector.available());
             var liveGone = new CountDownLatch(1);
             var resetGone = new CountDownLatch(1);
-            try (var w1 = detector.watch(live.server(), live.remote(), liveGone::countDown);
-                    var w2 = detector.watch(reset.server(), reset.remote(), resetGone::countDown)) {
+            try (var _ = detector.watch(live.server(), live.remote(), liveGone::countDown);
+                    var _ = detector.watch(reset.server(), reset.remote(), resetGone::countDown)) {
                 // Unread data on the server's side, as under a stalled upload.
                 reset.client().getOutputStream().write(new byte[100_000]);
                 reset.client().setSoLinger(true, 0);
@@ -71,7 +72,7 @@ class DisconnectDetectorTest {
         try (var detector = new DisconnectDetector(); var listener = new ServerSocket(0, 10,
                 java.net.InetAddress.getLoopbackAddress()); var pair = Pair.open(listener)) {
             var gone = new CountDownLatch(1);
-            try (var watch = detector.watch(pair.server(), pair.remote(), gone::countDown)) {
+            try (var _ = detector.watch(pair.server(), pair.remote(), gone::countDown)) {
                 pair.client().shutdownOutput();
                 assertFalse(gone.await(600, TimeUnit.MILLISECONDS), "a client that shut its sending side still reads");
                 pair.client().setSoLinger(true, 0);

@@ -201,7 +201,7 @@ class StatsEndpointTest {
         for (String name : NAMES) {
             for (String section : List.of("run", "window")) {
                 JsonNode summary = stats.at("/histograms/" + name + "/" + section);
-                Iterator<Map.Entry<String, JsonNode>> fields = summary.fields();
+                Iterator<Map.Entry<String, JsonNode>> fields = summary.properties().iterator();
                 assertTrue(fields.hasNext(), name);
                 while (fields.hasNext()) {
                     var field = fields.next();

@@ -410,6 +410,7 @@ class UpstreamConnectionTest {
 
     @ParameterizedTest(name = "{0} → reusable {2}")
     @MethodSource("persistence")
+    @SuppressWarnings("try") // closes the connection inside its try on purpose, to see the upstream notice
     void theConnectionHeaderAndVersionDecideReuse(String name, String response, boolean reusable) throws Exception {
         try (var upstream = scripted(send(response), send(SECOND));
                 var connection = open(upstream)) {
@@ -778,6 +779,7 @@ class UpstreamConnectionTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the connection inside its try on purpose: a second close is not told
     void aWatchedCallPastItsDeadlineEndsWhenTheWatchdogLooks() throws Exception {
         var closes = new AtomicInteger();
         try (var upstream = scripted(silence()); var connection = openWatched(upstream, closes)) {

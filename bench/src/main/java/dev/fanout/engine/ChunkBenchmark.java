@@ -1,6 +1,6 @@
 package dev.fanout.engine;
 
-import dev.fanout.bench.PeopleFile;
+import dev.fanout.jmh.PeopleFile;
 import dev.fanout.csv.CsvSource;
 import dev.fanout.csv.RecordBatch;
 import dev.fanout.memory.BufferPool;

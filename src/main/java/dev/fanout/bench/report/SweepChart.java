@@ -44,6 +44,7 @@ public final class SweepChart {
         final String label;
         final String colour;
         final Marker marker;
+        @SuppressWarnings("ImmutableEnumChecker") // record accessors: stateless
         final ToDoubleFunction<SweepPoint> valueUs;
 
         Line(String label, String colour, Marker marker, ToDoubleFunction<SweepPoint> valueUs) {

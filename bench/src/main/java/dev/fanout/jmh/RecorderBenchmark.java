@@ -1,4 +1,4 @@
-package dev.fanout.bench;
+package dev.fanout.jmh;
 
 import dev.fanout.metrics.LatencyHistograms;
 import java.time.Duration;

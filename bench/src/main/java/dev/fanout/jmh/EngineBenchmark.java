@@ -1,4 +1,4 @@
-package dev.fanout.bench;
+package dev.fanout.jmh;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;

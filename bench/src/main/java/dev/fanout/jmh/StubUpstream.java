@@ -1,4 +1,4 @@
-package dev.fanout.bench;
+package dev.fanout.jmh;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 
 /// A stand-in upstream for lookup benchmarks: an HTTP/1.1 server on 127.0.0.1 that answers
 /// `GET /customers/{id}` with a small JSON body (`404` for any other path) after a fixed delay,
-/// over keep-alive connections. Run: `java -cp benchmarks.jar dev.fanout.bench.StubUpstream PORT DELAY_MS`.
+/// over keep-alive connections. Run: `java -cp benchmarks.jar dev.fanout.jmh.StubUpstream PORT DELAY_MS`.
 /// On exit it prints the calls answered, the peak number in flight, and the mean number in flight
 /// while any was (how well the client kept its limit busy).
 ///

@@ -1,4 +1,4 @@
-package dev.fanout.bench;
+package dev.fanout.jmh;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -9,7 +9,7 @@ import java.util.Random;
 
 /// Generates a deterministic `people` CSV of about a given size, shaped like the peers'
 /// `gen_people.py` workload: 10 % invalid rows of varied defects, some quoted fields, some empty
-/// optional cities. Run: `java -cp benchmarks.jar dev.fanout.bench.PeopleFile BYTES OUT [SEED]`.
+/// optional cities. Run: `java -cp benchmarks.jar dev.fanout.jmh.PeopleFile BYTES OUT [SEED]`.
 public final class PeopleFile {
     private static final String[] FIRST = {"Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Margaret",
         "Dennis", "Ken", "Frances", "John", "Radia", "Tim", "Sophie", "Linus", "Hedy"};
