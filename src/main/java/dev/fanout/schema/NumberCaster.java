@@ -24,134 +24,122 @@ final class NumberCaster implements Caster {
     static final String INF = "INF";
     static final String NEGATIVE_INF = "-INF";
 
-    private static final int NO_GROUP = -1;
     private static final int MAX_EXPONENT_DIGITS = 9;
 
-    private final char decimalChar;
-    private final int groupChar;
-    private final boolean bareNumber;
+    private final NumberScanner scanner;
+    /// Whether the decimal character is `.`, as in canonical text.
+    private final boolean dotDecimal;
 
-    /// `groupChar` is a character or `-1` for none.
+    /// `groupChar` is a character or [NumberScanner#NO_CHAR] (`-1`) for none.
     NumberCaster(char decimalChar, int groupChar, boolean bareNumber) {
-        this.decimalChar = decimalChar;
-        this.groupChar = groupChar;
-        this.bareNumber = bareNumber;
+        this.scanner = new NumberScanner(utf8(groupChar), utf8(decimalChar), bareNumber);
+        this.dotDecimal = decimalChar == '.';
     }
 
     static NumberCaster defaults() {
-        return new NumberCaster('.', NO_GROUP, true);
+        return new NumberCaster('.', NumberScanner.NO_CHAR, true);
     }
 
-    /// Decodes the cell and casts its text: numbers are rarer than strings and integers, and this
-    /// keeps the one implementation of the syntax.
+    /// A lone surrogate can be configured but never matches, as no decoded cell holds one.
+    private static byte[] utf8(int c) {
+        return c != NumberScanner.NO_CHAR && Character.isSurrogate((char) c) ? NumberScanner.never()
+                : NumberScanner.utf8(c);
+    }
+
+    /// Works on the cell's bytes like [IntegerCaster]: everything but the decimal and group
+    /// characters is ASCII, and those are matched as their UTF-8 bytes. Only a cell of three or
+    /// four bytes is decoded, to look for `NaN` and the infinities.
     @Override
-    @SuppressWarnings("ReferenceEquality") // parse returns raw itself for a canonical number: identity says so
     public void cast(Cell cell, List<Violation> violations) {
-        String raw = cell.text();
-        int before = violations.size();
-        Object typed = parse(raw, violations);
-        if (violations.size() != before) {
-            return;
-        }
-        // `parse` returns `raw` itself for a canonical number, and a constant for the specials
-        // (which may be the very same string when the cell is spelt like the constant).
-        if (typed == raw && !special(raw).equals(raw)) {
-            cell.typedAs(Cell.Form.NUMBER);
-        } else {
-            cell.typedAs(typed);
-        }
-    }
-
-    /// The typed value of `raw`: `raw` itself when it is already a canonical JSON number, a
-    /// [JsonNumber] of its canonical text, one of the special strings, or `raw` after appending a
-    /// `type` violation.
-    private Object parse(String raw, List<Violation> violations) {
-        String special = special(raw);
-        if (!special.isEmpty()) {
-            return special;
-        }
-        int start = 0;
-        int end = raw.length();
-        if (!bareNumber) {
-            while (start < end && !startsNumber(raw.charAt(start))) {
-                start++;
-            }
-            while (end > start && !isDigit(raw.charAt(end - 1))) {
-                end--;
+        int length = cell.end() - cell.start();
+        if (length == 3 || length == 4) {
+            String special = special(cell.text());
+            if (!special.isEmpty()) {
+                cell.typedAs(special);
+                return;
             }
         }
-        boolean canonical = start == 0 && end == raw.length();
+        byte[] b = cell.bytes();
+        long span = scanner.numberSpan(b, cell.start(), cell.end());
+        int start = NumberScanner.from(span);
+        int end = NumberScanner.to(span);
+        boolean canonical = start == cell.start() && end == cell.end();
         int i = start;
         boolean negative = false;
-        if (i < end && (raw.charAt(i) == '+' || raw.charAt(i) == '-')) {
-            negative = raw.charAt(i) == '-';
+        if (i < end && NumberScanner.isSign(b[i])) {
+            negative = b[i] == '-';
             canonical &= negative;
             i++;
         }
         int intStart = i;
+        int intEnd = scanner.integerPartEnd(b, intStart, end);
         int intDigits = 0;
         int firstSignificant = -1;
-        for (; i < end; i++) {
-            char c = raw.charAt(i);
-            if (isDigit(c)) {
-                if (firstSignificant < 0 && c != '0') {
-                    firstSignificant = i;
-                }
-                intDigits++;
-            } else if (c == groupChar && i > intStart && isDigit(raw.charAt(i - 1))
-                    && i + 1 < end && isDigit(raw.charAt(i + 1))) {
+        for (; i < intEnd; i++) {
+            byte c = b[i];
+            if (!NumberScanner.isDigit(c)) {
+                // A byte of a group character.
                 canonical = false;
-            } else {
-                break;
+                continue;
             }
+            if (firstSignificant < 0 && c != '0') {
+                firstSignificant = i;
+            }
+            intDigits++;
         }
-        int intEnd = i;
         int fractionStart = -1;
         int fractionEnd = -1;
         boolean nonZero = firstSignificant >= 0;
-        if (i < end && raw.charAt(i) == decimalChar) {
-            canonical &= decimalChar == '.';
-            fractionStart = ++i;
-            while (i < end && isDigit(raw.charAt(i))) {
-                nonZero |= raw.charAt(i) != '0';
+        int point = scanner.decimalAt(b, i, end);
+        if (point > 0) {
+            canonical &= dotDecimal;
+            i += point;
+            fractionStart = i;
+            while (i < end && NumberScanner.isDigit(b[i])) {
+                nonZero |= b[i] != '0';
                 i++;
             }
             fractionEnd = i;
         }
         int fractionDigits = fractionStart < 0 ? 0 : fractionEnd - fractionStart;
         if (intDigits == 0 && fractionDigits == 0) {
-            return fail(raw, violations);
+            fail(cell, violations);
+            return;
         }
         int exponentStart = i;
-        if (i < end && (raw.charAt(i) == 'e' || raw.charAt(i) == 'E')) {
+        if (i < end && (b[i] == 'e' || b[i] == 'E')) {
             i++;
-            if (i < end && (raw.charAt(i) == '+' || raw.charAt(i) == '-')) {
+            if (i < end && NumberScanner.isSign(b[i])) {
                 i++;
             }
             int exponentDigits = i;
             int significant = 0;
-            for (; i < end && isDigit(raw.charAt(i)); i++) {
-                if (significant > 0 || raw.charAt(i) != '0') {
+            for (; i < end && NumberScanner.isDigit(b[i]); i++) {
+                if (significant > 0 || b[i] != '0') {
                     significant++;
                 }
             }
             if (i == exponentDigits) {
-                return fail(raw, violations);
+                fail(cell, violations);
+                return;
             }
             if (significant > MAX_EXPONENT_DIGITS) {
-                violations.add(Violation.of(ErrorCode.TYPE, raw,
+                violations.add(Violation.of(ErrorCode.TYPE, cell.text(),
                         "is not a number in range (the exponent has more than nine digits)"));
-                return raw;
+                return;
             }
         }
         if (i != end) {
-            return fail(raw, violations);
+            fail(cell, violations);
+            return;
         }
         canonical &= intDigits > 0 && (intDigits == 1 || firstSignificant == intStart)
                 && (fractionStart < 0 || fractionDigits > 0) && (nonZero || !negative);
         if (canonical) {
-            return raw;
+            cell.typedAs(Cell.Form.NUMBER);
+            return;
         }
+        // Everything kept below is ASCII: digits, `.`, and the exponent as written.
         StringBuilder text = new StringBuilder(end - start + 1);
         if (negative && nonZero) {
             text.append('-');
@@ -160,17 +148,23 @@ final class NumberCaster implements Caster {
             text.append('0');
         } else {
             for (int j = firstSignificant; j < intEnd; j++) {
-                char c = raw.charAt(j);
-                if (isDigit(c)) {
-                    text.append(c);
+                if (NumberScanner.isDigit(b[j])) {
+                    text.append((char) b[j]);
                 }
             }
         }
         if (fractionDigits > 0) {
-            text.append('.').append(raw, fractionStart, fractionEnd);
+            text.append('.');
+            appendAscii(text, b, fractionStart, fractionEnd);
         }
-        text.append(raw, exponentStart, end);
-        return new JsonNumber(text.toString());
+        appendAscii(text, b, exponentStart, end);
+        cell.typedAs(new JsonNumber(text.toString()));
+    }
+
+    private static void appendAscii(StringBuilder text, byte[] b, int from, int to) {
+        for (int j = from; j < to; j++) {
+            text.append((char) b[j]);
+        }
     }
 
     /// The canonical spelling of `NaN`, `INF` or `-INF`, or the empty string for any other cell.
@@ -182,17 +176,8 @@ final class NumberCaster implements Caster {
         };
     }
 
-    private boolean startsNumber(char c) {
-        return isDigit(c) || c == '+' || c == '-' || c == decimalChar;
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    private static Object fail(String raw, List<Violation> violations) {
-        violations.add(Violation.of(ErrorCode.TYPE, raw, "is not a number"));
-        return raw;
+    private static void fail(Cell cell, List<Violation> violations) {
+        violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not a number"));
     }
 
     @Override
