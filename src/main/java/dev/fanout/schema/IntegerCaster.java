@@ -32,23 +32,16 @@ final class IntegerCaster implements Caster {
 
     /// Works on the cell's bytes: signs, digits and the stripped characters of `bareNumber` are
     /// ASCII, and a group character is matched as its UTF-8 bytes. The scanner finds the number's
-    /// span and matches group characters; the digits are read once, here, as the value is built
+    /// span and sign and matches group characters; the digits are read once, here, as the value is built
     /// (a first version checked the syntax with the scanner and read the digits a second time: 15 %
     /// slower on the whole row path, bench/RESULTS.md "Issue 15").
     @Override
     public void cast(Cell cell, List<Violation> violations) {
         byte[] b = cell.bytes();
-        long span = scanner.numberSpan(b, cell.start(), cell.end());
-        int start = NumberScanner.from(span);
-        int end = NumberScanner.to(span);
-        boolean canonical = start == cell.start() && end == cell.end();
-        int i = start;
-        boolean negative = false;
-        if (i < end && NumberScanner.isSign(b[i])) {
-            negative = b[i] == '-';
-            canonical &= negative;
-            i++;
-        }
+        long number = scanner.unsignedPart(b, cell.start(), cell.end());
+        int i = NumberScanner.from(number);
+        int end = NumberScanner.to(number);
+        boolean canonical = NumberScanner.asWritten(number);
         int firstDigit = i;
         int firstSignificant = -1;
         int digits = 0;
@@ -79,6 +72,7 @@ final class IntegerCaster implements Caster {
             fail(cell, violations);
             return;
         }
+        boolean negative = NumberScanner.negative(number);
         if (fitsLong) {
             cell.integer(negative ? -value : value);
         }

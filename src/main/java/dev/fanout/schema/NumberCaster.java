@@ -60,17 +60,10 @@ final class NumberCaster implements Caster {
             }
         }
         byte[] b = cell.bytes();
-        long span = scanner.numberSpan(b, cell.start(), cell.end());
-        int start = NumberScanner.from(span);
-        int end = NumberScanner.to(span);
-        boolean canonical = start == cell.start() && end == cell.end();
-        int i = start;
-        boolean negative = false;
-        if (i < end && NumberScanner.isSign(b[i])) {
-            negative = b[i] == '-';
-            canonical &= negative;
-            i++;
-        }
+        long number = scanner.unsignedPart(b, cell.start(), cell.end());
+        int i = NumberScanner.from(number);
+        int end = NumberScanner.to(number);
+        boolean canonical = NumberScanner.asWritten(number);
         int intStart = i;
         int intEnd = scanner.integerPartEnd(b, intStart, end);
         int intDigits = 0;
@@ -133,6 +126,7 @@ final class NumberCaster implements Caster {
             fail(cell, violations);
             return;
         }
+        boolean negative = NumberScanner.negative(number);
         canonical &= intDigits > 0 && (intDigits == 1 || firstSignificant == intStart)
                 && (fractionStart < 0 || fractionDigits > 0) && (nonZero || !negative);
         if (canonical) {
@@ -140,7 +134,7 @@ final class NumberCaster implements Caster {
             return;
         }
         // Everything kept below is ASCII: digits, `.`, and the exponent as written.
-        StringBuilder text = new StringBuilder(end - start + 1);
+        StringBuilder text = new StringBuilder(end - cell.start() + 1);
         if (negative && nonZero) {
             text.append('-');
         }

@@ -6,12 +6,12 @@ import java.nio.charset.StandardCharsets;
 /// the stripping of `bareNumber: false`, the optional sign, and an integer part of ASCII digits
 /// with single group characters between two digits. [IntegerCaster] and [NumberCaster] each hold
 /// one: the integer caster reads its digits itself, once, building the value as it goes (reading
-/// them twice cost 15 % of the row path), and asks the scanner only for the span and group
-/// characters; the number caster takes the integer part's end from the scanner and reads its
+/// them twice cost 15 % of the row path), and asks the scanner only for the span, the sign and
+/// group characters; the number caster takes the integer part's end from the scanner and reads its
 /// fraction and exponent on from there. Immutable and thread-safe.
 ///
-/// Every method takes the bytes and indices and returns a primitive, two indices packed into one
-/// `long` where a span is returned, because this runs for every numeric cell and must not
+/// Every method takes the bytes and indices and returns a primitive (a number's span and sign
+/// packed into one `long`), because this runs for every numeric cell and must not
 /// allocate. The group and decimal characters are matched as their UTF-8 bytes; as UTF-8 is
 /// self-synchronising, a match can only start where a character starts.
 final class NumberScanner {
@@ -43,31 +43,54 @@ final class NumberScanner {
         return NONE;
     }
 
-    /// The part of `b[start, end)` that holds the number, packed by [#span]: all of it, or with
-    /// `bareNumber: false` from the first sign, digit or decimal character to the last digit.
-    long numberSpan(byte[] b, int start, int end) {
+    /// The number in `b[start, end)` after its sign, packed into one `long` so that it is returned
+    /// without an object: read it with [#from], [#to], [#negative] and [#asWritten]. The number is
+    /// all of the cell, or with `bareNumber: false` what stands from the first sign, digit or
+    /// decimal character to the last digit; a `+` or `-` at its start is taken off.
+    long unsignedPart(byte[] b, int start, int end) {
+        int from = start;
+        int to = end;
         if (!bareNumber) {
-            while (start < end && !startsNumber(b, start, end)) {
-                start++;
+            while (from < to && !startsNumber(b, from, to)) {
+                from++;
             }
-            while (end > start && !isDigit(b[end - 1])) {
-                end--;
+            while (to > from && !isDigit(b[to - 1])) {
+                to--;
             }
         }
-        return span(start, end);
+        long flags = from == start && to == end ? 0 : REWRITTEN;
+        if (from < to && isSign(b[from])) {
+            flags |= b[from] == '-' ? NEGATIVE : REWRITTEN;
+            from++;
+        }
+        return flags | (long) from << 31 | to;
     }
 
-    /// Packs two indices into one `long`, so that a span is returned without an object.
-    static long span(int from, int to) {
-        return (long) from << 32 | to & 0xFFFF_FFFFL;
+    // The layout of unsignedPart's answer: `to` in bits 0-30, `from` in bits 31-61 (indices into
+    // an array are below 2^31), and two flags.
+    private static final long INDEX_MASK = 0x7FFF_FFFFL;
+    private static final long NEGATIVE = 1L << 62;
+    private static final long REWRITTEN = 1L << 63;
+
+    /// Where the unsigned number starts.
+    static int from(long part) {
+        return (int) (part >>> 31 & INDEX_MASK);
     }
 
-    static int from(long span) {
-        return (int) (span >>> 32);
+    /// Where the number ends.
+    static int to(long part) {
+        return (int) (part & INDEX_MASK);
     }
 
-    static int to(long span) {
-        return (int) span;
+    /// Whether the number had a `-`.
+    static boolean negative(long part) {
+        return (part & NEGATIVE) != 0;
+    }
+
+    /// Whether the cell is the number as a canonical spelling may keep it: nothing stripped by
+    /// `bareNumber: false` and no `+`.
+    static boolean asWritten(long part) {
+        return (part & REWRITTEN) == 0;
     }
 
     /// Whether `b[i]` is a `+` or `-`.
