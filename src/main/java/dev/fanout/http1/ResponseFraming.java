@@ -25,6 +25,10 @@ import java.nio.charset.StandardCharsets;
 /// skipped, within the limits. Everything else malformed, over a [Limits] bound, or cut off is a
 /// [ResponseFramingException] with its [Reason].
 ///
+/// One class though over 400 lines: every part of a response (head, length body, chunks,
+/// trailers) is a state of one machine sharing one line buffer, one position and one set of
+/// limits' counters; the line grammar itself is [HeadSyntax]'s.
+///
 /// One instance serves one connection, response after response; not thread-safe.
 public final class ResponseFraming {
     /// What one [#feed] call found.
