@@ -129,7 +129,7 @@ class CapacityCommandTest {
                     {"rate":%s,"overload":%s,"metSlo":%s,"requests":%d,"errors":%d,"seconds":10.0,"throughput":%s,
                      "goodput":%s,"answers503":%d,"answers503PerSecond":0.0,"errorsByKind":{},
                      "latencyUs":{"p50":%d,"p90":%d,"p99":%d,"p999":%d,"p9999":%d,"max":%d}}""",
-                    rate, missed, met, (long) rate * 10, errors, rate, rate, errors, p99 / 4, p99 / 2, p99, p99 * 2, p99 * 3, p99 * 4));
+                    rate, missed, met, ((long) rate) * 10, errors, rate, rate, errors, p99 / 4, p99 / 2, p99, p99 * 2, p99 * 3, p99 * 4));
             missed |= !met;
         }
         text.append("],\"capacity\":null,\"knee\":null}");

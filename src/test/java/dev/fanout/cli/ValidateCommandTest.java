@@ -371,7 +371,7 @@ class ValidateCommandTest {
 
         assertEquals(0, status);
         assertEquals(2, out.toString(StandardCharsets.UTF_8).lines().count());
-        assertTrue(SUMMARY_LINE.matcher(err.toString(StandardCharsets.UTF_8).strip()).matches(), err.toString());
+        assertTrue(SUMMARY_LINE.matcher(err.toString(StandardCharsets.UTF_8).strip()).matches(), err.toString(StandardCharsets.UTF_8));
     }
 
     @Test

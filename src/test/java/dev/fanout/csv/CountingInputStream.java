@@ -6,6 +6,9 @@ import java.io.InputStream;
 
 /// Counts the bytes read through it, for progress reports. One reading thread; `bytesRead()` may
 /// be read from any thread.
+// Only the one reading thread updates bytesRead, so its += cannot lose a count; volatile is for
+// the threads that read it.
+@SuppressWarnings("NonAtomicVolatileUpdate")
 final class CountingInputStream extends FilterInputStream {
     private volatile long bytesRead;
 

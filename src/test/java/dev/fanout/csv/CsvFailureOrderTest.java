@@ -60,7 +60,7 @@ class CsvFailureOrderTest {
         }
     }
 
-    /// The records read (as "line: [cells]") and then the failure's code; `\xNN` in `csv` is that byte.
+    /// The records read (as `line: [cells]`) and then the failure's code; `\xNN` in `csv` is that byte.
     private static List<String> read(String csv, int[] buffer) {
         List<String> outcome = new ArrayList<>();
         outcome.add(failure(csv, buffer, outcome).code().wireName());

@@ -82,7 +82,7 @@ class CsvSourceDifferentialTest {
         return Arbitraries.of(',', ',', ';', '\t', '§', 'a');
     }
 
-    /// What a reader produced: each record as "line: [cells]", then the failure code if any.
+    /// What a reader produced: each record as `line: [cells]`, then the failure code if any.
     record Outcome(List<String> records, StreamErrorCode failure) {
     }
 

@@ -27,6 +27,7 @@ class EngineFuzzTest {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     @FuzzTest
+    @SuppressWarnings("EnumOrdinal") // any constants will do; the index is only a way to pick them
     void engine(byte[] csv) {
         var random = new Random(Arrays.hashCode(csv));
         var base = EngineOptions.defaults().withSummary(true).withWorkers(1).withChunkRows(100_000)

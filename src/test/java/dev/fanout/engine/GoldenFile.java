@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 /// A generated CSV file that exercises every part of the row path at once — every type and
@@ -118,7 +119,7 @@ final class GoldenFile {
             case 6 -> first + " \\ " + last;
             default -> first + " " + last;
         });
-        String local = ascii(first).toLowerCase() + "." + ascii(last).toLowerCase() + r;
+        String local = ascii(first).toLowerCase(Locale.ROOT) + "." + ascii(last).toLowerCase(Locale.ROOT) + r;
         cells.add(switch (pick.next(30)) {
             case 0 -> "";
             case 1 -> local;
@@ -127,7 +128,7 @@ final class GoldenFile {
             case 4 -> local + " x@example.org";
             case 5 -> "@example.org";
             case 6 -> local + "@example..org";
-            case 7 -> first.toLowerCase() + "@münchen.example";
+            case 7 -> first.toLowerCase(Locale.ROOT) + "@münchen.example";
             default -> local + "@mail.example.org";
         });
         cells.add(switch (pick.next(25)) {
@@ -226,7 +227,7 @@ final class GoldenFile {
         if (pick.next(40) == 0 && !uids.isEmpty()) {
             uid = uids.get(random.nextInt(uids.size()));
         } else if (pick.next(40) == 0) {
-            uid = uid.toUpperCase();
+            uid = uid.toUpperCase(Locale.ROOT);
         } else if (pick.next(60) == 0) {
             uid = uid.substring(1);
         }
@@ -276,7 +277,8 @@ final class GoldenFile {
 
     private static String ascii(String name) {
         StringBuilder out = new StringBuilder();
-        for (char c : name.toCharArray()) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
             if (c < 0x80 && Character.isLetter(c)) {
                 out.append(c);
             }

@@ -182,8 +182,8 @@ class MaxErrorsTest {
         var schema = Schema.parse("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}],\"primaryKey\":[\"id\"]}"
                 .getBytes(StandardCharsets.UTF_8));
         List<String> lines = new ArrayList<>();
-        var csv = new StringBuilder("id\n1\n2\n1\n3\n2\n4\n");
-        var output = EngineFixture.run(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), schema,
+        String csv = "id\n1\n2\n1\n3\n2\n4\n";
+        var output = EngineFixture.run(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), schema,
                 EngineOptions.defaults().withChunkRows(1).withWorkers(2).withMaxErrors(2).withMode(Mode.INVALID).withSummary(true));
         for (String line : output.stable().split("\n")) {
             lines.add(line);

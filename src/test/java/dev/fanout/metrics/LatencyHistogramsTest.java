@@ -23,7 +23,7 @@ class LatencyHistogramsTest {
 
     /// Advances the fake clock by one interval and closes the slice, as the ticker would.
     private void tick(LatencyHistograms histograms) {
-        clock.advance(Duration.ofMillis(1000));
+        clock.advance(Duration.ofSeconds(1));
         histograms.rotate();
     }
 

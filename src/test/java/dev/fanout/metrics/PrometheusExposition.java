@@ -53,18 +53,19 @@ final class PrometheusExposition {
                 break;
             }
             String where = "line " + lineNumber + " \"" + line + "\": ";
-            Matcher matcher;
-            if ((matcher = HELP.matcher(line)).matches()) {
-                check(helped.add(matcher.group(1)), where + "second HELP");
+            Matcher help = HELP.matcher(line);
+            if (help.matches()) {
+                check(helped.add(help.group(1)), where + "second HELP");
                 continue;
             }
-            if ((matcher = TYPE.matcher(line)).matches()) {
-                family = matcher.group(1);
+            Matcher typeLine = TYPE.matcher(line);
+            if (typeLine.matches()) {
+                family = typeLine.group(1);
                 check(helped.contains(family), where + "HELP before TYPE");
-                check(types.put(family, matcher.group(2)) == null, where + "family typed twice");
+                check(types.put(family, typeLine.group(2)) == null, where + "family typed twice");
                 continue;
             }
-            matcher = SAMPLE.matcher(line);
+            Matcher matcher = SAMPLE.matcher(line);
             check(matcher.matches(), where + "not a HELP, TYPE or sample line");
             check(family != null, where + "sample before any TYPE");
             String name = matcher.group(1);

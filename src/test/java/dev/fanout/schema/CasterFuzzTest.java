@@ -221,6 +221,7 @@ class CasterFuzzTest {
     }
 
     /// The type named by `line`, or else one picked by the line's hash.
+    @SuppressWarnings("EnumOrdinal") // any constant will do; the index is only a way to pick one
     private static FieldType type(String line) {
         for (FieldType type : FieldType.values()) {
             if (type.schemaName().equals(line)) {

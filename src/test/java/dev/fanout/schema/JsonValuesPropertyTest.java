@@ -124,7 +124,8 @@ class JsonValuesPropertyTest {
     /// A JSON string of `text`, with every non-ASCII character written as a `\\u` escape.
     private static String quoted(String text) {
         var out = new StringBuilder("\"");
-        for (char c : text.toCharArray()) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");

@@ -96,7 +96,9 @@ class HistogramLogFileTest {
     }
 
     /// HdrHistogram's own log tool reads the file: its summary of the `rows` tag counts every
-    /// request once.
+    /// request once. The tool is a `Thread` whose `run` is its `main`: called here on purpose, so
+    /// that it finishes, and any exception it throws fails the test, before the summary is read.
+    @SuppressWarnings("DoNotCall")
     private void assertHistogramLogProcessorReads(Path hlog, int requests) throws Exception {
         Path out = dir.resolve("processed");
         var processor = new org.HdrHistogram.HistogramLogProcessor(new String[] {

@@ -119,10 +119,10 @@ class LookupDisconnectTest {
         Thread.sleep(2_000);
         List<LoggedRequest> late = crm.findAll(com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(
                         urlPathMatching("/customers/.*"))).stream()
-                .filter(request -> request.getLoggedDate().getTime() > resetMillis + 500)
+                .filter(request -> request.getLoggedDate().toInstant().toEpochMilli() > resetMillis + 500)
                 .toList();
         assertTrue(late.isEmpty(), late.size() + " upstream calls started more than 500 ms after the reset (first: "
-                + (late.isEmpty() ? "" : (late.getFirst().getLoggedDate().getTime() - resetMillis) + " ms") + ")");
+                + (late.isEmpty() ? "" : (late.getFirst().getLoggedDate().toInstant().toEpochMilli() - resetMillis) + " ms") + ")");
         gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
         spill.assertUnused();
         gateway.assertStillServes();

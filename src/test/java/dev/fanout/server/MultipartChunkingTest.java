@@ -3,6 +3,7 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,7 +70,7 @@ class MultipartChunkingTest {
     @ValueSource(longs = {1, 2, 3, 42, 1234, 99_991})
     void randomPiecesGiveTheSameAnswerAsTheWholeBody(long seed) throws Exception {
         var random = new Random(seed);
-        var withSchema = new Multipart().part("comment", "c.txt", "text/plain", "ignored".getBytes())
+        var withSchema = new Multipart().part("comment", "c.txt", "text/plain", "ignored".getBytes(StandardCharsets.UTF_8))
                 .schema(SCHEMA).file(CSV);
         assertEquals(sentWhole("/v1/validate?summary=true", withSchema),
                 sentInPieces("/v1/validate?summary=true", withSchema.bytes(), 1 + random.nextInt(64), random));

@@ -80,7 +80,7 @@ class StatsEndpointTest {
     }
 
     static long chunksOf(int rows) {
-        return (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+        return (rows + CHUNK_ROWS - 1L) / CHUNK_ROWS;
     }
 
     static Histogram expectedRows() {

@@ -3,6 +3,7 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,7 +71,7 @@ class ValidateRequestTest {
 
     @Test
     void multipartSkipsPartsThatAreNeitherSchemaNorFile() throws Exception {
-        var body = new Multipart().part("comment", "note.txt", "text/plain", "hello".getBytes())
+        var body = new Multipart().part("comment", "note.txt", "text/plain", "hello".getBytes(StandardCharsets.UTF_8))
                 .file(TEN.csv());
         assertNdjson(TEN.ndjsonAll(), gateway.postMultipart("/v1/validate?schema=people", body));
     }

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -217,12 +218,12 @@ class UpstreamConnectionTest {
                 send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "5;ext=1\r\nhello\r\n"
                         + "1A\r\n" + alphabet + "\r\n"
-                        + "1a;name=\"quoted\";flag\r\n" + alphabet.toUpperCase() + "\r\n"
+                        + "1a;name=\"quoted\";flag\r\n" + alphabet.toUpperCase(Locale.ROOT) + "\r\n"
                         + "3 ;spaced\r\n!?.\r\n"
                         + "0;last=yes\r\nX-Trailer: 1\r\nX-Checksum: abc\r\n\r\n"),
                 send(SECOND));
                 var connection = open(upstream)) {
-            assertAnswered(200, "hello" + alphabet + alphabet.toUpperCase() + "!?.", get(connection, true));
+            assertAnswered(200, "hello" + alphabet + alphabet.toUpperCase(Locale.ROOT) + "!?.", get(connection, true));
             assertTrue(connection.reusable(), "the trailers were read up to their empty line");
 
             assertSecondRequestAnswered(connection, upstream);

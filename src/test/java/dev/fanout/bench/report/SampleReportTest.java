@@ -54,7 +54,7 @@ class SampleReportTest {
             double p50 = 2_000 / (1 - utilisation);
             double p99 = 6_500 / Math.pow(1 - utilisation, 1.2);
             double p999 = 11_000 / Math.pow(1 - utilisation, 1.3);
-            long requests = (long) achieved * 30;
+            long requests = ((long) achieved) * 30;
             sweep.add(new SweepPoint(rate, achieved, p50, p99, p999, requests, rate > 4_400 ? requests / 200 : 0,
                     p99 <= SLO_US));
         }
@@ -97,7 +97,7 @@ class SampleReportTest {
         List<SpectrumSeries> steps = new ArrayList<>();
         for (int step = 1; step <= 10; step++) {
             steps.add(new SpectrumSeries("sweep step " + step + ": " + step * 500 + " req/s",
-                    round(random, 5_000, 1_000 + step * 300, 0.3 + step * 0.03, step * 2_000)));
+                    round(random, 5_000, 1_000 + step * 300, 0.3 + step * 0.03, step * 2_000L)));
         }
         write("sample-spectrum-many.svg", SpectrumChart.svg("Ten series: the colours repeat, dashed", steps));
         write("sample-no-data.svg", SweepChart.svg("Nothing measured", List.of(), SLO_US, "SLO"));

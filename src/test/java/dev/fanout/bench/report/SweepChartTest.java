@@ -13,7 +13,7 @@ class SweepChartTest {
     private static final String SLO_LABEL = "SLO p99 ≤ 50 ms";
 
     private static SweepPoint step(double rate, double p50Ms, double p99Ms, double p999Ms, boolean met) {
-        return new SweepPoint(rate, rate, p50Ms * 1_000, p99Ms * 1_000, p999Ms * 1_000, (long) rate * 10, 0, met);
+        return new SweepPoint(rate, rate, p50Ms * 1_000, p99Ms * 1_000, p999Ms * 1_000, ((long) rate) * 10, 0, met);
     }
 
     // Latency grows with the rate; 5,000 req/s misses the SLO, and so does 6,000, which only
