@@ -184,20 +184,26 @@ public final class ScriptedServer implements AutoCloseable {
     }
 
     private void serve(Socket socket, int index) {
+        // The failure is recorded before the socket closes: a test that sees the close may call
+        // close() at once and must find it.
         try (socket) {
-            // Each write its own segment, at once: tests that write in pieces rely on it.
-            socket.setTcpNoDelay(true);
-            script.run(new Connection(socket, index, this));
+            try {
+                // Each write its own segment, at once: tests that write in pieces rely on it.
+                socket.setTcpNoDelay(true);
+                script.run(new Connection(socket, index, this));
+            } catch (IOException e) {
+                if (ioErrorsFail && !closing && !socket.isClosed()) {
+                    failures.add(e);
+                }
+            } catch (InterruptedException e) {
+                // Only close() interrupts a script.
+            } catch (RuntimeException | AssertionError e) {
+                if (!closing) {
+                    failures.add(e);
+                }
+            }
         } catch (IOException e) {
-            if (ioErrorsFail && !closing && !socket.isClosed()) {
-                failures.add(e);
-            }
-        } catch (InterruptedException e) {
-            // Only close() interrupts a script.
-        } catch (RuntimeException | AssertionError e) {
-            if (!closing) {
-                failures.add(e);
-            }
+            // closing the socket: nothing left to do with it
         }
     }
 
