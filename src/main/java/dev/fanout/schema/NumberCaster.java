@@ -48,11 +48,12 @@ final class NumberCaster implements Caster {
 
     /// Works on the cell's bytes like [IntegerCaster]: everything but the decimal and group
     /// characters is ASCII, and those are matched as their UTF-8 bytes. Only a cell of three or
-    /// four bytes is decoded, to look for `NaN` and the infinities.
+    /// four bytes ending in `N` or `F` (either case) is decoded, to look for `NaN` and the
+    /// infinities: a number such as `1.5` or `2.50` is never turned into a `String`.
     @Override
     public void cast(Cell cell, List<Violation> violations) {
         int length = cell.end() - cell.start();
-        if (length == 3 || length == 4) {
+        if ((length == 3 || length == 4) && endsLikeSpecial(cell.bytes()[cell.end() - 1])) {
             String special = special(cell.text());
             if (!special.isEmpty()) {
                 cell.typedAs(special);
@@ -162,6 +163,12 @@ final class NumberCaster implements Caster {
     }
 
     /// The canonical spelling of `NaN`, `INF` or `-INF`, or the empty string for any other cell.
+    /// Whether `last`, a cell's last byte, can end `NaN` or `INF`: `N` or `F` in either case.
+    private static boolean endsLikeSpecial(byte last) {
+        int lower = last | 0x20;
+        return lower == 'n' || lower == 'f';
+    }
+
     private static String special(String raw) {
         return switch (raw.length()) {
             case 3 -> raw.equalsIgnoreCase(NAN) ? NAN : raw.equalsIgnoreCase(INF) ? INF : "";
