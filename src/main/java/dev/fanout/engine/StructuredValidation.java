@@ -57,7 +57,7 @@ final class StructuredValidation {
     /// Set by the writer when the error limit stopped the run.
     private volatile RunOutcome stoppedOutcome;
 
-    private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, int workers,
+    private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, Semaphore workers,
             int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) {
         this.startNanos = startNanos;
         this.threads = threads;
@@ -66,7 +66,7 @@ final class StructuredValidation {
         this.validator = validator;
         this.writer = writer;
         this.inFlight = new Semaphore(chunksInFlight);
-        this.workers = new Semaphore(workers);
+        this.workers = workers;
         this.slots = new ArrayBlockingQueue<>(chunksInFlight);
     }
 
@@ -75,7 +75,7 @@ final class StructuredValidation {
     ///
     /// @throws IOException when writing the output failed; every subtask has ended by then
     static StreamEnd run(Chunk first, ChunkReader reader, RowValidator validator, OrderedWriter writer,
-            int workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) throws IOException {
+            Semaphore workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) throws IOException {
         return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads, metrics, startNanos).run(first);
     }
 

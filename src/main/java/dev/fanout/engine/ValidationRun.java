@@ -8,6 +8,7 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 
 /// One validation whose header has been read and accepted: `writeTo` validates the rest of the
@@ -22,6 +23,8 @@ public final class ValidationRun implements AutoCloseable {
     private final long startNanos;
     private final ChunkReader chunks;
     private final ThreadFactory threads;
+    /// The places this run's chunks are validated in: its own, or the engine's shared ones.
+    private final Semaphore workers;
     private final EngineMetrics metrics;
     private final Lookups lookups;
     private final List<ForeignKeyCheck> foreignKeys;
@@ -32,7 +35,8 @@ public final class ValidationRun implements AutoCloseable {
     private volatile boolean stoppedEarly;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
-            ThreadFactory threads, EngineMetrics metrics, Lookups lookups, List<ForeignKeyCheck> foreignKeys) {
+            ThreadFactory threads, Semaphore workers, EngineMetrics metrics, Lookups lookups, List<ForeignKeyCheck> foreignKeys) {
+        this.workers = workers;
         this.lookups = lookups;
         this.foreignKeys = foreignKeys;
         this.threads = threads;
@@ -123,7 +127,7 @@ public final class ValidationRun implements AutoCloseable {
             stoppedEarly = writer.stopped();
             return writer.finish(first.failure(), startNanos);
         }
-        var end = StructuredValidation.run(first, chunks, validator, writer, options.workers(), options.chunksInFlight(), threads,
+        var end = StructuredValidation.run(first, chunks, validator, writer, workers, options.chunksInFlight(), threads,
                 metrics, startNanos);
         stoppedEarly = writer.stopped();
         if (end.stopped() != null) {

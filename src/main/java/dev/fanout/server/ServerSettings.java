@@ -56,7 +56,7 @@ public record ServerSettings(
                 largeLimit(intValue(fanout, "limits.max-concurrent-large-validations", 0, 0)),
                 intValue(fanout, "engine.chunk-rows", 1024, 1),
                 intValue(fanout, "engine.chunks-in-flight", 4, 1),
-                workers == 0 ? Runtime.getRuntime().availableProcessors() : workers,
+                workers == 0 ? defaultWorkers(Runtime.getRuntime().availableProcessors()) : workers,
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
                 bool(fanout, "response.after-upload", false),
@@ -69,6 +69,14 @@ public record ServerSettings(
                 bool(fanout, "stats.reset-on-public-port", true),
                 duration(fanout, "histograms.interval", Duration.ofSeconds(5)),
                 optionalPath(fanout, "histograms.log"));
+    }
+
+    /// The validation places all requests share when `engine.workers` is 0: one per core but one,
+    /// at least one. The core left over reads uploads, runs HTTP and sends answers; measured under
+    /// four 12 MB uploads on two cores, one shared place against two gave the same throughput and a
+    /// slowest request of 0.7-0.9 s instead of 1.1-2.6 s (bench/RESULTS.md, issue 11).
+    static int defaultWorkers(int cores) {
+        return Math.max(1, cores - 1);
     }
 
     /// A large validation holds up to `chunks-in-flight` + 1 chunks — a record batch of at most

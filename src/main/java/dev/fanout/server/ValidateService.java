@@ -66,7 +66,8 @@ final class ValidateService implements HttpService {
         this.settings = settings;
         this.admission = admission;
         this.metrics = metrics;
-        this.engine = new ValidationEngine(threads.factory("fanout-chunk-"), metrics);
+        // One queue of validation places for every request: see ValidationEngine.sharingWorkers.
+        this.engine = ValidationEngine.sharingWorkers(threads.factory("fanout-chunk-"), metrics, settings.workers());
         this.defaults = EngineOptions.defaults()
                 .withWorkers(settings.workers())
                 .withChunkRows(settings.chunkRows())

@@ -132,6 +132,17 @@ class ConfigTest {
     }
 
     @Test
+    void theSharedValidationPlacesDefaultToOnePerCoreButOneAndCanBeSet() {
+        assertEquals(1, ServerSettings.defaultWorkers(1));
+        assertEquals(1, ServerSettings.defaultWorkers(2));
+        assertEquals(7, ServerSettings.defaultWorkers(8));
+        assertEquals(ServerSettings.defaultWorkers(Runtime.getRuntime().availableProcessors()),
+                ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of())).workers());
+        assertEquals(3, ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(),
+                Map.of("FANOUT_ENGINE_WORKERS", "3"))).workers());
+    }
+
+    @Test
     void theWriteTimeoutDefaultsTo30SecondsAndMustBePositive() {
         assertEquals(java.time.Duration.ofSeconds(30),
                 ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of())).responseWriteTimeout());
