@@ -73,8 +73,10 @@ public record ServerSettings(
 
     /// The validation places all requests share when `engine.workers` is 0: one per core but one,
     /// at least one. The core left over reads uploads, runs HTTP and sends answers; measured under
-    /// four 12 MB uploads on two cores, one shared place against two gave the same throughput and a
-    /// slowest request of 0.7-0.9 s instead of 1.1-2.6 s (bench/RESULTS.md, issue 11).
+    /// four 12 MB uploads on two cores, one shared place against two per request gave the same
+    /// throughput and a slowest request of 0.6-0.9 s instead of 1.1-3.6 s (bench/RESULTS.md, issue
+    /// 11). A lone upload whose checks cost far more than its parse (patterns, JSON Schema) then
+    /// validates on one core: such a gateway sets `engine.workers` to its core count.
     static int defaultWorkers(int cores) {
         return Math.max(1, cores - 1);
     }
