@@ -66,7 +66,7 @@ class CancellationTest {
     }
 
     /// An output whose reader goes away after `limit` bytes, like a client that disconnects.
-    private static final class OutputClosedAfter extends OutputStream {
+    static final class OutputClosedAfter extends OutputStream {
         private final long limit;
         private long written;
         volatile long closedNanos;

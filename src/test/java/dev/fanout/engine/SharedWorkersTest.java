@@ -9,7 +9,6 @@ import dev.fanout.schema.Schema;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -89,7 +88,7 @@ class SharedWorkersTest {
         var shared = ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 1);
         for (int attempt = 0; attempt < 3; attempt++) {
             try (InputStream in = Files.newInputStream(csv); var run = shared.open(in, SCHEMA, OPTIONS)) {
-                assertThrows(IOException.class, () -> run.writeTo(new FailingAfter(64 * 1024)));
+                assertThrows(IOException.class, () -> run.writeTo(new CancellationTest.OutputClosedAfter(64 * 1024)));
             }
         }
         // With its one place lost, this run would wait for ever.
@@ -111,28 +110,5 @@ class SharedWorkersTest {
             run.writeTo(out);
         }
         return out.toByteArray();
-    }
-
-    /// An output whose reader goes away after `limit` bytes.
-    private static final class FailingAfter extends OutputStream {
-        private final long limit;
-        private long written;
-
-        FailingAfter(long limit) {
-            this.limit = limit;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            if (written + len > limit) {
-                throw new IOException("Broken pipe");
-            }
-            written += len;
-        }
     }
 }
