@@ -68,8 +68,8 @@ final class ValidateService implements HttpService {
         this.metrics = metrics;
         // One queue of validation places for every request: see ValidationEngine.sharingWorkers.
         this.engine = ValidationEngine.sharingWorkers(threads.factory("fanout-chunk-"), metrics, settings.workers());
+        // No `withWorkers`: the shared engine ignores a run's own count of places.
         this.defaults = EngineOptions.defaults()
-                .withWorkers(settings.workers())
                 .withChunkRows(settings.chunkRows())
                 .withChunksInFlight(settings.chunksInFlight())
                 .withLimits(settings.maxFieldBytes(), settings.maxColumns());
