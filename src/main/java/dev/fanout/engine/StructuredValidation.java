@@ -41,7 +41,7 @@ final class StructuredValidation {
     private final RowValidator validator;
     private final OrderedWriter writer;
     private final Semaphore inFlight;
-    private final Semaphore workers;
+    private final ValidationPlaces workers;
     private final BlockingQueue<Slot> slots;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile StreamError internalError;
@@ -57,7 +57,7 @@ final class StructuredValidation {
     /// Set by the writer when the error limit stopped the run.
     private volatile RunOutcome stoppedOutcome;
 
-    private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, Semaphore workers,
+    private StructuredValidation(ChunkReader reader, RowValidator validator, OrderedWriter writer, ValidationPlaces workers,
             int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) {
         this.startNanos = startNanos;
         this.threads = threads;
@@ -75,7 +75,7 @@ final class StructuredValidation {
     ///
     /// @throws IOException when writing the output failed; every subtask has ended by then
     static StreamEnd run(Chunk first, ChunkReader reader, RowValidator validator, OrderedWriter writer,
-            Semaphore workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) throws IOException {
+            ValidationPlaces workers, int chunksInFlight, ThreadFactory threads, EngineMetrics metrics, long startNanos) throws IOException {
         return new StructuredValidation(reader, validator, writer, workers, chunksInFlight, threads, metrics, startNanos).run(first);
     }
 

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 
 /// The engine: a CSV stream, a schema and options in; NDJSON out; a summary back. It knows nothing
@@ -24,7 +23,7 @@ public final class ValidationEngine {
     private final ThreadFactory threads;
     private final EngineMetrics metrics;
     /// The places every run's chunks take turns for, or null when each run has `workers` of its own.
-    private final Semaphore sharedWorkers;
+    private final ValidationPlaces sharedWorkers;
 
     /// An engine whose subtasks run on virtual threads and that reports no timings.
     public ValidationEngine() {
@@ -47,7 +46,7 @@ public final class ValidationEngine {
         this(threads, metrics, null);
     }
 
-    private ValidationEngine(ThreadFactory threads, EngineMetrics metrics, Semaphore sharedWorkers) {
+    private ValidationEngine(ThreadFactory threads, EngineMetrics metrics, ValidationPlaces sharedWorkers) {
         this.threads = Objects.requireNonNull(threads, "threads must not be null");
         this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
         this.sharedWorkers = sharedWorkers;
@@ -63,10 +62,14 @@ public final class ValidationEngine {
     /// requests took 4-8 times the median. With one queue of places, chunks are validated in the
     /// order they were read, whatever their request, and a place-holder cannot starve the readers.
     public static ValidationEngine sharingWorkers(ThreadFactory threads, EngineMetrics metrics, int workers) {
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be at least 1, got " + workers);
-        }
-        return new ValidationEngine(threads, metrics, new Semaphore(workers, true));
+        return sharingWorkers(threads, metrics, workers, 0);
+    }
+
+    /// As `sharingWorkers(threads, metrics, workers)`, with `spare` more places that a run takes
+    /// only while it is the only run under way, so that a lone upload validates on every core
+    /// ([ValidationPlaces]).
+    public static ValidationEngine sharingWorkers(ThreadFactory threads, EngineMetrics metrics, int workers, int spare) {
+        return new ValidationEngine(threads, metrics, ValidationPlaces.shared(workers, spare));
     }
 
     /// Reads the header of `in` and checks it against `schema`.
@@ -123,7 +126,7 @@ public final class ValidationEngine {
                 throw new HeaderException(HeaderCode.EMPTY_CSV, "the CSV is empty: it has no header");
             }
             var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
-            Semaphore workers = sharedWorkers != null ? sharedWorkers : new Semaphore(options.workers());
+            ValidationPlaces workers = sharedWorkers != null ? sharedWorkers : ValidationPlaces.ofRun(options.workers());
             return new ValidationRun(source, schema, mapping, options, startNanos, threads, workers, metrics, lookups,
                     List.copyOf(foreignKeys));
         } catch (CsvFailure failure) {

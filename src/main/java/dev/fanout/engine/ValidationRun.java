@@ -8,7 +8,6 @@ import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 
 /// One validation whose header has been read and accepted: `writeTo` validates the rest of the
@@ -24,7 +23,7 @@ public final class ValidationRun implements AutoCloseable {
     private final ChunkReader chunks;
     private final ThreadFactory threads;
     /// The places this run's chunks are validated in: its own, or the engine's shared ones.
-    private final Semaphore workers;
+    private final ValidationPlaces workers;
     private final EngineMetrics metrics;
     private final Lookups lookups;
     private final List<ForeignKeyCheck> foreignKeys;
@@ -35,7 +34,7 @@ public final class ValidationRun implements AutoCloseable {
     private volatile boolean stoppedEarly;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
-            ThreadFactory threads, Semaphore workers, EngineMetrics metrics, Lookups lookups, List<ForeignKeyCheck> foreignKeys) {
+            ThreadFactory threads, ValidationPlaces workers, EngineMetrics metrics, Lookups lookups, List<ForeignKeyCheck> foreignKeys) {
         this.workers = workers;
         this.lookups = lookups;
         this.foreignKeys = foreignKeys;
@@ -103,6 +102,16 @@ public final class ValidationRun implements AutoCloseable {
     }
 
     private RunOutcome validateAndWrite(OutputStream out) throws IOException {
+        // Counted while under way, so that a run that is not alone takes no spare place.
+        workers.runStarted();
+        try {
+            return validateAndWriteRows(out);
+        } finally {
+            workers.runEnded();
+        }
+    }
+
+    private RunOutcome validateAndWriteRows(OutputStream out) throws IOException {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = NdjsonRenderer.of(mapping.dataNames);
         List<ForeignKeyCheck> selfReferences = foreignKeys.stream().filter(ForeignKeyCheck::selfReference).toList();

@@ -9,34 +9,33 @@ final class WorkerSlot {
     /// For a chunk validated inline, outside the worker pool: nothing to give up.
     static final WorkerSlot NONE = new WorkerSlot(null);
 
-    private final Semaphore workers;
-    private boolean held;
+    private final ValidationPlaces places;
+    /// Where the held place came from (a shared or a spare place), null when none is held.
+    private Semaphore held;
 
-    private WorkerSlot(Semaphore workers) {
-        this.workers = workers;
+    private WorkerSlot(ValidationPlaces places) {
+        this.places = places;
     }
 
-    /// Takes a place from `workers`, waiting for one.
-    static WorkerSlot acquire(Semaphore workers) throws InterruptedException {
-        workers.acquire();
-        var slot = new WorkerSlot(workers);
-        slot.held = true;
+    /// Takes a place from `places`, waiting for one.
+    static WorkerSlot acquire(ValidationPlaces places) throws InterruptedException {
+        var slot = new WorkerSlot(places);
+        slot.held = places.take();
         return slot;
     }
 
     /// Gives the place up for an I/O wait.
     void pause() {
-        if (workers != null && held) {
-            held = false;
-            workers.release();
+        if (held != null) {
+            held.release();
+            held = null;
         }
     }
 
     /// Takes a place back after an I/O wait.
     void resume() throws InterruptedException {
-        if (workers != null && !held) {
-            workers.acquire();
-            held = true;
+        if (places != null && held == null) {
+            held = places.take();
         }
     }
 

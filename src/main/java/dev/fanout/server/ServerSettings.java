@@ -25,6 +25,7 @@ public record ServerSettings(
         int chunkRows,
         int chunksInFlight,
         int workers,
+        int spareWorkers,
         int responseMemoryBytes,
         Optional<Path> spillDir,
         boolean responseAfterUpload,
@@ -44,6 +45,7 @@ public record ServerSettings(
     public static ServerSettings from(Config config) {
         Config fanout = config.get("fanout");
         int workers = intValue(fanout, "engine.workers", 0, 0);
+        int cores = Runtime.getRuntime().availableProcessors();
         return new ServerSettings(
                 Path.of(text(fanout, "schemas.dir", "schemas")),
                 intValue(fanout, "schemas.max-reference-rows", dev.fanout.engine.References.DEFAULT_MAX_ROWS, 1),
@@ -56,7 +58,8 @@ public record ServerSettings(
                 largeLimit(intValue(fanout, "limits.max-concurrent-large-validations", 0, 0)),
                 intValue(fanout, "engine.chunk-rows", 1024, 1),
                 intValue(fanout, "engine.chunks-in-flight", 4, 1),
-                workers == 0 ? defaultWorkers(Runtime.getRuntime().availableProcessors()) : workers,
+                workers == 0 ? defaultWorkers(cores) : workers,
+                workers == 0 ? cores - defaultWorkers(cores) : 0,
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
                 bool(fanout, "response.after-upload", false),
@@ -75,8 +78,9 @@ public record ServerSettings(
     /// at least one. The core left over reads uploads, runs HTTP and sends answers; measured under
     /// four 12 MB uploads on two cores, one shared place against two per request gave the same
     /// throughput and a slowest request of 0.6-0.9 s instead of 1.1-3.6 s (bench/RESULTS.md, issue
-    /// 11). A lone upload whose checks cost far more than its parse (patterns, JSON Schema) then
-    /// validates on one core: such a gateway sets `engine.workers` to its core count.
+    /// 11). That core is also a spare place (`spareWorkers`), taken only by a request that is the
+    /// only one under way: a lone upload whose checks cost far more than its parse (patterns,
+    /// JSON Schema) validates on every core. A configured `engine.workers` has no spare places.
     static int defaultWorkers(int cores) {
         return Math.max(1, cores - 1);
     }

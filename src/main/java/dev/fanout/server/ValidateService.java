@@ -67,7 +67,8 @@ final class ValidateService implements HttpService {
         this.admission = admission;
         this.metrics = metrics;
         // One queue of validation places for every request: see ValidationEngine.sharingWorkers.
-        this.engine = ValidationEngine.sharingWorkers(threads.factory("fanout-chunk-"), metrics, settings.workers());
+        this.engine = ValidationEngine.sharingWorkers(threads.factory("fanout-chunk-"), metrics, settings.workers(),
+                settings.spareWorkers());
         // No `withWorkers`: the shared engine ignores a run's own count of places.
         this.defaults = EngineOptions.defaults()
                 .withChunkRows(settings.chunkRows())

@@ -1,6 +1,8 @@
 package dev.fanout.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,16 +18,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /// An engine whose runs share their validation places (the gateway's): runs at once give the
-/// same bytes as runs alone, never validate more chunks together than there are places, and a
-/// run that fails mid-stream gives its places back.
+/// same bytes as runs alone, never validate more chunks together than there are places, a run
+/// alone also validates on the spare places, and a run that fails mid-stream gives its places back.
 class SharedWorkersTest {
     private static final Schema SCHEMA = Schema.parse("""
             {"fields":[{"name":"id","type":"integer"},{"name":"name","type":"string"},
@@ -82,6 +89,64 @@ class SharedWorkersTest {
     }
 
     @Test
+    void aLoneRunAlsoValidatesOnTheSparePlace() throws Exception {
+        Path csv = dir.resolve("lone.csv");
+        Files.write(csv, EngineEquivalenceTest.randomCsv(new Random(5), 20_000));
+        var validating = new AtomicInteger();
+        var most = new AtomicInteger();
+        var two = new CountDownLatch(2);
+        // The first chunks to take a place wait (a while) for a second one to take another: with
+        // one shared place and no spare one taken, the second would wait for the first for ever.
+        var engine = ValidationEngine.sharingWorkers(Thread.ofPlatform().daemon().factory(), new EngineMetrics() {
+            @Override
+            public void queueWaited(long nanos) {
+                most.accumulateAndGet(validating.incrementAndGet(), Math::max);
+                two.countDown();
+                try {
+                    two.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void chunkValidated(long nanos) {
+                validating.decrementAndGet();
+            }
+        }, 1, 1);
+        byte[] lone = output(engine, csv);
+        assertEquals(new String(output(new ValidationEngine(), csv), java.nio.charset.StandardCharsets.UTF_8),
+                new String(lone, java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(2, most.get(), "chunks validated at once");
+    }
+
+    @Test
+    void aSparePlaceIsTakenOnlyByARunThatIsTheOnlyOneUnderWay() throws Exception {
+        var places = ValidationPlaces.shared(1, 1);
+        places.runStarted();
+        Semaphore first = places.take();
+        Semaphore second = assertTimeoutPreemptively(Duration.ofSeconds(10), places::take);
+        assertNotSame(first, second, "alone, the run's second chunk takes the spare place");
+        places.runStarted();
+        second.release();
+        var taken = new CompletableFuture<Semaphore>();
+        Thread third = Thread.ofVirtual().start(() -> {
+            try {
+                taken.complete(places.take());
+            } catch (InterruptedException e) {
+                taken.completeExceptionally(e);
+            }
+        });
+        // Two runs under way: the free spare place is not for them, the shared one is held.
+        assertThrows(TimeoutException.class, () -> taken.get(300, TimeUnit.MILLISECONDS));
+        first.release();
+        assertSame(first, taken.get(10, TimeUnit.SECONDS), "the shared place, once given back");
+        third.join();
+        places.runEnded();
+        assertNotSame(first, assertTimeoutPreemptively(Duration.ofSeconds(10), places::take), "alone again: the spare place");
+    }
+
+    @Test
     void aRunWhoseOutputFailsGivesItsPlaceBackToTheNextRun() throws IOException {
         Path csv = dir.resolve("big.csv");
         Files.write(csv, EngineEquivalenceTest.randomCsv(new Random(3), 50_000));
@@ -102,6 +167,9 @@ class SharedWorkersTest {
         var e = assertThrows(IllegalArgumentException.class,
                 () -> ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 0));
         assertEquals("workers must be at least 1, got 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 1, -1));
+        assertEquals("spare places must not be negative, got -1", e.getMessage());
     }
 
     private static byte[] output(ValidationEngine engine, Path csv) throws IOException {

@@ -132,14 +132,18 @@ class ConfigTest {
     }
 
     @Test
-    void theSharedValidationPlacesDefaultToOnePerCoreButOneAndCanBeSet() {
+    void theSharedValidationPlacesDefaultToOnePerCoreButOneWithASpareOneAndCanBeSet() {
         assertEquals(1, ServerSettings.defaultWorkers(1));
         assertEquals(1, ServerSettings.defaultWorkers(2));
         assertEquals(7, ServerSettings.defaultWorkers(8));
         assertEquals(ServerSettings.defaultWorkers(Runtime.getRuntime().availableProcessors()),
                 ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of())).workers());
-        assertEquals(3, ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(),
-                Map.of("FANOUT_ENGINE_WORKERS", "3"))).workers());
+        var defaulted = ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of()));
+        assertEquals(Runtime.getRuntime().availableProcessors(), defaulted.workers() + defaulted.spareWorkers(),
+                "a lone request validates on every core");
+        var set = ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of("FANOUT_ENGINE_WORKERS", "3")));
+        assertEquals(3, set.workers());
+        assertEquals(0, set.spareWorkers(), "a configured count is all there is");
     }
 
     @Test
