@@ -44,8 +44,11 @@ public record ServerSettings(
     /// @throws IllegalArgumentException naming the key when a value is malformed or out of range
     public static ServerSettings from(Config config) {
         Config fanout = config.get("fanout");
-        int workers = intValue(fanout, "engine.workers", 0, 0);
+        int configuredWorkers = intValue(fanout, "engine.workers", 0, 0);
         int cores = Runtime.getRuntime().availableProcessors();
+        int workers = configuredWorkers == 0 ? defaultWorkers(cores) : configuredWorkers;
+        // The cores the default leaves are spare places; a configured count is all there is.
+        int spareWorkers = configuredWorkers == 0 ? cores - workers : 0;
         return new ServerSettings(
                 Path.of(text(fanout, "schemas.dir", "schemas")),
                 intValue(fanout, "schemas.max-reference-rows", dev.fanout.engine.References.DEFAULT_MAX_ROWS, 1),
@@ -58,8 +61,8 @@ public record ServerSettings(
                 largeLimit(intValue(fanout, "limits.max-concurrent-large-validations", 0, 0)),
                 intValue(fanout, "engine.chunk-rows", 1024, 1),
                 intValue(fanout, "engine.chunks-in-flight", 4, 1),
-                workers == 0 ? defaultWorkers(cores) : workers,
-                workers == 0 ? cores - defaultWorkers(cores) : 0,
+                workers,
+                spareWorkers,
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
                 bool(fanout, "response.after-upload", false),

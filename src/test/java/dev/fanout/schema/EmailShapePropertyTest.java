@@ -74,7 +74,7 @@ class EmailShapePropertyTest {
         }
         for (int i = 0; i < cell.length(); i++) {
             char ch = cell.charAt(i);
-            if (Character.isWhitespace(ch) || Character.isISOControl(ch) || ch == ' ') {
+            if (Character.isWhitespace(ch) || Character.isISOControl(ch)) {
                 return false;
             }
         }
