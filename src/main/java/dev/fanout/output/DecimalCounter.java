@@ -4,7 +4,7 @@ package dev.fanout.output;
 /// lines: when the next number is one more than the last (nearly always), its digits are had by
 /// incrementing the last ones in place rather than by dividing. Not thread-safe.
 final class DecimalCounter {
-    /// Digits, most significant first, in `digits[0, length)`; padded for ByteSink.putPadded.
+    /// Digits, most significant first, in `digits[0, length)`.
     private final byte[] digits = new byte[24];
     private int length;
     private long value = -2;
@@ -17,7 +17,8 @@ final class DecimalCounter {
             render(next);
         }
         value = next;
-        return ByteSink.putPadded(dst, at, digits, length);
+        System.arraycopy(digits, 0, dst, at, length);
+        return at + length;
     }
 
     private void increment() {

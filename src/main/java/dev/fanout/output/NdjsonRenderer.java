@@ -38,25 +38,15 @@ public final class NdjsonRenderer {
     private static final byte[] END_VALID = ascii("}}\n");
     private static final byte[] END_INVALID = ascii("]}\n");
 
-    // The pieces of every row line, padded for ByteSink.putPadded.
-    private static final byte[] ROW_PADDED = ByteSink.padded(ROW);
-    private static final byte[] LINE_PADDED = ByteSink.padded(LINE);
-    private static final byte[] VALID_DATA_PADDED = ByteSink.padded(VALID_DATA);
-    private static final byte[] INVALID_DATA_PADDED = ByteSink.padded(INVALID_DATA);
-    private static final byte[] NULL_PADDED = ByteSink.padded(NULL);
-    private static final byte[] TRUE_PADDED = ByteSink.padded(TRUE);
-    private static final byte[] FALSE_PADDED = ByteSink.padded(FALSE);
     /// Rows whose cells span more bytes than this reserve room value by value (see Lines.row).
     private static final int LARGE_ROW_BYTES = 64 * 1024;
 
     /// Room a row line needs besides its values' bytes (escaped, at most six bytes each): the
-    /// fixed pieces, two numbers, the keys, quotes or `false` per key, and the padded copies' slack.
+    /// fixed pieces, two numbers, the keys, and quotes or `false` per key.
     private final int lineBound;
 
-    /// `"name":` for each key of `data`, the first without a leading comma, the rest with one;
-    /// padded for ByteSink.putPadded, with each key's length in `keyLengths`.
+    /// `"name":` for each key of `data`, the first without a leading comma, the rest with one.
     private final byte[][] keys;
-    private final int[] keyLengths;
 
     /// Renderers already made, by their keys: nearly every request of a gateway has the same
     /// keys as many before it, and encoding them anew was ~4 % of a small request's allocations.
@@ -89,7 +79,6 @@ public final class NdjsonRenderer {
 
     private NdjsonRenderer(List<String> dataNames) {
         keys = new byte[dataNames.size()][];
-        keyLengths = new int[keys.length];
         int bound = ROW.length + LINE.length + INVALID_DATA.length + 2 * 20 + 16;
         for (int i = 0; i < keys.length; i++) {
             var sink = new ByteSink(dataNames.get(i).length() + 4);
@@ -98,9 +87,8 @@ public final class NdjsonRenderer {
             }
             sink.appendJsonString(dataNames.get(i));
             sink.write(':');
-            keys[i] = ByteSink.padded(sink.toByteArray());
-            keyLengths[i] = sink.size();
-            bound += keyLengths[i] + 8;
+            keys[i] = sink.toByteArray();
+            bound += keys[i].length + 8;
         }
         lineBound = bound;
     }
@@ -190,17 +178,17 @@ public final class NdjsonRenderer {
             int bound = lineBound + (large ? 0 : 6 * span);
             byte[] b = sink.reserve(bound);
             int at = sink.size();
-            at = ByteSink.putPadded(b, at, ROW_PADDED, ROW.length);
+            at = ByteSink.put(b, at, ROW);
             at = rows.put(b, at, row);
-            at = ByteSink.putPadded(b, at, LINE_PADDED, LINE.length);
+            at = ByteSink.put(b, at, LINE);
             at = lines.put(b, at, line);
-            at = errors.isEmpty() ? ByteSink.putPadded(b, at, VALID_DATA_PADDED, VALID_DATA.length)
-                    : ByteSink.putPadded(b, at, INVALID_DATA_PADDED, INVALID_DATA.length);
+            at = errors.isEmpty() ? ByteSink.put(b, at, VALID_DATA)
+                    : ByteSink.put(b, at, INVALID_DATA);
             byte[] src = values.bytes();
             for (int k = 0; k < keys.length; k++) {
-                at = ByteSink.putPadded(b, at, keys[k], keyLengths[k]);
+                at = ByteSink.put(b, at, keys[k]);
                 switch (values.form(k)) {
-                    case RowValues.NULL -> at = ByteSink.putPadded(b, at, NULL_PADDED, NULL.length);
+                    case RowValues.NULL -> at = ByteSink.put(b, at, NULL);
                     case RowValues.TEXT -> {
                         if (large) {
                             sink.size(at);
@@ -215,8 +203,8 @@ public final class NdjsonRenderer {
                         }
                         at = ByteSink.putBytes(b, at, src, values.start(k), values.end(k));
                     }
-                    case RowValues.TRUE -> at = ByteSink.putPadded(b, at, TRUE_PADDED, TRUE.length);
-                    case RowValues.FALSE -> at = ByteSink.putPadded(b, at, FALSE_PADDED, FALSE.length);
+                    case RowValues.TRUE -> at = ByteSink.put(b, at, TRUE);
+                    case RowValues.FALSE -> at = ByteSink.put(b, at, FALSE);
                     default -> {
                         // A made value has no bound known beforehand: write it with checks, then
                         // reserve room for the rest again.
