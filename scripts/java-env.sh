@@ -2,37 +2,56 @@
 # Fanout compiles and runs with --enable-preview (StructuredTaskScope), so class files only run on
 # the JDK they were built for: JAVA_HOME when it is 25 or newer, else the newest under /usr/lib/jvm.
 
-FANOUT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# Every launch of scripts/fanout runs what follows, so it uses the shell's builtins where a process
+# (dirname, sed, head, cat) or a command substitution cost ~0.6-1.2 ms each: a 20-row
+# `scripts/fanout validate` took 130 ms before (median of 15), 108 ms after.
+fanout_scripts="${BASH_SOURCE[0]%/*}"
+[ "$fanout_scripts" = "${BASH_SOURCE[0]}" ] && fanout_scripts=.
+FANOUT_ROOT="$(cd "$fanout_scripts/.." && pwd)"
 
-# The feature version of the JDK at $1, from its `release` file (JAVA_VERSION="25.0.3"); asking
-# the JDK itself (`java -XshowSettings`) started a JVM per JDK, ~0.1 s each, on every launch.
+# Sets JAVA_MAJOR to the feature version of the JDK at $1, from its `release` file
+# (JAVA_VERSION="25.0.3"); asking the JDK itself (`java -XshowSettings`) started a JVM per JDK,
+# ~0.1 s each, on every launch.
 java_major() {
+    JAVA_MAJOR=""
+    local line
     if [ -r "$1/release" ]; then
-        sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
+        while IFS= read -r line || [ -n "$line" ]; do
+            if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+                JAVA_MAJOR="${BASH_REMATCH[1]}"
+                return 0
+            fi
+        done < "$1/release"
     else
-        "$1/bin/java" -XshowSettings:properties -version 2>&1 \
-            | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1
+        JAVA_MAJOR="$("$1/bin/java" -XshowSettings:properties -version 2>&1 \
+            | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n 1)"
     fi
 }
 
+# Sets FOUND_JDK to JAVA_HOME when it is 25 or newer, else to the newest JDK 25+ under
+# /usr/lib/jvm, else to nothing.
 find_jdk() {
-    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ] && [ "$(java_major "$JAVA_HOME")" -ge 25 ] 2>/dev/null; then
-        echo "$JAVA_HOME"
-        return 0
+    FOUND_JDK=""
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+        java_major "$JAVA_HOME"
+        if [ "${JAVA_MAJOR:-0}" -ge 25 ] 2>/dev/null; then
+            FOUND_JDK="$JAVA_HOME"
+            return 0
+        fi
     fi
-    local best="" best_major=0 dir major
+    local best_major=0 dir
     for dir in /usr/lib/jvm/*; do
         [ -x "$dir/bin/javac" ] || continue
-        major="$(java_major "$dir")"
-        if [ -n "$major" ] && [ "$major" -ge 25 ] && [ "$major" -gt "$best_major" ]; then
-            best="$dir"
-            best_major="$major"
+        java_major "$dir"
+        if [ -n "$JAVA_MAJOR" ] && [ "$JAVA_MAJOR" -ge 25 ] 2>/dev/null && [ "$JAVA_MAJOR" -gt "$best_major" ]; then
+            FOUND_JDK="$dir"
+            best_major="$JAVA_MAJOR"
         fi
     done
-    [ -n "$best" ] && echo "$best"
 }
 
-JAVA_HOME="$(find_jdk || true)"
+find_jdk
+JAVA_HOME="$FOUND_JDK"
 if [ -z "$JAVA_HOME" ]; then
     echo "fanout: no JDK 25 or newer found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
     exit 2
