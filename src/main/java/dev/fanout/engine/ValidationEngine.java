@@ -61,13 +61,9 @@ public final class ValidationEngine {
     /// been woken by the socket waited behind them — under four 12 MB uploads on two cores, a few
     /// requests took 4-8 times the median. With one queue of places, chunks are validated in the
     /// order they were read, whatever their request, and a place-holder cannot starve the readers.
-    public static ValidationEngine sharingWorkers(ThreadFactory threads, EngineMetrics metrics, int workers) {
-        return sharingWorkers(threads, metrics, workers, 0);
-    }
-
-    /// As `sharingWorkers(threads, metrics, workers)`, with `spare` more places that a run takes
-    /// only while it is the only run under way, so that a lone upload validates on every core
-    /// ([ValidationPlaces]).
+    ///
+    /// `spare` more places are taken by a run only while it is the only run under way, so that a
+    /// lone upload validates on every core ([ValidationPlaces]).
     public static ValidationEngine sharingWorkers(ThreadFactory threads, EngineMetrics metrics, int workers, int spare) {
         return new ValidationEngine(threads, metrics, ValidationPlaces.shared(workers, spare));
     }

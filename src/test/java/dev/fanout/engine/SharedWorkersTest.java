@@ -68,7 +68,7 @@ class SharedWorkersTest {
             public void chunkValidated(long nanos) {
                 validating.decrementAndGet();
             }
-        }, 2);
+        }, 2, 0);
         List<Callable<byte[]>> runs = new ArrayList<>();
         for (Path csv : files) {
             runs.add(() -> output(shared, csv));
@@ -150,7 +150,7 @@ class SharedWorkersTest {
     void aRunWhoseOutputFailsGivesItsPlaceBackToTheNextRun() throws IOException {
         Path csv = dir.resolve("big.csv");
         Files.write(csv, EngineEquivalenceTest.randomCsv(new Random(3), 50_000));
-        var shared = ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 1);
+        var shared = ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 1, 0);
         for (int attempt = 0; attempt < 3; attempt++) {
             try (InputStream in = Files.newInputStream(csv); var run = shared.open(in, SCHEMA, OPTIONS)) {
                 assertThrows(IOException.class, () -> run.writeTo(new CancellationTest.OutputClosedAfter(64 * 1024)));
@@ -165,7 +165,7 @@ class SharedWorkersTest {
     @Test
     void noPlacesIsRefused() {
         var e = assertThrows(IllegalArgumentException.class,
-                () -> ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 0));
+                () -> ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 0, 0));
         assertEquals("workers must be at least 1, got 0", e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> ValidationEngine.sharingWorkers(Thread.ofVirtual().factory(), EngineMetrics.NONE, 1, -1));
