@@ -42,17 +42,35 @@ final class RowTable {
 
     /// The value of `slot` in row `r` is the checked `cell`'s typed value.
     void set(int r, int slot, Cell cell) {
-        byte form = switch (cell.form()) {
+        byte form = form(cell.form());
+        if (form == VALUE) {
+            setValue(r, slot, cell.value());
+        } else {
+            forms[r * width + slot] = form;
+        }
+    }
+
+    /// How the table holds a value of this form.
+    static byte form(Cell.Form form) {
+        return switch (form) {
             case TEXT -> TEXT;
             case NUMBER -> NUMBER;
             case TRUE -> TRUE;
             case FALSE -> FALSE;
             case VALUE -> VALUE;
         };
-        if (form == VALUE) {
-            setValue(r, slot, cell.value());
-        } else {
-            forms[r * width + slot] = form;
+    }
+
+    /// Row `r`'s first `rowForms.length` slots hold these forms ([RowValues]'s), and each
+    /// [RowValues#VALUE] slot the value at the same index of `rowValues`.
+    void setRow(int r, byte[] rowForms, Object[] rowValues) {
+        int base = r * width;
+        for (int slot = 0; slot < rowForms.length; slot++) {
+            if (rowForms[slot] == VALUE) {
+                setValue(r, slot, rowValues[slot]);
+            } else {
+                forms[base + slot] = rowForms[slot];
+            }
         }
     }
 

@@ -5,11 +5,13 @@ import dev.fanout.memory.BufferPool;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.output.RowValues;
 import dev.fanout.schema.Cell;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.Field;
 import dev.fanout.schema.JsonNumber;
 import dev.fanout.schema.MissingValues;
+import dev.fanout.schema.QuickCheck;
 import dev.fanout.schema.Schema;
 import dev.fanout.schema.Violation;
 import java.util.ArrayList;
@@ -35,6 +37,10 @@ final class RowValidator {
     private final String[] requiredMessages;
     // Per field: its own missingValues or the schema's, looked up once rather than per cell.
     private final MissingValues[] missingValues;
+    private final QuickCheck[] quickChecks;
+    /// Whether rows may be checked by [#quickRow]: nothing of a row is needed beyond its forms
+    /// (no keys, no lookups, no kept columns) and every field has its column.
+    private final boolean quickRows;
     // Fields whose cast values make up a key: of a uniqueness rule or a foreign key.
     private final boolean[] keyField;
     private final ColumnMapping mapping;
@@ -56,13 +62,15 @@ final class RowValidator {
 
     RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques, NdjsonRenderer renderer,
             Lookups lookups, ThreadFactory threads) {
-        this(schema, mapping, mode, uniques, List.of(), renderer, lookups, threads, false);
+        this(schema, mapping, mode, uniques, List.of(), renderer, lookups, threads, false, true);
     }
 
-    /// `listInvalid`: note each chunk's invalid rows, for an error limit's cut.
+    /// `listInvalid`: note each chunk's invalid rows, for an error limit's cut. `quickRowsAllowed`:
+    /// whether the rows [#quickRow] can take go that way; false sends every row the full path,
+    /// the reference the quick one is tested against.
     RowValidator(Schema schema, ColumnMapping mapping, Mode mode, List<UniqueConstraint> uniques,
             List<ForeignKeyCheck> foreignKeys, NdjsonRenderer renderer, Lookups lookups, ThreadFactory threads,
-            boolean listInvalid) {
+            boolean listInvalid, boolean quickRowsAllowed) {
         this.listInvalid = listInvalid;
         this.lookups = lookups;
         this.threads = threads;
@@ -75,10 +83,16 @@ final class RowValidator {
         this.fields = schema.fields().toArray(Field[]::new);
         this.requiredMessages = new String[fields.length];
         this.missingValues = new MissingValues[fields.length];
+        this.quickChecks = new QuickCheck[fields.length];
+        boolean everyColumn = true;
         for (int f = 0; f < fields.length; f++) {
             requiredMessages[f] = fields[f].requiredMessage();
             missingValues[f] = fields[f].missingValues();
+            quickChecks[f] = fields[f].quickCheck();
+            everyColumn &= mapping.columnOfField[f] >= 0;
         }
+        this.quickRows = quickRowsAllowed && everyColumn && uniques.isEmpty() && foreignKeys.isEmpty() && !anyLookup
+                && mapping.keptColumns.length == 0 && mapping.columnOfSlot.length == fields.length;
         this.keyField = new boolean[fields.length];
         for (UniqueConstraint unique : uniques) {
             for (int index : unique.fieldIndexes()) {
@@ -101,6 +115,11 @@ final class RowValidator {
         this.renderer = renderer;
     }
 
+    /// Whether rows may go by [#quickRow] in this run.
+    boolean quickRows() {
+        return quickRows;
+    }
+
     ValidatedChunk validate(Chunk chunk, WorkerSlot worker) throws InterruptedException {
         RecordBatch batch = chunk.batch();
         int count = batch.size();
@@ -115,7 +134,14 @@ final class RowValidator {
         byte[] bytes = batch.bytes();
         int headerSize = mapping.headerSize;
         int[] columnOfField = mapping.columnOfField;
+        byte[] rowForms = quickRows ? new byte[fields.length] : null;
+        Object[] rowValues = quickRows ? new Object[fields.length] : null;
+        var out = new RenderedRows(batch, renderer, listInvalid);
         for (int r = 0; r < count; r++) {
+            if (rowForms != null && quickRow(batch, r, table, cell, violations, rowForms, rowValues)) {
+                out.add(table, r, mode);
+                continue;
+            }
             int cells = batch.cellCount(r);
             boolean countOk = cells == headerSize;
             List<FieldError> errors = null;
@@ -181,17 +207,43 @@ final class RowValidator {
             if (keepRows) {
                 keys[r] = countOk ? keysOf(uniqueValues) : null;
             }
+            if (rowForms != null) {
+                // Nothing of the chunk's other rows can change this one: rendered while it is at hand.
+                out.add(table, r, mode);
+            }
         }
-        if (questions != null && !questions.isEmpty()) {
-            resolveLookups(table, questions, worker);
+        if (rowForms == null) {
+            if (questions != null && !questions.isEmpty()) {
+                resolveLookups(table, questions, worker);
+            }
+            for (int r = 0; r < count; r++) {
+                out.add(table, r, mode);
+            }
         }
-        int[] rowEnds = new int[count];
-        int valid = 0;
-        int[] invalidRows = listInvalid ? new int[count] : null;
-        // From the shared pool: the writer gives it back once the chunk is written.
-        var sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4));
-        var lines = renderer.open(sink);
-        for (int r = 0; r < count; r++) {
+        return new ValidatedChunk(chunk.firstRow(), count, out.sink.array(), out.sink.size(), out.rowEnds, out.valid,
+                keepRows ? table : null, keys, out.invalidRows);
+    }
+
+    /// A chunk's rows as they are rendered, in order: the lines, where each ends, how many are
+    /// valid and, for an error limit, which are not.
+    private static final class RenderedRows {
+        final ByteSink sink;
+        final NdjsonRenderer.Lines lines;
+        final int[] rowEnds;
+        final int[] invalidRows;
+        int valid;
+
+        RenderedRows(RecordBatch batch, NdjsonRenderer renderer, boolean listInvalid) {
+            int count = batch.size();
+            // From the shared pool: the writer gives it back once the chunk is written.
+            sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4));
+            lines = renderer.open(sink);
+            rowEnds = new int[count];
+            invalidRows = listInvalid ? new int[count] : null;
+        }
+
+        /// Counts row `r` of `table`, the next row, and renders it when `mode` writes it.
+        void add(RowTable table, int r, Mode mode) {
             boolean rowValid = table.valid(r);
             if (rowValid) {
                 valid++;
@@ -203,8 +255,53 @@ final class RowValidator {
             }
             rowEnds[r] = sink.size();
         }
-        return new ValidatedChunk(chunk.firstRow(), count, sink.array(), sink.size(), rowEnds, valid,
-                keepRows ? table : null, keys, invalidRows);
+    }
+
+    /// Checks row `r` cell by cell, by each field's [QuickCheck] and by [Field#check] for fields
+    /// it has nothing quick for, and when every cell is valid sets the row's values in `table`
+    /// and returns true. A row with an error, a cell the quick check leaves undecided, or the
+    /// wrong cell count is left untouched for the full path (which checks it again and says why):
+    /// only the common valid row goes quickly.
+    private boolean quickRow(RecordBatch batch, int r, RowTable table, Cell cell, List<Violation> violations,
+            byte[] rowForms, Object[] rowValues) {
+        if (batch.cellCount(r) != mapping.headerSize) {
+            return false;
+        }
+        byte[] bytes = batch.bytes();
+        int[] bounds = batch.cellBounds();
+        int first = 2 * batch.firstCellIndex(r);
+        int[] columnOfField = mapping.columnOfField;
+        for (int f = 0; f < fields.length; f++) {
+            int at = first + 2 * columnOfField[f];
+            int start = bounds[at];
+            int end = bounds[at + 1];
+            if (missingValues[f].contains(bytes, start, end)) {
+                if (fields[f].required()) {
+                    return false;
+                }
+                rowForms[f] = RowValues.NULL;
+                continue;
+            }
+            byte quick = quickChecks[f].check(bytes, start, end);
+            if (quick == QuickCheck.TEXT) {
+                rowForms[f] = RowValues.TEXT;
+            } else if (quick == QuickCheck.NUMBER) {
+                rowForms[f] = RowValues.NUMBER;
+            } else if (quickChecks[f].decides()) {
+                // Most likely invalid: the full path checks it once, with its messages.
+                return false;
+            } else {
+                fields[f].check(cell.reset(bytes, start, end), violations);
+                if (!violations.isEmpty()) {
+                    violations.clear();
+                    return false;
+                }
+                rowForms[f] = RowTable.form(cell.form());
+                rowValues[f] = cell.value();
+            }
+        }
+        table.setRow(r, rowForms, rowValues);
+        return true;
     }
 
     /// A distinct value of a lookup field in a chunk: it is asked once, whatever the rows holding it.

@@ -116,7 +116,7 @@ public final class ValidationRun implements AutoCloseable {
         var renderer = NdjsonRenderer.of(mapping.dataNames);
         List<ForeignKeyCheck> selfReferences = foreignKeys.stream().filter(ForeignKeyCheck::selfReference).toList();
         var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads,
-                options.limitsErrors());
+                options.limitsErrors(), true);
         var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer,
                 options.maxErrors());
         Chunk first = chunks.next();

@@ -19,6 +19,7 @@ public final class Field {
     private final Optional<Lookup> lookup;
     private final String requiredMessage;
     private final MissingValues missingValues;
+    private final QuickCheck quickCheck;
 
     Field(String name, FieldType type, String format, boolean required, boolean unique, Caster caster,
             List<Constraint> constraints, Optional<Lookup> lookup, MissingValues missingValues) {
@@ -32,6 +33,7 @@ public final class Field {
         this.unique = unique;
         this.caster = caster;
         this.constraints = constraints.toArray(Constraint[]::new);
+        this.quickCheck = QuickCheck.of(caster, constraints);
     }
 
     /// The field's name, which is also its CSV header.
@@ -91,6 +93,11 @@ public final class Field {
         for (Constraint constraint : constraints) {
             constraint.check(cell, violations);
         }
+    }
+
+    /// The field's checks for the common cell, decided on its bytes alone ([QuickCheck]).
+    public QuickCheck quickCheck() {
+        return quickCheck;
     }
 
     /// [#check(Cell, List)] on a text, for single values (tests, schema inference).

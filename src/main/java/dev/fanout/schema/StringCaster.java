@@ -23,6 +23,10 @@ final class StringCaster implements Caster {
         this.format = format;
     }
 
+    StringFormat format() {
+        return format;
+    }
+
     @Override
     public void cast(Cell cell, List<Violation> violations) {
         switch (format) {

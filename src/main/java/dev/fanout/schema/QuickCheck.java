@@ -1,0 +1,132 @@
+package dev.fanout.schema;
+
+import java.util.List;
+
+/// A field's cast and constraints reduced, once at schema compile time, to the few comparisons
+/// that decide the common cell: a plain or e-mail string whose only constraints are lengths, or an
+/// integer written canonically (`-?[1-9][0-9]*` or `0`, at most 18 digits) whose only constraints
+/// are `long` bounds. Such a cell is decided on its bytes alone, with no [Cell], no interface call
+/// and no violation list; every other cell, and every cell that fails, is left to [Field#check],
+/// which gives the same answer with its messages. Immutable and thread-safe.
+public final class QuickCheck {
+    /// The answer for a cell this check cannot decide: ask [Field#check].
+    public static final byte UNDECIDED = -1;
+    /// The cell is valid and its typed value is its own text, a string.
+    public static final byte TEXT = 1;
+    /// The cell is valid and its typed value is a number whose canonical text is the cell's own.
+    public static final byte NUMBER = 2;
+
+    private static final int UNDECIDABLE = 0;
+    private static final int STRING = 1;
+    private static final int EMAIL = 2;
+    private static final int INTEGER = 3;
+    private static final int MAX_LONG_DIGITS = 18;
+
+    private static final QuickCheck NONE = new QuickCheck(UNDECIDABLE, 0, Integer.MAX_VALUE, Long.MIN_VALUE,
+            Long.MAX_VALUE);
+
+    private final int kind;
+    // A string whose byte length is at least this has enough code points for its minLength
+    // (a code point is at most four bytes); shorter ones are counted by Field#check.
+    private final long minLengthBytes;
+    // A string of at most this many bytes has few enough code points for its maxLength.
+    private final int maxLengthBytes;
+    private final long minimum;
+    private final long maximum;
+
+    private QuickCheck(int kind, long minLengthBytes, int maxLengthBytes, long minimum, long maximum) {
+        this.kind = kind;
+        this.minLengthBytes = minLengthBytes;
+        this.maxLengthBytes = maxLengthBytes;
+        this.minimum = minimum;
+        this.maximum = maximum;
+    }
+
+    /// The quick check of a field with this cast and these constraints; one that decides
+    /// nothing when they are other than those above.
+    static QuickCheck of(Caster caster, List<Constraint> constraints) {
+        if (caster instanceof StringCaster strings
+                && (strings.format() == StringFormat.DEFAULT || strings.format() == StringFormat.EMAIL)) {
+            long minBytes = 0;
+            int maxBytes = Integer.MAX_VALUE;
+            for (Constraint constraint : constraints) {
+                switch (constraint) {
+                    case Constraint.MinLength min -> minBytes = Math.max(minBytes, 4L * min.length());
+                    case Constraint.MaxLength max -> maxBytes = Math.min(maxBytes, max.length());
+                    default -> {
+                        return NONE;
+                    }
+                }
+            }
+            return new QuickCheck(strings.format() == StringFormat.EMAIL ? EMAIL : STRING, minBytes, maxBytes,
+                    Long.MIN_VALUE, Long.MAX_VALUE);
+        }
+        if (caster instanceof IntegerCaster) {
+            long min = Long.MIN_VALUE;
+            long max = Long.MAX_VALUE;
+            for (Constraint constraint : constraints) {
+                switch (constraint) {
+                    case Constraint.Minimum bound when bound.longs() && !bound.exclusive() ->
+                        min = Math.max(min, bound.longBound());
+                    case Constraint.Minimum bound when bound.longs() && bound.longBound() < Long.MAX_VALUE ->
+                        min = Math.max(min, bound.longBound() + 1);
+                    case Constraint.Maximum bound when bound.longs() && !bound.exclusive() ->
+                        max = Math.min(max, bound.longBound());
+                    case Constraint.Maximum bound when bound.longs() && bound.longBound() > Long.MIN_VALUE ->
+                        max = Math.min(max, bound.longBound() - 1);
+                    default -> {
+                        return NONE;
+                    }
+                }
+            }
+            return new QuickCheck(INTEGER, 0, Integer.MAX_VALUE, min, max);
+        }
+        return NONE;
+    }
+
+    /// Whether this check decides the common cell of its field; when it does, a cell it leaves
+    /// [#UNDECIDED] is most likely invalid.
+    public boolean decides() {
+        return kind != UNDECIDABLE;
+    }
+
+    /// [#TEXT] or [#NUMBER] when the non-empty cell `b[start, end)`, not a missing value, is
+    /// valid and typed as that; [#UNDECIDED] when only [Field#check] can tell.
+    public byte check(byte[] b, int start, int end) {
+        return switch (kind) {
+            case STRING -> lengthsHold(end - start) ? TEXT : UNDECIDED;
+            case EMAIL -> lengthsHold(end - start) && StringCaster.isEmail(b, start, end) ? TEXT : UNDECIDED;
+            case INTEGER -> integer(b, start, end);
+            default -> UNDECIDED;
+        };
+    }
+
+    private boolean lengthsHold(int bytes) {
+        return bytes >= minLengthBytes && bytes <= maxLengthBytes;
+    }
+
+    private byte integer(byte[] b, int start, int end) {
+        int i = start;
+        boolean negative = b[i] == '-';
+        if (negative) {
+            i++;
+        }
+        int digits = end - i;
+        // Canonical: no sign but a minus, no leading zero, and not `-0`.
+        if (digits <= 0 || digits > MAX_LONG_DIGITS || b[i] == '0' && (digits > 1 || negative)) {
+            return UNDECIDED;
+        }
+        long value = 0;
+        for (; i < end; i++) {
+            int digit = b[i] - '0';
+            if (digit < 0 || digit > 9) {
+                return UNDECIDED;
+            }
+            value = value * 10 + digit;
+        }
+        if (negative) {
+            value = -value;
+        }
+        return value >= minimum && value <= maximum ? NUMBER : UNDECIDED;
+    }
+}

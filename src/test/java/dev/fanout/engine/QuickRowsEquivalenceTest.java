@@ -1,0 +1,139 @@
+package dev.fanout.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.csv.CsvSource;
+import dev.fanout.csv.RecordBatch;
+import dev.fanout.memory.BufferPool;
+import dev.fanout.output.NdjsonRenderer;
+import dev.fanout.schema.Schema;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+
+/// Rows checked by the quick path (each field's `QuickCheck`, rendered as soon as checked) come
+/// out as the same bytes as by the full path, row for row, in every mode: valid rows, rows with
+/// invalid cells, cells the quick check leaves undecided (non-canonical integers, non-ASCII
+/// lengths), missing values, made values (dates, numbers with group characters), columns in
+/// another order than the schema's, ignored extra columns and rows with the wrong cell count.
+class QuickRowsEquivalenceTest {
+    private static final Schema SCHEMA = Schema.parse("""
+            {"fields":[
+              {"name":"id","type":"integer","constraints":{"required":true,"minimum":1}},
+              {"name":"name","type":"string","constraints":{"required":true,"minLength":2,"maxLength":6}},
+              {"name":"email","type":"string","format":"email"},
+              {"name":"age","type":"integer","constraints":{"minimum":0,"exclusiveMaximum":150}},
+              {"name":"active","type":"boolean"},
+              {"name":"born","type":"date"},
+              {"name":"score","type":"number","groupChar":","}],
+             "missingValues":["","NA"]}""".getBytes(StandardCharsets.UTF_8));
+    private static final List<String> COLUMNS = List.of("id", "name", "email", "age", "active", "born", "score");
+
+    @Property(tries = 80)
+    void quickAndFullPathsWriteTheSameBytes(@ForAll long seed, @ForAll @IntRange(min = 0, max = 300) int rows,
+            @ForAll @IntRange(min = 1, max = 64) int chunkRows) {
+        var random = new Random(seed);
+        List<String> header = new ArrayList<>(COLUMNS);
+        if (random.nextBoolean()) {
+            Collections.shuffle(header, random);
+        }
+        if (random.nextInt(3) == 0) {
+            header.add(random.nextInt(header.size()), "note");
+        }
+        byte[] csv = randomCsv(random, header, rows);
+        ExtraColumns extra = header.contains("note") ? ExtraColumns.IGNORE : ExtraColumns.ERROR;
+        for (Mode mode : Mode.values()) {
+            assertSameChunks(csv, extra, mode, chunkRows);
+        }
+    }
+
+    private static void assertSameChunks(byte[] csv, ExtraColumns extra, Mode mode, int chunkRows) {
+        try (var source = CsvSource.open(new ByteArrayInputStream(csv), ',', 1 << 20, 1024)) {
+            String[] header = source.next().orElseThrow().cells();
+            var mapping = ColumnMapping.of(header, SCHEMA, extra);
+            var renderer = NdjsonRenderer.of(mapping.dataNames);
+            var quick = validator(mapping, mode, renderer, true);
+            var full = validator(mapping, mode, renderer, false);
+            long firstRow = 1;
+            boolean ended = false;
+            while (!ended) {
+                var batch = new RecordBatch(1024);
+                ended = source.fill(batch, chunkRows);
+                var chunk = new Chunk(firstRow, batch, ended, Optional.empty());
+                ValidatedChunk expected = full.validate(chunk, WorkerSlot.NONE);
+                ValidatedChunk actual = quick.validate(chunk, WorkerSlot.NONE);
+                String where = "rows from " + firstRow + ", mode " + mode;
+                assertEquals(new String(expected.bytes(), 0, expected.length(), StandardCharsets.UTF_8),
+                        new String(actual.bytes(), 0, actual.length(), StandardCharsets.UTF_8), where);
+                assertArrayEquals(expected.rowEnds(), actual.rowEnds(), where);
+                assertEquals(expected.validCount(), actual.validCount(), where);
+                assertArrayEquals(expected.invalidRows(), actual.invalidRows(), where);
+                BufferPool.SHARED.give(expected.bytes());
+                BufferPool.SHARED.give(actual.bytes());
+                firstRow += batch.size();
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static RowValidator validator(ColumnMapping mapping, Mode mode, NdjsonRenderer renderer, boolean quick) {
+        return new RowValidator(SCHEMA, mapping, mode, List.of(), List.of(), renderer, Lookups.NONE,
+                Thread.ofVirtual().factory(), true, quick);
+    }
+
+    @Property(tries = 1)
+    void theQuickPathIsTakenForThisSchema() {
+        // Otherwise the property above would compare the full path with itself.
+        var mapping = ColumnMapping.of(COLUMNS.toArray(String[]::new), SCHEMA, ExtraColumns.IGNORE);
+        assertTrue(validator(mapping, Mode.ALL, NdjsonRenderer.of(mapping.dataNames), true).quickRows());
+    }
+
+    private static byte[] randomCsv(Random random, List<String> header, int rows) {
+        var text = new StringBuilder(String.join(",", header)).append('\n');
+        for (int r = 0; r < rows; r++) {
+            List<String> cells = new ArrayList<>();
+            for (String column : header) {
+                cells.add(cell(random, column, r));
+            }
+            if (random.nextInt(25) == 0) {
+                cells.removeLast();
+            } else if (random.nextInt(25) == 0) {
+                cells.add("extra");
+            }
+            text.append(String.join(",", cells)).append(random.nextBoolean() ? "\n" : "\r\n");
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String cell(Random random, String column, int r) {
+        int pick = random.nextInt(12);
+        String missing = pick == 0 ? "" : pick == 1 ? "NA" : null;
+        if (missing != null) {
+            return missing;
+        }
+        return switch (column) {
+            case "id" -> pick(random, Integer.toString(r + 1), "0", "-3", "007", "+9", "x", "99999999999999999999");
+            case "name" -> pick(random, "Ada", "Bo", "B", "Grace Hopper", "Zoë", "李李李李李李李", "\"a,b\"", "\"q\"\"q\"");
+            case "email" -> pick(random, "p" + r + "@example.org", "bad", "a@b", "é@ü.de", "a b@c.d", "x@y.z");
+            case "age" -> pick(random, Integer.toString(random.nextInt(200)), "-0", "150", "abc", "1,000", "12.0");
+            case "active" -> pick(random, "true", "false", "yes", "0", "maybe");
+            case "born" -> pick(random, "2001-02-03", "2001-02-30", "yesterday", "1999-12-31");
+            case "score" -> pick(random, "1.5", "1,000.25", "007", "-0.0", "NaN", "x");
+            default -> pick(random, "n" + r, "\"multi\nline\"");
+        };
+    }
+
+    private static String pick(Random random, String common, String... others) {
+        return random.nextInt(3) > 0 ? common : others[random.nextInt(others.length)];
+    }
+}
