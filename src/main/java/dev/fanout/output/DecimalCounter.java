@@ -9,7 +9,7 @@ final class DecimalCounter {
     private int length;
     private long value = -2;
 
-    /// Writes `next` in decimal at `at` in `dst` (which needs room for 24 bytes) and returns where it ends.
+    /// Writes `next` in decimal at `at` in `dst` (which needs room for 24 bytes, and for 8 past the digits) and returns where it ends.
     int put(byte[] dst, int at, long next) {
         if (next == value + 1 && next > 0) {
             increment();
@@ -17,7 +17,13 @@ final class DecimalCounter {
             render(next);
         }
         value = next;
-        System.arraycopy(digits, 0, dst, at, length);
+        if (length <= 8) {
+            // A copy of constant length is a single move under C2 (a call otherwise); the bytes
+            // past the digits land in room the caller reserved, and are written over after.
+            System.arraycopy(digits, 0, dst, at, 8);
+        } else {
+            System.arraycopy(digits, 0, dst, at, length);
+        }
         return at + length;
     }
 

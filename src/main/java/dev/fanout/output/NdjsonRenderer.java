@@ -182,8 +182,8 @@ public final class NdjsonRenderer {
             at = rows.put(b, at, row);
             at = ByteSink.put(b, at, LINE);
             at = lines.put(b, at, line);
-            at = errors.isEmpty() ? ByteSink.put(b, at, VALID_DATA)
-                    : ByteSink.put(b, at, INVALID_DATA);
+            boolean valid = errors.isEmpty();
+            at = valid ? ByteSink.put(b, at, VALID_DATA) : ByteSink.put(b, at, INVALID_DATA);
             byte[] src = values.bytes();
             for (int k = 0; k < keys.length; k++) {
                 at = ByteSink.put(b, at, keys[k]);
@@ -215,6 +215,11 @@ public final class NdjsonRenderer {
                     }
                 }
             }
+            if (valid) {
+                // Within the room reserved: the common line ends with no further check.
+                sink.size(ByteSink.put(b, at, END_VALID));
+                return;
+            }
             sink.size(at);
             end(errors);
         }
@@ -231,13 +236,9 @@ public final class NdjsonRenderer {
             }
         }
 
-        /// Ends the row line: with no errors a valid row's `}}`, else the `errors` array.
+        /// Ends an invalid row's line with its `errors` array.
         private void end(List<FieldError> errors) {
             ByteSink out = sink;
-            if (errors.isEmpty()) {
-                out.append(END_VALID);
-                return;
-            }
             out.append(ERRORS);
             for (int e = 0; e < errors.size(); e++) {
                 FieldError error = errors.get(e);
