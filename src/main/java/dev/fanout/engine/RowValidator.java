@@ -134,12 +134,15 @@ final class RowValidator {
         byte[] bytes = batch.bytes();
         int headerSize = mapping.headerSize;
         int[] columnOfField = mapping.columnOfField;
-        byte[] rowForms = quickRows ? new byte[fields.length] : null;
-        Object[] rowValues = quickRows ? new Object[fields.length] : null;
-        var out = new RenderedRows(batch, renderer, listInvalid);
+        QuickRow quick = quickRows ? new QuickRow(fields.length) : null;
+        var out = new RenderedRows(chunk, renderer, listInvalid);
         for (int r = 0; r < count; r++) {
-            if (rowForms != null && quickRow(batch, r, table, cell, violations, rowForms, rowValues)) {
-                out.add(table, r, mode);
+            if (quick != null && quickRow(batch, r, cell, violations, quick)) {
+                if (!out.addQuick(r, quick, mode)) {
+                    // A made value or huge cells: by way of the table.
+                    table.setRow(r, quick.forms, quick.values);
+                    out.add(table, r, mode);
+                }
                 continue;
             }
             int cells = batch.cellCount(r);
@@ -207,12 +210,12 @@ final class RowValidator {
             if (keepRows) {
                 keys[r] = countOk ? keysOf(uniqueValues) : null;
             }
-            if (rowForms != null) {
+            if (quick != null) {
                 // Nothing of the chunk's other rows can change this one: rendered while it is at hand.
                 out.add(table, r, mode);
             }
         }
-        if (rowForms == null) {
+        if (quick == null) {
             if (questions != null && !questions.isEmpty()) {
                 resolveLookups(table, questions, worker);
             }
@@ -231,9 +234,12 @@ final class RowValidator {
         final NdjsonRenderer.Lines lines;
         final int[] rowEnds;
         final int[] invalidRows;
+        private final Chunk chunk;
         int valid;
 
-        RenderedRows(RecordBatch batch, NdjsonRenderer renderer, boolean listInvalid) {
+        RenderedRows(Chunk chunk, NdjsonRenderer renderer, boolean listInvalid) {
+            this.chunk = chunk;
+            RecordBatch batch = chunk.batch();
             int count = batch.size();
             // From the shared pool: the writer gives it back once the chunk is written.
             sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4));
@@ -255,15 +261,47 @@ final class RowValidator {
             }
             rowEnds[r] = sink.size();
         }
+
+        /// Counts and renders row `r`, the next row, valid with the values [#quickRow] left in
+        /// `quick`, straight from its cells; false, having done nothing, when one value is made
+        /// or the cells are huge ([NdjsonRenderer.Lines#validRow]).
+        boolean addQuick(int r, QuickRow quick, Mode mode) {
+            if (quick.made) {
+                return false;
+            }
+            if (mode.writes(true) && !lines.validRow(chunk.firstRow() + r, chunk.batch().line(r),
+                    chunk.batch().bytes(), quick.forms, quick.bounds, chunk.batch().cellSpan(r))) {
+                return false;
+            }
+            valid++;
+            rowEnds[r] = sink.size();
+            return true;
+        }
+    }
+
+    /// One valid row's values as [#quickRow] found them: a form per field ([RowValues]'s), the
+    /// made value of each `VALUE` field, and each field's cell bounds. Reused row after row.
+    private static final class QuickRow {
+        final byte[] forms;
+        final Object[] values;
+        /// Start and end of each field's cell, field by field.
+        final int[] bounds;
+        /// Whether a field's value is made ([RowValues#VALUE]).
+        boolean made;
+
+        QuickRow(int fields) {
+            forms = new byte[fields];
+            values = new Object[fields];
+            bounds = new int[2 * fields];
+        }
     }
 
     /// Checks row `r` cell by cell, by each field's [QuickCheck] and by [Field#check] for fields
-    /// it has nothing quick for, and when every cell is valid sets the row's values in `table`
+    /// it has nothing quick for, and when every cell is valid leaves the row's values in `quick`
     /// and returns true. A row with an error, a cell the quick check leaves undecided, or the
     /// wrong cell count is left untouched for the full path (which checks it again and says why):
     /// only the common valid row goes quickly.
-    private boolean quickRow(RecordBatch batch, int r, RowTable table, Cell cell, List<Violation> violations,
-            byte[] rowForms, Object[] rowValues) {
+    private boolean quickRow(RecordBatch batch, int r, Cell cell, List<Violation> violations, QuickRow quick) {
         if (batch.cellCount(r) != mapping.headerSize) {
             return false;
         }
@@ -271,10 +309,15 @@ final class RowValidator {
         int[] bounds = batch.cellBounds();
         int first = 2 * batch.firstCellIndex(r);
         int[] columnOfField = mapping.columnOfField;
+        byte[] rowForms = quick.forms;
+        int[] rowBounds = quick.bounds;
+        boolean made = false;
         for (int f = 0; f < fields.length; f++) {
             int at = first + 2 * columnOfField[f];
             int start = bounds[at];
             int end = bounds[at + 1];
+            rowBounds[2 * f] = start;
+            rowBounds[2 * f + 1] = end;
             if (missingValues[f].contains(bytes, start, end)) {
                 if (fields[f].required()) {
                     return false;
@@ -282,10 +325,10 @@ final class RowValidator {
                 rowForms[f] = RowValues.NULL;
                 continue;
             }
-            byte quick = quickChecks[f].check(bytes, start, end);
-            if (quick == QuickCheck.TEXT) {
+            byte decided = quickChecks[f].check(bytes, start, end);
+            if (decided == QuickCheck.TEXT) {
                 rowForms[f] = RowValues.TEXT;
-            } else if (quick == QuickCheck.NUMBER) {
+            } else if (decided == QuickCheck.NUMBER) {
                 rowForms[f] = RowValues.NUMBER;
             } else if (quickChecks[f].decides()) {
                 // Most likely invalid: the full path checks it once, with its messages.
@@ -297,10 +340,11 @@ final class RowValidator {
                     return false;
                 }
                 rowForms[f] = RowTable.form(cell.form());
-                rowValues[f] = cell.value();
+                quick.values[f] = cell.value();
+                made |= rowForms[f] == RowValues.VALUE;
             }
         }
-        table.setRow(r, rowForms, rowValues);
+        quick.made = made;
         return true;
     }
 

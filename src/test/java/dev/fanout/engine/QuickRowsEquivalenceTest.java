@@ -23,8 +23,8 @@ import net.jqwik.api.constraints.IntRange;
 /// Rows checked by the quick path (each field's `QuickCheck`, rendered as soon as checked) come
 /// out as the same bytes as by the full path, row for row, in every mode: valid rows, rows with
 /// invalid cells, cells the quick check leaves undecided (non-canonical integers, non-ASCII
-/// lengths), missing values, made values (dates, numbers with group characters), columns in
-/// another order than the schema's, ignored extra columns and rows with the wrong cell count.
+/// lengths), missing values, made values (numbers with group characters), columns in another
+/// order than the schema's, ignored extra columns, huge cells and rows with the wrong cell count.
 class QuickRowsEquivalenceTest {
     private static final Schema SCHEMA = Schema.parse("""
             {"fields":[
@@ -124,12 +124,14 @@ class QuickRowsEquivalenceTest {
         return switch (column) {
             case "id" -> pick(random, Integer.toString(r + 1), "0", "-3", "007", "+9", "x", "99999999999999999999");
             case "name" -> pick(random, "Ada", "Bo", "B", "Grace Hopper", "Zoë", "李李李李李李李", "\"a,b\"", "\"q\"\"q\"");
-            case "email" -> pick(random, "p" + r + "@example.org", "bad", "a@b", "é@ü.de", "a b@c.d", "x@y.z");
+            // A huge address makes a valid row too large to be written in one reservation.
+            case "email" -> pick(random, "p" + r + "@example.org", "bad", "a@b", "é@ü.de", "a b@c.d", "x@y.z",
+                    "\"" + "q\"\"".repeat(40_000) + "@example.org\"");
             case "age" -> pick(random, Integer.toString(random.nextInt(200)), "-0", "150", "abc", "1,000", "12.0");
             case "active" -> pick(random, "true", "false", "yes", "0", "maybe");
             case "born" -> pick(random, "2001-02-03", "2001-02-30", "yesterday", "1999-12-31");
             case "score" -> pick(random, "1.5", "1,000.25", "007", "-0.0", "NaN", "x");
-            default -> pick(random, "n" + r, "\"multi\nline\"");
+            default -> pick(random, "n" + r, "\"multi\nline\"", "n".repeat(70_000));
         };
     }
 

@@ -54,6 +54,53 @@ class NdjsonRendererTest {
         assertEquals(expected.toString(), new String(sink.toByteArray(), StandardCharsets.UTF_8));
     }
 
+    /// The line of a valid row without made values, written straight from its cells
+    /// (`Lines.validRow`), is the line `Lines.row` writes for it, byte for byte, row after row
+    /// into one sink that starts small.
+    @Property(tries = 300)
+    void validRowsFromCellsAreTheLinesRowWrites(@ForAll Random random) {
+        List<String> keys = new ArrayList<>();
+        int width = random.nextInt(7);
+        for (int k = 0; k < width; k++) {
+            keys.add(k + awkwardText(random, 6));
+        }
+        var quick = new ByteSink(1);
+        var full = new ByteSink(1);
+        NdjsonRenderer.Lines quickLines = NdjsonRenderer.of(keys).open(quick);
+        NdjsonRenderer.Lines fullLines = NdjsonRenderer.of(keys).open(full);
+        long row = random.nextBoolean() ? 1 : random.nextLong(Long.MAX_VALUE / 2);
+        for (int r = 1 + random.nextInt(4); r > 0; r--) {
+            Cells cells;
+            do {
+                cells = Cells.random(random, width);
+            } while (cells.cells().stream().anyMatch(c -> c.form() == RowValues.VALUE));
+            byte[] forms = new byte[width];
+            int[] bounds = new int[2 * width];
+            for (int k = 0; k < width; k++) {
+                forms[k] = cells.form(k);
+                bounds[2 * k] = cells.start(k);
+                bounds[2 * k + 1] = cells.end(k);
+            }
+            long line = row + random.nextInt(3);
+            assertTrue(quickLines.validRow(row, line, cells.bytes(), forms, bounds, cells.bytesBound()));
+            fullLines.row(row, line, cells, List.of());
+            row += random.nextInt(4) == 0 ? 1 + random.nextInt(1000) : 1;
+        }
+        assertEquals(new String(full.toByteArray(), StandardCharsets.UTF_8),
+                new String(quick.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    /// Cells of more than 64 KiB in all are left to `Lines.row`, which reserves room value by value.
+    @Test
+    void aValidRowOfHugeCellsIsLeftToTheRowWriter() {
+        Cells cells = Cells.of(new Cell(RowValues.TEXT, "x".repeat(70_000), null));
+        var sink = new ByteSink(16);
+        boolean written = NdjsonRenderer.of(List.of("huge")).open(sink).validRow(1, 2, cells.bytes(),
+                new byte[] {RowValues.TEXT}, new int[] {cells.start(0), cells.end(0)}, cells.bytesBound());
+        assertEquals(false, written);
+        assertEquals(0, sink.size());
+    }
+
     /// A row of huge cells (more than 64 KiB in all) is written as any other, and reserves room
     /// value by value, for what each needs: its sink does not grow to six times the line (the
     /// bound of an ordinary row, whose every byte might need a six-byte escape). Each huge value
