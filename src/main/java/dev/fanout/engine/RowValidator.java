@@ -39,7 +39,8 @@ final class RowValidator {
     private final MissingValues[] missingValues;
     private final QuickCheck[] quickChecks;
     /// Whether rows may be checked by [#quickRow]: nothing of a row is needed beyond its forms
-    /// (no keys, no lookups, no kept columns) and every field has its column.
+    /// and keys (no lookups, no keys to reference tables, no kept columns) and every field has
+    /// its column.
     private final boolean quickRows;
     // Fields whose cast values make up a key: of a uniqueness rule or a foreign key.
     private final boolean[] keyField;
@@ -91,8 +92,9 @@ final class RowValidator {
             quickChecks[f] = fields[f].quickCheck();
             everyColumn &= mapping.columnOfField[f] >= 0;
         }
-        this.quickRows = quickRowsAllowed && everyColumn && uniques.isEmpty() && foreignKeys.isEmpty() && !anyLookup
-                && mapping.keptColumns.length == 0 && mapping.columnOfSlot.length == fields.length;
+        // Keys to reference tables can add errors here, after the cells are checked: not quick.
+        this.quickRows = quickRowsAllowed && everyColumn && foreignKeys.stream().allMatch(ForeignKeyCheck::selfReference)
+                && !anyLookup && mapping.keptColumns.length == 0 && mapping.columnOfSlot.length == fields.length;
         this.keyField = new boolean[fields.length];
         for (UniqueConstraint unique : uniques) {
             for (int index : unique.fieldIndexes()) {
@@ -138,6 +140,15 @@ final class RowValidator {
         var out = new RenderedRows(chunk, renderer, listInvalid);
         for (int r = 0; r < count; r++) {
             if (quick != null && quickRow(batch, r, cell, violations, quick)) {
+                if (keepRows) {
+                    // For the writer, which checks the row's keys and renders it again if one is taken.
+                    table.setRow(r, quick.forms, quick.values);
+                    for (int f = 0; f < fields.length; f++) {
+                        uniqueValues[f] = keyField[f] && quick.forms[f] != RowValues.NULL
+                                ? fields[f].uniqueKey(table.typed(r, f)) : null;
+                    }
+                    keys[r] = keysOf(uniqueValues);
+                }
                 if (!out.addQuick(r, quick, mode)) {
                     // A made value or huge cells: by way of the table.
                     table.setRow(r, quick.forms, quick.values);

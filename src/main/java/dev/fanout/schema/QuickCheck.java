@@ -26,18 +26,18 @@ public final class QuickCheck {
             Long.MAX_VALUE);
 
     private final int kind;
-    // A string whose byte length is at least this has enough code points for its minLength
-    // (a code point is at most four bytes); shorter ones are counted by Field#check.
-    private final long minLengthBytes;
-    // A string of at most this many bytes has few enough code points for its maxLength.
-    private final int maxLengthBytes;
+    // Code points a string has at least and at most: a cell of at least 4 * minLength bytes has
+    // enough (a code point is at most four bytes), one of at most maxLength bytes few enough;
+    // only cells between are counted.
+    private final int minLength;
+    private final int maxLength;
     private final long minimum;
     private final long maximum;
 
-    private QuickCheck(int kind, long minLengthBytes, int maxLengthBytes, long minimum, long maximum) {
+    private QuickCheck(int kind, int minLength, int maxLength, long minimum, long maximum) {
         this.kind = kind;
-        this.minLengthBytes = minLengthBytes;
-        this.maxLengthBytes = maxLengthBytes;
+        this.minLength = minLength;
+        this.maxLength = maxLength;
         this.minimum = minimum;
         this.maximum = maximum;
     }
@@ -47,18 +47,18 @@ public final class QuickCheck {
     static QuickCheck of(Caster caster, List<Constraint> constraints) {
         if (caster instanceof StringCaster strings
                 && (strings.format() == StringFormat.DEFAULT || strings.format() == StringFormat.EMAIL)) {
-            long minBytes = 0;
-            int maxBytes = Integer.MAX_VALUE;
+            int min = 0;
+            int max = Integer.MAX_VALUE;
             for (Constraint constraint : constraints) {
                 switch (constraint) {
-                    case Constraint.MinLength min -> minBytes = Math.max(minBytes, 4L * min.length());
-                    case Constraint.MaxLength max -> maxBytes = Math.min(maxBytes, max.length());
+                    case Constraint.MinLength length -> min = Math.max(min, length.length());
+                    case Constraint.MaxLength length -> max = Math.min(max, length.length());
                     default -> {
                         return NONE;
                     }
                 }
             }
-            return new QuickCheck(strings.format() == StringFormat.EMAIL ? EMAIL : STRING, minBytes, maxBytes,
+            return new QuickCheck(strings.format() == StringFormat.EMAIL ? EMAIL : STRING, min, max,
                     Long.MIN_VALUE, Long.MAX_VALUE);
         }
         if (caster instanceof IntegerCaster) {
@@ -94,15 +94,24 @@ public final class QuickCheck {
     /// valid and typed as that; [#UNDECIDED] when only [Field#check] can tell.
     public byte check(byte[] b, int start, int end) {
         return switch (kind) {
-            case STRING -> lengthsHold(end - start) ? TEXT : UNDECIDED;
-            case EMAIL -> lengthsHold(end - start) && StringCaster.isEmail(b, start, end) ? TEXT : UNDECIDED;
+            case STRING -> lengthsHold(b, start, end) ? TEXT : UNDECIDED;
+            case EMAIL -> lengthsHold(b, start, end) && StringCaster.isEmail(b, start, end) ? TEXT : UNDECIDED;
             case INTEGER -> integer(b, start, end);
             default -> UNDECIDED;
         };
     }
 
-    private boolean lengthsHold(int bytes) {
-        return bytes >= minLengthBytes && bytes <= maxLengthBytes;
+    private boolean lengthsHold(byte[] b, int start, int end) {
+        int bytes = end - start;
+        if (bytes >= 4L * minLength && bytes <= maxLength) {
+            return true;
+        }
+        int codePoints = 0;
+        for (int i = start; i < end; i++) {
+            // Every byte but a continuation byte starts a code point.
+            codePoints += (b[i] & 0xC0) != 0x80 ? 1 : 0;
+        }
+        return codePoints >= minLength && codePoints <= maxLength;
     }
 
     private byte integer(byte[] b, int start, int end) {

@@ -12,6 +12,7 @@ import dev.fanout.schema.Schema;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -36,6 +37,19 @@ class QuickRowsEquivalenceTest {
               {"name":"born","type":"date"},
               {"name":"score","type":"number","groupChar":","}],
              "missingValues":["","NA"]}""".getBytes(StandardCharsets.UTF_8));
+    /// The same fields with keys: a primary key, a unique field and a unique pair, whose rows the
+    /// quick path checks too (the writer then finds the duplicates).
+    private static final Schema KEYED = Schema.parse("""
+            {"fields":[
+              {"name":"id","type":"integer","constraints":{"required":true,"minimum":1}},
+              {"name":"name","type":"string","constraints":{"required":true,"minLength":2,"maxLength":6}},
+              {"name":"email","type":"string","format":"email","constraints":{"unique":true}},
+              {"name":"age","type":"integer","constraints":{"minimum":0,"exclusiveMaximum":150}},
+              {"name":"active","type":"boolean"},
+              {"name":"born","type":"date"},
+              {"name":"score","type":"number","groupChar":","}],
+             "primaryKey":"id","uniqueKeys":[["name","score"]],
+             "missingValues":["","NA"]}""".getBytes(StandardCharsets.UTF_8));
     private static final List<String> COLUMNS = List.of("id", "name", "email", "age", "active", "born", "score");
 
     @Property(tries = 80)
@@ -52,17 +66,18 @@ class QuickRowsEquivalenceTest {
         byte[] csv = randomCsv(random, header, rows);
         ExtraColumns extra = header.contains("note") ? ExtraColumns.IGNORE : ExtraColumns.ERROR;
         for (Mode mode : Mode.values()) {
-            assertSameChunks(csv, extra, mode, chunkRows);
+            assertSameChunks(SCHEMA, csv, extra, mode, chunkRows);
         }
+        assertSameChunks(KEYED, csv, extra, Mode.ALL, chunkRows);
     }
 
-    private static void assertSameChunks(byte[] csv, ExtraColumns extra, Mode mode, int chunkRows) {
+    private static void assertSameChunks(Schema schema, byte[] csv, ExtraColumns extra, Mode mode, int chunkRows) {
         try (var source = CsvSource.open(new ByteArrayInputStream(csv), ',', 1 << 20, 1024)) {
             String[] header = source.next().orElseThrow().cells();
-            var mapping = ColumnMapping.of(header, SCHEMA, extra);
+            var mapping = ColumnMapping.of(header, schema, extra);
             var renderer = NdjsonRenderer.of(mapping.dataNames);
-            var quick = validator(mapping, mode, renderer, true);
-            var full = validator(mapping, mode, renderer, false);
+            var quick = validator(schema, mapping, mode, renderer, true);
+            var full = validator(schema, mapping, mode, renderer, false);
             long firstRow = 1;
             boolean ended = false;
             while (!ended) {
@@ -77,6 +92,17 @@ class QuickRowsEquivalenceTest {
                 assertArrayEquals(expected.rowEnds(), actual.rowEnds(), where);
                 assertEquals(expected.validCount(), actual.validCount(), where);
                 assertArrayEquals(expected.invalidRows(), actual.invalidRows(), where);
+                // What the writer reads of a chunk with keys: each row's keys, values and errors.
+                assertEquals(expected.keys() == null, actual.keys() == null, where);
+                if (expected.keys() != null) {
+                    assertEquals(Arrays.deepToString(expected.keys()), Arrays.deepToString(actual.keys()), where);
+                    for (int r = 0; r < batch.size(); r++) {
+                        for (int slot = 0; slot < mapping.dataNames.size(); slot++) {
+                            assertEquals(expected.rows().typed(r, slot), actual.rows().typed(r, slot), where);
+                        }
+                        assertEquals(expected.rows().errors(r), actual.rows().errors(r), where);
+                    }
+                }
                 BufferPool.SHARED.give(expected.bytes());
                 BufferPool.SHARED.give(actual.bytes());
                 firstRow += batch.size();
@@ -86,16 +112,19 @@ class QuickRowsEquivalenceTest {
         }
     }
 
-    private static RowValidator validator(ColumnMapping mapping, Mode mode, NdjsonRenderer renderer, boolean quick) {
-        return new RowValidator(SCHEMA, mapping, mode, List.of(), List.of(), renderer, Lookups.NONE,
+    private static RowValidator validator(Schema schema, ColumnMapping mapping, Mode mode, NdjsonRenderer renderer,
+            boolean quick) {
+        return new RowValidator(schema, mapping, mode, UniqueConstraint.of(schema), List.of(), renderer, Lookups.NONE,
                 Thread.ofVirtual().factory(), true, quick);
     }
 
     @Property(tries = 1)
-    void theQuickPathIsTakenForThisSchema() {
+    void theQuickPathIsTakenForTheseSchemas() {
         // Otherwise the property above would compare the full path with itself.
-        var mapping = ColumnMapping.of(COLUMNS.toArray(String[]::new), SCHEMA, ExtraColumns.IGNORE);
-        assertTrue(validator(mapping, Mode.ALL, NdjsonRenderer.of(mapping.dataNames), true).quickRows());
+        for (Schema schema : List.of(SCHEMA, KEYED)) {
+            var mapping = ColumnMapping.of(COLUMNS.toArray(String[]::new), schema, ExtraColumns.IGNORE);
+            assertTrue(validator(schema, mapping, Mode.ALL, NdjsonRenderer.of(mapping.dataNames), true).quickRows());
+        }
     }
 
     private static byte[] randomCsv(Random random, List<String> header, int rows) {

@@ -67,6 +67,9 @@ class QuickCheckPropertyTest {
                 "radia.liskov1@example.org", "a@b.c");
         assertDecided("{\"name\":\"s\",\"type\":\"string\",\"constraints\":{\"maxLength\":64}}", QuickCheck.TEXT,
                 "Oslo", "Washington, D.C.", "é");
+        // Short cells are counted by code point, not by byte.
+        assertDecided("{\"name\":\"s\",\"type\":\"string\",\"constraints\":{\"minLength\":2,\"maxLength\":3}}",
+                QuickCheck.TEXT, "Ada", "Zoë", "李李李", "ab");
     }
 
     @Example
