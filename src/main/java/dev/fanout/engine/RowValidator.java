@@ -151,7 +151,9 @@ final class RowValidator {
                 }
                 if (!out.addQuick(r, quick, mode)) {
                     // A made value or huge cells: by way of the table.
-                    table.setRow(r, quick.forms, quick.values);
+                    if (!keepRows) {
+                        table.setRow(r, quick.forms, quick.values);
+                    }
                     out.add(table, r, mode);
                 }
                 continue;

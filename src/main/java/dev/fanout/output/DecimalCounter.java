@@ -9,7 +9,8 @@ final class DecimalCounter {
     private int length;
     private long value = -2;
 
-    /// Writes `next` in decimal at `at` in `dst` (which needs room for 24 bytes, and for 8 past the digits) and returns where it ends.
+    /// Writes `next` in decimal at `at` in `dst` and returns where it ends. `dst` needs room for
+    /// 24 bytes: up to eight are written whatever the number's length.
     int put(byte[] dst, int at, long next) {
         if (next == value + 1 && next > 0) {
             increment();
