@@ -61,11 +61,11 @@ final class RowTable {
         };
     }
 
-    /// Row `r`'s first `rowForms.length` slots hold these forms ([RowValues]'s), and each
+    /// Row `r`'s first `slots` slots hold these forms ([RowValues]'s), and each
     /// [RowValues#VALUE] slot the value at the same index of `rowValues`.
-    void setRow(int r, byte[] rowForms, Object[] rowValues) {
+    void setRow(int r, byte[] rowForms, Object[] rowValues, int slots) {
         int base = r * width;
-        for (int slot = 0; slot < rowForms.length; slot++) {
+        for (int slot = 0; slot < slots; slot++) {
             if (rowForms[slot] == VALUE) {
                 setValue(r, slot, rowValues[slot]);
             } else {

@@ -139,20 +139,19 @@ final class RowValidator {
         QuickRow quick = quickRows ? new QuickRow(fields.length) : null;
         var out = new RenderedRows(chunk, renderer, listInvalid);
         for (int r = 0; r < count; r++) {
-            if (quick != null && quickRow(batch, r, cell, violations, quick)) {
+            // The fields the quick path found valid; the full path takes the row from the next.
+            int quickFields = quick == null ? -1 : quickRow(batch, r, cell, violations, quick);
+            if (quickFields == fields.length) {
                 if (keepRows) {
                     // For the writer, which checks the row's keys and renders it again if one is taken.
-                    table.setRow(r, quick.forms, quick.values);
-                    for (int f = 0; f < fields.length; f++) {
-                        uniqueValues[f] = keyField[f] && quick.forms[f] != RowValues.NULL
-                                ? fields[f].uniqueKey(table.typed(r, f)) : null;
-                    }
+                    table.setRow(r, quick.forms, quick.values, quickFields);
+                    quickKeys(table, r, quick, quickFields, uniqueValues);
                     keys[r] = keysOf(uniqueValues);
                 }
                 if (!out.addQuick(r, quick, mode)) {
                     // A made value or huge cells: by way of the table.
                     if (!keepRows) {
-                        table.setRow(r, quick.forms, quick.values);
+                        table.setRow(r, quick.forms, quick.values, quickFields);
                     }
                     out.add(table, r, mode);
                 }
@@ -164,7 +163,13 @@ final class RowValidator {
             if (keyValues) {
                 Arrays.fill(uniqueValues, null);
             }
-            for (int f = 0; f < fields.length; f++) {
+            if (quickFields > 0) {
+                table.setRow(r, quick.forms, quick.values, quickFields);
+                if (keyValues) {
+                    quickKeys(table, r, quick, quickFields, uniqueValues);
+                }
+            }
+            for (int f = Math.max(quickFields, 0); f < fields.length; f++) {
                 int column = columnOfField[f];
                 // Only a record with the wrong cell count can lack a column the header has.
                 if (column < 0 || column >= cells) {
@@ -309,14 +314,24 @@ final class RowValidator {
         }
     }
 
+    /// The key values of a row's first `fields` fields, from their values in `table`, as the full
+    /// path makes them; the rest of `uniqueValues` is left as it is.
+    private void quickKeys(RowTable table, int r, QuickRow quick, int fields, Object[] uniqueValues) {
+        for (int f = 0; f < fields; f++) {
+            uniqueValues[f] = keyField[f] && quick.forms[f] != RowValues.NULL
+                    ? this.fields[f].uniqueKey(table.typed(r, f)) : null;
+        }
+    }
+
     /// Checks row `r` cell by cell, by each field's [QuickCheck] and by [Field#check] for fields
-    /// it has nothing quick for, and when every cell is valid leaves the row's values in `quick`
-    /// and returns true. A row with an error, a cell the quick check leaves undecided, or the
-    /// wrong cell count is left untouched for the full path (which checks it again and says why):
-    /// only the common valid row goes quickly.
-    private boolean quickRow(RecordBatch batch, int r, Cell cell, List<Violation> violations, QuickRow quick) {
+    /// it has nothing quick for, leaving each valid field's value in `quick`, and returns how many
+    /// fields, in schema order, were found valid before the first that needs the full path: all
+    /// of them for the common valid row. The full path takes the row from that field on, and says
+    /// why it fails (a cell the quick check leaves undecided is most likely invalid); -1 for a
+    /// row with the wrong cell count, which the full path takes whole.
+    private int quickRow(RecordBatch batch, int r, Cell cell, List<Violation> violations, QuickRow quick) {
         if (batch.cellCount(r) != mapping.headerSize) {
-            return false;
+            return -1;
         }
         byte[] bytes = batch.bytes();
         int[] bounds = batch.cellBounds();
@@ -333,7 +348,7 @@ final class RowValidator {
             rowBounds[2 * f + 1] = end;
             if (missingValues[f].contains(bytes, start, end)) {
                 if (fields[f].required()) {
-                    return false;
+                    return f;
                 }
                 rowForms[f] = RowValues.NULL;
                 continue;
@@ -345,12 +360,12 @@ final class RowValidator {
                 rowForms[f] = RowValues.NUMBER;
             } else if (quickChecks[f].decides()) {
                 // Most likely invalid: the full path checks it once, with its messages.
-                return false;
+                return f;
             } else {
                 fields[f].check(cell.reset(bytes, start, end), violations);
                 if (!violations.isEmpty()) {
                     violations.clear();
-                    return false;
+                    return f;
                 }
                 rowForms[f] = RowTable.form(cell.form());
                 quick.values[f] = cell.value();
@@ -358,7 +373,7 @@ final class RowValidator {
             }
         }
         quick.made = made;
-        return true;
+        return fields.length;
     }
 
     /// A distinct value of a lookup field in a chunk: it is asked once, whatever the rows holding it.
