@@ -184,9 +184,13 @@ sealed interface Constraint {
 
     /// The number of code points of a cell of valid UTF-8: the bytes that are not continuation bytes.
     private static int codePoints(Cell cell) {
-        byte[] b = cell.bytes();
+        return codePoints(cell.bytes(), cell.start(), cell.end());
+    }
+
+    /// The number of code points of valid UTF-8 in `b[start, end)`.
+    static int codePoints(byte[] b, int start, int end) {
         int count = 0;
-        for (int i = cell.start(); i < cell.end(); i++) {
+        for (int i = start; i < end; i++) {
             if ((b[i] & 0xC0) != 0x80) {
                 count++;
             }

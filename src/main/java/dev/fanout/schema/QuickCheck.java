@@ -106,11 +106,7 @@ public final class QuickCheck {
         if (bytes >= 4L * minLength && bytes <= maxLength) {
             return true;
         }
-        int codePoints = 0;
-        for (int i = start; i < end; i++) {
-            // Every byte but a continuation byte starts a code point.
-            codePoints += (b[i] & 0xC0) != 0x80 ? 1 : 0;
-        }
+        int codePoints = Constraint.codePoints(b, start, end);
         return codePoints >= minLength && codePoints <= maxLength;
     }
 
