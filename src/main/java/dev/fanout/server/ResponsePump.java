@@ -40,8 +40,11 @@ import java.util.concurrent.locks.ReentrantLock;
 /// themselves live in the `SpillQueue`.
 final class ResponsePump extends OutputStream {
     /// The most bytes handed to the socket in one call, so that a slow but steady reader shows
-    /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out.
-    static final int SEND_SLICE_BYTES = 16 * 1024;
+    /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out
+    /// (about 2 KiB a second with the default 30 s). Not smaller: each write costs the kernel, the
+    /// client and Helidon's chunk framing the same whatever its size, and W2's answers took 13-20 %
+    /// fewer requests a second in 16 KiB slices (bench/RESULTS.md, seventh pass).
+    static final int SEND_SLICE_BYTES = 64 * 1024;
 
     private final ServerResponse response;
     private final ReentrantLock lock = new ReentrantLock();

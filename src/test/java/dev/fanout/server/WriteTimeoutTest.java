@@ -21,12 +21,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WriteTimeoutTest {
     /// A receive buffer this small makes the server's writes block soon after the client stops.
     static final int RECEIVE_BUFFER_BYTES = 4096;
+    /// The slow but steady reader's pause between reads of 8 KiB.
+    static final int READ_PAUSE_MS = 150;
 
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.withSchemas()
             // One place: a request that was not let go would make the next one 503.
             .setting("fanout.limits.max-concurrent-validations", "1")
-            .setting("fanout.response.write-timeout", "1s")
+            // Long enough for a 64 KiB write (ResponsePump.SEND_SLICE_BYTES) to complete at the
+            // slow reader's pace below, with room to spare.
+            .setting("fanout.response.write-timeout", "2s")
             // Small socket buffers on both sides: a write returns only as the client reads.
             .setting("server.connection-options.socket-send-buffer-size", "8192")
             .folderSetting("fanout.response.spill-dir", "spill");
@@ -72,15 +76,16 @@ class WriteTimeoutTest {
 
     /// 1000 rows are one chunk, validated inline and answered from memory with a `Content-Length`
     /// (about 150 KB); 3000 rows are streamed, chunked, through the spill file
-    /// (about 450 KB). Read 16 KiB every 200 ms, either takes longer than the time-out.
+    /// (about 450 KB). Read 8 KiB every 150 ms (53 KiB a second: a 64 KiB write completes in
+    /// about a second), either takes longer than the time-out.
     @ParameterizedTest(name = "{0} rows")
     @ValueSource(ints = {1000, 3000})
     @Timeout(60)
     void aClientThatReadsSlowlyButSteadilyGetsTheWholeAnswer(int rows) throws Exception {
         int baseline = gateway.server().liveWorkThreads();
         var file = People.file(1, rows, People::mixed);
-        int readBytes = 16 * 1024;
-        assertTrue(file.ndjsonAll().length() / readBytes * 200 > 1500, "the answer takes over 1.5 s to read");
+        int readBytes = 8 * 1024;
+        assertTrue(file.ndjsonAll().length() / readBytes * READ_PAUSE_MS > 2000, "the answer takes over the 2 s time-out to read");
         try (var connection = RawConnection.open(gateway.port(), RECEIVE_BUFFER_BYTES)) {
             connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv",
                     "Content-Length: " + file.bytes().length).send(file.bytes());
@@ -93,7 +98,7 @@ class WriteTimeoutTest {
             byte[] buffer = new byte[readBytes];
             for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                 received.write(buffer, 0, n);
-                Thread.sleep(200);
+                Thread.sleep(READ_PAUSE_MS);
             }
             assertEquals(file.ndjsonAll(), received.toString(StandardCharsets.UTF_8));
         }
