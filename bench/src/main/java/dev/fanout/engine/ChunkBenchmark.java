@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -34,24 +35,35 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 3)
 @Fork(value = 1, jvmArgsAppend = {"--enable-preview", "-Xmx256m", "-XX:+UseSerialGC"})
 public class ChunkBenchmark {
+    /// Distinct chunks validated in turn: 1 keeps the chunk's bytes in the core's caches; 256
+    /// (about 16 MB of input) makes each chunk come from memory, as in a run.
+    @Param({"1"})
+    int chunks;
+
     private RowValidator validator;
-    private Chunk chunk;
+    private Chunk[] all;
+    private int next;
 
     @Setup(Level.Trial)
     public void readChunk() throws IOException {
-        Path file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"), "people-1000000.csv");
+        // The same rows from the start (one generator, one seed); the large file has room for 256 chunks.
+        long fileBytes = chunks == 1 ? 1_000_000 : 100_000_000;
+        Path file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"), "people-" + fileBytes + ".csv");
         if (!Files.exists(file)) {
             Files.createDirectories(file.getParent());
-            PeopleFile.write(file, 1_000_000, 1);
+            PeopleFile.write(file, fileBytes, 1);
         }
         Schema schema = Schema.people();
         try (InputStream in = Files.newInputStream(file);
              CsvSource source = CsvSource.open(in, ',', 1 << 20, 1024)) {
             String[] header = source.next().orElseThrow().cells();
             var mapping = ColumnMapping.of(header, schema, ExtraColumns.ERROR);
-            var batch = new RecordBatch(128 * 1024);
-            source.fill(batch, 1024);
-            chunk = new Chunk(1, batch, false, Optional.empty());
+            all = new Chunk[chunks];
+            for (int i = 0; i < chunks; i++) {
+                var batch = new RecordBatch(128 * 1024);
+                source.fill(batch, 1024);
+                all[i] = new Chunk(1 + 1024L * i, batch, false, Optional.empty());
+            }
             List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
             validator = new RowValidator(schema, mapping, Mode.ALL, uniques, NdjsonRenderer.of(mapping.dataNames),
                     Lookups.NONE, Thread.ofVirtual().factory());
@@ -60,6 +72,8 @@ public class ChunkBenchmark {
 
     @Benchmark
     public int validateChunk() throws InterruptedException {
+        Chunk chunk = all[next];
+        next = next + 1 == all.length ? 0 : next + 1;
         ValidatedChunk validated = validator.validate(chunk, WorkerSlot.NONE);
         // As the writer does once the chunk is out.
         BufferPool.SHARED.give(validated.bytes());

@@ -48,6 +48,11 @@ public class EngineBenchmark {
     @Param({"1", "2"})
     int workers;
 
+    /// Rows per chunk (the engine's `chunk-rows`): each chunk costs the engine a few hand-offs
+    /// between threads whatever its size.
+    @Param({"1024"})
+    int chunkRows;
+
     private Path file;
     private Schema schema;
 
@@ -98,7 +103,7 @@ public class EngineBenchmark {
 
     @Benchmark
     public RunOutcome engineValidate() throws IOException {
-        var options = EngineOptions.defaults().withWorkers(workers).withSummary(true);
+        var options = EngineOptions.defaults().withWorkers(workers).withChunkRows(chunkRows).withSummary(true);
         try (InputStream in = Files.newInputStream(file);
              var run = new ValidationEngine().open(in, schema, options)) {
             return run.writeTo(OutputStream.nullOutputStream());
