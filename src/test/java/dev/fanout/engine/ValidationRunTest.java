@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -136,7 +137,10 @@ class ValidationRunTest {
     }
 
     /// While the writer waits for the next chunk, it flushes what it wrote, so that a streamed
-    /// response's first lines go out before the input has been read to its end.
+    /// response's first lines go out before the input has been read to its end. The input stops
+    /// after its third row (the first chunk of two rows is complete, the second is not) until
+    /// something written is flushed, or for at most 10 s: without a flush while the writer waits,
+    /// the lines come out only at the end.
     @Test
     void theWriterFlushesWhileItWaitsForInput() throws IOException {
         var flushedAt = new CopyOnWriteArrayList<Integer>();
@@ -147,9 +151,23 @@ class ValidationRunTest {
             }
         };
         var slow = new FilterInputStream(new ByteArrayInputStream(CSV.getBytes(StandardCharsets.UTF_8))) {
+            private int newlines;
+            private boolean waited;
+
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
-                return super.read(b, off, Math.min(len, 1));
+                if (newlines == 4 && !waited) {
+                    waited = true;
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (flushedAt.stream().noneMatch(size -> size > 0) && System.nanoTime() < deadline) {
+                        LockSupport.parkNanos(1_000_000);
+                    }
+                }
+                int n = super.read(b, off, Math.min(len, 1));
+                if (n == 1 && b[off] == '\n') {
+                    newlines++;
+                }
+                return n;
             }
         };
         try (var run = new ValidationEngine().open(slow, Schema.people(), EngineOptions.defaults().withChunkRows(2))) {
