@@ -61,7 +61,7 @@ class WriteTimeoutTest {
             } catch (IOException e) {
                 // The server may give up while the upload is still going: its close breaks the send.
             }
-            // Never read: the answer piles up in a spill file until the gateway gives up, a second
+            // Never read: the answer piles up in a spill file until the gateway gives up, two seconds
             // after its writes stopped moving, and lets everything go.
             Await.until(Duration.ofSeconds(15), () -> spillWatch.most() > 0);
             assertTrue(spillWatch.most() > 0, "the unread answer spilled to a file");
