@@ -85,7 +85,8 @@ class WriteTimeoutTest {
         int baseline = gateway.server().liveWorkThreads();
         var file = People.file(1, rows, People::mixed);
         int readBytes = 8 * 1024;
-        assertTrue(file.ndjsonAll().length() / readBytes * READ_PAUSE_MS > 2000, "the answer takes over the 2 s time-out to read");
+        assertTrue(file.ndjsonAll().length() / readBytes * READ_PAUSE_MS > 2000,
+                "the answer takes over the 2 s time-out to read");
         try (var connection = RawConnection.open(gateway.port(), RECEIVE_BUFFER_BYTES)) {
             connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv",
                     "Content-Length: " + file.bytes().length).send(file.bytes());
