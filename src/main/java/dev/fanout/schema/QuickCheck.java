@@ -90,8 +90,9 @@ public final class QuickCheck {
         return kind != UNDECIDABLE;
     }
 
-    /// [#TEXT] or [#NUMBER] when the non-empty cell `b[start, end)`, not a missing value, is
-    /// valid and typed as that; [#UNDECIDED] when only [Field#check] can tell.
+    /// [#TEXT] or [#NUMBER] when the cell `b[start, end)`, not a missing value, is valid and
+    /// typed as that; [#UNDECIDED] when only [Field#check] can tell. An empty cell reaches here
+    /// when the field's missing values do not include the empty string.
     public byte check(byte[] b, int start, int end) {
         return switch (kind) {
             case STRING -> lengthsHold(b, start, end) ? TEXT : UNDECIDED;
@@ -111,6 +112,10 @@ public final class QuickCheck {
     }
 
     private byte integer(byte[] b, int start, int end) {
+        if (start == end) {
+            // Nothing to read: `b[start]` may lie past the array.
+            return UNDECIDED;
+        }
         int i = start;
         boolean negative = b[i] == '-';
         if (negative) {
