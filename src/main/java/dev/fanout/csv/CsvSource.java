@@ -359,7 +359,7 @@ public final class CsvSource implements AutoCloseable {
                         while (p + 8 <= n) {
                             long special = specialBytes((long) LONGS.get(b, p));
                             if (special != 0) {
-                                p += Long.numberOfTrailingZeros(special) >>> 3;
+                                p += firstFlaggedByte(special);
                                 break;
                             }
                             p += 8;
@@ -479,6 +479,14 @@ public final class CsvSource implements AutoCloseable {
         long quote = word ^ 0x2222222222222222L;
         long delim = word ^ delimiterWord;
         return (low | (quote - ONES) & ~quote | (delim - ONES) & ~delim) & 0x8080808080808080L;
+    }
+
+    /// The index (0-7, from the low end) of the lowest byte flagged in `flags`, whose only bits
+    /// are the bytes' high bits. By a multiply rather than `Long.numberOfTrailingZeros`, which C1
+    /// (the CLI's only compiler) runs as Java code: the lowest flag, shifted to bit 0 of its byte,
+    /// moves `0x0001020304050607` left by whole bytes so that the top byte is that byte's index.
+    static int firstFlaggedByte(long flags) {
+        return (int) ((((flags & -flags) >>> 7) * 0x0001020304050607L) >>> 56);
     }
 
     /// Counts a line break at `p`: a CR, or an LF that does not follow a CR.
