@@ -530,9 +530,7 @@ public final class CsvSource implements AutoCloseable {
     /// Ends the record in progress at `end` (after its line break); returns whether the batch is
     /// full: `maxRecords` records, or its bytes past the batch size.
     private boolean endRecord(RecordBatch batch, int end, int maxRecords) {
-        for (int i = 0; i < recordCellCount; i++) {
-            batch.addCell(recordCells[2 * i], recordCells[2 * i + 1]);
-        }
+        batch.addCells(recordCells, recordCellCount);
         recordCellCount = 0;
         batch.endRecord(recordLine, end - batchStart);
         recordStart = end;

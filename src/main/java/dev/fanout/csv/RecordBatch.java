@@ -126,15 +126,16 @@ public final class RecordBatch {
         used = 0;
     }
 
-    void addCell(int start, int end) {
+    /// Adds the first `count` cells of `bounds` (start and end of cell `k` at `2k` and `2k + 1`):
+    /// a record's cells at once.
+    void addCells(int[] bounds, int count) {
         int at = 2 * cellTotal;
-        if (at + 2 > cells.length) {
-            // Room for a small request's 20 rows of a few cells at once.
-            cells = Arrays.copyOf(cells, Math.max(256, cells.length * 2));
+        if (at + 2 * count > cells.length) {
+            // At least room for a small request's 20 rows of a few cells at once.
+            cells = Arrays.copyOf(cells, Math.max(Math.max(256, cells.length * 2), at + 2 * count));
         }
-        cells[at] = start;
-        cells[at + 1] = end;
-        cellTotal++;
+        System.arraycopy(bounds, 0, cells, at, 2 * count);
+        cellTotal += count;
     }
 
     /// Ends the record whose cells were added since the last one: it starts on `line` and its
