@@ -371,7 +371,17 @@ public final class CsvSource implements AutoCloseable {
                         if (p == n) {
                             continue;
                         }
-                        if (c == delim || c == LF || c == CR) {
+                        if (c == delim) {
+                            addCell(cellStart, p);
+                            p++;
+                            // The common next cell, plain and unquoted, goes on here without a
+                            // pass through CELL_START.
+                            if (p < n && (c = b[p]) > CR && c != delim && c != QUOTE) {
+                                cellStart = p;
+                            } else {
+                                st = CELL_START;
+                            }
+                        } else if (c == LF || c == CR) {
                             st = endCell(cellStart, p, c, p, batch, maxRecords);
                             p++;
                             if (st == BATCH_FULL) {
