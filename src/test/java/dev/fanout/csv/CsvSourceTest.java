@@ -53,6 +53,25 @@ class CsvSourceTest {
         }
     }
 
+    /// After a plain cell's delimiter the scan starts the next cell itself when it is plain too,
+    /// and leaves every other kind to the cell-start state: each reads the same whether the input
+    /// comes whole or a byte at a time (the delimiter then ends the bytes at hand).
+    @ParameterizedTest
+    @ValueSource(strings = {"ab,cd\n=ab|cd", "ab,\"c,d\"\n=ab|c,d", "ab,,cd\n=ab||cd", "ab,\n=ab|",
+        "ab,\r\n=ab|", "ab,\u00e9\n=ab|\u00e9", "ab,\tx\n=ab|\tx", "ab,a\"b\n=ab|a\"b", "ab,x=ab|x", "ab,=ab|",
+        "abcdefghij,klmnopqrstu,v\n=abcdefghij|klmnopqrstu|v"})
+    void everyKindOfCellAfterADelimiterReadsTheSameWholeOrByteByByte(String example) {
+        String csv = example.substring(0, example.lastIndexOf('='));
+        String expected = example.substring(example.lastIndexOf('=') + 1);
+        var whole = new RecordBatch(64);
+        assertTrue(open(csv).fill(whole, 10));
+        assertEquals(List.of(expected), texts(whole));
+        var source = CsvSource.open(new OneByteAtATime(csv), ',', LIMIT, 10, 1, 1 << 16);
+        var slow = new RecordBatch(64);
+        assertTrue(source.fill(slow, 10));
+        assertEquals(List.of(expected), texts(slow));
+    }
+
     @Test
     void nextReadsRecordByRecordWithTheirLinesThenNothing() {
         var source = open("a,b\n\n\"c\nd\",e,f\r\ng\n");
