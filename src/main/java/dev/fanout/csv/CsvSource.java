@@ -526,8 +526,9 @@ public final class CsvSource implements AutoCloseable {
 
     /// Ends the cell `[cellFrom, cellTo)` at `c`, the delimiter or a line break at `p`, and with a
     /// line break its record; returns the state to scan on in ([#CELL_START] or [#RECORD_START]),
-    /// or [#BATCH_FULL] when that record filled the batch. The one place for what the three states
-    /// that can end a cell do there; small enough that the JIT inlines it into the scan.
+    /// or [#BATCH_FULL] when that record filled the batch. What the three states that can end a
+    /// cell do there (but for UNQUOTED at a delimiter, which goes on to the next cell itself);
+    /// small enough that the JIT inlines it into the scan.
     private int endCell(int cellFrom, int cellTo, byte c, int p, RecordBatch batch, int maxRecords) {
         addCell(cellFrom, cellTo);
         if (c != LF && c != CR) {
