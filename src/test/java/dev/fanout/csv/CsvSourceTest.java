@@ -72,6 +72,28 @@ class CsvSourceTest {
         assertEquals(List.of(expected), texts(slow));
     }
 
+    /// Quoted content is skipped eight bytes at a time until the cell's first `""`, and copied
+    /// down a byte at a time after it: long quoted cells with escaped quotes, line breaks and
+    /// multi-byte characters at various places read the same whole and one byte per read.
+    @ParameterizedTest
+    @ValueSource(strings = {"\"abcdefghijklmnop\",x\n=abcdefghijklmnop|x",
+        "\"abcdefghij\"\"klmnopqrstuvwxyz\"\n=abcdefghij\"klmnopqrstuvwxyz",
+        "\"\"\"abcdefghijklmnop\"\n=\"abcdefghijklmnop", "\"abcdefghijklmnopq\"\"\"\n=abcdefghijklmnopq\"",
+        "\"ab\"\"cd\"\"efghijklmnopqrstuvw\"\"xyz\"\n=ab\"cd\"efghijklmnopqrstuvw\"xyz",
+        "\"abcdefgh\r\nijklmnop\",\"q\"\n=abcdefgh\r\nijklmnop|q", "\"abcd\u00e9fghijkl\u20acmnopq\"\n=abcd\u00e9fghijkl\u20acmnopq",
+        "\"abcdefg\u00e9\"\"hijklmnopqrs\"\n=abcdefg\u00e9\"hijklmnopqrs"})
+    void longQuotedCellsReadTheSameWholeOrByteByByte(String example) {
+        String csv = example.substring(0, example.lastIndexOf('='));
+        String expected = example.substring(example.lastIndexOf('=') + 1);
+        var whole = new RecordBatch(64);
+        assertTrue(open(csv).fill(whole, 10));
+        assertEquals(List.of(expected), texts(whole));
+        var source = CsvSource.open(new OneByteAtATime(csv), ',', LIMIT, 10, 1, 1 << 16);
+        var slow = new RecordBatch(64);
+        assertTrue(source.fill(slow, 10));
+        assertEquals(List.of(expected), texts(slow));
+    }
+
     @Test
     void nextReadsRecordByRecordWithTheirLinesThenNothing() {
         var source = open("a,b\n\n\"c\nd\",e,f\r\ng\n");

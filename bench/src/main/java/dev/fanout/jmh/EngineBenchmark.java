@@ -53,15 +53,21 @@ public class EngineBenchmark {
     @Param({"1024"})
     int chunkRows;
 
+    /// Every field quoted (rows from the same generator, fewer of them in the same size): the
+    /// reader's quoted-cell path.
+    @Param({"false"})
+    boolean quoted;
+
     private Path file;
     private Schema schema;
 
     @Setup(Level.Trial)
     public void createFile() throws IOException {
-        file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"), "people-" + fileBytes + ".csv");
+        file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"),
+                "people-" + fileBytes + (quoted ? "-quoted" : "") + ".csv");
         if (!Files.exists(file) || Files.size(file) < fileBytes) {
             Files.createDirectories(file.getParent());
-            PeopleFile.write(file, fileBytes, 1);
+            PeopleFile.write(file, fileBytes, 1, quoted);
         }
         schema = Schema.people();
     }

@@ -31,6 +31,12 @@ public final class PeopleFile {
 
     /// Writes rows until the file holds at least `targetBytes`; returns the number of data rows.
     public static long write(Path out, long targetBytes, long seed) throws IOException {
+        return write(out, targetBytes, seed, false);
+    }
+
+    /// As [#write(Path, long, long)]; with `quoteAll` every field is quoted, as some exporters
+    /// write every CSV (the same rows otherwise).
+    public static long write(Path out, long targetBytes, long seed, boolean quoteAll) throws IOException {
         var random = new Random(seed);
         long written = 0;
         long rows = 0;
@@ -41,11 +47,32 @@ public final class PeopleFile {
             while (written < targetBytes) {
                 rows++;
                 String line = row(random, rows);
+                if (quoteAll) {
+                    line = quoteAll(line);
+                }
                 writer.write(line);
                 written += line.length();
             }
         }
         return rows;
+    }
+
+    /// `line` (no field of which has a quote inside, as [#row] writes them) with every field quoted.
+    private static String quoteAll(String line) {
+        var quoted = new StringBuilder(line.length() + 16);
+        boolean inQuotes = false;
+        quoted.append('"');
+        for (int i = 0; i < line.length() - 1; i++) {
+            char c = line.charAt(i);
+            if (c == '"') {
+                inQuotes = !inQuotes;
+            } else if (c == ',' && !inQuotes) {
+                quoted.append("\",\"");
+            } else {
+                quoted.append(c);
+            }
+        }
+        return quoted.append("\"\n").toString();
     }
 
     private static String row(Random random, long i) {
