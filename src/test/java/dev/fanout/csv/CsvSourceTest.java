@@ -61,15 +61,7 @@ class CsvSourceTest {
         "ab,\r\n=ab|", "ab,\u00e9\n=ab|\u00e9", "ab,\tx\n=ab|\tx", "ab,a\"b\n=ab|a\"b", "ab,x=ab|x", "ab,=ab|",
         "abcdefghij,klmnopqrstu,v\n=abcdefghij|klmnopqrstu|v"})
     void everyKindOfCellAfterADelimiterReadsTheSameWholeOrByteByByte(String example) {
-        String csv = example.substring(0, example.lastIndexOf('='));
-        String expected = example.substring(example.lastIndexOf('=') + 1);
-        var whole = new RecordBatch(64);
-        assertTrue(open(csv).fill(whole, 10));
-        assertEquals(List.of(expected), texts(whole));
-        var source = CsvSource.open(new OneByteAtATime(csv), ',', LIMIT, 10, 1, 1 << 16);
-        var slow = new RecordBatch(64);
-        assertTrue(source.fill(slow, 10));
-        assertEquals(List.of(expected), texts(slow));
+        assertReadsWholeAndByteByByte(example);
     }
 
     /// Quoted content is skipped eight bytes at a time until the cell's first `""`, and copied
@@ -83,6 +75,12 @@ class CsvSourceTest {
         "\"abcdefgh\r\nijklmnop\",\"q\"\n=abcdefgh\r\nijklmnop|q", "\"abcd\u00e9fghijkl\u20acmnopq\"\n=abcd\u00e9fghijkl\u20acmnopq",
         "\"abcdefg\u00e9\"\"hijklmnopqrs\"\n=abcdefg\u00e9\"hijklmnopqrs"})
     void longQuotedCellsReadTheSameWholeOrByteByByte(String example) {
+        assertReadsWholeAndByteByByte(example);
+    }
+
+    /// `example` is `CSV=CELLS`: the CSV, one record, read whole and one byte per read, is one
+    /// record whose cells joined by `|` are `CELLS`.
+    private static void assertReadsWholeAndByteByByte(String example) {
         String csv = example.substring(0, example.lastIndexOf('='));
         String expected = example.substring(example.lastIndexOf('=') + 1);
         var whole = new RecordBatch(64);
