@@ -57,7 +57,8 @@ public final class PeopleFile {
         return rows;
     }
 
-    /// `line` (no field of which has a quote inside, as [#row] writes them) with every field quoted.
+    /// `line` with every field quoted; its fields have quotes, if any, only around a whole field
+    /// (as [#row] writes them).
     private static String quoteAll(String line) {
         var quoted = new StringBuilder(line.length() + 16);
         boolean inQuotes = false;
