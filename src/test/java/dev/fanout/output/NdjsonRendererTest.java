@@ -254,7 +254,11 @@ class NdjsonRendererTest {
         List<FieldError> errors = new ArrayList<>();
         ErrorCode[] codes = ErrorCode.values();
         for (int e = random.nextInt(2) * random.nextInt(4); e > 0; e--) {
-            String field = keys.isEmpty() || random.nextInt(4) == 0 ? null : keys.get(random.nextInt(keys.size()));
+            // Mostly a key of `data` (their pieces are encoded once), sometimes none, sometimes a
+            // name that is not a key (encoded on the spot).
+            int kind = random.nextInt(8);
+            String field = kind < 2 ? null : kind == 2 || keys.isEmpty() ? awkwardText(random, 10)
+                    : keys.get(random.nextInt(keys.size()));
             errors.add(new FieldError(field, codes[random.nextInt(codes.length)], awkwardText(random, 30), -1));
         }
         return errors;
