@@ -45,17 +45,19 @@ public final class QuickCheck {
     /// The quick check of a field with this cast and these constraints; one that decides
     /// nothing when they are other than those above.
     static QuickCheck of(Caster caster, List<Constraint> constraints) {
+        // `instanceof` chains, not pattern `switch`es: each of those bootstraps a call site when
+        // first run, ~5 ms of a 20-row `fanout validate` (the AOT cache does not keep them linked).
         if (caster instanceof StringCaster strings
                 && (strings.format() == StringFormat.DEFAULT || strings.format() == StringFormat.EMAIL)) {
             int min = 0;
             int max = Integer.MAX_VALUE;
             for (Constraint constraint : constraints) {
-                switch (constraint) {
-                    case Constraint.MinLength length -> min = Math.max(min, length.length());
-                    case Constraint.MaxLength length -> max = Math.min(max, length.length());
-                    default -> {
-                        return NONE;
-                    }
+                if (constraint instanceof Constraint.MinLength length) {
+                    min = Math.max(min, length.length());
+                } else if (constraint instanceof Constraint.MaxLength length) {
+                    max = Math.min(max, length.length());
+                } else {
+                    return NONE;
                 }
             }
             return new QuickCheck(strings.format() == StringFormat.EMAIL ? EMAIL : STRING, min, max,
@@ -65,18 +67,14 @@ public final class QuickCheck {
             long min = Long.MIN_VALUE;
             long max = Long.MAX_VALUE;
             for (Constraint constraint : constraints) {
-                switch (constraint) {
-                    case Constraint.Minimum bound when bound.longs() && !bound.exclusive() ->
-                        min = Math.max(min, bound.longBound());
-                    case Constraint.Minimum bound when bound.longs() && bound.longBound() < Long.MAX_VALUE ->
-                        min = Math.max(min, bound.longBound() + 1);
-                    case Constraint.Maximum bound when bound.longs() && !bound.exclusive() ->
-                        max = Math.min(max, bound.longBound());
-                    case Constraint.Maximum bound when bound.longs() && bound.longBound() > Long.MIN_VALUE ->
-                        max = Math.min(max, bound.longBound() - 1);
-                    default -> {
-                        return NONE;
-                    }
+                if (constraint instanceof Constraint.Minimum bound && bound.longs()
+                        && (!bound.exclusive() || bound.longBound() < Long.MAX_VALUE)) {
+                    min = Math.max(min, bound.exclusive() ? bound.longBound() + 1 : bound.longBound());
+                } else if (constraint instanceof Constraint.Maximum bound && bound.longs()
+                        && (!bound.exclusive() || bound.longBound() > Long.MIN_VALUE)) {
+                    max = Math.min(max, bound.exclusive() ? bound.longBound() - 1 : bound.longBound());
+                } else {
+                    return NONE;
                 }
             }
             return new QuickCheck(INTEGER, 0, Integer.MAX_VALUE, min, max);

@@ -37,7 +37,11 @@ class QuickCheckPropertyTest {
             "{\"name\":\"i\",\"type\":\"integer\",\"bareNumber\":false}",
             "{\"name\":\"i\",\"type\":\"integer\",\"constraints\":{\"enum\":[\"1\",\"2\"]}}",
             "{\"name\":\"n\",\"type\":\"number\"}",
-            "{\"name\":\"b\",\"type\":\"boolean\"}");
+            "{\"name\":\"b\",\"type\":\"boolean\"}",
+            // Exclusive bounds at a long's ends (held as big numbers: more than 18 digits).
+            "{\"name\":\"i\",\"type\":\"integer\",\"constraints\":{\"exclusiveMinimum\":9223372036854775807}}",
+            "{\"name\":\"i\",\"type\":\"integer\",\"constraints\":{\"exclusiveMaximum\":-9223372036854775808}}",
+            "{\"name\":\"i\",\"type\":\"integer\",\"constraints\":{\"exclusiveMinimum\":9223372036854775806}}");
 
     @Property(tries = 4000)
     void whatTheQuickCheckCallsValidTheFullCheckDoesToo(@ForAll("fieldIndexes") int fieldIndex,
