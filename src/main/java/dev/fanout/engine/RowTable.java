@@ -61,15 +61,23 @@ final class RowTable {
         };
     }
 
-    /// Row `r`'s first `slots` slots hold these forms ([RowValues]'s), and each
-    /// [RowValues#VALUE] slot the value at the same index of `rowValues`.
-    void setRow(int r, byte[] rowForms, Object[] rowValues, int slots) {
+    /// The forms of every row, row `r`'s slots at `r * width()`: the quick path writes a row's
+    /// forms here itself, and sets its made values with [#setMadeValues].
+    byte[] forms() {
+        return forms;
+    }
+
+    /// Slots per row.
+    int width() {
+        return width;
+    }
+
+    /// Sets the values of row `r`'s first `slots` slots whose form is [#VALUE] to `rowValues`'.
+    void setMadeValues(int r, Object[] rowValues, int slots) {
         int base = r * width;
         for (int slot = 0; slot < slots; slot++) {
-            if (rowForms[slot] == VALUE) {
+            if (forms[base + slot] == VALUE) {
                 setValue(r, slot, rowValues[slot]);
-            } else {
-                forms[base + slot] = rowForms[slot];
             }
         }
     }

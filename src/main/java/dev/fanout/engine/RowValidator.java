@@ -23,8 +23,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 
-/// Validates a chunk's records against the schema and renders the rows the mode writes.
-/// Everything per row except uniqueness happens here, on whichever thread validates the chunk.
+/// Validates a chunk's records against the schema and renders the rows the mode writes: every
+/// row is checked first, under the chunk's worker place, then the lines are written after the
+/// place is given up. Everything per row except uniqueness happens here, on whichever thread
+/// validates the chunk.
 ///
 /// Cells are checked where they lie in the record batch ([Cell]); a value that is the cell's own
 /// text is rendered by copying its bytes. Thread-safe: it holds only immutable state, so many
@@ -137,24 +139,23 @@ final class RowValidator {
         int headerSize = mapping.headerSize;
         int[] columnOfField = mapping.columnOfField;
         QuickRow quick = quickRows ? new QuickRow(fields.length) : null;
-        var out = new RenderedRows(chunk, renderer, listInvalid);
+        // Rows the quick path found valid with no made value: rendered straight from their cells,
+        // once every row is checked (below).
+        boolean[] straight = quick == null ? null : new boolean[count];
         for (int r = 0; r < count; r++) {
-            // The fields the quick path found valid; the full path takes the row from the next.
-            int quickFields = quick == null ? -1 : quickRow(batch, r, cell, violations, quick);
+            // The fields the quick path found valid, their forms written into the table (for the
+            // rendering pass, and for the writer, which checks a kept row's keys and renders it
+            // again if one is taken); the full path takes the row from the next.
+            int quickFields = quick == null ? -1 : quickRow(batch, r, cell, violations, quick, table);
+            if (quickFields > 0 && quick.made) {
+                table.setMadeValues(r, quick.values, quickFields);
+            }
             if (quickFields == fields.length) {
                 if (keepRows) {
-                    // For the writer, which checks the row's keys and renders it again if one is taken.
-                    table.setRow(r, quick.forms, quick.values, quickFields);
-                    quickKeys(table, r, quick, quickFields, uniqueValues);
+                    quickKeys(table, r, quickFields, uniqueValues);
                     keys[r] = keysOf(uniqueValues);
                 }
-                if (!out.addQuick(r, quick, mode)) {
-                    // A made value or huge cells: by way of the table.
-                    if (!keepRows) {
-                        table.setRow(r, quick.forms, quick.values, quickFields);
-                    }
-                    out.add(table, r, mode);
-                }
+                straight[r] = !quick.made;
                 continue;
             }
             int cells = batch.cellCount(r);
@@ -163,11 +164,8 @@ final class RowValidator {
             if (keyValues) {
                 Arrays.fill(uniqueValues, null);
             }
-            if (quickFields > 0) {
-                table.setRow(r, quick.forms, quick.values, quickFields);
-                if (keyValues) {
-                    quickKeys(table, r, quick, quickFields, uniqueValues);
-                }
+            if (quickFields > 0 && keyValues) {
+                quickKeys(table, r, quickFields, uniqueValues);
             }
             for (int f = Math.max(quickFields, 0); f < fields.length; f++) {
                 int column = columnOfField[f];
@@ -228,16 +226,18 @@ final class RowValidator {
             if (keepRows) {
                 keys[r] = countOk ? keysOf(uniqueValues) : null;
             }
-            if (quick != null) {
-                // Nothing of the chunk's other rows can change this one: rendered while it is at hand.
-                out.add(table, r, mode);
-            }
         }
-        if (quick == null) {
-            if (questions != null && !questions.isEmpty()) {
-                resolveLookups(table, questions, worker);
-            }
-            for (int r = 0; r < count; r++) {
+        if (questions != null && !questions.isEmpty()) {
+            resolveLookups(table, questions, worker);
+        }
+        // Every row is checked: the rest is writing the lines, which needs no place. Giving it up
+        // now lets the next chunk (of any run) be checked meanwhile: under four concurrent uploads
+        // on two cores the one shared place was busy 96 % of the time, half of it rendering.
+        worker.checked();
+        var out = new RenderedRows(chunk, renderer, listInvalid);
+        for (int r = 0; r < count; r++) {
+            // Huge cells are not written straight: by way of the table, which has the row's forms.
+            if (straight == null || !straight[r] || !out.addQuick(r, table, columnOfField, mode)) {
                 out.add(table, r, mode);
             }
         }
@@ -280,15 +280,13 @@ final class RowValidator {
             rowEnds[r] = sink.size();
         }
 
-        /// Counts and renders row `r`, the next row, valid with the values [#quickRow] left in
-        /// `quick`, straight from its cells; false, having done nothing, when one value is made
-        /// or the cells are huge ([NdjsonRenderer.Lines#validRow]).
-        boolean addQuick(int r, QuickRow quick, Mode mode) {
-            if (quick.made) {
-                return false;
-            }
-            if (mode.writes(true) && !lines.validRow(chunk.firstRow() + r, chunk.batch().line(r),
-                    chunk.batch().bytes(), quick.forms, quick.bounds, chunk.batch().cellSpan(r))) {
+        /// Counts and renders row `r`, the next row, valid with no made value, straight from its
+        /// cells and its forms in `table`; false, having done nothing, when its cells are huge
+        /// ([NdjsonRenderer.Lines#validRow]).
+        boolean addQuick(int r, RowTable table, int[] columnOfField, Mode mode) {
+            RecordBatch batch = chunk.batch();
+            if (mode.writes(true) && !lines.validRow(chunk.firstRow() + r, batch.line(r), batch.bytes(), table.forms(),
+                    r * table.width(), batch.cellBounds(), 2 * batch.firstCellIndex(r), columnOfField, batch.cellSpan(r))) {
                 return false;
             }
             valid++;
@@ -297,39 +295,37 @@ final class RowValidator {
         }
     }
 
-    /// One valid row's values as [#quickRow] found them: a form per field ([RowValues]'s), the
-    /// made value of each `VALUE` field, and each field's cell bounds. Reused row after row.
+    /// The made values [#quickRow] found in a row (their forms, `VALUE`, are in the table), and
+    /// whether there is one. Reused row after row.
     private static final class QuickRow {
-        final byte[] forms;
         final Object[] values;
-        /// Start and end of each field's cell, field by field.
-        final int[] bounds;
         /// Whether a field's value is made ([RowValues#VALUE]).
         boolean made;
 
         QuickRow(int fields) {
-            forms = new byte[fields];
             values = new Object[fields];
-            bounds = new int[2 * fields];
         }
     }
 
     /// The key values of a row's first `fields` fields, from their values in `table`, as the full
     /// path makes them; the rest of `uniqueValues` is left as it is.
-    private void quickKeys(RowTable table, int r, QuickRow quick, int fields, Object[] uniqueValues) {
+    private void quickKeys(RowTable table, int r, int fields, Object[] uniqueValues) {
+        byte[] forms = table.forms();
+        int base = r * table.width();
         for (int f = 0; f < fields; f++) {
-            uniqueValues[f] = keyField[f] && quick.forms[f] != RowValues.NULL
+            uniqueValues[f] = keyField[f] && forms[base + f] != RowValues.NULL
                     ? this.fields[f].uniqueKey(table.typed(r, f)) : null;
         }
     }
 
     /// Checks row `r` cell by cell, by each field's [QuickCheck] and by [Field#check] for fields
-    /// it has nothing quick for, leaving each valid field's value in `quick`, and returns how many
-    /// fields, in schema order, were found valid before the first that needs the full path: all
-    /// of them for the common valid row. The full path takes the row from that field on, and says
-    /// why it fails (a cell the quick check leaves undecided is most likely invalid); -1 for a
-    /// row with the wrong cell count, which the full path takes whole.
-    private int quickRow(RecordBatch batch, int r, Cell cell, List<Violation> violations, QuickRow quick) {
+    /// it has nothing quick for, leaving each valid field's form in `table` (and a made value in
+    /// `quick`), and returns how many fields, in schema order, were found valid before the first
+    /// that needs the full path: all of them for the common valid row. The full path takes the
+    /// row from that field on, and says why it fails (a cell the quick check leaves undecided is
+    /// most likely invalid); -1 for a row with the wrong cell count, which the full path takes
+    /// whole.
+    private int quickRow(RecordBatch batch, int r, Cell cell, List<Violation> violations, QuickRow quick, RowTable table) {
         if (batch.cellCount(r) != mapping.headerSize) {
             return -1;
         }
@@ -337,27 +333,25 @@ final class RowValidator {
         int[] bounds = batch.cellBounds();
         int first = 2 * batch.firstCellIndex(r);
         int[] columnOfField = mapping.columnOfField;
-        byte[] rowForms = quick.forms;
-        int[] rowBounds = quick.bounds;
-        boolean made = false;
+        byte[] forms = table.forms();
+        int base = r * table.width();
+        quick.made = false;
         for (int f = 0; f < fields.length; f++) {
             int at = first + 2 * columnOfField[f];
             int start = bounds[at];
             int end = bounds[at + 1];
-            rowBounds[2 * f] = start;
-            rowBounds[2 * f + 1] = end;
             if (missingValues[f].contains(bytes, start, end)) {
                 if (fields[f].required()) {
                     return f;
                 }
-                rowForms[f] = RowValues.NULL;
+                forms[base + f] = RowValues.NULL;
                 continue;
             }
             byte decided = quickChecks[f].check(bytes, start, end);
             if (decided == QuickCheck.TEXT) {
-                rowForms[f] = RowValues.TEXT;
+                forms[base + f] = RowValues.TEXT;
             } else if (decided == QuickCheck.NUMBER) {
-                rowForms[f] = RowValues.NUMBER;
+                forms[base + f] = RowValues.NUMBER;
             } else if (quickChecks[f].decides()) {
                 // Most likely invalid: the full path checks it once, with its messages.
                 return f;
@@ -367,12 +361,14 @@ final class RowValidator {
                     violations.clear();
                     return f;
                 }
-                rowForms[f] = RowTable.form(cell.form());
-                quick.values[f] = cell.value();
-                made |= rowForms[f] == RowValues.VALUE;
+                byte form = RowTable.form(cell.form());
+                forms[base + f] = form;
+                if (form == RowValues.VALUE) {
+                    quick.values[f] = cell.value();
+                    quick.made = true;
+                }
             }
         }
-        quick.made = made;
         return fields.length;
     }
 

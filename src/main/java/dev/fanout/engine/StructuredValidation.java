@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /// and changes in later JDKs: an upgrade should touch this class only.
 ///
 /// Bounds: at most `chunksInFlight` chunks are read but not yet written (the reader waits for the
-/// writer), and at most `workers` chunks are validated at once. Failure: when the output fails,
+/// writer), and at most `workers` chunks are checked at once (their lines are written outside the
+/// places, see [WorkerSlot]). Failure: when the output fails,
 /// the writer's exception cancels the scope, which interrupts the validation subtasks, and the
 /// reader stops at its next step; the exception reaches the caller. A validation subtask that
 /// fails (a bug) ends the stream with an `internal_error` line instead of a half-written row.
@@ -147,9 +148,11 @@ final class StructuredValidation {
         WorkerSlot worker = WorkerSlot.acquire(workers);
         long startNanos = System.nanoTime();
         metrics.queueWaited(startNanos - queuedNanos);
+        // A chunk's validation time is the time it holds its place: checking its rows, not
+        // writing their lines, which it does after giving the place up.
+        worker.onChecked(() -> metrics.chunkValidated(System.nanoTime() - startNanos));
         try {
             slot.result().complete(validator.validate(slot.chunk(), worker));
-            metrics.chunkValidated(System.nanoTime() - startNanos);
         } catch (RuntimeException | Error e) {
             slot.result().completeExceptionally(e);
         } finally {

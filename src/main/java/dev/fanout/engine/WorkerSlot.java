@@ -1,10 +1,14 @@
 package dev.fanout.engine;
 
 import java.util.concurrent.Semaphore;
+import org.jspecify.annotations.Nullable;
 
 /// The worker place a chunk's validation holds. It is given up while the chunk waits on upstream
 /// lookups — waiting is not work, and holding it would cap a request's lookups in flight at about
-/// workers × chunk rows — and taken back before validation goes on. Used by one thread.
+/// workers × chunk rows — and taken back before validation goes on; and given up for good once
+/// every row is checked, before the rows' lines are written, so that the next chunk is checked
+/// meanwhile (the engine with one place on the 100 MB people file: 316-325 -> 270-275 ms). Used
+/// by one thread.
 final class WorkerSlot {
     /// For a chunk validated inline, outside the worker pool: nothing to give up.
     static final WorkerSlot NONE = new WorkerSlot(null);
@@ -12,6 +16,8 @@ final class WorkerSlot {
     private final ValidationPlaces places;
     /// Where the held place came from (a shared or a spare place), null when none is held.
     private Semaphore held;
+    /// Told once, when the chunk's rows are checked ([#checked]); null when no one listens.
+    private @Nullable Runnable onChecked;
 
     private WorkerSlot(ValidationPlaces places) {
         this.places = places;
@@ -22,6 +28,23 @@ final class WorkerSlot {
         var slot = new WorkerSlot(places);
         slot.held = places.take();
         return slot;
+    }
+
+    /// Runs `listener` when the chunk's rows are checked and its place given up (the time the
+    /// place was held is the chunk's validation time).
+    void onChecked(Runnable listener) {
+        onChecked = listener;
+    }
+
+    /// Every row of the chunk is checked: the place is given up for good (its lines are written
+    /// outside it) and the listener told.
+    void checked() {
+        pause();
+        Runnable listener = onChecked;
+        onChecked = null;
+        if (listener != null) {
+            listener.run();
+        }
     }
 
     /// Gives the place up for an I/O wait.

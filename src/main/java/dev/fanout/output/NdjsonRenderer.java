@@ -244,14 +244,16 @@ public final class NdjsonRenderer {
         }
 
         /// Appends the line of a valid row whose values are all cells' own bytes or constants:
-        /// key `k`'s form is `forms[k]` ([RowValues#NULL], `TEXT`, `NUMBER`, `TRUE` or `FALSE`,
-        /// never `VALUE`) and a cell's bytes are `src[bounds[2k], bounds[2k + 1])`, all within
+        /// key `k`'s form is `forms[formsAt + k]` ([RowValues#NULL], `TEXT`, `NUMBER`, `TRUE` or
+        /// `FALSE`, never `VALUE`) and its cell's bytes are `src[bounds[i], bounds[i + 1])` with `i
+        /// = firstBound + 2 * columns[k]` (a record batch's bounds, a column per key), all within
         /// `span` bytes. The common row's line, with no [RowValues] in between: ~15 % less time
         /// than [#row] for the same line (bench/RESULTS.md, "Issue 11, sixth pass").
         ///
         /// Returns false, having written nothing, when the cells span more than 64 KiB: such a row
         /// is written by [#row], which reserves room value by value.
-        public boolean validRow(long row, long line, byte[] src, byte[] forms, int[] bounds, int span) {
+        public boolean validRow(long row, long line, byte[] src, byte[] forms, int formsAt, int[] bounds, int firstBound,
+                int[] columns, int span) {
             if (span > LARGE_ROW_BYTES) {
                 return false;
             }
@@ -259,9 +261,10 @@ public final class NdjsonRenderer {
             int at = head(b, sink.size(), row, line, true);
             for (int k = 0; k < keys.length; k++) {
                 at = ByteSink.put(b, at, keys[k]);
-                at = switch (forms[k]) {
-                    case RowValues.TEXT -> ByteSink.putJsonString(b, at, src, bounds[2 * k], bounds[2 * k + 1]);
-                    case RowValues.NUMBER -> ByteSink.putBytes(b, at, src, bounds[2 * k], bounds[2 * k + 1]);
+                int cell = firstBound + 2 * columns[k];
+                at = switch (forms[formsAt + k]) {
+                    case RowValues.TEXT -> ByteSink.putJsonString(b, at, src, bounds[cell], bounds[cell + 1]);
+                    case RowValues.NUMBER -> ByteSink.putBytes(b, at, src, bounds[cell], bounds[cell + 1]);
                     case RowValues.NULL -> ByteSink.put(b, at, NULL);
                     case RowValues.TRUE -> ByteSink.put(b, at, TRUE);
                     default -> ByteSink.put(b, at, FALSE);

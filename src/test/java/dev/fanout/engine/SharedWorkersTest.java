@@ -54,8 +54,8 @@ class SharedWorkersTest {
         }
         var validating = new AtomicInteger();
         var most = new AtomicInteger();
-        // Counts the chunks between taking a place (queueWaited) and ending their validation: with
-        // no lookups a chunk holds its place throughout, so more than two would mean one not shared.
+        // Counts the chunks between taking a place (queueWaited) and giving it up once their rows
+        // are checked (chunkValidated): more than two would mean one not shared.
         // Platform threads, time-sliced by the OS: on virtual threads no more chunks than carriers
         // could be seen at once, places or not.
         var shared = ValidationEngine.sharingWorkers(Thread.ofPlatform().daemon().factory(), new EngineMetrics() {

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
@@ -74,15 +75,29 @@ class NdjsonRendererTest {
             do {
                 cells = Cells.random(random, width);
             } while (cells.cells().stream().anyMatch(c -> c.form() == RowValues.VALUE));
-            byte[] forms = new byte[width];
-            int[] bounds = new int[2 * width];
+            // As in a chunk: the row's forms after other rows', its cells' bounds after other
+            // records' and in column order, which need not be key order.
+            int formsAt = random.nextInt(3) * width;
+            int firstBound = 2 * random.nextInt(4);
+            int[] columns = columns(width);
+            List<Integer> order = new ArrayList<>();
             for (int k = 0; k < width; k++) {
-                forms[k] = cells.form(k);
-                bounds[2 * k] = cells.start(k);
-                bounds[2 * k + 1] = cells.end(k);
+                order.add(k);
+            }
+            Collections.shuffle(order, random);
+            for (int k = 0; k < width; k++) {
+                columns[k] = order.get(k);
+            }
+            byte[] forms = new byte[formsAt + width];
+            int[] bounds = new int[firstBound + 2 * width];
+            for (int k = 0; k < width; k++) {
+                forms[formsAt + k] = cells.form(k);
+                bounds[firstBound + 2 * columns[k]] = cells.start(k);
+                bounds[firstBound + 2 * columns[k] + 1] = cells.end(k);
             }
             long line = row + random.nextInt(3);
-            assertTrue(quickLines.validRow(row, line, cells.bytes(), forms, bounds, cells.bytesBound()));
+            assertTrue(quickLines.validRow(row, line, cells.bytes(), forms, formsAt, bounds, firstBound, columns,
+                    cells.bytesBound()));
             fullLines.row(row, line, cells, List.of());
             row += random.nextInt(4) == 0 ? 1 + random.nextInt(1000) : 1;
         }
@@ -96,7 +111,8 @@ class NdjsonRendererTest {
         Cells cells = Cells.of(new Cell(RowValues.TEXT, "x".repeat(70_000), null));
         var sink = new ByteSink(16);
         boolean written = NdjsonRenderer.of(List.of("huge")).open(sink).validRow(1, 2, cells.bytes(),
-                new byte[] {RowValues.TEXT}, new int[] {cells.start(0), cells.end(0)}, cells.bytesBound());
+                new byte[] {RowValues.TEXT}, 0, new int[] {cells.start(0), cells.end(0)}, 0, new int[] {0},
+                cells.bytesBound());
         assertEquals(false, written);
         assertEquals(0, sink.size());
     }
@@ -415,5 +431,14 @@ class NdjsonRendererTest {
             }
             return bound;
         }
+    }
+
+    /// Column `k` for key `k`: bounds laid out key by key.
+    private static int[] columns(int width) {
+        int[] columns = new int[width];
+        for (int k = 0; k < width; k++) {
+            columns[k] = k;
+        }
+        return columns;
     }
 }
