@@ -23,6 +23,12 @@ final class WorkerSlot {
         this.places = places;
     }
 
+    /// A slot for a chunk validated inline, with nothing to give up but a listener of its own
+    /// ([#NONE] is shared and takes none).
+    static WorkerSlot unplaced() {
+        return new WorkerSlot(null);
+    }
+
     /// Takes a place from `places`, waiting for one.
     static WorkerSlot acquire(ValidationPlaces places) throws InterruptedException {
         var slot = new WorkerSlot(places);
@@ -31,7 +37,7 @@ final class WorkerSlot {
     }
 
     /// Runs `listener` when the chunk's rows are checked and its place given up (the time the
-    /// place was held is the chunk's validation time).
+    /// place was held is the chunk's validation time). Not for [#NONE], which chunks share.
     void onChecked(Runnable listener) {
         onChecked = listener;
     }
