@@ -234,11 +234,11 @@ final class RowValidator {
         // now lets the next chunk (of any run) be checked meanwhile: under four concurrent uploads
         // on two cores the one shared place was busy 96 % of the time, half of it rendering.
         worker.checked();
-        var out = new RenderedRows(chunk, renderer, listInvalid);
+        var out = new RenderedRows(chunk, renderer, listInvalid, mode);
         for (int r = 0; r < count; r++) {
             // Huge cells are not written straight: by way of the table, which has the row's forms.
-            if (straight == null || !straight[r] || !out.addQuick(r, table, columnOfField, mode)) {
-                out.add(table, r, mode);
+            if (straight == null || !straight[r] || !out.addQuick(r, table, columnOfField)) {
+                out.add(table, r);
             }
         }
         return new ValidatedChunk(chunk.firstRow(), count, out.sink.array(), out.sink.size(), out.rowEnds, out.valid,
@@ -253,10 +253,15 @@ final class RowValidator {
         final int[] rowEnds;
         final int[] invalidRows;
         private final Chunk chunk;
+        /// Whether the mode writes valid rows, and invalid ones: asked once per chunk, not per row.
+        private final boolean writesValid;
+        private final boolean writesInvalid;
         int valid;
 
-        RenderedRows(Chunk chunk, NdjsonRenderer renderer, boolean listInvalid) {
+        RenderedRows(Chunk chunk, NdjsonRenderer renderer, boolean listInvalid, Mode mode) {
             this.chunk = chunk;
+            this.writesValid = mode.writes(true);
+            this.writesInvalid = mode.writes(false);
             RecordBatch batch = chunk.batch();
             int count = batch.size();
             // From the shared pool: the writer gives it back once the chunk is written.
@@ -266,15 +271,15 @@ final class RowValidator {
             invalidRows = listInvalid ? new int[count] : null;
         }
 
-        /// Counts row `r` of `table`, the next row, and renders it when `mode` writes it.
-        void add(RowTable table, int r, Mode mode) {
+        /// Counts row `r` of `table`, the next row, and renders it when the mode writes it.
+        void add(RowTable table, int r) {
             boolean rowValid = table.valid(r);
             if (rowValid) {
                 valid++;
             } else if (invalidRows != null) {
                 invalidRows[r - valid] = r;
             }
-            if (mode.writes(rowValid)) {
+            if (rowValid ? writesValid : writesInvalid) {
                 table.render(r, table.errors(r), lines);
             }
             rowEnds[r] = sink.size();
@@ -283,9 +288,9 @@ final class RowValidator {
         /// Counts and renders row `r`, the next row, valid with no made value, straight from its
         /// cells and its forms in `table`; false, having done nothing, when its cells are huge
         /// ([NdjsonRenderer.Lines#validRow]).
-        boolean addQuick(int r, RowTable table, int[] columnOfField, Mode mode) {
+        boolean addQuick(int r, RowTable table, int[] columnOfField) {
             RecordBatch batch = chunk.batch();
-            if (mode.writes(true) && !lines.validRow(chunk.firstRow() + r, batch.line(r), batch.bytes(), table.forms(),
+            if (writesValid && !lines.validRow(chunk.firstRow() + r, batch.line(r), batch.bytes(), table.forms(),
                     r * table.width(), batch.cellBounds(), 2 * batch.firstCellIndex(r), columnOfField, batch.cellSpan(r))) {
                 return false;
             }

@@ -31,6 +31,8 @@ public final class QuickCheck {
     // only cells between are counted.
     private final int minLength;
     private final int maxLength;
+    /// `4 * minLength`, as an `int` (no array is longer).
+    private final int minBytes;
     private final long minimum;
     private final long maximum;
 
@@ -38,6 +40,7 @@ public final class QuickCheck {
         this.kind = kind;
         this.minLength = minLength;
         this.maxLength = maxLength;
+        this.minBytes = (int) Math.min(4L * minLength, Integer.MAX_VALUE);
         this.minimum = minimum;
         this.maximum = maximum;
     }
@@ -101,11 +104,17 @@ public final class QuickCheck {
         };
     }
 
+    /// Whether the lengths hold: decided by the byte count where it can be, which is small
+    /// enough for C1 (the CLI's compiler, which inlines only methods of under 35 bytecodes) to
+    /// inline; the code points are counted in a method of their own.
     private boolean lengthsHold(byte[] b, int start, int end) {
-        int bytes = end - start;
-        if (bytes >= 4L * minLength && bytes <= maxLength) {
+        if (end - start >= minBytes && end - start <= maxLength) {
             return true;
         }
+        return codePointsHold(b, start, end);
+    }
+
+    private boolean codePointsHold(byte[] b, int start, int end) {
         int codePoints = Constraint.codePoints(b, start, end);
         return codePoints >= minLength && codePoints <= maxLength;
     }
