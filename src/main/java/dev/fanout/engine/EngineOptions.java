@@ -20,12 +20,9 @@ public record EngineOptions(
         int maxColumns,
         long maxErrors) {
 
-    /// Rows per chunk by default (the CLI's; the gateway sets its own, `fanout.engine.chunk-rows`):
-    /// big enough that a chunk's hand-offs between threads cost little per row, small enough
-    /// that the first lines come back early. 2,048 rather than 1,024: `fanout validate` of a
-    /// million rows 0.42 -> 0.41 s, CPU 0.75 -> 0.73 s (medians of 11 alternating runs; C1 runs
-    /// the hand-offs' JDK code too), peak RSS +3 MB (bench/RESULTS.md, "Issue 11, tenth pass").
-    public static final int DEFAULT_CHUNK_ROWS = 2048;
+    /// Rows per chunk by default: big enough that forking costs little per row, small enough that
+    /// the first lines of a streamed upload come back early.
+    public static final int DEFAULT_CHUNK_ROWS = 1024;
     /// The SPEC's default field limit (1 MiB).
     public static final int DEFAULT_MAX_FIELD_BYTES = 1 << 20;
     /// The SPEC's default column limit.

@@ -57,7 +57,7 @@ class ValidationRunTest {
         assertEquals(',', defaults.delimiter());
         assertEquals(ExtraColumns.ERROR, defaults.extra());
         assertEquals(cores, defaults.workers());
-        assertEquals(2048, defaults.chunkRows());
+        assertEquals(1024, defaults.chunkRows());
         assertEquals(Math.max(4, 4 * cores), defaults.chunksInFlight());
         assertEquals(1 << 20, defaults.maxFieldBytes());
         assertEquals(1024, defaults.maxColumns());
