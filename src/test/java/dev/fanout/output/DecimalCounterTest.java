@@ -29,6 +29,22 @@ class DecimalCounterTest {
     }
 
     @Test
+    void consecutiveNumbersFromEightToNineDigitsAndBack() {
+        var counter = new DecimalCounter();
+        for (long n = 99_999_990; n <= 100_000_010; n++) {
+            assertEquals(Long.toString(n), put(counter, n));
+        }
+        for (long n = 9_999_998; n <= 10_000_002; n++) {
+            assertEquals(Long.toString(n), put(counter, n));
+        }
+        for (long n = 999_999_999_999L; n <= 1_000_000_000_001L; n++) {
+            assertEquals(Long.toString(n), put(counter, n));
+        }
+        assertEquals("7", put(counter, 7));
+        assertEquals("8", put(counter, 8));
+    }
+
+    @Test
     void theLargestNumbersFit() {
         var counter = new DecimalCounter();
         assertEquals(Long.toString(999_999_999_999_999_999L), put(counter, 999_999_999_999_999_999L));
