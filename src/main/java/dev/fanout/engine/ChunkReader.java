@@ -46,7 +46,8 @@ final class ChunkReader {
         }
         RecordBatch batch = free.poll();
         if (batch == null) {
-            batch = new RecordBatch(NO_BUFFER);
+            // The first batch's indexes grow to what a chunk of this input needs; later ones start there.
+            batch = made.isEmpty() ? new RecordBatch(NO_BUFFER) : RecordBatch.withIndexesOf(NO_BUFFER, made.getFirst());
             made.add(batch);
         }
         long firstRow = nextRow;
