@@ -500,19 +500,28 @@ public final class CsvSource implements AutoCloseable {
     /// multi-byte character — and possibly in bytes above it; 0 when all eight are plain. The
     /// classic "some byte is zero / less than n" tricks: a borrow can flag a byte above a true
     /// one, never below, so the lowest flag is exact.
+    ///
+    /// Made of small methods, each under the 35 bytecodes C1 (the CLI's compiler) inlines: as one
+    /// method of 63 it was a call per eight bytes under C1.
     private long specialBytes(long word) {
-        long low = (word - 0x0E0E0E0E0E0E0E0EL) & ~word | word;
-        long quote = word ^ 0x2222222222222222L;
-        long delim = word ^ delimiterWord;
-        return (low | (quote - ONES) & ~quote | (delim - ONES) & ~delim) & 0x8080808080808080L;
+        return (lowBytes(word) | zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word ^ delimiterWord))
+                & 0x8080808080808080L;
     }
 
     /// As [#specialBytes] for quoted content, which only a quote, a line break (to be counted),
     /// another control character up to CR or a byte of a multi-byte character ends.
     private static long quotedSpecialBytes(long word) {
-        long low = (word - 0x0E0E0E0E0E0E0E0EL) & ~word | word;
-        long quote = word ^ 0x2222222222222222L;
-        return (low | (quote - ONES) & ~quote) & 0x8080808080808080L;
+        return (lowBytes(word) | zeroBytes(word ^ 0x2222222222222222L)) & 0x8080808080808080L;
+    }
+
+    /// High bits where a byte of `word` is at most CR or at least 0x80 (and perhaps above those).
+    private static long lowBytes(long word) {
+        return (word - 0x0E0E0E0E0E0E0E0EL) & ~word | word;
+    }
+
+    /// High bits where a byte of `x` is zero (and perhaps above those).
+    private static long zeroBytes(long x) {
+        return (x - ONES) & ~x;
     }
 
     /// The index (0-7, from the low end) of the lowest byte flagged in `flags`, whose only bits
