@@ -214,12 +214,7 @@ public final class ByteSink extends OutputStream {
         while (true) {
             while (i + 8 <= end) {
                 long word = (long) LONGS.get(utf8, i);
-                // needsEscape(word), written out: C1 (the CLI's compiler) inlines only methods
-                // of under 35 bytecodes, and this runs once per eight bytes of every string.
-                long quote = word ^ 0x2222222222222222L;
-                long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
-                if ((((word - 0x2020202020202020L) & ~word | (quote - 0x0101010101010101L) & ~quote
-                        | (backslash - 0x0101010101010101L) & ~backslash) & 0x8080808080808080L) != 0) {
+                if (escapeBytes(word) != 0) {
                     break;
                 }
                 LONGS.set(b, at, word);
@@ -232,7 +227,7 @@ public final class ByteSink extends OutputStream {
                 // written past the string (room reserved): only the cell's bytes are checked.
                 long word = (long) LONGS.get(utf8, i);
                 long mask = (1L << (8 * left)) - 1;
-                if (!needsEscape(word & mask | ~mask & 0x4141414141414141L)) {
+                if (escapeBytes(word & mask | ~mask & 0x4141414141414141L) == 0) {
                     LONGS.set(b, at, word);
                     at += left;
                     break;
@@ -310,16 +305,25 @@ public final class ByteSink extends OutputStream {
         return at;
     }
 
-    /// Whether any of the eight bytes of `word` is a control character, `"` or `\`: the
-    /// classic bit tricks for "some byte is less than n" and "some byte is zero", exact as a whole
-    /// (bytes of 0x80 and above never match).
-    private static boolean needsEscape(long word) {
-        long control = (word - 0x2020202020202020L) & ~word;
-        long quote = word ^ 0x2222222222222222L;
-        long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
-        long quoteZero = (quote - 0x0101010101010101L) & ~quote;
-        long backslashZero = (backslash - 0x0101010101010101L) & ~backslash;
-        return ((control | quoteZero | backslashZero) & 0x8080808080808080L) != 0;
+    /// High bits where a byte of `word` is a control character, `"` or `\` (and perhaps above
+    /// those), 0 when none is: the classic bit tricks for "some byte is less than n" and "some
+    /// byte is zero", exact as a whole (bytes of 0x80 and above never match).
+    ///
+    /// Made of methods each under the 35 bytecodes C1 (the CLI's compiler) inlines: it runs once
+    /// per eight bytes of every string, and as one method of 78 it was a call each time.
+    private static long escapeBytes(long word) {
+        return (controlBytes(word) | zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word ^ 0x5C5C5C5C5C5C5C5CL))
+                & 0x8080808080808080L;
+    }
+
+    /// High bits where a byte of `word` is below 0x20 (and perhaps above those).
+    private static long controlBytes(long word) {
+        return (word - 0x2020202020202020L) & ~word;
+    }
+
+    /// High bits where a byte of `x` is zero (and perhaps above those).
+    private static long zeroBytes(long x) {
+        return (x - 0x0101010101010101L) & ~x;
     }
 
     /// The number of bytes written.
