@@ -345,7 +345,9 @@ final class ResponsePump extends OutputStream {
                     socket.write(piece.bytes(), 0, piece.length());
                     BufferPool.SHARED.give(piece.bytes());
                 } else if (range != null) {
-                    socket.write(queue.read(range), 0, range.length());
+                    byte[] spilled = queue.read(range);
+                    socket.write(spilled, 0, range.length());
+                    BufferPool.SHARED.give(spilled);
                     lock.lock();
                     try {
                         queue.sentFromFile(range);

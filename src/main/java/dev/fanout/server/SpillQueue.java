@@ -105,10 +105,12 @@ final class SpillQueue {
         return new FileRange(spillSent, (int) Math.min(SPILL_READ_BYTES, spillWritten - spillSent));
     }
 
-    /// Reads `range` from the file (outside the owner's lock: only the sender reads, and only
-    /// what was published).
+    /// Reads `range` from the file into a pooled array (the caller gives it back), the range's
+    /// bytes at its start; outside the owner's lock: only the sender reads, and only what was
+    /// published. Pooled because a new array per read was zeroed only to be written over (~0.4 %
+    /// of the gateway's CPU under four large uploads, which spill about a quarter of each answer).
     byte[] read(FileRange range) throws IOException {
-        var buffer = ByteBuffer.allocate(range.length());
+        var buffer = ByteBuffer.wrap(BufferPool.SHARED.take(range.length()), 0, range.length());
         while (buffer.hasRemaining()) {
             spill.read(buffer, range.from() + buffer.position());
         }
