@@ -31,7 +31,7 @@ import java.util.Optional;
 /// leaving cells where they lie took a 100 MB file's parse from ~380 to ~150 ms and let the
 /// engine render most cells by copying their bytes (`bench/RESULTS.md`).
 ///
-/// Every failure is a [CsvFailure] with a SPEC code; the records before it are kept. Not thread-safe: one reading thread. [#bytesRead()] may be polled from any
+/// Every failure is a [CsvFailure] with a SPEC code; the records before it are kept. Not thread-safe: read by one thread at a time. [#bytesRead()] may be polled from any
 /// thread.
 ///
 /// Why one class of 600 lines: it is one state machine over one buffer. The per-byte scan, the
@@ -272,7 +272,7 @@ public final class CsvSource implements AutoCloseable {
         return true;
     }
 
-    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer (the reading thread); volatile for bytesRead()'s readers
+    @SuppressWarnings("NonAtomicVolatileUpdate") // one writer at a time (whoever reads, under the engine's lock); volatile for bytesRead()'s readers
     private void read() {
         int n;
         try {

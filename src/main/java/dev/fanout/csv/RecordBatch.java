@@ -9,7 +9,7 @@ import java.util.Arrays;
 /// decoded to `String` unless a check or a message needs it.
 ///
 /// [CsvSource#fill] writes a batch; afterwards it is read-only and may be read by any one thread
-/// at a time (the engine hands it from the reading thread to a validating one). A batch is reused
+/// at a time (the engine's worker that read it validates it; the one that writes its chunk gives it back). A batch is reused
 /// for the next fill once nobody reads it. Cell accessors take a record index `0 <= r < size()`
 /// and a cell index `0 <= c < cellCount(r)`.
 public final class RecordBatch {

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 ///
 /// Chunks' batches are reused: the writer gives each back ([#recycle]) once its rows are out, so
 /// a long run allocates only as many batches as are ever in flight at once. [#next] is called by
-/// one reading thread; [#recycle] and [#rowsRead] by any; [#release] once the run is over.
+/// one thread at a time (the run's workers take turns, under a lock); [#recycle] and [#rowsRead] by any; [#release] once the run is over.
 final class ChunkReader {
     /// A new batch's buffer until the source gives it one (the one the header was read into, or
     /// one from the pool sized to what is read).

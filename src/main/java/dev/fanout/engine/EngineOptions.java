@@ -20,7 +20,7 @@ public record EngineOptions(
         int maxColumns,
         long maxErrors) {
 
-    /// Rows per chunk by default: big enough that forking costs little per row, small enough that
+    /// Rows per chunk by default: big enough that handing chunks between threads costs little per row, small enough that
     /// the first lines of a streamed upload come back early.
     public static final int DEFAULT_CHUNK_ROWS = 1024;
     /// The SPEC's default field limit (1 MiB).

@@ -36,21 +36,23 @@ final class WorkerSlot {
         return slot;
     }
 
-    /// Runs `listener` when the chunk's rows are checked and its place given up (the time the
-    /// place was held is the chunk's validation time). Not for [#NONE], which chunks share.
+    /// Runs `listener` when the chunk's rows are checked, just before its place is given up (the
+    /// time the place was held is the chunk's validation time). Not for [#NONE], which chunks share.
     void onChecked(Runnable listener) {
         onChecked = listener;
     }
 
-    /// Every row of the chunk is checked: the place is given up for good (its lines are written
-    /// outside it) and the listener told.
+    /// Every row of the chunk is checked: the listener is told and the place given up for good
+    /// (its lines are written outside it).
     void checked() {
-        pause();
+        // Told before the place goes: a chunk that takes it next is then never seen as checking
+        // at the same time as this one.
         Runnable listener = onChecked;
         onChecked = null;
         if (listener != null) {
             listener.run();
         }
+        pause();
     }
 
     /// Gives the place up for an I/O wait.

@@ -88,9 +88,9 @@ public record ServerSettings(
         return Math.max(1, cores - 1);
     }
 
-    /// A large validation holds up to `chunks-in-flight` + 1 chunks — a record batch of at most
+    /// A large validation holds up to `chunks-in-flight` chunks — a record batch of at most
     /// ~256 KB (a batch ends there, however wide its rows) and its rendered rows, about twice as
-    /// much, from the shared buffer pool — and its response buffer (256 KB): about 4 MB with the
+    /// much, from the shared buffer pool — and its response buffer (256 KB): under 4 MB with the
     /// defaults. Without a configured limit, allow one per 4 MB of the heap above a 32 MB base
     /// (what the server, the pool's idle arrays and many small requests need): 7-8 with the default
     /// launch's 64 MB heap.

@@ -9,7 +9,7 @@ import java.io.InputStream;
 /// The request body as the engine reads it: at most `maxBytes` (beyond, reads fail with
 /// `upload_too_large`), and any failure of the connection underneath, checked or not, turned into
 /// `truncated_upload`, so that a client that breaks off ends its stream with the SPEC's error line.
-/// One reading thread.
+/// Read by one thread at a time (the engine's workers take turns, under a lock).
 final class UploadStream extends FilterInputStream {
     private final long maxBytes;
     private long read;

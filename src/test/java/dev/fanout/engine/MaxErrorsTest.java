@@ -15,8 +15,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -175,6 +179,90 @@ class MaxErrorsTest {
         for (Thread thread : started) {
             assertFalse(thread.isAlive(), thread + " is still alive");
         }
+    }
+
+    /// An upload whose client stops sending once it sees the error line: the line comes while a
+    /// worker still waits for more input, and that read is left to end by itself — interrupting
+    /// it would close an upload's socket under the answer.
+    @Test
+    void theReadUnderWayWhenTheLimitIsReachedEndsByItselfAfterTheErrorLine() throws Exception {
+        var csv = new StringBuilder("id,name,email,age,city\n");
+        for (int r = 1; r <= 250; r++) {
+            csv.append(r).append(",Ada,ada@example.org,").append(r == 3 ? "abc" : "36").append(",\n");
+        }
+        var sent = new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8));
+        var release = new CountDownLatch(1);
+        var waiting = new CountDownLatch(1);
+        var interrupted = new AtomicBoolean();
+        InputStream upload = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = sent.read(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
+                waiting.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    interrupted.set(true);
+                    throw new java.io.InterruptedIOException("read interrupted");
+                }
+                return -1;
+            }
+        };
+        String errorLine = "{\"error\":{\"code\":\"max_errors\",\"message\":\"stopped after 1 invalid row (max-errors=1)\",\"row\":3}}\n";
+        var errorLineOut = new CountDownLatch(1);
+        // Its methods are synchronized: written by a worker, read by the test.
+        var written = new ByteArrayOutputStream() {
+            @Override
+            public void flush() {
+                if (toString(StandardCharsets.UTF_8).endsWith(errorLine)) {
+                    errorLineOut.countDown();
+                }
+            }
+        };
+        var options = EngineOptions.defaults().withWorkers(2).withChunkRows(100).withChunksInFlight(4).withMaxErrors(1);
+        // No chunk is checked before a worker waits in the read: the limit is then reached during it.
+        var engine = new ValidationEngine(new EngineMetrics() {
+            @Override
+            public void queueWaited(long nanos) {
+                try {
+                    waiting.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void chunkValidated(long nanos) {
+                // Not counted here.
+            }
+        });
+        try (var run = engine.open(upload, Schema.people(), options)) {
+            var outcome = new CompletableFuture<RunOutcome>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    outcome.complete(run.writeTo(written));
+                } catch (IOException | RuntimeException e) {
+                    outcome.completeExceptionally(e);
+                }
+            });
+            assertTrue(waiting.await(10, TimeUnit.SECONDS), "the rows sent were read");
+            assertTrue(errorLineOut.await(10, TimeUnit.SECONDS), "the error line goes out while the read waits: " + written.toString(StandardCharsets.UTF_8));
+            Thread.sleep(100);
+            assertFalse(outcome.isDone(), "the run ends when its read does");
+            release.countDown();
+            assertTrue(outcome.get(10, TimeUnit.SECONDS).stoppedAtMaxErrors());
+            assertTrue(run.stoppedEarly());
+        }
+        assertFalse(interrupted.get(), "the read under way was interrupted");
+        assertTrue(written.toString(StandardCharsets.UTF_8).endsWith(errorLine), written.toString(StandardCharsets.UTF_8));
     }
 
     @Test
