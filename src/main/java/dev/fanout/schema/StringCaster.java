@@ -1,7 +1,10 @@
 package dev.fanout.schema;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /// Casts `string` cells: every cell is a string, and the `email`, `uri` and `uuid` formats add a
@@ -17,6 +20,8 @@ import java.util.List;
 ///   that is a multiple of 4, and `=` padding only at the end (one or two). No whitespace or
 ///   line breaks, no URL-safe alphabet. The value stays the base64 text, not the bytes.
 final class StringCaster implements Caster {
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
     private final StringFormat format;
 
     StringCaster(StringFormat format) {
@@ -59,10 +64,24 @@ final class StringCaster implements Caster {
 
     /// The e-mail shape on UTF-8 bytes. A character is whitespace or a control character as
     /// `Character` says of its UTF-16 unit, which for a supplementary character (four bytes) is
-    /// never. One pass: the local part up to the `@`, then the domain's labels.
+    /// never. One pass: the local part up to the `@`, then the domain's labels, eight bytes at a
+    /// time (bytewise, this was a tenth of the engine's CPU): the local part's words are skipped
+    /// up to the first special byte (whitespace, a control character, `@`, DEL or part of a
+    /// multi-byte character), the domain's words checked with their dots found in the word (the
+    /// last one read past the cell, within the array, its extra bytes taken as letters); a byte
+    /// at a time from a special byte in the domain, or where no word can be read.
     static boolean isEmail(byte[] b, int start, int end) {
         int i = start;
         // Local part: anything but whitespace, control characters and '@'.
+        while (i + 8 <= end) {
+            long special = specialBytes((long) LONGS.get(b, i));
+            if (special != 0) {
+                // The lowest flag is a special byte (only bytes above one can be flagged falsely).
+                i += (int) ((((special & -special) >>> 7) * 0x0001020304050607L) >>> 56);
+                break;
+            }
+            i += 8;
+        }
         while (i < end) {
             int c = b[i];
             if (c > ' ' && c != '@' && c != 0x7F) {
@@ -80,8 +99,32 @@ final class StringCaster implements Caster {
             return false;
         }
         i++;
+        // Only whether they are zero matters: the current label's length and the dots so far.
         int labelLength = 0;
         int dots = 0;
+        while (i < end && i + 8 <= b.length) {
+            int left = end - i;
+            long word = (long) LONGS.get(b, i);
+            long lastBit = 0x8000000000000000L;
+            if (left < 8) {
+                long cell = (1L << 8 * left) - 1;
+                word = word & cell | ~cell & 0x4141414141414141L;
+                lastBit = 0x80L << 8 * (left - 1);
+            }
+            if (specialBytes(word) != 0) {
+                break;
+            }
+            long dotBytes = dotBytes(word);
+            // No empty label: no dot first after a dot or the '@', no two dots side by side.
+            if (labelLength == 0 && (dotBytes & 0x80) != 0 || (dotBytes & dotBytes << 8) != 0) {
+                return false;
+            }
+            if (dotBytes != 0) {
+                dots++;
+            }
+            labelLength = (dotBytes & lastBit) != 0 ? 0 : 1;
+            i += Math.min(left, 8);
+        }
         while (i < end) {
             int c = b[i];
             if (c > ' ' && c != '.' && c != '@' && c != 0x7F) {
@@ -105,6 +148,29 @@ final class StringCaster implements Caster {
             }
         }
         return dots > 0 && labelLength > 0;
+    }
+
+    /// Zero when no byte of `word` is below `!`, `@`, DEL or above DEL; else not (the high bits of
+    /// the lowest such byte and perhaps of bytes above it).
+    private static long specialBytes(long word) {
+        // Small enough for C1 (the CLI's compiler) to inline, under 36 bytes of bytecode.
+        return (belowBang(word) | zeroBytes(word ^ 0x4040404040404040L) | zeroBytes(word ^ 0x7F7F7F7F7F7F7F7FL) | word)
+                & 0x8080808080808080L;
+    }
+
+    /// High bits where a byte of `word` is below `!` (and perhaps above those).
+    private static long belowBang(long word) {
+        return word - 0x2121212121212121L & ~word;
+    }
+
+    /// High bits where a byte of `x` is zero (and perhaps above those).
+    private static long zeroBytes(long x) {
+        return x - 0x0101010101010101L & ~x;
+    }
+
+    /// The high bits of exactly the bytes of `word` that are dots; every byte below 0x80.
+    private static long dotBytes(long word) {
+        return ~((word ^ 0x2E2E2E2E2E2E2E2EL) + 0x7F7F7F7F7F7F7F7FL) & 0x8080808080808080L;
     }
 
     /// The index after the multi-byte character at `i`, or -1 when it is whitespace or a control character.

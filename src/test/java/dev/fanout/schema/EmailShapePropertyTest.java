@@ -35,6 +35,15 @@ class EmailShapePropertyTest {
                 assertEquals(false, StringCaster.isEmail(bytes(empty), 0, bytes(empty).length), empty);
                 String spaced = "a".repeat(local) + "@" + "b".repeat(label) + ".c d";
                 assertEquals(false, StringCaster.isEmail(bytes(spaced), 0, bytes(spaced).length), spaced);
+                // The domain is checked eight bytes at a time: dots at every place in a word.
+                for (int second = 1; second <= 9; second++) {
+                    String labels = "a".repeat(local) + "@" + "b".repeat(label) + "." + "c".repeat(second) + ".d";
+                    assertEquals(true, StringCaster.isEmail(bytes(labels), 0, bytes(labels).length), labels);
+                    String dotFirst = "a".repeat(local) + "@." + "b".repeat(label) + "." + "c".repeat(second);
+                    assertEquals(false, StringCaster.isEmail(bytes(dotFirst), 0, bytes(dotFirst).length), dotFirst);
+                    String dotLast = "a".repeat(local) + "@" + "b".repeat(label) + "." + "c".repeat(second) + ".";
+                    assertEquals(false, StringCaster.isEmail(bytes(dotLast), 0, bytes(dotLast).length), dotLast);
+                }
             }
         }
     }
