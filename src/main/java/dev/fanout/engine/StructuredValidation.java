@@ -33,7 +33,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /// thread, a third thread on two cores, lost its core to the one it woke (a fifth of its wall
 /// time in `ForkJoinPool.signalWork`) while it was the stage everything waited for. Here the work
 /// stays on the carriers, a worker waiting for the read lock or a place yields its carrier to
-/// another, and no thread is woken per chunk (`EngineBenchmark`, one place: 271-287 -> 218-226 ms).
+/// another, and no thread is woken per chunk (`EngineBenchmark`, one place: 271-287 -> 209-226 ms).
 ///
 /// All of Fanout's structured-concurrency code lives here, because the API is a preview in JDK 25
 /// and changes in later JDKs: an upgrade should touch this class only.
