@@ -95,7 +95,9 @@ final class RowValidator {
             everyColumn &= mapping.columnOfField[f] >= 0;
         }
         // Keys to reference tables can add errors here, after the cells are checked: not quick.
-        this.quickRows = quickRowsAllowed && everyColumn && foreignKeys.stream().allMatch(ForeignKeyCheck::selfReference)
+        this.tableKeys = ForeignKeyCheck.toTables(foreignKeys);
+        this.selfKeys = ForeignKeyCheck.selfReferences(foreignKeys);
+        this.quickRows = quickRowsAllowed && everyColumn && tableKeys.isEmpty()
                 && !anyLookup && mapping.keptColumns.length == 0 && mapping.columnOfSlot.length == fields.length;
         this.keyField = new boolean[fields.length];
         for (UniqueConstraint unique : uniques) {
@@ -103,8 +105,6 @@ final class RowValidator {
                 keyField[index] = true;
             }
         }
-        this.tableKeys = foreignKeys.stream().filter(k -> !k.selfReference()).toList();
-        this.selfKeys = foreignKeys.stream().filter(ForeignKeyCheck::selfReference).toList();
         for (ForeignKeyCheck key : foreignKeys) {
             for (int index : key.fieldIndexes()) {
                 keyField[index] = true;

@@ -114,7 +114,7 @@ public final class ValidationRun implements AutoCloseable {
     private RunOutcome validateAndWriteRows(OutputStream out) throws IOException {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = NdjsonRenderer.of(mapping.dataNames);
-        List<ForeignKeyCheck> selfReferences = foreignKeys.stream().filter(ForeignKeyCheck::selfReference).toList();
+        List<ForeignKeyCheck> selfReferences = ForeignKeyCheck.selfReferences(foreignKeys);
         var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads,
                 options.limitsErrors(), true);
         var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer,
