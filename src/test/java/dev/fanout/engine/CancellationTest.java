@@ -50,6 +50,71 @@ class CancellationTest {
         }
     }
 
+    /// A client that goes while the run waits for more of its upload: `cancel()` ends the run,
+    /// the worker blocked in the read included, and no thread is left.
+    @Test
+    void aCancelledRunWaitingForInputEndsAndLeavesNoThread() throws Exception {
+        var csv = new StringBuilder("id,name,email,age,code\n");
+        for (int r = 1; r <= 2_500; r++) {
+            csv.append(r).append(",Ada,a@b.org,3,c").append(r).append('\n');
+        }
+        var sent = new java.io.ByteArrayInputStream(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var waiting = new java.util.concurrent.CountDownLatch(1);
+        var readInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        InputStream upload = new InputStream() {
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = sent.read(b, off, len);
+                if (n > 0) {
+                    return n;
+                }
+                waiting.countDown();
+                try {
+                    new java.util.concurrent.CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    readInterrupted.set(true);
+                    throw new java.io.InterruptedIOException("read interrupted");
+                }
+                return -1;
+            }
+        };
+        List<Thread> started = new CopyOnWriteArrayList<>();
+        ThreadFactory base = Thread.ofVirtual().name("test-chunk-", 0).factory();
+        var engine = new ValidationEngine(task -> {
+            Thread thread = base.newThread(task);
+            started.add(thread);
+            return thread;
+        });
+        var options = EngineOptions.defaults().withWorkers(2).withChunkRows(500).withChunksInFlight(4);
+        try (var run = engine.open(upload, schema(), options)) {
+            var ended = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread writing = Thread.ofVirtual().start(() -> {
+                try {
+                    run.writeTo(OutputStream.nullOutputStream());
+                    ended.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    ended.complete(e);
+                }
+            });
+            assertTrue(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS), "the rows sent were read");
+            run.cancel();
+            Throwable thrown = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(thrown instanceof java.io.InterruptedIOException, "the run ended with " + thrown);
+            writing.join(java.time.Duration.ofSeconds(10));
+        }
+        assertTrue(readInterrupted.get(), "the read under way was interrupted");
+        assertFalse(started.isEmpty(), "the run forked workers");
+        for (Thread thread : started) {
+            thread.join(java.time.Duration.ofSeconds(5));
+            assertFalse(thread.isAlive(), thread + " is still alive");
+        }
+    }
+
     @Test
     void nextRunAfterACancelledOneWorks() throws IOException {
         Path csv = dir.resolve("small.csv");
