@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,12 +27,7 @@ class CancellationTest {
         Path csv = dir.resolve("big.csv");
         Files.write(csv, EngineEquivalenceTest.randomCsv(new Random(7), 200_000));
         List<Thread> started = new CopyOnWriteArrayList<>();
-        ThreadFactory base = Thread.ofVirtual().name("test-chunk-", 0).factory();
-        var engine = new ValidationEngine(task -> {
-            Thread thread = base.newThread(task);
-            started.add(thread);
-            return thread;
-        });
+        var engine = new ValidationEngine(EngineFixture.recordingThreads(started));
         var out = new OutputClosedAfter(256 * 1024);
         var options = EngineOptions.defaults().withWorkers(2).withChunkRows(500).withChunksInFlight(8);
         long returnedNanos;
@@ -58,38 +52,9 @@ class CancellationTest {
         for (int r = 1; r <= 2_500; r++) {
             csv.append(r).append(",Ada,a@b.org,3,c").append(r).append('\n');
         }
-        var sent = new java.io.ByteArrayInputStream(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        var waiting = new java.util.concurrent.CountDownLatch(1);
-        var readInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
-        InputStream upload = new InputStream() {
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = sent.read(b, off, len);
-                if (n > 0) {
-                    return n;
-                }
-                waiting.countDown();
-                try {
-                    new java.util.concurrent.CountDownLatch(1).await();
-                } catch (InterruptedException e) {
-                    readInterrupted.set(true);
-                    throw new java.io.InterruptedIOException("read interrupted");
-                }
-                return -1;
-            }
-        };
+        var upload = new StalledUpload(csv.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         List<Thread> started = new CopyOnWriteArrayList<>();
-        ThreadFactory base = Thread.ofVirtual().name("test-chunk-", 0).factory();
-        var engine = new ValidationEngine(task -> {
-            Thread thread = base.newThread(task);
-            started.add(thread);
-            return thread;
-        });
+        var engine = new ValidationEngine(EngineFixture.recordingThreads(started));
         var options = EngineOptions.defaults().withWorkers(2).withChunkRows(500).withChunksInFlight(4);
         try (var run = engine.open(upload, schema(), options)) {
             var ended = new java.util.concurrent.CompletableFuture<Throwable>();
@@ -101,13 +66,13 @@ class CancellationTest {
                     ended.complete(e);
                 }
             });
-            assertTrue(waiting.await(10, java.util.concurrent.TimeUnit.SECONDS), "the rows sent were read");
+            assertTrue(upload.awaitWaiting(java.time.Duration.ofSeconds(10)), "the rows sent were read");
             run.cancel();
             Throwable thrown = ended.get(10, java.util.concurrent.TimeUnit.SECONDS);
             assertTrue(thrown instanceof java.io.InterruptedIOException, "the run ended with " + thrown);
             writing.join(java.time.Duration.ofSeconds(10));
         }
-        assertTrue(readInterrupted.get(), "the read under way was interrupted");
+        assertTrue(upload.interrupted(), "the read under way was interrupted");
         assertFalse(started.isEmpty(), "the run forked workers");
         for (Thread thread : started) {
             thread.join(java.time.Duration.ofSeconds(5));

@@ -15,6 +15,17 @@ final class EngineFixture {
     private EngineFixture() {
     }
 
+    /// Virtual threads named `test-chunk-N`, each added to `started` as it is made: for checking
+    /// that a run leaves none alive.
+    static java.util.concurrent.ThreadFactory recordingThreads(java.util.List<Thread> started) {
+        java.util.concurrent.ThreadFactory base = Thread.ofVirtual().name("test-chunk-", 0).factory();
+        return task -> {
+            Thread thread = base.newThread(task);
+            started.add(thread);
+            return thread;
+        };
+    }
+
     /// What one run wrote and returned.
     record Output(String ndjson, RunOutcome outcome) {
         /// The output without the run-time-dependent `elapsedMs`, for byte comparisons.

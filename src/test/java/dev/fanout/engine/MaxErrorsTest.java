@@ -18,9 +18,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,12 +146,7 @@ class MaxErrorsTest {
             }
         };
         List<Thread> started = new CopyOnWriteArrayList<>();
-        ThreadFactory base = Thread.ofVirtual().name("test-chunk-", 0).factory();
-        var engine = new ValidationEngine(task -> {
-            Thread thread = base.newThread(task);
-            started.add(thread);
-            return thread;
-        });
+        var engine = new ValidationEngine(EngineFixture.recordingThreads(started));
         int chunkRows = 100;
         int chunksInFlight = 4;
         var options = EngineOptions.defaults().withWorkers(2).withChunkRows(chunkRows).withChunksInFlight(chunksInFlight)
@@ -190,32 +183,7 @@ class MaxErrorsTest {
         for (int r = 1; r <= 250; r++) {
             csv.append(r).append(",Ada,ada@example.org,").append(r == 3 ? "abc" : "36").append(",\n");
         }
-        var sent = new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8));
-        var release = new CountDownLatch(1);
-        var waiting = new CountDownLatch(1);
-        var interrupted = new AtomicBoolean();
-        InputStream upload = new InputStream() {
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = sent.read(b, off, len);
-                if (n > 0) {
-                    return n;
-                }
-                waiting.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    interrupted.set(true);
-                    throw new java.io.InterruptedIOException("read interrupted");
-                }
-                return -1;
-            }
-        };
+        var upload = new StalledUpload(csv.toString().getBytes(StandardCharsets.UTF_8));
         String errorLine = "{\"error\":{\"code\":\"max_errors\",\"message\":\"stopped after 1 invalid row (max-errors=1)\",\"row\":3}}\n";
         var errorLineOut = new CountDownLatch(1);
         // Its methods are synchronized: written by a worker, read by the test.
@@ -232,11 +200,7 @@ class MaxErrorsTest {
         var engine = new ValidationEngine(new EngineMetrics() {
             @Override
             public void queueWaited(long nanos) {
-                try {
-                    waiting.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                upload.awaitWaiting();
             }
 
             @Override
@@ -253,15 +217,15 @@ class MaxErrorsTest {
                     outcome.completeExceptionally(e);
                 }
             });
-            assertTrue(waiting.await(10, TimeUnit.SECONDS), "the rows sent were read");
+            assertTrue(upload.awaitWaiting(java.time.Duration.ofSeconds(10)), "the rows sent were read");
             assertTrue(errorLineOut.await(10, TimeUnit.SECONDS), "the error line goes out while the read waits: " + written.toString(StandardCharsets.UTF_8));
             Thread.sleep(100);
             assertFalse(outcome.isDone(), "the run ends when its read does");
-            release.countDown();
+            upload.release();
             assertTrue(outcome.get(10, TimeUnit.SECONDS).stoppedAtMaxErrors());
             assertTrue(run.stoppedEarly());
         }
-        assertFalse(interrupted.get(), "the read under way was interrupted");
+        assertFalse(upload.interrupted(), "the read under way was interrupted");
         assertTrue(written.toString(StandardCharsets.UTF_8).endsWith(errorLine), written.toString(StandardCharsets.UTF_8));
     }
 
