@@ -528,7 +528,7 @@ public final class CsvSource implements AutoCloseable {
     /// are the bytes' high bits. By a multiply rather than `Long.numberOfTrailingZeros`, which C1
     /// (the CLI's only compiler) runs as Java code: the lowest flag, shifted to bit 0 of its byte,
     /// moves `0x0001020304050607` left by whole bytes so that the top byte is that byte's index.
-    static int firstFlaggedByte(long flags) {
+    public static int firstFlaggedByte(long flags) {
         return (int) ((((flags & -flags) >>> 7) * 0x0001020304050607L) >>> 56);
     }
 

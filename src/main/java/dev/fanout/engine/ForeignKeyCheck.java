@@ -29,15 +29,16 @@ record ForeignKeyCheck(ForeignKey key, int[] fieldIndexes, int[] referenceIndexe
     /// The self-references among `keys`. A loop, not a stream: every request asks, most with no
     /// keys, and a stream's pipeline was a few percent of a 20-row request's garbage.
     static List<ForeignKeyCheck> selfReferences(List<ForeignKeyCheck> keys) {
-        return keys.isEmpty() ? List.of() : of(keys, true);
+        return keys.isEmpty() ? List.of() : where(keys, true);
     }
 
     /// The keys among `keys` into reference tables.
     static List<ForeignKeyCheck> toTables(List<ForeignKeyCheck> keys) {
-        return keys.isEmpty() ? List.of() : of(keys, false);
+        return keys.isEmpty() ? List.of() : where(keys, false);
     }
 
-    private static List<ForeignKeyCheck> of(List<ForeignKeyCheck> keys, boolean selfReferences) {
+    /// The keys among `keys` that are self-references, or that are not, in their order.
+    private static List<ForeignKeyCheck> where(List<ForeignKeyCheck> keys, boolean selfReferences) {
         List<ForeignKeyCheck> chosen = new ArrayList<>(keys.size());
         for (ForeignKeyCheck key : keys) {
             if (key.selfReference() == selfReferences) {

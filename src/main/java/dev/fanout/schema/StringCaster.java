@@ -1,5 +1,6 @@
 package dev.fanout.schema;
 
+import dev.fanout.csv.CsvSource;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.URI;
@@ -77,7 +78,7 @@ final class StringCaster implements Caster {
             long special = specialBytes((long) LONGS.get(b, i));
             if (special != 0) {
                 // The lowest flag is a special byte (only bytes above one can be flagged falsely).
-                i += (int) ((((special & -special) >>> 7) * 0x0001020304050607L) >>> 56);
+                i += CsvSource.firstFlaggedByte(special);
                 break;
             }
             i += 8;

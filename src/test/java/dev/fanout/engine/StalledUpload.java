@@ -49,18 +49,12 @@ final class StalledUpload extends InputStream {
         return waiting.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /// Waits, uninterruptibly, until a read waits for more (for a metrics hook that must not fail).
+    /// Waits until a read waits for more, for a hook that cannot throw: interrupted (the run was
+    /// cancelled), it returns with the interrupt set again.
     void awaitWaiting() {
-        boolean wasInterrupted = false;
-        while (true) {
-            try {
-                waiting.await();
-                break;
-            } catch (InterruptedException e) {
-                wasInterrupted = true;
-            }
-        }
-        if (wasInterrupted) {
+        try {
+            waiting.await();
+        } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
