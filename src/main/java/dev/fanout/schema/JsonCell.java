@@ -1,7 +1,9 @@
 package dev.fanout.schema;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.fanout.output.ByteSink;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -16,6 +18,10 @@ import java.util.Map;
 /// after the value). Numbers keep their text as written; strings are written again escaped the
 /// way every other string of a row line is. Stateless.
 final class JsonCell {
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
     private JsonCell() {
     }
 
@@ -35,7 +41,7 @@ final class JsonCell {
     /// with a lone surrogate (which no UTF-8 text can carry) or a number whose exponent is beyond
     /// an int (which no `BigDecimal` holds).
     static Compact compact(Cell cell) {
-        try (JsonParser parser = JsonReader.FACTORY.createParser(cell.bytes(), cell.start(), cell.length())) {
+        try (JsonParser parser = FACTORY.createParser(cell.bytes(), cell.start(), cell.length())) {
             JsonToken top = parser.nextToken();
             if (top == null) {
                 return null;

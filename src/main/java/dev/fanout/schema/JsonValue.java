@@ -1,10 +1,6 @@
 package dev.fanout.schema;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.fanout.output.ByteSink;
-import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -17,10 +13,10 @@ import java.util.Map;
 /// A JSON document as the schema parser reads it: objects, arrays, strings, numbers, booleans,
 /// `null`, and [#MISSING] for what a path leads to when nothing is there.
 ///
-/// Read with jackson-core's streaming parser ([#parse]) and shaped like the part of
-/// jackson-databind's tree model the parser used (`path`, `get`, `has`, `textValue`,
-/// `toString` as compact JSON, decimals without trailing zeros), which it replaces: building
-/// databind's `ObjectMapper` was 58 ms of a 20-row `fanout validate` (its whole budget is 200 ms).
+/// Read by [JsonReader] ([#parse]) and shaped like the part of jackson-databind's tree model the
+/// schema parser used (`path`, `get`, `has`, `textValue`, `toString` as compact JSON, decimals
+/// without trailing zeros), which it replaces: building databind's `ObjectMapper` was 58 ms of a
+/// 20-row `fanout validate` (its whole budget is 200 ms).
 /// Written with plain overriding rather than `switch` on the types, whose bootstraps cost a few
 /// milliseconds each at start-up.
 /// Immutable and thread-safe.
@@ -29,23 +25,12 @@ sealed interface JsonValue extends Iterable<JsonValue> {
     @SuppressWarnings("ClassInitializationDeadlock") // only built here, so Missing's initialization always starts from JsonValue's
     JsonValue MISSING = new Missing();
 
-    /// Parses one JSON document: duplicate keys and content after the document are errors.
+    /// Parses one JSON document ([JsonReader]): duplicate keys and content after the document
+    /// are errors; [#MISSING] when the bytes hold nothing but white space.
     ///
-    /// @throws com.fasterxml.jackson.core.JsonProcessingException when the bytes are not one JSON document
-    static JsonValue parse(byte[] json) throws IOException {
-        try (JsonParser parser = JsonReader.FACTORY.createParser(json)) {
-            JsonToken first = parser.nextToken();
-            if (first == null) {
-                return MISSING;
-            }
-            JsonValue value = JsonReader.read(parser, first);
-            JsonToken after = parser.nextToken();
-            if (after != null) {
-                throw new JsonParseException(parser,
-                        "Trailing token (of type " + after + ") found after value");
-            }
-            return value;
-        }
+    /// @throws JsonReader.MalformedJsonException when the bytes are not one JSON document
+    static JsonValue parse(byte[] json) throws JsonReader.MalformedJsonException {
+        return JsonReader.read(json);
     }
 
     /// A JSON object, members in document order.
@@ -332,7 +317,11 @@ sealed interface JsonValue extends Iterable<JsonValue> {
         if (!(this instanceof Num n)) {
             return false;
         }
-        BigDecimal value = n.value() instanceof BigInteger i ? new BigDecimal(i) : (BigDecimal) n.value();
+        // Integers without BigDecimal: its initializer is ~12 ms of a CLI's start (see JsonReader).
+        if (n.value() instanceof BigInteger i) {
+            return i.bitLength() < Integer.SIZE;
+        }
+        BigDecimal value = (BigDecimal) n.value();
         return value.compareTo(BigDecimal.valueOf(Integer.MIN_VALUE)) >= 0
                 && value.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) <= 0;
     }

@@ -1,9 +1,5 @@
 package dev.fanout.schema;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import java.io.CharConversionException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -127,33 +123,13 @@ final class SchemaParser {
         try {
             // Duplicate keys and trailing content are errors rather than silently resolved.
             JsonValue root = JsonValue.parse(json);
-            if (root == null || root.isMissingNode()) {
+            if (root.isMissingNode()) {
                 throw new InvalidSchemaException(null, "schema is empty");
             }
             return root;
-        } catch (JsonProcessingException e) {
-            throw new InvalidSchemaException(null, "schema is not valid JSON: " + describe(e));
-        } catch (CharConversionException e) {
-            // Zero bytes make Jackson take the document for UTF-32, whose decoder fails with this.
+        } catch (JsonReader.MalformedJsonException e) {
             throw new InvalidSchemaException(null, "schema is not valid JSON: " + e.getMessage());
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading a schema from memory", e);
         }
-    }
-
-    /// Jackson's own message without its source excerpt, plus where the problem is.
-    private static String describe(JsonProcessingException e) {
-        String message = e.getOriginalMessage();
-        int source = message.indexOf("[Source");
-        if (source >= 0) {
-            // Drops the whole parenthesised "(for Array starting at [Source: …])" aside.
-            int aside = message.lastIndexOf(" (", source);
-            message = message.substring(0, aside >= 0 ? aside : source).strip();
-        }
-        var location = e.getLocation();
-        return location == null || location.getLineNr() < 0
-                ? message
-                : message + " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
     }
 
     private static List<String> names(JsonValue fieldsNode) {

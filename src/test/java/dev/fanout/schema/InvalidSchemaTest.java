@@ -285,12 +285,13 @@ class InvalidSchemaTest {
     }
 
     @Test
-    void bytesThatJacksonTakesForUtf32AreNotJson() {
-        // Found by SchemaParserFuzzTest: the UTF-32 decoder's own IOException escaped as an
-        // UncheckedIOException (a 500 for a client's schema part) instead of invalid_schema.
+    void zeroBytesAreNotJson() {
+        // Found by SchemaParserFuzzTest when Jackson read schemas: zero bytes made it take the
+        // document for UTF-32, whose decoder's own IOException escaped as a 500.
         byte[] json = {'{', 0, 0, 0, 0, 'l', 'd', 's', '"', ':', '[', ']', '}'};
         InvalidSchemaException e = assertThrows(InvalidSchemaException.class, () -> Schema.parse(json));
-        assertTrue(e.getMessage().startsWith("schema is not valid JSON: Invalid UTF-32 character"), e.getMessage());
+        assertEquals("schema is not valid JSON: Unexpected character (code 0): expected a double-quoted field name "
+                + "(line 1, column 2)", e.getMessage());
         assertEquals(Optional.empty(), e.field());
     }
 
