@@ -29,7 +29,8 @@ import net.jqwik.api.Provide;
 /// spacing, escapes and number forms, half of them then broken by a few random byte edits: the
 /// reader accepts exactly what Jackson (strict, duplicates refused) accepts, as the same values,
 /// except where it is stricter on purpose — strings with an unpaired surrogate, bytes that are not
-/// UTF-8 — which it refuses.
+/// UTF-8, decimals whose exponent is beyond an int once their trailing zeros are stripped — which
+/// it refuses.
 class JsonReaderPropertyTest {
     private static final JsonMapper JACKSON = JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -41,15 +42,29 @@ class JsonReaderPropertyTest {
 
     @Property(tries = 3000)
     void readsWhatJacksonReadsAsTheSameValues(@ForAll("documents") byte[] json) {
+        if (!isUtf8(json)) {
+            assertThrows(MalformedJsonException.class, () -> JsonReader.read(json), () -> show(json));
+            return;
+        }
         JsonNode jackson;
         try {
-            jackson = JACKSON.readTree(json);
+            // Jackson reads the same text (given bytes, zeros among the first four would make it
+            // take them for UTF-16 or UTF-32, which a schema may not be).
+            jackson = JACKSON.readTree(new String(json, StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException refused) {
             assertThrows(MalformedJsonException.class, () -> JsonReader.read(json),
                     () -> "Jackson refused (" + refused.getMessage() + "): " + show(json));
             return;
         }
-        if (!isUtf8(json) || (jackson != null && holdsUnpairedSurrogate(jackson))) {
+        JsonValue expected;
+        try {
+            expected = jackson == null || jackson.isMissingNode() ? JsonValue.MISSING : asJsonValue(jackson);
+        } catch (ArithmeticException outOfRange) {
+            // A decimal whose exponent leaves an int once its trailing zeros are stripped
+            // (-10E+2147483648): no value of the reader's holds it, so it refuses the document.
+            expected = null;
+        }
+        if (expected == null || (jackson != null && holdsUnpairedSurrogate(jackson))) {
             assertThrows(MalformedJsonException.class, () -> JsonReader.read(json), () -> show(json));
             return;
         }
@@ -60,12 +75,8 @@ class JsonReaderPropertyTest {
             fail("refused what Jackson reads (" + e.getMessage() + "): " + show(json));
             return;
         }
-        if (jackson == null || jackson.isMissingNode()) {
-            assertEquals(JsonValue.MISSING, ours, () -> show(json));
-        } else {
-            assertEquals(asJsonValue(jackson).json(), ours.json(), () -> show(json));
-            assertEquals(asJsonValue(jackson), ours, () -> show(json));
-        }
+        assertEquals(expected.json(), ours.json(), () -> show(json));
+        assertEquals(expected, ours, () -> show(json));
     }
 
     @Provide
