@@ -61,7 +61,6 @@ public final class CsvSource implements AutoCloseable {
     private static final byte LF = '\n';
     /// Larger than any byte: a delimiter that never matches a single byte.
     private static final int NO_BYTE = 1 << 10;
-    private static final long ONES = 0x0101010101010101L;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final InputStream in;
@@ -119,7 +118,7 @@ public final class CsvSource implements AutoCloseable {
             this.wideDelimiter = Character.isSurrogate(delimiter) ? null
                     : String.valueOf(delimiter).getBytes(StandardCharsets.UTF_8);
         }
-        this.delimiterWord = (this.delimiter == NO_BYTE ? QUOTE : this.delimiter) * ONES;
+        this.delimiterWord = (this.delimiter == NO_BYTE ? QUOTE : this.delimiter) * ByteWords.ONES;
         this.buf = single.bytes;
     }
 
@@ -359,7 +358,7 @@ public final class CsvSource implements AutoCloseable {
                         while (p + 8 <= n) {
                             long special = specialBytes((long) LONGS.get(b, p));
                             if (special != 0) {
-                                p += firstFlaggedByte(special);
+                                p += ByteWords.firstFlaggedByte(special);
                                 break;
                             }
                             p += 8;
@@ -414,7 +413,7 @@ public final class CsvSource implements AutoCloseable {
                             while (p + 8 <= n) {
                                 long special = quotedSpecialBytes((long) LONGS.get(b, p));
                                 if (special != 0) {
-                                    p += firstFlaggedByte(special);
+                                    p += ByteWords.firstFlaggedByte(special);
                                     break;
                                 }
                                 p += 8;
@@ -497,39 +496,25 @@ public final class CsvSource implements AutoCloseable {
 
     /// A mask with the high bit set in the lowest byte of `word` that ends a run of plain cell
     /// content — a delimiter, a quote, CR, LF, another control character up to CR, or a byte of a
-    /// multi-byte character — and possibly in bytes above it; 0 when all eight are plain. The
-    /// classic "some byte is zero / less than n" tricks: a borrow can flag a byte above a true
-    /// one, never below, so the lowest flag is exact.
+    /// multi-byte character — and possibly in bytes above it; 0 when all eight are plain
+    /// ([ByteWords]).
     ///
     /// Made of small methods, each under the 35 bytecodes C1 (the CLI's compiler) inlines: as one
     /// method of 63 it was a call per eight bytes under C1.
     private long specialBytes(long word) {
-        return (lowBytes(word) | zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word ^ delimiterWord))
-                & 0x8080808080808080L;
+        return (lowBytes(word) | ByteWords.zeroBytes(word ^ 0x2222222222222222L) | ByteWords.zeroBytes(word ^ delimiterWord))
+                & ByteWords.HIGH_BITS;
     }
 
     /// As [#specialBytes] for quoted content, which only a quote, a line break (to be counted),
     /// another control character up to CR or a byte of a multi-byte character ends.
     private static long quotedSpecialBytes(long word) {
-        return (lowBytes(word) | zeroBytes(word ^ 0x2222222222222222L)) & 0x8080808080808080L;
+        return (lowBytes(word) | ByteWords.zeroBytes(word ^ 0x2222222222222222L)) & ByteWords.HIGH_BITS;
     }
 
     /// High bits where a byte of `word` is at most CR or at least 0x80 (and perhaps above those).
     private static long lowBytes(long word) {
-        return (word - 0x0E0E0E0E0E0E0E0EL) & ~word | word;
-    }
-
-    /// High bits where a byte of `x` is zero (and perhaps above those).
-    private static long zeroBytes(long x) {
-        return (x - ONES) & ~x;
-    }
-
-    /// The index (0-7, from the low end) of the lowest byte flagged in `flags`, whose only bits
-    /// are the bytes' high bits. By a multiply rather than `Long.numberOfTrailingZeros`, which C1
-    /// (the CLI's only compiler) runs as Java code: the lowest flag, shifted to bit 0 of its byte,
-    /// moves `0x0001020304050607` left by whole bytes so that the top byte is that byte's index.
-    public static int firstFlaggedByte(long flags) {
-        return (int) ((((flags & -flags) >>> 7) * 0x0001020304050607L) >>> 56);
+        return ByteWords.bytesBelow(word, 0x0E0E0E0E0E0E0E0EL) | word;
     }
 
     /// Counts a line break at `p`: a CR, or an LF that does not follow a CR.

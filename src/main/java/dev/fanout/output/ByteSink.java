@@ -1,5 +1,6 @@
 package dev.fanout.output;
 
+import dev.fanout.csv.ByteWords;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -309,21 +310,11 @@ public final class ByteSink extends OutputStream {
     /// those), 0 when none is: the classic bit tricks for "some byte is less than n" and "some
     /// byte is zero", exact as a whole (bytes of 0x80 and above never match).
     ///
-    /// Made of methods each under the 35 bytecodes C1 (the CLI's compiler) inlines: it runs once
-    /// per eight bytes of every string, and as one method of 78 it was a call each time.
+    /// Made of [ByteWords]' small methods, each inlined by C1 (the CLI's compiler): it runs once
+    /// per eight bytes of every string, and as one method of 78 bytecodes it was a call each time.
     private static long escapeBytes(long word) {
-        return (controlBytes(word) | zeroBytes(word ^ 0x2222222222222222L) | zeroBytes(word ^ 0x5C5C5C5C5C5C5C5CL))
-                & 0x8080808080808080L;
-    }
-
-    /// High bits where a byte of `word` is below 0x20 (and perhaps above those).
-    private static long controlBytes(long word) {
-        return (word - 0x2020202020202020L) & ~word;
-    }
-
-    /// High bits where a byte of `x` is zero (and perhaps above those).
-    private static long zeroBytes(long x) {
-        return (x - 0x0101010101010101L) & ~x;
+        return (ByteWords.bytesBelow(word, 0x2020202020202020L) | ByteWords.zeroBytes(word ^ 0x2222222222222222L)
+                | ByteWords.zeroBytes(word ^ 0x5C5C5C5C5C5C5C5CL)) & ByteWords.HIGH_BITS;
     }
 
     /// The number of bytes written.

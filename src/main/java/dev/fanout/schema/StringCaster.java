@@ -1,6 +1,6 @@
 package dev.fanout.schema;
 
-import dev.fanout.csv.CsvSource;
+import dev.fanout.csv.ByteWords;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.URI;
@@ -78,7 +78,7 @@ final class StringCaster implements Caster {
             long special = specialBytes((long) LONGS.get(b, i));
             if (special != 0) {
                 // The lowest flag is a special byte (only bytes above one can be flagged falsely).
-                i += CsvSource.firstFlaggedByte(special);
+                i += ByteWords.firstFlaggedByte(special);
                 break;
             }
             i += 8;
@@ -155,23 +155,13 @@ final class StringCaster implements Caster {
     /// the lowest such byte and perhaps of bytes above it).
     private static long specialBytes(long word) {
         // Small enough for C1 (the CLI's compiler) to inline, under 36 bytes of bytecode.
-        return (belowBang(word) | zeroBytes(word ^ 0x4040404040404040L) | zeroBytes(word ^ 0x7F7F7F7F7F7F7F7FL) | word)
-                & 0x8080808080808080L;
-    }
-
-    /// High bits where a byte of `word` is below `!` (and perhaps above those).
-    private static long belowBang(long word) {
-        return word - 0x2121212121212121L & ~word;
-    }
-
-    /// High bits where a byte of `x` is zero (and perhaps above those).
-    private static long zeroBytes(long x) {
-        return x - 0x0101010101010101L & ~x;
+        return (ByteWords.bytesBelow(word, 0x2121212121212121L) | ByteWords.zeroBytes(word ^ 0x4040404040404040L)
+                | ByteWords.zeroBytes(word ^ 0x7F7F7F7F7F7F7F7FL) | word) & ByteWords.HIGH_BITS;
     }
 
     /// The high bits of exactly the bytes of `word` that are dots; every byte below 0x80.
     private static long dotBytes(long word) {
-        return ~((word ^ 0x2E2E2E2E2E2E2E2EL) + 0x7F7F7F7F7F7F7F7FL) & 0x8080808080808080L;
+        return ~((word ^ 0x2E2E2E2E2E2E2E2EL) + 0x7F7F7F7F7F7F7F7FL) & ByteWords.HIGH_BITS;
     }
 
     /// The index after the multi-byte character at `i`, or -1 when it is whitespace or a control character.

@@ -36,23 +36,6 @@ class CsvSourceTest {
         assertEquals("the delimiter cannot be a quote or a line break", e.getMessage());
     }
 
-    /// The scan's word step finds the first special byte of eight by `firstFlaggedByte`: it must
-    /// name the lowest flagged byte whatever is flagged above it.
-    @Test
-    void theLowestFlaggedByteIsFoundWhateverIsFlaggedAboveIt() {
-        for (int k = 0; k < 8; k++) {
-            for (int above = 0; above < 1 << (7 - k); above++) {
-                long flags = 0x80L << (8 * k);
-                for (int j = 0; j < 7 - k; j++) {
-                    if ((above & 1 << j) != 0) {
-                        flags |= 0x80L << (8 * (k + 1 + j));
-                    }
-                }
-                assertEquals(k, CsvSource.firstFlaggedByte(flags), Long.toHexString(flags));
-            }
-        }
-    }
-
     /// After a plain cell's delimiter the scan starts the next cell itself when it is plain too,
     /// and leaves every other kind to the cell-start state: each reads the same whether the input
     /// comes whole or a byte at a time (the delimiter then ends the bytes at hand).
