@@ -1,8 +1,6 @@
 package dev.fanout.schema;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -139,19 +137,24 @@ public final class Schema {
         return "Schema" + fields;
     }
 
-    // Loaded on first use and then shared: a Schema is immutable.
+    // Parsed on first use and then shared: a Schema is immutable.
     private static final class People {
-        static final Schema SCHEMA = load();
-
-        private static Schema load() {
-            try (InputStream in = Schema.class.getResourceAsStream("people.json")) {
-                if (in == null) {
-                    throw new IllegalStateException("bundled resource dev/fanout/schema/people.json is missing");
-                }
-                return parse(in.readAllBytes());
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read bundled resource dev/fanout/schema/people.json", e);
+        /// The bundled schema's document, byte for byte
+        /// `src/main/resources/dev/fanout/schema/people.json` (which the image and the Kubernetes
+        /// manifests copy; `SchemaTest` holds the two equal). A constant rather than a class-path
+        /// resource: the first resource lookup searches every module of the platform and
+        /// application class loaders before the jar, ~5 ms of a 20-row `fanout validate`.
+        static final String JSON = """
+            {
+              "fields": [
+                {"name": "id", "type": "integer", "constraints": {"required": true, "minimum": 1}},
+                {"name": "name", "type": "string", "constraints": {"required": true}},
+                {"name": "email", "type": "string", "format": "email", "constraints": {"required": true}},
+                {"name": "age", "type": "integer", "constraints": {"minimum": 0, "maximum": 150}},
+                {"name": "city", "type": "string", "constraints": {"maxLength": 64}}
+              ]
             }
-        }
+            """;
+        static final Schema SCHEMA = parse(JSON.getBytes(StandardCharsets.UTF_8));
     }
 }

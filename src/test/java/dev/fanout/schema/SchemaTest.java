@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -24,6 +27,14 @@ class SchemaTest {
         assertEquals("email", people.field("email").orElseThrow().format());
         assertEquals(List.of(), people.primaryKey());
         assertTrue(people.json().contains("\"maxLength\": 64"));
+    }
+
+    /// The jar holds the people schema as a constant (a resource lookup cost ~5 ms at start);
+    /// the file the image and the manifests copy must be the same document, byte for byte.
+    @Test
+    void peopleIsTheBundledFileByteForByte() throws IOException {
+        assertEquals(Files.readString(Path.of("src/main/resources/dev/fanout/schema/people.json")),
+                Schema.people().json());
     }
 
     @Test

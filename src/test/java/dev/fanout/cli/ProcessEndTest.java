@@ -1,0 +1,120 @@
+package dev.fanout.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/// How a `fanout` process ends, in a JVM of its own: `validate` and `infer` halt rather than
+/// exit (`System.exit` first looks for a logging provider in every jar), which must lose neither
+/// the exit status, nor output, nor a flight recording's dump on exit; and standard error's
+/// terminal flag comes from the launcher when it says.
+class ProcessEndTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void validateEndsWithItsStatusAndAllItsOutput() throws Exception {
+        Path csv = dir.resolve("people.csv");
+        // 2,000 rows, one invalid (age 200): status 1, every line written before the halt.
+        Files.writeString(csv, StatsCommandTest.people(2_000).replace("\n7,Name7,user7@example.org,30,",
+                "\n7,Name7,user7@example.org,200,"));
+        Path out = dir.resolve("out.ndjson");
+        Ended ended = fanout(List.of(), "validate", csv.toString(), "--schema-name", "people", "-o", out.toString());
+        assertEquals(ExitStatus.Validate.SOME_INVALID.code(), ended.status(), ended.stderr());
+        assertEquals(2_000, Files.readAllLines(out).size());
+        assertTrue(ended.stderr().contains("2000 rows, 1999 valid, 1 invalid"), ended.stderr());
+        // To standard output too: the last line is there.
+        Ended toStdout = fanout(List.of(), "validate", csv.toString(), "--schema-name", "people");
+        assertEquals(2_000, toStdout.stdout().lines().count());
+        assertTrue(toStdout.stdout().endsWith("\"row\":2000,\"line\":2001,\"valid\":true,"
+                + "\"data\":{\"id\":2000,\"name\":\"Name2000\",\"email\":\"user2000@example.org\",\"age\":30,"
+                + "\"city\":\"Here\"}}\n"), toStdout.stdout());
+    }
+
+    @Test
+    void inferEndsWithItsSchemaWritten() throws Exception {
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, StatsCommandTest.people(50));
+        Ended ended = fanout(List.of(), "infer", csv.toString());
+        assertEquals(0, ended.status(), ended.stderr());
+        assertTrue(ended.stdout().strip().endsWith("}"), ended.stdout());
+        assertTrue(ended.stdout().contains("\"name\": \"email\""), ended.stdout());
+    }
+
+    @Test
+    void aFlightRecordingIsStillDumpedOnExit() throws Exception {
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, StatsCommandTest.people(20));
+        Path recording = dir.resolve("run.jfr");
+        Ended ended = fanout(List.of("-XX:StartFlightRecording:filename=" + recording),
+                "validate", csv.toString(), "--schema-name", "people", "-o", dir.resolve("out.ndjson").toString());
+        assertEquals(0, ended.status(), ended.stderr());
+        assertTrue(Files.size(recording) > 0, "the recording was not dumped");
+    }
+
+    @Test
+    void onlyValidateAndInferHaltAndNotUnderARecording() {
+        // This JVM records nothing: validate and infer may halt; the gateway and the rest exit.
+        assertTrue(Main.mayHalt(new String[] {"validate", "x.csv"}));
+        assertTrue(Main.mayHalt(new String[] {"infer", "x.csv"}));
+        assertFalse(Main.mayHalt(new String[] {"serve"}));
+        assertFalse(Main.mayHalt(new String[] {"bench", "--url", "http://127.0.0.1:1/"}));
+        assertFalse(Main.mayHalt(new String[0]));
+    }
+
+    @Test
+    void theLaunchersWordOnTheTerminalIsTaken() {
+        String before = System.getProperty(Main.STDERR_TERMINAL_PROPERTY);
+        try {
+            System.setProperty(Main.STDERR_TERMINAL_PROPERTY, "true");
+            assertTrue(Main.stderrIsTerminal());
+            System.setProperty(Main.STDERR_TERMINAL_PROPERTY, "false");
+            assertFalse(Main.stderrIsTerminal());
+            // Without it, System.console() guesses: never a terminal under the test runner.
+            System.clearProperty(Main.STDERR_TERMINAL_PROPERTY);
+            assertFalse(Main.stderrIsTerminal());
+        } finally {
+            if (before == null) {
+                System.clearProperty(Main.STDERR_TERMINAL_PROPERTY);
+            } else {
+                System.setProperty(Main.STDERR_TERMINAL_PROPERTY, before);
+            }
+        }
+    }
+
+    private record Ended(int status, String stdout, String stderr) {
+    }
+
+    /// Runs `fanout ARGS` in a JVM of its own with `jvmOptions` (at most 60 s).
+    private Ended fanout(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-preview");
+        command.add("-Xmx128m");
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add("dev.fanout.cli.Main");
+        command.addAll(List.of(args));
+        Path stdout = dir.resolve("stdout.txt");
+        Path stderr = dir.resolve("stderr.txt");
+        Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("fanout did not end within 60 s");
+        }
+        return new Ended(process.exitValue(), Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+}
