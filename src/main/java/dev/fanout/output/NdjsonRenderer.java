@@ -9,12 +9,10 @@ import dev.fanout.schema.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +26,6 @@ import org.jspecify.annotations.Nullable;
 /// thread-safe (immutable); each `Lines` is one thread's.
 public final class NdjsonRenderer {
     // Without this Jackson separates root values with a space, which NDJSON does not want.
-    private static final JsonFactory FACTORY = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
     private static final byte[] ROW = ascii("{\"row\":");
     private static final byte[] LINE = ascii(",\"line\":");
     private static final byte[] VALID_DATA = ascii(",\"valid\":true,\"data\":{");
@@ -38,7 +35,7 @@ public final class NdjsonRenderer {
     private static final byte[] FIELD_NULL = ascii("{\"field\":null");
     /// `,"code":"CODE","message":` for each [ErrorCode]: an invalid row's errors are pieces known
     /// before the run but for their messages.
-    private static final Map<ErrorCode, byte[]> CODE_AND_MESSAGE = codeAndMessagePieces();
+    private static final byte[][] CODE_AND_MESSAGE = codeAndMessagePieces();
     private static final byte[] NULL = ascii("null");
     private static final byte[] TRUE = ascii("true");
     private static final byte[] FALSE = ascii("false");
@@ -109,10 +106,19 @@ public final class NdjsonRenderer {
         errorFields = Map.copyOf(fields);
     }
 
-    private static Map<ErrorCode, byte[]> codeAndMessagePieces() {
-        var pieces = new EnumMap<ErrorCode, byte[]>(ErrorCode.class);
-        for (ErrorCode code : ErrorCode.values()) {
-            pieces.put(code, ascii(",\"code\":\"" + code.wireName() + "\",\"message\":"));
+    @SuppressWarnings("EnumOrdinal") // an array by ordinal instead of an EnumMap: see below
+    private static byte[] codeAndMessage(ErrorCode code) {
+        return CODE_AND_MESSAGE[code.ordinal()];
+    }
+
+    @SuppressWarnings("EnumOrdinal") // by ordinal, filled from values() itself
+    private static byte[][] codeAndMessagePieces() {
+        // By ordinal rather than in an EnumMap, whose key universe is found by a reflective call
+        // of `values()`: the JVM's first reflective call, ~1 ms of a CLI run's start.
+        ErrorCode[] codes = ErrorCode.values();
+        var pieces = new byte[codes.length][];
+        for (ErrorCode code : codes) {
+            pieces[code.ordinal()] = ascii(",\"code\":\"" + code.wireName() + "\",\"message\":");
         }
         return pieces;
     }
@@ -152,6 +158,12 @@ public final class NdjsonRenderer {
         });
     }
 
+    /// jackson-core for the once-per-run lines, made on the first one: most CLI runs write none
+    /// (a summary line only with `--summary`), and its classes cost ~1 ms of the start.
+    private static final class Generators {
+        static final JsonFactory FACTORY = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+    }
+
     /// The fields of a once-per-run line's one object.
     @FunctionalInterface
     private interface Fields {
@@ -161,7 +173,7 @@ public final class NdjsonRenderer {
     /// Renders `{"NAME":{FIELDS}}` and a line feed, in a sink of `capacity` bytes to start with.
     private static byte[] objectLine(int capacity, String name, Fields fields) {
         var sink = new ByteSink(capacity);
-        try (var gen = FACTORY.createGenerator(sink)) {
+        try (var gen = Generators.FACTORY.createGenerator(sink)) {
             gen.writeStartObject();
             gen.writeObjectFieldStart(name);
             fields.write(gen);
@@ -313,7 +325,7 @@ public final class NdjsonRenderer {
                     out.append(FIELD);
                     out.appendJsonString(field);
                 }
-                out.append(Objects.requireNonNull(CODE_AND_MESSAGE.get(error.code())));
+                out.append(codeAndMessage(error.code()));
                 out.appendJsonString(error.message());
                 out.write('}');
             }
