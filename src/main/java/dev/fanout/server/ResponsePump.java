@@ -41,10 +41,12 @@ import java.util.concurrent.locks.ReentrantLock;
 final class ResponsePump extends OutputStream {
     /// The most bytes handed to the socket in one call, so that a slow but steady reader shows
     /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out
-    /// (about 2 KiB a second with the default 30 s). Not smaller: each write costs the kernel, the
-    /// client and Helidon's chunk framing the same whatever its size, and W2's answers took 13-20 %
-    /// fewer requests a second in 16 KiB slices (bench/RESULTS.md, seventh pass).
-    static final int SEND_SLICE_BYTES = 64 * 1024;
+    /// (about 9 KiB a second with the default 30 s). Not smaller: each write costs the kernel, the
+    /// client and Helidon's chunk framing the same whatever its size — W2's answers took 13-20 %
+    /// fewer requests a second in 16 KiB slices than in 64 KiB ones, and 256 KiB ones against 64
+    /// served ~3.5 % more with a p99 ~18 % lower, half the involuntary context switches
+    /// (bench/RESULTS.md, seventh and twelfth passes).
+    static final int SEND_SLICE_BYTES = 256 * 1024;
 
     private final ServerResponse response;
     private final ReentrantLock lock = new ReentrantLock();

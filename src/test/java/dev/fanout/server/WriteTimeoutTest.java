@@ -21,16 +21,19 @@ import org.junit.jupiter.params.provider.ValueSource;
 class WriteTimeoutTest {
     /// A receive buffer this small makes the server's writes block soon after the client stops.
     static final int RECEIVE_BUFFER_BYTES = 4096;
-    /// The slow but steady reader's pause between reads of 8 KiB.
-    static final int READ_PAUSE_MS = 150;
+    /// The slow but steady reader reads this much, then pauses for [#READ_PAUSE_MS]: 160 KiB a
+    /// second, a 256 KiB write (ResponsePump.SEND_SLICE_BYTES) completing in 1.6 s.
+    static final int READ_BYTES = 16 * 1024;
+    static final int READ_PAUSE_MS = 100;
+    static final int WRITE_TIMEOUT_MS = 3000;
 
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.withSchemas()
             // One place: a request that was not let go would make the next one 503.
             .setting("fanout.limits.max-concurrent-validations", "1")
-            // Long enough for a 64 KiB write (ResponsePump.SEND_SLICE_BYTES) to complete at the
-            // slow reader's pace below, with room to spare.
-            .setting("fanout.response.write-timeout", "2s")
+            // Long enough for a 256 KiB write (ResponsePump.SEND_SLICE_BYTES) to complete at the
+            // slow reader's pace, with room to spare.
+            .setting("fanout.response.write-timeout", WRITE_TIMEOUT_MS + "ms")
             // Small socket buffers on both sides: a write returns only as the client reads.
             .setting("server.connection-options.socket-send-buffer-size", "8192")
             .folderSetting("fanout.response.spill-dir", "spill");
@@ -61,8 +64,8 @@ class WriteTimeoutTest {
             } catch (IOException e) {
                 // The server may give up while the upload is still going: its close breaks the send.
             }
-            // Never read: the answer piles up in a spill file until the gateway gives up, two seconds
-            // after its writes stopped moving, and lets everything go.
+            // Never read: the answer piles up in a spill file until the gateway gives up, three
+            // seconds after its writes stopped moving, and lets everything go.
             Await.until(Duration.ofSeconds(15), () -> spillWatch.most() > 0);
             assertTrue(spillWatch.most() > 0, "the unread answer spilled to a file");
             gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(15));
@@ -75,28 +78,29 @@ class WriteTimeoutTest {
     }
 
     /// 1000 rows are one chunk, validated inline and answered from memory with a `Content-Length`
-    /// (about 150 KB); 3000 rows are streamed, chunked, through the spill file
-    /// (about 450 KB). Read 8 KiB every 150 ms (53 KiB a second: a 64 KiB write completes in
-    /// about a second), either takes longer than the time-out.
+    /// (about 150 KB, in one write of about a second at this pace); 6000 rows are streamed,
+    /// chunked, through the spill file (about 900 KB, read back and written 64 KiB at a time),
+    /// which takes the reader over the time-out: it is served because each write moves.
     @ParameterizedTest(name = "{0} rows")
-    @ValueSource(ints = {1000, 3000})
+    @ValueSource(ints = {1000, 6000})
     @Timeout(60)
     void aClientThatReadsSlowlyButSteadilyGetsTheWholeAnswer(int rows) throws Exception {
         int baseline = gateway.server().liveWorkThreads();
         var file = People.file(1, rows, People::mixed);
-        int readBytes = 8 * 1024;
-        assertTrue(file.ndjsonAll().length() / readBytes * READ_PAUSE_MS > 2000,
-                "the answer takes over the 2 s time-out to read");
+        boolean fromMemory = file.ndjsonAll().length() < 256 * 1024;
+        if (!fromMemory) {
+            assertTrue(file.ndjsonAll().length() / READ_BYTES * READ_PAUSE_MS > WRITE_TIMEOUT_MS,
+                    "the answer takes over the time-out to read");
+        }
         try (var connection = RawConnection.open(gateway.port(), RECEIVE_BUFFER_BYTES)) {
             connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv",
                     "Content-Length: " + file.bytes().length).send(file.bytes());
             var head = connection.readHead();
             assertEquals(200, head.status());
-            boolean fromMemory = file.ndjsonAll().length() < 256 * 1024;
             assertEquals(fromMemory, head.header("content-length") != null, head.headers().toString());
             InputStream body = connection.body(head);
             var received = new ByteArrayOutputStream();
-            byte[] buffer = new byte[readBytes];
+            byte[] buffer = new byte[READ_BYTES];
             for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
                 received.write(buffer, 0, n);
                 Thread.sleep(READ_PAUSE_MS);
