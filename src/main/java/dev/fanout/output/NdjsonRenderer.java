@@ -25,7 +25,6 @@ import org.jspecify.annotations.Nullable;
 /// value. The once-per-run lines use jackson-core. A renderer serves a whole run and is
 /// thread-safe (immutable); each `Lines` is one thread's.
 public final class NdjsonRenderer {
-    // Without this Jackson separates root values with a space, which NDJSON does not want.
     private static final byte[] ROW = ascii("{\"row\":");
     private static final byte[] LINE = ascii(",\"line\":");
     private static final byte[] VALID_DATA = ascii(",\"valid\":true,\"data\":{");
@@ -161,6 +160,7 @@ public final class NdjsonRenderer {
     /// jackson-core for the once-per-run lines, made on the first one: most CLI runs write none
     /// (a summary line only with `--summary`), and its classes cost ~1 ms of the start.
     private static final class Generators {
+        // Without the separator set Jackson separates root values with a space, which NDJSON does not want.
         static final JsonFactory FACTORY = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
     }
 
