@@ -82,10 +82,7 @@ final class JsonReader {
     private Obj object() throws MalformedJsonException {
         enter();
         Map<String, JsonValue> members = new LinkedHashMap<>();
-        skipSpace();
-        if (pos < in.length && in[pos] == '}') {
-            pos++;
-            depth--;
+        if (closes('}')) {
             return new Obj(members);
         }
         while (true) {
@@ -119,10 +116,7 @@ final class JsonReader {
     private Arr array() throws MalformedJsonException {
         enter();
         List<JsonValue> items = new ArrayList<>();
-        skipSpace();
-        if (pos < in.length && in[pos] == ']') {
-            pos++;
-            depth--;
+        if (closes(']')) {
             return new Arr(items);
         }
         while (true) {
@@ -148,7 +142,9 @@ final class JsonReader {
     /// After a member or an item: true past the `close` that ends its container, false past the
     /// comma before the next one.
     private boolean endOf(char close) throws MalformedJsonException {
-        skipSpace();
+        if (closes(close)) {
+            return true;
+        }
         if (pos == in.length) {
             throw endOfInput("expected ',' or '" + close + "'");
         }
@@ -157,12 +153,19 @@ final class JsonReader {
             pos++;
             return false;
         }
-        if (b == close) {
+        throw b == '}' || b == ']' ? closeMarker(close) : unexpected("expected ',' or '" + close + "'");
+    }
+
+    /// Past white space and `close` when that comes next, leaving the container: true; else false,
+    /// `pos` at the next non-blank byte.
+    private boolean closes(char close) {
+        skipSpace();
+        if (pos < in.length && in[pos] == close) {
             pos++;
             depth--;
             return true;
         }
-        throw b == '}' || b == ']' ? closeMarker(close) : unexpected("expected ',' or '" + close + "'");
+        return false;
     }
 
     private JsonValue literal(String word, JsonValue value) throws MalformedJsonException {
@@ -275,7 +278,9 @@ final class JsonReader {
                 throw new MalformedJsonException("Illegal unescaped control character (code " + b
                         + ") in a string: it must be escaped", in, pos);
             } else {
-                text.appendCodePoint(codePoint());
+                int codePoint = codePointAt();
+                text.appendCodePoint(codePoint);
+                pos += codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
             }
         }
     }
@@ -327,9 +332,8 @@ final class JsonReader {
         return text;
     }
 
-    /// The code point of the well-formed UTF-8 sequence at `pos` (a non-ASCII lead byte), `pos`
-    /// left past it.
-    private int codePoint() throws MalformedJsonException {
+    /// The code point of the well-formed UTF-8 sequence at `pos` (a non-ASCII lead byte).
+    private int codePointAt() throws MalformedJsonException {
         int lead = in[pos] & 0xFF;
         int length;
         int min;
@@ -363,7 +367,6 @@ final class JsonReader {
                 || codePoint >= Character.MIN_SURROGATE && codePoint <= Character.MAX_SURROGATE) {
             throw invalidUtf8();
         }
-        pos += length;
         return codePoint;
     }
 
@@ -400,15 +403,13 @@ final class JsonReader {
         } else if (b >= 0) {
             character = "(code " + b + ")";
         } else {
-            int at = pos;
+            int codePoint;
             try {
-                int codePoint = codePoint();
-                character = "'" + Character.toString(codePoint) + "' (U+%04X)".formatted(codePoint);
+                codePoint = codePointAt();
             } catch (MalformedJsonException notUtf8) {
                 return notUtf8;
-            } finally {
-                pos = at;
             }
+            character = "'" + Character.toString(codePoint) + "' (U+%04X)".formatted(codePoint);
         }
         return new MalformedJsonException("Unexpected character " + character + ": " + expected, in, pos);
     }
