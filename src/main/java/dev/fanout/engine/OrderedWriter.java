@@ -2,6 +2,7 @@ package dev.fanout.engine;
 
 import dev.fanout.csv.StreamErrorCode;
 import dev.fanout.memory.BufferPool;
+import dev.fanout.memory.PooledArrayOutput;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
@@ -78,24 +79,31 @@ final class OrderedWriter {
     }
 
     /// Writes the chunk's rows (up to the error limit), then gives its byte array back to the
-    /// shared pool (an output stream keeps nothing of what it was given once `write` returns).
+    /// shared pool (an output stream keeps nothing of what it was given once `write` returns), or
+    /// hands the array over when the whole chunk goes out to an output that takes arrays over.
     void write(ValidatedChunk chunk) throws IOException {
         if (stopped()) {
             throw new IllegalStateException("the error limit was reached: no more rows are written");
         }
-        writeRows(chunk);
-        BufferPool.SHARED.give(chunk.bytes());
+        if (!writeRows(chunk)) {
+            BufferPool.SHARED.give(chunk.bytes());
+        }
     }
 
-    private void writeRows(ValidatedChunk chunk) throws IOException {
+    /// Writes the chunk's rows; whether its array was handed over to the output.
+    private boolean writeRows(ValidatedChunk chunk) throws IOException {
         if (uniques.isEmpty() && selfKeys.isEmpty()) {
             int chunkInvalid = chunk.rowCount() - chunk.validCount();
             if (invalid + chunkInvalid < maxErrors) {
                 rows += chunk.rowCount();
                 valid += chunk.validCount();
                 invalid += chunkInvalid;
+                if (out instanceof PooledArrayOutput taker) {
+                    taker.writeTakingOver(chunk.bytes(), chunk.length());
+                    return true;
+                }
                 out.write(chunk.bytes(), 0, chunk.length());
-                return;
+                return false;
             }
             // The limit falls in this chunk: on the invalid row that makes it N.
             int cut = chunk.invalidRows()[(int) (maxErrors - invalid - 1)];
@@ -104,7 +112,7 @@ final class OrderedWriter {
             invalid = maxErrors;
             stoppedAt = chunk.firstRow() + cut;
             out.write(chunk.bytes(), 0, chunk.rowEnds()[cut]);
-            return;
+            return false;
         }
         int start = 0;
         int pendingFrom = 0;
@@ -130,10 +138,11 @@ final class OrderedWriter {
                 // Later rows claim no keys: they were never written.
                 stoppedAt = row;
                 out.write(chunk.bytes(), pendingFrom, end - pendingFrom);
-                return;
+                return false;
             }
         }
         out.write(chunk.bytes(), pendingFrom, chunk.length() - pendingFrom);
+        return false;
     }
 
     /// Writes the last lines: the summary when asked (saying `"stopped":"max_errors"` when the

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import dev.fanout.memory.BufferPool;
+import dev.fanout.memory.PooledArrayOutput;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -38,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /// the watchdog share one lock and one set of states (sending, flush wanted, writer done, client
 /// gone), and the two ways out (`sendWhole` and the sender's loop) must end them alike. The bytes
 /// themselves live in the `SpillQueue`.
-final class ResponsePump extends OutputStream {
+final class ResponsePump extends OutputStream implements PooledArrayOutput {
     /// The most bytes handed to the socket in one call, so that a slow but steady reader shows
     /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out
     /// (about 9 KiB a second with the default 30 s). Not smaller: each write costs the kernel, the
@@ -124,6 +125,30 @@ final class ResponsePump extends OutputStream {
             changed.signal();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /// Writes the first `length` bytes of the pooled `array` and takes it over: kept in the queue
+    /// as it is when it goes to memory (no copy), copied like any write when it goes to the spill
+    /// file or the client is gone, then given back.
+    @Override
+    public void writeTakingOver(byte[] array, int length) throws IOException {
+        lock.lock();
+        try {
+            if (clientFailure == null && length > 0 && !queue.goesToFile(length)) {
+                queue.addTakingOver(array, length);
+                if (sender != null) {
+                    changed.signal();
+                }
+                return;
+            }
+        } finally {
+            lock.unlock();
+        }
+        try {
+            write(array, 0, length);
+        } finally {
+            BufferPool.SHARED.give(array);
         }
     }
 

@@ -71,6 +71,19 @@ final class SpillQueue {
         memoryBytes += len;
     }
 
+    /// Queues the first `len` bytes of `bytes` in memory, taking the pooled array over: it is
+    /// given back once sent or dropped (or at once, when its bytes fit the last piece's spare room).
+    void addTakingOver(byte[] bytes, int len) {
+        Piece last = memory.peekLast();
+        if (last != null && last.bytes().length - last.length() >= len) {
+            addToMemory(bytes, 0, len);
+            BufferPool.SHARED.give(bytes);
+            return;
+        }
+        memory.add(new Piece(bytes, len));
+        memoryBytes += len;
+    }
+
     /// Whether nothing is left to send.
     boolean isEmpty() {
         return memory.isEmpty() && spillWritten == spillSent;
@@ -123,8 +136,12 @@ final class SpillQueue {
     }
 
     /// Takes everything in memory as one pooled array (the caller gives it back), `length` bytes
-    /// long at its start; memory is empty after.
+    /// long at its start — the one piece's own array when there is only one; memory is empty after.
     Piece drainMemory() {
+        if (memory.size() == 1) {
+            // A small answer is one piece (its rows' chunk, the summary in its spare room): no copy.
+            return pollMemory();
+        }
         int length = (int) memoryBytes;
         byte[] whole = BufferPool.SHARED.take(length);
         int at = 0;
