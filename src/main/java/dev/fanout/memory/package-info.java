@@ -3,7 +3,9 @@
 /// requests, so that streaming a large upload does not turn every byte into garbage.
 ///
 /// The `csv` stage reads into its arrays, the `output` stage renders into them, and the engine's
-/// writer gives them back once a chunk's bytes are copied out. Thread-safe and lock-free.
+/// writer gives them back once a chunk's bytes are copied out — or hands a chunk's array on to an
+/// output that takes arrays over ([dev.fanout.memory.PooledArrayOutput]: the gateway's answer
+/// queue), which gives it back once sent. Thread-safe and lock-free.
 @NullMarked
 package dev.fanout.memory;
 
