@@ -45,13 +45,22 @@ public final class BufferPool {
         if (minLength > MAX_BYTES) {
             return new byte[minLength];
         }
-        int shift = Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(Math.max(1, minLength) - 1));
+        int shift = shiftFor(minLength);
         byte[] array = idle[shift - MIN_SHIFT].poll();
         if (array == null) {
             return new byte[1 << shift];
         }
         idleBytes.addAndGet(-array.length);
         return array;
+    }
+
+    /// The length of the array [#take] hands out for `minLength` bytes.
+    public static int arrayLength(int minLength) {
+        return minLength > MAX_BYTES ? minLength : 1 << shiftFor(minLength);
+    }
+
+    private static int shiftFor(int minLength) {
+        return Math.max(MIN_SHIFT, 32 - Integer.numberOfLeadingZeros(Math.max(1, minLength) - 1));
     }
 
     /// Takes `array` back for reuse when it is one of the pool's sizes and there is room.

@@ -72,10 +72,14 @@ final class SpillQueue {
     }
 
     /// Queues the first `len` bytes of `bytes` in memory, taking the pooled array over: it is
-    /// given back once sent or dropped (or at once, when its bytes fit the last piece's spare room).
+    /// given back once sent or dropped. Kept as it is only when it is no larger than the array a
+    /// copy would take, so that memory holds no more than it did by copying (an invalid-rows-only
+    /// answer may leave a few bytes in a chunk's large array); otherwise, or when the bytes fit the
+    /// last piece's spare room, they are copied and the array given back at once.
     void addTakingOver(byte[] bytes, int len) {
         Piece last = memory.peekLast();
-        if (last != null && last.bytes().length - last.length() >= len) {
+        boolean fitsLast = last != null && last.bytes().length - last.length() >= len;
+        if (fitsLast || bytes.length > BufferPool.arrayLength(len)) {
             addToMemory(bytes, 0, len);
             BufferPool.SHARED.give(bytes);
             return;

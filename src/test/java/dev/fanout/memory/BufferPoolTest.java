@@ -25,6 +25,14 @@ class BufferPoolTest {
     }
 
     @Test
+    void arrayLengthSaysWhatTakeHandsOut() {
+        var pool = new BufferPool(1 << 20);
+        for (int length : new int[] {0, 1, 4095, 4096, 4097, 100_000, 1 << 21, (1 << 21) + 1}) {
+            assertEquals(pool.take(length).length, BufferPool.arrayLength(length), "for " + length);
+        }
+    }
+
+    @Test
     void aGivenArrayIsTakenAgainBySize() {
         var pool = new BufferPool(1 << 20);
         byte[] small = pool.take(100);

@@ -51,6 +51,17 @@ class SpillQueueTest {
     }
 
     @Test
+    void aLargeArrayHoldingFewBytesIsCopiedIntoOneThatFits() {
+        var queue = new SpillQueue(1 << 20, Optional.empty());
+        byte[] large = padded("{\"row\":7}\n", 1 << 20);
+        queue.addTakingOver(large, 10);
+        SpillQueue.Piece only = queue.pollMemory();
+        assertNotSame(large, only.bytes());
+        assertTrue(only.bytes().length <= 4096, "held: " + only.bytes().length);
+        assertEquals("{\"row\":7}\n", text(only));
+    }
+
+    @Test
     void severalPiecesAreDrainedAsOneArrayInOrder() {
         var queue = new SpillQueue(1 << 20, Optional.empty());
         byte[] first = padded("x".repeat(4000), 4096);
