@@ -32,8 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /// fails the response and runs `hangUp`, which closes the connection: the blocked write fails, and
 /// the response ends as it does when the client disconnects.
 ///
-/// One writing thread (the engine's writer); `close` from the request's thread after the engine
-/// is done.
+/// One writer at a time (the engine's writer: its chunk workers take turns, in input order, under
+/// the run's lock); `close` from the request's thread after the engine is done.
 ///
 /// Longer than the house's ~400 lines because it is one state machine: the writer, the sender and
 /// the watchdog share one lock and one set of states (sending, flush wanted, writer done, client
