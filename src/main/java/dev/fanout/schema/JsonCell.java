@@ -137,7 +137,7 @@ final class JsonCell {
     /// [#compact]'s own checks rule out.
     static JsonValue tree(String json) {
         try {
-            return JsonValue.parse(json.getBytes(StandardCharsets.UTF_8));
+            return JsonReader.read(json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException unreadable) {
             return JsonValue.MISSING;
         }

@@ -43,7 +43,8 @@ final class JsonReader {
         this.in = in;
     }
 
-    /// The document in `json`, or [JsonValue#MISSING] when it holds nothing but white space.
+    /// The document in `json`, or [JsonValue#MISSING] when it holds nothing but white space;
+    /// duplicate keys and content after the document are errors.
     ///
     /// @throws MalformedJsonException when the bytes are not one JSON document
     static JsonValue read(byte[] json) throws MalformedJsonException {

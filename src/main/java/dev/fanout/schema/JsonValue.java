@@ -13,7 +13,7 @@ import java.util.Map;
 /// A JSON document as the schema parser reads it: objects, arrays, strings, numbers, booleans,
 /// `null`, and [#MISSING] for what a path leads to when nothing is there.
 ///
-/// Read by [JsonReader] ([#parse]) and shaped like the part of jackson-databind's tree model the
+/// Read by [JsonReader#read] and shaped like the part of jackson-databind's tree model the
 /// schema parser used (`path`, `get`, `has`, `textValue`, `toString` as compact JSON, decimals
 /// without trailing zeros), which it replaces: building databind's `ObjectMapper` was 58 ms of a
 /// 20-row `fanout validate` (its whole budget is 200 ms).
@@ -24,14 +24,6 @@ sealed interface JsonValue extends Iterable<JsonValue> {
     /// What a path leads to when the value is not there.
     @SuppressWarnings("ClassInitializationDeadlock") // only built here, so Missing's initialization always starts from JsonValue's
     JsonValue MISSING = new Missing();
-
-    /// Parses one JSON document ([JsonReader]): duplicate keys and content after the document
-    /// are errors; [#MISSING] when the bytes hold nothing but white space.
-    ///
-    /// @throws JsonReader.MalformedJsonException when the bytes are not one JSON document
-    static JsonValue parse(byte[] json) throws JsonReader.MalformedJsonException {
-        return JsonReader.read(json);
-    }
 
     /// A JSON object, members in document order.
     record Obj(Map<String, JsonValue> members) implements JsonValue {

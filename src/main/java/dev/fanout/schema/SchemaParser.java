@@ -122,7 +122,7 @@ final class SchemaParser {
     private static JsonValue readTree(byte[] json) {
         try {
             // Duplicate keys and trailing content are errors rather than silently resolved.
-            JsonValue root = JsonValue.parse(json);
+            JsonValue root = JsonReader.read(json);
             if (root.isMissingNode()) {
                 throw new InvalidSchemaException(null, "schema is empty");
             }

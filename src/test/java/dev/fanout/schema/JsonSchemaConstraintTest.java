@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /// accepts, what it reports, and what a schema may not do on a shared gateway (fetch, backtrack).
 class JsonSchemaConstraintTest {
     private static Constraint.JsonSchemaConstraint constraint(String jsonSchema) throws Exception {
-        JsonValue node = JsonValue.parse(jsonSchema.getBytes(StandardCharsets.UTF_8));
+        JsonValue node = JsonReader.read(jsonSchema.getBytes(StandardCharsets.UTF_8));
         return new Constraint.JsonSchemaConstraint(JsonSchemas.compile("f", node));
     }
 

@@ -1,14 +1,5 @@
 package dev.fanout.server;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,26 +20,6 @@ class SpilledAnswersConcurrencyTest {
     @Test
     @Timeout(120)
     void everyClientGetsExactlyItsOwnAnswerThroughASmallQueue() throws Exception {
-        List<ConcurrencyTest.Case> cases = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
-            cases.add(ConcurrencyTest.Case.of(c));
-        }
-        var go = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
-        try (var clients = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (ConcurrencyTest.Case c : cases) {
-                answers.add(clients.submit(() -> {
-                    go.await();
-                    return gateway.postCsv(c.query(), c.file().csv());
-                }));
-            }
-            go.countDown();
-            for (int c = 0; c < CLIENTS; c++) {
-                HttpResponse<String> response = answers.get(c).get(60, TimeUnit.SECONDS);
-                assertEquals(200, response.statusCode(), "client " + c + ": " + response.body());
-                assertEquals(cases.get(c).expected(), TestGateway.masked(response.body()), "client " + c);
-            }
-        }
-        gateway.assertStillServes();
+        ConcurrencyTest.assertEachGetsItsOwnAnswer(gateway, CLIENTS, false);
     }
 }
