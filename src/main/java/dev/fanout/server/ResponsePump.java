@@ -43,7 +43,7 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     /// The most bytes handed to the socket in one call, so that a slow but steady reader shows
     /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out
     /// (about 9 KiB a second with the default 30 s). Not smaller: each write costs the kernel, the
-    /// client and Helidon's chunk framing the same whatever its size — W2's answers took 13-20 %
+    /// client and the chunk framing the same whatever its size — W2's answers took 13-20 %
     /// fewer requests a second in 16 KiB slices than in 64 KiB ones, and 256 KiB ones against 64
     /// served ~3.5 % more with a p99 ~18 % lower, half the involuntary context switches
     /// (bench/RESULTS.md, seventh and twelfth passes).
@@ -71,18 +71,21 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     /// Whether nothing is sent before `close`: the answer waits, in memory and then in the spill
     /// file, until the run is done (`fanout.response.after-upload`).
     private final boolean holdUntilClosed;
+    private final boolean ownChunkFraming;
 
     /// `hangUp` closes the client's connection from another thread (see `ConnectionCloser`).
     ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
             WriteWatchdog watchdog, Runnable hangUp) {
-        this(response, memoryLimit, spillDir, senders, watchdog, hangUp, false);
+        this(response, memoryLimit, spillDir, senders, watchdog, hangUp, false, true);
     }
 
     /// As above; with `holdUntilClosed`, no byte of the answer goes out before `close`, for a
-    /// proxy that stops forwarding the rest of an upload once the answer has begun (nginx).
+    /// proxy that stops forwarding the rest of an upload once the answer has begun (nginx); with
+    /// `ownChunkFraming`, a streamed answer's chunks are framed by `ChunkedBody`, not by Helidon.
     ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
-            WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed) {
+            WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed, boolean ownChunkFraming) {
         this.holdUntilClosed = holdUntilClosed;
+        this.ownChunkFraming = ownChunkFraming;
         this.senders = senders;
         this.watchdog = watchdog;
         this.hangUp = hangUp;
@@ -337,7 +340,7 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     }
 
     private void send() {
-        try (OutputStream socket = new WatchedSocket(response.outputStream())) {
+        try (OutputStream socket = new WatchedSocket(ChunkedBody.open(response, ownChunkFraming))) {
             while (true) {
                 SpillQueue.Piece piece;
                 SpillQueue.FileRange range;

@@ -149,6 +149,11 @@ final class RawConnection implements AutoCloseable {
         return length == null ? in : new Limited(in, Long.parseLong(length));
     }
 
+    /// The bytes after the head as they come, not decoded (to check the framing itself).
+    InputStream rawBody() {
+        return in;
+    }
+
     /// Reads the whole response body as text.
     static String readAll(InputStream body) throws IOException {
         return new String(body.readAllBytes(), StandardCharsets.UTF_8);

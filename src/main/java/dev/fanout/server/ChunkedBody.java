@@ -1,0 +1,105 @@
+package dev.fanout.server;
+
+import dev.fanout.memory.BufferPool;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.http.ServerResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/// A streamed answer's body in HTTP/1.1 chunked framing, framed here rather than by Helidon.
+///
+/// Helidon 4.5 frames every write of a chunked body into a new array, which it fills through
+/// another new array (`Http1ServerResponse.writeChunked`, `FixedBufferData.write(BufferData)`): two
+/// allocations and two copies of every byte of a streamed answer. Under four large uploads that was
+/// 70 % of the gateway's garbage (bench/RESULTS.md, thirteenth and fourteenth passes). Here each
+/// write is copied once, into a pooled array with its size line before it and its CRLF after, and
+/// handed to the socket in one call, as Helidon's own chunks are.
+///
+/// Helidon sends a body with a `Content-Length` as it is given (no copy after the head's write);
+/// so the response asks for a stream with a `Content-Length` no answer reaches, and then, before
+/// anything is sent, replaces that header with `Transfer-Encoding: chunked`. Helidon decides
+/// whether it frames the body when the stream is made, and builds the head from the headers as they
+/// are at the first write: the head announces chunks, and the chunks are framed here. If Helidon
+/// frames the stream itself after all (something dropped the `Content-Length` when the stream was
+/// made, as a content encoder would), its stream is used as it is; so it is when the listener
+/// queues its writes (`write-queue-length` above 1), which would keep a pooled array after the
+/// write returned.
+///
+/// A frame smaller than Helidon's write buffer (`write-buffer-size`, 4 KiB by default) waits in it
+/// for the next write or a flush, as a small write to Helidon's own stream does. Closing writes the
+/// last chunk. Not thread-safe: one writer.
+final class ChunkedBody extends OutputStream {
+    /// Larger than any answer's length, so that Helidon's length check never fails.
+    private static final String UNREACHABLE_LENGTH = Long.toString(Long.MAX_VALUE);
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    /// A size line (at most 7 hex digits, as `MAX_DATA` < 2^28) and the CRLFs around the data.
+    private static final int FRAMING_BYTES = 7 + 2 + 2;
+    /// The most data in one frame: a frame then fits the pool's 256 KiB arrays, and a write of
+    /// `ResponsePump`'s largest slice is two frames, not one in a pooled array twice the size.
+    static final int MAX_DATA = (256 << 10) - FRAMING_BYTES;
+
+    private final OutputStream body;
+
+    private ChunkedBody(OutputStream body) {
+        this.body = body;
+    }
+
+    /// Opens `response`'s body as a chunked stream framed here (see the type's doc), or as
+    /// Helidon's own stream when `framedHere` is false or Helidon frames it itself. Call it instead
+    /// of `outputStream()`, before anything is sent.
+    static OutputStream open(ServerResponse response, boolean framedHere) {
+        if (!framedHere) {
+            return response.outputStream();
+        }
+        response.header(HeaderNames.CONTENT_LENGTH, UNREACHABLE_LENGTH);
+        OutputStream body = response.outputStream();
+        if (!response.headers().contains(HeaderNames.CONTENT_LENGTH)) {
+            return body;
+        }
+        response.headers().remove(HeaderNames.CONTENT_LENGTH);
+        response.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+        return new ChunkedBody(body);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        // A chunk of size 0 would end the body: an empty write writes nothing.
+        for (int at = 0; at < len; ) {
+            int n = Math.min(MAX_DATA, len - at);
+            byte[] frame = new byte[n + FRAMING_BYTES];
+            {
+                int head = 0;
+                for (int shift = (31 - Integer.numberOfLeadingZeros(n)) & ~3; shift >= 0; shift -= 4) {
+                    frame[head++] = HEX[(n >>> shift) & 0xf];
+                }
+                frame[head++] = '\r';
+                frame[head++] = '\n';
+                System.arraycopy(b, off + at, frame, head, n);
+                frame[head + n] = '\r';
+                frame[head + n + 1] = '\n';
+                body.write(frame, 0, head + n + 2);
+            }
+            at += n;
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        body.flush();
+    }
+
+    /// Writes the last chunk and closes Helidon's stream (which sends what its buffer holds).
+    @Override
+    public void close() throws IOException {
+        body.write(LAST_CHUNK);
+        body.close();
+    }
+}
