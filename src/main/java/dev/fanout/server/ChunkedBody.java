@@ -1,6 +1,5 @@
 package dev.fanout.server;
 
-import dev.fanout.memory.BufferPool;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerResponse;
@@ -14,7 +13,7 @@ import java.nio.charset.StandardCharsets;
 /// another new array (`Http1ServerResponse.writeChunked`, `FixedBufferData.write(BufferData)`): two
 /// allocations and two copies of every byte of a streamed answer. Under four large uploads that was
 /// 70 % of the gateway's garbage (bench/RESULTS.md, thirteenth and fourteenth passes). Here each
-/// write is copied once, into a pooled array with its size line before it and its CRLF after, and
+/// write is copied once, into a new array with its size line before it and its CRLF after, and
 /// handed to the socket in one call, as Helidon's own chunks are.
 ///
 /// Helidon sends a body with a `Content-Length` as it is given (no copy after the head's write);
@@ -23,9 +22,11 @@ import java.nio.charset.StandardCharsets;
 /// whether it frames the body when the stream is made, and builds the head from the headers as they
 /// are at the first write: the head announces chunks, and the chunks are framed here. If Helidon
 /// frames the stream itself after all (something dropped the `Content-Length` when the stream was
-/// made, as a content encoder would), its stream is used as it is; so it is when the listener
-/// queues its writes (`write-queue-length` above 1), which would keep a pooled array after the
-/// write returned.
+/// made, as a content encoder would), its stream is used as it is.
+///
+/// Each frame is a fresh array, never reused: Helidon may keep it after the write returns (a
+/// listener with `write-queue-length` above 1 queues its writes). A pooled frame was slower: the
+/// pool's arrays churned through the old generation (bench/RESULTS.md).
 ///
 /// A frame smaller than Helidon's write buffer (`write-buffer-size`, 4 KiB by default) waits in it
 /// for the next write or a flush, as a small write to Helidon's own stream does. Closing writes the
@@ -35,11 +36,8 @@ final class ChunkedBody extends OutputStream {
     private static final String UNREACHABLE_LENGTH = Long.toString(Long.MAX_VALUE);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-    /// A size line (at most 7 hex digits, as `MAX_DATA` < 2^28) and the CRLFs around the data.
-    private static final int FRAMING_BYTES = 7 + 2 + 2;
-    /// The most data in one frame: a frame then fits the pool's 256 KiB arrays, and a write of
-    /// `ResponsePump`'s largest slice is two frames, not one in a pooled array twice the size.
-    static final int MAX_DATA = (256 << 10) - FRAMING_BYTES;
+    /// A size line (at most 8 hex digits) and the CRLFs around the data.
+    private static final int FRAMING_BYTES = 8 + 2 + 2;
 
     private final OutputStream body;
 
@@ -48,12 +46,9 @@ final class ChunkedBody extends OutputStream {
     }
 
     /// Opens `response`'s body as a chunked stream framed here (see the type's doc), or as
-    /// Helidon's own stream when `framedHere` is false or Helidon frames it itself. Call it instead
-    /// of `outputStream()`, before anything is sent.
-    static OutputStream open(ServerResponse response, boolean framedHere) {
-        if (!framedHere) {
-            return response.outputStream();
-        }
+    /// Helidon's own stream when Helidon frames it itself. Call it instead of `outputStream()`,
+    /// before anything is sent.
+    static OutputStream open(ServerResponse response) {
         response.header(HeaderNames.CONTENT_LENGTH, UNREACHABLE_LENGTH);
         OutputStream body = response.outputStream();
         if (!response.headers().contains(HeaderNames.CONTENT_LENGTH)) {
@@ -69,26 +64,23 @@ final class ChunkedBody extends OutputStream {
         write(new byte[] {(byte) b}, 0, 1);
     }
 
+    /// Writes `len` bytes as one chunk (none when `len` is 0: a chunk of size 0 would end the body).
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        // A chunk of size 0 would end the body: an empty write writes nothing.
-        for (int at = 0; at < len; ) {
-            int n = Math.min(MAX_DATA, len - at);
-            byte[] frame = new byte[n + FRAMING_BYTES];
-            {
-                int head = 0;
-                for (int shift = (31 - Integer.numberOfLeadingZeros(n)) & ~3; shift >= 0; shift -= 4) {
-                    frame[head++] = HEX[(n >>> shift) & 0xf];
-                }
-                frame[head++] = '\r';
-                frame[head++] = '\n';
-                System.arraycopy(b, off + at, frame, head, n);
-                frame[head + n] = '\r';
-                frame[head + n + 1] = '\n';
-                body.write(frame, 0, head + n + 2);
-            }
-            at += n;
+        if (len == 0) {
+            return;
         }
+        byte[] frame = new byte[len + FRAMING_BYTES];
+        int head = 0;
+        for (int shift = (31 - Integer.numberOfLeadingZeros(len)) & ~3; shift >= 0; shift -= 4) {
+            frame[head++] = HEX[(len >>> shift) & 0xf];
+        }
+        frame[head++] = '\r';
+        frame[head++] = '\n';
+        System.arraycopy(b, off, frame, head, len);
+        frame[head + len] = '\r';
+        frame[head + len + 1] = '\n';
+        body.write(frame, 0, head + len + 2);
     }
 
     @Override

@@ -71,21 +71,18 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     /// Whether nothing is sent before `close`: the answer waits, in memory and then in the spill
     /// file, until the run is done (`fanout.response.after-upload`).
     private final boolean holdUntilClosed;
-    private final boolean ownChunkFraming;
 
     /// `hangUp` closes the client's connection from another thread (see `ConnectionCloser`).
     ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
             WriteWatchdog watchdog, Runnable hangUp) {
-        this(response, memoryLimit, spillDir, senders, watchdog, hangUp, false, true);
+        this(response, memoryLimit, spillDir, senders, watchdog, hangUp, false);
     }
 
     /// As above; with `holdUntilClosed`, no byte of the answer goes out before `close`, for a
-    /// proxy that stops forwarding the rest of an upload once the answer has begun (nginx); with
-    /// `ownChunkFraming`, a streamed answer's chunks are framed by `ChunkedBody`, not by Helidon.
+    /// proxy that stops forwarding the rest of an upload once the answer has begun (nginx).
     ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
-            WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed, boolean ownChunkFraming) {
+            WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed) {
         this.holdUntilClosed = holdUntilClosed;
-        this.ownChunkFraming = ownChunkFraming;
         this.senders = senders;
         this.watchdog = watchdog;
         this.hangUp = hangUp;
@@ -340,7 +337,7 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     }
 
     private void send() {
-        try (OutputStream socket = new WatchedSocket(ChunkedBody.open(response, ownChunkFraming))) {
+        try (OutputStream socket = new WatchedSocket(ChunkedBody.open(response))) {
             while (true) {
                 SpillQueue.Piece piece;
                 SpillQueue.FileRange range;

@@ -29,7 +29,6 @@ public record ServerSettings(
         int responseMemoryBytes,
         Optional<Path> spillDir,
         boolean responseAfterUpload,
-        boolean ownChunkFraming,
         Duration responseWriteTimeout,
         Duration requestHeadTimeout,
         Duration idleTimeout,
@@ -67,9 +66,6 @@ public record ServerSettings(
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
                 bool(fanout, "response.after-upload", false),
-                // Helidon's queued writes (`server.write-queue-length` above 1) keep the array
-                // they were given after the write returns: then Helidon frames the chunks.
-                config.get("server.write-queue-length").asInt().orElse(0) <= 1,
                 positiveDuration(fanout, "response.write-timeout", Duration.ofSeconds(30)),
                 positiveDuration(fanout, "limits.request-head-timeout", Duration.ofSeconds(10)),
                 positiveDuration(fanout, "limits.idle-timeout", Duration.ofSeconds(60)),

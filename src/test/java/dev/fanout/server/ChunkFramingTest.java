@@ -13,20 +13,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/// A streamed answer's chunked framing, byte for byte, as `ChunkedBody` writes it and as Helidon
-/// does when the listener queues its writes: every chunk's size line, data and CRLF, the last
-/// chunk, nothing after it (the next request on the connection is answered), and no frame larger
-/// than a pooled array. Each answer is ~1.5 MB in engine chunks of ~600 KB, kept in memory (not
-/// the spill file, which is sent in smaller ranges), which the sender hands over in 256 KiB slices.
+/// A streamed answer's chunked framing, byte for byte, as `ChunkedBody` writes it, with Helidon's
+/// writes direct (the default) and queued (`server.write-queue-length`, which keeps each frame
+/// after the write returns): every chunk's size line, data and CRLF, the last chunk, nothing after
+/// it (the next request on the connection is answered), one chunk per write. Each answer is
+/// ~1.5 MB in engine chunks of ~600 KB, kept in memory (not the spill file, which is sent in
+/// smaller ranges), which the sender hands over in 256 KiB slices.
 class ChunkFramingTest {
     private static final People.File FILE = People.file(1, 10_000, People::mixed);
     private static final People.File NEXT = People.file(20_001, 30, People::mixed);
 
     @RegisterExtension
-    static final GatewayExtension framedHere = GatewayExtension.withSchemas()
+    static final GatewayExtension directWrites = GatewayExtension.withSchemas()
             .setting("fanout.engine.chunk-rows", "4096")
             .setting("fanout.response.memory-buffer-bytes", "8388608");
 
@@ -36,17 +38,14 @@ class ChunkFramingTest {
             .setting("fanout.response.memory-buffer-bytes", "8388608")
             .setting("server.write-queue-length", "4");
 
-    @Test
-    void chunksFramedHereAreExactAndTheConnectionGoesOn() throws IOException {
-        List<Integer> sizes = exchangeTwiceOnOneConnection(framedHere);
-        assertTrue(sizes.stream().allMatch(size -> size <= ChunkedBody.MAX_DATA), "no frame beyond a pooled array: " + sizes);
-        assertTrue(sizes.contains(ChunkedBody.MAX_DATA), "a 256 KiB slice is cut in two frames: " + sizes);
-    }
-
-    @Test
-    void withQueuedWritesHelidonFramesTheChunks() throws IOException {
-        List<Integer> sizes = exchangeTwiceOnOneConnection(queuedWrites);
-        assertTrue(sizes.contains(ResponsePump.SEND_SLICE_BYTES), "Helidon's frames are the sender's slices: " + sizes);
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void eachWriteIsOneExactChunkAndTheConnectionGoesOn(boolean withQueuedWrites) throws IOException {
+        List<Integer> sizes = exchangeTwiceOnOneConnection(withQueuedWrites ? queuedWrites : directWrites);
+        // Helidon's own framing would join the first two writes into one chunk of two slices.
+        assertTrue(sizes.stream().allMatch(size -> size <= ResponsePump.SEND_SLICE_BYTES),
+                "no chunk beyond one write: " + sizes);
+        assertTrue(sizes.contains(ResponsePump.SEND_SLICE_BYTES), "a whole slice is one chunk: " + sizes);
     }
 
     /// Validates FILE and then NEXT on one connection; checks the first answer's framing and both
