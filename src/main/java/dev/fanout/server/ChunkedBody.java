@@ -28,6 +28,9 @@ import java.nio.charset.StandardCharsets;
 /// listener with `write-queue-length` above 1 queues its writes). A pooled frame was slower: the
 /// pool's arrays churned through the old generation (bench/RESULTS.md).
 ///
+/// Helidon's `stream-result` trailer, which it adds for a client that asks with `TE: trailers`, is
+/// not sent: the answer's own last line says how the validation ended.
+///
 /// A frame smaller than Helidon's write buffer (`write-buffer-size`, 4 KiB by default) waits in it
 /// for the next write or a flush, as a small write to Helidon's own stream does. Closing writes the
 /// last chunk. Not thread-safe: one writer.
