@@ -35,8 +35,6 @@ import java.nio.charset.StandardCharsets;
 /// for the next write or a flush, as a small write to Helidon's own stream does. Closing writes the
 /// last chunk. Not thread-safe: one writer.
 final class ChunkedBody extends OutputStream {
-    /// Larger than any answer's length, so that Helidon's length check never fails.
-    private static final String UNREACHABLE_LENGTH = Long.toString(Long.MAX_VALUE);
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     /// A size line (at most 8 hex digits) and the CRLFs around the data.
@@ -52,7 +50,8 @@ final class ChunkedBody extends OutputStream {
     /// Helidon's own stream when Helidon frames it itself. Call it instead of `outputStream()`,
     /// before anything is sent.
     static OutputStream open(ServerResponse response) {
-        response.header(HeaderNames.CONTENT_LENGTH, UNREACHABLE_LENGTH);
+        // Larger than any answer's length, so that Helidon's length check never fails.
+        response.contentLength(Long.MAX_VALUE);
         OutputStream body = response.outputStream();
         if (!response.headers().contains(HeaderNames.CONTENT_LENGTH)) {
             return body;
@@ -91,10 +90,14 @@ final class ChunkedBody extends OutputStream {
         body.flush();
     }
 
-    /// Writes the last chunk and closes Helidon's stream (which sends what its buffer holds).
+    /// Writes the last chunk and closes Helidon's stream (which sends what its buffer holds), the
+    /// stream even when the write fails (the client is gone).
     @Override
     public void close() throws IOException {
-        body.write(LAST_CHUNK);
-        body.close();
+        try {
+            body.write(LAST_CHUNK);
+        } finally {
+            body.close();
+        }
     }
 }
