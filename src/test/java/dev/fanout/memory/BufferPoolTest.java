@@ -80,6 +80,28 @@ class BufferPoolTest {
             thread.join();
         }
         assertEquals(0, clashes.get());
-        assertTrue(pool.idleBytes() <= 1 << 20);
+        assertTrue(pool.idleBytes() <= pool.maxIdleBytes());
+    }
+
+    @Test
+    void smallArraysBeyondTheQueuesCapacityAreKeptInSlotsAndEachIsHandedOutOnce() {
+        // 64 arrays of 4 KiB fill the queue; a pool of that size has one slot for them.
+        var pool = new BufferPool(64 * 4096);
+        Set<byte[]> given = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < 66; i++) {
+            byte[] array = new byte[4096];
+            given.add(array);
+            pool.give(array);
+        }
+        assertEquals(65 * 4096, pool.idleBytes(), "64 in the queue, one in the slot, one left to the collector");
+        assertEquals(pool.maxIdleBytes(), pool.idleBytes());
+        Set<byte[]> taken = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < 66; i++) {
+            taken.add(pool.take(4096));
+        }
+        assertEquals(66, taken.size(), "no array handed out twice");
+        taken.retainAll(given);
+        assertEquals(65, taken.size());
+        assertEquals(0, pool.idleBytes());
     }
 }
