@@ -35,7 +35,7 @@ public final class BufferPool {
     static final int MAX_SLOT_BYTES = 1 << 15;
     private static final int SLOT_CLASSES = Integer.numberOfTrailingZeros(MAX_SLOT_BYTES) - MIN_SHIFT + 1;
 
-    /// The pool every run shares: 8 MB of idle arrays at most.
+    /// The pool every run shares: 8 MB of idle arrays at most in its queues, 0.94 MB in its slots.
     public static final BufferPool SHARED = new BufferPool(8L << 20);
 
     private final long capacityBytes;
@@ -47,7 +47,8 @@ public final class BufferPool {
     private final AtomicReferenceArray<byte[]> slots = new AtomicReferenceArray<>(SLOT_CLASSES * SLOTS);
     private final int[] slotsInUse = new int[SLOT_CLASSES];
 
-    /// A pool that keeps at most `capacityBytes` bytes of idle arrays.
+    /// A pool that keeps at most `capacityBytes` bytes of idle arrays in its queues, and small
+    /// arrays in slots as the capacity allows (see [#maxIdleBytes]).
     public BufferPool(long capacityBytes) {
         this.capacityBytes = capacityBytes;
         for (int i = 0; i < idle.length; i++) {
