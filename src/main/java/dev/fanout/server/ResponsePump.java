@@ -72,14 +72,9 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     /// file, until the run is done (`fanout.response.after-upload`).
     private final boolean holdUntilClosed;
 
-    /// `hangUp` closes the client's connection from another thread (see `ConnectionCloser`).
-    ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
-            WriteWatchdog watchdog, Runnable hangUp) {
-        this(response, memoryLimit, spillDir, senders, watchdog, hangUp, false);
-    }
-
-    /// As above; with `holdUntilClosed`, no byte of the answer goes out before `close`, for a
-    /// proxy that stops forwarding the rest of an upload once the answer has begun (nginx).
+    /// `hangUp` closes the client's connection from another thread (see `ConnectionCloser`). With
+    /// `holdUntilClosed`, no byte of the answer goes out before `close`, for a proxy that stops
+    /// forwarding the rest of an upload once the answer has begun (nginx).
     ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
             WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed) {
         this.holdUntilClosed = holdUntilClosed;
