@@ -35,7 +35,7 @@ public final class BufferPool {
     static final int MAX_SLOT_BYTES = 1 << 15;
     private static final int SLOT_CLASSES = Integer.numberOfTrailingZeros(MAX_SLOT_BYTES) - MIN_SHIFT + 1;
 
-    /// The pool every run shares: 8 MB of idle arrays at most in its queues, 0.94 MB in its slots.
+    /// The pool every run shares: 8 MB of idle arrays at most in its queues, 448 KiB in its slots.
     public static final BufferPool SHARED = new BufferPool(8L << 20);
 
     private final long capacityBytes;
