@@ -104,10 +104,10 @@ build_if_needed() {
 # tests: ~3 ms, where `find` is a process of its own on every launch.
 jar_is_stale() {
     [ -f "$FANOUT_JAR" ] || return 0
-    local before=":$BASHOPTS:" option source stale=1
+    local before=":$BASHOPTS:" option file stale=1
     shopt -s globstar nullglob dotglob
-    for source in "$FANOUT_ROOT/pom.xml" "$FANOUT_ROOT"/src/build/** "$FANOUT_ROOT"/src/main/**; do
-        if [[ $source -nt $FANOUT_JAR ]]; then
+    for file in "$FANOUT_ROOT/pom.xml" "$FANOUT_ROOT"/src/build/** "$FANOUT_ROOT"/src/main/**; do
+        if [[ $file -nt $FANOUT_JAR ]]; then
             stale=0
             break
         fi
