@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /// run and entry point, and the deployment guide. A copy that drifts loses a measured setting
 /// silently, and an image whose training run and entry point differ loses its AOT cache (the JVM
 /// ignores a cache recorded with other options, without a word at the image's log level). So every
-/// copy is checked against the pom here.
+/// copy is checked against the pom here, and so is every method of ours a `CompileCommand` names.
 class JvmOptionsTest {
     private static final Path POM = Path.of("pom.xml");
     private static final Path LAUNCHER = Path.of("scripts/fanout");
@@ -65,6 +65,28 @@ class JvmOptionsTest {
         Matcher listed = Pattern.compile("\\*\\*JVM options\\*\\*[^`]*`[^`]*`[^`]*`(--[^`]*)`").matcher(guide);
         assertTrue(listed.find(), DEPLOY_GUIDE + ": no **JVM options** list");
         assertStartsWithImageOptions(DEPLOY_GUIDE.toString(), Arrays.asList(listed.group(1).trim().split("\\s+")));
+    }
+
+    /// `-XX:CompileCommand` names its method by text, and `CompileCommand=quiet` keeps the JVM from
+    /// saying when none matches: a method of ours renamed or moved would lose its measured
+    /// inlining decision without a word. So every method of ours the options name must exist.
+    @Test
+    void everyMethodOfOursACompileCommandNamesExists() throws IOException, ClassNotFoundException {
+        Pattern command = Pattern.compile("-XX:CompileCommand=[a-z]+,(dev\\.fanout\\.[\\w.$]+)::(\\w+)");
+        List<String> named = new ArrayList<>();
+        for (String property : List.of("fanout.jvm.options", "fanout.serve.jvm.options", "fanout.cli.jvm.options")) {
+            for (String option : pomOptions(property)) {
+                Matcher matcher = command.matcher(option);
+                if (matcher.matches()) {
+                    Class<?> type = Class.forName(matcher.group(1));
+                    String method = matcher.group(2);
+                    assertTrue(Arrays.stream(type.getDeclaredMethods()).anyMatch(m -> m.getName().equals(method)),
+                            option + ": " + type.getName() + " declares no method " + method);
+                    named.add(option);
+                }
+            }
+        }
+        assertTrue(named.size() >= 3, "the options name methods of ours: " + named);
     }
 
     /// An image's options begin as the gateway's launch does, with the heap sized from the
