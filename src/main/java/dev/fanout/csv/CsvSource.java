@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Optional;
 
 /// Reads RFC 4180 CSV from a byte stream into [RecordBatch]es, straight from the UTF-8 bytes.
@@ -88,7 +87,11 @@ public final class CsvSource implements AutoCloseable {
     private int cellStart;
     private int write;
     private int state = RECORD_START;
-    private int[] recordCells = new int[32];
+    /// The batch being filled, or the last one filled. The record being read writes its cells
+    /// straight into this batch's index, after the batch's own cells: copying each record's cells
+    /// there from an array of the source's was ~6 % of the gateway's CPU under large uploads
+    /// (bench/RESULTS.md). If the batch ends before the record does, the next one takes them over.
+    private RecordBatch target;
     private int recordCellCount;
     /// Position of the last CR: an LF right after it is the same line break.
     private int crAt = -2;
@@ -120,6 +123,7 @@ public final class CsvSource implements AutoCloseable {
         }
         this.delimiterWord = (this.delimiter == NO_BYTE ? QUOTE : this.delimiter) * ByteWords.ONES;
         this.buf = single.bytes;
+        this.target = single;
     }
 
     /// Opens a source over `in`. `maxFieldBytes` bounds one cell, `maxColumns` one record.
@@ -205,7 +209,17 @@ public final class CsvSource implements AutoCloseable {
     /// buffer, which from now on receives the input.
     @SuppressWarnings("ReferenceEquality") // which buffer is which: identity is the question
     private void adopt(RecordBatch batch) {
+        RecordBatch from = target;
+        int fromCell = from.cellTotal;
         batch.clear();
+        if (recordCellCount > 0) {
+            // The record in progress moves to the start of the new batch's index (the same batch's,
+            // when it is reused). Only this source writes a batch's index, and only its filled
+            // part is read, so the last batch may be read elsewhere meanwhile.
+            int[] cells = batch.cellRoom(recordCellCount);
+            System.arraycopy(from.cells, 2 * fromCell, cells, 0, 2 * recordCellCount);
+        }
+        target = batch;
         if (batch.bytes == buf) {
             batchStart = recordStart;
             return;
@@ -244,8 +258,9 @@ public final class CsvSource implements AutoCloseable {
         crAt = Math.max(crAt - by, -2);
         batchStart = Math.max(batchStart - by, 0);
         recordStart -= by;
-        for (int i = 0; i < 2 * recordCellCount; i++) {
-            recordCells[i] -= by;
+        int[] cells = target.cells;
+        for (int i = 2 * target.cellTotal, end = i + 2 * recordCellCount; i < end; i++) {
+            cells[i] -= by;
         }
     }
 
@@ -534,12 +549,16 @@ public final class CsvSource implements AutoCloseable {
         if (recordCellCount == maxColumns) {
             throw CsvFailure.tooManyColumns(recordLine, maxColumns);
         }
-        if (2 * recordCellCount + 2 > recordCells.length) {
-            recordCells = Arrays.copyOf(recordCells, recordCells.length * 2);
+        RecordBatch batch = target;
+        int count = recordCellCount + 1;
+        int[] cells = batch.cells;
+        int at = 2 * (batch.cellTotal + count);
+        if (at > cells.length) {
+            cells = batch.cellRoom(batch.cellTotal + count);
         }
-        recordCells[2 * recordCellCount] = start;
-        recordCells[2 * recordCellCount + 1] = end;
-        recordCellCount++;
+        cells[at - 2] = start;
+        cells[at - 1] = end;
+        recordCellCount = count;
     }
 
     /// Ends the cell `[cellFrom, cellTo)` at `c`, the delimiter or a line break at `p`, and with a
@@ -559,9 +578,8 @@ public final class CsvSource implements AutoCloseable {
     /// Ends the record in progress at `end` (after its line break); returns whether the batch is
     /// full: `maxRecords` records, or its bytes past the batch size.
     private boolean endRecord(RecordBatch batch, int end, int maxRecords) {
-        batch.addCells(recordCells, recordCellCount);
+        batch.endRecord(recordCellCount, recordLine, end - batchStart);
         recordCellCount = 0;
-        batch.endRecord(recordLine, end - batchStart);
         recordStart = end;
         recordLine = line;
         return batch.size == maxRecords || end - batchStart >= maxBatchBytes;

@@ -135,21 +135,20 @@ public final class RecordBatch {
         used = 0;
     }
 
-    /// Adds the first `count` cells of `bounds` (start and end of cell `k` at `2k` and `2k + 1`):
-    /// a record's cells at once.
-    void addCells(int[] bounds, int count) {
-        int at = 2 * cellTotal;
-        if (at + 2 * count > cells.length) {
+    /// The cell index with room for `count` cells: the batch's own and those of the record being
+    /// read, which the source writes after them ([CsvSource]); grown if needed, its content kept.
+    int[] cellRoom(int count) {
+        if (2 * count > cells.length) {
             // At least room for a small request's 20 rows of a few cells at once.
-            cells = Arrays.copyOf(cells, Math.max(Math.max(256, cells.length * 2), at + 2 * count));
+            cells = Arrays.copyOf(cells, Math.max(Math.max(256, cells.length * 2), 2 * count));
         }
-        System.arraycopy(bounds, 0, cells, at, 2 * count);
-        cellTotal += count;
+        return cells;
     }
 
-    /// Ends the record whose cells were added since the last one: it starts on `line` and its
-    /// bytes end at `end`.
-    void endRecord(long line, int end) {
+    /// Ends the record whose `count` cells the source wrote after the batch's last one: it starts
+    /// on `line` and its bytes end at `end`.
+    void endRecord(int count, long line, int end) {
+        cellTotal += count;
         if (size == lines.length) {
             int records = Math.max(32, size * 2);
             lines = Arrays.copyOf(lines, records);
