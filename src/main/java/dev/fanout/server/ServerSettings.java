@@ -60,7 +60,7 @@ public record ServerSettings(
                 longValue(fanout, "limits.large-upload-bytes", 256 * 1024, 0),
                 largeLimit(intValue(fanout, "limits.max-concurrent-large-validations", 0, 0)),
                 intValue(fanout, "engine.chunk-rows", 1024, 1),
-                intValue(fanout, "engine.chunks-in-flight", 4, 1),
+                intValue(fanout, "engine.chunks-in-flight", 3, 1),
                 workers,
                 spareWorkers,
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
@@ -90,10 +90,10 @@ public record ServerSettings(
 
     /// A large validation holds up to `chunks-in-flight` chunks — a record batch of at most
     /// ~256 KB (a batch ends there, however wide its rows) and its rendered rows, about twice as
-    /// much, from the shared buffer pool — and its response buffer (256 KB): under 4 MB with the
+    /// much, from the shared buffer pool — and its response buffer (256 KB): under 3 MB with the
     /// defaults. Without a configured limit, allow one per 4 MB of the heap above a 32 MB base
-    /// (what the server, the pool's idle arrays and many small requests need): 7-8 with the default
-    /// launch's 64 MB heap.
+    /// (what the server, the pool's idle arrays and many small requests need; the spare MB covers
+    /// a fourth chunk in flight): 7-8 with the default launch's 64 MB heap.
     private static int largeLimit(int configured) {
         if (configured > 0) {
             return configured;
