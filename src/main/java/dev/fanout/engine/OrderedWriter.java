@@ -98,11 +98,12 @@ final class OrderedWriter {
                 rows += chunk.rowCount();
                 valid += chunk.validCount();
                 invalid += chunkInvalid;
-                if (out instanceof PooledArrayOutput taker) {
-                    taker.writeTakingOver(chunk.bytes(), chunk.length());
+                // Not the empty chunk that only says the input ended: it has no room to hand over.
+                if (out instanceof PooledArrayOutput taker && chunk.end() > chunk.start()) {
+                    taker.writeTakingOver(chunk.bytes(), chunk.start(), chunk.end());
                     return true;
                 }
-                out.write(chunk.bytes(), 0, chunk.length());
+                out.write(chunk.bytes(), chunk.start(), chunk.end() - chunk.start());
                 return false;
             }
             // The limit falls in this chunk: on the invalid row that makes it N.
@@ -111,11 +112,11 @@ final class OrderedWriter {
             valid += cut + 1 - (maxErrors - invalid);
             invalid = maxErrors;
             stoppedAt = chunk.firstRow() + cut;
-            out.write(chunk.bytes(), 0, chunk.rowEnds()[cut]);
+            out.write(chunk.bytes(), chunk.start(), chunk.rowEnds()[cut] - chunk.start());
             return false;
         }
-        int start = 0;
-        int pendingFrom = 0;
+        int start = chunk.start();
+        int pendingFrom = start;
         RowTable rowTable = chunk.rows();
         for (int i = 0; i < chunk.rowCount(); i++) {
             int end = chunk.rowEnds()[i];
@@ -141,7 +142,7 @@ final class OrderedWriter {
                 return false;
             }
         }
-        out.write(chunk.bytes(), pendingFrom, chunk.length() - pendingFrom);
+        out.write(chunk.bytes(), pendingFrom, chunk.end() - pendingFrom);
         return false;
     }
 

@@ -2,6 +2,7 @@ package dev.fanout.engine;
 
 import dev.fanout.csv.RecordBatch;
 import dev.fanout.memory.BufferPool;
+import dev.fanout.memory.PooledArrayOutput;
 import dev.fanout.output.ByteSink;
 import dev.fanout.output.FieldError;
 import dev.fanout.output.NdjsonRenderer;
@@ -241,7 +242,8 @@ final class RowValidator {
                 out.add(table, r);
             }
         }
-        return new ValidatedChunk(chunk.firstRow(), count, out.sink.array(), out.sink.size(), out.rowEnds, out.valid,
+        return new ValidatedChunk(chunk.firstRow(), count, out.sink.array(), PooledArrayOutput.ROOM_BEFORE,
+                out.sink.size(), out.rowEnds, out.valid,
                 keepRows ? table : null, keys, out.invalidRows);
     }
 
@@ -264,8 +266,12 @@ final class RowValidator {
             this.writesInvalid = mode.writes(false);
             RecordBatch batch = chunk.batch();
             int count = batch.size();
-            // From the shared pool: the writer gives it back once the chunk is written.
-            sink = new ByteSink(BufferPool.SHARED.take(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4));
+            // From the shared pool: the writer gives it back once the chunk is written. The lines
+            // start after room for a chunk's size line, and the guess leaves room for its CRLF: the
+            // gateway frames them in place rather than copying them into a frame.
+            sink = new ByteSink(BufferPool.SHARED.take(PooledArrayOutput.ROOM_BEFORE + batch.byteSize() * 2
+                    + count * LINE_BYTES_GUESS / 4 + PooledArrayOutput.ROOM_AFTER));
+            sink.size(PooledArrayOutput.ROOM_BEFORE);
             lines = renderer.open(sink);
             rowEnds = new int[count];
             invalidRows = listInvalid ? new int[count] : null;

@@ -163,7 +163,7 @@ final class StructuredValidation {
                 }
                 if (slot.chunk().size() == 0) {
                     // Only says that the input ended (after a full chunk): nothing to validate or time.
-                    slot.result().complete(new ValidatedChunk(slot.chunk().firstRow(), 0, new byte[0], 0, new int[0], 0, null, null, new int[0]));
+                    slot.result().complete(new ValidatedChunk(slot.chunk().firstRow(), 0, new byte[0], 0, 0, new int[0], 0, null, null, new int[0]));
                 } else {
                     validate(slot);
                 }

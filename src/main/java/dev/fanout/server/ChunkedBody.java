@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import dev.fanout.memory.PooledArrayOutput;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerResponse;
@@ -24,9 +25,16 @@ import java.nio.charset.StandardCharsets;
 /// frames the stream itself after all (something dropped the `Content-Length` when the stream was
 /// made, as a content encoder would), its stream is used as it is.
 ///
-/// Each frame is a fresh array, never reused: Helidon may keep it after the write returns (a
-/// listener with `write-queue-length` above 1 queues its writes). A pooled frame was slower: the
-/// pool's arrays churned through the old generation (bench/RESULTS.md).
+/// Bytes handed over with free room around them ([#writeInRoom]: the answer queue's pieces, which
+/// keep [PooledArrayOutput#ROOM_BEFORE] and [PooledArrayOutput#ROOM_AFTER] bytes for it) are
+/// framed in place: the size line is written into the room before them, the CRLF into the room
+/// after, and the array goes to the socket as it is. Under four large uploads that copy and its
+/// fresh frame were ~2 % of the gateway's CPU and 57 % of its garbage (bench/RESULTS.md,
+/// seventeenth and twentieth passes). Only when Helidon writes each call out before it returns
+/// (`write-queue-length` 0 or 1, the default 0): a listener that queues its writes keeps the
+/// array after the call, when its owner has given it back to the pool. Other bytes, and every
+/// write under queued writes, are copied into a fresh frame, never reused (a pooled frame was
+/// slower: the pool's arrays churned through the old generation).
 ///
 /// Helidon's `stream-result` trailer, which it adds for a client that asks with `TE: trailers`, is
 /// not sent: the answer's own last line says how the validation ended.
@@ -39,15 +47,19 @@ final class ChunkedBody extends OutputStream {
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final OutputStream body;
+    private final boolean framesInPlace;
 
-    private ChunkedBody(OutputStream body) {
+    private ChunkedBody(OutputStream body, boolean framesInPlace) {
         this.body = body;
+        this.framesInPlace = framesInPlace;
     }
 
     /// Opens `response`'s body as a chunked stream framed here (see the type's doc), or as
     /// Helidon's own stream when Helidon frames it itself. Call it instead of `outputStream()`,
-    /// before anything is sent.
-    static OutputStream open(ServerResponse response) {
+    /// before anything is sent. `framesInPlace`: whether Helidon is done with an array when its
+    /// write returns (the listener's `write-queue-length` is at most 1), so that [#writeInRoom]
+    /// may send the caller's array itself.
+    static OutputStream open(ServerResponse response, boolean framesInPlace) {
         // Larger than any answer's length, so that Helidon's length check never fails.
         response.contentLength(Long.MAX_VALUE);
         OutputStream body = response.outputStream();
@@ -56,7 +68,13 @@ final class ChunkedBody extends OutputStream {
         }
         response.headers().remove(HeaderNames.CONTENT_LENGTH);
         response.headers().set(HeaderValues.TRANSFER_ENCODING_CHUNKED);
-        return new ChunkedBody(body);
+        return new ChunkedBody(body, framesInPlace);
+    }
+
+    /// Frames chunks onto `body` as it is (a stream that takes the frames), for tests of the framing
+    /// without an HTTP exchange.
+    static ChunkedBody onto(OutputStream body, boolean framesInPlace) {
+        return new ChunkedBody(body, framesInPlace);
     }
 
     @Override
@@ -70,22 +88,46 @@ final class ChunkedBody extends OutputStream {
         if (len == 0) {
             return;
         }
-        int topShift = (31 - Integer.numberOfLeadingZeros(len)) & ~3;
-        int head = topShift / 4 + 1 + 2;
+        int head = headLength(len);
         // The copy comes first, straight after the allocation: C2 then zeroes only the frame's
         // size line and CRLF, not the bytes the copy covers (before, the zeroing was 1.7 % of the
         // gateway's CPU under four large uploads).
         byte[] frame = new byte[head + len + 2];
         System.arraycopy(b, off, frame, head, len);
-        int at = 0;
-        for (int shift = topShift; shift >= 0; shift -= 4) {
-            frame[at++] = HEX[(len >>> shift) & 0xf];
-        }
-        frame[at++] = '\r';
-        frame[at] = '\n';
+        putHead(frame, 0, len);
         frame[head + len] = '\r';
         frame[head + len + 1] = '\n';
         body.write(frame, 0, frame.length);
+    }
+
+    /// Writes `b[off, off + len)` as one chunk, as [#write(byte[], int, int)] does, but framed in
+    /// `b` itself when it can: the caller gives up `b`'s bytes outside that range, and is done with
+    /// `b` when this returns (then the bytes before `off` and the two after may have changed).
+    void writeInRoom(byte[] b, int off, int len) throws IOException {
+        int head = headLength(len);
+        if (!framesInPlace || len == 0 || off < head || b.length - (off + len) < 2) {
+            write(b, off, len);
+            return;
+        }
+        int start = off - head;
+        putHead(b, start, len);
+        b[off + len] = '\r';
+        b[off + len + 1] = '\n';
+        body.write(b, start, head + len + 2);
+    }
+
+    /// The length of a chunk's size line, CRLF included, for `len` bytes.
+    private static int headLength(int len) {
+        return (31 - Integer.numberOfLeadingZeros(len)) / 4 + 1 + 2;
+    }
+
+    /// Writes the size line of a chunk of `len` bytes at `at`.
+    private static void putHead(byte[] b, int at, int len) {
+        for (int shift = ((31 - Integer.numberOfLeadingZeros(len)) & ~3); shift >= 0; shift -= 4) {
+            b[at++] = HEX[(len >>> shift) & 0xf];
+        }
+        b[at++] = '\r';
+        b[at] = '\n';
     }
 
     @Override

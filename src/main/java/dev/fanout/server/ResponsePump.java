@@ -71,13 +71,16 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     /// Whether nothing is sent before `close`: the answer waits, in memory and then in the spill
     /// file, until the run is done (`fanout.response.after-upload`).
     private final boolean holdUntilClosed;
+    /// Whether the answer's pieces may be framed in their own arrays (see `ChunkedBody`).
+    private final boolean framesInPlace;
 
     /// `hangUp` closes the client's connection from another thread (see `ConnectionCloser`). With
     /// `holdUntilClosed`, no byte of the answer goes out before `close`, for a proxy that stops
     /// forwarding the rest of an upload once the answer has begun (nginx).
     ResponsePump(ServerResponse response, int memoryLimit, Optional<Path> spillDir, ThreadFactory senders,
-            WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed) {
+            WriteWatchdog watchdog, Runnable hangUp, boolean holdUntilClosed, boolean framesInPlace) {
         this.holdUntilClosed = holdUntilClosed;
+        this.framesInPlace = framesInPlace;
         this.senders = senders;
         this.watchdog = watchdog;
         this.hangUp = hangUp;
@@ -123,15 +126,16 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
         }
     }
 
-    /// Writes the first `length` bytes of the pooled `array` and takes it over: kept in the queue
-    /// as it is when it goes to memory (no copy), copied like any write when it goes to the spill
-    /// file or the client is gone, then given back.
+    /// Writes `array[from, to)` of the pooled `array` and takes it over: kept in the queue as it
+    /// is when it goes to memory (no copy), copied like any write when it goes to the spill file
+    /// or the client is gone, then given back.
     @Override
-    public void writeTakingOver(byte[] array, int length) throws IOException {
+    public void writeTakingOver(byte[] array, int from, int to) throws IOException {
+        int length = to - from;
         lock.lock();
         try {
             if (clientFailure == null && length > 0 && !queue.goesToFile(length)) {
-                queue.addTakingOver(array, length);
+                queue.addTakingOver(array, from, length);
                 if (sender != null) {
                     changed.signal();
                 }
@@ -141,7 +145,7 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
             lock.unlock();
         }
         try {
-            write(array, 0, length);
+            write(array, from, length);
         } finally {
             BufferPool.SHARED.give(array);
         }
@@ -263,24 +267,26 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
         // Pooled too: Helidon copies what it sends before `send` returns.
         SpillQueue.Piece drained = queue.drainMemory();
         byte[] whole = drained.bytes();
+        int offset = drained.offset();
         int length = drained.length();
         firstByteNanos = System.nanoTime();
         startWatching();
         try {
             if (length <= SEND_SLICE_BYTES) {
                 lastBytes();
-                watched(() -> response.send(whole, 0, length));
+                watched(() -> response.send(whole, offset, length));
                 sent(length);
             } else {
                 response.contentLength(length);
                 try (OutputStream socket = new WatchedSocket(response.outputStream())) {
                     // One array per slice: Helidon 4.4.0 sends a Content-Length body written from an
                     // offset wrongly (FixedBufferData.writeTo passes the end as the length; helidon#11738).
-                    for (int from = 0; from < length; from += SEND_SLICE_BYTES) {
-                        if (from + SEND_SLICE_BYTES >= length) {
+                    int end = offset + length;
+                    for (int from = offset; from < end; from += SEND_SLICE_BYTES) {
+                        if (from + SEND_SLICE_BYTES >= end) {
                             lastBytes();
                         }
-                        socket.write(Arrays.copyOfRange(whole, from, Math.min(length, from + SEND_SLICE_BYTES)));
+                        socket.write(Arrays.copyOfRange(whole, from, Math.min(end, from + SEND_SLICE_BYTES)));
                     }
                 }
             }
@@ -332,7 +338,7 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     }
 
     private void send() {
-        try (OutputStream socket = new WatchedSocket(ChunkedBody.open(response))) {
+        try (var socket = new WatchedSocket(ChunkedBody.open(response, framesInPlace))) {
             while (true) {
                 SpillQueue.Piece piece;
                 SpillQueue.FileRange range;
@@ -364,12 +370,12 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                     firstByteNanos = System.nanoTime();
                 }
                 if (piece != null) {
-                    socket.write(piece.bytes(), 0, piece.length());
+                    socket.writePiece(piece);
                     BufferPool.SHARED.give(piece.bytes());
                 } else if (range != null) {
-                    byte[] spilled = queue.read(range);
-                    socket.write(spilled, 0, range.length());
-                    BufferPool.SHARED.give(spilled);
+                    SpillQueue.Piece spilled = queue.read(range);
+                    socket.writePiece(spilled);
+                    BufferPool.SHARED.give(spilled.bytes());
                     lock.lock();
                     try {
                         queue.sentFromFile(range);
@@ -428,6 +434,17 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                 watched(() -> socket.write(b, from, n));
                 sent(n);
                 at += n;
+            }
+        }
+
+        /// Writes a piece of the queue, which the caller gives back to the pool afterwards: framed
+        /// in its own array when it is one slice and the stream is ours (`ChunkedBody`).
+        void writePiece(SpillQueue.Piece piece) throws IOException {
+            if (socket instanceof ChunkedBody chunked && piece.length() <= SEND_SLICE_BYTES) {
+                watched(() -> chunked.writeInRoom(piece.bytes(), piece.offset(), piece.length()));
+                sent(piece.length());
+            } else {
+                write(piece.bytes(), piece.offset(), piece.length());
             }
         }
 

@@ -10,7 +10,8 @@ import java.util.Optional;
 /// The gateway's settings, read once from the layered configuration (`FanoutConfig`): where the
 /// schemas are (and how many rows a reference table may have), the limits (sizes, concurrency, how long a request head and an idle connection
 /// may take), the engine's tuning, the response buffer and write time-out, the way out (readiness
-/// delay, grace period), whether the public port may reset the histograms.
+/// delay, grace period), whether the public port may reset the histograms, and whether Helidon's
+/// writes let streamed answers be framed in place (`server.write-queue-length` at most 1).
 /// Immutable.
 public record ServerSettings(
         Path schemasDir,
@@ -29,6 +30,7 @@ public record ServerSettings(
         int responseMemoryBytes,
         Optional<Path> spillDir,
         boolean responseAfterUpload,
+        boolean framesInPlace,
         Duration responseWriteTimeout,
         Duration requestHeadTimeout,
         Duration idleTimeout,
@@ -66,6 +68,9 @@ public record ServerSettings(
                 intValue(fanout, "response.memory-buffer-bytes", 256 * 1024, 1024),
                 optionalPath(fanout, "response.spill-dir"),
                 bool(fanout, "response.after-upload", false),
+                // Helidon's own key: a listener that queues its writes keeps an array after the
+                // write returns, so answers are then framed in fresh arrays (see ChunkedBody).
+                config.get("server.write-queue-length").asInt().orElse(0) <= 1,
                 positiveDuration(fanout, "response.write-timeout", Duration.ofSeconds(30)),
                 positiveDuration(fanout, "limits.request-head-timeout", Duration.ofSeconds(10)),
                 positiveDuration(fanout, "limits.idle-timeout", Duration.ofSeconds(60)),

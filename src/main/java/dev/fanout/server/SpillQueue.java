@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import dev.fanout.memory.BufferPool;
+import dev.fanout.memory.PooledArrayOutput;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -16,13 +17,16 @@ import java.util.Optional;
 /// Once a byte went to the file, every later byte goes there too until the file is drained, so the
 /// order holds. Memory is held in arrays from the shared `BufferPool`, given back once sent or
 /// dropped. `delete` closes and removes the file; `ResponsePump` calls it however the answer ends.
+/// A piece's bytes start [PooledArrayOutput#ROOM_BEFORE] bytes into its array or later, and most
+/// leave [PooledArrayOutput#ROOM_AFTER] after them, so that the sender can frame them in place.
 ///
 /// Not thread-safe by itself: its owner (`ResponsePump`) guards every call with its own lock, whose
 /// condition waits on this queue's state, except `writeToFile` (by the one writing thread, at
 /// positions the sender does not read until `written` publishes them) and `read` (by the sender,
 /// of a range already published).
 final class SpillQueue {
-    private static final int SPILL_READ_BYTES = 64 * 1024;
+    /// A range read back from the file: with the room around it, one 64 KiB array of the pool.
+    private static final int SPILL_READ_BYTES = 64 * 1024 - PooledArrayOutput.ROOM_BEFORE - PooledArrayOutput.ROOM_AFTER;
 
     private final int memoryLimit;
     private final Optional<Path> spillDir;
@@ -39,8 +43,12 @@ final class SpillQueue {
         this.spillDir = spillDir;
     }
 
-    /// `length` bytes written and not yet sent, at the start of `bytes`.
-    record Piece(byte[] bytes, int length) {
+    /// `length` bytes written and not yet sent, `bytes[offset, offset + length)`.
+    record Piece(byte[] bytes, int offset, int length) {
+        /// Where the bytes end in the array.
+        int end() {
+            return offset + length;
+        }
     }
 
     /// A range of the spill file, published and not yet sent.
@@ -56,35 +64,43 @@ final class SpillQueue {
     /// Queues a copy of `len` bytes of `b` from `off` in memory.
     void addToMemory(byte[] b, int off, int len) {
         Piece last = memory.peekLast();
-        if (last != null && last.bytes().length - last.length() >= len) {
+        if (fitsAfter(last, len)) {
             // Small writes (a duplicate's line, the summary) fill the last piece's spare
             // room rather than taking an array each. The sender never holds a piece that
             // is still queued.
-            System.arraycopy(b, off, last.bytes(), last.length(), len);
+            System.arraycopy(b, off, last.bytes(), last.end(), len);
             memory.pollLast();
-            memory.add(new Piece(last.bytes(), last.length() + len));
+            memory.add(new Piece(last.bytes(), last.offset(), last.length() + len));
         } else {
-            byte[] copy = BufferPool.SHARED.take(len);
-            System.arraycopy(b, off, copy, 0, len);
-            memory.add(new Piece(copy, len));
+            byte[] copy = BufferPool.SHARED.take(withRoom(len));
+            System.arraycopy(b, off, copy, PooledArrayOutput.ROOM_BEFORE, len);
+            memory.add(new Piece(copy, PooledArrayOutput.ROOM_BEFORE, len));
         }
         memoryBytes += len;
     }
 
-    /// Queues the first `len` bytes of `bytes` in memory, taking the pooled array over: it is
-    /// given back once sent or dropped. Kept as it is only when it is no larger than the array a
-    /// copy would take, so that memory holds no more than it did by copying (an invalid-rows-only
-    /// answer may leave a few bytes in a chunk's large array); otherwise, or when the bytes fit the
-    /// last piece's spare room, they are copied and the array given back at once.
-    void addTakingOver(byte[] bytes, int len) {
-        Piece last = memory.peekLast();
-        boolean fitsLast = last != null && last.bytes().length - last.length() >= len;
-        if (fitsLast || bytes.length > BufferPool.arrayLength(len)) {
-            addToMemory(bytes, 0, len);
+    /// Whether `len` more bytes fit in `last`'s spare room, leaving the room after it.
+    private static boolean fitsAfter(Piece last, int len) {
+        return last != null && last.bytes().length - last.end() - PooledArrayOutput.ROOM_AFTER >= len;
+    }
+
+    /// The array length `len` bytes take with the room around them.
+    private static int withRoom(int len) {
+        return PooledArrayOutput.ROOM_BEFORE + len + PooledArrayOutput.ROOM_AFTER;
+    }
+
+    /// Queues `bytes[from, from + len)` in memory, taking the pooled array over: it is given back
+    /// once sent or dropped. Kept as it is only when it is no larger than the array a copy would
+    /// take, so that memory holds no more than it did by copying (an invalid-rows-only answer may
+    /// leave a few bytes in a chunk's large array); otherwise, or when the bytes fit the last
+    /// piece's spare room, they are copied and the array given back at once.
+    void addTakingOver(byte[] bytes, int from, int len) {
+        if (fitsAfter(memory.peekLast(), len) || bytes.length > BufferPool.arrayLength(withRoom(len))) {
+            addToMemory(bytes, from, len);
             BufferPool.SHARED.give(bytes);
             return;
         }
-        memory.add(new Piece(bytes, len));
+        memory.add(new Piece(bytes, from, len));
         memoryBytes += len;
     }
 
@@ -122,16 +138,17 @@ final class SpillQueue {
         return new FileRange(spillSent, (int) Math.min(SPILL_READ_BYTES, spillWritten - spillSent));
     }
 
-    /// Reads `range` from the file into a pooled array (the caller gives it back), the range's
-    /// bytes at its start; outside the owner's lock: only the sender reads, and only what was
+    /// Reads `range` from the file into a pooled array (the caller gives it back), with room
+    /// around it as in memory; outside the owner's lock: only the sender reads, and only what was
     /// published. Pooled because a new array per read was zeroed only to be written over (~0.4 %
     /// of the gateway's CPU under four large uploads, which spill about a quarter of each answer).
-    byte[] read(FileRange range) throws IOException {
-        var buffer = ByteBuffer.wrap(BufferPool.SHARED.take(range.length()), 0, range.length());
+    Piece read(FileRange range) throws IOException {
+        int offset = PooledArrayOutput.ROOM_BEFORE;
+        var buffer = ByteBuffer.wrap(BufferPool.SHARED.take(withRoom(range.length())), offset, range.length());
         while (buffer.hasRemaining()) {
-            spill.read(buffer, range.from() + buffer.position());
+            spill.read(buffer, range.from() + buffer.position() - offset);
         }
-        return buffer.array();
+        return new Piece(buffer.array(), offset, range.length());
     }
 
     /// `range` was sent.
@@ -139,8 +156,8 @@ final class SpillQueue {
         spillSent += range.length();
     }
 
-    /// Takes everything in memory as one pooled array (the caller gives it back), `length` bytes
-    /// long at its start — the one piece's own array when there is only one; memory is empty after.
+    /// Takes everything in memory as one piece of a pooled array (the caller gives it back) — the
+    /// one piece as it is when there is only one; memory is empty after.
     Piece drainMemory() {
         if (memory.size() == 1) {
             // A small answer is one piece (its rows' chunk, the summary in its spare room): no copy.
@@ -150,13 +167,13 @@ final class SpillQueue {
         byte[] whole = BufferPool.SHARED.take(length);
         int at = 0;
         for (Piece piece : memory) {
-            System.arraycopy(piece.bytes(), 0, whole, at, piece.length());
+            System.arraycopy(piece.bytes(), piece.offset(), whole, at, piece.length());
             at += piece.length();
             BufferPool.SHARED.give(piece.bytes());
         }
         memory.clear();
         memoryBytes = 0;
-        return new Piece(whole, length);
+        return new Piece(whole, 0, length);
     }
 
     /// Drops what is in memory (the client went away), giving its arrays back to the pool.

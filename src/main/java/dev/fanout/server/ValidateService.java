@@ -223,7 +223,7 @@ final class ValidateService implements HttpService {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders, watchdog,
-                client.hangUp(), settings.responseAfterUpload());
+                client.hangUp(), settings.responseAfterUpload(), settings.framesInPlace());
         boolean inputBroken = true;
         // Rows waiting on lookups neither read the upload nor write for a while: a client that
         // goes then would be noticed late, its lookups running on (see DisconnectDetector).

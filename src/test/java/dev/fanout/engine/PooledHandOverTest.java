@@ -18,18 +18,26 @@ import org.junit.jupiter.api.Test;
 /// The writer hands whole chunks' arrays over to an output that takes them (the gateway's answer
 /// queue) and never touches them again: an output that keeps every array it was given and reads
 /// them only at the end gets exactly what a plain stream gets, over many chunks and workers — an
-/// array the engine reused after handing it over would show up as changed bytes.
+/// array the engine reused after handing it over would show up as changed bytes. Each array comes
+/// with the free room before its bytes that the gateway frames a chunk in; the output scribbles
+/// over that room, and over the room after, as the gateway does.
 class PooledHandOverTest {
-    /// Keeps what it is given, as given: arrays taken over by reference, plain writes as copies.
+    /// Keeps what it is given, as given: arrays taken over by reference (their free room
+    /// scribbled over), plain writes as copies.
     private static final class KeepingOutput extends OutputStream implements PooledArrayOutput {
         private final List<byte[]> arrays = new ArrayList<>();
+        private final List<Integer> froms = new ArrayList<>();
         private final List<Integer> lengths = new ArrayList<>();
         private int takenOver;
 
         @Override
-        public void writeTakingOver(byte[] array, int length) {
+        public void writeTakingOver(byte[] array, int from, int to) {
+            assertTrue(from >= ROOM_BEFORE, "room before the bytes: " + from);
+            Arrays.fill(array, from - ROOM_BEFORE, from, (byte) '#');
+            Arrays.fill(array, to, Math.min(array.length, to + ROOM_AFTER), (byte) '#');
             arrays.add(array);
-            lengths.add(length);
+            froms.add(from);
+            lengths.add(to - from);
             takenOver++;
         }
 
@@ -41,13 +49,14 @@ class PooledHandOverTest {
         @Override
         public void write(byte[] b, int off, int len) {
             arrays.add(Arrays.copyOfRange(b, off, off + len));
+            froms.add(0);
             lengths.add(len);
         }
 
         String text() {
             var all = new ByteArrayOutputStream();
             for (int i = 0; i < arrays.size(); i++) {
-                all.write(arrays.get(i), 0, lengths.get(i));
+                all.write(arrays.get(i), froms.get(i), lengths.get(i));
             }
             return all.toString(StandardCharsets.UTF_8).replaceAll("\"elapsedMs\":[0-9.]+", "\"elapsedMs\":0");
         }

@@ -87,8 +87,8 @@ class QuickRowsEquivalenceTest {
                 ValidatedChunk expected = full.validate(chunk, WorkerSlot.NONE);
                 ValidatedChunk actual = quick.validate(chunk, WorkerSlot.NONE);
                 String where = "rows from " + firstRow + ", mode " + mode;
-                assertEquals(new String(expected.bytes(), 0, expected.length(), StandardCharsets.UTF_8),
-                        new String(actual.bytes(), 0, actual.length(), StandardCharsets.UTF_8), where);
+                assertEquals(new String(expected.bytes(), expected.start(), expected.end() - expected.start(), StandardCharsets.UTF_8),
+                        new String(actual.bytes(), actual.start(), actual.end() - actual.start(), StandardCharsets.UTF_8), where);
                 assertArrayEquals(expected.rowEnds(), actual.rowEnds(), where);
                 assertEquals(expected.validCount(), actual.validCount(), where);
                 assertArrayEquals(expected.invalidRows(), actual.invalidRows(), where);

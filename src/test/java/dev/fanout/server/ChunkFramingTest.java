@@ -2,17 +2,22 @@ package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.memory.PooledArrayOutput;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +27,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /// after the write returns): every chunk's size line, data and CRLF, the last chunk, nothing after
 /// it (the next request on the connection is answered), one chunk per write. Each answer is
 /// ~1.5 MB in engine chunks of ~600 KB, kept in memory (not the spill file, which is sent in
-/// smaller ranges), which the sender hands over in 256 KiB slices.
+/// smaller ranges), which the sender hands over in 256 KiB slices. Then the same with the default
+/// chunks (~150 KB, framed in their own arrays when Helidon writes directly), with answers read
+/// back from the spill file, and with queued writes (framed in fresh arrays); and the framing in
+/// place itself: which array goes to the socket, and what is in it.
 class ChunkFramingTest {
     private static final People.File FILE = People.file(1, 10_000, People::mixed);
     private static final People.File NEXT = People.file(20_001, 30, People::mixed);
@@ -37,6 +45,84 @@ class ChunkFramingTest {
             .setting("fanout.engine.chunk-rows", "4096")
             .setting("fanout.response.memory-buffer-bytes", "8388608")
             .setting("server.write-queue-length", "4");
+
+    @RegisterExtension
+    static final GatewayExtension inPlace = GatewayExtension.withSchemas()
+            .setting("fanout.response.memory-buffer-bytes", "8388608");
+
+    @RegisterExtension
+    static final GatewayExtension inPlaceFromFile = GatewayExtension.withSchemas()
+            .setting("fanout.response.memory-buffer-bytes", "1024");
+
+    @RegisterExtension
+    static final GatewayExtension queuedSmallChunks = GatewayExtension.withSchemas()
+            .setting("fanout.response.memory-buffer-bytes", "8388608")
+            .setting("server.write-queue-length", "4");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"in memory", "from the spill file", "queued writes"})
+    void piecesOfOneSliceAreExactChunks(String how) throws IOException {
+        GatewayExtension gateway = switch (how) {
+            case "in memory" -> inPlace;
+            case "from the spill file" -> inPlaceFromFile;
+            default -> queuedSmallChunks;
+        };
+        List<Integer> sizes = exchangeTwiceOnOneConnection(gateway);
+        assertTrue(sizes.stream().allMatch(size -> size < ResponsePump.SEND_SLICE_BYTES), "one chunk a piece: " + sizes);
+    }
+
+    @Test
+    void aPieceWithRoomIsFramedInItsOwnArray() throws IOException {
+        var socket = new KeepingStream();
+        byte[] piece = new byte[PooledArrayOutput.ROOM_BEFORE + 300 + PooledArrayOutput.ROOM_AFTER];
+        Arrays.fill(piece, PooledArrayOutput.ROOM_BEFORE, PooledArrayOutput.ROOM_BEFORE + 300, (byte) 'x');
+        ChunkedBody.onto(socket, true).writeInRoom(piece, PooledArrayOutput.ROOM_BEFORE, 300);
+        assertSame(piece, socket.array, "no frame of its own");
+        assertEquals("12c\r\n" + "x".repeat(300) + "\r\n", socket.text());
+    }
+
+    @Test
+    void aPieceIsCopiedWhenWritesAreQueuedOrTheRoomIsMissing() throws IOException {
+        byte[] piece = new byte[PooledArrayOutput.ROOM_BEFORE + 20 + PooledArrayOutput.ROOM_AFTER];
+        Arrays.fill(piece, (byte) 'y');
+        var queued = new KeepingStream();
+        ChunkedBody.onto(queued, false).writeInRoom(piece, PooledArrayOutput.ROOM_BEFORE, 20);
+        assertNotSame(piece, queued.array);
+        assertEquals("14\r\n" + "y".repeat(20) + "\r\n", queued.text());
+        assertEquals('y', piece[PooledArrayOutput.ROOM_BEFORE - 1], "the caller's array is untouched");
+        var noRoomAfter = new KeepingStream();
+        ChunkedBody.onto(noRoomAfter, true).writeInRoom(piece, PooledArrayOutput.ROOM_BEFORE + 2, 20);
+        assertNotSame(piece, noRoomAfter.array);
+        assertEquals("14\r\n" + "y".repeat(20) + "\r\n", noRoomAfter.text());
+        var noRoomBefore = new KeepingStream();
+        ChunkedBody.onto(noRoomBefore, true).writeInRoom(piece, 3, 20);
+        assertNotSame(piece, noRoomBefore.array);
+        assertEquals("14\r\n" + "y".repeat(20) + "\r\n", noRoomBefore.text());
+    }
+
+    /// What the framing hands the socket in its one write: the array itself and the range.
+    private static final class KeepingStream extends OutputStream {
+        byte[] array;
+        int off;
+        int len;
+
+        @Override
+        public void write(int b) {
+            throw new AssertionError("one write of a whole frame");
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            assertNull(array, "one write of a whole frame");
+            this.array = b;
+            this.off = off;
+            this.len = len;
+        }
+
+        String text() {
+            return new String(array, off, len, StandardCharsets.US_ASCII);
+        }
+    }
 
     @ParameterizedTest
     @ValueSource(booleans = {false, true})

@@ -6,34 +6,48 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.fanout.memory.PooledArrayOutput;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/// The answer queue's memory side: arrays taken over are queued as they are (no copy), a small
-/// write lands in the last piece's spare room, and draining one piece hands its own array back
-/// while several are joined in order.
+/// The answer queue: arrays taken over are queued as they are (no copy), a small write lands in
+/// the last piece's spare room, and draining one piece hands its own array back while several are
+/// joined in order; every piece the sender gets, from memory or the spill file, keeps the free
+/// room around its bytes that the sender frames a chunk in.
 class SpillQueueTest {
-    private static byte[] padded(String text, int length) {
-        return Arrays.copyOf(text.getBytes(StandardCharsets.UTF_8), length);
+    /// `text` at the room's offset of an array of `length` bytes, as the engine hands rows over.
+    private static byte[] rendered(String text, int length) {
+        byte[] array = new byte[length];
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(bytes, 0, array, PooledArrayOutput.ROOM_BEFORE, bytes.length);
+        return array;
     }
 
     private static String text(SpillQueue.Piece piece) {
-        return new String(piece.bytes(), 0, piece.length(), StandardCharsets.UTF_8);
+        return new String(piece.bytes(), piece.offset(), piece.length(), StandardCharsets.UTF_8);
+    }
+
+    private static void assertRoomAround(SpillQueue.Piece piece) {
+        assertTrue(piece.offset() >= PooledArrayOutput.ROOM_BEFORE, "room before: " + piece.offset());
+        assertTrue(piece.bytes().length - piece.end() >= PooledArrayOutput.ROOM_AFTER,
+                "room after: " + (piece.bytes().length - piece.end()));
     }
 
     @Test
     void anArrayTakenOverIsQueuedAsItIsAndDrainedAsItIs() {
         var queue = new SpillQueue(1 << 20, Optional.empty());
-        byte[] rows = padded("{\"row\":1}\n", 4096);
-        queue.addTakingOver(rows, 10);
+        byte[] rows = rendered("{\"row\":1}\n", 4096);
+        queue.addTakingOver(rows, PooledArrayOutput.ROOM_BEFORE, 10);
         byte[] summary = "{\"summary\":{}}\n".getBytes(StandardCharsets.UTF_8);
         queue.addToMemory(summary, 0, summary.length);
         assertEquals(10 + summary.length, queue.memoryBytes());
         SpillQueue.Piece drained = queue.drainMemory();
         assertSame(rows, drained.bytes(), "one piece: its own array, not a copy");
         assertEquals("{\"row\":1}\n{\"summary\":{}}\n", text(drained));
+        assertRoomAround(drained);
         assertTrue(queue.isEmpty());
         assertEquals(0, queue.memoryBytes());
     }
@@ -41,38 +55,74 @@ class SpillQueueTest {
     @Test
     void aTakenOverArrayThatFitsTheLastPiecesRoomIsCopiedThere() {
         var queue = new SpillQueue(1 << 20, Optional.empty());
-        byte[] first = padded("a\n", 4096);
-        queue.addTakingOver(first, 2);
-        queue.addTakingOver(padded("b\n", 4096), 2);
+        byte[] first = rendered("a\n", 4096);
+        queue.addTakingOver(first, PooledArrayOutput.ROOM_BEFORE, 2);
+        queue.addTakingOver(rendered("b\n", 4096), PooledArrayOutput.ROOM_BEFORE, 2);
         SpillQueue.Piece only = queue.pollMemory();
         assertSame(first, only.bytes());
         assertEquals("a\nb\n", text(only));
+        assertRoomAround(only);
         assertTrue(queue.isEmpty());
     }
 
     @Test
     void aLargeArrayHoldingFewBytesIsCopiedIntoOneThatFits() {
         var queue = new SpillQueue(1 << 20, Optional.empty());
-        byte[] large = padded("{\"row\":7}\n", 1 << 20);
-        queue.addTakingOver(large, 10);
+        byte[] large = rendered("{\"row\":7}\n", 1 << 20);
+        queue.addTakingOver(large, PooledArrayOutput.ROOM_BEFORE, 10);
         SpillQueue.Piece only = queue.pollMemory();
         assertNotSame(large, only.bytes());
         assertTrue(only.bytes().length <= 4096, "held: " + only.bytes().length);
         assertEquals("{\"row\":7}\n", text(only));
+        assertRoomAround(only);
     }
 
     @Test
     void severalPiecesAreDrainedAsOneArrayInOrder() {
         var queue = new SpillQueue(1 << 20, Optional.empty());
-        byte[] first = padded("x".repeat(4000), 4096);
-        byte[] second = padded("y".repeat(3000), 4096);
-        queue.addTakingOver(first, 4000);
-        queue.addTakingOver(second, 3000);
+        byte[] first = rendered("x".repeat(4000), 4096);
+        byte[] second = rendered("y".repeat(3000), 4096);
+        queue.addTakingOver(first, PooledArrayOutput.ROOM_BEFORE, 4000);
+        queue.addTakingOver(second, PooledArrayOutput.ROOM_BEFORE, 3000);
         SpillQueue.Piece drained = queue.drainMemory();
         assertNotSame(first, drained.bytes());
         assertEquals(7000, drained.length());
         byte[] expected = ("x".repeat(4000) + "y".repeat(3000)).getBytes(StandardCharsets.UTF_8);
-        assertArrayEquals(expected, Arrays.copyOf(drained.bytes(), 7000));
+        assertArrayEquals(expected, Arrays.copyOfRange(drained.bytes(), drained.offset(), drained.end()));
         assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    void aSmallWriteLeavesTheRoomAfterTheLastPiece() {
+        var queue = new SpillQueue(1 << 20, Optional.empty());
+        byte[] rows = rendered("r".repeat(4080), 4096);
+        queue.addTakingOver(rows, PooledArrayOutput.ROOM_BEFORE, 4080);
+        // 6 bytes follow the rows, 4 of them free once the room is kept: 2 fit, then 3 do not.
+        queue.addToMemory("ab".getBytes(StandardCharsets.UTF_8), 0, 2);
+        queue.addToMemory("cde".getBytes(StandardCharsets.UTF_8), 0, 3);
+        SpillQueue.Piece first = queue.pollMemory();
+        assertSame(rows, first.bytes());
+        assertEquals("r".repeat(4080) + "ab", text(first));
+        assertRoomAround(first);
+        SpillQueue.Piece second = queue.pollMemory();
+        assertEquals("cde", text(second));
+        assertRoomAround(second);
+    }
+
+    @Test
+    void aRangeReadBackFromTheFileHasTheRoomAroundIt() throws IOException {
+        var queue = new SpillQueue(16, Optional.empty());
+        try {
+            byte[] line = "{\"row\":1,\"valid\":true}\n".getBytes(StandardCharsets.UTF_8);
+            assertTrue(queue.goesToFile(line.length));
+            queue.openFile();
+            queue.written(queue.writeToFile(line, 0, line.length));
+            SpillQueue.FileRange range = queue.nextFileRange();
+            SpillQueue.Piece read = queue.read(range);
+            assertEquals(new String(line, StandardCharsets.UTF_8), text(read));
+            assertRoomAround(read);
+        } finally {
+            queue.delete();
+        }
     }
 }
