@@ -3,12 +3,17 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /// `fanout.limits.max-concurrent-validations`: beyond it a validation is refused at once with
-/// `503 overloaded` and `Retry-After`, and the places come back when validations end.
+/// `503 overloaded` and `Retry-After`, and the places come back when validations end. A place is
+/// given back when the request's handler returns, a moment after the answer's last bytes went
+/// out: a client that has read the whole answer may be a step ahead, so the tests wait for the
+/// gateway's own count (a CI run once sent the next request first and got its 503).
 class AdmissionTest {
     static final int LIMIT = 2;
 
@@ -36,10 +41,18 @@ class AdmissionTest {
             assertTrue(health >= 200 && health < 300, "health " + health);
 
             first.finish();
+            awaitRunning(LIMIT - 1);
             gateway.assertStillServes();
             second.finish();
         }
+        awaitRunning(0);
         gateway.assertStillServes();
+    }
+
+    /// Waits until no more than `count` validations run (their handlers have returned).
+    private static void awaitRunning(int count) throws IOException, InterruptedException {
+        Await.until(Duration.ofSeconds(5), () -> gateway.server().runningValidations() <= count);
+        assertTrue(gateway.server().runningValidations() <= count, "validations still running");
     }
 
     @Test
@@ -52,6 +65,7 @@ class AdmissionTest {
                 first.finish();
                 second.finish();
             }
+            awaitRunning(0);
         }
         gateway.assertStillServes();
     }
