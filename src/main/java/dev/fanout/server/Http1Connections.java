@@ -41,6 +41,9 @@ import java.util.function.Supplier;
 /// ends with the connection). So every route, filter and limit is the same for both versions; an
 /// HTTP/1.0 connection carries one request.
 ///
+/// Either way Helidon reads the socket through [SocketReads]: its own 8 KiB reads, and reads of
+/// up to 64 KiB while a body streams in (an eighth of the `read` calls for a large upload).
+///
 /// It knows the listener's open connections, so that a draining gateway can close the idle ones
 /// (`closeIdle`) while the busy ones finish; and once draining, a stopping server's close leaves a
 /// connection that waits for a request open to take it (see `startDraining`).
@@ -49,6 +52,7 @@ final class Http1Connections implements ServerConnectionSelector {
     private final int maxPrologueBytes;
     private final int maxHeadBytes;
     private final Set<VersionedConnection> open = ConcurrentHashMap.newKeySet();
+    private final SocketReads.WideReads wideReads = new SocketReads.WideReads();
     private volatile boolean draining;
 
     Http1Connections(Http1Config http1) {
@@ -142,7 +146,11 @@ final class Http1Connections implements ServerConnectionSelector {
                 } finally {
                     reading = null;
                 }
-                ServerConnection connection = http11.connection(http10 ? new Http10Context(ctx, maxHeadBytes) : ctx);
+                // Helidon's reader holds the first line: the wider reads start with it.
+                DataReader reader = DataReader.create(new SocketReads(ctx.dataReader(), ctx.serverSocket(), wideReads));
+                ServerConnection connection = http11.connection(http10
+                        ? RewiredContext.http10(ctx, reader, maxHeadBytes)
+                        : new RewiredContext(ctx, reader, ctx.dataWriter()));
                 http = connection;
                 if (closed) {
                     return;
@@ -217,18 +225,23 @@ final class Http1Connections implements ServerConnectionSelector {
         }
     }
 
-    /// The connection as Helidon's HTTP/1.1 code sees it: the same socket, read and written
-    /// through the rewriting.
-    private static final class Http10Context implements ConnectionContext {
+    /// The connection as Helidon's HTTP/1.1 code sees it: the same socket, read through
+    /// [SocketReads] and, for HTTP/1.0, read and written through the rewriting.
+    private static final class RewiredContext implements ConnectionContext {
         private final ConnectionContext delegate;
         private final DataReader reader;
         private final DataWriter writer;
 
-        Http10Context(ConnectionContext delegate, int maxHeadBytes) {
+        RewiredContext(ConnectionContext delegate, DataReader reader, DataWriter writer) {
             this.delegate = delegate;
-            this.reader = DataReader.create(new RewritingSource(delegate.dataReader(),
-                    new Http10Request(maxHeadBytes, hostOf(delegate.localPeer()))));
-            this.writer = new Http10Writer(delegate.dataWriter(), new Http10Response());
+            this.reader = reader;
+            this.writer = writer;
+        }
+
+        static RewiredContext http10(ConnectionContext delegate, DataReader socket, int maxHeadBytes) {
+            return new RewiredContext(delegate,
+                    DataReader.create(new RewritingSource(socket, new Http10Request(maxHeadBytes, hostOf(delegate.localPeer())))),
+                    new Http10Writer(delegate.dataWriter(), new Http10Response()));
         }
 
         private static String hostOf(PeerInfo local) {
