@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /// The gateway's one connection selector: HTTP/1.1 as Helidon serves it, and HTTP/1.0 — ApacheBench,
@@ -52,7 +53,7 @@ final class Http1Connections implements ServerConnectionSelector {
     private final int maxPrologueBytes;
     private final int maxHeadBytes;
     private final Set<VersionedConnection> open = ConcurrentHashMap.newKeySet();
-    private final SocketReads.WideReads wideReads = new SocketReads.WideReads();
+    private final Semaphore wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
     private volatile boolean draining;
 
     Http1Connections(Http1Config http1) {

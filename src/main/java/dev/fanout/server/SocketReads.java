@@ -6,7 +6,7 @@ import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ServerConnectionException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 /// says that the client sends faster than we read; the next one is wide, into an array of its own
 /// that Helidon's reader then keeps (no copy when the read fills it), until a read returns less
 /// than 8 KiB. A wide read holds its 64 KiB while it waits for bytes, so no more than
-/// `WideReads.MAX_WAITING` of the gateway's connections read wide at once; the others read as
-/// Helidon does.
+/// [#MAX_WIDE_WAITING] of a listener's connections read wide at once; the others read as Helidon
+/// does.
 ///
 /// Starts with what Helidon's own reader already holds (the first request line, which
 /// `Http1Connections` reads to tell the HTTP version), and fails as Helidon's source does: a
@@ -29,13 +29,17 @@ import org.jspecify.annotations.Nullable;
 final class SocketReads implements Supplier<byte[]> {
     static final int NARROW_BYTES = 8 * 1024;
     static final int WIDE_BYTES = 64 * 1024;
+    /// How many of a listener's connections may wait in a wide read at once: clients that pause
+    /// mid-upload then hold at most this many times 64 KiB of the heap.
+    static final int MAX_WIDE_WAITING = 32;
 
     private @Nullable DataReader already;
     private final HelidonSocket socket;
-    private final WideReads wideReads;
+    /// The listener's places for wide reads ([#MAX_WIDE_WAITING]).
+    private final Semaphore wideReads;
     private boolean wide;
 
-    SocketReads(DataReader already, HelidonSocket socket, WideReads wideReads) {
+    SocketReads(DataReader already, HelidonSocket socket, Semaphore wideReads) {
         this.already = already;
         this.socket = socket;
         this.wideReads = wideReads;
@@ -51,7 +55,7 @@ final class SocketReads implements Supplier<byte[]> {
             }
             already = null;
         }
-        if (!wide || !wideReads.start()) {
+        if (!wide || !wideReads.tryAcquire()) {
             byte[] bytes = narrowRead();
             wide = bytes != null && bytes.length >= NARROW_BYTES;
             return bytes;
@@ -61,7 +65,7 @@ final class SocketReads implements Supplier<byte[]> {
         try {
             n = readInto(target);
         } finally {
-            wideReads.end();
+            wideReads.release();
         }
         if (n < 0) {
             return null;
@@ -92,31 +96,5 @@ final class SocketReads implements Supplier<byte[]> {
             throw new IllegalStateException("Read 0 bytes, this should never happen with blocking socket");
         }
         return n;
-    }
-
-    /// How many of a listener's connections read wide at once: at most `MAX_WAITING`, so that
-    /// clients that pause mid-upload cannot hold more than `MAX_WAITING` × 64 KiB of the heap.
-    /// Thread-safe.
-    static final class WideReads {
-        static final int MAX_WAITING = 32;
-        private final AtomicInteger reading = new AtomicInteger();
-
-        /// Takes a place for a wide read; false when all are taken.
-        boolean start() {
-            if (reading.incrementAndGet() <= MAX_WAITING) {
-                return true;
-            }
-            reading.decrementAndGet();
-            return false;
-        }
-
-        void end() {
-            reading.decrementAndGet();
-        }
-
-        /// Wide reads under way now.
-        int reading() {
-            return reading.get();
-        }
     }
 }

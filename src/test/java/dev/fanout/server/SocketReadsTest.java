@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 ///
 /// On a socket pair: what Helidon's reader held comes first, then the socket's bytes in order
 /// to its end; reads widen once one fills 8 KiB and narrow again after a short one; no more
-/// wide reads at once than `WideReads.MAX_WAITING`, and a place comes back whether the read
+/// wide reads at once than `MAX_WIDE_WAITING`, and a place comes back whether the read
 /// succeeded or failed; a broken connection is Helidon's `ServerConnectionException`.
 ///
 /// Through the gateway: multi-megabyte uploads over HTTP/1.1 with the next request right behind
@@ -111,7 +112,7 @@ class SocketReadsTest {
         byte[] sent = randomBytes(700_000);
         try (var pair = Pair.open()) {
             var sending = pair.sendInBackground(sent, true);
-            var reads = new SocketReads(holding(held), pair.server(), new SocketReads.WideReads());
+            var reads = new SocketReads(holding(held), pair.server(), new Semaphore(SocketReads.MAX_WIDE_WAITING));
             var all = new ByteArrayOutputStream();
             for (byte[] piece = reads.get(); piece != null; piece = reads.get()) {
                 all.write(piece);
@@ -127,7 +128,7 @@ class SocketReadsTest {
     @Test
     void readsWidenOnceOneFills8KiBAndNarrowAgainAfterAShortOne() throws Exception {
         try (var pair = Pair.open()) {
-            var reads = new SocketReads(holding(new byte[] {'G'}), pair.server(), new SocketReads.WideReads());
+            var reads = new SocketReads(holding(new byte[] {'G'}), pair.server(), new Semaphore(SocketReads.MAX_WIDE_WAITING));
             assertEquals(1, reads.get().length);
             pair.send(new byte[100]);
             assertEquals(100, reads.get().length);
@@ -167,11 +168,8 @@ class SocketReadsTest {
 
     @Test
     void noMoreWideReadsAtOnceThanAllowedAndEveryPlaceComesBack() throws Exception {
-        var wideReads = new SocketReads.WideReads();
-        for (int i = 0; i < SocketReads.WideReads.MAX_WAITING; i++) {
-            assertTrue(wideReads.start());
-        }
-        assertEquals(false, wideReads.start(), "every place taken");
+        var wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
+        wideReads.acquire(SocketReads.MAX_WIDE_WAITING);
         try (var pair = Pair.open()) {
             var reads = new SocketReads(holding(new byte[] {'G'}), pair.server(), wideReads);
             reads.get();
@@ -180,20 +178,18 @@ class SocketReadsTest {
             Thread.sleep(200);
             List<Integer> narrow = readLengths(reads, 300_000);
             assertTrue(narrow.stream().allMatch(n -> n <= SocketReads.NARROW_BYTES), "no place, no wide read: " + narrow);
-            for (int i = 0; i < SocketReads.WideReads.MAX_WAITING; i++) {
-                wideReads.end();
-            }
+            wideReads.release(SocketReads.MAX_WIDE_WAITING);
             int got = narrow.stream().mapToInt(Integer::intValue).sum();
             List<Integer> after = readLengths(reads, sent.length - got);
             sending.get(10, TimeUnit.SECONDS);
             assertTrue(after.stream().anyMatch(n -> n > SocketReads.NARROW_BYTES), "wide with places free: " + after);
-            assertEquals(0, wideReads.reading(), "each wide read gave its place back");
+            assertEquals(SocketReads.MAX_WIDE_WAITING, wideReads.availablePermits(), "each wide read gave its place back");
         }
     }
 
     @Test
     void aResetConnectionIsHelidonsServerConnectionExceptionAndGivesItsPlaceBack() throws Exception {
-        var wideReads = new SocketReads.WideReads();
+        var wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
         try (var pair = Pair.open()) {
             var reads = new SocketReads(holding(new byte[] {'G'}), pair.server(), wideReads);
             reads.get();
@@ -208,7 +204,7 @@ class SocketReadsTest {
                     assertTrue(piece.length > 0);
                 }
             });
-            assertEquals(0, wideReads.reading(), "the failed read gave its place back");
+            assertEquals(SocketReads.MAX_WIDE_WAITING, wideReads.availablePermits(), "the failed read gave its place back");
         }
     }
 
