@@ -239,9 +239,9 @@ final class Http1Connections implements ServerConnectionSelector {
             this.writer = writer;
         }
 
-        static RewiredContext http10(ConnectionContext delegate, DataReader socket, int maxHeadBytes) {
+        static RewiredContext http10(ConnectionContext delegate, DataReader socketReader, int maxHeadBytes) {
             return new RewiredContext(delegate,
-                    DataReader.create(new RewritingSource(socket, new Http10Request(maxHeadBytes, hostOf(delegate.localPeer())))),
+                    DataReader.create(new RewritingSource(socketReader, new Http10Request(maxHeadBytes, hostOf(delegate.localPeer())))),
                     new Http10Writer(delegate.dataWriter(), new Http10Response()));
         }
 
