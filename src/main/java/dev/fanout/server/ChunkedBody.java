@@ -118,12 +118,17 @@ final class ChunkedBody extends OutputStream {
 
     /// The length of a chunk's size line, CRLF included, for `len` bytes.
     private static int headLength(int len) {
-        return (31 - Integer.numberOfLeadingZeros(len)) / 4 + 1 + 2;
+        return topDigitShift(len) / 4 + 1 + 2;
+    }
+
+    /// The shift of `len`'s highest hexadecimal digit.
+    private static int topDigitShift(int len) {
+        return (31 - Integer.numberOfLeadingZeros(len)) & ~3;
     }
 
     /// Writes the size line of a chunk of `len` bytes at `at`.
     private static void putHead(byte[] b, int at, int len) {
-        for (int shift = ((31 - Integer.numberOfLeadingZeros(len)) & ~3); shift >= 0; shift -= 4) {
+        for (int shift = topDigitShift(len); shift >= 0; shift -= 4) {
             b[at++] = HEX[(len >>> shift) & 0xf];
         }
         b[at++] = '\r';
