@@ -225,7 +225,7 @@ public final class LatencyHistograms implements AutoCloseable {
         }
     }
 
-    /// Starts the ticker: a virtual thread (or the clock given to `create`) that closes the current
+    /// Starts the ticker: a platform thread (or the clock given to `create`) that closes the current
     /// slice every `interval`.
     ///
     /// @throws IllegalStateException when already started or closed

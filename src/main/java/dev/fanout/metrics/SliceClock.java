@@ -21,7 +21,7 @@ public interface SliceClock {
         void stop();
     }
 
-    /// The wall clock, with a virtual thread that ticks on it.
+    /// The wall clock, with a platform thread that ticks on it.
     static SliceClock system() {
         return SystemSliceClock.INSTANCE;
     }

@@ -4,11 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
-/// The ticking of [SliceClock#system()]: a virtual thread that runs `tick` (closing the
+/// The ticking of [SliceClock#system()]: a platform (daemon) thread that runs `tick` (closing the
 /// histograms' current slice) every `interval`, on a fixed schedule that does not drift; after a
 /// long pause it skips the missed ticks rather than run a burst of them (which would only make
 /// empty slices). `stop` wakes it with a signal,
 /// never an interrupt, so a tick writing the `.hlog` is never cut mid-write, and joins it.
+///
+/// Not a virtual thread: under a load that keeps every carrier busy (W1, 500 connections on two
+/// cores), a virtual thread woken by a timer waits in the scheduler's submission queue until the
+/// load stops (JDK-8373118), and the `.hlog` of a 20 s W1 run had one 20 s interval. A platform
+/// thread is woken by the OS on time.
 final class SliceTicker implements SliceClock.Ticking {
     private static final System.Logger LOG = System.getLogger(SliceTicker.class.getName());
     private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(5);
@@ -24,7 +29,7 @@ final class SliceTicker implements SliceClock.Ticking {
     private SliceTicker(Duration interval, Runnable tick) {
         this.interval = interval;
         this.tick = tick;
-        this.thread = Thread.ofVirtual().name("fanout-histogram-ticker").unstarted(this::tickUntilStopped);
+        this.thread = Thread.ofPlatform().name("fanout-histogram-ticker").daemon().unstarted(this::tickUntilStopped);
     }
 
     /// A started ticker.
