@@ -19,16 +19,19 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
 
-/// The gateway's HdrHistograms and request counters: one `Recorder` per name (`request`, `ttfb`,
+/// The gateway's HdrHistograms and request counters: one series per name (`request`, `ttfb`,
 /// `rows`, `chunk_validate`, `queue_wait`, and `upstream.NAME` created on first use), each with
 /// 3 significant digits and auto-resizing from 1 up to whatever is recorded (so 1 µs .. 1 h and
 /// beyond never throws), plus the `RequestCounters` (per HTTP status and lookup outcome). Latencies are recorded in
-/// microseconds; `rows` records rows per request. This class is thread-safe. The hot path is
-/// wait-free and allocation-free: fetch a `Recorder` once with [#recorder(String)] and call
-/// `recordValue` on it (it allocates only when a value beyond every earlier one widens the
-/// histogram's range); [#countStatus(int)] allocates only the first time a status is seen.
+/// microseconds; `rows` records rows per request. This class is thread-safe, and recording never
+/// waits for a reader. The five fixed names are recorded through [#recordRequest(long, long, long)],
+/// [#recordChunkValidate(long)] and [#recordQueueWait(long)], into `HistogramStripes`: one
+/// uncontended lock per call and plain increments, a request's three values at once. Any name
+/// also has a `Recorder` ([#recorder(String)]: wait-free, ~6 atomic operations per value), which
+/// the upstreams use. Recording allocates only when a value beyond every earlier one widens a
+/// histogram's range; [#countStatus(int)] allocates only the first time a status is seen.
 /// Everything else ([#snapshot(Duration)], [#reset()], the ticker) takes one lock and drains the
-/// recorders with `getIntervalHistogram(recycled)`, so readers never block writers.
+/// recorders with `getIntervalHistogram(recycled)` and the stripes one at a time.
 ///
 /// History is kept in slices of length `interval`: the ticker of the [SliceClock] started by [#start()] closes
 /// the current slice every `interval`, writes it to the `SliceLog` (`.hlog`) attached with
@@ -46,6 +49,13 @@ public final class LatencyHistograms implements AutoCloseable {
 
     static final int SIGNIFICANT_DIGITS = 3;
 
+    // Indexes into FIXED_NAMES.
+    private static final int REQUEST = 0;
+    private static final int TTFB = 1;
+    private static final int ROWS = 2;
+    private static final int CHUNK_VALIDATE = 3;
+    private static final int QUEUE_WAIT = 4;
+
     // Names end up as .hlog tags (no commas, spaces or line breaks) and Prometheus label values.
     private static final Pattern UPSTREAM_NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
@@ -53,6 +63,9 @@ public final class LatencyHistograms implements AutoCloseable {
     private final int retainedSlices;
     private final SliceClock clock;
     private final ConcurrentHashMap<String, Series> seriesByName = new ConcurrentHashMap<>();
+    // FIXED_NAMES' series in that order, the stripes' name indexes.
+    private final Series[] fixedSeries = new Series[FIXED_NAMES.size()];
+    private final HistogramStripes stripes = HistogramStripes.forProcessors(FIXED_NAMES.size());
     private final RequestCounters counters = new RequestCounters();
     // Guards every Series' non-recorder state, the slice start, the log and the ticker.
     private final ReentrantLock lock = new ReentrantLock();
@@ -69,8 +82,9 @@ public final class LatencyHistograms implements AutoCloseable {
         this.retainedSlices = retainedSlices;
         this.clock = clock;
         this.sliceStartMillis = clock.millis();
-        for (String name : FIXED_NAMES) {
-            seriesByName.put(name, new Series(name));
+        for (int i = 0; i < fixedSeries.length; i++) {
+            fixedSeries[i] = new Series(FIXED_NAMES.get(i));
+            seriesByName.put(fixedSeries[i].name, fixedSeries[i]);
         }
     }
 
@@ -129,6 +143,22 @@ public final class LatencyHistograms implements AutoCloseable {
         return seriesByName.computeIfAbsent(name, Series::new).recorder;
     }
 
+    /// Records one finished request: its latency to the last byte, to the first byte (left out
+    /// when negative) and its row count (left out when negative). Microseconds.
+    public void recordRequest(long requestMicros, long ttfbMicros, long rows) {
+        stripes.record(REQUEST, requestMicros, TTFB, ttfbMicros, ROWS, rows);
+    }
+
+    /// Records one chunk's validation time, in microseconds.
+    public void recordChunkValidate(long micros) {
+        stripes.record(CHUNK_VALIDATE, micros);
+    }
+
+    /// Records how long one chunk waited for a worker, in microseconds.
+    public void recordQueueWait(long micros) {
+        stripes.record(QUEUE_WAIT, micros);
+    }
+
     /// Counts one response with HTTP `status`.
     ///
     /// @throws IllegalArgumentException when `status` is not within 100..599
@@ -161,6 +191,7 @@ public final class LatencyHistograms implements AutoCloseable {
             long nowMillis = clock.millis();
             int usedSlices = slicesWithin(window);
             Map<String, Snapshot.Series> histograms = new LinkedHashMap<>();
+            drainStripes();
             for (Series series : orderedSeries()) {
                 series.drain();
                 Histogram windowHistogram = newHistogram();
@@ -186,6 +217,8 @@ public final class LatencyHistograms implements AutoCloseable {
     public void reset() {
         lock.lock();
         try {
+            // Drained into the series, then zeroed with them.
+            drainStripes();
             for (Series series : seriesByName.values()) {
                 // Drain rather than Recorder.reset(), which may lose values recorded concurrently
                 // *after* this call; drained values are simply thrown away.
@@ -286,6 +319,7 @@ public final class LatencyHistograms implements AutoCloseable {
         try {
             long endMillis = clock.millis();
             List<Series> ordered = orderedSeries();
+            drainStripes();
             for (Series series : ordered) {
                 series.drain();
             }
@@ -312,6 +346,11 @@ public final class LatencyHistograms implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    // Called under lock.
+    private void drainStripes() {
+        stripes.drain((histogram, name) -> fixedSeries[name].add(histogram));
     }
 
     private List<Series> orderedSeries() {
@@ -360,9 +399,13 @@ public final class LatencyHistograms implements AutoCloseable {
 
         void drain() {
             Histogram interval = recorder.getIntervalHistogram(recycled);
-            run.add(interval);
-            current.add(interval);
+            add(interval);
             recycled = interval;
+        }
+
+        void add(Histogram values) {
+            run.add(values);
+            current.add(values);
         }
     }
 

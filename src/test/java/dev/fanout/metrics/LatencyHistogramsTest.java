@@ -68,6 +68,100 @@ class LatencyHistogramsTest {
     }
 
     @Test
+    void countsEveryValueRecordedThroughTheStripesFromManyThreads() throws Exception {
+        var histograms = histograms(64);
+        // Platform and virtual threads, more of them than this machine has stripes.
+        int threads = 40;
+        int requestsPerThread = 5_000;
+        var startTogether = new CountDownLatch(1);
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int offset = t;
+            Thread.Builder builder = t % 2 == 0 ? Thread.ofPlatform() : Thread.ofVirtual();
+            writers.add(builder.start(() -> {
+                try {
+                    startTogether.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                for (int i = 0; i < requestsPerThread; i++) {
+                    long micros = 1 + i * 7L + offset;
+                    histograms.recordQueueWait(i % 3);
+                    histograms.recordChunkValidate(micros / 2);
+                    // Every fourth request was answered with a problem: no ttfb, no rows.
+                    boolean problem = i % 4 == 0;
+                    histograms.recordRequest(micros, problem ? -1 : micros / 4, problem ? -1 : i);
+                }
+            }));
+        }
+        startTogether.countDown();
+        for (int i = 0; i < 30; i++) {
+            histograms.snapshot(Duration.ofSeconds(5));
+            tick(histograms);
+        }
+        for (Thread writer : writers) {
+            writer.join();
+        }
+        Snapshot snapshot = histograms.snapshot(Duration.ofMinutes(2));
+        long total = (long) threads * requestsPerThread;
+        Map<String, Long> expected = Map.of("request", total, "ttfb", total * 3 / 4, "rows", total * 3 / 4,
+                "chunk_validate", total, "queue_wait", total);
+        expected.forEach((name, count) -> {
+            assertEquals(count, snapshot.histograms().get(name).run().getTotalCount(), name + " run");
+            assertEquals(count, snapshot.histograms().get(name).window().getTotalCount(), name + " window");
+        });
+        Histogram requests = snapshot.histograms().get("request").run();
+        long largest = 1 + (requestsPerThread - 1) * 7L + threads - 1;
+        assertEquals(requests.highestEquivalentValue(largest), requests.getMaxValue());
+        assertEquals(2, snapshot.histograms().get("queue_wait").run().getMaxValue());
+    }
+
+    @Test
+    void aRequestsValuesGoToTheirNamesAndSlices() {
+        var histograms = histograms(3);
+        histograms.recordRequest(900, 300, 20);
+        histograms.recordChunkValidate(40);
+        tick(histograms);
+        histograms.recordRequest(1_800, -1, -1);
+        histograms.recordQueueWait(0);
+
+        Map<String, Snapshot.Series> lastSlice = histograms.snapshot(Duration.ZERO).histograms();
+        assertEquals(1, lastSlice.get("request").window().getTotalCount());
+        assertEquals(1_800, lastSlice.get("request").window().getMaxValue());
+        assertEquals(0, lastSlice.get("ttfb").window().getTotalCount());
+        assertEquals(0, lastSlice.get("rows").window().getTotalCount());
+        assertEquals(0, lastSlice.get("chunk_validate").window().getTotalCount());
+        assertEquals(1, lastSlice.get("queue_wait").window().getTotalCount());
+
+        Map<String, Snapshot.Series> both = histograms.snapshot(Duration.ofSeconds(1)).histograms();
+        assertEquals(2, both.get("request").window().getTotalCount());
+        assertEquals(300, both.get("ttfb").run().getMaxValue());
+        assertEquals(20, both.get("rows").run().getMaxValue());
+        assertEquals(40, both.get("chunk_validate").run().getMaxValue());
+        // The recorder and the stripes feed the same series.
+        histograms.recorder("request").recordValue(5);
+        assertEquals(3, histograms.snapshot(Duration.ZERO).histograms().get("request").run().getTotalCount());
+    }
+
+    @Test
+    void resetDropsValuesStillInTheStripes() {
+        var histograms = histograms(12);
+        histograms.recordRequest(1_000, 10, 3);
+        tick(histograms);
+        histograms.recordChunkValidate(70);
+
+        histograms.reset();
+
+        histograms.snapshot(Duration.ofSeconds(60)).histograms().forEach((name, series) ->
+                assertEquals(0, series.run().getTotalCount(), name));
+        histograms.recordChunkValidate(80);
+        Histogram run = histograms.snapshot(Duration.ofSeconds(60)).histograms().get("chunk_validate").run();
+        assertEquals(1, run.getTotalCount());
+        assertEquals(80, run.getMaxValue());
+    }
+
+    @Test
     void windowHoldsOnlyTheRecentSlices() {
         var histograms = histograms(3);
         Recorder ttfb = histograms.recorder("ttfb");

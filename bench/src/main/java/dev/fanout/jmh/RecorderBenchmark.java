@@ -19,10 +19,13 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /// What metrics cost one `/v1/validate` request: recording `request`, `ttfb` and `rows` and
-/// counting its status, as the server does once per request, on one thread and with two threads
-/// sharing the same recorders (contention on their counts arrays and the status `LongAdder`). The
-/// ticker runs meanwhile, draining every 100 ms, so writers also meet the recorders' phase flips.
-/// One operation is one request's recording; `recordValue` alone is the baseline.
+/// counting its status, on one thread and with two threads sharing the same histograms
+/// (contention on their counts and the status `LongAdder`); and all five values a small request
+/// records (plus `queue_wait` and `chunk_validate`). `recorders` goes through HdrHistogram's
+/// `Recorder`s (what the server did before issue 11's twenty-third pass), `stripes` through
+/// `LatencyHistograms`' striped plain histograms (what it does now). The ticker runs meanwhile,
+/// draining every 100 ms, so writers also meet the drains. One operation is one request's
+/// recording; `recordValue` alone is the baseline.
 @State(Scope.Benchmark)
 @BenchmarkMode(org.openjdk.jmh.annotations.Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -34,6 +37,8 @@ public class RecorderBenchmark {
     private Recorder request;
     private Recorder ttfb;
     private Recorder rows;
+    private Recorder chunkValidate;
+    private Recorder queueWait;
 
     /// Per thread, a ring of plausible request shapes, so values vary without a random draw in
     /// the measured code.
@@ -71,6 +76,8 @@ public class RecorderBenchmark {
         request = histograms.recorder("request");
         ttfb = histograms.recorder("ttfb");
         rows = histograms.recorder("rows");
+        chunkValidate = histograms.recorder("chunk_validate");
+        queueWait = histograms.recorder("queue_wait");
         histograms.start();
     }
 
@@ -95,6 +102,38 @@ public class RecorderBenchmark {
     @Threads(2)
     public void oneRequestTwoThreads(Requests requests) {
         record(requests);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public void oneRequestStripes(Requests requests) {
+        int i = requests.advance();
+        histograms.recordRequest(requests.requestMicros[i], requests.ttfbMicros[i], requests.rowCounts[i]);
+        histograms.countStatus(requests.statuses[i]);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public void oneRequestTwoThreadsStripes(Requests requests) {
+        oneRequestStripes(requests);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public void fiveValuesTwoThreadsRecorders(Requests requests) {
+        int i = requests.advance();
+        queueWait.recordValue(0);
+        chunkValidate.recordValue(requests.ttfbMicros[i] / 8);
+        record(requests);
+    }
+
+    @Benchmark
+    @Threads(2)
+    public void fiveValuesTwoThreadsStripes(Requests requests) {
+        int i = requests.advance();
+        histograms.recordQueueWait(0);
+        histograms.recordChunkValidate(requests.ttfbMicros[i] / 8);
+        oneRequestStripes(requests);
     }
 
     private void record(Requests requests) {
