@@ -145,6 +145,28 @@ class LatencyHistogramsTest {
     }
 
     @Test
+    void aWindowOfSeveralSlicesHoldsExactlyTheValuesRecorded() {
+        // Completed slices are kept encoded: the window decoded from them must equal, bucket for
+        // bucket, a histogram of the same values (here log-spread, so thousands of buckets).
+        var histograms = histograms(4);
+        Histogram expected = new Histogram(3);
+        long value = 1;
+        for (int slice = 0; slice < 4; slice++) {
+            for (int i = 0; i < 20_000; i++) {
+                value = value * 1_103_515_245L + 12_345;
+                long micros = 1 + Math.floorMod(value, 1L << (4 + (i % 28)));
+                histograms.recordRequest(micros, -1, -1);
+                expected.recordValue(micros);
+            }
+            tick(histograms);
+        }
+        Histogram window = histograms.snapshot(Duration.ofSeconds(4)).histograms().get("request").window();
+        assertEquals(expected, window);
+        // One slice fewer is missing exactly the first slice's values.
+        assertEquals(60_000, histograms.snapshot(Duration.ofSeconds(3)).histograms().get("request").window().getTotalCount());
+    }
+
+    @Test
     void resetDropsValuesStillInTheStripes() {
         var histograms = histograms(12);
         histograms.recordRequest(1_000, 10, 3);
