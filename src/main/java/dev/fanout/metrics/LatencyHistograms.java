@@ -22,16 +22,17 @@ import org.HdrHistogram.Recorder;
 /// The gateway's HdrHistograms and request counters: one series per name (`request`, `ttfb`,
 /// `rows`, `chunk_validate`, `queue_wait`, and `upstream.NAME` created on first use), each with
 /// 3 significant digits and auto-resizing from 1 up to whatever is recorded (so 1 µs .. 1 h and
-/// beyond never throws), plus the `RequestCounters` (per HTTP status and lookup outcome). Latencies are recorded in
-/// microseconds; `rows` records rows per request. This class is thread-safe, and recording never
-/// waits for a reader. The five fixed names are recorded through [#recordRequest(long, long, long)],
+/// beyond never throws), plus the `RequestCounters` (per HTTP status and lookup outcome).
+/// Latencies are recorded in microseconds; `rows` records rows per request. This class is
+/// thread-safe. The five fixed names are recorded through [#recordRequest(long, long, long)],
 /// [#recordChunkValidate(long)] and [#recordQueueWait(long)], into `HistogramStripes`: one
-/// uncontended lock per call and plain increments, a request's three values at once. Any name
-/// also has a `Recorder` ([#recorder(String)]: wait-free, ~6 atomic operations per value), which
-/// the upstreams use. Recording allocates only when a value beyond every earlier one widens a
-/// histogram's range; [#countStatus(int)] allocates only the first time a status is seen.
-/// Everything else ([#snapshot(Duration)], [#reset()], the ticker) takes one lock and drains the
-/// recorders with `getIntervalHistogram(recycled)` and the stripes one at a time.
+/// uncontended lock per call and plain increments, a request's three values at once (a writer
+/// waits only when every stripe is taken at that instant). Any name also has a `Recorder`
+/// ([#recorder(String)]: wait-free, ~6 atomic operations per value), which the upstreams use.
+/// Recording allocates only when a value beyond every earlier one widens a histogram's range;
+/// [#countStatus(int)] allocates only the first time a status is seen. Everything else
+/// ([#snapshot(Duration)], [#reset()], the ticker) takes one lock and drains the recorders with
+/// `getIntervalHistogram(recycled)` and the stripes one at a time.
 ///
 /// History is kept in slices of length `interval`: the ticker of the [SliceClock] started by [#start()] closes
 /// the current slice every `interval`, writes it to the `SliceLog` (`.hlog`) attached with
