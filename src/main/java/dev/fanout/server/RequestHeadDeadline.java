@@ -6,10 +6,6 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,33 +15,30 @@ import java.util.concurrent.atomic.AtomicLong;
 /// time-out, which Helidon applies to connections between requests.)
 ///
 /// An HTTP/1 receive listener: Helidon calls `prologue` once a request line is read and `headers`
-/// once the headers are, both on the connection's thread. Each head being read is one map entry;
-/// one shared thread looks at them a few times per `timeout` (a quarter of it, between 10 ms and
-/// 1 s) and closes the connection of any that is late. Thread-safe.
+/// once the headers are, both on the connection's thread, which arms and disarms its deadline in
+/// `ThreadDeadlines`; their checker looks a few times per `timeout` (a quarter of it, between
+/// 10 ms and 1 s) and closes the connection of any head that is late. Thread-safe.
 final class RequestHeadDeadline implements Http1ConnectionListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RequestHeadDeadline.class.getName());
 
     private final long timeoutNanos;
-    private final Map<ConnectionContext, Long> deadlines = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService checker;
+    private final ThreadDeadlines deadlines;
     private final AtomicLong closed = new AtomicLong();
 
     RequestHeadDeadline(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
         long periodNanos = Math.clamp(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
-        this.checker = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().daemon().name("fanout-head-deadline").factory());
-        var _ = checker.scheduleWithFixedDelay(this::check, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+        this.deadlines = new ThreadDeadlines("fanout-head-deadline", Duration.ofNanos(periodNanos));
     }
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-        deadlines.put(ctx, System.nanoTime() + timeoutNanos);
+        deadlines.arm(System.nanoTime() + timeoutNanos, () -> closeLate(ctx));
     }
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
-        deadlines.remove(ctx);
+        deadlines.disarm();
     }
 
     /// Connections closed for a late head so far.
@@ -53,26 +46,19 @@ final class RequestHeadDeadline implements Http1ConnectionListener, AutoCloseabl
         return closed.get();
     }
 
-    @SuppressWarnings("ModifyCollectionInEnhancedForLoop") // a concurrent collection: removing while iterating is allowed
-    private void check() {
-        long now = System.nanoTime();
-        for (var entry : deadlines.entrySet()) {
-            if (now - entry.getValue() > 0 && deadlines.remove(entry.getKey(), entry.getValue())) {
-                closed.incrementAndGet();
-                LOG.log(Level.DEBUG, () -> "closing " + entry.getKey().remotePeer() + ": its request head took longer than "
-                        + Duration.ofNanos(timeoutNanos));
-                try {
-                    entry.getKey().serverSocket().close();
-                } catch (RuntimeException e) {
-                    // Already closed by its client: nothing left to do.
-                }
-            }
+    private void closeLate(ConnectionContext ctx) {
+        closed.incrementAndGet();
+        LOG.log(Level.DEBUG, () -> "closing " + ctx.remotePeer() + ": its request head took longer than "
+                + Duration.ofNanos(timeoutNanos));
+        try {
+            ctx.serverSocket().close();
+        } catch (RuntimeException e) {
+            // Already closed by its client: nothing left to do.
         }
     }
 
     @Override
     public void close() {
-        checker.shutdownNow();
-        deadlines.clear();
+        deadlines.close();
     }
 }

@@ -224,7 +224,6 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                 join(running);
             }
         } finally {
-            stopWatching();
             deleteSpill();
         }
         lock.lock();
@@ -257,7 +256,6 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                 // Aborting already: the sender's own failure adds nothing.
             }
         }
-        stopWatching();
         deleteSpill();
     }
 
@@ -313,12 +311,6 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
 
     private void startWatching() {
         watch = watchdog.watch(this::giveUp);
-    }
-
-    private void stopWatching() {
-        if (watch != null) {
-            watch.close();
-        }
     }
 
     /// The write deadline passed (on the watchdog's thread): the response fails, and closing the

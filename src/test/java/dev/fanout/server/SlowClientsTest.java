@@ -145,6 +145,28 @@ class SlowClientsTest {
     }
 
     @Test
+    void aHeadDribbledAfterAQuickRequestAndAnIdlePauseIsCutOffToo() throws Exception {
+        // The connection's thread has armed and disarmed the head deadline once, then idles for
+        // longer than two of the deadline checker's looks (a quarter of the time-out each), which
+        // drop its slot; its next head must be watched again.
+        try (var client = new SlowClient()) {
+            client.send("GET /v1/schemas HTTP/1.1\r\nHost: x\r\n\r\n");
+            Thread.sleep(HEAD_TIMEOUT_MS * 3 / 4);
+            assertTrue(!client.ended(), "a quick request's connection stays open");
+            client.send("GET /v1/schemas HTTP/1.1\r\nHost: x\r\n");
+            long requestLineNanos = System.nanoTime();
+            while (!client.ended() && System.nanoTime() - requestLineNanos < TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS + 2000)) {
+                client.send("X-Slow: " + System.nanoTime() + "\r\n");
+                Thread.sleep(100);
+            }
+            long afterRequestLine = TimeUnit.NANOSECONDS.toMillis(client.endedNanos - requestLineNanos);
+            assertTrue(client.ended(), "the dribbled head is cut off");
+            assertTrue(afterRequestLine >= HEAD_TIMEOUT_MS - 50 && afterRequestLine <= HEAD_TIMEOUT_MS + 1000,
+                    "closed " + afterRequestLine + " ms after its request line (head time-out " + HEAD_TIMEOUT_MS + " ms)");
+        }
+    }
+
+    @Test
     void aKeepAliveConnectionInUseIsNotCutByTheHeadTimeOut() throws Exception {
         // Requests on one connection over longer than both time-outs: each head is quick.
         try (var connection = RawConnection.open(gateway.port())) {
