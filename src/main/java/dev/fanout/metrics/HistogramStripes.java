@@ -11,7 +11,7 @@ import org.HdrHistogram.Histogram;
 ///
 /// Why not HdrHistogram's `Recorder`: each of its `recordValue` calls makes about six atomic
 /// read-modify-writes on lines every core writes (two phasers, the count, the total), so the five
-/// values a small request records cost ~4 % of W1's CPU (issue 11); here a request pays one
+/// values a small request records cost 3-4 % of W1's CPU (issue 11); here a request pays one
 /// uncontended lock per batch and plain increments.
 final class HistogramStripes {
     private final Stripe[] stripes;

@@ -15,13 +15,13 @@ import java.util.concurrent.atomic.AtomicReference;
 ///
 /// Arming and disarming touch only the calling thread's own slot (a thread-local): an atomic swap
 /// and a compare-and-set on a line no other thread writes, where a shared `ConcurrentHashMap`
-/// entry put and removed per request cost 2.3 % of the gateway's CPU under W1 (issue 11), its
+/// entry put and removed per request cost ~2 % of the gateway's CPU under W1 (issue 11), its
 /// table and counters written by both cores. The checker finds the slots in a set that a thread
-/// joins when it arms for the first time, and leaves after two checks in a row found it disarmed
+/// joins when it arms while out of it, and leaves after two checks in a row found it disarmed
 /// (so threads that have ended are dropped, and a busy connection's thread is added once).
 ///
 /// The checker runs every `period`. An action runs on the checker's thread, at most once per arming;
-/// it must be quick and must not throw. Thread-safe.
+/// it must be quick (an exception it throws is logged). Thread-safe.
 final class ThreadDeadlines implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ThreadDeadlines.class.getName());
 
