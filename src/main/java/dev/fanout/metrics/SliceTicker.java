@@ -64,7 +64,14 @@ final class SliceTicker implements SliceClock.Ticking {
         long nextTickNanos = System.nanoTime() + intervalNanos;
         try {
             while (awaitTick(nextTickNanos)) {
-                tick.run();
+                try {
+                    tick.run();
+                } catch (RuntimeException | Error e) {
+                    // A failed tick (a bug, or the heap running out while a slice is encoded) must
+                    // not end the slicing: with the ticker gone, every later window and .hlog
+                    // interval would silently span all the time since.
+                    LOG.log(System.Logger.Level.ERROR, "closing a histogram slice failed; the next tick runs as planned", e);
+                }
                 nextTickNanos += intervalNanos;
                 long nowNanos = System.nanoTime();
                 if (nextTickNanos - nowNanos < 0) {

@@ -53,7 +53,17 @@ final class DisconnectDetector implements AutoCloseable {
         }
         this.checker = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("fanout-disconnects").factory());
-        var _ = checker.scheduleWithFixedDelay(this::check, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        var _ = checker.scheduleWithFixedDelay(this::checkNow, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    // A scheduled task that throws is never run again: no client that goes away would be noticed
+    // for the rest of the process, with nothing logged.
+    private void checkNow() {
+        try {
+            check();
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "a disconnect check failed; the next one runs as planned", e);
+        }
     }
 
     /// Watches the connection from `remote` to `local` (as the server sees it); `gone` runs once,

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /// (so threads that have ended are dropped, and a busy connection's thread is added once).
 ///
 /// The checker runs every `period`. An action runs on the checker's thread, at most once per arming;
-/// it must be quick (an exception it throws is logged). Thread-safe.
+/// it must be quick (an exception or error it throws is logged, and the checks go on). Thread-safe.
 final class ThreadDeadlines implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ThreadDeadlines.class.getName());
 
@@ -38,8 +38,17 @@ final class ThreadDeadlines implements AutoCloseable {
     ThreadDeadlines(String threadName, Duration period) {
         this.checker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());
         long periodNanos = period.toNanos();
-        var _ = checker.scheduleWithFixedDelay(() -> check(System.nanoTime()), periodNanos, periodNanos,
-                TimeUnit.NANOSECONDS);
+        var _ = checker.scheduleWithFixedDelay(this::checkNow, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+    }
+
+    // A scheduled task that throws is never run again: every deadline after it (slowloris heads,
+    // stalled writes) would pass unseen for the rest of the process, with nothing logged.
+    private void checkNow() {
+        try {
+            check(System.nanoTime());
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "a deadline check failed; the next one runs as planned", e);
+        }
     }
 
     /// Arms the calling thread's deadline: `onLate` runs if it is still armed at `deadlineNanos`
@@ -104,9 +113,8 @@ final class ThreadDeadlines implements AutoCloseable {
     // the set.
     private void detach(Slot slot) {
         watched.remove(slot);
-        if (slot.state.compareAndSet(DISARMED, DETACHED)) {
-            slot.idleChecks = 0;
-        } else {
+        slot.idleChecks = 0;
+        if (!slot.state.compareAndSet(DISARMED, DETACHED)) {
             watched.add(slot);
         }
     }

@@ -39,7 +39,7 @@ final class PlainTransport implements UpstreamTransport {
         var _ = deadlines.scheduleWithFixedDelay(() -> {
             try {
                 task.run();
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 System.getLogger(Upstream.class.getName()).log(System.Logger.Level.WARNING, what + " failed", e);
             }
         }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);

@@ -68,6 +68,28 @@ class DisconnectDetectorTest {
     }
 
     @Test
+    void noticingGoesOnAfterAnActionFails() throws Exception {
+        try (var detector = new DisconnectDetector(); var listener = new ServerSocket(0, 10,
+                java.net.InetAddress.getLoopbackAddress()); var first = Pair.open(listener); var second = Pair.open(listener)) {
+            var firstGone = new CountDownLatch(1);
+            var secondGone = new CountDownLatch(1);
+            try (var _ = detector.watch(first.server(), first.remote(), () -> {
+                firstGone.countDown();
+                throw new AssertionError("an action's error (expected by the test)");
+            })) {
+                first.client().setSoLinger(true, 0);
+                first.client().close();
+                assertTrue(firstGone.await(2, TimeUnit.SECONDS), "the first reset was noticed");
+            }
+            try (var _ = detector.watch(second.server(), second.remote(), secondGone::countDown)) {
+                second.client().setSoLinger(true, 0);
+                second.client().close();
+                assertTrue(secondGone.await(2, TimeUnit.SECONDS), "a reset after the failed action is noticed too");
+            }
+        }
+    }
+
+    @Test
     void aHalfClosedClientIsStillThereAndItsResetIsNoticed() throws Exception {
         try (var detector = new DisconnectDetector(); var listener = new ServerSocket(0, 10,
                 java.net.InetAddress.getLoopbackAddress()); var pair = Pair.open(listener)) {

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +45,32 @@ class ThreadDeadlinesTest {
         assertEquals(1, fired.get(), "arming again replaces the deadline");
         deadlines.check(now + 20_000);
         assertEquals(2, fired.get());
+    }
+
+    @Test
+    void theChecksGoOnAfterAnActionFails() throws InterruptedException {
+        // The real checker, every 5 ms: a scheduled task that throws would never run again.
+        try (var checked = new ThreadDeadlines("test-deadlines-fast", Duration.ofMillis(5))) {
+            for (Throwable failure : List.of(new IllegalStateException("an action's bug (expected by the test)"),
+                    new AssertionError("an action's error (expected by the test)"))) {
+                var ran = new CountDownLatch(1);
+                checked.arm(System.nanoTime(), () -> {
+                    ran.countDown();
+                    throwUnchecked(failure);
+                });
+                assertTrue(ran.await(10, TimeUnit.SECONDS), "a late deadline's action runs");
+            }
+            var fired = new CountDownLatch(1);
+            checked.arm(System.nanoTime(), fired::countDown);
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "a deadline armed after the failures fires too");
+        }
+    }
+
+    private static void throwUnchecked(Throwable failure) {
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        throw (Error) failure;
     }
 
     @Test
