@@ -38,7 +38,8 @@ import org.HdrHistogram.Recorder;
 /// the current slice every `interval`, writes it to the `SliceLog` (`.hlog`) attached with
 /// [#logTo(Path)] (one tag per histogram name, values in µs), and keeps the last `retainedSlices` completed slices
 /// in HdrHistogram's uncompressed encoding (a few bytes per non-empty bucket), so memory is bounded
-/// by names × (retained slices + 4) histograms.
+/// by names × (retained slices + 4) histograms, plus the fixed names' in each stripe (up to 16
+/// stripes of five).
 /// Values are recorded as measured: nothing here applies coordinated-omission correction.
 public final class LatencyHistograms implements AutoCloseable {
     /// The names created up front, in the order reports list them.
