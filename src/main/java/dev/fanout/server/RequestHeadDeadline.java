@@ -6,7 +6,6 @@ import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /// The request-head deadline: closes a connection whose request line is in but whose headers do
@@ -27,8 +26,7 @@ final class RequestHeadDeadline implements Http1ConnectionListener, AutoCloseabl
 
     RequestHeadDeadline(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
-        long periodNanos = Math.clamp(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
-        this.deadlines = new ThreadDeadlines("fanout-head-deadline", Duration.ofNanos(periodNanos));
+        this.deadlines = ThreadDeadlines.forTimeout("fanout-head-deadline", timeout);
     }
 
     @Override

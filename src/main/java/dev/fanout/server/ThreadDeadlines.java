@@ -34,6 +34,15 @@ final class ThreadDeadlines implements AutoCloseable {
     private final Set<Slot> watched = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService checker;
 
+    /// Deadlines of `timeout` checked a few times per `timeout` (every quarter of it, between 10 ms
+    /// and 1 s), so that one is acted on at most a quarter late, by a daemon thread named
+    /// `threadName`.
+    static ThreadDeadlines forTimeout(String threadName, Duration timeout) {
+        long periodNanos = Math.clamp(timeout.toNanos() / 4, TimeUnit.MILLISECONDS.toNanos(10),
+                TimeUnit.SECONDS.toNanos(1));
+        return new ThreadDeadlines(threadName, Duration.ofNanos(periodNanos));
+    }
+
     /// Deadlines checked every `period` by a daemon thread named `threadName`.
     ThreadDeadlines(String threadName, Duration period) {
         this.checker = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name(threadName).factory());

@@ -2,7 +2,6 @@ package dev.fanout.server;
 
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /// The write deadline: gives up on a client that has stopped reading its response for good.
@@ -32,8 +31,7 @@ final class WriteWatchdog implements AutoCloseable {
         }
         this.timeout = timeout;
         this.timeoutNanos = timeout.toNanos();
-        long periodNanos = Math.clamp(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
-        this.deadlines = new ThreadDeadlines("fanout-write-watchdog", Duration.ofNanos(periodNanos));
+        this.deadlines = ThreadDeadlines.forTimeout("fanout-write-watchdog", timeout);
     }
 
     /// The time a write may block before the connection is closed.
