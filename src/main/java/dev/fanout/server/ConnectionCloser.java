@@ -12,9 +12,11 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1ConnectionListener;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /// Closes the connection a request came on, from any thread: the way to unblock whichever thread
 /// is stuck in a blocking socket write on it, including Helidon's own request thread (which is not
@@ -48,7 +50,23 @@ final class ConnectionCloser implements Http1ConnectionListener {
                 || !connection.socketId().equals(request.serverSocketId())) {
             return Optional.empty();
         }
-        return Optional.of(() -> connection.serverSocket().close());
+        return Optional.of(closing(connection));
+    }
+
+    /// Closes `connection` on its first run, from any thread; later runs do nothing. More than one
+    /// party may close the same connection (a cut answer's sender, the request's handler, the write
+    /// deadline), and Helidon's socket throws when asked to close again.
+    private static Runnable closing(ConnectionContext connection) {
+        var closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                try {
+                    connection.serverSocket().close();
+                } catch (UncheckedIOException e) {
+                    // Gone already (the client closed or reset it first): nothing is left to close.
+                }
+            }
+        };
     }
 
     /// The two ends of a TCP connection.

@@ -40,6 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /// gone), and the two ways out (`sendWhole` and the sender's loop) must end them alike. The bytes
 /// themselves live in the `SpillQueue`.
 final class ResponsePump extends OutputStream implements PooledArrayOutput {
+    private static final System.Logger LOG = System.getLogger(ResponsePump.class.getName());
     /// The most bytes handed to the socket in one call, so that a slow but steady reader shows
     /// progress to the watchdog: it is cut off only if it reads fewer than this per time-out
     /// (about 9 KiB a second with the default 30 s). Not smaller: each write costs the kernel, the
@@ -256,6 +257,13 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                 // Aborting already: the sender's own failure adds nothing.
             }
         }
+        lock.lock();
+        try {
+            // What was never sent goes back to the pool (the sender, if any, has ended).
+            queue.dropMemory();
+        } finally {
+            lock.unlock();
+        }
         deleteSpill();
     }
 
@@ -329,8 +337,15 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
         hangUp.run();
     }
 
+    /// The sender's loop. Only an answer sent whole ends with its last chunk; one cut short (the
+    /// client gone, the write time-out, an abort, the spill file failing) ends with its connection
+    /// closed instead, so that no client takes it for whole (without `summary`, nothing else in
+    /// the answer would tell it), and the connection, left in the middle of a body, carries no
+    /// further request.
     private void send() {
-        try (var socket = new WatchedSocket(ChunkedBody.open(response, framesInPlace))) {
+        boolean whole = false;
+        try {
+            var socket = new WatchedSocket(ChunkedBody.open(response, framesInPlace));
             while (true) {
                 SpillQueue.Piece piece;
                 SpillQueue.FileRange range;
@@ -362,12 +377,18 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                     firstByteNanos = System.nanoTime();
                 }
                 if (piece != null) {
-                    socket.writePiece(piece);
-                    BufferPool.SHARED.give(piece.bytes());
+                    try {
+                        socket.writePiece(piece);
+                    } finally {
+                        BufferPool.SHARED.give(piece.bytes());
+                    }
                 } else if (range != null) {
                     SpillQueue.Piece spilled = queue.read(range);
-                    socket.writePiece(spilled);
-                    BufferPool.SHARED.give(spilled.bytes());
+                    try {
+                        socket.writePiece(spilled);
+                    } finally {
+                        BufferPool.SHARED.give(spilled.bytes());
+                    }
                     lock.lock();
                     try {
                         queue.sentFromFile(range);
@@ -378,10 +399,20 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                     socket.flush();
                 }
             }
+            socket.close();
+            whole = true;
+        } catch (SpillQueue.SpillFailure e) {
+            // Our disk, not the client: logged as the writer's spill failures are.
+            LOG.log(System.Logger.Level.ERROR, "an answer was cut: " + e.getMessage());
+            clientGone(e);
         } catch (IOException | RuntimeException e) {
             clientGone(clientFailure(e));
         } catch (InterruptedException e) {
             clientGone(new IOException("response aborted", e));
+        } finally {
+            if (!whole) {
+                hangUp.run();
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.fanout.server;
 
 import dev.fanout.memory.BufferPool;
 import dev.fanout.memory.PooledArrayOutput;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -142,11 +143,21 @@ final class SpillQueue {
     /// around it as in memory; outside the owner's lock: only the sender reads, and only what was
     /// published. Pooled because a new array per read was zeroed only to be written over (~0.4 %
     /// of the gateway's CPU under four large uploads, which spill about a quarter of each answer).
+    ///
+    /// @throws SpillFailure when the file cannot be read
     Piece read(FileRange range) throws IOException {
         int offset = PooledArrayOutput.ROOM_BEFORE;
         var buffer = ByteBuffer.wrap(BufferPool.SHARED.take(withRoom(range.length())), offset, range.length());
-        while (buffer.hasRemaining()) {
-            spill.read(buffer, range.from() + buffer.position() - offset);
+        try {
+            while (buffer.hasRemaining()) {
+                if (spill.read(buffer, range.from() + buffer.position() - offset) < 0) {
+                    throw new EOFException("the spill file ended at " + (range.from() + buffer.position() - offset)
+                            + " bytes, before " + (range.from() + range.length()));
+                }
+            }
+        } catch (IOException e) {
+            BufferPool.SHARED.give(buffer.array());
+            throw SpillFailure.reading(e);
         }
         return new Piece(buffer.array(), offset, range.length());
     }
@@ -190,14 +201,20 @@ final class SpillQueue {
     /// @throws SpillFailure when it cannot be made
     void openFile() throws IOException {
         if (spill == null) {
+            Path made = null;
             try {
-                spillPath = spillDir.isPresent()
+                made = spillDir.isPresent()
                         ? Files.createTempFile(spillDir.get(), "fanout-response-", ".ndjson")
                         : Files.createTempFile("fanout-response-", ".ndjson");
-                spill = FileChannel.open(spillPath, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                spill = FileChannel.open(made, StandardOpenOption.READ, StandardOpenOption.WRITE,
                         StandardOpenOption.DELETE_ON_CLOSE);
+                spillPath = made;
             } catch (IOException e) {
-                throw new SpillFailure(spillDir.map(Path::toString).orElse("the temporary folder"), e);
+                if (made != null) {
+                    // Made but not opened (out of file descriptors, say): nothing else would delete it.
+                    deleteQuietly(made, e);
+                }
+                throw SpillFailure.making(spillDir.map(Path::toString).orElse("the temporary folder"), e);
             }
         }
     }
@@ -205,11 +222,17 @@ final class SpillQueue {
     /// Appends `len` bytes of `b` from `off` to the file, outside the owner's lock (only the
     /// writing thread writes, at positions the sender does not read until published), and returns
     /// the file's new end, to be published with `written`.
+    ///
+    /// @throws SpillFailure when the file cannot be written (a full disk)
     long writeToFile(byte[] b, int off, int len) throws IOException {
         var buffer = ByteBuffer.wrap(b, off, len);
         long position = spillWritten;
-        while (buffer.hasRemaining()) {
-            position += spill.write(buffer, position);
+        try {
+            while (buffer.hasRemaining()) {
+                position += spill.write(buffer, position);
+            }
+        } catch (IOException e) {
+            throw SpillFailure.writing(e);
         }
         return position;
     }
@@ -234,10 +257,31 @@ final class SpillQueue {
     }
 
     /// The gateway's own disk failed the answer (not the client): the spill file could not be
-    /// made. The answer is cut like a client that went away, but this one is logged as an error.
+    /// made, written or read. The answer is cut like one whose client went away, but this one is
+    /// logged as an error.
     static final class SpillFailure extends IOException {
-        SpillFailure(String dir, IOException cause) {
-            super("cannot make a spill file in " + dir + " (" + describe(cause) + ")", cause);
+        private SpillFailure(String message, IOException cause) {
+            super(message, cause);
+        }
+
+        static SpillFailure making(String dir, IOException cause) {
+            return new SpillFailure("cannot make a spill file in " + dir + " (" + describe(cause) + ")", cause);
+        }
+
+        static SpillFailure writing(IOException cause) {
+            return new SpillFailure("cannot write the spill file (" + describe(cause) + ")", cause);
+        }
+
+        static SpillFailure reading(IOException cause) {
+            return new SpillFailure("cannot read the spill file back (" + describe(cause) + ")", cause);
+        }
+    }
+
+    private static void deleteQuietly(Path path, IOException failure) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -256,7 +256,8 @@ final class ValidateService implements HttpService {
             // The client went away, or stopped reading past the write time-out: the engine has
             // stopped; nothing is left to tell it.
             pump.abort();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Whatever failed, the sender must not wait on for a writer that is gone.
             pump.abort();
             throw e;
         } finally {

@@ -1,7 +1,9 @@
 package dev.fanout.server;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +37,21 @@ class SpillFailureTest {
                         "Content-Length: " + body.length);
                 connection.send(body);
                 Thread.sleep(1000);
+                assertFalse(readsWhole(connection), "a cut answer never ends as a whole one (its last chunk)");
                 assertTrue(connection.closedByServer(), "the cut answer's connection is closed, not left hanging");
             }
             gateway.assertStillServes();
+        }
+    }
+
+    /// Whether the response reads as whole: a head, then a body that ends as its framing says
+    /// (without `summary`, nothing else tells a client that an answer was cut).
+    private static boolean readsWhole(RawConnection connection) {
+        try {
+            RawConnection.readAll(connection.body(connection.readHead()));
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -2,16 +2,22 @@ package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.memory.PooledArrayOutput;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /// The answer queue: arrays taken over are queued as they are (no copy), a small write lands in
 /// the last piece's spare room, and draining one piece hands its own array back while several are
@@ -125,4 +131,34 @@ class SpillQueueTest {
             queue.delete();
         }
     }
+
+    @Test
+    @Timeout(10)
+    void aRangeTheFileDoesNotHoldFailsAsTheSpillFilesFailure() throws IOException {
+        var queue = new SpillQueue(16, Optional.empty());
+        try {
+            queue.openFile();
+            byte[] line = "{\"row\":1}\n".getBytes(StandardCharsets.UTF_8);
+            queue.written(queue.writeToFile(line, 0, line.length));
+            // Past the file's end a read gets no bytes: it fails at once (it used to ask again forever).
+            var failure = assertThrows(SpillQueue.SpillFailure.class,
+                    () -> queue.read(new SpillQueue.FileRange(line.length, 100)));
+            assertTrue(failure.getMessage().startsWith("cannot read the spill file back"), failure.getMessage());
+        } finally {
+            queue.delete();
+        }
+    }
+
+    @Test
+    void aSpillFolderThatIsGoneFailsAsTheSpillFilesFailureAndLeavesNoFile(@TempDir Path dir) throws IOException {
+        Path gone = dir.resolve("gone");
+        var queue = new SpillQueue(16, Optional.of(gone));
+        var failure = assertThrows(SpillQueue.SpillFailure.class, queue::openFile);
+        assertTrue(failure.getMessage().startsWith("cannot make a spill file in " + gone), failure.getMessage());
+        assertFalse(queue.hasFile());
+        try (var left = Files.list(dir)) {
+            assertEquals(0, left.count());
+        }
+    }
 }
+
