@@ -1,5 +1,7 @@
 package dev.fanout.schema;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -41,6 +43,13 @@ final class LookupParser {
         }
         if (!path.contains("{value}")) {
             throw invalid("x-lookup path must contain {value}");
+        }
+        try {
+            // As the upstream's client will: the path as sent, with a stand-in value.
+            new URI("http://upstream" + Lookup.asciiPath(path.replace("{value}", "x")));
+        } catch (URISyntaxException e) {
+            throw invalid("x-lookup path must be URI text (characters such as | ^ \" < > ` { } [ ] and a % not"
+                    + " followed by two hexadecimal digits percent-encoded), not '" + path + "'");
         }
         Map<String, String> enrich = new LinkedHashMap<>();
         JsonValue enrichNode = node.path("enrich");

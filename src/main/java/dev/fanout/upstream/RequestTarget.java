@@ -1,5 +1,6 @@
 package dev.fanout.upstream;
 
+import dev.fanout.schema.Lookup;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -45,24 +46,16 @@ final class RequestTarget {
             // "@evil.example/x" appended to "http://crm" would change the host.
             throw new IllegalArgumentException("x-lookup path must start with '/', was '" + path + "'");
         }
+        String ascii = Lookup.asciiPath(path);
         // An encoded value is letters, digits, "-_.*" and %XX: it cannot change how the rest of
-        // the URI parses, so one stand-in value checks the path for every value.
-        URI uri = URI.create(settings.baseUri() + path.replace(VALUE, "x"));
+        // the URI parses, so one stand-in value checks the path for every value. The path as it is
+        // sent is checked, as the schema's parser checks it: a space in it is sent as %20.
+        URI uri = URI.create(settings.baseUri() + ascii.replace(VALUE, "x"));
         if (!settings.baseUri().getRawAuthority().equals(uri.getRawAuthority())) {
             throw new IllegalArgumentException("x-lookup path '" + path + "' leaves upstream '" + settings.name() + "'");
         }
         // A fragment is never sent (the URI class took it off the path before, too).
-        String template = settings.baseUri().getRawPath() + (path.indexOf('#') < 0 ? path : path.substring(0, path.indexOf('#')));
-        var ascii = new StringBuilder(template.length());
-        for (byte b : template.getBytes(StandardCharsets.UTF_8)) {
-            if (b > 0x20 && b < 0x7F) {
-                ascii.append((char) b);
-            } else {
-                ascii.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xF, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xF, 16)));
-            }
-        }
-        return ascii.toString();
+        return settings.baseUri().getRawPath() + (ascii.indexOf('#') < 0 ? ascii : ascii.substring(0, ascii.indexOf('#')));
     }
 
     /// `value` as one path segment: every character but letters, digits and `-_.*` is

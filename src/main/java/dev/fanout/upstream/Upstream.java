@@ -36,8 +36,9 @@ import org.HdrHistogram.Recorder;
 ///   `lookup_timeout` (a connect time-out too, after the retries); any other status or a
 ///   connection error after the retries → `lookup_failed`; circuit open → `lookup_unavailable`.
 /// - **Cache.** Found and not-found answers are kept for `cache-ttl` (Caffeine, at most
-///   `cache-size` entries); failures never are. The key, also the single-flight key, is the path
-///   plus the enrich pointers, so an entry holds only the few values copied out, never a body.
+///   `cache-size` entries); failures never are. The key, also the single-flight key, is the
+///   request target plus the enrich pointers, so an entry holds only the values copied out (a
+///   whole body only for the pointer `""`).
 /// - **Latency.** Each call's time, retries included, goes into `upstream.NAME` in microseconds.
 ///
 /// Thread-safe; lookups block the calling (virtual) thread, which makes the calls of a flight it
@@ -51,8 +52,8 @@ final class Upstream implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
     // Null when caching is off (cache-ttl or cache-size zero).
-    private final Cache<String, LookupAnswer> cache;
-    private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+    private final Cache<AnswerKey, LookupAnswer> cache;
+    private final ConcurrentHashMap<AnswerKey, Flight> flights = new ConcurrentHashMap<>();
     private final RequestTarget targets;
 
     /// `latencyMicros` may be null: then nothing is recorded.
@@ -95,7 +96,7 @@ final class Upstream implements AutoCloseable {
                     + settings.name() + "' (an empty value is never looked up)");
         }
         String target = targets.target(lookup.path(), value);
-        String key = target + " " + lookup.enrich().values();
+        var key = new AnswerKey(target, List.copyOf(lookup.enrich().values()));
         while (true) {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -123,7 +124,14 @@ final class Upstream implements AutoCloseable {
         }
     }
 
-    private LookupAnswer fly(String key, ConcurrencyLimit.Share share, Lookup lookup, String value, String target)
+    /// The cache's and the flights' key: the request target and the enrich pointers, whose values
+    /// an answer holds in their order. A record, not one string joined from them: a pointer may
+    /// hold any character (`"/p, /q"` is one pointer), and two lookups whose joined strings matched
+    /// shared answers of another shape — fewer or more enrich values than the field has room for.
+    private record AnswerKey(String target, List<String> pointers) {
+    }
+
+    private LookupAnswer fly(AnswerKey key, ConcurrencyLimit.Share share, Lookup lookup, String value, String target)
             throws InterruptedException {
         // An earlier flight may have filled the cache between our caller's look and our start.
         LookupAnswer answer = cache == null ? null : cache.getIfPresent(key);

@@ -44,6 +44,15 @@ class LookupSchemaTest {
     }
 
     @Test
+    void aPathIsCheckedAsItIsSentWithSpacesAndOtherCharactersPercentEncoded() {
+        Schema schema = schema("""
+                {"fields":[{"name":"a","x-lookup":{"upstream":"crm","path":"/price list/{value}?q=%20é"}}]}""");
+        Lookup lookup = schema.field("a").orElseThrow().lookup().orElseThrow();
+        assertEquals("/price list/{value}?q=%20é", lookup.path());
+        assertEquals("/price%20list/{value}?q=%20%C3%A9", Lookup.asciiPath(lookup.path()));
+    }
+
+    @Test
     void aSchemaWithoutLookupsHasNoUpstreams() {
         Schema schema = schema("{\"fields\":[{\"name\":\"a\"},{\"name\":\"b\",\"x-lookup\":null}]}");
         assertFalse(schema.hasLookups());
@@ -51,6 +60,9 @@ class LookupSchemaTest {
     }
 
     /// An `x-lookup` and the exact message; the exception names field `f`.
+    private static final String NOT_URI_TEXT = "x-lookup path must be URI text (characters such as | ^ \" < > ` { } [ ]"
+            + " and a % not followed by two hexadecimal digits percent-encoded), not ";
+
     static Stream<Arguments> lookupProblems() {
         return Stream.of(
                 Arguments.of("\"crm\"", "x-lookup must be an object"),
@@ -72,6 +84,9 @@ class LookupSchemaTest {
                 Arguments.of("{\"upstream\":\"crm\",\"path\":\"/c\\\\{value}\"}",
                         "x-lookup path must be a path on the upstream starting with '/', not '/c\\{value}'"),
                 Arguments.of("{\"upstream\":\"crm\",\"path\":\"/customers/{id}\"}", "x-lookup path must contain {value}"),
+                Arguments.of("{\"upstream\":\"crm\",\"path\":\"/c/{value}?f=a|b\"}", NOT_URI_TEXT + "'/c/{value}?f=a|b'"),
+                Arguments.of("{\"upstream\":\"crm\",\"path\":\"/c/{value}/100%\"}", NOT_URI_TEXT + "'/c/{value}/100%'"),
+                Arguments.of("{\"upstream\":\"crm\",\"path\":\"/c/{value}/{other}\"}", NOT_URI_TEXT + "'/c/{value}/{other}'"),
                 Arguments.of("{\"upstream\":\"crm\",\"path\":\"/c/{value}\",\"enrich\":[\"/name\"]}",
                         "x-lookup enrich must be an object of name → JSON pointer"),
                 Arguments.of("{\"upstream\":\"crm\",\"path\":\"/c/{value}\",\"enrich\":{\"n\":\"name\"}}",

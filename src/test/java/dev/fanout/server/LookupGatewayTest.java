@@ -150,6 +150,42 @@ class LookupGatewayTest {
     }
 
     @Test
+    @Timeout(30)
+    void aPathThatIsNotUriTextIsRefusedAsTheSchemasFault() throws Exception {
+        String pipe = ORDERS.replace("/customers/{value}", "/customers/{value}?f=a|b");
+
+        var refused = gateway.postMultipart("/v1/validate", new Multipart().schema(pipe).file(HEADER + "p1,1\n"));
+
+        JsonNode problem = TestGateway.assertProblem(refused, 422, "invalid_schema");
+        assertTrue(problem.path("detail").asText().contains("'customer'"), problem::toString);
+        assertEquals(0, crm.countRequestsMatching(getRequestedFor(urlPathMatching("/customers/p1.*")).build()).getCount(),
+                "nothing was asked of the upstream");
+    }
+
+    /// Two lookups on one path whose enrich pointers, joined in one string, read the same
+    /// (`["/p", "/q"]` against `["/p, /q"]`, one pointer): each row gets each lookup's own values.
+    /// Their answers shared one cache and flight key before, so the one-pointer lookup wrote two
+    /// values from its slot on, into the next row's first column or past the chunk's end.
+    @Test
+    @Timeout(30)
+    void lookupsWhosePointersJoinAlikeKeepTheirOwnAnswers() throws Exception {
+        crm.stubFor(get("/pair/k1").willReturn(okJson("{\"p\":1,\"q\":2,\"p, \":{\"q\":3}}")));
+        String pair = """
+                {"fields":[
+                  {"name":"a","type":"string",
+                   "x-lookup":{"upstream":"crm","path":"/pair/{value}","enrich":{"p":"/p","q":"/q"}}},
+                  {"name":"b","type":"string",
+                   "x-lookup":{"upstream":"crm","path":"/pair/{value}","enrich":{"pq":"/p, /q"}}}]}""";
+
+        var response = gateway.postMultipart("/v1/validate", new Multipart().schema(pair).file("a,b\nk1,k1\nk1,k1\n"));
+
+        assertEquals(200, response.statusCode(), response::body);
+        String data = "\"data\":{\"a\":\"k1\",\"b\":\"k1\",\"p\":1,\"q\":2,\"pq\":3}}\n";
+        assertEquals("{\"row\":1,\"line\":2,\"valid\":true," + data + "{\"row\":2,\"line\":3,\"valid\":true," + data,
+                response.body());
+    }
+
+    @Test
     void aRegisteredSchemaNamingAnUnknownUpstreamStopsTheStart(@TempDir Path otherSchemas) throws IOException {
         Files.writeString(otherSchemas.resolve("invoices.json"), ORDERS.replace("\"crm\"", "\"erp\""));
 
