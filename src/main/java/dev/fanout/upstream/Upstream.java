@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.fanout.engine.LookupAnswer;
 import dev.fanout.schema.ErrorCode;
+import dev.fanout.schema.JsonNumber;
 import dev.fanout.schema.Lookup;
 import dev.fanout.schema.Violation;
 import java.util.Collections;
@@ -51,6 +52,12 @@ final class Upstream implements AutoCloseable {
     private volatile boolean closed;
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
+    /// The most characters a cached answer holds, its request target included. `cache-size` bounds
+    /// the entries by count, and a schema (an uploaded one too) chooses what an entry holds: the
+    /// pointer `""` copies a whole body (up to the 1 MiB read), and a 1 MiB cell makes a 3 MiB
+    /// target. At this bound the cache of 10,000 entries holds ~10 MB at worst; larger answers are
+    /// asked again, as a failure is (a value that large is seldom asked twice in `cache-ttl`).
+    static final int MAX_CACHED_CHARS = 1024;
     // Null when caching is off (cache-ttl or cache-size zero).
     private final Cache<AnswerKey, LookupAnswer> cache;
     private final ConcurrentHashMap<AnswerKey, Flight> flights = new ConcurrentHashMap<>();
@@ -138,15 +145,28 @@ final class Upstream implements AutoCloseable {
         if (answer == null) {
             answer = callWithRetries(share, lookup, value, target);
             // Cached before the flight leaves the map, so a caller arriving now finds one or the other.
-            if (cache != null && cacheable(answer)) {
+            if (cache != null && cacheable(key, answer)) {
                 cache.put(key, answer);
             }
         }
         return answer;
     }
 
-    private static boolean cacheable(LookupAnswer answer) {
-        return answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true);
+    /// Found and not-found answers of at most [#MAX_CACHED_CHARS], target included.
+    private static boolean cacheable(AnswerKey key, LookupAnswer answer) {
+        if (!answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true)) {
+            return false;
+        }
+        long chars = key.target().length();
+        for (Object value : answer.enrichValues()) {
+            chars += switch (value) {
+                case null -> 0;
+                case String text -> text.length();
+                case JsonNumber number -> number.text().length();
+                default -> 5;
+            };
+        }
+        return chars <= MAX_CACHED_CHARS;
     }
 
     private LookupAnswer callWithRetries(ConcurrencyLimit.Share share, Lookup lookup, String value, String target)

@@ -185,6 +185,32 @@ class LookupGatewayTest {
                 response.body());
     }
 
+    /// The cache bounds its entries by count, and a schema chooses what an entry holds: an answer
+    /// over the bound (a whole body through the pointer `""`, say) is asked again each time, and
+    /// a small one still comes from the cache.
+    @Test
+    @Timeout(30)
+    void anAnswerTooLargeForTheCacheIsAskedAgain() throws Exception {
+        String blob = "x".repeat(2_000);
+        crm.stubFor(get("/blobs/large").willReturn(okJson("{\"blob\":\"" + blob + "\"}")));
+        crm.stubFor(get("/blobs/small").willReturn(okJson("{\"blob\":\"s\"}")));
+        String blobs = """
+                {"fields":[{"name":"k","type":"string",
+                            "x-lookup":{"upstream":"crm","path":"/blobs/{value}","enrich":{"blob":"/blob"}}}]}""";
+
+        for (int request = 0; request < 2; request++) {
+            var response = gateway.postMultipart("/v1/validate", new Multipart().schema(blobs).file("k\nlarge\nsmall\n"));
+            assertEquals(200, response.statusCode(), response::body);
+            assertEquals("{\"row\":1,\"line\":2,\"valid\":true,\"data\":{\"k\":\"large\",\"blob\":\"" + blob + "\"}}\n"
+                    + "{\"row\":2,\"line\":3,\"valid\":true,\"data\":{\"k\":\"small\",\"blob\":\"s\"}}\n", response.body());
+        }
+
+        assertEquals(2, crm.countRequestsMatching(getRequestedFor(urlPathMatching("/blobs/large")).build()).getCount(),
+                "over the bound: not cached");
+        assertEquals(1, crm.countRequestsMatching(getRequestedFor(urlPathMatching("/blobs/small")).build()).getCount(),
+                "under it: cached");
+    }
+
     @Test
     void aRegisteredSchemaNamingAnUnknownUpstreamStopsTheStart(@TempDir Path otherSchemas) throws IOException {
         Files.writeString(otherSchemas.resolve("invoices.json"), ORDERS.replace("\"crm\"", "\"erp\""));
