@@ -42,7 +42,17 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int status = run(args, System.in, System.out, System.err);
+        int status;
+        try {
+            status = run(args, System.in, System.out, System.err);
+        } catch (OutOfMemoryError e) {
+            // One line, as for every error, and the error's status rather than the JVM's 1 (which
+            // reads as "some rows invalid"). What ran out is gone by now: there is room to say so.
+            System.err.println("fanout: out of memory (" + e.getMessage() + "): the heap is "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB (FANOUT_JAVA_OPTS replaces the JVM's options,"
+                    + " -Xmx among them: src/docs/operations.md)");
+            status = ExitStatus.Common.ERROR.code();
+        }
         if (mayHalt(args)) {
             System.out.flush();
             System.err.flush();

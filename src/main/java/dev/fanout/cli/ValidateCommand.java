@@ -59,6 +59,10 @@ import picocli.CommandLine.Spec;
 final class ValidateCommand implements Callable<Integer> {
     private static final String BUNDLED_SCHEMA = "people";
     private static final Pattern SCHEMA_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    /// A schema file is read whole, and the CLI's heap is 64 MB: a data file given as the schema by
+    /// mistake ran it out of memory (a stack trace, exit 1). Eight times the gateway's default
+    /// `max-schema-bytes`.
+    static final int MAX_SCHEMA_FILE_BYTES = 8 << 20;
 
     @ParentCommand
     private Main parent;
@@ -69,7 +73,7 @@ final class ValidateCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", arity = "1..*", paramLabel = "FILE|-",
+    @Parameters(index = "0..*", arity = "1..*", paramLabel = "FILE|-",
             description = "CSV files, validated in turn; - for standard input.")
     private List<String> inputs;
 
@@ -220,6 +224,8 @@ final class ValidateCommand implements Callable<Integer> {
         CliContext context = quickContext != null ? quickContext : parent.context();
         EngineOptions options = engineOptions();
         Schema schema = schema();
+        refuseLookups(schema);
+        refuseWritingOverAnInput();
         References references = references(schema);
         boolean several = inputs.size() > 1;
         ExitStatus.Validate worst = ExitStatus.Validate.ALL_VALID;
@@ -311,12 +317,49 @@ final class ValidateCommand implements Callable<Integer> {
         return parseSchema(file);
     }
 
+    /// Lookups ask upstreams, which only the gateway's configuration names.
+    private static void refuseLookups(Schema schema) {
+        for (var field : schema.fields()) {
+            if (field.lookup().isPresent()) {
+                throw new CliFailure("field '" + field.name() + "' has an x-lookup, and fanout validate has no upstreams"
+                        + " (they are configured for fanout serve)");
+            }
+        }
+    }
+
+    /// `-o` or `--histogram-log` naming one of the inputs would empty it before it is read.
+    private void refuseWritingOverAnInput() {
+        for (String input : inputs) {
+            if (input.equals("-")) {
+                continue;
+            }
+            for (Path written : java.util.Arrays.asList(output, histogramLog)) {
+                if (written != null && sameFile(Path.of(input), written)) {
+                    throw new CliFailure(written + " is also an input: writing it would destroy it before it is read");
+                }
+            }
+        }
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            // Either cannot be looked at: the read or the write reports it, naming the file.
+            return false;
+        }
+    }
+
     private static Schema parseSchema(Path file) {
         byte[] json;
-        try {
-            json = Files.readAllBytes(file);
+        try (var in = Files.newInputStream(file)) {
+            json = in.readNBytes(MAX_SCHEMA_FILE_BYTES + 1);
         } catch (IOException e) {
             throw CliFailure.io("read the schema file", file.toString(), e);
+        }
+        if (json.length > MAX_SCHEMA_FILE_BYTES) {
+            throw new CliFailure("invalid schema " + file + ": over " + (MAX_SCHEMA_FILE_BYTES >> 20)
+                    + " MiB, more than any schema needs (is it the CSV file?)");
         }
         try {
             return Schema.parse(json);

@@ -94,7 +94,8 @@ final class ValidateOutput implements AutoCloseable {
         try {
             return new BufferedOutputStream(Files.newOutputStream(output), OUTPUT_BUFFER_BYTES);
         } catch (IOException e) {
-            throw CliFailure.io("write", output.toString(), e);
+            // Every later file would fail to open it too: the run stops here.
+            throw failure(e);
         }
     }
 
