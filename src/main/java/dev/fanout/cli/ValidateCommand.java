@@ -114,7 +114,7 @@ final class ValidateCommand implements Callable<Integer> {
     private Integer chunkRows;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write the NDJSON to FILE instead of standard output.")
+            description = "Write the NDJSON to FILE instead of standard output (- is standard output).")
     private Path output;
 
     /// `--schema FILE` or `--schema-name NAME`, exactly one.
@@ -225,6 +225,10 @@ final class ValidateCommand implements Callable<Integer> {
         EngineOptions options = engineOptions();
         Schema schema = schema();
         refuseLookups(schema);
+        if (output != null && output.toString().equals("-")) {
+            // As for the inputs: "-" is the standard stream, not a file named "-".
+            output = null;
+        }
         refuseWritingOverAnInput();
         References references = references(schema);
         boolean several = inputs.size() > 1;

@@ -109,6 +109,19 @@ class ValidateMistakesTest {
                 picocli.lines().stream().filter(line -> line.startsWith("{\"file\"")).toList());
     }
 
+    /// `-o -` wrote a file named `-`; as for the inputs, `-` is the standard stream.
+    @Test
+    void anOutputOfDashIsStandardOutput() throws IOException {
+        Path data = file("data.csv", HEADER + ROW);
+
+        CliRun dash = CliRun.of("validate", data.toString(), "--schema-name", "people", "-o", "-");
+        CliRun plain = CliRun.of("validate", data.toString(), "--schema-name", "people");
+
+        assertEquals(0, dash.status(), dash.stderr());
+        assertEquals(plain.stdout(), dash.stdout());
+        assertFalse(Files.exists(Path.of("-")), "no file named -");
+    }
+
     private static String stable(String ndjson) {
         return ndjson.replaceAll("\"elapsedMs\":[0-9.]+", "\"elapsedMs\":0");
     }
