@@ -58,7 +58,8 @@ public final class SchemaInference {
     /// the rows that would have widened a type, so only `infer` of the whole file guarantees that
     /// the file validates.
     ///
-    /// @throws InvalidSchemaException when the input is empty or repeats a column name
+    /// @throws InvalidSchemaException when the input is empty, or its header repeats a column name
+    ///         or leaves one empty
     /// @throws dev.fanout.csv.CsvFailure when the CSV cannot be read as far as needed
     public static String infer(InputStream csv, char delimiter, long maxRows) {
         if (maxRows < 1) {
@@ -121,7 +122,13 @@ public final class SchemaInference {
     private static List<Column> columns(String[] names) {
         var seen = new HashSet<String>();
         var columns = new ArrayList<Column>(names.length);
-        for (String name : names) {
+        for (int c = 0; c < names.length; c++) {
+            String name = names[c];
+            if (name.isEmpty()) {
+                // pandas writes its index column so: a field needs a name, and the data's header would not match one.
+                throw new InvalidSchemaException(name, "the CSV header's column " + (c + 1)
+                        + " has no name: a schema field needs one (name it in the file's header)");
+            }
             if (!seen.add(name)) {
                 throw new InvalidSchemaException(name, "the CSV header repeats the column '" + name + "'");
             }

@@ -117,6 +117,19 @@ class InferCommandTest {
         assertTrue(run.stderr().contains("'a'"), run.stderr());
     }
 
+    /// pandas' index column has no name: said so, not as a schema field without a name.
+    @Test
+    void aColumnWithoutANameIsAnErrorThatSaysWhich() throws IOException {
+        CliRun run = CliRun.of("infer", file("pandas.csv", ",name,age\n0,Ada,36\n").toString());
+
+        assertEquals(2, run.status());
+        assertEquals(1, run.errorLines().size(), run.stderr());
+        assertTrue(run.stderr().startsWith("fanout: cannot infer a schema from ") && run.stderr().contains(
+                ": the CSV header's column 1 has no name: a schema field needs one (name it in the file's header)"),
+                run.stderr());
+        assertEquals("", run.stdout());
+    }
+
     @Test
     void malformedCsvIsAnError() throws IOException {
         CliRun run = CliRun.of("infer", file("bad.csv", "a,b\n1,\"open\n").toString());
