@@ -19,7 +19,6 @@ import dev.fanout.upstream.Upstreams;
 import io.helidon.common.uri.UriQuery;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -27,6 +26,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -128,11 +130,11 @@ final class ValidateService implements HttpService {
     private void validate(ServerRequest req, ServerResponse res, Outcome outcome) {
         EngineOptions options = options(req.query());
         Optional<String> schemaName = req.query().contains("schema") ? Optional.of(req.query().get("schema")) : Optional.empty();
-        HttpMediaType type = req.headers().contentType()
-                .orElseThrow(() -> ProblemException.unsupportedMediaType("send text/csv or multipart/form-data (no Content-Type given)"));
-        boolean multipart = isType(type, "multipart", "form-data");
-        if (!multipart && !isType(type, "text", "csv")) {
-            throw ProblemException.unsupportedMediaType("send text/csv or multipart/form-data, not " + type.mediaType().text());
+        String type = mediaType(req.headers().first(HeaderNames.CONTENT_TYPE)
+                .orElseThrow(() -> ProblemException.unsupportedMediaType("send text/csv or multipart/form-data (no Content-Type given)")));
+        boolean multipart = type.equals("multipart/form-data");
+        if (!multipart && !type.equals("text/csv")) {
+            throw ProblemException.unsupportedMediaType("send text/csv or multipart/form-data, not " + type);
         }
         long contentLength = contentLength(req);
         if (contentLength > settings.maxUploadBytes()) {
@@ -321,10 +323,18 @@ final class ValidateService implements HttpService {
 
     private EngineOptions options(UriQuery query) {
         for (String name : query.names()) {
-            if (!PARAMETERS.contains(name)) {
+            // An empty name: a stray `&` (`?schema=people&`), which says nothing.
+            if (!name.isEmpty() && !PARAMETERS.contains(name)) {
                 throw ProblemException.of(ProblemCode.BAD_PARAMETER, "unknown query parameter '" + name + "'; known: " + PARAMETERS);
             }
-            if (query.all(name).size() > 1) {
+        }
+        // Counted on the raw query: Helidon keeps a bare `summary` as an empty list, which a later
+        // `summary=true` joins, so `all(name)` saw one value for two.
+        var seen = new HashSet<String>();
+        for (String pair : query.rawValue().split("&", -1)) {
+            int equals = pair.indexOf('=');
+            String name = decoded(equals < 0 ? pair : pair.substring(0, equals));
+            if (!name.isEmpty() && !seen.add(name)) {
                 throw ProblemException.of(ProblemCode.BAD_PARAMETER, "query parameter '" + name + "' is given more than once");
             }
         }
@@ -388,7 +398,27 @@ final class ValidateService implements HttpService {
         }
     }
 
-    private static boolean isType(HttpMediaType type, String main, String sub) {
-        return type.mediaType().type().equalsIgnoreCase(main) && type.mediaType().subtype().equalsIgnoreCase(sub);
+    private static String decoded(String rawName) {
+        try {
+            return URLDecoder.decode(rawName, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            // Not valid percent-encoding: then it is only ever equal to itself.
+            return rawName;
+        }
+    }
+
+    /// A `Content-Type`'s `type/subtype`, in lower case, without parameters or the blanks RFC 9110
+    /// allows around them. Read here rather than by Helidon 4.5's parser, which kept a blank before
+    /// `;` in the subtype (`text/csv ; charset=utf-8` was a 415) and refused an empty parameter
+    /// (`text/csv;` was a 400).
+    static String mediaType(String contentType) {
+        int semicolon = contentType.indexOf(';');
+        String essence = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
+        int slash = essence.indexOf('/');
+        if (slash < 0) {
+            return essence.strip().toLowerCase(Locale.ROOT);
+        }
+        return essence.substring(0, slash).strip().toLowerCase(Locale.ROOT) + "/"
+                + essence.substring(slash + 1).strip().toLowerCase(Locale.ROOT);
     }
 }

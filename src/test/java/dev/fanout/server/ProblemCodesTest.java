@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,8 @@ class ProblemCodesTest {
             "schema=people&delimiter=%22",
             "schema=people&extra=drop",
             "schema=people&mode=all&mode=all",
+            "schema=people&summary&summary=true",
+            "schema=people&mode&mode=invalid",
             "schema=people&schema=people",
             "schema="})
     void aBadQueryParameterIs400BadParameter(String query) throws Exception {
@@ -129,6 +132,24 @@ class ProblemCodesTest {
     void jsonIs415UnsupportedMediaType() throws Exception {
         byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
         assertRefused(gateway.post("/v1/validate?schema=people", "application/json", body), 415, "unsupported_media_type");
+    }
+
+    /// RFC 9110 allows blanks around `;` and empty parameters; Helidon's parser refused both
+    /// (`text/csv ; charset=utf-8` as 415, `text/csv;` as 400).
+    @ParameterizedTest
+    @ValueSource(strings = {"text/csv ; charset=utf-8", "text/csv;", "TEXT/CSV", "text/csv ;; charset=utf-8"})
+    void aCsvContentTypeIsReadAsRfc9110WritesIt(String contentType) throws Exception {
+        var response = gateway.post("/v1/validate?schema=people", contentType, CSV.getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, response.statusCode(), response::body);
+        assertTrue(response.body().startsWith("{\"row\":1,"), response.body());
+    }
+
+    /// A stray `&` names no parameter (it was refused as the unknown parameter `''`).
+    @Test
+    void aStrayAmpersandIsNoParameter() throws Exception {
+        var response = gateway.postCsv("/v1/validate?schema=people&&summary=true&", CSV);
+        assertEquals(200, response.statusCode(), response::body);
+        assertTrue(response.body().contains("{\"summary\":"), response.body());
     }
 
     @Test
