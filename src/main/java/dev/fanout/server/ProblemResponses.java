@@ -2,10 +2,12 @@ package dev.fanout.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
+import io.helidon.webserver.http.DirectHandlers;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerResponse;
 import java.io.ByteArrayOutputStream;
@@ -34,6 +36,26 @@ final class ProblemResponses {
             LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method() + " " + req.path().path(), e);
             send(res, ProblemException.internal());
         });
+    }
+
+    /// Helidon's answers to requests it refuses before any route runs (a `Content-Length` that is
+    /// not a number, bad percent-encoding in the path or query, a head too large): problem+json
+    /// like every other request-level error, where Helidon's own have an empty body. The detail is
+    /// the status's, never Helidon's message, which may echo the request back.
+    static DirectHandlers directHandlers() {
+        DirectHandler problem = (request, eventType, status, headers, message) ->
+                DirectHandler.TransportResponse.builder()
+                        .status(status)
+                        .headers(headers)
+                        .header(HeaderNames.CONTENT_TYPE, "application/problem+json")
+                        .entity(body(ProblemException.ofHttp(status.code(), status.reasonPhrase(), request.method(),
+                                request.path())))
+                        .build();
+        var handlers = DirectHandlers.builder();
+        for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+            handlers.addHandler(type, problem);
+        }
+        return handlers.build();
     }
 
     static void send(ServerResponse res, ProblemException problem) {
