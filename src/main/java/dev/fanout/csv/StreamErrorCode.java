@@ -5,7 +5,7 @@ package dev.fanout.csv;
 ///
 /// It lives in `csv` because this is the first stage that carries one: the parser raises the CSV
 /// codes in a `CsvFailure`, and an upload's own failures (`upload_too_large`, `truncated_upload`,
-/// `malformed_multipart`), raised by the server's input streams as an `InputException`, pass
+/// `malformed_upload`, `malformed_multipart`), raised by the server's input streams as an `InputException`, pass
 /// through the parser unchanged. The engine adds `internal_error` and `max_errors`. When the header
 /// itself cannot be read, the same codes answer the request as a problem instead (the server maps
 /// each to its HTTP status). Immutable and thread-safe.
@@ -22,6 +22,8 @@ public enum StreamErrorCode {
     UPLOAD_TOO_LARGE("upload_too_large"),
     /// The connection under the upload broke off.
     TRUNCATED_UPLOAD("truncated_upload"),
+    /// A chunked upload whose framing is broken (a chunk size that is not hexadecimal, say).
+    MALFORMED_UPLOAD("malformed_upload"),
     /// A multipart body that breaks off or goes wrong inside its `file` part.
     MALFORMED_MULTIPART("malformed_multipart"),
     /// Another failure to read the input (a reset connection, a file that fails to read).

@@ -102,7 +102,7 @@ final class ConnectionCloser implements Http1ConnectionListener {
         Optional<Runnable> close = of(req);
         close.ifPresent(action -> res.whenSent(() -> {
             if (asked || asksToClose(res.headers())
-                    || req.context().get(CLOSE_AFTER_RESPONSE, Boolean.class).isPresent()) {
+                    || closesAfterResponse(req)) {
                 dropUnreadBody(req, action);
                 action.run();
             }
@@ -128,14 +128,44 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// would, for a response whose head is already out (a validation stopped at its error limit
     /// leaves the rest of its upload unread: keeping the connection would mean reading it all).
     /// `body` is the request's body stream as the handler read it: the unread rest is dropped
-    /// from it (up to `LINGER_BYTES` and `LINGER_TIME`) before the close.
+    /// from it (up to `LINGER_BYTES` and `LINGER_TIME`) before the close. The first call's `body`
+    /// is kept: an upload that broke names what may still be read of it (see `UploadStream`),
+    /// and the handler's later call its own stream, which would fail at once.
     void closeAfterResponse(ServerRequest request, InputStream body) {
         request.context().register(CLOSE_AFTER_RESPONSE, Boolean.TRUE);
-        request.context().register(UNREAD_BODY, body);
+        if (request.context().get(UNREAD_BODY, InputStream.class).isEmpty()) {
+            request.context().register(UNREAD_BODY, body);
+        }
+    }
+
+    /// Registers `body` as `request`'s upload, so that after a problem answered before the upload
+    /// was read through (a refused CSV header, an unknown schema) `finishUpload` reads the rest
+    /// through it, closing the connection should the rest turn out broken, rather than leave that
+    /// read to Helidon (see `UploadStream`). Called on the request's thread.
+    void upload(ServerRequest request, UploadStream body) {
+        Runnable close = of(request).orElse(() -> { });
+        request.context().register(FINISH_UPLOAD, (Runnable) () -> {
+            if (!body.finish()) {
+                close.run();
+            }
+        });
+    }
+
+    /// After a problem answer that keeps the connection: reads the rest of the request's upload
+    /// (see `upload`), when there is one.
+    static void finishUpload(ServerRequest request) {
+        request.context().get(FINISH_UPLOAD, Runnable.class).ifPresent(Runnable::run);
+    }
+
+    /// Whether `closeAfterResponse` was called for `request`.
+    static boolean closesAfterResponse(ServerRequest request) {
+        return request.context().get(CLOSE_AFTER_RESPONSE, Boolean.class).isPresent();
     }
 
     /// The context key of `closeAfterResponse`.
     private static final String CLOSE_AFTER_RESPONSE = "fanout.close-after-response";
+    /// The context key of `upload`'s reading through.
+    private static final String FINISH_UPLOAD = "fanout.finish-upload";
     /// The context key of the body stream the handler left unread.
     private static final String UNREAD_BODY = "fanout.unread-body";
 
@@ -145,7 +175,10 @@ final class ConnectionCloser implements Http1ConnectionListener {
     static final Duration LINGER_TIME = Duration.ofSeconds(1);
 
     private static void dropUnreadBody(RoutingRequest req, Runnable close) {
-        if (!req.content().hasEntity() || req.content().consumed()) {
+        if (!req.content().hasEntity() || req.content().consumed() || !req.continueSent()) {
+            // No body, or one the client was not asked for (`Expect: 100-continue` answered
+            // with a final status): reading it would first send the `100 Continue`, after the
+            // answer.
             return;
         }
         Thread deadline = Thread.ofVirtual().start(() -> {

@@ -108,7 +108,7 @@ final class MultipartUpload {
     }
 
     /// The `file` part's content; a broken multipart body surfaces as `malformed_multipart`, the
-    /// upload's own failures (`upload_too_large`, `truncated_upload`) as themselves.
+    /// upload's own failures (`upload_too_large`, `truncated_upload`, `malformed_upload`) as themselves.
     private static final class PartStream extends FilterInputStream {
         PartStream(InputStream in) {
             super(in);

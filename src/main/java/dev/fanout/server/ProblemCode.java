@@ -23,6 +23,8 @@ public enum ProblemCode {
     SCHEMA_AFTER_FILE(400, "schema_after_file"),
     /// The connection broke off before the `200`.
     TRUNCATED_UPLOAD(400, "truncated_upload"),
+    /// A chunked upload whose framing is broken, before the `200`.
+    MALFORMED_UPLOAD(400, "malformed_upload"),
     /// A multipart body that breaks off inside its `file` part before the `200`.
     MALFORMED_MULTIPART(400, "malformed_multipart"),
     /// `POST /stats/reset` on a port where resetting is turned off.
@@ -35,6 +37,9 @@ public enum ProblemCode {
     UNKNOWN_FORMAT(404, "unknown_format"),
     /// A path or method with no route.
     NOT_FOUND(404, "not_found"),
+    /// An upload sent with neither `Content-Length` nor `Transfer-Encoding: chunked` (an HTTP/1.0
+    /// client's body, which would otherwise read as empty).
+    LENGTH_REQUIRED(411, "length_required"),
     /// An upload over `max-upload-bytes`, by its `Content-Length` or as it is read.
     UPLOAD_TOO_LARGE(413, "upload_too_large"),
     /// A `schema` part over `max-schema-bytes`.
@@ -72,6 +77,7 @@ public enum ProblemCode {
             case 400 -> "Bad request";
             case 403 -> "Forbidden";
             case 404 -> "Not found";
+            case 411 -> "Length required";
             case 413 -> "Payload too large";
             case 415 -> "Unsupported media type";
             // The only 422 here; a refused header's title is ProblemException.ofHeader's.

@@ -35,7 +35,10 @@ public final class ProblemException extends RuntimeException {
         return of(code, detail, false);
     }
 
-    private static ProblemException of(ProblemCode code, String detail, boolean closesConnection) {
+    /// The problem `code` with its status, ending the connection after the answer when
+    /// `closesConnection` (an upload refused or broken before its end: what is left of it is not
+    /// read).
+    public static ProblemException of(ProblemCode code, String detail, boolean closesConnection) {
         return new ProblemException(code.status(), code.wireName(), code.title(), detail, closesConnection);
     }
 
@@ -58,12 +61,15 @@ public final class ProblemException extends RuntimeException {
     }
 
     /// A stream failure met before the `200`: the upload's own failures are answered as
-    /// themselves (`413 upload_too_large`, `400 truncated_upload`, `400 malformed_multipart`), a
-    /// CSV that cannot be read as far as its header as `422` with the stream's code.
+    /// themselves (`413 upload_too_large`, `400 truncated_upload`, `400 malformed_upload`,
+    /// `400 malformed_multipart`), a CSV that cannot be read as far as its header as `422` with the
+    /// stream's code. The first three end the connection: the rest of the body cannot be found on
+    /// it (or is too large to read through).
     public static ProblemException ofStream(StreamErrorCode code, String detail) {
         return switch (code) {
-            case UPLOAD_TOO_LARGE -> of(ProblemCode.UPLOAD_TOO_LARGE, detail);
-            case TRUNCATED_UPLOAD -> of(ProblemCode.TRUNCATED_UPLOAD, detail);
+            case UPLOAD_TOO_LARGE -> of(ProblemCode.UPLOAD_TOO_LARGE, detail, true);
+            case TRUNCATED_UPLOAD -> of(ProblemCode.TRUNCATED_UPLOAD, detail, true);
+            case MALFORMED_UPLOAD -> of(ProblemCode.MALFORMED_UPLOAD, detail, true);
             case MALFORMED_MULTIPART -> of(ProblemCode.MALFORMED_MULTIPART, detail);
             case MALFORMED_CSV, INVALID_UTF8, FIELD_TOO_LARGE, TOO_MANY_COLUMNS, READ_FAILED, INTERNAL_ERROR, MAX_ERRORS ->
                     new ProblemException(422, code.wireName(), UNPROCESSABLE_HEADER, detail);

@@ -2,21 +2,38 @@ package dev.fanout.server;
 
 import dev.fanout.csv.InputException;
 import dev.fanout.csv.StreamErrorCode;
+import io.helidon.http.RequestException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.function.Consumer;
 
 /// The request body as the engine reads it: at most `maxBytes` (beyond, reads fail with
-/// `upload_too_large`), and any failure of the connection underneath, checked or not, turned into
-/// `truncated_upload`, so that a client that breaks off ends its stream with the SPEC's error line.
+/// `upload_too_large`), a chunked body whose framing is broken (a chunk size that is not
+/// hexadecimal, a chunk extension, a bad last chunk) failing with `malformed_upload`, and any other
+/// failure of the connection underneath, checked or not, turned into `truncated_upload`, so that
+/// a client that breaks off ends its stream with the SPEC's error line.
+///
+/// After any of these the body is **broken**: where the rest of it starts on the connection is
+/// not known (or it is too large to read through), so the stream never reads the connection
+/// again, and later reads fail the same way. `whenBroken` is told once, with what may still be
+/// read of the body (nothing but this failing stream, unless its framing is whole: an upload over
+/// the limit), to have the connection closed after the answer. Helidon's own reader must not read on either: after a bad chunk size
+/// it takes the next line for a size and waits for that many bytes, so that the request hangs
+/// until the client gives up. So `close` reads nothing, and what the validation left unread is
+/// read through here, by `finish`, after the answer, rather than by Helidon.
+///
 /// Read by one thread at a time (the engine's workers take turns, under a lock).
 final class UploadStream extends FilterInputStream {
     private final long maxBytes;
+    private final Consumer<InputStream> whenBroken;
     private long read;
+    private volatile InputException broken;
 
-    UploadStream(InputStream in, long maxBytes) {
+    UploadStream(InputStream in, long maxBytes, Consumer<InputStream> whenBroken) {
         super(in);
         this.maxBytes = maxBytes;
+        this.whenBroken = whenBroken;
     }
 
     @Override
@@ -28,21 +45,44 @@ final class UploadStream extends FilterInputStream {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+        InputException earlier = broken;
+        if (earlier != null) {
+            throw new InputException(earlier.code(), earlier.getMessage());
+        }
         int n;
         try {
             n = in.read(b, off, len);
         } catch (InputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new InputException(StreamErrorCode.TRUNCATED_UPLOAD, "the upload broke off after " + read + " bytes", e);
+            throw breaks(failure(e, read));
         }
         if (n > 0) {
             read += n;
             if (read > maxBytes) {
-                throw new InputException(StreamErrorCode.UPLOAD_TOO_LARGE, "the upload is over the limit of " + maxBytes + " bytes");
+                // Its framing is whole: what follows may be read (and dropped) before the close.
+                throw breaks(new InputException(StreamErrorCode.UPLOAD_TOO_LARGE, "the upload is over the limit of " + maxBytes + " bytes"), in);
             }
         }
         return n;
+    }
+
+    private InputException breaks(InputException failure) {
+        return breaks(failure, this);
+    }
+
+    /// `rest`: what may be read of the body from here on, to drop it before the close.
+    private InputException breaks(InputException failure, InputStream rest) {
+        if (broken == null) {
+            broken = failure;
+            whenBroken.accept(rest);
+        }
+        return failure;
+    }
+
+    /// Whether the body broke (see the type's javadoc): the connection cannot serve another request.
+    boolean broken() {
+        return broken != null;
     }
 
     @Override
@@ -50,5 +90,39 @@ final class UploadStream extends FilterInputStream {
         byte[] buffer = new byte[(int) Math.min(n, 8192)];
         int skipped = read(buffer, 0, buffer.length);
         return Math.max(skipped, 0);
+    }
+
+    /// Reads the rest of the body through and drops it, as Helidon would to keep the connection
+    /// (but here a broken framing breaks this stream, see above); nothing when already broken.
+    /// Whether the body came whole to its end.
+    boolean finish() {
+        if (broken != null) {
+            return false;
+        }
+        byte[] scratch = new byte[8192];
+        try {
+            while (read(scratch, 0, scratch.length) >= 0) {
+                // dropped
+            }
+        } catch (IOException e) {
+            // Broken now, and `whenBroken` told.
+        }
+        return broken == null;
+    }
+
+    /// Reads nothing: Helidon's `close` reads on, and the rest is for `finish` to read.
+    @Override
+    public void close() {
+    }
+
+    private static InputException failure(Exception e, long read) {
+        if (e instanceof NumberFormatException || e instanceof RequestException) {
+            // Helidon's chunk reader: `Integer.parseUnsignedInt` of the size line, or its own
+            // refusal of a last chunk with something after it.
+            return new InputException(StreamErrorCode.MALFORMED_UPLOAD, "the chunked upload's framing is broken after " + read + " bytes"
+                    + " (a chunk size that is not hexadecimal, a chunk extension, which the gateway does not take, or a bad"
+                    + " last chunk)", e);
+        }
+        return new InputException(StreamErrorCode.TRUNCATED_UPLOAD, "the upload broke off after " + read + " bytes", e);
     }
 }

@@ -137,26 +137,37 @@ final class ValidateService implements HttpService {
             throw ProblemException.unsupportedMediaType("send text/csv or multipart/form-data, not " + type);
         }
         long contentLength = contentLength(req);
+        if (contentLength < 0 && !req.headers().contains(HeaderNames.TRANSFER_ENCODING)) {
+            // Without either, HTTP/1.1 says there is no body; an HTTP/1.0 client may have sent one
+            // all the same, and would be told its CSV was empty.
+            throw ProblemException.of(ProblemCode.LENGTH_REQUIRED,
+                    "send the upload with a Content-Length, or chunked (Transfer-Encoding: chunked)", true);
+        }
         if (contentLength > settings.maxUploadBytes()) {
+            // The connection is not kept: keeping it would mean reading the whole body through.
             throw ProblemException.of(ProblemCode.UPLOAD_TOO_LARGE,
-                    "the upload of " + contentLength + " bytes is over the limit of " + settings.maxUploadBytes() + " bytes");
+                    "the upload of " + contentLength + " bytes is over the limit of " + settings.maxUploadBytes() + " bytes", true);
         }
         boolean large = contentLength < 0 || contentLength > settings.largeUploadBytes();
         try (Admission.Permit permit = admission.enter(large)) {
-            InputStream body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes());
+            var body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes(),
+                    rest -> connections.closeAfterResponse(req, rest));
+            connections.upload(req, body);
             Upload upload = multipart
                     ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
                             schemaName, registry, settings.maxSchemaBytes())
                     : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
             stream(upload, options, res, new Client(hangUp(req), connections.ends(req),
-                    () -> connections.closeAfterResponse(req, body)), outcome);
+                    () -> connections.closeAfterResponse(req, body), body), outcome);
         }
     }
 
     /// The request's client as the response needs it: what closes its connection (when it stops
-    /// reading, see `WriteWatchdog`, or has gone), the connection's ends, to notice it going, and
-    /// what has the connection closed once the response is sent (the upload was left unread).
-    private record Client(Runnable hangUp, Optional<ConnectionCloser.Ends> ends, Runnable closeAfterResponse) {
+    /// reading, see `WriteWatchdog`, or has gone), the connection's ends, to notice it going,
+    /// what has the connection closed once the response is sent (the upload was left unread), and
+    /// the upload itself, which may break (see `UploadStream`), ending the connection too.
+    private record Client(Runnable hangUp, Optional<ConnectionCloser.Ends> ends, Runnable closeAfterResponse,
+            UploadStream upload) {
     }
 
     /// What closes this request's connection when its client stops reading (see `WriteWatchdog`).
@@ -238,7 +249,7 @@ final class ValidateService implements HttpService {
             RunOutcome result = run.writeTo(pump);
             inputBroken = result.failed();
             outcome.rows = result.summary().rows();
-            if (run.stoppedEarly()) {
+            if (run.stoppedEarly() || client.upload().broken()) {
                 leaveUploadUnread(res, pump, client, input);
             }
             pump.beforeLastBytes(() -> {
@@ -264,17 +275,21 @@ final class ValidateService implements HttpService {
             throw e;
         } finally {
             watch.ifPresent(DisconnectDetector.Watch::close);
-            closeInput(run, inputBroken);
+            closeInput(run, inputBroken, client.upload());
+            if (!run.stoppedEarly() && !client.upload().broken() && !client.upload().finish()) {
+                // The rest of the upload (after a CSV error, say), read through once the answer
+                // is out, broke: the connection cannot serve another request.
+                client.hangUp().run();
+            }
         }
     }
 
-    /// After a run stopped at its error limit: the rest of the upload is neither read nor
-    /// validated. Closing Helidon's entity stream would read it to its end (and Helidon would
-    /// otherwise read it after the handler, to keep the connection), so the stream is left open and
-    /// the connection ends after the response: with `Connection: close` when the head is not out
-    /// yet, in any case closed once the response is sent (`ConnectionCloser` first reads and drops
-    /// what arrives for up to a second, so that the close is a FIN, not a reset that could destroy
-    /// the answer before the client reads it).
+    /// After a run stopped at its error limit, or an upload that broke: the rest of the upload is
+    /// neither read nor validated. Reading it through would keep the connection, so the stream is
+    /// left open and the connection ends after the response: with `Connection: close` when the
+    /// head is not out yet, in any case closed once the response is sent (`ConnectionCloser` first
+    /// reads and drops what arrives for up to a second, so that the close is a FIN, not a reset
+    /// that could destroy the answer before the client reads it).
     private static void leaveUploadUnread(ServerResponse res, ResponsePump pump, Client client, LeftUnreadWhenStopped input) {
         input.leaveUnread();
         if (!pump.sending() && !res.isSent()) {
@@ -311,12 +326,13 @@ final class ValidateService implements HttpService {
 
     /// Closes the upload after the response. An input that already failed (a broken multipart
     /// body, a connection cut) usually fails again on close as it reads on to the part's end:
-    /// that is the same failure, already reported to the client in the error line.
-    private static void closeInput(ValidationRun run, boolean alreadyFailed) {
+    /// that is the same failure, already reported to the client in the error line. A close that
+    /// breaks the upload (a multipart body read on to its part's end) is the client's fault too.
+    private static void closeInput(ValidationRun run, boolean alreadyFailed, UploadStream upload) {
         try {
             run.close();
         } catch (RuntimeException e) {
-            LOG.log(alreadyFailed ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
+            LOG.log(alreadyFailed || upload.broken() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
                     "closing the upload after the response failed", e);
         }
     }

@@ -94,7 +94,7 @@ class MultipartUploadFuzzTest {
     /// `200` and the NDJSON (with `elapsedMs` masked).
     private static String answer(InputStream body, Request request) {
         try {
-            Upload upload = MultipartUpload.open(new UploadStream(body, request.maxUploadBytes()), request.contentType(),
+            Upload upload = MultipartUpload.open(new UploadStream(body, request.maxUploadBytes(), rest -> { }), request.contentType(),
                     request.contentLength(), request.schemaParameter(), REGISTRY, request.maxSchemaBytes());
             ValidateService.checkUpstreams(upload.schema(), upstream -> false);
             ValidationRun run;

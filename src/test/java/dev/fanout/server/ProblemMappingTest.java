@@ -21,13 +21,14 @@ class ProblemMappingTest {
     void theServersCodesHaveTheirStatusesAndTitles() {
         Map<String, String> expected = new LinkedHashMap<>();
         for (String code : new String[] {"bad_parameter", "bad_request", "missing_schema", "missing_file", "bad_multipart",
-                "schema_after_file", "truncated_upload", "malformed_multipart"}) {
+                "schema_after_file", "truncated_upload", "malformed_upload", "malformed_multipart"}) {
             expected.put(code, "400 Bad request");
         }
         expected.put("reset_refused", "403 Forbidden");
         for (String code : new String[] {"unknown_schema", "unknown_histogram", "unknown_format", "not_found"}) {
             expected.put(code, "404 Not found");
         }
+        expected.put("length_required", "411 Length required");
         expected.put("upload_too_large", "413 Payload too large");
         expected.put("schema_too_large", "413 Payload too large");
         expected.put("unsupported_media_type", "415 Unsupported media type");
@@ -62,7 +63,7 @@ class ProblemMappingTest {
         for (StreamErrorCode code : StreamErrorCode.values()) {
             String expected = switch (code) {
                 case UPLOAD_TOO_LARGE -> "413 Payload too large";
-                case TRUNCATED_UPLOAD, MALFORMED_MULTIPART -> "400 Bad request";
+                case TRUNCATED_UPLOAD, MALFORMED_UPLOAD, MALFORMED_MULTIPART -> "400 Bad request";
                 default -> "422 Unprocessable CSV header";
             };
             for (var problem : new ProblemException[] {ProblemException.ofStream(code, "m"),
@@ -79,7 +80,8 @@ class ProblemMappingTest {
         shared.retainAll(Arrays.stream(StreamErrorCode.values()).map(StreamErrorCode::wireName).toList());
         // The same failure, answered as a problem before the 200 and as an error line after it
         // (internal_error: a bug either way).
-        assertEquals(Set.of("upload_too_large", "truncated_upload", "malformed_multipart", "internal_error"), shared);
+        assertEquals(Set.of("upload_too_large", "truncated_upload", "malformed_upload", "malformed_multipart", "internal_error"),
+                shared);
         for (HeaderCode code : HeaderCode.values()) {
             assertFalse(Arrays.stream(ProblemCode.values()).anyMatch(p -> p.wireName().equals(code.wireName())));
         }

@@ -1,0 +1,213 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/// Uploads whose HTTP framing is broken or refused: a chunked body with a chunk size that is not
+/// hexadecimal (or a chunk extension, which Helidon cannot read), at its start, in the middle, or
+/// in the part a validation leaves unread; a `Content-Length` over the limit, with and without
+/// `Expect: 100-continue`; and a body with no length at all (an HTTP/1.0 client's). Each gets its
+/// answer (a problem, or an error line), then the connection ends: Helidon's reader, once its
+/// framing is lost, takes the next line for a chunk size and waits for that many bytes, which
+/// held the request, and its admission place, until the client gave up. The gateway serves the
+/// next request, and no admission place stays taken.
+class BrokenUploadTest {
+    private static final String HEADER = "id,name,email,age\n";
+    private static final String ROW = "1,Ann,ann@example.org,30\n";
+    /// After a bad size line, a line that reads as a size: Helidon would wait for 0xabc bytes.
+    private static final String BROKEN = "zz\r\nabc\r\n0\r\n\r\n";
+
+    @RegisterExtension
+    static final GatewayExtension gateway = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-concurrent-large-validations", "1")
+            .setting("fanout.limits.max-upload-bytes", "100000");
+
+    private int baseline;
+
+    @org.junit.jupiter.api.BeforeEach
+    void countThreads() {
+        baseline = gateway.server().liveWorkThreads();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zz", "5;name=value"})
+    void aChunkSizeThatCannotBeReadIs400MalformedUpload(String sizeLine) throws Exception {
+        try (var connection = open()) {
+            connection.postChunked("/v1/validate?schema=people", "text/csv")
+                    .send((sizeLine + "\r\nid,na\r\nabc\r\n0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            var head = connection.readHead();
+            String body = RawConnection.readAll(connection.body(head));
+            TestGateway.assertProblem(head.status(), head.header("content-type"), body, 400, "malformed_upload");
+            assertEquals("close", head.header("connection"));
+            assertTrue(connection.closedByServer(), "the connection ends");
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void aChunkSizeThatCannotBeReadAfterSomeRowsEndsTheStreamWithMalformedUpload() throws Exception {
+        try (var connection = open()) {
+            connection.postChunked("/v1/validate?schema=people", "text/csv")
+                    .sendChunk(HEADER + ROW)
+                    .send(BROKEN.getBytes(StandardCharsets.US_ASCII));
+            var head = connection.readHead();
+            assertEquals(200, head.status());
+            String body = RawConnection.readAll(connection.body(head));
+            String[] lines = body.split("\n");
+            assertEquals(2, lines.length, body);
+            JsonNode error = TestGateway.json(lines[1]).path("error");
+            assertEquals("malformed_upload", error.path("code").asText(), body);
+            assertEquals(2, error.path("row").asLong(), body);
+            assertTrue(connection.closedByServer(), "the connection ends");
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void aBrokenRestAfterACsvErrorEndsTheConnectionAfterTheAnswer() throws Exception {
+        try (var connection = open()) {
+            connection.postChunked("/v1/validate?schema=people", "text/csv")
+                    .sendChunk(HEADER + ROW + "2,\"Bo\"x,bo@example.org,3\n")
+                    .sendChunk("3,Cy,cy@example.org,4\n")
+                    .send(BROKEN.getBytes(StandardCharsets.US_ASCII));
+            var head = connection.readHead();
+            assertEquals(200, head.status());
+            String body = RawConnection.readAll(connection.body(head));
+            assertTrue(body.contains("\"code\":\"malformed_csv\""), body);
+            assertTrue(connection.closedByServer(), "the connection ends instead of waiting for 0xabc bytes");
+        }
+        assertLetGo();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"people", "nope"})
+    void aBrokenRestAfterAProblemEndsTheConnectionAfterTheProblem(String schema) throws Exception {
+        int status = schema.equals("people") ? 422 : 404;
+        try (var connection = open()) {
+            connection.postChunked("/v1/validate?schema=" + schema, "text/csv")
+                    .sendChunk("id,name,email,age,shoe\n")
+                    .send(BROKEN.getBytes(StandardCharsets.US_ASCII));
+            var head = connection.readHead();
+            RawConnection.readAll(connection.body(head));
+            assertEquals(status, head.status());
+            assertTrue(connection.closedByServer(), "the connection ends instead of waiting for 0xabc bytes");
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void aWholeBodyAfterAProblemStillKeepsTheConnection() throws Exception {
+        try (var connection = open()) {
+            for (int i = 0; i < 2; i++) {
+                connection.postChunked("/v1/validate?schema=people", "text/csv")
+                        .sendChunk("id,name,email,age,shoe\n")
+                        .sendChunk(ROW)
+                        .endChunks();
+                var head = connection.readHead();
+                RawConnection.readAll(connection.body(head));
+                assertEquals(422, head.status());
+                assertEquals("keep-alive", head.header("connection"));
+            }
+        }
+    }
+
+    @Test
+    void aChunkedUploadOverTheLimitEndsTheConnection() throws Exception {
+        try (var connection = open()) {
+            connection.postChunked("/v1/validate?schema=people", "text/csv").sendChunk(HEADER);
+            var rows = ROW.repeat(1000);
+            for (int i = 0; i < 5; i++) {
+                connection.sendChunk(rows);
+            }
+            var head = connection.readHead();
+            String body = RawConnection.readAll(connection.body(head));
+            if (head.status() == 200) {
+                String last = body.substring(body.lastIndexOf('\n', body.length() - 2) + 1);
+                assertEquals("upload_too_large", TestGateway.json(last).path("error").path("code").asText(), last);
+            } else {
+                TestGateway.assertProblem(head.status(), head.header("content-type"), body, 413, "upload_too_large");
+            }
+            assertTrue(connection.closedByServer(), "the rest is not read");
+        }
+        assertLetGo();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void aContentLengthOverTheLimitIs413AndEndsTheConnection(boolean expectContinue) throws Exception {
+        try (var connection = open()) {
+            connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv", "Content-Length: 100001",
+                    expectContinue ? "Expect: 100-continue" : "X-Nothing: 1");
+            var head = connection.readHead();
+            String body = RawConnection.readAll(connection.body(head));
+            TestGateway.assertProblem(head.status(), head.header("content-type"), body, 413, "upload_too_large");
+            assertEquals("close", head.header("connection"));
+            // No `100 Continue` after the final answer: the connection ends with nothing more.
+            assertTrue(connection.closedByServer(), "the connection ends");
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void anHttp10BodyWithoutContentLengthIs411() throws Exception {
+        try (var connection = open()) {
+            connection.send(("POST /v1/validate?schema=people HTTP/1.0\r\nContent-Type: text/csv\r\n\r\n" + HEADER + ROW)
+                    .getBytes(StandardCharsets.US_ASCII));
+            var head = connection.readHead();
+            String body = RawConnection.readAll(connection.body(head));
+            TestGateway.assertProblem(head.status(), head.header("content-type"), body, 411, "length_required");
+            assertTrue(connection.closedByServer(), "the connection ends");
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void anHttp11PostWithNeitherLengthNorChunksIs411() throws Exception {
+        try (var connection = open()) {
+            connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv");
+            var head = connection.readHead();
+            String body = RawConnection.readAll(connection.body(head));
+            TestGateway.assertProblem(head.status(), head.header("content-type"), body, 411, "length_required");
+            assertEquals("close", head.header("connection"));
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void aClientWaitingAfterABrokenBodyHoldsNoAdmissionPlace() throws Exception {
+        // One large (chunked) validation at a time: a broken upload whose client waits for its
+        // answer without reading must not keep the place from the next one (it did, until the
+        // client gave up: the header's read found the bad size, and closing the body read on).
+        try (var waiting = open()) {
+            waiting.postChunked("/v1/validate?schema=people", "text/csv")
+                    .send(BROKEN.getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(200);
+            try (var next = open()) {
+                next.postChunked("/v1/validate?schema=people", "text/csv").sendChunk(HEADER + ROW).endChunks();
+                var nextHead = next.readHead();
+                assertEquals(200, nextHead.status(), "the admission place was given back");
+                assertFalse(RawConnection.readAll(next.body(nextHead)).contains("\"error\""));
+            }
+        }
+        assertLetGo();
+    }
+
+    private static RawConnection open() throws IOException {
+        return RawConnection.open(gateway.port()).readTimeout(Duration.ofSeconds(10));
+    }
+
+    private void assertLetGo() throws Exception {
+        gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(10));
+        gateway.assertStillServes();
+    }
+}
