@@ -55,13 +55,15 @@ public final class FanoutServer {
     private final Upstreams upstreams;
     private final WriteWatchdog watchdog;
     private final RequestHeadDeadline heads;
+    private final UploadReadDeadline uploadReads;
     private final DisconnectDetector disconnects;
     private final Drain drain;
     private final Http1Connections publicConnections;
 
     private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
             WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, RequestHeadDeadline heads,
-            DisconnectDetector disconnects, Drain drain, Http1Connections publicConnections) {
+            UploadReadDeadline uploadReads, DisconnectDetector disconnects, Drain drain, Http1Connections publicConnections) {
+        this.uploadReads = uploadReads;
         this.drain = drain;
         this.publicConnections = publicConnections;
         this.watchdog = watchdog;
@@ -101,6 +103,7 @@ public final class FanoutServer {
         Upstreams upstreams = Upstreams.create(upstreamSettings, settings.histogramsEnabled() ? histograms : null);
         var watchdog = new WriteWatchdog(settings.responseWriteTimeout());
         var heads = new RequestHeadDeadline(settings.requestHeadTimeout());
+        var uploadReads = new UploadReadDeadline(settings.uploadReadTimeout());
         var disconnects = new DisconnectDetector();
         try {
             settings.histogramLog().ifPresent(histograms::logTo);
@@ -109,7 +112,7 @@ public final class FanoutServer {
             var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
             var connections = new ConnectionCloser();
             var validation = new ValidateService(registry, settings, admission, metrics, threads, upstreams, watchdog,
-                    connections, disconnects);
+                    connections, disconnects, uploadReads);
             var drain = new Drain();
             Http1Config http1 = http1(config, connections, heads);
             var publicConnections = new Http1Connections(http1);
@@ -155,11 +158,12 @@ public final class FanoutServer {
                     }));
             WebServer server = builder.build().start();
             return new FanoutServer(server, admission, settings, histograms, threads, upstreams, watchdog, heads,
-                    disconnects, drain, publicConnections);
+                    uploadReads, disconnects, drain, publicConnections);
         } catch (RuntimeException e) {
             // A port in use, a log file that cannot be written: close what was opened.
             watchdog.close();
             heads.close();
+            uploadReads.close();
             disconnects.close();
             upstreams.close();
             histograms.close();
@@ -311,6 +315,7 @@ public final class FanoutServer {
         server.stop();
         watchdog.close();
         heads.close();
+        uploadReads.close();
         disconnects.close();
         upstreams.close();
         histograms.close();

@@ -23,17 +23,29 @@ import java.util.function.Consumer;
 /// until the client gives up. So `close` reads nothing, and what the validation left unread is
 /// read through here, by `finish`, after the answer, rather than by Helidon.
 ///
+/// Each read waits for the client at most `deadline`'s time-out: then `hangUp` closes the
+/// connection, and the upload breaks as `truncated_upload`, saying that it stalled.
+///
 /// Read by one thread at a time (the engine's workers take turns, under a lock).
 final class UploadStream extends FilterInputStream {
     private final long maxBytes;
     private final Consumer<InputStream> whenBroken;
+    private final UploadReadDeadline deadline;
+    private final Runnable onStall;
     private long read;
     private volatile InputException broken;
+    private volatile boolean stalled;
 
-    UploadStream(InputStream in, long maxBytes, Consumer<InputStream> whenBroken) {
+    UploadStream(InputStream in, long maxBytes, Consumer<InputStream> whenBroken, UploadReadDeadline deadline,
+            Runnable hangUp) {
         super(in);
         this.maxBytes = maxBytes;
         this.whenBroken = whenBroken;
+        this.deadline = deadline;
+        this.onStall = () -> {
+            stalled = true;
+            hangUp.run();
+        };
     }
 
     @Override
@@ -50,12 +62,18 @@ final class UploadStream extends FilterInputStream {
             throw new InputException(earlier.code(), earlier.getMessage());
         }
         int n;
+        ThreadDeadlines.Slot slot = deadline.arm(onStall);
         try {
             n = in.read(b, off, len);
         } catch (InputException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw breaks(failure(e, read));
+            throw breaks(stalled
+                    ? new InputException(StreamErrorCode.TRUNCATED_UPLOAD, "the upload stalled after " + read
+                            + " bytes: nothing came for " + deadline.timeout().toSeconds() + " s, and the connection was closed", e)
+                    : failure(e, read));
+        } finally {
+            deadline.disarm(slot);
         }
         if (n > 0) {
             read += n;

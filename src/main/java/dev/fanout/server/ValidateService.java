@@ -55,11 +55,13 @@ final class ValidateService implements HttpService {
     private final WriteWatchdog watchdog;
     private final ConnectionCloser connections;
     private final DisconnectDetector disconnects;
+    private final UploadReadDeadline uploadDeadline;
 
     ValidateService(SchemaRegistry registry, ServerSettings settings, Admission admission, ValidationMetrics metrics,
             WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, ConnectionCloser connections,
-            DisconnectDetector disconnects) {
+            DisconnectDetector disconnects, UploadReadDeadline uploadDeadline) {
         this.disconnects = disconnects;
+        this.uploadDeadline = uploadDeadline;
         this.upstreams = upstreams;
         this.watchdog = watchdog;
         this.connections = connections;
@@ -150,14 +152,15 @@ final class ValidateService implements HttpService {
         }
         boolean large = contentLength < 0 || contentLength > settings.largeUploadBytes();
         try (Admission.Permit permit = admission.enter(large)) {
+            Runnable hangUp = hangUp(req);
             var body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes(),
-                    rest -> connections.closeAfterResponse(req, rest));
+                    rest -> connections.closeAfterResponse(req, rest), uploadDeadline, hangUp);
             connections.upload(req, body);
             Upload upload = multipart
                     ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
                             schemaName, registry, settings.maxSchemaBytes())
                     : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
-            stream(upload, options, res, new Client(hangUp(req), connections.ends(req),
+            stream(upload, options, res, new Client(hangUp, connections.ends(req),
                     () -> connections.closeAfterResponse(req, body), body), outcome);
         }
     }

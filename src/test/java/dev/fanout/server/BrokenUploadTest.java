@@ -32,6 +32,11 @@ class BrokenUploadTest {
             .setting("fanout.limits.max-concurrent-large-validations", "1")
             .setting("fanout.limits.max-upload-bytes", "100000");
 
+    @RegisterExtension
+    static final GatewayExtension impatient = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-concurrent-large-validations", "1")
+            .setting("fanout.limits.upload-read-timeout", "1s");
+
     private int baseline;
 
     @org.junit.jupiter.api.BeforeEach
@@ -200,6 +205,59 @@ class BrokenUploadTest {
             }
         }
         assertLetGo();
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void anUploadThatStallsIsCutAndGivesItsPlaceBack(boolean inTheHeader) throws Exception {
+        int threads = impatient.server().liveWorkThreads();
+        try (var stalled = RawConnection.open(impatient.port()).readTimeout(Duration.ofSeconds(10))) {
+            stalled.postChunked("/v1/validate?schema=people", "text/csv").sendChunk(inTheHeader ? "id,na" : HEADER + ROW);
+            // The client keeps its connection open and sends nothing more.
+            long start = System.nanoTime();
+            assertFalse(readsWhole(stalled), "a stalled upload's answer does not end whole");
+            assertTrue(stalled.closedByServer(), "the connection is closed");
+            long waitedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(waitedMillis >= 900 && waitedMillis < 8_000, "cut after about the time-out: " + waitedMillis + " ms");
+            try (var next = RawConnection.open(impatient.port()).readTimeout(Duration.ofSeconds(10))) {
+                next.postChunked("/v1/validate?schema=people", "text/csv").sendChunk(HEADER + ROW).endChunks();
+                var head = next.readHead();
+                assertEquals(200, head.status(), "the admission place was given back");
+                assertFalse(RawConnection.readAll(next.body(head)).contains("\"error\""));
+            }
+        }
+        impatient.assertRequestsLetGo(threads, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anUploadThatComesSlowlyButSteadilyIsNotCut() throws Exception {
+        try (var slow = RawConnection.open(impatient.port()).readTimeout(Duration.ofSeconds(10))) {
+            slow.postChunked("/v1/validate?schema=people&summary=true", "text/csv").sendChunk(HEADER);
+            // 2.4 s in all against a time-out of 1 s: no pause reaches it.
+            for (int id = 1; id <= 6; id++) {
+                Thread.sleep(400);
+                slow.sendChunk(id + ",Ann,ann@example.org,30\n");
+            }
+            slow.endChunks();
+            var head = slow.readHead();
+            assertEquals(200, head.status());
+            String body = RawConnection.readAll(slow.body(head));
+            assertTrue(body.contains("{\"summary\":{\"rows\":6,\"valid\":6,\"invalid\":0,"), body);
+            assertFalse(body.contains("\"error\""), body);
+        }
+    }
+
+    /// Reads the answer, if any, as far as it goes: whether it ends whole (a problem, or a
+    /// stream whose last line is not an error line). A connection closed before any answer is not
+    /// whole.
+    private static boolean readsWhole(RawConnection connection) {
+        try {
+            var head = connection.readHead();
+            String body = RawConnection.readAll(connection.body(head));
+            return head.status() != 200 || !body.contains("\"error\"");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static RawConnection open() throws IOException {

@@ -39,6 +39,8 @@ import java.util.Set;
 class MultipartUploadFuzzTest {
     private static final SchemaRegistry REGISTRY = SchemaRegistry.load(Path.of("target/no-schema-folder"), 1 << 20);
     private static final ValidationEngine ENGINE = new ValidationEngine();
+    /// In-memory bodies never stall; the deadline is the gateway's own, never reached.
+    private static final UploadReadDeadline READS = new UploadReadDeadline(java.time.Duration.ofMinutes(1));
     private static final EngineOptions OPTIONS = EngineOptions.defaults().withSummary(true).withWorkers(2)
             .withChunkRows(3);
     private static final Set<String> PROBLEM_CODES = Set.of("bad_multipart", "bad_parameter", "missing_file",
@@ -94,7 +96,7 @@ class MultipartUploadFuzzTest {
     /// `200` and the NDJSON (with `elapsedMs` masked).
     private static String answer(InputStream body, Request request) {
         try {
-            Upload upload = MultipartUpload.open(new UploadStream(body, request.maxUploadBytes(), rest -> { }), request.contentType(),
+            Upload upload = MultipartUpload.open(new UploadStream(body, request.maxUploadBytes(), rest -> { }, READS, () -> { }), request.contentType(),
                     request.contentLength(), request.schemaParameter(), REGISTRY, request.maxSchemaBytes());
             ValidateService.checkUpstreams(upload.schema(), upstream -> false);
             ValidationRun run;
