@@ -17,6 +17,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
 
 /// Closes the connection a request came on, from any thread: the way to unblock whichever thread
 /// is stuck in a blocking socket write on it, including Helidon's own request thread (which is not
@@ -35,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class ConnectionCloser implements Http1ConnectionListener {
     @SuppressWarnings("ThreadLocalUsage") // one closer per server: per instance on purpose, so two servers in one JVM (tests) keep apart
     private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
+    @SuppressWarnings("ThreadLocalUsage") // as `current`
+    private final ThreadLocal<AfterResponse> afterResponses = new ThreadLocal<>();
 
     @Override
     public void headers(ConnectionContext connection, Headers headers) {
@@ -100,14 +103,55 @@ final class ConnectionCloser implements Http1ConnectionListener {
     void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         boolean asked = asksToClose(req.headers());
         Optional<Runnable> close = of(req);
+        var after = new AfterResponse();
         close.ifPresent(action -> res.whenSent(() -> {
-            if (asked || asksToClose(res.headers())
-                    || closesAfterResponse(req)) {
-                dropUnreadBody(req, action);
+            if (asked || after.close || asksToClose(res.headers())) {
+                dropUnreadBody(req, after.unreadBody, action);
                 action.run();
             }
         }));
-        chain.proceed();
+        afterResponses.set(after);
+        try {
+            chain.proceed();
+        } finally {
+            afterResponses.remove();
+        }
+    }
+
+    /// What a request's handler asks of its connection once the response is sent, from any thread:
+    /// to close it, as `Connection: close` would, for a response whose head may already be out (a
+    /// validation stopped at its error limit leaves the rest of its upload unread: keeping the
+    /// connection would mean reading it all; an upload that broke cannot be read on).
+    ///
+    /// Kept per request by `closeWhenAsked` rather than in Helidon's request context, which Helidon
+    /// makes on first use, per request: an id string, a builder and a registry.
+    static final class AfterResponse {
+        private volatile boolean close;
+        private volatile @Nullable InputStream unreadBody;
+
+        /// Closes the connection once the response is sent. `body` is the request's body as the
+        /// handler read it: the unread rest is dropped from it (up to `LINGER_BYTES` and
+        /// `LINGER_TIME`) before the close. The first call's `body` is kept: an upload that broke
+        /// names what may still be read of it (see `UploadStream`), and the handler's later call
+        /// its own stream, which would fail at once.
+        synchronized void close(InputStream body) {
+            if (unreadBody == null) {
+                unreadBody = body;
+            }
+            close = true;
+        }
+
+        boolean closing() {
+            return close;
+        }
+    }
+
+    /// The `AfterResponse` of the request being handled on this thread (called by its handler,
+    /// on the request's thread); a detached one when the request did not come through
+    /// `closeWhenAsked`.
+    AfterResponse afterResponse() {
+        AfterResponse after = afterResponses.get();
+        return after != null ? after : new AfterResponse();
     }
 
     /// Whether `headers` hold `Connection: close`. Helidon's `containsToken` splits every value
@@ -124,57 +168,12 @@ final class ConnectionCloser implements Http1ConnectionListener {
         return headers.containsToken(HeaderValues.CONNECTION_CLOSE);
     }
 
-    /// Marks `request`'s connection to be closed once its response is sent, as `Connection: close`
-    /// would, for a response whose head is already out (a validation stopped at its error limit
-    /// leaves the rest of its upload unread: keeping the connection would mean reading it all).
-    /// `body` is the request's body stream as the handler read it: the unread rest is dropped
-    /// from it (up to `LINGER_BYTES` and `LINGER_TIME`) before the close. The first call's `body`
-    /// is kept: an upload that broke names what may still be read of it (see `UploadStream`),
-    /// and the handler's later call its own stream, which would fail at once.
-    void closeAfterResponse(ServerRequest request, InputStream body) {
-        request.context().register(CLOSE_AFTER_RESPONSE, Boolean.TRUE);
-        if (request.context().get(UNREAD_BODY, InputStream.class).isEmpty()) {
-            request.context().register(UNREAD_BODY, body);
-        }
-    }
-
-    /// Registers `body` as `request`'s upload, so that after a problem answered before the upload
-    /// was read through (a refused CSV header, an unknown schema) `finishUpload` reads the rest
-    /// through it, closing the connection should the rest turn out broken, rather than leave that
-    /// read to Helidon (see `UploadStream`). Called on the request's thread.
-    void upload(ServerRequest request, UploadStream body) {
-        Runnable close = of(request).orElse(() -> { });
-        request.context().register(FINISH_UPLOAD, (Runnable) () -> {
-            if (!body.finish()) {
-                close.run();
-            }
-        });
-    }
-
-    /// After a problem answer that keeps the connection: reads the rest of the request's upload
-    /// (see `upload`), when there is one.
-    static void finishUpload(ServerRequest request) {
-        request.context().get(FINISH_UPLOAD, Runnable.class).ifPresent(Runnable::run);
-    }
-
-    /// Whether `closeAfterResponse` was called for `request`.
-    static boolean closesAfterResponse(ServerRequest request) {
-        return request.context().get(CLOSE_AFTER_RESPONSE, Boolean.class).isPresent();
-    }
-
-    /// The context key of `closeAfterResponse`.
-    private static final String CLOSE_AFTER_RESPONSE = "fanout.close-after-response";
-    /// The context key of `upload`'s reading through.
-    private static final String FINISH_UPLOAD = "fanout.finish-upload";
-    /// The context key of the body stream the handler left unread.
-    private static final String UNREAD_BODY = "fanout.unread-body";
-
     /// At most this much of an unread request body is read before its connection is closed.
     static final int LINGER_BYTES = 1 << 20;
     /// And for at most this long: then the connection is closed, which ends the read.
     static final Duration LINGER_TIME = Duration.ofSeconds(1);
 
-    private static void dropUnreadBody(RoutingRequest req, Runnable close) {
+    private static void dropUnreadBody(RoutingRequest req, @Nullable InputStream leftUnread, Runnable close) {
         if (!req.content().hasEntity() || req.content().consumed() || !req.continueSent()) {
             // No body, or one the client was not asked for (`Expect: 100-continue` answered
             // with a final status): reading it would first send the `100 Continue`, after the
@@ -192,8 +191,7 @@ final class ConnectionCloser implements Http1ConnectionListener {
         try {
             InputStream body;
             try {
-                Optional<InputStream> leftUnread = req.context().get(UNREAD_BODY, InputStream.class);
-                body = leftUnread.isPresent() ? leftUnread.get() : req.content().inputStream();
+                body = leftUnread != null ? leftUnread : req.content().inputStream();
             } catch (IllegalStateException alreadyRequested) {
                 // The handler took the stream and left before its end (an unknown schema, say):
                 // Helidon reads on from where it stopped, up to the deadline.

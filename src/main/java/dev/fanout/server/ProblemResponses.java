@@ -29,18 +29,17 @@ final class ProblemResponses {
 
     static void register(HttpRouting.Builder routing) {
         routing.error(ProblemException.class, (req, res, problem) -> {
-            boolean closing = problem.closesConnection() || ConnectionCloser.closesAfterResponse(req);
-            send(res, problem, closing);
-            if (!closing) {
-                ConnectionCloser.finishUpload(req);
+            send(res, problem);
+            if (!problem.closesConnection()) {
+                problem.afterAnswer().run();
             }
         });
         // Helidon 4.5 hands its own failures (no route: NotFoundException) to the error handlers.
         routing.error(HttpException.class, (req, res, e) -> send(res, ProblemException.ofHttp(e.status().code(),
-                e.status().reasonPhrase(), req.prologue().method().text(), req.path().path()), false));
+                e.status().reasonPhrase(), req.prologue().method().text(), req.path().path())));
         routing.error(Exception.class, (req, res, e) -> {
             LOG.log(Level.ERROR, "unexpected failure on " + req.prologue().method() + " " + req.path().path(), e);
-            send(res, ProblemException.internal(), false);
+            send(res, ProblemException.internal());
         });
     }
 
@@ -64,9 +63,7 @@ final class ProblemResponses {
         return handlers.build();
     }
 
-    /// Sends `problem`; with `Connection: close` when `connectionEnds` (the problem's own wish, or
-    /// a request whose upload broke: `ConnectionCloser.closesAfterResponse`).
-    static void send(ServerResponse res, ProblemException problem, boolean connectionEnds) {
+    static void send(ServerResponse res, ProblemException problem) {
         if (res.isSent()) {
             return;
         }
@@ -75,7 +72,7 @@ final class ProblemResponses {
         if (problem.status() == 503) {
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
-        if (connectionEnds) {
+        if (problem.closesConnection()) {
             // ConnectionCloser.closeWhenAsked closes it once this is sent.
             res.header(HeaderValues.CONNECTION_CLOSE);
         }

@@ -35,6 +35,7 @@ final class UploadStream extends FilterInputStream {
     private long read;
     private volatile InputException broken;
     private volatile boolean stalled;
+    private volatile boolean ended;
 
     UploadStream(InputStream in, long maxBytes, Consumer<InputStream> whenBroken, UploadReadDeadline deadline,
             Runnable hangUp) {
@@ -75,7 +76,9 @@ final class UploadStream extends FilterInputStream {
         } finally {
             deadline.disarm(slot);
         }
-        if (n > 0) {
+        if (n < 0) {
+            ended = true;
+        } else if (n > 0) {
             read += n;
             if (read > maxBytes) {
                 // Its framing is whole: what follows may be read (and dropped) before the close.
@@ -116,6 +119,10 @@ final class UploadStream extends FilterInputStream {
     boolean finish() {
         if (broken != null) {
             return false;
+        }
+        if (ended) {
+            // Read to its end already (a whole validation): nothing to read, nor to allocate for.
+            return true;
         }
         byte[] scratch = new byte[8192];
         try {

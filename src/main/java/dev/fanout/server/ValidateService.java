@@ -153,16 +153,38 @@ final class ValidateService implements HttpService {
         boolean large = contentLength < 0 || contentLength > settings.largeUploadBytes();
         try (Admission.Permit permit = admission.enter(large)) {
             Runnable hangUp = hangUp(req);
-            var body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes(),
-                    rest -> connections.closeAfterResponse(req, rest), uploadDeadline, hangUp);
-            connections.upload(req, body);
-            Upload upload = multipart
-                    ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
-                            schemaName, registry, settings.maxSchemaBytes())
-                    : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
-            stream(upload, options, res, new Client(hangUp, connections.ends(req),
-                    () -> connections.closeAfterResponse(req, body), body), outcome);
+            ConnectionCloser.AfterResponse after = connections.afterResponse();
+            var body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes(), after::close,
+                    uploadDeadline, hangUp);
+            try {
+                Upload upload = multipart
+                        ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
+                                schemaName, registry, settings.maxSchemaBytes())
+                        : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
+                stream(upload, options, res, new Client(hangUp, connections.ends(req), () -> after.close(body), body), outcome);
+            } catch (ProblemException e) {
+                throw afterUpload(e, body, after, hangUp);
+            }
         }
+    }
+
+    /// A problem met once the upload was open. When the upload broke, or will be left unread, the
+    /// answer ends the connection; otherwise the rest of the upload is read through once the answer
+    /// is out (not before: a client that reads while it sends gets its `422` at once), and should
+    /// that rest turn out broken, the connection ends there (see `UploadStream`).
+    private static ProblemException afterUpload(ProblemException problem, UploadStream body,
+            ConnectionCloser.AfterResponse after, Runnable hangUp) {
+        if (problem.closesConnection()) {
+            return problem;
+        }
+        if (body.broken() || after.closing()) {
+            return problem.closingConnection();
+        }
+        return problem.afterAnswer(() -> {
+            if (!body.finish()) {
+                hangUp.run();
+            }
+        });
     }
 
     /// The request's client as the response needs it: what closes its connection (when it stops
