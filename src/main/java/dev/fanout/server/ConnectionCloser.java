@@ -116,6 +116,46 @@ final class ConnectionCloser implements Http1ConnectionListener {
         } finally {
             afterResponses.remove();
         }
+        close.ifPresent(action -> {
+            if (!asked && !after.close && res.isSent() && !asksToClose(res.headers())) {
+                readRestThrough(req, after.upload, action);
+            }
+        });
+    }
+
+    /// After the answer, on a connection that is kept: reads what is left of the request body
+    /// through and drops it, as Helidon would after the handler, but so that a body whose framing
+    /// breaks on the way ends the connection. Helidon's own reader, once a chunk size is wrong,
+    /// takes the next line for a size and waits for that many bytes, and would take the client's
+    /// next request for them. An upload goes through its `UploadStream` (which also cuts a stall);
+    /// any other body (a request refused before its upload was opened: a bad parameter, a `415`,
+    /// no route) directly. It runs after the handler, so a validation's admission place is
+    /// already given back however long the rest takes.
+    private static void readRestThrough(RoutingRequest req, @Nullable UploadStream upload, Runnable close) {
+        if (upload != null) {
+            if (!upload.finish()) {
+                close.run();
+            }
+            return;
+        }
+        if (!req.content().hasEntity() || req.content().consumed() || !req.continueSent()) {
+            return;
+        }
+        InputStream body;
+        try {
+            body = req.content().inputStream();
+        } catch (IllegalStateException taken) {
+            // A handler took the body and left before its end: Helidon reads on, as before.
+            return;
+        }
+        byte[] scratch = new byte[8192];
+        try {
+            while (body.read(scratch) >= 0) {
+                // dropped
+            }
+        } catch (IOException | RuntimeException e) {
+            close.run();
+        }
     }
 
     /// What a request's handler asks of its connection once the response is sent, from any thread:
@@ -128,6 +168,12 @@ final class ConnectionCloser implements Http1ConnectionListener {
     static final class AfterResponse {
         private volatile boolean close;
         private volatile @Nullable InputStream unreadBody;
+        private volatile @Nullable UploadStream upload;
+
+        /// The request's upload, for `closeWhenAsked` to read through after the answer.
+        void upload(UploadStream body) {
+            upload = body;
+        }
 
         /// Closes the connection once the response is sent. `body` is the request's body as the
         /// handler read it: the unread rest is dropped from it (up to `LINGER_BYTES` and

@@ -17,44 +17,24 @@ public final class ProblemException extends RuntimeException {
     private final String code;
     private final String title;
     private final boolean closesConnection;
-    private final Runnable afterAnswer;
 
     private ProblemException(int status, String code, String title, String detail) {
         this(status, code, title, detail, false);
     }
 
     private ProblemException(int status, String code, String title, String detail, boolean closesConnection) {
-        this(status, code, title, detail, closesConnection, () -> { });
-    }
-
-    private ProblemException(int status, String code, String title, String detail, boolean closesConnection,
-            Runnable afterAnswer) {
         super(detail);
         this.status = status;
         this.code = Objects.requireNonNull(code, "code must not be null");
         this.title = Objects.requireNonNull(title, "title must not be null");
         this.closesConnection = closesConnection;
-        this.afterAnswer = afterAnswer;
     }
 
     /// This problem, ending the connection after its answer (its upload broke).
     ProblemException closingConnection() {
-        var copy = new ProblemException(status, code, title, getMessage(), true, afterAnswer);
+        var copy = new ProblemException(status, code, title, getMessage(), true);
         copy.initCause(this);
         return copy;
-    }
-
-    /// This problem, with `action` to run once its answer is sent on a connection that is kept
-    /// (reading the rest of the upload through: see `UploadStream.finish`).
-    ProblemException afterAnswer(Runnable action) {
-        var copy = new ProblemException(status, code, title, getMessage(), closesConnection, action);
-        copy.initCause(this);
-        return copy;
-    }
-
-    /// What to run once the answer is sent, when the connection is kept.
-    Runnable afterAnswer() {
-        return afterAnswer;
     }
 
     /// The problem `code` with its status, e.g. `400 bad_parameter` or `404 unknown_schema`.

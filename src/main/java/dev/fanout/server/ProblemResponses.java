@@ -28,12 +28,7 @@ final class ProblemResponses {
     }
 
     static void register(HttpRouting.Builder routing) {
-        routing.error(ProblemException.class, (req, res, problem) -> {
-            send(res, problem);
-            if (!problem.closesConnection()) {
-                problem.afterAnswer().run();
-            }
-        });
+        routing.error(ProblemException.class, (req, res, problem) -> send(res, problem));
         // Helidon 4.5 hands its own failures (no route: NotFoundException) to the error handlers.
         routing.error(HttpException.class, (req, res, e) -> send(res, ProblemException.ofHttp(e.status().code(),
                 e.status().reasonPhrase(), req.prologue().method().text(), req.path().path())));

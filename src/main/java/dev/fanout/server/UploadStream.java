@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /// the limit), to have the connection closed after the answer. Helidon's own reader must not read on either: after a bad chunk size
 /// it takes the next line for a size and waits for that many bytes, so that the request hangs
 /// until the client gives up. So `close` reads nothing, and what the validation left unread is
-/// read through here, by `finish`, after the answer, rather than by Helidon.
+/// read through here, by `finish`, after the answer (`ConnectionCloser.closeWhenAsked`), rather
+/// than by Helidon.
 ///
 /// Each read waits for the client at most `deadline`'s time-out: then `hangUp` closes the
 /// connection, and the upload breaks as `truncated_upload`, saying that it stalled.
@@ -141,6 +142,11 @@ final class UploadStream extends FilterInputStream {
     }
 
     private static InputException failure(Exception e, long read) {
+        if (e instanceof RequestException tooLarge && tooLarge.status().code() == 413) {
+            // Helidon's own limit (`server.max-payload-size`), should one be set.
+            return new InputException(StreamErrorCode.UPLOAD_TOO_LARGE, "the upload is over server.max-payload-size after "
+                    + read + " bytes", e);
+        }
         if (e instanceof NumberFormatException || e instanceof RequestException) {
             // Helidon's chunk reader: `Integer.parseUnsignedInt` of the size line, or its own
             // refusal of a last chunk with something after it.

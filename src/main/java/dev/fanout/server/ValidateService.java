@@ -156,6 +156,8 @@ final class ValidateService implements HttpService {
             ConnectionCloser.AfterResponse after = connections.afterResponse();
             var body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes(), after::close,
                     uploadDeadline, hangUp);
+            // What is left of it is read through after the answer (ConnectionCloser.closeWhenAsked).
+            after.upload(body);
             try {
                 Upload upload = multipart
                         ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
@@ -163,28 +165,10 @@ final class ValidateService implements HttpService {
                         : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
                 stream(upload, options, res, new Client(hangUp, connections.ends(req), () -> after.close(body), body), outcome);
             } catch (ProblemException e) {
-                throw afterUpload(e, body, after, hangUp);
+                // An upload that broke cannot be read on: the answer says the connection ends.
+                throw !e.closesConnection() && (body.broken() || after.closing()) ? e.closingConnection() : e;
             }
         }
-    }
-
-    /// A problem met once the upload was open. When the upload broke, or will be left unread, the
-    /// answer ends the connection; otherwise the rest of the upload is read through once the answer
-    /// is out (not before: a client that reads while it sends gets its `422` at once), and should
-    /// that rest turn out broken, the connection ends there (see `UploadStream`).
-    private static ProblemException afterUpload(ProblemException problem, UploadStream body,
-            ConnectionCloser.AfterResponse after, Runnable hangUp) {
-        if (problem.closesConnection()) {
-            return problem;
-        }
-        if (body.broken() || after.closing()) {
-            return problem.closingConnection();
-        }
-        return problem.afterAnswer(() -> {
-            if (!body.finish()) {
-                hangUp.run();
-            }
-        });
     }
 
     /// The request's client as the response needs it: what closes its connection (when it stops
@@ -301,11 +285,6 @@ final class ValidateService implements HttpService {
         } finally {
             watch.ifPresent(DisconnectDetector.Watch::close);
             closeInput(run, inputBroken, client.upload());
-            if (!run.stoppedEarly() && !client.upload().broken() && !client.upload().finish()) {
-                // The rest of the upload (after a CSV error, say), read through once the answer
-                // is out, broke: the connection cannot serve another request.
-                client.hangUp().run();
-            }
         }
     }
 

@@ -82,13 +82,50 @@ class BrokenUploadTest {
     void aBrokenRestAfterACsvErrorEndsTheConnectionAfterTheAnswer() throws Exception {
         try (var connection = open()) {
             connection.postChunked("/v1/validate?schema=people", "text/csv")
-                    .sendChunk(HEADER + ROW + "2,\"Bo\"x,bo@example.org,3\n")
-                    .sendChunk("3,Cy,cy@example.org,4\n")
-                    .send(BROKEN.getBytes(StandardCharsets.US_ASCII));
+                    .sendChunk(HEADER + ROW + "2,\"Bo\"x,bo@example.org,3\n");
             var head = connection.readHead();
             assertEquals(200, head.status());
             String body = RawConnection.readAll(connection.body(head));
             assertTrue(body.contains("\"code\":\"malformed_csv\""), body);
+            // The answer is whole; the gateway now reads the rest through, and finds it broken.
+            connection.sendChunk("3,Cy,cy@example.org,4\n").send(BROKEN.getBytes(StandardCharsets.US_ASCII));
+            assertTrue(connection.closedByServer(), "the connection ends instead of waiting for 0xabc bytes");
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void readingTheRestThroughHoldsNoAdmissionPlace() throws Exception {
+        // One large place: a client whose validation ended at a CSV error but who still has its
+        // upload's rest to send (slowly, or not yet) must not keep the place from the next one.
+        try (var sending = open()) {
+            sending.postChunked("/v1/validate?schema=people", "text/csv")
+                    .sendChunk(HEADER + ROW + "2,\"Bo\"x,bo@example.org,3\n");
+            var head = sending.readHead();
+            assertTrue(RawConnection.readAll(sending.body(head)).contains("\"code\":\"malformed_csv\""));
+            // Given back as the handler ends, just after its answer: not once the rest is in.
+            assertTrue(Await.until(Duration.ofSeconds(10), () -> gateway.server().runningValidations() == 0),
+                    "the admission place is given back while the rest is still awaited");
+            try (var next = open()) {
+                next.postChunked("/v1/validate?schema=people", "text/csv").sendChunk(HEADER + ROW).endChunks();
+                var nextHead = next.readHead();
+                assertEquals(200, nextHead.status(), "the admission place was given back");
+                RawConnection.readAll(next.body(nextHead));
+            }
+            sending.endChunks();
+        }
+        assertLetGo();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/validate?schema=people&bogus=1", "/v1/nothing-here"})
+    void aBrokenBodyRefusedBeforeItsUploadOpensEndsTheConnection(String target) throws Exception {
+        try (var connection = open()) {
+            connection.postChunked(target, "text/csv").sendChunk(HEADER).send(BROKEN.getBytes(StandardCharsets.US_ASCII));
+            var head = connection.readHead();
+            RawConnection.readAll(connection.body(head));
+            assertEquals(target.contains("bogus") ? 400 : 404, head.status());
+            // Not kept: the next request would have been read as the broken body's chunk data.
             assertTrue(connection.closedByServer(), "the connection ends instead of waiting for 0xabc bytes");
         }
         assertLetGo();
@@ -142,7 +179,7 @@ class BrokenUploadTest {
             } else {
                 TestGateway.assertProblem(head.status(), head.header("content-type"), body, 413, "upload_too_large");
             }
-            assertTrue(connection.closedByServer(), "the rest is not read");
+            assertTrue(connection.closedByServer(), "the connection ends rather than reading the rest through");
         }
         assertLetGo();
     }
@@ -153,12 +190,16 @@ class BrokenUploadTest {
         try (var connection = open()) {
             connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv", "Content-Length: 100001",
                     expectContinue ? "Expect: 100-continue" : "X-Nothing: 1");
+            if (!expectContinue) {
+                // Some of the body: read and dropped before the close, not read through.
+                connection.send((HEADER + ROW.repeat(1000)).getBytes(StandardCharsets.US_ASCII));
+            }
             var head = connection.readHead();
             String body = RawConnection.readAll(connection.body(head));
             TestGateway.assertProblem(head.status(), head.header("content-type"), body, 413, "upload_too_large");
             assertEquals("close", head.header("connection"));
-            // No `100 Continue` after the final answer: the connection ends with nothing more.
-            assertTrue(connection.closedByServer(), "the connection ends");
+            // Nothing after the answer (no `100 Continue`), and a FIN, not a reset.
+            assertEquals(-1, connection.rawBody().read(), "nothing follows the answer");
         }
         assertLetGo();
     }
@@ -171,7 +212,7 @@ class BrokenUploadTest {
             var head = connection.readHead();
             String body = RawConnection.readAll(connection.body(head));
             TestGateway.assertProblem(head.status(), head.header("content-type"), body, 411, "length_required");
-            assertTrue(connection.closedByServer(), "the connection ends");
+            assertTrue(connection.endedCleanly(), "the connection ends with a FIN");
         }
         assertLetGo();
     }
@@ -184,6 +225,7 @@ class BrokenUploadTest {
             String body = RawConnection.readAll(connection.body(head));
             TestGateway.assertProblem(head.status(), head.header("content-type"), body, 411, "length_required");
             assertEquals("close", head.header("connection"));
+            assertTrue(connection.endedCleanly(), "the connection ends with a FIN");
         }
         assertLetGo();
     }
@@ -196,13 +238,17 @@ class BrokenUploadTest {
         try (var waiting = open()) {
             waiting.postChunked("/v1/validate?schema=people", "text/csv")
                     .send(BROKEN.getBytes(StandardCharsets.US_ASCII));
-            Thread.sleep(200);
+            assertTrue(Await.until(Duration.ofSeconds(10), () -> gateway.server().runningValidations() == 0),
+                    "the broken upload's place is given back while its client still waits");
             try (var next = open()) {
                 next.postChunked("/v1/validate?schema=people", "text/csv").sendChunk(HEADER + ROW).endChunks();
                 var nextHead = next.readHead();
                 assertEquals(200, nextHead.status(), "the admission place was given back");
                 assertFalse(RawConnection.readAll(next.body(nextHead)).contains("\"error\""));
             }
+            var head = waiting.readHead();
+            String body = RawConnection.readAll(waiting.body(head));
+            TestGateway.assertProblem(head.status(), head.header("content-type"), body, 400, "malformed_upload");
         }
         assertLetGo();
     }
@@ -219,6 +265,8 @@ class BrokenUploadTest {
             assertTrue(stalled.closedByServer(), "the connection is closed");
             long waitedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
             assertTrue(waitedMillis >= 900 && waitedMillis < 8_000, "cut after about the time-out: " + waitedMillis + " ms");
+            // The place is given back as the handler ends, just after the close the client saw.
+            impatient.assertRequestsLetGo(threads, Duration.ofSeconds(10));
             try (var next = RawConnection.open(impatient.port()).readTimeout(Duration.ofSeconds(10))) {
                 next.postChunked("/v1/validate?schema=people", "text/csv").sendChunk(HEADER + ROW).endChunks();
                 var head = next.readHead();
