@@ -4,6 +4,7 @@ import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
+import io.helidon.webserver.CloseConnectionException;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -93,8 +94,9 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// waits for another request on the connection (helidon-io/helidon#12324, fixed after 4.5.3),
     /// so a client that reads to the end of the stream would hang until a time-out.
     ///
-    /// The close runs when the response is sent, on whichever thread sent it (a streamed answer
-    /// ends on its sender thread). A request body still unread (a `503` answered before reading
+    /// The close runs when the response is sent: in Helidon 4.5 as it commits the response, on the
+    /// request's thread, once the handler (or the error handler) is done, a streamed answer's
+    /// sender thread having ended before. A request body still unread (a `503` answered before reading
     /// it) is read and dropped first, up to `LINGER_BYTES` and `LINGER_TIME`: closing a socket
     /// with unread bytes makes the kernel reset the connection, and a reset can destroy the answer
     /// before the client has read it — nginx then reports `502` for a request we did answer. A
@@ -116,11 +118,12 @@ final class ConnectionCloser implements Http1ConnectionListener {
         } finally {
             afterResponses.remove();
         }
-        close.ifPresent(action -> {
-            if (!asked && !after.close && res.isSent() && !asksToClose(res.headers())) {
-                readRestThrough(req, after.upload, action);
-            }
-        });
+        if (close.isPresent() && !asked && !after.close && res.isSent() && !asksToClose(res.headers())
+                && !readRestThrough(req, after.upload, close.get())) {
+            // Closed: Helidon must not read on from its buffer either (it would take what
+            // follows the broken framing for a next request).
+            throw new CloseConnectionException("the request body's framing broke after the answer");
+        }
     }
 
     /// After the answer, on a connection that is kept: reads what is left of the request body
@@ -131,30 +134,35 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// any other body (a request refused before its upload was opened: a bad parameter, a `415`,
     /// no route) directly. It runs after the handler, so a validation's admission place is
     /// already given back however long the rest takes.
-    private static void readRestThrough(RoutingRequest req, @Nullable UploadStream upload, Runnable close) {
+    /// Returns false when the connection was closed.
+    private static boolean readRestThrough(RoutingRequest req, @Nullable UploadStream upload, Runnable close) {
         if (upload != null) {
             if (!upload.finish()) {
                 close.run();
+                return false;
             }
-            return;
+            return true;
         }
         if (!req.content().hasEntity() || req.content().consumed() || !req.continueSent()) {
-            return;
+            // No body, or one the client was not asked for: Helidon counts it as not sent.
+            return true;
         }
         InputStream body;
         try {
             body = req.content().inputStream();
         } catch (IllegalStateException taken) {
             // A handler took the body and left before its end: Helidon reads on, as before.
-            return;
+            return true;
         }
         byte[] scratch = new byte[8192];
         try {
             while (body.read(scratch) >= 0) {
                 // dropped
             }
+            return true;
         } catch (IOException | RuntimeException e) {
             close.run();
+            return false;
         }
     }
 

@@ -233,7 +233,7 @@ final class ValidateService implements HttpService {
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
             Lookups lookups) {
         ValidationRun run;
-        var input = new LeftUnreadWhenStopped(upload.csv());
+        var input = new ReadOnLater(upload.csv());
         try {
             run = engine.open(input, upload.schema(), options, lookups, references(registry, upload.schema()));
         } catch (InvalidSchemaException e) {
@@ -246,7 +246,6 @@ final class ValidateService implements HttpService {
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders, watchdog,
                 client.hangUp(), settings.responseAfterUpload(), settings.framesInPlace());
-        boolean inputBroken = true;
         // Rows waiting on lookups neither read the upload nor write for a while: a client that
         // goes then would be noticed late, its lookups running on (see DisconnectDetector).
         Optional<DisconnectDetector.Watch> watch = lookups == Lookups.NONE ? Optional.empty()
@@ -256,10 +255,9 @@ final class ValidateService implements HttpService {
                 }));
         try {
             RunOutcome result = run.writeTo(pump);
-            inputBroken = result.failed();
             outcome.rows = result.summary().rows();
             if (run.stoppedEarly() || client.upload().broken()) {
-                leaveUploadUnread(res, pump, client, input);
+                leaveUploadUnread(res, pump, client);
             }
             pump.beforeLastBytes(() -> {
                 outcome.status = 200;
@@ -284,30 +282,29 @@ final class ValidateService implements HttpService {
             throw e;
         } finally {
             watch.ifPresent(DisconnectDetector.Watch::close);
-            closeInput(run, inputBroken, client.upload());
+            closeInput(run);
         }
     }
 
     /// After a run stopped at its error limit, or an upload that broke: the rest of the upload is
-    /// neither read nor validated. Reading it through would keep the connection, so the stream is
-    /// left open and the connection ends after the response: with `Connection: close` when the
-    /// head is not out yet, in any case closed once the response is sent (`ConnectionCloser` first
-    /// reads and drops what arrives for up to a second, so that the close is a FIN, not a reset
-    /// that could destroy the answer before the client reads it).
-    private static void leaveUploadUnread(ServerResponse res, ResponsePump pump, Client client, LeftUnreadWhenStopped input) {
-        input.leaveUnread();
+    /// neither read nor validated. Reading it through would keep the connection, so the connection
+    /// ends after the response: with `Connection: close` when the head is not out yet, in any case
+    /// closed once the response is sent (`ConnectionCloser` first reads and drops what arrives for
+    /// up to a second, so that the close is a FIN, not a reset that could destroy the answer before
+    /// the client reads it).
+    private static void leaveUploadUnread(ServerResponse res, ResponsePump pump, Client client) {
         if (!pump.sending() && !res.isSent()) {
             res.header(HeaderValues.CONNECTION_CLOSE);
         }
         client.closeAfterResponse().run();
     }
 
-    /// The upload as the engine reads it; once the run has stopped at its error limit, closing it
-    /// leaves the rest unread instead of reading through it.
-    private static final class LeftUnreadWhenStopped extends java.io.FilterInputStream {
-        private volatile boolean unread;
-
-        LeftUnreadWhenStopped(InputStream in) {
+    /// The upload as the engine reads it, whose `close` reads nothing. Closing a multipart file
+    /// part reads on to the part's end, and did so inside the admission place's scope: the rest of
+    /// the upload is read through after the handler instead, when the connection is kept
+    /// (`ConnectionCloser.closeWhenAsked`), or left unread (`leaveUploadUnread`).
+    private static final class ReadOnLater extends java.io.FilterInputStream {
+        ReadOnLater(InputStream in) {
             super(in);
         }
 
@@ -316,28 +313,17 @@ final class ValidateService implements HttpService {
             return in.read(b, off, len);
         }
 
-        void leaveUnread() {
-            unread = true;
-        }
-
         @Override
-        public void close() throws IOException {
-            if (!unread) {
-                super.close();
-            }
+        public void close() {
         }
     }
 
-    /// Closes the upload after the response. An input that already failed (a broken multipart
-    /// body, a connection cut) usually fails again on close as it reads on to the part's end:
-    /// that is the same failure, already reported to the client in the error line. A close that
-    /// breaks the upload (a multipart body read on to its part's end) is the client's fault too.
-    private static void closeInput(ValidationRun run, boolean alreadyFailed, UploadStream upload) {
+    /// Closes the run after the response; its input's close reads nothing (see `ReadOnLater`).
+    private static void closeInput(ValidationRun run) {
         try {
             run.close();
         } catch (RuntimeException e) {
-            LOG.log(alreadyFailed || upload.broken() ? System.Logger.Level.DEBUG : System.Logger.Level.WARNING,
-                    "closing the upload after the response failed", e);
+            LOG.log(System.Logger.Level.WARNING, "closing a validation after its response failed", e);
         }
     }
 
