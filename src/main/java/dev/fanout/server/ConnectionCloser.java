@@ -96,12 +96,13 @@ final class ConnectionCloser implements Http1ConnectionListener {
     ///
     /// The close runs when the response is sent: in Helidon 4.5 as it commits the response, on the
     /// request's thread, once the handler (or the error handler) is done, a streamed answer's
-    /// sender thread having ended before. A request body still unread (a `503` answered before reading
-    /// it) is read and dropped first, up to `LINGER_BYTES` and `LINGER_TIME`: closing a socket
-    /// with unread bytes makes the kernel reset the connection, and a reset can destroy the answer
-    /// before the client has read it — nginx then reports `502` for a request we did answer. A
-    /// larger or slower rest is cut as before (a body the handler already began to read is read
-    /// on for the time limit only).
+    /// sender thread having ended before. A request body still unread (a `503` answered before
+    /// reading it) is read and dropped first, up to `LINGER_BYTES` and `LINGER_TIME`: closing a
+    /// socket with unread bytes makes the kernel reset the connection, and a reset can destroy the
+    /// answer before the client has read it — nginx then reports `502` for a request we did
+    /// answer. A larger or slower rest is cut as before (a body the handler already began to read
+    /// is read on for the time limit only). On a connection that is kept, the rest of the body is
+    /// read through after the handler instead (`readRestThrough`).
     void closeWhenAsked(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         boolean asked = asksToClose(req.headers());
         Optional<Runnable> close = of(req);
@@ -134,6 +135,7 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// any other body (a request refused before its upload was opened: a bad parameter, a `415`,
     /// no route) directly. It runs after the handler, so a validation's admission place is
     /// already given back however long the rest takes.
+    ///
     /// Returns false when the connection was closed.
     private static boolean readRestThrough(RoutingRequest req, @Nullable UploadStream upload, Runnable close) {
         if (upload != null) {

@@ -7,6 +7,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /// The request body as the engine reads it: at most `maxBytes` (beyond, reads fail with
 /// `upload_too_large`), a chunked body whose framing is broken (a chunk size that is not
@@ -18,11 +19,11 @@ import java.util.function.Consumer;
 /// not known (or it is too large to read through), so the stream never reads the connection
 /// again, and later reads fail the same way. `whenBroken` is told once, with what may still be
 /// read of the body (nothing but this failing stream, unless its framing is whole: an upload over
-/// the limit), to have the connection closed after the answer. Helidon's own reader must not read on either: after a bad chunk size
-/// it takes the next line for a size and waits for that many bytes, so that the request hangs
-/// until the client gives up. So `close` reads nothing, and what the validation left unread is
-/// read through here, by `finish`, after the answer (`ConnectionCloser.closeWhenAsked`), rather
-/// than by Helidon.
+/// the limit), to have the connection closed after the answer. Helidon's own reader must not
+/// read on either: after a bad chunk size it takes the next line for a size and waits for that
+/// many bytes, so that the request hangs until the client gives up. So `close` reads nothing, and
+/// what the validation left unread is read through here, by `finish`, after the answer
+/// (`ConnectionCloser.closeWhenAsked`), rather than by Helidon.
 ///
 /// Each read waits for the client at most `deadline`'s time-out: then `hangUp` closes the
 /// connection, and the upload breaks as `truncated_upload`, saying that it stalled.
@@ -34,7 +35,7 @@ final class UploadStream extends FilterInputStream {
     private final UploadReadDeadline deadline;
     private final Runnable onStall;
     private long read;
-    private volatile InputException broken;
+    private volatile @Nullable InputException broken;
     private volatile boolean stalled;
     private volatile boolean ended;
 
@@ -83,7 +84,8 @@ final class UploadStream extends FilterInputStream {
             read += n;
             if (read > maxBytes) {
                 // Its framing is whole: what follows may be read (and dropped) before the close.
-                throw breaks(new InputException(StreamErrorCode.UPLOAD_TOO_LARGE, "the upload is over the limit of " + maxBytes + " bytes"), in);
+                throw breaks(new InputException(StreamErrorCode.UPLOAD_TOO_LARGE,
+                        "the upload is over the limit of " + maxBytes + " bytes"), in);
             }
         }
         return n;
@@ -116,7 +118,8 @@ final class UploadStream extends FilterInputStream {
 
     /// Reads the rest of the body through and drops it, as Helidon would to keep the connection
     /// (but here a broken framing breaks this stream, see above); nothing when already broken.
-    /// Whether the body came whole to its end.
+    ///
+    /// Returns whether the body came whole to its end.
     boolean finish() {
         if (broken != null) {
             return false;
@@ -150,9 +153,9 @@ final class UploadStream extends FilterInputStream {
         if (e instanceof NumberFormatException || e instanceof RequestException) {
             // Helidon's chunk reader: `Integer.parseUnsignedInt` of the size line, or its own
             // refusal of a last chunk with something after it.
-            return new InputException(StreamErrorCode.MALFORMED_UPLOAD, "the chunked upload's framing is broken after " + read + " bytes"
-                    + " (a chunk size that is not hexadecimal, a chunk extension, which the gateway does not take, or a bad"
-                    + " last chunk)", e);
+            return new InputException(StreamErrorCode.MALFORMED_UPLOAD, "the chunked upload's framing is broken after "
+                    + read + " bytes (a chunk size that is not hexadecimal, a chunk extension, which the gateway does"
+                    + " not take, or a bad last chunk)", e);
         }
         return new InputException(StreamErrorCode.TRUNCATED_UPLOAD, "the upload broke off after " + read + " bytes", e);
     }
