@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,12 +17,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /// Uploads whose HTTP framing is broken or refused: a chunked body with a chunk size that is not
 /// hexadecimal (or a chunk extension, which Helidon cannot read), at its start, in the middle, or
-/// in the part a validation leaves unread; a `Content-Length` over the limit, with and without
-/// `Expect: 100-continue`; and a body with no length at all (an HTTP/1.0 client's). Each gets its
-/// answer (a problem, or an error line), then the connection ends: Helidon's reader, once its
-/// framing is lost, takes the next line for a chunk size and waits for that many bytes, which
-/// held the request, and its admission place, until the client gave up. The gateway serves the
-/// next request, and no admission place stays taken.
+/// in the part a validation leaves unread (read through after the answer); a `Content-Length`
+/// over the limit, with and without `Expect: 100-continue`; a body with no length at all (an
+/// HTTP/1.0 client's); and uploads that stall. Each gets its answer (a problem, or an error line),
+/// then the connection ends: Helidon's reader, once its framing is lost, takes the next line for a
+/// chunk size and waits for that many bytes, which held the request, and its admission place,
+/// until the client gave up. The gateway serves the next request, no admission place stays taken,
+/// and none is held while a rest nobody needs is still coming.
 class BrokenUploadTest {
     private static final String HEADER = "id,name,email,age\n";
     private static final String ROW = "1,Ann,ann@example.org,30\n";
@@ -39,7 +42,7 @@ class BrokenUploadTest {
 
     private int baseline;
 
-    @org.junit.jupiter.api.BeforeEach
+    @BeforeEach
     void countThreads() {
         baseline = gateway.server().liveWorkThreads();
     }
@@ -106,7 +109,7 @@ class BrokenUploadTest {
         int sent = new String(whole, StandardCharsets.UTF_8).indexOf("Bo\"x") + 40;
         try (var sending = open()) {
             sending.postChunked("/v1/validate?schema=people", multipart ? Multipart.CONTENT_TYPE : "text/csv")
-                    .sendChunk(java.util.Arrays.copyOf(whole, sent));
+                    .sendChunk(Arrays.copyOf(whole, sent));
             var head = sending.readHead();
             assertTrue(RawConnection.readAll(sending.body(head)).contains("\"code\":\"malformed_csv\""));
             // Given back as the handler ends, just after its answer: not once the rest is in.
@@ -118,7 +121,7 @@ class BrokenUploadTest {
                 assertEquals(200, nextHead.status(), "the admission place was given back");
                 RawConnection.readAll(next.body(nextHead));
             }
-            sending.sendChunk(java.util.Arrays.copyOfRange(whole, sent, whole.length)).endChunks();
+            sending.sendChunk(Arrays.copyOfRange(whole, sent, whole.length)).endChunks();
         }
         assertLetGo();
     }
