@@ -39,6 +39,13 @@ final class ConnectionCloser implements Http1ConnectionListener {
     private final ThreadLocal<ConnectionContext> current = new ThreadLocal<>();
     @SuppressWarnings("ThreadLocalUsage") // as `current`
     private final ThreadLocal<AfterResponse> afterResponses = new ThreadLocal<>();
+    private final UploadReadDeadline reads;
+
+    /// `reads`: how long the read-through of a body after its answer waits for the client's next
+    /// bytes (the upload read deadline), before it closes the connection.
+    ConnectionCloser(UploadReadDeadline reads) {
+        this.reads = reads;
+    }
 
     @Override
     public void headers(ConnectionContext connection, Headers headers) {
@@ -131,13 +138,15 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// through and drops it, as Helidon would after the handler, but so that a body whose framing
     /// breaks on the way ends the connection. Helidon's own reader, once a chunk size is wrong,
     /// takes the next line for a size and waits for that many bytes, and would take the client's
-    /// next request for them. An upload goes through its `UploadStream` (which also cuts a stall);
-    /// any other body (a request refused before its upload was opened: a bad parameter, a `415`,
-    /// no route) directly. It runs after the handler, so a validation's admission place is
-    /// already given back however long the rest takes.
+    /// next request for them. An upload goes through its `UploadStream`; any other body (a
+    /// request refused before its upload was opened: a bad parameter, a `415`, no route)
+    /// directly. Either way a read that waits longer than the upload read deadline closes the
+    /// connection (a client that stalls there would hold it, and its thread, for ever). It runs
+    /// after the handler, so a validation's admission place is already given back however long
+    /// the rest takes.
     ///
     /// Returns false when the connection was closed.
-    private static boolean readRestThrough(RoutingRequest req, @Nullable UploadStream upload, Runnable close) {
+    private boolean readRestThrough(RoutingRequest req, @Nullable UploadStream upload, Runnable close) {
         if (upload != null) {
             if (!upload.finish()) {
                 close.run();
@@ -158,9 +167,15 @@ final class ConnectionCloser implements Http1ConnectionListener {
         }
         byte[] scratch = new byte[8192];
         try {
-            while (body.read(scratch) >= 0) {
-                // dropped
-            }
+            int n;
+            do {
+                ThreadDeadlines.Slot slot = reads.arm(close);
+                try {
+                    n = body.read(scratch);
+                } finally {
+                    reads.disarm(slot);
+                }
+            } while (n >= 0);
             return true;
         } catch (IOException | RuntimeException e) {
             close.run();

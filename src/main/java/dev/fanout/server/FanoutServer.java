@@ -110,7 +110,7 @@ public final class FanoutServer {
             histograms.start();
             var threads = new WorkThreads();
             var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
-            var connections = new ConnectionCloser();
+            var connections = new ConnectionCloser(uploadReads);
             var validation = new ValidateService(registry, settings, admission, metrics, threads, upstreams, watchdog,
                     connections, disconnects, uploadReads);
             var drain = new Drain();

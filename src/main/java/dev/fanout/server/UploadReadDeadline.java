@@ -9,10 +9,11 @@ import java.time.Duration;
 /// default launch's seven or eight places for large uploads, as many stalled chunked uploads
 /// turned every other large upload away with `503`.
 ///
-/// Only the time spent waiting inside a read of the upload counts (each read arms the reading
-/// thread's deadline in `ThreadDeadlines` and disarms it when bytes come): a validation that
-/// stops reading while its rows wait on lookups, or a client that sends slowly but steadily, is
-/// never cut. Thread-safe.
+/// The gateway's reading through of a body's rest after its answer (`ConnectionCloser`) is bound
+/// by it too. Only the time spent waiting inside a read of the upload counts (each read arms the
+/// reading thread's deadline in `ThreadDeadlines` and disarms it when bytes come): a validation
+/// that stops reading while its rows wait on lookups, or a client that sends slowly but steadily,
+/// is never cut. Thread-safe.
 final class UploadReadDeadline implements AutoCloseable {
     private final long timeoutNanos;
     private final Duration timeout;

@@ -287,6 +287,21 @@ class BrokenUploadTest {
     }
 
     @Test
+    void aRefusedBodyThatStallsIsCutToo() throws Exception {
+        try (var stalled = RawConnection.open(impatient.port()).readTimeout(Duration.ofSeconds(10))) {
+            // Answered at once (no route), then its body read through after the answer: it stalls.
+            stalled.postChunked("/v1/nothing-here", "text/csv").sendChunk(HEADER);
+            var head = stalled.readHead();
+            RawConnection.readAll(stalled.body(head));
+            assertEquals(404, head.status());
+            long start = System.nanoTime();
+            assertTrue(stalled.closedByServer(), "the connection is closed");
+            long waitedMillis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertTrue(waitedMillis >= 500 && waitedMillis < 8_000, "cut after about the time-out: " + waitedMillis + " ms");
+        }
+    }
+
+    @Test
     void anUploadThatComesSlowlyButSteadilyIsNotCut() throws Exception {
         try (var slow = RawConnection.open(impatient.port()).readTimeout(Duration.ofSeconds(10))) {
             slow.postChunked("/v1/validate?schema=people&summary=true", "text/csv").sendChunk(HEADER);

@@ -29,8 +29,9 @@ class CutAnswerTest {
 
     @Test
     void anAbortedAnswerIsCutAndItsConnectionClosed() throws Exception {
-        var connections = new ConnectionCloser();
-        try (var watchdog = new WriteWatchdog(Duration.ofSeconds(30))) {
+        try (var watchdog = new WriteWatchdog(Duration.ofSeconds(30));
+                var reads = new UploadReadDeadline(Duration.ofSeconds(30))) {
+            var connections = new ConnectionCloser(reads);
             WebServer server = WebServer.builder()
                     .port(0)
                     .host("127.0.0.1")
