@@ -138,49 +138,34 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// through and drops it, as Helidon would after the handler, but so that a body whose framing
     /// breaks on the way ends the connection. Helidon's own reader, once a chunk size is wrong,
     /// takes the next line for a size and waits for that many bytes, and would take the client's
-    /// next request for them. An upload goes through its `UploadStream`; any other body (a
-    /// request refused before its upload was opened: a bad parameter, a `415`, no route)
-    /// directly. Either way a read that waits longer than the upload read deadline closes the
+    /// next request for them. An upload goes through its own `UploadStream`; any other body (a
+    /// request refused before its upload was opened: a bad parameter, a `415`, no route) through
+    /// one made here. Either way a read that waits longer than the upload read deadline closes the
     /// connection (a client that stalls there would hold it, and its thread, for ever). It runs
     /// after the handler, so a validation's admission place is already given back however long
     /// the rest takes.
     ///
     /// Returns false when the connection was closed.
     private boolean readRestThrough(RoutingRequest req, @Nullable UploadStream upload, Runnable close) {
-        if (upload != null) {
-            if (!upload.finish()) {
-                close.run();
-                return false;
+        UploadStream rest = upload;
+        if (rest == null) {
+            if (!req.content().hasEntity() || req.content().consumed() || !req.continueSent()) {
+                // No body, or one the client was not asked for: Helidon counts it as not sent.
+                return true;
             }
-            return true;
+            try {
+                // No size limit, as Helidon's own drain had none; the stall limit applies.
+                rest = new UploadStream(req.content().inputStream(), Long.MAX_VALUE, broken -> { }, reads, close);
+            } catch (IllegalStateException taken) {
+                // A handler took the body and left before its end: Helidon reads on, as before.
+                return true;
+            }
         }
-        if (!req.content().hasEntity() || req.content().consumed() || !req.continueSent()) {
-            // No body, or one the client was not asked for: Helidon counts it as not sent.
-            return true;
-        }
-        InputStream body;
-        try {
-            body = req.content().inputStream();
-        } catch (IllegalStateException taken) {
-            // A handler took the body and left before its end: Helidon reads on, as before.
-            return true;
-        }
-        byte[] scratch = new byte[8192];
-        try {
-            int n;
-            do {
-                ThreadDeadlines.Slot slot = reads.arm(close);
-                try {
-                    n = body.read(scratch);
-                } finally {
-                    reads.disarm(slot);
-                }
-            } while (n >= 0);
-            return true;
-        } catch (IOException | RuntimeException e) {
+        if (!rest.finish()) {
             close.run();
             return false;
         }
+        return true;
     }
 
     /// What a request's handler asks of its connection once the response is sent, from any thread:

@@ -45,7 +45,7 @@ public final class ProblemException extends RuntimeException {
     /// The problem `code` with its status, ending the connection after the answer when
     /// `closesConnection` (an upload refused or broken before its end: what is left of it is not
     /// read).
-    public static ProblemException of(ProblemCode code, String detail, boolean closesConnection) {
+    static ProblemException of(ProblemCode code, String detail, boolean closesConnection) {
         return new ProblemException(code.status(), code.wireName(), code.title(), detail, closesConnection);
     }
 
