@@ -163,7 +163,7 @@ final class ValidateService implements HttpService {
                         ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
                                 schemaName, registry, settings.maxSchemaBytes())
                         : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
-                stream(upload, options, res, new Client(hangUp, connections.ends(req), () -> after.close(body), body), outcome);
+                stream(upload, options, res, new Client(hangUp, connections.ends(req), after, body), outcome);
             } catch (ProblemException e) {
                 // An upload that broke cannot be read on: the answer says the connection ends.
                 throw !e.closesConnection() && (body.broken() || after.closing()) ? e.closingConnection() : e;
@@ -173,10 +173,14 @@ final class ValidateService implements HttpService {
 
     /// The request's client as the response needs it: what closes its connection (when it stops
     /// reading, see `WriteWatchdog`, or has gone), the connection's ends, to notice it going,
-    /// what has the connection closed once the response is sent (the upload was left unread), and
-    /// the upload itself, which may break (see `UploadStream`), ending the connection too.
-    private record Client(Runnable hangUp, Optional<ConnectionCloser.Ends> ends, Runnable closeAfterResponse,
+    /// what has the connection closed once the response is sent, and the upload itself, which may
+    /// break (see `UploadStream`), ending the connection too.
+    private record Client(Runnable hangUp, Optional<ConnectionCloser.Ends> ends, ConnectionCloser.AfterResponse after,
             UploadStream upload) {
+        /// Has the connection closed once the response is sent, the upload left unread.
+        void closeAfterResponse() {
+            after.close(upload);
+        }
     }
 
     /// What closes this request's connection when its client stops reading (see `WriteWatchdog`).
@@ -296,7 +300,7 @@ final class ValidateService implements HttpService {
         if (!pump.sending() && !res.isSent()) {
             res.header(HeaderValues.CONNECTION_CLOSE);
         }
-        client.closeAfterResponse().run();
+        client.closeAfterResponse();
     }
 
     /// The upload as the engine reads it, whose `close` reads nothing. Closing a multipart file
