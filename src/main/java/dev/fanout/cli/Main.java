@@ -48,9 +48,7 @@ public final class Main implements Callable<Integer> {
         } catch (OutOfMemoryError e) {
             // One line, as for every error, and the error's status rather than the JVM's 1 (which
             // reads as "some rows invalid"). What ran out is gone by now: there is room to say so.
-            System.err.println("fanout: out of memory (" + e.getMessage() + "): the heap is "
-                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB (FANOUT_JAVA_OPTS replaces the JVM's options,"
-                    + " -Xmx among them: src/docs/operations.md)");
+            System.err.println(outOfMemory(e));
             status = ExitStatus.Common.ERROR.code();
         }
         if (mayHalt(args)) {
@@ -162,9 +160,21 @@ public final class Main implements Callable<Integer> {
         return ExitStatus.Common.ERROR.code();
     }
 
+    private static String outOfMemory(OutOfMemoryError e) {
+        return "fanout: out of memory (" + e.getMessage() + "): the heap is " + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MB (FANOUT_JAVA_OPTS replaces the JVM's options, -Xmx among them: src/docs/operations.md)";
+    }
+
     private static int failure(Exception e, PrintWriter err) {
+        Throwable cause = e.getCause();
+        while (cause != null && !(cause instanceof OutOfMemoryError)) {
+            cause = cause.getCause();
+        }
         if (e instanceof CliFailure failure) {
             err.println("fanout: " + failure.getMessage());
+        } else if (cause instanceof OutOfMemoryError oom) {
+            // Thrown in a chunk's subtask, it reaches here wrapped in the scope's FailedException.
+            err.println(outOfMemory(oom));
         } else {
             // A bug: still no stack trace for the user, but enough to report it.
             err.println("fanout: internal error (" + e.getClass().getName() + "): " + e.getMessage());

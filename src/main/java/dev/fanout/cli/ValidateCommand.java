@@ -3,6 +3,7 @@ package dev.fanout.cli;
 import dev.fanout.engine.EngineOptions;
 import dev.fanout.engine.ExtraColumns;
 import dev.fanout.engine.HeaderException;
+import dev.fanout.engine.KeyBudget;
 import dev.fanout.engine.Lookups;
 import dev.fanout.engine.Mode;
 import dev.fanout.engine.References;
@@ -399,12 +400,22 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
+    /// What a file's keys for `unique` and `primaryKey` may take: the heap but the 32 MB that the
+    /// run's chunks, the buffer pool and the rest need, and at least a quarter of it. The launcher
+    /// leaves the heap's bound to the JVM (a quarter of the memory), so a million keys fit.
+    static KeyBudget keyBudget() {
+        long heap = Runtime.getRuntime().maxMemory();
+        long bytes = Math.max(heap / 4, heap - (32L << 20));
+        return KeyBudget.of(bytes, ("the %d MiB that the heap of %d MiB leaves for them (a larger -Xmx in FANOUT_JAVA_OPTS"
+                + " makes more)").formatted(bytes >> 20, heap >> 20));
+    }
+
     private RunOutcome write(ValidationRun run, CliContext context, RunHistograms histograms, ValidateOutput out) {
         Progress progress = context.stderrIsTerminal()
                 ? Progress.start(context.stderr(), run::rowsRead, run::bytesRead)
                 : Progress.disabled();
         try (progress) {
-            RunOutcome outcome = run.writeTo(histograms.watchFirstByte(out.stream()));
+            RunOutcome outcome = run.writeTo(histograms.watchFirstByte(out.stream()), keyBudget());
             out.flush();
             return outcome;
         } catch (IOException e) {

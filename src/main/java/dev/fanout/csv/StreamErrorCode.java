@@ -6,7 +6,7 @@ package dev.fanout.csv;
 /// It lives in `csv` because this is the first stage that carries one: the parser raises the CSV
 /// codes in a `CsvFailure`, and an upload's own failures (`upload_too_large`, `truncated_upload`,
 /// `malformed_upload`, `malformed_multipart`), raised by the server's input streams as an `InputException`, pass
-/// through the parser unchanged. The engine adds `internal_error` and `max_errors`. When the header
+/// through the parser unchanged. The engine adds `internal_error`, `max_errors` and `too_many_keys`. When the header
 /// itself cannot be read, the same codes answer the request as a problem instead (the server maps
 /// each to its HTTP status). Immutable and thread-safe.
 public enum StreamErrorCode {
@@ -31,7 +31,10 @@ public enum StreamErrorCode {
     /// A bug: validation failed unexpectedly, and the rows from there on were not checked.
     INTERNAL_ERROR("internal_error"),
     /// The run reached its error limit (`max-errors`); also the summary line's `stopped`.
-    MAX_ERRORS("max_errors");
+    MAX_ERRORS("max_errors"),
+    /// The keys a run remembers for `unique`, `primaryKey`, `uniqueKeys` and self-referencing
+    /// foreign keys outgrew the memory it may give them.
+    TOO_MANY_KEYS("too_many_keys");
 
     private final String wireName;
 

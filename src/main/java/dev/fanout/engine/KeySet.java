@@ -1,34 +1,70 @@
 package dev.fanout.engine;
 
 import dev.fanout.schema.JsonNumber;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.util.Arrays;
 
 /// A set of keys (one or more cast values, as [dev.fanout.schema.Field#uniqueKey] makes them)
-/// held compactly: each key is encoded once into one growing byte array, and an open-addressing
-/// table of `int` offsets finds it. A million keys of seven characters take ~16 MB (8 bytes per
-/// key in the arena, 8 in the table), against ~90 MB as a `HashSet<String>` of the same keys.
+/// held compactly: each key is encoded once into blocks of bytes, and an open-addressing table of
+/// `int` positions finds it. A million keys of seven characters take ~16-24 MB (8 bytes per key in
+/// the blocks, 8-16 in the table), against ~90 MB as a `HashSet<String>` of the same keys. For
+/// `unique`, a key also keeps the row that first had it ([#addFirst]).
 ///
 /// Encoding: each part as its canonical text in UTF-8, behind its length (a varint). Two keys of
-/// one foreign key are equal exactly when their encodings are: the parts come from the same
+/// one field or key are equal exactly when their encodings are: the parts come from the same
 /// casters, whose keys' texts are canonical (stripped decimals, epoch instants, canonical
-/// integer digits).
+/// integer digits, JSON values as sorted compact text).
+///
+/// The keys come from uploads, so the table's hash is SipHash-1-3 under a key drawn at random
+/// when the process starts (as Rust's `HashMap` does): with a fixed hash, an upload of keys made
+/// to collide would turn each insert into a scan of the table. The memory of a set made with a
+/// [KeyBudget] is taken from it before each array grows, and given back by [#release].
 ///
 /// Not thread-safe while it grows; once filled and no longer added to, any number of threads may
 /// call [#contains] (a reference table's set is published through a volatile field).
 final class KeySet {
-    private static final int MAX_ARENA = Integer.MAX_VALUE - 16;
+    /// Positions in a block take the low bits of a slot; the block's index the rest.
+    private static final int POSITION_BITS = 18;
+    /// The largest block: a key longer than this has a block of its own.
+    private static final int MAX_BLOCK_BYTES = 1 << POSITION_BITS;
+    private static final int FIRST_BLOCK_BYTES = 256;
+    /// Blocks a slot can name (with the one added to it, a slot stays positive): ~2 GiB of keys.
+    private static final int MAX_BLOCKS = (1 << (31 - POSITION_BITS)) - 1;
+    private static final int FIRST_SLOTS = 16;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private byte[] arena;
+    private final KeyBudget budget;
+    // The keys' entries, in blocks that are never copied or moved: a set that grows needs no
+    // second copy of its keys while it does (as one doubling array did, the moment its budget was
+    // tightest), and G1 never sees a humongous array. Blocks double from 256 bytes to 256 KiB.
+    private byte[][] blocks;
+    private int blockCount;
+    // Bytes used in the last block.
     private int used;
-    // Offset + 1 of each key's entry in the arena; 0 is an empty slot.
+    // Each key's entry, (block << POSITION_BITS | position) + 1; 0 is an empty slot.
     private int[] slots;
     private int size;
+    /// Bytes taken from the budget: every array but the first block and table.
+    private long taken;
 
+    /// A set without a budget (a reference table, whose file the server's operator chose).
     KeySet() {
-        this.arena = new byte[256];
-        this.slots = new int[16];
+        this(KeyBudget.UNLIMITED);
+    }
+
+    /// A set whose growth `budget` pays for; a growth it refuses throws [KeyBudget.Exhausted]
+    /// and leaves the set as it was.
+    KeySet(KeyBudget budget) {
+        this.budget = budget;
+        this.blocks = new byte[4][];
+        this.blocks[0] = new byte[FIRST_BLOCK_BYTES];
+        this.blockCount = 1;
+        this.slots = new int[FIRST_SLOTS];
     }
 
     /// The encoding of a key made of `parts` (none of them `null`).
@@ -58,35 +94,51 @@ final class KeySet {
     }
 
     /// Adds a key; false when it was there already.
+    ///
+    /// @throws KeyBudget.Exhausted when the set could not grow; it is then as it was
     boolean add(byte[] key) {
-        int hash = hash(key);
-        int mask = slots.length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask) {
-            int slot = slots[i];
-            if (slot == 0) {
-                slots[i] = append(key) + 1;
-                size++;
-                if (size * 2 > slots.length) {
-                    grow();
-                }
-                return true;
-            }
-            if (equalsAt(slot - 1, key)) {
-                return false;
-            }
+        return put(key, -1) < 0;
+    }
+
+    /// Adds a key with `row`, the row that first has it, and returns -1; or, when the key was
+    /// there already, returns the row it was added with. A set is used with this method or with
+    /// [#add], not both.
+    ///
+    /// @throws KeyBudget.Exhausted when the set could not grow; it is then as it was
+    long addFirst(byte[] key, long row) {
+        if (row < 0) {
+            throw new IllegalArgumentException("a row is never negative: " + row);
         }
+        return put(key, row);
+    }
+
+    private long put(byte[] key, long row) {
+        int hash = hash(key, 0, key.length);
+        int i = find(key, hash);
+        if (slots[i] != 0) {
+            return row < 0 ? 0 : rowAt(slots[i] - 1);
+        }
+        // Only a key that is not there yet may need the table to grow.
+        if ((size + 1) * 2 > slots.length) {
+            grow();
+            i = find(key, hash);
+        }
+        slots[i] = append(key, row) + 1;
+        size++;
+        return -1;
     }
 
     boolean contains(byte[] key) {
-        int hash = hash(key);
+        return slots[find(key, hash(key, 0, key.length))] != 0;
+    }
+
+    /// The index of the key's slot, or of the empty slot where it would go.
+    private int find(byte[] key, int hash) {
         int mask = slots.length - 1;
         for (int i = hash & mask; ; i = (i + 1) & mask) {
             int slot = slots[i];
-            if (slot == 0) {
-                return false;
-            }
-            if (equalsAt(slot - 1, key)) {
-                return true;
+            if (slot == 0 || equalsAt(slot - 1, key)) {
+                return i;
             }
         }
     }
@@ -95,32 +147,78 @@ final class KeySet {
         return size;
     }
 
-    /// Drops the arena's unused room, once no more keys come (a loaded reference table).
+    /// Drops the last block's unused room, once no more keys come (a loaded reference table).
     void trim() {
-        arena = Arrays.copyOf(arena, used);
+        blocks[blockCount - 1] = Arrays.copyOf(blocks[blockCount - 1], used);
+        blocks = Arrays.copyOf(blocks, blockCount);
     }
 
     /// Bytes held by the arrays, for the measurement in `bench/foreign-keys` and the tests.
     long bytes() {
-        return arena.length + 4L * slots.length;
+        long bytes = 4L * slots.length + 8L * blocks.length;
+        for (int b = 0; b < blockCount; b++) {
+            bytes += blocks[b].length;
+        }
+        return bytes;
     }
 
-    private int append(byte[] key) {
-        int need = varintSize(key.length) + key.length;
-        if (arena.length - used < need) {
-            if ((long) used + need > MAX_ARENA) {
-                throw new IllegalStateException("more than 2 GiB of distinct keys");
+    /// Gives back to the budget what the set took: the run that made it has ended, and the set is
+    /// not used again.
+    void release() {
+        budget.giveBack(taken);
+        taken = 0;
+    }
+
+    /// Writes the key's entry after the last one, in a new block when it does not fit in the last;
+    /// returns where it is, as a slot says it.
+    private int append(byte[] key, long row) {
+        int need = varintSize(key.length) + key.length + (row < 0 ? 0 : varintSize(row));
+        byte[] block = blocks[blockCount - 1];
+        if (block.length - used < need) {
+            if (blockCount == MAX_BLOCKS) {
+                throw new KeyBudget.Exhausted();
             }
-            arena = Arrays.copyOf(arena, (int) Math.min(MAX_ARENA, Math.max((long) arena.length * 2, (long) used + need)));
+            int length = Math.max(need, Math.min(MAX_BLOCK_BYTES, 2 * Math.min(block.length, MAX_BLOCK_BYTES)));
+            long pointers = blockCount == blocks.length ? 8L * blocks.length : 0;
+            take(length + 2 * pointers);
+            block = new byte[length];
+            if (pointers > 0) {
+                blocks = Arrays.copyOf(blocks, 2 * blocks.length);
+                giveBack(pointers);
+            }
+            blocks[blockCount++] = block;
+            used = 0;
         }
-        int offset = used;
-        int at = writeVarint(arena, used, key.length);
-        System.arraycopy(key, 0, arena, at, key.length);
-        used = at + key.length;
-        return offset;
+        int at = writeVarint(block, used, key.length);
+        System.arraycopy(key, 0, block, at, key.length);
+        at += key.length;
+        if (row >= 0) {
+            at = writeVarint(block, at, row);
+        }
+        int position = used;
+        used = at;
+        // A block longer than MAX_BLOCK_BYTES holds one entry, at 0.
+        return (blockCount - 1) << POSITION_BITS | position;
+    }
+
+    private void take(long bytes) {
+        if (!budget.take(bytes)) {
+            throw new KeyBudget.Exhausted();
+        }
+        taken += bytes;
+    }
+
+    private void giveBack(long bytes) {
+        budget.giveBack(bytes);
+        taken -= bytes;
     }
 
     private void grow() {
+        if (slots.length > 1 << 29) {
+            throw new KeyBudget.Exhausted();
+        }
+        // The old and the new table are both held while the keys move over.
+        take(8L * slots.length);
         int[] old = slots;
         slots = new int[old.length * 2];
         int mask = slots.length - 1;
@@ -128,30 +226,51 @@ final class KeySet {
             if (slot == 0) {
                 continue;
             }
-            int offset = slot - 1;
-            int length = readVarint(offset);
-            int start = offset + varintSize(length);
-            int i = hash(arena, start, start + length) & mask;
+            byte[] block = blocks[(slot - 1) >>> POSITION_BITS];
+            int at = (slot - 1) & (MAX_BLOCK_BYTES - 1);
+            int length = readVarint(block, at);
+            int start = at + varintSize(length);
+            int i = hash(block, start, start + length) & mask;
             while (slots[i] != 0) {
                 i = (i + 1) & mask;
             }
             slots[i] = slot;
         }
+        if (old.length != FIRST_SLOTS) {
+            giveBack(4L * old.length);
+        }
     }
 
-    private boolean equalsAt(int offset, byte[] key) {
-        int length = readVarint(offset);
+    private boolean equalsAt(int entry, byte[] key) {
+        byte[] block = blocks[entry >>> POSITION_BITS];
+        int at = entry & (MAX_BLOCK_BYTES - 1);
+        int length = readVarint(block, at);
         if (length != key.length) {
             return false;
         }
-        int start = offset + varintSize(length);
-        return Arrays.equals(arena, start, start + length, key, 0, key.length);
+        int start = at + varintSize(length);
+        return Arrays.equals(block, start, start + length, key, 0, key.length);
     }
 
-    private int readVarint(int offset) {
+    private long rowAt(int entry) {
+        byte[] block = blocks[entry >>> POSITION_BITS];
+        int at = entry & (MAX_BLOCK_BYTES - 1);
+        int length = readVarint(block, at);
+        at += varintSize(length) + length;
+        long value = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = block[at++];
+            value |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return value;
+            }
+        }
+    }
+
+    private static int readVarint(byte[] block, int at) {
         int value = 0;
         for (int shift = 0; ; shift += 7) {
-            byte b = arena[offset++];
+            byte b = block[at++];
             value |= (b & 0x7f) << shift;
             if (b >= 0) {
                 return value;
@@ -168,6 +287,24 @@ final class KeySet {
         return at;
     }
 
+    private static int writeVarint(byte[] into, int at, long value) {
+        while ((value & ~0x7fL) != 0) {
+            into[at++] = (byte) ((value & 0x7f) | 0x80);
+            value >>>= 7;
+        }
+        into[at++] = (byte) value;
+        return at;
+    }
+
+    private static int varintSize(long value) {
+        int size = 1;
+        while ((value & ~0x7fL) != 0) {
+            size++;
+            value >>>= 7;
+        }
+        return size;
+    }
+
     private static int varintSize(int value) {
         int size = 1;
         while ((value & ~0x7f) != 0) {
@@ -177,16 +314,64 @@ final class KeySet {
         return size;
     }
 
-    private static int hash(byte[] key) {
-        return hash(key, 0, key.length);
+    /// SipHash-1-3 of the bytes under the process's random key, folded to an `int`.
+    private static int hash(byte[] bytes, int from, int to) {
+        long v0 = HashKey.K0 ^ 0x736f6d6570736575L;
+        long v1 = HashKey.K1 ^ 0x646f72616e646f6dL;
+        long v2 = HashKey.K0 ^ 0x6c7967656e657261L;
+        long v3 = HashKey.K1 ^ 0x7465646279746573L;
+        int length = to - from;
+        int i = from;
+        boolean last = false;
+        int rounds = 1;
+        while (true) {
+            long m;
+            if (last) {
+                v2 ^= 0xff;
+                rounds = 3;
+                m = 0;
+            } else if (to - i >= 8) {
+                m = (long) LONGS.get(bytes, i);
+                i += 8;
+            } else {
+                // The last block: the bytes left, and the length in the top byte.
+                m = (long) length << 56;
+                for (int k = 0; i + k < to; k++) {
+                    m |= (bytes[i + k] & 0xffL) << (8 * k);
+                }
+                i = to;
+                last = true;
+            }
+            v3 ^= m;
+            for (int r = 0; r < rounds; r++) {
+                v0 += v1;
+                v1 = Long.rotateLeft(v1, 13) ^ v0;
+                v0 = Long.rotateLeft(v0, 32);
+                v2 += v3;
+                v3 = Long.rotateLeft(v3, 16) ^ v2;
+                v0 += v3;
+                v3 = Long.rotateLeft(v3, 21) ^ v0;
+                v2 += v1;
+                v1 = Long.rotateLeft(v1, 17) ^ v2;
+                v2 = Long.rotateLeft(v2, 32);
+            }
+            if (rounds == 3) {
+                long h = v0 ^ v1 ^ v2 ^ v3;
+                return (int) (h ^ (h >>> 32));
+            }
+            v0 ^= m;
+        }
     }
 
-    private static int hash(byte[] bytes, int from, int to) {
-        // FNV-1a, then spread: linear probing needs the low bits well mixed.
-        int h = 0x811c9dc5;
-        for (int i = from; i < to; i++) {
-            h = (h ^ bytes[i]) * 0x01000193;
+    /// The hash's key, drawn once a process, when the first set is made.
+    private static final class HashKey {
+        static final long K0;
+        static final long K1;
+
+        static {
+            var random = new SecureRandom();
+            K0 = random.nextLong();
+            K1 = random.nextLong();
         }
-        return h ^ (h >>> 16);
     }
 }

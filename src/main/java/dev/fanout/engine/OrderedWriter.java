@@ -12,9 +12,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /// Writes validated chunks to the output strictly in row order, deciding `unique` and
@@ -24,13 +22,17 @@ import java.util.Optional;
 /// the run stops: the cut must fall in input order, which only the writer sees.
 ///
 /// The remembered keys grow with the number of distinct key values: uniqueness and references
-/// cannot be decided in less. Used by one thread at a time (the run's writer); not thread-safe.
+/// cannot be decided in less. They are held compactly ([KeySet]: ~25 bytes for a key of seven
+/// digits, with the row that first had it, against ~90 in a `HashMap<Object, Long>`) and paid
+/// for from the run's [KeyBudget]; when that runs out, the run stops at the row being decided
+/// with `too_many_keys`. Used by one thread at a time (the run's writer); not thread-safe.
 final class OrderedWriter {
     private final OutputStream out;
     private final Mode mode;
     private final boolean summary;
     private final List<UniqueConstraint> uniques;
-    private final List<Map<Object, Long>> firstRowOfKey;
+    // Each uniqueness rule's keys so far, with the row that first had each.
+    private final List<KeySet> firstRowOfKey;
     private final List<ForeignKeyCheck> selfKeys;
     // The keys rows so far offer to each self-reference, encoded compactly.
     private final List<KeySet> offeredKeys;
@@ -41,20 +43,25 @@ final class OrderedWriter {
     private final long maxErrors;
     /// The row at which the error limit stopped the output; 0 while it has not.
     private long stoppedAt;
+    /// Why the keys stopped the output (their budget ran out), or null.
+    private StreamError keysStopped;
+    private final KeyBudget keyBudget;
 
     OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques, NdjsonRenderer renderer) {
-        this(out, mode, summary, uniques, List.of(), renderer, EngineOptions.NO_ERROR_LIMIT);
+        this(out, mode, summary, uniques, List.of(), renderer, EngineOptions.NO_ERROR_LIMIT, KeyBudget.UNLIMITED);
     }
 
-    /// A writer that also decides self-referencing foreign keys (`selfKeys`) and stops after
-    /// `maxErrors` invalid rows: the row that makes them N is the last one written or counted,
-    /// whatever chunks came after it (see [#stopped]).
+    /// A writer that also decides self-referencing foreign keys (`selfKeys`), stops after
+    /// `maxErrors` invalid rows (the row that makes them N is the last one written or counted,
+    /// whatever chunks came after it: see [#stopped]) and holds its keys within `keyBudget`.
+    /// [#releaseKeys] gives the budget back.
     OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques,
-            List<ForeignKeyCheck> selfKeys, NdjsonRenderer renderer, long maxErrors) {
+            List<ForeignKeyCheck> selfKeys, NdjsonRenderer renderer, long maxErrors, KeyBudget keyBudget) {
+        this.keyBudget = keyBudget;
         this.selfKeys = selfKeys;
         this.offeredKeys = new ArrayList<>();
         for (int i = 0; i < selfKeys.size(); i++) {
-            offeredKeys.add(new KeySet());
+            offeredKeys.add(new KeySet(keyBudget));
         }
         this.out = out;
         this.mode = mode;
@@ -64,7 +71,7 @@ final class OrderedWriter {
         this.maxErrors = maxErrors;
         this.firstRowOfKey = new ArrayList<>();
         for (int i = 0; i < uniques.size(); i++) {
-            firstRowOfKey.add(new HashMap<>());
+            firstRowOfKey.add(new KeySet(keyBudget));
         }
     }
 
@@ -73,9 +80,16 @@ final class OrderedWriter {
         return rows;
     }
 
-    /// Whether the error limit was reached: nothing more may be written but the last lines.
+    /// Whether the error limit was reached, or the keys' budget ran out: nothing more may be
+    /// written but the last lines.
     boolean stopped() {
-        return stoppedAt > 0;
+        return stoppedAt > 0 || keysStopped != null;
+    }
+
+    /// Gives back the keys' memory to the run's budget; the writer decides no more keys after.
+    void releaseKeys() {
+        firstRowOfKey.forEach(KeySet::release);
+        offeredKeys.forEach(KeySet::release);
     }
 
     /// Writes the chunk's rows (up to the error limit), then gives its byte array back to the
@@ -121,8 +135,18 @@ final class OrderedWriter {
         for (int i = 0; i < chunk.rowCount(); i++) {
             int end = chunk.rowEnds()[i];
             long row = chunk.firstRow() + i;
+            List<FieldError> duplicates;
+            try {
+                duplicates = duplicates(rowTable, i, row, chunk.keys()[i]);
+            } catch (KeyBudget.Exhausted e) {
+                // This row cannot be decided: the lines before it go out, and the run ends here.
+                keysStopped = new StreamError(StreamErrorCode.TOO_MANY_KEYS, ("the keys remembered for unique, primaryKey"
+                        + " and uniqueKeys (and self-referencing foreign keys) outgrew %s; the rows from here on were not"
+                        + " checked").formatted(keyBudget.describe()), row);
+                out.write(chunk.bytes(), pendingFrom, start - pendingFrom);
+                return false;
+            }
             rows++;
-            List<FieldError> duplicates = duplicates(rowTable, i, row, chunk.keys()[i]);
             if (duplicates.isEmpty()) {
                 count(rowTable.valid(i));
             } else {
@@ -153,11 +177,12 @@ final class OrderedWriter {
     /// response can then go out in one piece.
     RunOutcome finish(Optional<StreamError> failure, long startNanos) throws IOException {
         var result = new Summary(rows, valid, invalid, (System.nanoTime() - startNanos) / 1e6);
-        Optional<StreamError> error = stopped()
-                ? Optional.of(new StreamError(StreamErrorCode.MAX_ERRORS, "stopped after %d invalid row%s (max-errors=%d)"
+        boolean atErrorLimit = stoppedAt > 0;
+        Optional<StreamError> error = keysStopped != null ? Optional.of(keysStopped)
+                : atErrorLimit ? Optional.of(new StreamError(StreamErrorCode.MAX_ERRORS, "stopped after %d invalid row%s (max-errors=%d)"
                         .formatted(invalid, invalid == 1 ? "" : "s", maxErrors), stoppedAt))
                 : failure;
-        if (stopped() && summary) {
+        if (atErrorLimit && keysStopped == null && summary) {
             out.write(NdjsonRenderer.summaryLine(result.rows(), result.valid(), result.invalid(), result.elapsedMs(),
                     StreamErrorCode.MAX_ERRORS.wireName()));
         }
@@ -200,8 +225,8 @@ final class OrderedWriter {
             if (keys[u] == null) {
                 continue;
             }
-            Long first = firstRowOfKey.get(u).putIfAbsent(keys[u], row);
-            if (first != null) {
+            long first = firstRowOfKey.get(u).addFirst((byte[]) keys[u], row);
+            if (first >= 0) {
                 UniqueConstraint unique = uniques.get(u);
                 if (errors.isEmpty()) {
                     errors = new ArrayList<>(2);

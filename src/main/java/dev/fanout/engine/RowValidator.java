@@ -455,8 +455,8 @@ final class RowValidator {
         return parts;
     }
 
-    /// The row's key under each uniqueness rule, null where a key cell is missing or failed its
-    /// cast; then, for each self-reference, the encoded key the row offers and the one it refers
+    /// The row's encoded key under each uniqueness rule, null where a key cell is missing or failed
+    /// its cast; then, for each self-reference, the encoded key the row offers and the one it refers
     /// to (each null when a part is missing or failed its cast).
     private Object[] keysOf(Object[] uniqueValues) {
         Object[] keys = new Object[uniques.size() + 2 * selfKeys.size()];
@@ -468,20 +468,8 @@ final class RowValidator {
             keys[uniques.size() + 2 * s + 1] = wanted == null ? null : KeySet.encode(wanted);
         }
         for (int u = 0; u < uniques.size(); u++) {
-            int[] indexes = uniques.get(u).fieldIndexes();
-            if (indexes.length == 1) {
-                keys[u] = uniqueValues[indexes[0]];
-                continue;
-            }
-            Object[] parts = new Object[indexes.length];
-            for (int p = 0; p < indexes.length; p++) {
-                parts[p] = uniqueValues[indexes[p]];
-                if (parts[p] == null) {
-                    parts = null;
-                    break;
-                }
-            }
-            keys[u] = parts == null ? null : List.of(parts);
+            Object[] parts = parts(uniques.get(u).fieldIndexes(), uniqueValues);
+            keys[u] = parts == null ? null : KeySet.encode(parts);
         }
         return keys;
     }

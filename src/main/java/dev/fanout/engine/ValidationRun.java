@@ -63,6 +63,16 @@ public final class ValidationRun implements AutoCloseable {
     ///
     /// @throws IOException when writing to `out` failed; the run's work has stopped by then
     public RunOutcome writeTo(OutputStream out) throws IOException {
+        return writeTo(out, KeyBudget.UNLIMITED);
+    }
+
+    /// As [#writeTo(OutputStream)], holding the keys that `unique`, `primaryKey`, `uniqueKeys` and
+    /// self-referencing foreign keys remember within `keys`, and giving it all back at the end:
+    /// when it runs out, the output ends at the row being decided with a `too_many_keys` error
+    /// line.
+    ///
+    /// @throws IOException when writing to `out` failed; the run's work has stopped by then
+    public RunOutcome writeTo(OutputStream out, KeyBudget keys) throws IOException {
         if (used) {
             throw new IllegalStateException("a run is written once");
         }
@@ -74,7 +84,7 @@ public final class ValidationRun implements AutoCloseable {
             writing = Thread.currentThread();
         }
         try {
-            return validateAndWrite(out);
+            return validateAndWrite(out, keys);
         } finally {
             boolean wasCancelled;
             synchronized (this) {
@@ -101,24 +111,32 @@ public final class ValidationRun implements AutoCloseable {
         }
     }
 
-    private RunOutcome validateAndWrite(OutputStream out) throws IOException {
+    private RunOutcome validateAndWrite(OutputStream out, KeyBudget keys) throws IOException {
         // Counted while under way, so that a run that is not alone takes no spare place.
         workers.runStarted();
         try {
-            return validateAndWriteRows(out);
+            return validateAndWriteRows(out, keys);
         } finally {
             workers.runEnded();
         }
     }
 
-    private RunOutcome validateAndWriteRows(OutputStream out) throws IOException {
+    private RunOutcome validateAndWriteRows(OutputStream out, KeyBudget keys) throws IOException {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
         var renderer = NdjsonRenderer.of(mapping.dataNames);
         List<ForeignKeyCheck> selfReferences = ForeignKeyCheck.selfReferences(foreignKeys);
         var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads,
                 options.limitsErrors(), true);
         var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer,
-                options.maxErrors());
+                options.maxErrors(), keys);
+        try {
+            return validateAndWriteRows(validator, writer);
+        } finally {
+            writer.releaseKeys();
+        }
+    }
+
+    private RunOutcome validateAndWriteRows(RowValidator validator, OrderedWriter writer) throws IOException {
         Chunk first = chunks.next();
         if (first.last()) {
             // A small input: forking would cost more than validating it here.

@@ -149,34 +149,61 @@ final class JsonCell {
         return typed instanceof JsonText json ? key(json.json()) : typed;
     }
 
-    /// A key under which JSON values equal as data collide: objects whatever their key order,
-    /// numbers by value (`1`, `1.0` and `1e0` are one number), strings, booleans and null as
-    /// themselves. `json` is a compact text from [#compact].
+    /// A key under which JSON values equal as data collide: their canonical text, with objects'
+    /// members sorted by name, numbers by value (`1`, `1.0` and `1e0` are one number, written
+    /// `1`), strings, booleans and null as themselves. A text, not a tree of maps and lists, so
+    /// that a key set can hold it as bytes: a map's `toString` depends on its history, and a
+    /// string's record text does not escape its quotes. `json` is a compact text from [#compact].
     static Object key(String json) {
         JsonValue tree = tree(json);
-        // Only the raw text of a failed cast can fail to parse; it is then its own key.
-        return tree.isMissingNode() ? json : key(tree);
+        // Only the raw text of a failed cast can fail to parse; it is then its own key (a
+        // canonical text always parses, so the two never meet).
+        return tree.isMissingNode() ? json : canonical(tree, new StringBuilder(json.length())).toString();
     }
 
-    private static Object key(JsonValue value) {
-        return switch (value) {
+    private static StringBuilder canonical(JsonValue value, StringBuilder out) {
+        switch (value) {
             case JsonValue.Obj o -> {
-                Map<String, Object> members = new HashMap<>();
-                o.members().forEach((name, member) -> members.put(name, key(member)));
-                yield members;
+                out.append('{');
+                String[] names = o.members().keySet().toArray(new String[0]);
+                java.util.Arrays.sort(names);
+                for (int i = 0; i < names.length; i++) {
+                    quoted(names[i], out.append(i == 0 ? "" : ",")).append(':');
+                    canonical(o.members().get(names[i]), out);
+                }
+                out.append('}');
             }
             case JsonValue.Arr a -> {
-                List<Object> items = new ArrayList<>(a.size());
-                a.items().forEach(item -> items.add(key(item)));
-                yield items;
+                out.append('[');
+                for (int i = 0; i < a.items().size(); i++) {
+                    canonical(a.items().get(i), out.append(i == 0 ? "" : ","));
+                }
+                out.append(']');
             }
             case JsonValue.Num n -> {
                 BigDecimal decimal = n.decimalValue();
-                yield decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros();
+                out.append(decimal.signum() == 0 ? "0" : decimal.stripTrailingZeros().toString());
             }
-            // Strings, booleans and null are records with value equality; a string key is a
-            // JsonValue.Str so that it does not collide with the raw text of a failed cast.
-            default -> value;
-        };
+            case JsonValue.Str str -> quoted(str.value(), out);
+            case JsonValue.Bool b -> out.append(b.value());
+            case JsonValue.Null ignored -> out.append("null");
+            case JsonValue.Missing ignored -> throw new IllegalArgumentException("a missing value has no key");
+        }
+        return out;
+    }
+
+    private static StringBuilder quoted(String text, StringBuilder out) {
+        out.append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append("\\u%04x".formatted((int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.append('"');
     }
 }

@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import dev.fanout.engine.KeyBudget;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -8,8 +9,16 @@ import java.util.concurrent.TimeUnit;
 /// `largeLimit` large ones (a large upload holds several chunks in memory: without this bound a
 /// burst of big uploads exhausts the heap); beyond either a request is refused at once with `503`
 /// + `Retry-After` instead of queueing without bound. While the server drains for shutdown every
-/// new request is refused the same way. Thread-safe.
+/// new request is refused the same way. A large place stands for 4 MB of the heap (see
+/// `ServerSettings`), and the keys a run remembers for `unique` and `primaryKey` take free large
+/// places as they grow past 1 MB ([#keyBudget]), so that a burst of keyed uploads cannot exhaust
+/// the heap either. Thread-safe.
 final class Admission {
+    /// What a run's keys may take on the place it was admitted to.
+    static final long FREE_KEY_BYTES = 1L << 20;
+    /// The heap a large place stands for.
+    static final long PLACE_BYTES = 4L << 20;
+
     private final int limit;
     private final int largeLimit;
     private final Semaphore permits;
@@ -52,6 +61,13 @@ final class Admission {
         };
     }
 
+    /// A budget for one run's keys: [#FREE_KEY_BYTES], then one more large place for each further
+    /// [#PLACE_BYTES], taken only when free (a keyed run then ends with `too_many_keys` rather
+    /// than wait), and given back as the keys are.
+    KeyBudget keyBudget() {
+        return new PlacesForKeys();
+    }
+
     /// Validations running now.
     int running() {
         return limit - permits.availablePermits();
@@ -71,6 +87,46 @@ final class Admission {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /// One run's keys, paid for with large places.
+    private final class PlacesForKeys implements KeyBudget {
+        private long held;
+        private int places;
+
+        @Override
+        public synchronized boolean take(long bytes) {
+            int needed = placesFor(held + bytes);
+            if (needed > places) {
+                if (!largePermits.tryAcquire(needed - places)) {
+                    return false;
+                }
+                places = needed;
+            }
+            held += bytes;
+            return true;
+        }
+
+        @Override
+        public synchronized void giveBack(long bytes) {
+            held -= bytes;
+            int needed = placesFor(held);
+            if (needed < places) {
+                largePermits.release(places - needed);
+                places = needed;
+            }
+        }
+
+        @Override
+        public synchronized String describe() {
+            return ("the %d MiB this server could give them (1 MiB, and 4 MiB for each free place of its"
+                    + " fanout.limits.max-concurrent-large-validations, which a larger heap makes more of)").formatted(
+                    (FREE_KEY_BYTES + places * PLACE_BYTES) >> 20);
+        }
+
+        private static int placesFor(long bytes) {
+            return bytes <= FREE_KEY_BYTES ? 0 : (int) ((bytes - FREE_KEY_BYTES + PLACE_BYTES - 1) / PLACE_BYTES);
         }
     }
 }

@@ -258,7 +258,7 @@ final class ValidateService implements HttpService {
                     client.hangUp().run();
                 }));
         try {
-            RunOutcome result = run.writeTo(pump);
+            RunOutcome result = run.writeTo(pump, admission.keyBudget());
             outcome.rows = result.summary().rows();
             if (run.stoppedEarly() || client.upload().broken()) {
                 leaveUploadUnread(res, pump, client);

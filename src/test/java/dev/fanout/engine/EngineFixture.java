@@ -55,9 +55,14 @@ final class EngineFixture {
     }
 
     static Output run(InputStream in, Schema schema, EngineOptions options) {
+        return run(in, schema, options, KeyBudget.UNLIMITED);
+    }
+
+    /// A run whose keys are held within `keys`.
+    static Output run(InputStream in, Schema schema, EngineOptions options, KeyBudget keys) {
         var out = new ByteArrayOutputStream();
         try (var run = new ValidationEngine().open(in, schema, options)) {
-            RunOutcome outcome = run.writeTo(out);
+            RunOutcome outcome = run.writeTo(out, keys);
             return new Output(out.toString(StandardCharsets.UTF_8), outcome);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,0 +1,150 @@
+package dev.fanout.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/// The keys a run remembers for `unique`, `primaryKey` and self-references: held in a [KeySet]
+/// with the row that first had each, paid for from the run's [KeyBudget], given back whole when
+/// the run ends; a run whose budget runs out ends at the row it was deciding with `too_many_keys`,
+/// after the same lines as a run without a bound, however the work was split.
+class KeyBudgetTest {
+    private static final Pattern ERROR = Pattern.compile("\\{\"error\":\\{\"code\":\"too_many_keys\",\"message\":\"[^\"]*\",\"row\":(\\d+)}}\n$");
+
+    @Test
+    void aKeySetKeepsTheRowThatFirstHadEachKey() {
+        var keys = new KeySet(KeyBudget.UNLIMITED);
+        Map<String, Long> model = new HashMap<>();
+        var random = new Random(7);
+        for (long row = 1; row <= 200_000; row++) {
+            String key = Integer.toString(random.nextInt(150_000));
+            Long first = model.putIfAbsent(key, row);
+            assertEquals(first == null ? -1 : first, keys.addFirst(KeySet.encode(key), row), key);
+        }
+        assertEquals(model.size(), keys.size());
+        // Rows past what a four-byte varint holds come back whole.
+        assertEquals(-1, keys.addFirst(KeySet.encode("late"), 5_000_000_000L));
+        assertEquals(5_000_000_000L, keys.addFirst(KeySet.encode("late"), 5_000_000_001L));
+    }
+
+    @Test
+    void aKeyLongerThanABlockHasABlockOfItsOwn() {
+        var keys = new KeySet(KeyBudget.UNLIMITED);
+        String huge = "k".repeat(600_000);
+        assertEquals(-1, keys.addFirst(KeySet.encode("a"), 1));
+        assertEquals(-1, keys.addFirst(KeySet.encode(huge), 2));
+        assertEquals(-1, keys.addFirst(KeySet.encode("b"), 3));
+        assertEquals(2, keys.addFirst(KeySet.encode(huge), 4));
+        assertEquals(1, keys.addFirst(KeySet.encode("a"), 5));
+        assertEquals(3, keys.addFirst(KeySet.encode("b"), 6));
+        assertEquals(-1, keys.addFirst(KeySet.encode(huge + "k"), 7));
+    }
+
+    @Test
+    void aRefusedGrowthLeavesTheSetAsItWasAndReleaseGivesEverythingBack() {
+        long total = 200_000;
+        KeyBudget budget = KeyBudget.of(total, "a test's 200 kB");
+        var keys = new KeySet(budget);
+        int added = 0;
+        KeyBudget.Exhausted refused = null;
+        while (refused == null) {
+            try {
+                assertEquals(-1, keys.addFirst(KeySet.encode("key" + added), added + 1));
+                added++;
+            } catch (KeyBudget.Exhausted e) {
+                refused = e;
+            }
+        }
+        assertTrue(added > 5_000, "a 200 kB budget holds thousands of short keys: " + added);
+        assertEquals(added, keys.size());
+        assertFalse(keys.contains(KeySet.encode("key" + added)), "the refused key was not added");
+        for (int i = 0; i < added; i++) {
+            assertEquals(i + 1, keys.addFirst(KeySet.encode("key" + i), 0), "key" + i);
+        }
+        assertFalse(budget.take(total), "the set holds part of the budget");
+        keys.release();
+        assertTrue(budget.take(total), "release gave every byte back");
+    }
+
+    @Test
+    void aBudgetNeverGoesBelowNothing() {
+        KeyBudget budget = KeyBudget.of(100, "100 bytes");
+        assertTrue(budget.take(60));
+        assertFalse(budget.take(41));
+        assertTrue(budget.take(40));
+        budget.giveBack(100);
+        assertTrue(budget.take(100));
+        assertThrows(IllegalArgumentException.class, () -> KeyBudget.of(-1, "less than nothing"));
+    }
+
+    @Property(tries = 25)
+    void aRunStopsAtTheSameRowWithTheSameLinesForAnySplit(@ForAll @IntRange(min = 1, max = 600) int chunkRows,
+            @ForAll @IntRange(min = 1, max = 3) int workers, @ForAll @IntRange(min = 1, max = 5) int chunksInFlight,
+            @ForAll boolean summary) {
+        byte[] csv = distinctKeys(30_000);
+        var options = EngineOptions.defaults().withWorkers(workers).withChunkRows(chunkRows).withChunksInFlight(chunksInFlight)
+                .withSummary(summary);
+        String all = run(csv, options, KeyBudget.UNLIMITED);
+        assertTrue(all.endsWith("\"invalid\":0,\"elapsedMs\":0}}\n") || !summary, all.substring(all.length() - 100));
+        KeyBudget budget = KeyBudget.of(300_000, "a test's 300 kB");
+        String cut = run(csv, options, budget);
+        Matcher error = ERROR.matcher(cut);
+        assertTrue(error.find(), cut.substring(Math.max(0, cut.length() - 300)));
+        long row = Long.parseLong(error.group(1));
+        assertTrue(row > 1 && row < 30_000, "stopped at row " + row);
+        // Every row before the one that could not be decided, as an unbounded run wrote it; no summary.
+        String before = cut.substring(0, error.start());
+        assertEquals(all.substring(0, all.indexOf("{\"row\":" + row + ",")), before);
+        assertTrue(cut.contains("outgrew a test's 300 kB"), cut.substring(error.start()));
+        assertTrue(budget.take(300_000), "the run gave its keys' budget back");
+        // The same budget, given back, lets the next run stop at the same row.
+        budget.giveBack(300_000);
+        assertEquals(cut, run(csv, options, budget));
+    }
+
+    @Test
+    void aSelfReferenceIsPaidForFromTheSameBudget() {
+        var schema = dev.fanout.schema.Schema.parse("""
+                {"fields":[{"name":"id","type":"integer"},{"name":"parent","type":"integer"}],
+                 "foreignKeys":[{"fields":"parent","reference":{"resource":"","fields":"id"}}]}"""
+                .getBytes(StandardCharsets.UTF_8));
+        var csv = new StringBuilder("id,parent\n");
+        for (int i = 1; i <= 50_000; i++) {
+            csv.append(i).append(',').append(i == 1 ? "" : Integer.toString(i - 1)).append('\n');
+        }
+        KeyBudget budget = KeyBudget.of(200_000, "a test's 200 kB");
+        var result = EngineFixture.run(new ByteArrayInputStream(csv.toString().getBytes(StandardCharsets.UTF_8)), schema,
+                EngineOptions.defaults().withWorkers(2).withChunkRows(1_000), budget);
+        Matcher error = ERROR.matcher(result.stable());
+        assertTrue(error.find(), result.stable().substring(result.stable().length() - 300));
+        assertNotNull(result.stable());
+        assertTrue(budget.take(200_000), "the run gave its keys' budget back");
+    }
+
+    private static String run(byte[] csv, EngineOptions options, KeyBudget budget) {
+        return EngineFixture.run(new ByteArrayInputStream(csv), EngineEquivalenceTest.SCHEMA, options, budget).stable();
+    }
+
+    /// Valid rows whose `id` and `code` are all distinct.
+    private static byte[] distinctKeys(int rows) {
+        var csv = new StringBuilder("id,name,email,age,code\n");
+        for (int r = 1; r <= rows; r++) {
+            csv.append(r).append(",n,a@b.org,1,c").append(r).append('\n');
+        }
+        return csv.toString().getBytes(StandardCharsets.UTF_8);
+    }
+}
