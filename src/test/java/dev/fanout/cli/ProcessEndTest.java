@@ -62,6 +62,31 @@ class ProcessEndTest {
         assertTrue(Files.size(recording) > 0, "the recording was not dumped");
     }
 
+    /// The keys of `primaryKey` are held within the heap but 32 MB: 500,000 of them fit a 64 MB
+    /// heap (the old map filled it at ~520,000); a 32 MB heap leaves 8 MB for them, and the run
+    /// ends with `too_many_keys`, its status an error's, rather than out of memory.
+    @Test
+    void keysThatOutgrowTheHeapEndTheRunWithTooManyKeys() throws Exception {
+        Path schema = Files.writeString(dir.resolve("keyed.json"),
+                "{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}],\"primaryKey\":\"id\"}");
+        var rows = new StringBuilder("id\n");
+        for (int id = 1; id <= 500_000; id++) {
+            rows.append(id).append('\n');
+        }
+        Path csv = Files.writeString(dir.resolve("ids.csv"), rows);
+        Path out = dir.resolve("out.ndjson");
+        Ended fits = fanout(List.of("-Xmx64m"), "validate", csv.toString(), "--schema", schema.toString(), "-o", out.toString());
+        assertEquals(0, fits.status(), fits.stderr());
+        assertTrue(fits.stderr().contains("500000 rows, 500000 valid, 0 invalid"), fits.stderr());
+        Ended cut = fanout(List.of("-Xmx32m"), "validate", csv.toString(), "--schema", schema.toString(), "-o", out.toString());
+        assertEquals(ExitStatus.Validate.ERROR.code(), cut.status(), cut.stderr());
+        assertTrue(cut.stderr().contains("fanout: too_many_keys at row "), cut.stderr());
+        assertTrue(cut.stderr().contains("the heap of 32 MiB leaves for them (a larger -Xmx"), cut.stderr());
+        List<String> lines = Files.readAllLines(out);
+        assertTrue(lines.getLast().startsWith("{\"error\":{\"code\":\"too_many_keys\""), lines.getLast());
+        assertTrue(lines.size() > 100_000, "the rows before the cut were written: " + lines.size());
+    }
+
     @Test
     void onlyValidateAndInferHaltAndNotUnderARecording() {
         // This JVM records nothing: validate and infer may halt; the gateway and the rest exit.

@@ -99,6 +99,14 @@ class JsonFieldTest {
         Object key = object.uniqueKey(check(object, "{\"a\":1,\"b\":[1.0]}").value());
         assertEquals(key, object.uniqueKey(check(object, "{\"b\": [1], \"a\": 1e0}").value()));
         assertNotEquals(key, object.uniqueKey(check(object, "{\"b\": [\"1\"], \"a\": 1}").value()));
+        // A key is canonical text, which a key set holds as bytes: strings stay quoted and
+        // escaped, so no two values share one.
+        assertEquals("{\"a\":1,\"b\":[1]}", key);
+        Field array = constrained("array", "{}");
+        assertNotEquals(array.uniqueKey(check(array, "[\"a, b\"]").value()), array.uniqueKey(check(array, "[\"a\",\"b\"]").value()));
+        assertNotEquals(array.uniqueKey(check(array, "[\"a\\\",\\\"b\"]").value()), array.uniqueKey(check(array, "[\"a\",\"b\"]").value()));
+        assertNotEquals(array.uniqueKey(check(array, "[\"1\"]").value()), array.uniqueKey(check(array, "[1]").value()));
+        assertEquals("{\"\\u0001\\\\\":null}", object.uniqueKey(check(object, "{\"\\u0001\\\\\": null}").value()));
         Field e = constrained("array", "{\"enum\":[[1, 2], \"[3]\"]}");
         assertEquals("[1.0,2]", json(e, "[1.0,2]"));
         assertEquals("[3]", json(e, "[ 3 ]"));

@@ -1,0 +1,86 @@
+package dev.fanout.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/// The keys a keyed upload remembers (`primaryKey` here) are paid for with the heap's places for
+/// large validations: 1 MiB on the place the upload holds, then a free place per 4 MB. An upload
+/// whose keys outgrow that ends, after the rows it could decide, with a `too_many_keys` error
+/// line instead of filling the heap; the places its keys took come back when it ends, either way.
+class KeyMemoryTest {
+    private static final String KEYED = """
+            {"fields": [{"name": "id", "type": "integer"}], "primaryKey": "id"}""";
+    private static final int ROWS = 100_000;
+    /// 1 MiB of keys holds ~40,000 of these ids (a key of up to six digits, its row, its slot).
+    /// The file is ~600 kB, under what the gateway reads and drops before it closes a connection
+    /// whose upload it did not read to its end: the client sees the whole answer, never a reset.
+    private static final String CSV;
+    private static final String NDJSON;
+
+    static {
+        var csv = new StringBuilder("id\n");
+        var ndjson = new StringBuilder();
+        for (int row = 1; row <= ROWS; row++) {
+            csv.append(row).append('\n');
+            ndjson.append("{\"row\":").append(row).append(",\"line\":").append(row + 1)
+                    .append(",\"valid\":true,\"data\":{\"id\":").append(row).append("}}\n");
+        }
+        CSV = csv.toString();
+        NDJSON = ndjson.toString();
+    }
+
+    /// One place for large validations, which the upload holds: its keys have 1 MiB.
+    @RegisterExtension
+    static final GatewayExtension onePlace = GatewayExtension.withSchemas(Map.of("keyed.json", KEYED))
+            .setting("fanout.limits.max-concurrent-large-validations", "1");
+
+    /// Two places: the upload's keys may take the second.
+    @RegisterExtension
+    static final GatewayExtension twoPlaces = GatewayExtension.withSchemas(Map.of("keyed.json", KEYED))
+            .setting("fanout.limits.max-concurrent-large-validations", "2")
+            .setting("fanout.engine.chunk-rows", "16");
+
+    @Test
+    @Timeout(60)
+    void keysPastTheirMemoryEndTheAnswerWithTooManyKeysAfterTheRowsBefore() throws Exception {
+        var response = onePlace.postCsv("/v1/validate?schema=keyed&summary=true", CSV);
+        assertEquals(200, response.statusCode());
+        String body = response.body();
+        int last = body.lastIndexOf("{\"error\":");
+        assertTrue(last > 0, body.substring(Math.max(0, body.length() - 300)));
+        JsonNode error = TestGateway.json(body.substring(last)).path("error");
+        assertEquals("too_many_keys", error.path("code").asText(), body.substring(last));
+        assertTrue(error.path("message").asText().contains("1 MiB"), error.toString());
+        long row = error.path("row").asLong();
+        assertTrue(row > 20_000 && row < ROWS, "stopped at row " + row);
+        // The rows before it, as without a bound; no summary: the answer is not whole.
+        assertEquals(NDJSON.substring(0, NDJSON.indexOf("{\"row\":" + row + ",")), body.substring(0, last));
+        Await.until(Duration.ofSeconds(5), () -> onePlace.server().runningValidations() == 0);
+        // Its place came back: a large upload is admitted again, and a small keyed one is whole.
+        var afterwards = onePlace.postCsv("/v1/validate?schema=people", People.file(1, 10_000, People::mixed).csv());
+        assertEquals(200, afterwards.statusCode(), afterwards::body);
+        assertEquals(NDJSON.substring(0, NDJSON.indexOf("{\"row\":4,")) + People.summary(3, 3, 0),
+                TestGateway.masked(onePlace.postCsv("/v1/validate?schema=keyed&summary=true", "id\n1\n2\n3\n").body()));
+    }
+
+    @Test
+    @Timeout(60)
+    void keysThatTakeAFreePlaceGiveItBackWhenTheUploadEnds() throws Exception {
+        var response = twoPlaces.postCsv("/v1/validate?schema=keyed&summary=true", CSV);
+        assertEquals(NDJSON + People.summary(ROWS, ROWS, 0), TestGateway.masked(response.body()));
+        Await.until(Duration.ofSeconds(5), () -> twoPlaces.server().runningValidations() == 0);
+        // Both places are free again: one held by an upload under way, the other admits another.
+        try (var held = HeldUpload.start(twoPlaces)) {
+            var second = twoPlaces.postCsv("/v1/validate?schema=people", People.file(1, 10_000, People::mixed).csv());
+            assertEquals(200, second.statusCode(), second::body);
+            held.finish();
+        }
+    }
+}
