@@ -400,12 +400,14 @@ final class ValidateCommand implements Callable<Integer> {
         }
     }
 
-    /// What a file's keys for `unique` and `primaryKey` may take: the heap but the 32 MB that the
-    /// run's chunks, the buffer pool and the rest need, and at least a quarter of it. The launcher
-    /// leaves the heap's bound to the JVM (a quarter of the memory), so a million keys fit.
+    /// What a file's keys for `unique` and `primaryKey` may take: half the heap (the serial
+    /// collector's old generation, where a large table goes, is two thirds of it), less on a small
+    /// heap so that the 32 MB the run's chunks, the buffer pool and the rest need stay free, and at
+    /// least a quarter of it. The launcher leaves the heap's bound to the JVM (a quarter of the
+    /// memory), so a million keys fit.
     static KeyBudget keyBudget() {
         long heap = Runtime.getRuntime().maxMemory();
-        long bytes = Math.max(heap / 4, heap - (32L << 20));
+        long bytes = Math.max(heap / 4, Math.min(heap / 2, heap - (32L << 20)));
         return KeyBudget.of(bytes, ("the %d MiB that the heap of %d MiB leaves for them (a larger -Xmx in FANOUT_JAVA_OPTS"
                 + " makes more)").formatted(bytes >> 20, heap >> 20));
     }

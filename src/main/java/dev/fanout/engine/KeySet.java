@@ -41,7 +41,8 @@ final class KeySet {
     private final KeyBudget budget;
     // The keys' entries, in blocks that are never copied or moved: a set that grows needs no
     // second copy of its keys while it does (as one doubling array did, the moment its budget was
-    // tightest), and G1 never sees a humongous array. Blocks double from 256 bytes to 256 KiB.
+    // tightest), and no block is a humongous object to G1 (under half a region) unless one key is.
+    // Blocks double from 256 bytes to 256 KiB.
     private byte[][] blocks;
     private int blockCount;
     // Bytes used in the last block.
@@ -58,7 +59,7 @@ final class KeySet {
     }
 
     /// A set whose growth `budget` pays for; a growth it refuses throws [KeyBudget.Exhausted]
-    /// and leaves the set as it was.
+    /// and leaves the set with the keys it had.
     KeySet(KeyBudget budget) {
         this.budget = budget;
         this.blocks = new byte[4][];
@@ -95,7 +96,7 @@ final class KeySet {
 
     /// Adds a key; false when it was there already.
     ///
-    /// @throws KeyBudget.Exhausted when the set could not grow; it is then as it was
+    /// @throws KeyBudget.Exhausted when the set could not grow; it then holds the keys it held
     boolean add(byte[] key) {
         return put(key, -1) < 0;
     }
@@ -104,7 +105,7 @@ final class KeySet {
     /// there already, returns the row it was added with. A set is used with this method or with
     /// [#add], not both.
     ///
-    /// @throws KeyBudget.Exhausted when the set could not grow; it is then as it was
+    /// @throws KeyBudget.Exhausted when the set could not grow; it then holds the keys it held
     long addFirst(byte[] key, long row) {
         if (row < 0) {
             throw new IllegalArgumentException("a row is never negative: " + row);

@@ -8,10 +8,6 @@ import dev.fanout.output.ByteSink;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 
 /// Reads a cell that holds one JSON value and writes it again as compact JSON, with
 /// jackson-core's streaming parser (strict: no comments, no `NaN`, no duplicate keys, nothing

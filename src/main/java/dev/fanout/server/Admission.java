@@ -11,11 +11,14 @@ import java.util.concurrent.TimeUnit;
 /// + `Retry-After` instead of queueing without bound. While the server drains for shutdown every
 /// new request is refused the same way. A large place stands for 4 MB of the heap (see
 /// `ServerSettings`), and the keys a run remembers for `unique` and `primaryKey` take free large
-/// places as they grow past 1 MB ([#keyBudget]), so that a burst of keyed uploads cannot exhaust
-/// the heap either. Thread-safe.
+/// places as they grow ([Permit#keys]), so that a burst of keyed uploads cannot exhaust the heap
+/// either. Thread-safe.
 final class Admission {
-    /// What a run's keys may take on the place it was admitted to.
-    static final long FREE_KEY_BYTES = 1L << 20;
+    /// What a large upload's keys may take on its own place (of which its chunks take ~3 MB).
+    static final long LARGE_FREE_KEY_BYTES = 1L << 20;
+    /// What a small upload's keys may take without a large place: its body is at most
+    /// `large-upload-bytes` (256 KiB), and a 20-row request's keys ~1 KB.
+    static final long SMALL_FREE_KEY_BYTES = 64L << 10;
     /// The heap a large place stands for.
     static final long PLACE_BYTES = 4L << 20;
 
@@ -32,10 +35,15 @@ final class Admission {
         this.largePermits = new Semaphore(largeLimit);
     }
 
-    /// A granted place; closing it gives the place back. Close it exactly once.
+    /// A granted place; closing it gives the place back. Close it exactly once, after its run.
     interface Permit extends AutoCloseable {
         @Override
         void close();
+
+        /// The budget for the keys of this place's run: a few bytes free on the place, then one
+        /// more large place for each further [#PLACE_BYTES], taken only when free (a keyed run then
+        /// ends with `too_many_keys` rather than wait), and given back as the keys are.
+        KeyBudget keys();
     }
 
     /// Takes a place (and a large one for a large upload) or refuses the request.
@@ -49,23 +57,13 @@ final class Admission {
             throw ProblemException.overloaded("more than " + limit + " validations are running; retry shortly");
         }
         if (!large) {
-            return permits::release;
+            return new Place(false);
         }
         if (!largePermits.tryAcquire()) {
             permits.release();
             throw ProblemException.overloaded("more than " + largeLimit + " large uploads are being validated; retry shortly");
         }
-        return () -> {
-            largePermits.release();
-            permits.release();
-        };
-    }
-
-    /// A budget for one run's keys: [#FREE_KEY_BYTES], then one more large place for each further
-    /// [#PLACE_BYTES], taken only when free (a keyed run then ends with `too_many_keys` rather
-    /// than wait), and given back as the keys are.
-    KeyBudget keyBudget() {
-        return new PlacesForKeys();
+        return new Place(true);
     }
 
     /// Validations running now.
@@ -90,10 +88,36 @@ final class Admission {
         }
     }
 
-    /// One run's keys, paid for with large places.
+    private final class Place implements Permit {
+        private final boolean large;
+
+        Place(boolean large) {
+            this.large = large;
+        }
+
+        @Override
+        public void close() {
+            if (large) {
+                largePermits.release();
+            }
+            permits.release();
+        }
+
+        @Override
+        public KeyBudget keys() {
+            return new PlacesForKeys(large ? LARGE_FREE_KEY_BYTES : SMALL_FREE_KEY_BYTES);
+        }
+    }
+
+    /// One run's keys, paid for with large places past `free` bytes.
     private final class PlacesForKeys implements KeyBudget {
+        private final long free;
         private long held;
         private int places;
+
+        PlacesForKeys(long free) {
+            this.free = free;
+        }
 
         @Override
         public synchronized boolean take(long bytes) {
@@ -120,13 +144,17 @@ final class Admission {
 
         @Override
         public synchronized String describe() {
-            return ("the %d MiB this server could give them (1 MiB, and 4 MiB for each free place of its"
-                    + " fanout.limits.max-concurrent-large-validations, which a larger heap makes more of)").formatted(
-                    (FREE_KEY_BYTES + places * PLACE_BYTES) >> 20);
+            return ("the %s this server could give them (%s on the upload's place, and 4 MiB for each free place"
+                    + " of its fanout.limits.max-concurrent-large-validations, which a larger heap makes more of)")
+                    .formatted(size(free + places * PLACE_BYTES), size(free));
         }
 
-        private static int placesFor(long bytes) {
-            return bytes <= FREE_KEY_BYTES ? 0 : (int) ((bytes - FREE_KEY_BYTES + PLACE_BYTES - 1) / PLACE_BYTES);
+        private static String size(long bytes) {
+            return bytes >= 1 << 20 ? (bytes >> 20) + " MiB" : (bytes >> 10) + " KiB";
+        }
+
+        private int placesFor(long bytes) {
+            return bytes <= free ? 0 : (int) ((bytes - free + PLACE_BYTES - 1) / PLACE_BYTES);
         }
     }
 }

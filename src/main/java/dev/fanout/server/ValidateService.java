@@ -4,6 +4,7 @@ import dev.fanout.engine.EngineOptions;
 import dev.fanout.metrics.ValidationMetrics;
 import dev.fanout.engine.ExtraColumns;
 import dev.fanout.engine.HeaderException;
+import dev.fanout.engine.KeyBudget;
 import dev.fanout.engine.Lookups;
 import dev.fanout.engine.Mode;
 import dev.fanout.engine.References;
@@ -163,7 +164,7 @@ final class ValidateService implements HttpService {
                         ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
                                 schemaName, registry, settings.maxSchemaBytes())
                         : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
-                stream(upload, options, res, new Client(hangUp, connections.ends(req), after, body), outcome);
+                stream(upload, options, res, new Client(hangUp, connections.ends(req), after, body), outcome, permit.keys());
             } catch (ProblemException e) {
                 // An upload that broke cannot be read on: the answer says the connection ends.
                 throw !e.closesConnection() && (body.broken() || after.closing()) ? e.closingConnection() : e;
@@ -222,20 +223,21 @@ final class ValidateService implements HttpService {
         return references;
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome) {
+    private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
+            KeyBudget keys) {
         checkUpstreams(upload.schema(), upstreams::has);
         if (!upload.schema().hasLookups()) {
-            stream(upload, options, res, client, outcome, Lookups.NONE);
+            stream(upload, options, res, client, outcome, keys, Lookups.NONE);
             return;
         }
         try (UpstreamLookups lookups = upstreams.forRequest()) {
-            stream(upload, options, res, client, outcome, lookups);
+            stream(upload, options, res, client, outcome, keys, lookups);
         }
     }
 
     @SuppressWarnings("ReferenceEquality") // Lookups.NONE is a sentinel, known by identity
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
-            Lookups lookups) {
+            KeyBudget keys, Lookups lookups) {
         ValidationRun run;
         var input = new ReadOnLater(upload.csv());
         try {
@@ -258,7 +260,7 @@ final class ValidateService implements HttpService {
                     client.hangUp().run();
                 }));
         try {
-            RunOutcome result = run.writeTo(pump, admission.keyBudget());
+            RunOutcome result = run.writeTo(pump, keys);
             outcome.rows = result.summary().rows();
             if (run.stoppedEarly() || client.upload().broken()) {
                 leaveUploadUnread(res, pump, client);

@@ -70,6 +70,32 @@ class KeyMemoryTest {
                 TestGateway.masked(onePlace.postCsv("/v1/validate?schema=keyed&summary=true", "id\n1\n2\n3\n").body()));
     }
 
+    /// A small upload (under `large-upload-bytes`) holds no large place: its keys have 64 KiB,
+    /// then need a free one like any other's.
+    @Test
+    @Timeout(60)
+    void aSmallUploadsKeysTakeAPlaceOnlyWhenOneIsFree() throws Exception {
+        String small = CSV.substring(0, CSV.indexOf("\n30001\n") + 1);
+        String expected = NDJSON.substring(0, NDJSON.indexOf("{\"row\":30001,"));
+        try (var first = HeldUpload.start(twoPlaces); var second = HeldUpload.start(twoPlaces)) {
+            var response = twoPlaces.postCsv("/v1/validate?schema=keyed&summary=true", small);
+            assertEquals(200, response.statusCode());
+            String body = response.body();
+            int last = body.lastIndexOf("{\"error\":");
+            assertTrue(last > 0, body.substring(Math.max(0, body.length() - 300)));
+            JsonNode error = TestGateway.json(body.substring(last)).path("error");
+            assertEquals("too_many_keys", error.path("code").asText(), body.substring(last));
+            assertTrue(error.path("message").asText().contains("64 KiB on the upload's place"), error.toString());
+            assertEquals(expected.substring(0, expected.indexOf("{\"row\":" + error.path("row").asLong() + ",")),
+                    body.substring(0, last));
+            first.finish();
+            second.finish();
+        }
+        Await.until(Duration.ofSeconds(5), () -> twoPlaces.server().runningValidations() == 0);
+        assertEquals(expected + People.summary(30_000, 30_000, 0),
+                TestGateway.masked(twoPlaces.postCsv("/v1/validate?schema=keyed&summary=true", small).body()));
+    }
+
     @Test
     @Timeout(60)
     void keysThatTakeAFreePlaceGiveItBackWhenTheUploadEnds() throws Exception {
