@@ -43,7 +43,7 @@ public final class CsvFailure extends RuntimeException {
     }
 
     static CsvFailure recordTooLarge(long recordLine, int maxBytes) {
-        return new CsvFailure(StreamErrorCode.FIELD_TOO_LARGE, "the record starting on line %d is longer than %d bytes"
+        return new CsvFailure(StreamErrorCode.RECORD_TOO_LARGE, "the record starting on line %d is longer than the limit of %d bytes"
                 .formatted(recordLine, maxBytes), null);
     }
 

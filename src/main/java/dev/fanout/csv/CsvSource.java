@@ -65,6 +65,7 @@ public final class CsvSource implements AutoCloseable {
     private final InputStream in;
     private final int maxFieldBytes;
     private final int maxColumns;
+    private final int maxRecordBytes;
     /// The delimiter as a byte (an ASCII delimiter), or [#NO_BYTE].
     private final int delimiter;
     /// The delimiter's UTF-8 bytes when it is not ASCII (then it starts with a byte >= 0x80), else null.
@@ -104,8 +105,10 @@ public final class CsvSource implements AutoCloseable {
     private volatile long bytesRead;
     private boolean closed;
 
-    private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int minRead, int maxBatchBytes) {
+    private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes, int minRead,
+            int maxBatchBytes) {
         this.in = in;
+        this.maxRecordBytes = Math.min(maxRecordBytes, MAX_BUFFER_BYTES / 2);
         this.minRead = minRead;
         this.maxBatchBytes = maxBatchBytes;
         // Mostly reads the header: room for 32 columns.
@@ -126,19 +129,27 @@ public final class CsvSource implements AutoCloseable {
         this.target = single;
     }
 
-    /// Opens a source over `in`. `maxFieldBytes` bounds one cell, `maxColumns` one record.
+    /// Opens a source over `in`. `maxFieldBytes` bounds one cell, `maxColumns` one record's
+    /// cells; a record may take up to ~1 GiB.
     public static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns) {
+        return open(in, delimiter, maxFieldBytes, maxColumns, Integer.MAX_VALUE);
+    }
+
+    /// As [#open(InputStream, char, int, int)], refusing a record that reaches `maxRecordBytes`
+    /// bytes before it ends (`record_too_large`): it must be held whole to be validated, and the
+    /// other two limits allow a GiB.
+    public static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes) {
         if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
             throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
         }
-        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, MIN_READ, MAX_BATCH_BYTES);
+        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, maxRecordBytes, MIN_READ, MAX_BATCH_BYTES);
     }
 
     /// A source that reads at least `minRead` bytes at a time and ends a batch near
     /// `maxBatchBytes`: tiny sizes let tests reach the paths that move, grow and carry buffers.
     static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int minRead,
             int maxBatchBytes) {
-        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, minRead, maxBatchBytes);
+        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, Integer.MAX_VALUE, minRead, maxBatchBytes);
     }
 
     /// Reads records into `batch` (emptied first) until it holds `maxRecords`, its bytes reach
@@ -290,7 +301,13 @@ public final class CsvSource implements AutoCloseable {
     private void read() {
         int n;
         try {
-            n = in.read(buf, filled, buf.length - filled);
+            // Read only when the scan has reached `filled`: what lies from `recordStart` on is the
+            // record in progress, which may not reach its limit.
+            int recordRoom = maxRecordBytes - (filled - recordStart);
+            if (recordRoom <= 0) {
+                throw CsvFailure.recordTooLarge(recordLine, maxRecordBytes);
+            }
+            n = in.read(buf, filled, Math.min(buf.length - filled, recordRoom));
         } catch (IOException e) {
             throw CsvFailure.readFailed(e, recordLine);
         } catch (java.io.UncheckedIOException e) {

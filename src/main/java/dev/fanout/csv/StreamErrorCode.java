@@ -18,6 +18,8 @@ public enum StreamErrorCode {
     FIELD_TOO_LARGE("field_too_large"),
     /// A record with more fields than `fanout.limits.max-columns`.
     TOO_MANY_COLUMNS("too_many_columns"),
+    /// A record longer than `fanout.limits.max-record-bytes` (it must be held whole to be validated).
+    RECORD_TOO_LARGE("record_too_large"),
     /// An upload (a chunked one, whose length was not known up front) that passed its size limit.
     UPLOAD_TOO_LARGE("upload_too_large"),
     /// The connection under the upload broke off.

@@ -283,8 +283,12 @@ final class StructuredValidation {
             try {
                 validated = slot.result().join();
             } catch (CompletionException e) {
-                internalError = new StreamError(StreamErrorCode.INTERNAL_ERROR,
-                        "validation failed unexpectedly; the rows from here on were not checked", slot.chunk().firstRow());
+                // Running out of memory is not a bug, and the client can do something about it.
+                String message = e.getCause() instanceof OutOfMemoryError
+                        ? "the server ran out of memory validating these rows (retry when it is less busy); the rows from"
+                                + " here on were not checked"
+                        : "validation failed unexpectedly; the rows from here on were not checked";
+                internalError = new StreamError(StreamErrorCode.INTERNAL_ERROR, message, slot.chunk().firstRow());
                 stop();
                 return false;
             }

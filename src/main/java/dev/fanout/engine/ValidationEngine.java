@@ -116,7 +116,7 @@ public final class ValidationEngine {
         long startNanos = System.nanoTime();
         CsvSource source = null;
         try {
-            source = CsvSource.open(in, options.delimiter(), options.maxFieldBytes(), options.maxColumns());
+            source = CsvSource.open(in, options.delimiter(), options.maxFieldBytes(), options.maxColumns(), options.maxRecordBytes());
             Optional<CsvRecord> header = source.next();
             if (header.isEmpty()) {
                 throw new HeaderException(HeaderCode.EMPTY_CSV, "the CSV is empty: it has no header");

@@ -78,8 +78,8 @@ public final class ProblemException extends RuntimeException {
             case TRUNCATED_UPLOAD -> of(ProblemCode.TRUNCATED_UPLOAD, detail, true);
             case MALFORMED_UPLOAD -> of(ProblemCode.MALFORMED_UPLOAD, detail, true);
             case MALFORMED_MULTIPART -> of(ProblemCode.MALFORMED_MULTIPART, detail);
-            case MALFORMED_CSV, INVALID_UTF8, FIELD_TOO_LARGE, TOO_MANY_COLUMNS, READ_FAILED, INTERNAL_ERROR, MAX_ERRORS,
-                    TOO_MANY_KEYS ->
+            case MALFORMED_CSV, INVALID_UTF8, FIELD_TOO_LARGE, TOO_MANY_COLUMNS, RECORD_TOO_LARGE, READ_FAILED, INTERNAL_ERROR,
+                    MAX_ERRORS, TOO_MANY_KEYS ->
                     new ProblemException(422, code.wireName(), UNPROCESSABLE_HEADER, detail);
         };
     }

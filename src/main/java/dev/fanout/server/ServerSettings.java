@@ -19,6 +19,7 @@ public record ServerSettings(
         long maxUploadBytes,
         int maxFieldBytes,
         int maxColumns,
+        int maxRecordBytes,
         int maxSchemaBytes,
         int maxConcurrentValidations,
         long largeUploadBytes,
@@ -41,6 +42,15 @@ public record ServerSettings(
         boolean resetOnPublicPort,
         Duration histogramInterval,
         Optional<Path> histogramLog) {
+    /// A record is held whole while it is validated (in a buffer of up to twice its size), and its
+    /// line can take up to six times its bytes (a control character is written `\u0001`). The
+    /// field and column limits alone allow a GiB: a row of 95 fields of 1 MB got
+    /// `OutOfMemoryError` and a `500` from the default launch's 64 MB heap. 2 MiB holds a field
+    /// at the SPEC's limit and the rest of its row; eight such records at once, one per large
+    /// place, fit the 64 MB heap but in the worst case (control characters kept as extra columns:
+    /// two of eight ended with `internal_error`), and 4 MiB did not (`bench/RESULTS.md`).
+    static final int DEFAULT_MAX_RECORD_BYTES = 2 << 20;
+
 
     /// Reads the `fanout.*` keys of `config`.
     ///
@@ -58,6 +68,7 @@ public record ServerSettings(
                 longValue(fanout, "limits.max-upload-bytes", 2L << 30, 1),
                 intValue(fanout, "limits.max-field-bytes", 1 << 20, 1),
                 intValue(fanout, "limits.max-columns", 1024, 1),
+                intValue(fanout, "limits.max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 1),
                 intValue(fanout, "limits.max-schema-bytes", 1 << 20, 1),
                 intValue(fanout, "limits.max-concurrent-validations", 1024, 1),
                 longValue(fanout, "limits.large-upload-bytes", 256 * 1024, 0),

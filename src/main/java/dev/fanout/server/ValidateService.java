@@ -1,5 +1,6 @@
 package dev.fanout.server;
 
+import dev.fanout.csv.StreamErrorCode;
 import dev.fanout.engine.EngineOptions;
 import dev.fanout.metrics.ValidationMetrics;
 import dev.fanout.engine.ExtraColumns;
@@ -78,7 +79,8 @@ final class ValidateService implements HttpService {
         this.defaults = EngineOptions.defaults()
                 .withChunkRows(settings.chunkRows())
                 .withChunksInFlight(settings.chunksInFlight())
-                .withLimits(settings.maxFieldBytes(), settings.maxColumns());
+                .withLimits(settings.maxFieldBytes(), settings.maxColumns())
+                .withMaxRecordBytes(settings.maxRecordBytes());
     }
 
     @Override
@@ -262,6 +264,9 @@ final class ValidateService implements HttpService {
         try {
             RunOutcome result = run.writeTo(pump, keys);
             outcome.rows = result.summary().rows();
+            result.error().filter(e -> e.code() == StreamErrorCode.INTERNAL_ERROR).ifPresent(e ->
+                    // The client has the error line; the operator would otherwise not know.
+                    LOG.log(System.Logger.Level.ERROR, "an answer ended with internal_error at row " + e.row() + ": " + e.message()));
             if (run.stoppedEarly() || client.upload().broken()) {
                 leaveUploadUnread(res, pump, client);
             }

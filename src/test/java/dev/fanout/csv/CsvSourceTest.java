@@ -261,6 +261,31 @@ class CsvSourceTest {
         assertTrue(endless.served < 40_000, endless.served + " bytes read");
     }
 
+    /// A record is held whole to be validated: one that reaches `maxRecordBytes` fails with
+    /// `record_too_large` though each of its cells is under the field limit, and is not read on.
+    @Test
+    void aRecordOverItsLimitFailsThoughEveryCellIsUnderTheirs() {
+        String cell = "y".repeat(9_000);
+        String csv = "a,b,c\n1,2,3\n" + cell + "," + cell + "," + cell + "\n4,5,6\n";
+        var source = CsvSource.open(new ByteArrayInputStream(ascii(csv)), ',', 10_000, 10, 20_000);
+        source.next();
+        assertEquals(List.of("1", "2", "3"), List.of(source.next().orElseThrow().cells()));
+        var e = assertThrows(CsvFailure.class, source::next);
+        assertEquals(StreamErrorCode.RECORD_TOO_LARGE, e.code());
+        assertEquals("the record starting on line 3 is longer than the limit of 20000 bytes", e.getMessage());
+        // Under the limit, the same record is read.
+        var roomy = CsvSource.open(new ByteArrayInputStream(ascii(csv)), ',', 10_000, 10, 30_000);
+        roomy.next();
+        roomy.next();
+        assertEquals(List.of(cell, cell, cell), List.of(roomy.next().orElseThrow().cells()));
+        // A record that never ends is refused within a few times the limit, not read on.
+        var endless = new Endless(ascii("a\n"));
+        var unending = CsvSource.open(endless, ',', 100_000, 10, 20_000);
+        unending.next();
+        assertEquals(StreamErrorCode.RECORD_TOO_LARGE, assertThrows(CsvFailure.class, unending::next).code());
+        assertTrue(endless.served < 80_000, endless.served + " bytes read");
+    }
+
     @Test
     void failuresSayWhatAndWhere() {
         assertFailure("a\n\"b\"x\n", StreamErrorCode.MALFORMED_CSV,
