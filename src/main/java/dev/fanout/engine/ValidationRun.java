@@ -130,13 +130,13 @@ public final class ValidationRun implements AutoCloseable {
         var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer,
                 options.maxErrors(), keys);
         try {
-            return validateAndWriteRows(validator, writer);
+            return validateAndWriteChunks(validator, writer);
         } finally {
             writer.releaseKeys();
         }
     }
 
-    private RunOutcome validateAndWriteRows(RowValidator validator, OrderedWriter writer) throws IOException {
+    private RunOutcome validateAndWriteChunks(RowValidator validator, OrderedWriter writer) throws IOException {
         Chunk first = chunks.next();
         if (first.last()) {
             // A small input: forking would cost more than validating it here.

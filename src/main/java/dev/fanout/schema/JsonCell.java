@@ -8,6 +8,7 @@ import dev.fanout.output.ByteSink;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /// Reads a cell that holds one JSON value and writes it again as compact JSON, with
 /// jackson-core's streaming parser (strict: no comments, no `NaN`, no duplicate keys, nothing
@@ -162,7 +163,7 @@ final class JsonCell {
             case JsonValue.Obj o -> {
                 out.append('{');
                 String[] names = o.members().keySet().toArray(new String[0]);
-                java.util.Arrays.sort(names);
+                Arrays.sort(names);
                 for (int i = 0; i < names.length; i++) {
                     quoted(names[i], out.append(i == 0 ? "" : ",")).append(':');
                     canonical(o.members().get(names[i]), out);

@@ -52,16 +52,8 @@ class KeyMemoryTest {
     void keysPastTheirMemoryEndTheAnswerWithTooManyKeysAfterTheRowsBefore() throws Exception {
         var response = onePlace.postCsv("/v1/validate?schema=keyed&summary=true", CSV);
         assertEquals(200, response.statusCode());
-        String body = response.body();
-        int last = body.lastIndexOf("{\"error\":");
-        assertTrue(last > 0, body.substring(Math.max(0, body.length() - 300)));
-        JsonNode error = TestGateway.json(body.substring(last)).path("error");
-        assertEquals("too_many_keys", error.path("code").asText(), body.substring(last));
-        assertTrue(error.path("message").asText().contains("1 MiB"), error.toString());
-        long row = error.path("row").asLong();
+        long row = assertCutByKeys(response.body(), NDJSON, "1 MiB");
         assertTrue(row > 20_000 && row < ROWS, "stopped at row " + row);
-        // The rows before it, as without a bound; no summary: the answer is not whole.
-        assertEquals(NDJSON.substring(0, NDJSON.indexOf("{\"row\":" + row + ",")), body.substring(0, last));
         Await.until(Duration.ofSeconds(5), () -> onePlace.server().runningValidations() == 0);
         // Its place came back: a large upload is admitted again, and a small keyed one is whole.
         var afterwards = onePlace.postCsv("/v1/validate?schema=people", People.file(1, 10_000, People::mixed).csv());
@@ -80,14 +72,7 @@ class KeyMemoryTest {
         try (var first = HeldUpload.start(twoPlaces); var second = HeldUpload.start(twoPlaces)) {
             var response = twoPlaces.postCsv("/v1/validate?schema=keyed&summary=true", small);
             assertEquals(200, response.statusCode());
-            String body = response.body();
-            int last = body.lastIndexOf("{\"error\":");
-            assertTrue(last > 0, body.substring(Math.max(0, body.length() - 300)));
-            JsonNode error = TestGateway.json(body.substring(last)).path("error");
-            assertEquals("too_many_keys", error.path("code").asText(), body.substring(last));
-            assertTrue(error.path("message").asText().contains("64 KiB on the upload's place"), error.toString());
-            assertEquals(expected.substring(0, expected.indexOf("{\"row\":" + error.path("row").asLong() + ",")),
-                    body.substring(0, last));
+            assertCutByKeys(response.body(), expected, "64 KiB on the upload's place");
             first.finish();
             second.finish();
         }
@@ -108,5 +93,19 @@ class KeyMemoryTest {
             assertEquals(200, second.statusCode(), second::body);
             held.finish();
         }
+    }
+
+    /// Asserts that `body` holds the lines `all` has for the rows before the one it names in its
+    /// last line, a `too_many_keys` error line whose message says `budget` (no summary: the
+    /// answer is not whole), and returns that row.
+    private static long assertCutByKeys(String body, String all, String budget) {
+        int last = body.lastIndexOf("{\"error\":");
+        assertTrue(last > 0, body.substring(Math.max(0, body.length() - 300)));
+        JsonNode error = TestGateway.json(body.substring(last)).path("error");
+        assertEquals("too_many_keys", error.path("code").asText(), body.substring(last));
+        assertTrue(error.path("message").asText().contains(budget), error.toString());
+        long row = error.path("row").asLong();
+        assertEquals(all.substring(0, all.indexOf("{\"row\":" + row + ",")), body.substring(0, last));
+        return row;
     }
 }
