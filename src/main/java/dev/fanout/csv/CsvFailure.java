@@ -47,6 +47,12 @@ public final class CsvFailure extends RuntimeException {
                 .formatted(recordLine, maxBytes), null);
     }
 
+    static CsvFailure noTurnForWideRecord(long recordLine, int batchBytes, String gate) {
+        String batch = batchBytes >= 1024 ? (batchBytes >> 10) + " KiB" : batchBytes + " bytes";
+        return new CsvFailure(StreamErrorCode.OVERLOADED, ("the record starting on line %d is longer than %s, and the"
+                + " server holds at most %s; retry when it is less busy").formatted(recordLine, batch, gate), null);
+    }
+
     static CsvFailure tooManyColumns(long recordLine, int maxColumns) {
         return new CsvFailure(StreamErrorCode.TOO_MANY_COLUMNS, "the record starting on line %d has more than %d fields"
                 .formatted(recordLine, maxColumns), null);

@@ -1,8 +1,10 @@
 package dev.fanout.csv;
 
 import dev.fanout.memory.BufferPool;
+import dev.fanout.memory.WideRecordGate;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -45,6 +47,8 @@ public final class CsvSource implements AutoCloseable {
     /// rows (about twice as much) it bounds a chunk's memory whatever the rows' width.
     static final int MAX_BATCH_BYTES = 256 * 1024;
     private static final int MIN_READ = 4 * 1024;
+    /// How often a reader waiting for a turn at the wide records' gate looks whether its run stopped.
+    private static final long WIDE_WAIT_SLICE_NANOS = 100_000_000;
     /// The largest buffer a record may need: a record longer than this is refused.
     private static final int MAX_BUFFER_BYTES = Integer.MAX_VALUE - 16;
 
@@ -66,6 +70,12 @@ public final class CsvSource implements AutoCloseable {
     private final int maxFieldBytes;
     private final int maxColumns;
     private final int maxRecordBytes;
+    /// Entered for a batch that holds more input than [#wideBatchBytes], before more is read.
+    private final WideRecordGate wideRecords;
+    /// The input a batch may have in hand (its records and what was read after them) without a
+    /// turn at `wideRecords`: twice a batch, which only a record longer than a batch reaches (a
+    /// batch ends at the first record that takes it past its size). No bound when the gate has none.
+    private final int wideBatchBytes;
     /// The delimiter as a byte (an ASCII delimiter), or [#NO_BYTE].
     private final int delimiter;
     /// The delimiter's UTF-8 bytes when it is not ASCII (then it starts with a byte >= 0x80), else null.
@@ -103,12 +113,16 @@ public final class CsvSource implements AutoCloseable {
     private boolean finished;
     private CsvFailure failure;
     private volatile long bytesRead;
+    /// Set by [#stopWaiting] from another thread.
+    private volatile boolean waitingStopped;
     private boolean closed;
 
-    private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes, int minRead,
-            int maxBatchBytes) {
+    private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes,
+            WideRecordGate wideRecords, int minRead, int maxBatchBytes) {
         this.in = in;
         this.maxRecordBytes = Math.min(maxRecordBytes, MAX_BUFFER_BYTES / 2);
+        this.wideRecords = wideRecords;
+        this.wideBatchBytes = wideRecords.bounded() ? 2 * maxBatchBytes : Integer.MAX_VALUE;
         this.minRead = minRead;
         this.maxBatchBytes = maxBatchBytes;
         // Mostly reads the header: room for 32 columns.
@@ -139,17 +153,32 @@ public final class CsvSource implements AutoCloseable {
     /// bytes before it ends (`record_too_large`): it must be held whole to be validated, and the
     /// other two limits allow a GiB.
     public static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes) {
+        return open(in, delimiter, maxFieldBytes, maxColumns, maxRecordBytes, WideRecordGate.UNLIMITED);
+    }
+
+    /// As [#open(InputStream, char, int, int, int)], entering `wideRecords` for each record that
+    /// outgrows a batch before more of it is read (`overloaded` when no turn comes in time). The
+    /// batch that holds the record keeps the gate entered until [RecordBatch#leaveWideGate]; the
+    /// header's is left when the source closes, or passed on to the first batch.
+    public static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes,
+            WideRecordGate wideRecords) {
         if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
             throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
         }
-        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, maxRecordBytes, MIN_READ, MAX_BATCH_BYTES);
+        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, maxRecordBytes, wideRecords, MIN_READ, MAX_BATCH_BYTES);
     }
 
     /// A source that reads at least `minRead` bytes at a time and ends a batch near
     /// `maxBatchBytes`: tiny sizes let tests reach the paths that move, grow and carry buffers.
     static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int minRead,
             int maxBatchBytes) {
-        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, Integer.MAX_VALUE, minRead, maxBatchBytes);
+        return open(in, delimiter, maxFieldBytes, maxColumns, Integer.MAX_VALUE, WideRecordGate.UNLIMITED, minRead, maxBatchBytes);
+    }
+
+    /// As the one above, with a record limit and a gate for wide records.
+    static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes,
+            WideRecordGate wideRecords, int minRead, int maxBatchBytes) {
+        return new CsvSource(in, delimiter, maxFieldBytes, maxColumns, maxRecordBytes, wideRecords, minRead, maxBatchBytes);
     }
 
     /// Reads records into `batch` (emptied first) until it holds `maxRecords`, its bytes reach
@@ -167,6 +196,10 @@ public final class CsvSource implements AutoCloseable {
             return true;
         }
         try {
+            if (filled - batchStart > wideBatchBytes && target.enteredGate == null) {
+                // Read ahead under the last batch's turn: what is in hand takes a turn of its own.
+                enterWideGate();
+            }
             if (atStart && !skipByteOrderMark(batch)) {
                 return finishAtEndOfInput(batch);
             }
@@ -207,6 +240,7 @@ public final class CsvSource implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
+            single.leaveWideGate();
             BufferPool.SHARED.give(single.buffer());
         }
         try {
@@ -242,6 +276,9 @@ public final class CsvSource implements AutoCloseable {
             byte[] spare = batch.bytes;
             batch.bytes = buf;
             single.bytes = spare;
+            // A wide header's turn at the gate goes with its buffer.
+            batch.enteredGate = single.enteredGate;
+            single.enteredGate = null;
             batchStart = recordStart;
             return;
         }
@@ -303,11 +340,20 @@ public final class CsvSource implements AutoCloseable {
         try {
             // Read only when the scan has reached `filled`: what lies from `recordStart` on is the
             // record in progress, which may not reach its limit.
-            int recordRoom = maxRecordBytes - (filled - recordStart);
-            if (recordRoom <= 0) {
+            int room = maxRecordBytes - (filled - recordStart);
+            if (room <= 0) {
                 throw CsvFailure.recordTooLarge(recordLine, maxRecordBytes);
             }
-            n = in.read(buf, filled, Math.min(buf.length - filled, recordRoom));
+            if (target.enteredGate == null) {
+                // Without a turn, no further than the wide batch size: once there, take a turn.
+                int inHand = filled - batchStart;
+                if (inHand >= wideBatchBytes) {
+                    enterWideGate();
+                } else {
+                    room = Math.min(room, wideBatchBytes - inHand);
+                }
+            }
+            n = in.read(buf, filled, Math.min(buf.length - filled, room));
         } catch (IOException e) {
             throw CsvFailure.readFailed(e, recordLine);
         } catch (java.io.UncheckedIOException e) {
@@ -319,6 +365,34 @@ public final class CsvSource implements AutoCloseable {
             filled += n;
             bytesRead += n;
         }
+    }
+
+    /// Waits for a turn at the gate for the batch being filled, whose record in progress has
+    /// outgrown a batch, until the gate's time is up or [#stopWaiting] is called.
+    private void enterWideGate() {
+        long deadline = System.nanoTime() + wideRecords.maxWait().toNanos();
+        try {
+            while (!wideRecords.enter(Math.min(WIDE_WAIT_SLICE_NANOS, deadline - System.nanoTime()))) {
+                if (waitingStopped) {
+                    throw CsvFailure.readFailed(new InterruptedIOException("the run stopped"), recordLine);
+                }
+                if (System.nanoTime() - deadline >= 0) {
+                    throw CsvFailure.noTurnForWideRecord(recordLine, maxBatchBytes, wideRecords.describe());
+                }
+            }
+        } catch (InterruptedException e) {
+            // The run was cancelled: failed as an interrupted socket read fails, the interrupt kept.
+            Thread.currentThread().interrupt();
+            throw CsvFailure.readFailed(new InterruptedIOException("interrupted waiting to read a wide record"), recordLine);
+        }
+        target.enteredGate = wideRecords;
+    }
+
+    /// Has a reader waiting for a turn at the wide records' gate give up within a slice of its
+    /// wait, its fill failing: its run has stopped, and no one wants the record. Any thread may
+    /// call it; a read already under way is not disturbed.
+    public void stopWaiting() {
+        waitingStopped = true;
     }
 
     /// Drops a UTF-8 byte-order mark at the very start. Returns false when the input ended first.

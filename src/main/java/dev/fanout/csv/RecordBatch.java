@@ -1,5 +1,6 @@
 package dev.fanout.csv;
 
+import dev.fanout.memory.WideRecordGate;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -23,6 +24,9 @@ public final class RecordBatch {
     int cellTotal;
     /// Where the bytes of the last complete record end: the batch's byte size.
     int used;
+    /// The gate entered for a record of this batch wider than a batch, until [#leaveWideGate];
+    /// null when none was.
+    WideRecordGate enteredGate;
 
     /// An empty batch whose buffer starts at `initialBytes` (it grows as records need).
     public RecordBatch(int initialBytes) {
@@ -70,6 +74,16 @@ public final class RecordBatch {
     /// The array that holds every cell's bytes; read only the ranges the cell accessors give.
     public byte[] bytes() {
         return bytes;
+    }
+
+    /// Leaves the gate that a record of this batch wider than a batch entered, if one did: once
+    /// the batch's chunk is written, or its run is over.
+    public void leaveWideGate() {
+        WideRecordGate gate = enteredGate;
+        if (gate != null) {
+            enteredGate = null;
+            gate.leave();
+        }
     }
 
     /// The batch's buffer, for giving it back to a pool once nobody reads the batch any more.

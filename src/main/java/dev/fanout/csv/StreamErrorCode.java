@@ -4,11 +4,12 @@ package dev.fanout.csv;
 /// stream which could not go on, each with its name on the wire (the README's list, in its order).
 ///
 /// It lives in `csv` because this is the first stage that carries one: the parser raises the CSV
-/// codes in a `CsvFailure`, and an upload's own failures (`upload_too_large`, `truncated_upload`,
-/// `malformed_upload`, `malformed_multipart`), raised by the server's input streams as an `InputException`, pass
-/// through the parser unchanged. The engine adds `internal_error`, `max_errors` and `too_many_keys`. When the header
-/// itself cannot be read, the same codes answer the request as a problem instead (the server maps
-/// each to its HTTP status). Immutable and thread-safe.
+/// codes (and `overloaded`, for a wide record that found no turn at the gate) in a `CsvFailure`,
+/// and an upload's own failures (`upload_too_large`, `truncated_upload`, `malformed_upload`,
+/// `malformed_multipart`), raised by the server's input streams as an `InputException`, pass
+/// through the parser unchanged. The engine adds `internal_error`, `max_errors` and
+/// `too_many_keys`. When the header itself cannot be read, the same codes answer the request as a
+/// problem instead (the server maps each to its HTTP status). Immutable and thread-safe.
 public enum StreamErrorCode {
     /// CSV syntax the parser cannot continue past, e.g. a character after a closing quote.
     MALFORMED_CSV("malformed_csv"),
@@ -36,7 +37,12 @@ public enum StreamErrorCode {
     MAX_ERRORS("max_errors"),
     /// The keys a run remembers for `unique`, `primaryKey`, `uniqueKeys` and self-referencing
     /// foreign keys outgrew the memory it may give them.
-    TOO_MANY_KEYS("too_many_keys");
+    TOO_MANY_KEYS("too_many_keys"),
+    /// A record longer than a batch (256 KiB) that found no turn among the wide records the server
+    /// may hold at once (`fanout.limits.max-concurrent-wide-records`) within its wait: the
+    /// client should retry later, as after a `503 overloaded`.
+    OVERLOADED("overloaded");
+
 
     private final String wireName;
 

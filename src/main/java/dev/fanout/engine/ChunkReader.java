@@ -64,15 +64,24 @@ final class ChunkReader {
         }
     }
 
-    /// Gives a chunk's batch back for reuse; nobody may read it any more.
+    /// Has a read waiting for a turn at the wide records' gate give up: the run has stopped. Any
+    /// thread may call it.
+    void stopWaiting() {
+        source.stopWaiting();
+    }
+
+    /// Gives a chunk's batch back for reuse, once its rows are written; nobody may read it any
+    /// more. A wide record in it no longer holds its turn at the gate: its line is written.
     void recycle(Chunk chunk) {
+        chunk.batch().leaveWideGate();
         free.offer(chunk.batch());
     }
 
-    /// Gives every batch's buffer back to the shared pool, once the run is over and no chunk is
-    /// read any more.
+    /// Gives every batch's buffer back to the shared pool, and every wide record's turn at the gate,
+    /// once the run is over and no chunk is read any more.
     void release() {
         for (RecordBatch batch : made) {
+            batch.leaveWideGate();
             BufferPool.SHARED.give(batch.buffer());
         }
         made.clear();

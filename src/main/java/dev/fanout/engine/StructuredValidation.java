@@ -315,8 +315,10 @@ final class StructuredValidation {
     }
 
     /// No chunk is read or written any more: interrupts every other worker but the one reading (see
-    /// the class comment) and wakes those waiting for room.
+    /// the class comment; one waiting for a wide record's turn gives up by itself), and wakes those
+    /// waiting for room.
     private void stop() {
+        reader.stopWaiting();
         synchronized (this) {
             stopped.set(true);
             for (Thread worker : running) {

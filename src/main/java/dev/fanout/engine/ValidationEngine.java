@@ -3,6 +3,7 @@ package dev.fanout.engine;
 import dev.fanout.csv.CsvFailure;
 import dev.fanout.csv.CsvRecord;
 import dev.fanout.csv.CsvSource;
+import dev.fanout.memory.WideRecordGate;
 import dev.fanout.schema.Field;
 import dev.fanout.schema.ForeignKey;
 import dev.fanout.schema.Schema;
@@ -24,6 +25,8 @@ public final class ValidationEngine {
     private final EngineMetrics metrics;
     /// The places every run's chunks take turns for, or null when each run has `workers` of its own.
     private final ValidationPlaces sharedWorkers;
+    /// What every run's records wider than a batch take turns for.
+    private final WideRecordGate wideRecords;
 
     /// An engine whose subtasks run on virtual threads and that reports no timings.
     public ValidationEngine() {
@@ -43,13 +46,15 @@ public final class ValidationEngine {
     /// An engine whose subtasks come from `threads` (virtual threads, for the engine's blocking
     /// hand-offs to stay cheap), reporting chunk timings to `metrics`.
     public ValidationEngine(ThreadFactory threads, EngineMetrics metrics) {
-        this(threads, metrics, null);
+        this(threads, metrics, null, WideRecordGate.UNLIMITED);
     }
 
-    private ValidationEngine(ThreadFactory threads, EngineMetrics metrics, ValidationPlaces sharedWorkers) {
+    private ValidationEngine(ThreadFactory threads, EngineMetrics metrics, ValidationPlaces sharedWorkers,
+            WideRecordGate wideRecords) {
         this.threads = Objects.requireNonNull(threads, "threads must not be null");
         this.metrics = Objects.requireNonNull(metrics, "metrics must not be null");
         this.sharedWorkers = sharedWorkers;
+        this.wideRecords = Objects.requireNonNull(wideRecords, "wideRecords must not be null");
     }
 
     /// An engine whose runs all share `workers` places for validating chunks, taken in the order
@@ -65,7 +70,15 @@ public final class ValidationEngine {
     /// `spare` more places are taken by a run only while it is the only run under way, so that a
     /// lone upload validates on every core ([ValidationPlaces]).
     public static ValidationEngine sharingWorkers(ThreadFactory threads, EngineMetrics metrics, int workers, int spare) {
-        return new ValidationEngine(threads, metrics, ValidationPlaces.shared(workers, spare));
+        return sharingWorkers(threads, metrics, workers, spare, WideRecordGate.UNLIMITED);
+    }
+
+    /// As [#sharingWorkers(ThreadFactory, EngineMetrics, int, int)], its runs also taking turns at
+    /// `wideRecords` for every record wider than a batch, which they hold whole and whose lines
+    /// take up to six times their size: a server's heap holds only so many at once.
+    public static ValidationEngine sharingWorkers(ThreadFactory threads, EngineMetrics metrics, int workers, int spare,
+            WideRecordGate wideRecords) {
+        return new ValidationEngine(threads, metrics, ValidationPlaces.shared(workers, spare), wideRecords);
     }
 
     /// Reads the header of `in` and checks it against `schema`.
@@ -116,7 +129,8 @@ public final class ValidationEngine {
         long startNanos = System.nanoTime();
         CsvSource source = null;
         try {
-            source = CsvSource.open(in, options.delimiter(), options.maxFieldBytes(), options.maxColumns(), options.maxRecordBytes());
+            source = CsvSource.open(in, options.delimiter(), options.maxFieldBytes(), options.maxColumns(), options.maxRecordBytes(),
+                    wideRecords);
             Optional<CsvRecord> header = source.next();
             if (header.isEmpty()) {
                 throw new HeaderException(HeaderCode.EMPTY_CSV, "the CSV is empty: it has no header");

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import dev.fanout.engine.KeyBudget;
+import dev.fanout.memory.WideRecordGate;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /// new request is refused the same way. A large place stands for 4 MB of the heap (see
 /// `ServerSettings`), and the keys a run remembers for `unique` and `primaryKey` take free large
 /// places as they grow ([Permit#keys]), so that a burst of keyed uploads cannot exhaust the heap
-/// either. Thread-safe.
+/// either. Records wider than a batch, which a run holds whole, take turns at the [WideRecordGate]
+/// the runs share ([#wideRecords]). Thread-safe.
 final class Admission {
     /// What a large upload's keys may take on its own place (of which its chunks take ~3 MB).
     static final long LARGE_FREE_KEY_BYTES = 1L << 20;
@@ -26,13 +28,20 @@ final class Admission {
     private final int largeLimit;
     private final Semaphore permits;
     private final Semaphore largePermits;
+    private final WideRecordGate wideRecords;
     private volatile boolean draining;
 
-    Admission(int limit, int largeLimit) {
+    Admission(int limit, int largeLimit, WideRecordGate wideRecords) {
         this.limit = limit;
         this.largeLimit = largeLimit;
         this.permits = new Semaphore(limit);
         this.largePermits = new Semaphore(largeLimit);
+        this.wideRecords = wideRecords;
+    }
+
+    /// The gate every run's records wider than a batch take turns at.
+    WideRecordGate wideRecords() {
+        return wideRecords;
     }
 
     /// A granted place; closing it gives the place back. Close it exactly once, after its run.

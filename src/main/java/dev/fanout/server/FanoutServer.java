@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import io.helidon.common.mapper.MapperManager;
+import dev.fanout.memory.WideRecordGate;
 import dev.fanout.metrics.LatencyHistograms;
 import dev.fanout.metrics.SliceClock;
 import dev.fanout.upstream.UpstreamSettings;
@@ -94,7 +95,8 @@ public final class FanoutServer {
         checkSpillDir(settings);
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes(),
                 settings.maxReferenceRows());
-        var admission = new Admission(settings.maxConcurrentValidations(), settings.maxConcurrentLargeValidations());
+        var admission = new Admission(settings.maxConcurrentValidations(), settings.maxConcurrentLargeValidations(),
+                WideRecordGate.of(settings.maxConcurrentWideRecords(), settings.uploadReadTimeout()));
         var histograms = LatencyHistograms.create(settings.histogramInterval(),
                 LatencyHistograms.DEFAULT_RETAINED_SLICES, clock);
         Map<String, UpstreamSettings> upstreamSettings = UpstreamSettings.from(config.get("fanout.upstreams"));
@@ -324,6 +326,11 @@ public final class FanoutServer {
     /// Validations admitted and not yet finished.
     int runningValidations() {
         return admission.running();
+    }
+
+    /// Records wider than a batch held by runs now.
+    int wideRecordsHeld() {
+        return admission.wideRecords().held();
     }
 
     /// Request threads (validation subtasks, response senders) still alive.

@@ -69,8 +69,8 @@ public final class ProblemException extends RuntimeException {
 
     /// A stream failure met before the `200`: the upload's own failures are answered as
     /// themselves (`413 upload_too_large`, `400 truncated_upload`, `400 malformed_upload`,
-    /// `400 malformed_multipart`), a CSV that cannot be read as far as its header as `422` with the
-    /// stream's code. The first three end the connection: the rest of the body cannot be found on
+    /// `400 malformed_multipart`), a wide header that found no turn at the gate as `503 overloaded`,
+    /// a CSV that cannot be read as far as its header as `422` with the stream's code. The first three end the connection: the rest of the body cannot be found on
     /// it (or is too large to read through).
     public static ProblemException ofStream(StreamErrorCode code, String detail) {
         return switch (code) {
@@ -78,6 +78,7 @@ public final class ProblemException extends RuntimeException {
             case TRUNCATED_UPLOAD -> of(ProblemCode.TRUNCATED_UPLOAD, detail, true);
             case MALFORMED_UPLOAD -> of(ProblemCode.MALFORMED_UPLOAD, detail, true);
             case MALFORMED_MULTIPART -> of(ProblemCode.MALFORMED_MULTIPART, detail);
+            case OVERLOADED -> overloaded(detail);
             case MALFORMED_CSV, INVALID_UTF8, FIELD_TOO_LARGE, TOO_MANY_COLUMNS, RECORD_TOO_LARGE, READ_FAILED, INTERNAL_ERROR,
                     MAX_ERRORS, TOO_MANY_KEYS ->
                     new ProblemException(422, code.wireName(), UNPROCESSABLE_HEADER, detail);

@@ -20,6 +20,7 @@ public record ServerSettings(
         int maxFieldBytes,
         int maxColumns,
         int maxRecordBytes,
+        int maxConcurrentWideRecords,
         int maxSchemaBytes,
         int maxConcurrentValidations,
         long largeUploadBytes,
@@ -62,13 +63,16 @@ public record ServerSettings(
         int workers = configuredWorkers == 0 ? defaultWorkers(cores) : configuredWorkers;
         // The cores the default leaves are spare places; a configured count is all there is.
         int spareWorkers = configuredWorkers == 0 ? cores - workers : 0;
+        int maxRecordBytes = intValue(fanout, "limits.max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 1);
         return new ServerSettings(
                 Path.of(text(fanout, "schemas.dir", "schemas")),
                 intValue(fanout, "schemas.max-reference-rows", dev.fanout.engine.References.DEFAULT_MAX_ROWS, 1),
                 longValue(fanout, "limits.max-upload-bytes", 2L << 30, 1),
                 intValue(fanout, "limits.max-field-bytes", 1 << 20, 1),
                 intValue(fanout, "limits.max-columns", 1024, 1),
-                intValue(fanout, "limits.max-record-bytes", DEFAULT_MAX_RECORD_BYTES, 1),
+                maxRecordBytes,
+                wideRecordLimit(intValue(fanout, "limits.max-concurrent-wide-records", 0, 0), maxRecordBytes,
+                        Runtime.getRuntime().maxMemory()),
                 intValue(fanout, "limits.max-schema-bytes", 1 << 20, 1),
                 intValue(fanout, "limits.max-concurrent-validations", 1024, 1),
                 longValue(fanout, "limits.large-upload-bytes", 256 * 1024, 0),
@@ -119,6 +123,19 @@ public record ServerSettings(
         }
         long heapBytes = Runtime.getRuntime().maxMemory();
         return (int) Math.max(2, Math.min(1024, (heapBytes - (32L << 20)) / (4L << 20)));
+    }
+
+    /// A record wider than a batch (256 KiB) is held whole, and its line can take six times its
+    /// bytes and grow by doubling as it is written: one at the record limit can take ~16 times
+    /// the limit until its line is written ([dev.fanout.memory.WideRecordGate]). Without a
+    /// configured limit, allow one such record per 16 record limits of the heap above the 32 MB
+    /// base, and at least one: one with the default launch's 64 MB heap and 2 MiB limit, 31
+    /// with a 1 GiB heap.
+    static int wideRecordLimit(int configured, int maxRecordBytes, long heapBytes) {
+        if (configured > 0) {
+            return configured;
+        }
+        return (int) Math.max(1, Math.min(1024, (heapBytes - (32L << 20)) / (16L * maxRecordBytes)));
     }
 
     private static String text(Config config, String key, String fallback) {

@@ -74,7 +74,7 @@ final class ValidateService implements HttpService {
         this.metrics = metrics;
         // One queue of validation places for every request: see ValidationEngine.sharingWorkers.
         this.engine = ValidationEngine.sharingWorkers(threads.factory("fanout-chunk-"), metrics, settings.workers(),
-                settings.spareWorkers());
+                settings.spareWorkers(), admission.wideRecords());
         // No `withWorkers`: the shared engine ignores a run's own count of places.
         this.defaults = EngineOptions.defaults()
                 .withChunkRows(settings.chunkRows())

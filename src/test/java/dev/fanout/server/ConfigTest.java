@@ -147,6 +147,19 @@ class ConfigTest {
     }
 
     @Test
+    void theWideRecordsHeldAtOnceDefaultFromTheHeapAndCanBeSet() {
+        int twoMiB = 2 << 20;
+        assertEquals(1, ServerSettings.wideRecordLimit(0, twoMiB, 64L << 20), "the default launch holds one");
+        assertEquals(1, ServerSettings.wideRecordLimit(0, twoMiB, 40L << 20), "at least one, however small the heap");
+        assertEquals(31, ServerSettings.wideRecordLimit(0, twoMiB, 1L << 30));
+        assertEquals(62, ServerSettings.wideRecordLimit(0, 1 << 20, 1L << 30), "a smaller record limit, more at once");
+        assertEquals(3, ServerSettings.wideRecordLimit(3, twoMiB, 64L << 20), "a configured count is what it says");
+        var set = ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(),
+                Map.of("FANOUT_LIMITS_MAX_CONCURRENT_WIDE_RECORDS", "5")));
+        assertEquals(5, set.maxConcurrentWideRecords());
+    }
+
+    @Test
     void theWriteTimeoutDefaultsTo30SecondsAndMustBePositive() {
         assertEquals(java.time.Duration.ofSeconds(30),
                 ServerSettings.from(FanoutConfig.load(Optional.empty(), Map.of(), Map.of())).responseWriteTimeout());

@@ -1,0 +1,181 @@
+package dev.fanout.csv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.fanout.memory.WideRecordGate;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/// A record that outgrows a batch (64 bytes here) takes a turn at the wide records' gate before
+/// more of it is read, and the batch that holds it keeps the turn until it is left; a record that
+/// finds no turn in time fails with `overloaded`, after the records before it.
+class WideRecordTurnTest {
+    private static final int BATCH_BYTES = 64;
+    private static final String WIDE = "x".repeat(5 * BATCH_BYTES);
+
+    @Test
+    void narrowRecordsTakeNoTurn() throws Exception {
+        var gate = fullGate(Duration.ZERO);
+        var csv = new StringBuilder("a,b\n");
+        for (int i = 0; i < 100; i++) {
+            csv.append(i).append(",").append("y".repeat(BATCH_BYTES / 2)).append('\n');
+        }
+        List<String> firsts = readAll(open(csv.toString(), gate), new ArrayList<>());
+        assertEquals(100, firsts.size(), "every record read, though the gate is full");
+    }
+
+    @Test
+    void aWideRecordTakesATurnThatItsBatchKeepsUntilItLeaves() throws Exception {
+        var gate = WideRecordGate.of(1, Duration.ZERO);
+        var source = open("a,b\n1,2\n3," + WIDE + "\n4,5\n", gate);
+        source.next();
+        List<RecordBatch> batches = new ArrayList<>();
+        List<String> firsts = new ArrayList<>();
+        boolean ended = false;
+        while (!ended) {
+            var batch = new RecordBatch(16);
+            ended = source.fill(batch, 10);
+            batches.add(batch);
+            for (int r = 0; r < batch.size(); r++) {
+                firsts.add(batch.cellText(r, 0));
+            }
+        }
+        assertEquals(List.of("1", "3", "4"), firsts);
+        assertEquals(1, gate.held(), "the batch holding the wide record holds the turn");
+        source.close();
+        assertEquals(1, gate.held(), "closing the source leaves a batch's turn to the batch");
+        batches.forEach(RecordBatch::leaveWideGate);
+        assertEquals(0, gate.held());
+        batches.forEach(RecordBatch::leaveWideGate);
+        assertEquals(0, gate.held(), "leaving twice gives back once");
+    }
+
+    @Test
+    void aWideRecordThatFindsNoTurnFailsWithOverloadedAfterTheRecordsBeforeIt() throws Exception {
+        var gate = fullGate(Duration.ofMillis(30));
+        var source = open("a,b\n1,2\n3,4\n5," + WIDE + "\n6,7\n", gate);
+        source.next();
+        var batch = new RecordBatch(16);
+        List<String> firsts = new ArrayList<>();
+        CsvFailure failure = null;
+        while (failure == null) {
+            try {
+                if (source.fill(batch, 10)) {
+                    break;
+                }
+            } catch (CsvFailure e) {
+                failure = e;
+            }
+            for (int r = 0; r < batch.size(); r++) {
+                firsts.add(batch.cellText(r, 0));
+            }
+        }
+        assertEquals(List.of("1", "3"), firsts);
+        assertEquals(StreamErrorCode.OVERLOADED, failure.code());
+        assertEquals("the record starting on line 4 is longer than 64 bytes, and the server holds at most 1 such record"
+                + " at once (fanout.limits.max-concurrent-wide-records), and waited 30 ms for a turn; retry when it is"
+                + " less busy", failure.getMessage());
+        assertEquals(1, gate.held(), "the failed record took no turn");
+    }
+
+    /// A batch that grew for one wide record, filled again without growing, still takes a turn for
+    /// the next one, though that one was read ahead whole under the first one's turn: the turn
+    /// follows what is in hand, not the buffer's growth or the reads.
+    @Test
+    void aBatchWhoseBufferGrewBeforeTakesATurnForItsNextWideRecord() throws Exception {
+        var gate = WideRecordGate.of(1, Duration.ofMillis(30));
+        // The first record grows the buffer to 1 KiB, whose rest the second one fits in.
+        var source = open("a,b\n1," + "x".repeat(600) + "\n2," + "x".repeat(200) + "\n3,4\n", gate);
+        source.next();
+        var batch = new RecordBatch(16);
+        source.fill(batch, 1);
+        assertEquals("1", batch.cellText(0, 0));
+        batch.leaveWideGate();
+        assertTrue(gate.enter(0), "another run takes the only turn");
+        assertEquals(StreamErrorCode.OVERLOADED, assertThrows(CsvFailure.class, () -> source.fill(batch, 1)).code());
+    }
+
+    @Test
+    void aWideHeadersTurnGoesToTheFirstBatchOrIsLeftOnClose() throws Exception {
+        var gate = WideRecordGate.of(1, Duration.ZERO);
+        String header = "a," + WIDE + "\n";
+        var source = open(header + "1,2\n", gate);
+        assertEquals(2, source.next().orElseThrow().cells().length);
+        assertEquals(1, gate.held());
+        var batch = new RecordBatch(16);
+        assertTrue(source.fill(batch, 10));
+        source.close();
+        assertEquals(1, gate.held(), "the first batch took the header's turn over with its buffer");
+        batch.leaveWideGate();
+        assertEquals(0, gate.held());
+
+        var headerOnly = open(header, gate);
+        headerOnly.next();
+        assertEquals(1, gate.held());
+        headerOnly.close();
+        assertEquals(0, gate.held());
+    }
+
+    @Test
+    @Timeout(10)
+    void aReaderWaitingForATurnGivesUpWhenTold() throws Exception {
+        var gate = fullGate(Duration.ofSeconds(30));
+        var source = open("a,b\n1," + WIDE + "\n", gate);
+        source.next();
+        var reading = CompletableFuture.supplyAsync(() -> assertThrows(CsvFailure.class, () -> source.fill(new RecordBatch(16), 10)));
+        Thread.sleep(150);
+        source.stopWaiting();
+        CsvFailure failure = reading.get(5, TimeUnit.SECONDS);
+        assertEquals(StreamErrorCode.READ_FAILED, failure.code());
+        assertEquals(1, gate.held());
+    }
+
+    @Test
+    @Timeout(10)
+    void anInterruptedWaitFailsAndKeepsTheInterrupt() throws Exception {
+        var gate = fullGate(Duration.ofSeconds(30));
+        var source = open("a,b\n1," + WIDE + "\n", gate);
+        source.next();
+        Thread.currentThread().interrupt();
+        try {
+            assertEquals(StreamErrorCode.READ_FAILED, assertThrows(CsvFailure.class, () -> source.fill(new RecordBatch(16), 10)).code());
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the run to see");
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    /// A gate of one turn, taken.
+    private static WideRecordGate fullGate(Duration maxWait) throws InterruptedException {
+        var gate = WideRecordGate.of(1, maxWait);
+        assertTrue(gate.enter(0));
+        return gate;
+    }
+
+    private static CsvSource open(String csv, WideRecordGate gate) {
+        return CsvSource.open(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), ',', 1 << 20, 10, Integer.MAX_VALUE,
+                gate, 16, BATCH_BYTES);
+    }
+
+    private static List<String> readAll(CsvSource source, List<String> firsts) {
+        source.next();
+        var batch = new RecordBatch(16);
+        boolean ended = false;
+        while (!ended) {
+            ended = source.fill(batch, 4);
+            for (int r = 0; r < batch.size(); r++) {
+                firsts.add(batch.cellText(r, 0));
+            }
+        }
+        return firsts;
+    }
+}
