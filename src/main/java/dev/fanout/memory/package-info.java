@@ -6,6 +6,10 @@
 /// writer gives them back once a chunk's bytes are copied out — or hands a chunk's array on to an
 /// output that takes arrays over ([dev.fanout.memory.PooledArrayOutput]: the gateway's answer
 /// queue), which gives it back once sent. Thread-safe and lock-free.
+///
+/// [dev.fanout.memory.WideRecordGate]: how many records longer than a batch the runs may hold at
+/// once. The `csv` stage's reader takes a turn for such a record before it reads further; the
+/// engine gives the turn back once the record's chunk is written.
 @NullMarked
 package dev.fanout.memory;
 
