@@ -47,8 +47,6 @@ public final class CsvSource implements AutoCloseable {
     /// rows (about twice as much) it bounds a chunk's memory whatever the rows' width.
     static final int MAX_BATCH_BYTES = 256 * 1024;
     private static final int MIN_READ = 4 * 1024;
-    /// How often a reader waiting for a turn at the wide records' gate looks whether its run stopped.
-    private static final long WIDE_WAIT_SLICE_NANOS = 100_000_000;
     /// The largest buffer a record may need: a record longer than this is refused.
     private static final int MAX_BUFFER_BYTES = Integer.MAX_VALUE - 16;
 
@@ -70,12 +68,11 @@ public final class CsvSource implements AutoCloseable {
     private final int maxFieldBytes;
     private final int maxColumns;
     private final int maxRecordBytes;
-    /// Entered for a batch that holds more input than [#wideBatchBytes], before more is read.
+    /// Where a batch takes a turn for a record of [#wideRecordBytes] or more, before more is read.
     private final WideRecordGate wideRecords;
-    /// The input a batch may have in hand (its records and what was read after them) without a
-    /// turn at `wideRecords`: twice a batch, which only a record longer than a batch reaches (a
-    /// batch ends at the first record that takes it past its size). No bound when the gate has none.
-    private final int wideBatchBytes;
+    /// The input a batch may have in hand from the start of the record in progress without a turn
+    /// at `wideRecords`: a batch's size. No bound when the gate has none.
+    private final int wideRecordBytes;
     /// The delimiter as a byte (an ASCII delimiter), or [#NO_BYTE].
     private final int delimiter;
     /// The delimiter's UTF-8 bytes when it is not ASCII (then it starts with a byte >= 0x80), else null.
@@ -122,7 +119,7 @@ public final class CsvSource implements AutoCloseable {
         this.in = in;
         this.maxRecordBytes = Math.min(maxRecordBytes, MAX_BUFFER_BYTES / 2);
         this.wideRecords = wideRecords;
-        this.wideBatchBytes = wideRecords.bounded() ? 2 * maxBatchBytes : Integer.MAX_VALUE;
+        this.wideRecordBytes = wideRecords.bounded() ? maxBatchBytes : Integer.MAX_VALUE;
         this.minRead = minRead;
         this.maxBatchBytes = maxBatchBytes;
         // Mostly reads the header: room for 32 columns.
@@ -156,10 +153,10 @@ public final class CsvSource implements AutoCloseable {
         return open(in, delimiter, maxFieldBytes, maxColumns, maxRecordBytes, WideRecordGate.UNLIMITED);
     }
 
-    /// As [#open(InputStream, char, int, int, int)], entering `wideRecords` for each record that
-    /// outgrows a batch before more of it is read (`overloaded` when no turn comes in time). The
-    /// batch that holds the record keeps the gate entered until [RecordBatch#leaveWideGate]; the
-    /// header's is left when the source closes, or passed on to the first batch.
+    /// As [#open(InputStream, char, int, int, int)], taking a turn at `wideRecords` for each record
+    /// that outgrows a batch (256 KiB) before more of it is read (`overloaded` when no turn comes
+    /// in time). The batch that holds the record keeps the turn until [RecordBatch#leaveWideGate];
+    /// the header's is given back when the source closes, or passed on to the first batch.
     public static CsvSource open(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes,
             WideRecordGate wideRecords) {
         if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
@@ -196,8 +193,9 @@ public final class CsvSource implements AutoCloseable {
             return true;
         }
         try {
-            if (filled - batchStart > wideBatchBytes && target.enteredGate == null) {
-                // Read ahead under the last batch's turn: what is in hand takes a turn of its own.
+            if (filled - recordStart >= wideRecordBytes && target.enteredGate == null) {
+                // Read ahead under the last batch's turn (without one, reads stop short of this):
+                // what is in hand takes a turn of its own.
                 enterWideGate();
             }
             if (atStart && !skipByteOrderMark(batch)) {
@@ -345,12 +343,13 @@ public final class CsvSource implements AutoCloseable {
                 throw CsvFailure.recordTooLarge(recordLine, maxRecordBytes);
             }
             if (target.enteredGate == null) {
-                // Without a turn, no further than the wide batch size: once there, take a turn.
-                int inHand = filled - batchStart;
-                if (inHand >= wideBatchBytes) {
+                // Without a turn, a record is read no further than a batch's size: once there, it
+                // takes one.
+                int inHand = filled - recordStart;
+                if (inHand >= wideRecordBytes) {
                     enterWideGate();
                 } else {
-                    room = Math.min(room, wideBatchBytes - inHand);
+                    room = Math.min(room, wideRecordBytes - inHand);
                 }
             }
             n = in.read(buf, filled, Math.min(buf.length - filled, room));
@@ -370,15 +369,10 @@ public final class CsvSource implements AutoCloseable {
     /// Waits for a turn at the gate for the batch being filled, whose record in progress has
     /// outgrown a batch, until the gate's time is up or [#stopWaiting] is called.
     private void enterWideGate() {
-        long deadline = System.nanoTime() + wideRecords.maxWait().toNanos();
         try {
-            while (!wideRecords.enter(Math.min(WIDE_WAIT_SLICE_NANOS, deadline - System.nanoTime()))) {
-                if (waitingStopped) {
-                    throw CsvFailure.readFailed(new InterruptedIOException("the run stopped"), recordLine);
-                }
-                if (System.nanoTime() - deadline >= 0) {
-                    throw CsvFailure.noTurnForWideRecord(recordLine, maxBatchBytes, wideRecords.describe());
-                }
+            if (!wideRecords.enter(() -> waitingStopped)) {
+                throw waitingStopped ? CsvFailure.readFailed(new InterruptedIOException("the run stopped"), recordLine)
+                        : CsvFailure.noTurnForWideRecord(recordLine, maxBatchBytes, wideRecords.describe());
             }
         } catch (InterruptedException e) {
             // The run was cancelled: failed as an interrupted socket read fails, the interrupt kept.

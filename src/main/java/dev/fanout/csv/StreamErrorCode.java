@@ -43,7 +43,6 @@ public enum StreamErrorCode {
     /// client should retry later, as after a `503 overloaded`.
     OVERLOADED("overloaded");
 
-
     private final String wireName;
 
     StreamErrorCode(String wireName) {

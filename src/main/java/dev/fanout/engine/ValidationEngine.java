@@ -144,13 +144,15 @@ public final class ValidationEngine {
             // On the exception thrown, so that a failure to close is not lost with `failure`.
             closeQuietly(source, header);
             throw header;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (running out of memory while reading a wide header): the source holds
+            // pooled buffers and may hold a turn at the wide records' gate.
             closeQuietly(source, e);
             throw e;
         }
     }
 
-    private static void closeQuietly(CsvSource source, RuntimeException pending) {
+    private static void closeQuietly(CsvSource source, Throwable pending) {
         if (source != null) {
             try {
                 source.close();

@@ -333,6 +333,11 @@ public final class FanoutServer {
         return admission.wideRecords().held();
     }
 
+    /// Records wider than a batch whose readers wait for a turn now.
+    int wideRecordsWaiting() {
+        return admission.wideRecords().waiting();
+    }
+
     /// Request threads (validation subtasks, response senders) still alive.
     int liveWorkThreads() {
         return threads.live();

@@ -237,7 +237,6 @@ final class ValidateService implements HttpService {
         }
     }
 
-    @SuppressWarnings("ReferenceEquality") // Lookups.NONE is a sentinel, known by identity
     private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
             KeyBudget keys, Lookups lookups) {
         ValidationRun run;
@@ -250,6 +249,18 @@ final class ValidateService implements HttpService {
         } catch (HeaderException e) {
             throw ProblemException.ofHeader(e);
         }
+        // Closed however the answer ends, even before it starts: the run holds pooled buffers,
+        // and a wide header's turn at the gate, which no one else would give back.
+        try {
+            answer(run, res, client, outcome, keys, lookups);
+        } finally {
+            closeInput(run);
+        }
+    }
+
+    @SuppressWarnings("ReferenceEquality") // Lookups.NONE is a sentinel, known by identity
+    private void answer(ValidationRun run, ServerResponse res, Client client, Outcome outcome, KeyBudget keys,
+            Lookups lookups) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         var pump = new ResponsePump(res, settings.responseMemoryBytes(), settings.spillDir(), senders, watchdog,
@@ -293,7 +304,6 @@ final class ValidateService implements HttpService {
             throw e;
         } finally {
             watch.ifPresent(DisconnectDetector.Watch::close);
-            closeInput(run);
         }
     }
 

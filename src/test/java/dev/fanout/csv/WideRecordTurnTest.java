@@ -36,8 +36,7 @@ class WideRecordTurnTest {
     @Test
     void aWideRecordTakesATurnThatItsBatchKeepsUntilItLeaves() throws Exception {
         var gate = WideRecordGate.of(1, Duration.ZERO);
-        var source = open("a,b\n1,2\n3," + WIDE + "\n4,5\n", gate);
-        source.next();
+        var source = afterHeader("a,b\n1,2\n3," + WIDE + "\n4,5\n", gate);
         List<RecordBatch> batches = new ArrayList<>();
         List<String> firsts = new ArrayList<>();
         boolean ended = false;
@@ -62,8 +61,7 @@ class WideRecordTurnTest {
     @Test
     void aWideRecordThatFindsNoTurnFailsWithOverloadedAfterTheRecordsBeforeIt() throws Exception {
         var gate = fullGate(Duration.ofMillis(30));
-        var source = open("a,b\n1,2\n3,4\n5," + WIDE + "\n6,7\n", gate);
-        source.next();
+        var source = afterHeader("a,b\n1,2\n3,4\n5," + WIDE + "\n6,7\n", gate);
         var batch = new RecordBatch(16);
         List<String> firsts = new ArrayList<>();
         CsvFailure failure = null;
@@ -87,6 +85,19 @@ class WideRecordTurnTest {
         assertEquals(1, gate.held(), "the failed record took no turn");
     }
 
+    /// A record between one and two batches long takes a turn too, though the batch it is in holds
+    /// less than two batches' input.
+    @Test
+    void aRecordJustOverABatchTakesATurn() throws Exception {
+        var gate = fullGate(Duration.ofMillis(30));
+        var source = afterHeader("a,b\n1," + "x".repeat(BATCH_BYTES + 10) + "\n", gate);
+        assertEquals(StreamErrorCode.OVERLOADED, assertThrows(CsvFailure.class, () -> source.fill(new RecordBatch(16), 10)).code());
+        var under = afterHeader("a,b\n1," + "x".repeat(BATCH_BYTES - 10) + "\n", gate);
+        var batch = new RecordBatch(16);
+        assertTrue(under.fill(batch, 10), "a record under a batch takes none");
+        assertEquals(1, batch.size());
+    }
+
     /// A batch that grew for one wide record, filled again without growing, still takes a turn for
     /// the next one, though that one was read ahead whole under the first one's turn: the turn
     /// follows what is in hand, not the buffer's growth or the reads.
@@ -94,13 +105,12 @@ class WideRecordTurnTest {
     void aBatchWhoseBufferGrewBeforeTakesATurnForItsNextWideRecord() throws Exception {
         var gate = WideRecordGate.of(1, Duration.ofMillis(30));
         // The first record grows the buffer to 1 KiB, whose rest the second one fits in.
-        var source = open("a,b\n1," + "x".repeat(600) + "\n2," + "x".repeat(200) + "\n3,4\n", gate);
-        source.next();
+        var source = afterHeader("a,b\n1," + "x".repeat(600) + "\n2," + "x".repeat(200) + "\n3,4\n", gate);
         var batch = new RecordBatch(16);
         source.fill(batch, 1);
         assertEquals("1", batch.cellText(0, 0));
         batch.leaveWideGate();
-        assertTrue(gate.enter(0), "another run takes the only turn");
+        assertTrue(gate.enter(() -> false), "another run takes the only turn");
         assertEquals(StreamErrorCode.OVERLOADED, assertThrows(CsvFailure.class, () -> source.fill(batch, 1)).code());
     }
 
@@ -129,8 +139,7 @@ class WideRecordTurnTest {
     @Timeout(10)
     void aReaderWaitingForATurnGivesUpWhenTold() throws Exception {
         var gate = fullGate(Duration.ofSeconds(30));
-        var source = open("a,b\n1," + WIDE + "\n", gate);
-        source.next();
+        var source = afterHeader("a,b\n1," + WIDE + "\n", gate);
         var reading = CompletableFuture.supplyAsync(() -> assertThrows(CsvFailure.class, () -> source.fill(new RecordBatch(16), 10)));
         Thread.sleep(150);
         source.stopWaiting();
@@ -143,8 +152,7 @@ class WideRecordTurnTest {
     @Timeout(10)
     void anInterruptedWaitFailsAndKeepsTheInterrupt() throws Exception {
         var gate = fullGate(Duration.ofSeconds(30));
-        var source = open("a,b\n1," + WIDE + "\n", gate);
-        source.next();
+        var source = afterHeader("a,b\n1," + WIDE + "\n", gate);
         Thread.currentThread().interrupt();
         try {
             assertEquals(StreamErrorCode.READ_FAILED, assertThrows(CsvFailure.class, () -> source.fill(new RecordBatch(16), 10)).code());
@@ -157,8 +165,15 @@ class WideRecordTurnTest {
     /// A gate of one turn, taken.
     private static WideRecordGate fullGate(Duration maxWait) throws InterruptedException {
         var gate = WideRecordGate.of(1, maxWait);
-        assertTrue(gate.enter(0));
+        assertTrue(gate.enter(() -> false));
         return gate;
+    }
+
+    /// A source over `csv` whose header is read.
+    private static CsvSource afterHeader(String csv, WideRecordGate gate) {
+        var source = open(csv, gate);
+        source.next();
+        return source;
     }
 
     private static CsvSource open(String csv, WideRecordGate gate) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /// Records longer than a batch take turns at the gateway's gate for wide records
 /// (`fanout.limits.max-concurrent-wide-records`, one here): a wide record waits while another is
 /// held, and both answers are whole; one that finds no turn within the wait
-/// (`fanout.limits.upload-read-timeout`, 2 s here) ends its answer with `overloaded` after the rows
+/// (`fanout.limits.upload-read-timeout`, 4 s here) ends its answer with `overloaded` after the rows
 /// before it, or, in the header, gets `503 overloaded`; every turn comes back.
 class WideRecordGatewayTest {
     private static final String TEXTS = """
@@ -32,16 +32,18 @@ class WideRecordGatewayTest {
     @RegisterExtension
     static final GatewayExtension gateway = GatewayExtension.withSchemas(Map.of("texts.json", TEXTS))
             .setting("fanout.limits.max-concurrent-wide-records", "1")
-            .setting("fanout.limits.upload-read-timeout", "2s");
+            .setting("fanout.limits.upload-read-timeout", "4s");
 
     @Test
     @Timeout(60)
     void aWideRecordWaitsForTheTurnAnotherHoldsAndBothAnswersAreWhole() throws Exception {
         try (var holder = WideHolder.start()) {
             var waiting = CompletableFuture.supplyAsync(() -> post("id,text\n1," + WIDE + "\n2,narrow\n"));
-            Thread.sleep(500);
+            assertTrue(Await.until(Duration.ofSeconds(3), () -> gateway.server().wideRecordsWaiting() == 1), "the second waits");
+            long since = System.nanoTime();
+            String dribbled = holder.dribbleUntil(() -> System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(500));
             assertFalse(waiting.isDone(), "the second wide record waits for the turn");
-            assertEquals(List.of(line(1, WIDE + "w"), line(2, "narrow")), holder.finish("w"));
+            assertEquals(List.of(line(1, WIDE + dribbled), line(2, "narrow")), holder.finish(""));
             var answer = waiting.get(30, TimeUnit.SECONDS);
             assertEquals(200, answer.statusCode());
             assertEquals(List.of(line(1, WIDE), line(2, "narrow")), rows(answer.body()));
@@ -50,7 +52,7 @@ class WideRecordGatewayTest {
     }
 
     /// The holder sends its wide record slowly but steadily (never late for the read deadline):
-    /// the others wait their 2 s, and give up.
+    /// the others wait their 4 s, and give up.
     @Test
     @Timeout(60)
     void aWideRecordOrHeaderThatFindsNoTurnInTimeIsAnsweredOverloaded() throws Exception {
@@ -68,7 +70,7 @@ class WideRecordGatewayTest {
             assertEquals(3, error.path("row").asLong(), lines[2]);
             assertTrue(error.path("message").asText().startsWith("the record starting on line 4 is longer than 256 KiB, and the"
                     + " server holds at most 1 such record at once (fanout.limits.max-concurrent-wide-records), and waited"
-                    + " 2 s for a turn"), lines[2]);
+                    + " 4 s for a turn"), lines[2]);
             assertEquals(3, lines.length);
 
             var refused = header.get(5, TimeUnit.SECONDS);
