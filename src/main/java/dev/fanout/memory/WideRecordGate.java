@@ -13,7 +13,7 @@ import java.util.function.BooleanSupplier;
 /// of control characters took ~30 MB of the heap until its line was written. Chunking bounds a
 /// run's ordinary chunks and the admission places bound how many runs hold them, but nothing
 /// bounded how many of these were held at once: eight uploads of one such record each ran the
-/// gateway's 64 MB heap out, and one to three of them ended with `internal_error`
+/// gateway's 64 MB heap out, and one to five of them ended with `internal_error`
 /// (`bench/RESULTS.md`).
 ///
 /// The reader takes a turn once the record it is reading outgrows a batch, before it reads more
