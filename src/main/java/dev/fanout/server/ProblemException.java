@@ -70,8 +70,9 @@ public final class ProblemException extends RuntimeException {
     /// A stream failure met before the `200`: the upload's own failures are answered as
     /// themselves (`413 upload_too_large`, `400 truncated_upload`, `400 malformed_upload`,
     /// `400 malformed_multipart`), a wide header that found no turn at the gate as `503 overloaded`,
-    /// a CSV that cannot be read as far as its header as `422` with the stream's code. The first three end the connection: the rest of the body cannot be found on
-    /// it (or is too large to read through).
+    /// a CSV that cannot be read as far as its header as `422` with the stream's code. The first
+    /// three end the connection: the rest of the body cannot be found on it (or is too large to
+    /// read through).
     public static ProblemException ofStream(StreamErrorCode code, String detail) {
         return switch (code) {
             case UPLOAD_TOO_LARGE -> of(ProblemCode.UPLOAD_TOO_LARGE, detail, true);
