@@ -26,7 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class WideRecordGatewayTest {
     private static final String TEXTS = """
             {"fields": [{"name": "id", "type": "integer"}, {"name": "text", "type": "string"}]}""";
-    /// Twice a batch (256 KiB) and more: it takes a turn.
+    /// Over a batch (256 KiB): it takes a turn.
     private static final String WIDE = "w".repeat(600 * 1024);
 
     @RegisterExtension
