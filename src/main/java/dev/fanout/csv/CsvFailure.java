@@ -1,5 +1,6 @@
 package dev.fanout.csv;
 
+import dev.fanout.memory.WideRecordGate;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -47,10 +48,21 @@ public final class CsvFailure extends RuntimeException {
                 .formatted(recordLine, maxBytes), null);
     }
 
-    static CsvFailure noTurnForWideRecord(long recordLine, int batchBytes, String gate) {
-        String batch = batchBytes >= 1024 ? (batchBytes >> 10) + " KiB" : batchBytes + " bytes";
+    static CsvFailure noTurnForWideRecord(long recordLine, int batchBytes, WideRecordGate gate) {
         return new CsvFailure(StreamErrorCode.OVERLOADED, ("the record starting on line %d is longer than %s, and the"
-                + " server holds at most %s; retry when it is less busy").formatted(recordLine, batch, gate), null);
+                + " server holds at most %s, and waited %s for a turn; retry when it is less busy")
+                .formatted(recordLine, size(batchBytes), gate.describe(), gate.turnTime()), null);
+    }
+
+    static CsvFailure wideRecordTooSlow(long recordLine, int batchBytes, WideRecordGate gate) {
+        return new CsvFailure(StreamErrorCode.UPLOAD_TOO_SLOW, ("the record starting on line %d is longer than %s, and was"
+                + " still being sent %s after it took its turn: the server holds at most %s, each for up to"
+                + " fanout.limits.upload-read-timeout; send it faster").formatted(recordLine, size(batchBytes),
+                gate.turnTime(), gate.describe()), null);
+    }
+
+    private static String size(int bytes) {
+        return bytes >= 1024 ? (bytes >> 10) + " KiB" : bytes + " bytes";
     }
 
     static CsvFailure tooManyColumns(long recordLine, int maxColumns) {

@@ -112,6 +112,9 @@ public final class CsvSource implements AutoCloseable {
     private volatile long bytesRead;
     /// Set by [#stopWaiting] from another thread.
     private volatile boolean waitingStopped;
+    /// When the turn this source last took at `wideRecords` runs out (`System.nanoTime()`): a read
+    /// under a turn after it fails with `upload_too_slow`.
+    private long turnEnds;
     private boolean closed;
 
     private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes,
@@ -351,6 +354,12 @@ public final class CsvSource implements AutoCloseable {
                 } else {
                     room = Math.min(room, wideRecordBytes - inHand);
                 }
+            } else if (System.nanoTime() - turnEnds > 0) {
+                // A client that sends its wide record slowly but steadily is never cut by the
+                // upload's read deadline (which cuts stalls), and would hold the turn for as long
+                // as it liked. Checked before each read: one that started in time may end late,
+                // by at most that deadline.
+                throw CsvFailure.wideRecordTooSlow(recordLine, maxBatchBytes, wideRecords);
             }
             n = in.read(buf, filled, Math.min(buf.length - filled, room));
         } catch (IOException e) {
@@ -372,7 +381,7 @@ public final class CsvSource implements AutoCloseable {
         try {
             if (!wideRecords.enter(() -> waitingStopped)) {
                 throw waitingStopped ? CsvFailure.readFailed(new InterruptedIOException("the run stopped"), recordLine)
-                        : CsvFailure.noTurnForWideRecord(recordLine, maxBatchBytes, wideRecords.describe());
+                        : CsvFailure.noTurnForWideRecord(recordLine, maxBatchBytes, wideRecords);
             }
         } catch (InterruptedException e) {
             // The run was cancelled: failed as an interrupted socket read fails, the interrupt kept.
@@ -380,6 +389,7 @@ public final class CsvSource implements AutoCloseable {
             throw CsvFailure.readFailed(new InterruptedIOException("interrupted waiting to read a wide record"), recordLine);
         }
         target.enteredGate = wideRecords;
+        turnEnds = System.nanoTime() + wideRecords.turnNanos();
     }
 
     /// Has a reader waiting for a turn at the wide records' gate give up within a slice of its

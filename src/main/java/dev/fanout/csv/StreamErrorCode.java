@@ -4,7 +4,8 @@ package dev.fanout.csv;
 /// stream which could not go on, each with its name on the wire (the README's list, in its order).
 ///
 /// It lives in `csv` because this is the first stage that carries one: the parser raises the CSV
-/// codes (and `overloaded`, for a wide record that found no turn at the gate) in a `CsvFailure`,
+/// codes (and `overloaded` and `upload_too_slow`, for a wide record that found no turn at the
+/// gate or held it too long) in a `CsvFailure`,
 /// and an upload's own failures (`upload_too_large`, `truncated_upload`, `malformed_upload`,
 /// `malformed_multipart`), raised by the server's input streams as an `InputException`, pass
 /// through the parser unchanged. The engine adds `internal_error`, `max_errors` and
@@ -41,7 +42,11 @@ public enum StreamErrorCode {
     /// A record longer than a batch (256 KiB) that found no turn among the wide records the server
     /// may hold at once (`fanout.limits.max-concurrent-wide-records`) within its wait: the
     /// client should retry later, as after a `503 overloaded`.
-    OVERLOADED("overloaded");
+    OVERLOADED("overloaded"),
+    /// A record longer than a batch that was still being sent `fanout.limits.upload-read-timeout`
+    /// after it took its turn: a client that sends such a record slowly, however steadily, would
+    /// keep the others waiting for it.
+    UPLOAD_TOO_SLOW("upload_too_slow");
 
     private final String wireName;
 

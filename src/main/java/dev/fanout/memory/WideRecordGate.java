@@ -22,8 +22,9 @@ import java.util.function.BooleanSupplier;
 /// chunks need nothing more from the gate to be written, so no run waits for ever on itself (with
 /// one turn, a run's second wide record waits for its first one's line to be written). Readers
 /// take turns in the order they came, and one that waits longer than its time gives up (the run
-/// ends with `overloaded`), so that a client that sends its wide record slowly holds the others
-/// up for a bounded time. Thread-safe.
+/// ends with `overloaded`). A reader may read under its turn for as long as another may wait for
+/// one (the reader enforces it, ending its run with `upload_too_slow`), so that a client that
+/// sends its wide record slowly but steadily cannot hold the others up for ever. Thread-safe.
 public final class WideRecordGate {
     /// No bound: for the CLI, whose one run at a time has the heap to itself, and for tests.
     public static final WideRecordGate UNLIMITED = new WideRecordGate(Integer.MAX_VALUE, Duration.ZERO);
@@ -46,13 +47,14 @@ public final class WideRecordGate {
     }
 
     /// A gate that lets `records` wide records be held at once, and makes a reader wait up to
-    /// `maxWait` for its turn.
+    /// `maxWait` for its turn (and read under it for as long: [#turnNanos]).
     public static WideRecordGate of(int records, Duration maxWait) {
         if (records < 1) {
             throw new IllegalArgumentException("records must be at least 1, got " + records);
         }
-        if (maxWait.isNegative()) {
-            throw new IllegalArgumentException("maxWait must not be negative, got " + maxWait);
+        if (maxWait.isNegative() || maxWait.isZero()) {
+            // Zero would cut every wide record at its next read under its turn.
+            throw new IllegalArgumentException("maxWait must be positive, got " + maxWait);
         }
         return new WideRecordGate(records, maxWait);
     }
@@ -132,10 +134,21 @@ public final class WideRecordGate {
         return this != UNLIMITED;
     }
 
-    /// What bounds the gate, for the message of a reader that gave up.
+    /// How long a reader waits for a turn, and may go on reading under one before it is cut off
+    /// (see `CsvSource`): the same time, so that a reader behind a client that sends its wide
+    /// record slowly gets its turn within about its wait.
+    public long turnNanos() {
+        return maxWait.toNanos();
+    }
+
+    /// [#turnNanos] as the messages say it: `60 s`, `250 ms`.
+    public String turnTime() {
+        return maxWait.toMillis() % 1000 == 0 ? maxWait.toSeconds() + " s" : maxWait.toMillis() + " ms";
+    }
+
+    /// What bounds the gate, for the messages of the readers it fails: `1 such record at once
+    /// (fanout.limits.max-concurrent-wide-records)`.
     public String describe() {
-        String waited = maxWait.toMillis() % 1000 == 0 ? maxWait.toSeconds() + " s" : maxWait.toMillis() + " ms";
-        return "%d such record%s at once (fanout.limits.max-concurrent-wide-records), and waited %s for a turn"
-                .formatted(records, records == 1 ? "" : "s", waited);
+        return "%d such record%s at once (fanout.limits.max-concurrent-wide-records)".formatted(records, records == 1 ? "" : "s");
     }
 }

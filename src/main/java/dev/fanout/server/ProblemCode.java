@@ -40,6 +40,9 @@ public enum ProblemCode {
     /// An upload sent with neither `Content-Length` nor `Transfer-Encoding: chunked` (an HTTP/1.0
     /// client's body, which would otherwise read as empty).
     LENGTH_REQUIRED(411, "length_required"),
+    /// A header longer than a batch (256 KiB) still being sent `upload-read-timeout` after it took
+    /// its turn among the wide records the server holds at once.
+    UPLOAD_TOO_SLOW(408, "upload_too_slow"),
     /// An upload over `max-upload-bytes`, by its `Content-Length` or as it is read.
     UPLOAD_TOO_LARGE(413, "upload_too_large"),
     /// A `schema` part over `max-schema-bytes`.
@@ -77,6 +80,7 @@ public enum ProblemCode {
             case 400 -> "Bad request";
             case 403 -> "Forbidden";
             case 404 -> "Not found";
+            case 408 -> "Request timeout";
             case 411 -> "Length required";
             case 413 -> "Payload too large";
             case 415 -> "Unsupported media type";

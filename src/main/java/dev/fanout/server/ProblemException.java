@@ -70,9 +70,10 @@ public final class ProblemException extends RuntimeException {
     /// A stream failure met before the `200`: the upload's own failures are answered as
     /// themselves (`413 upload_too_large`, `400 truncated_upload`, `400 malformed_upload`,
     /// `400 malformed_multipart`), a wide header that found no turn at the gate as `503 overloaded`,
-    /// a CSV that cannot be read as far as its header as `422` with the stream's code. The first
-    /// three end the connection: the rest of the body cannot be found on it (or is too large to
-    /// read through).
+    /// one that held its turn too long as `408 upload_too_slow`, a CSV that cannot be read as far
+    /// as its header as `422` with the stream's code. The first three and `408` end the
+    /// connection: the rest of the body cannot be found on it, is too large to read through, or
+    /// comes too slowly.
     public static ProblemException ofStream(StreamErrorCode code, String detail) {
         return switch (code) {
             case UPLOAD_TOO_LARGE -> of(ProblemCode.UPLOAD_TOO_LARGE, detail, true);
@@ -80,6 +81,7 @@ public final class ProblemException extends RuntimeException {
             case MALFORMED_UPLOAD -> of(ProblemCode.MALFORMED_UPLOAD, detail, true);
             case MALFORMED_MULTIPART -> of(ProblemCode.MALFORMED_MULTIPART, detail);
             case OVERLOADED -> overloaded(detail);
+            case UPLOAD_TOO_SLOW -> of(ProblemCode.UPLOAD_TOO_SLOW, detail, true);
             case MALFORMED_CSV, INVALID_UTF8, FIELD_TOO_LARGE, TOO_MANY_COLUMNS, RECORD_TOO_LARGE, READ_FAILED, INTERNAL_ERROR,
                     MAX_ERRORS, TOO_MANY_KEYS ->
                     new ProblemException(422, code.wireName(), UNPROCESSABLE_HEADER, detail);

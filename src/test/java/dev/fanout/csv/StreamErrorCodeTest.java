@@ -14,7 +14,7 @@ class StreamErrorCodeTest {
         assertEquals(List.of("malformed_csv", "invalid_utf8", "field_too_large", "too_many_columns", "record_too_large",
                 "upload_too_large",
                 "truncated_upload", "malformed_upload", "malformed_multipart", "read_failed", "internal_error", "max_errors",
-                "too_many_keys", "overloaded"),
+                "too_many_keys", "overloaded", "upload_too_slow"),
                 Arrays.stream(StreamErrorCode.values()).map(StreamErrorCode::wireName).toList());
     }
 }

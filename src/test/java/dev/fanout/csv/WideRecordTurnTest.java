@@ -17,14 +17,15 @@ import org.junit.jupiter.api.Timeout;
 
 /// A record that outgrows a batch (64 bytes here) takes a turn at the wide records' gate before
 /// more of it is read, and the batch that holds it keeps the turn until it is left; a record that
-/// finds no turn in time fails with `overloaded`, after the records before it.
+/// finds no turn in time fails with `overloaded`, and one still being read when its turn runs out
+/// with `upload_too_slow`, after the records before it.
 class WideRecordTurnTest {
     private static final int BATCH_BYTES = 64;
     private static final String WIDE = "x".repeat(5 * BATCH_BYTES);
 
     @Test
     void narrowRecordsTakeNoTurn() throws Exception {
-        var gate = fullGate(Duration.ZERO);
+        var gate = fullGate(Duration.ofMillis(1));
         var csv = new StringBuilder("a,b\n");
         for (int i = 0; i < 100; i++) {
             csv.append(i).append(",").append("y".repeat(BATCH_BYTES / 2)).append('\n');
@@ -35,7 +36,7 @@ class WideRecordTurnTest {
 
     @Test
     void aWideRecordTakesATurnThatItsBatchKeepsUntilItLeaves() throws Exception {
-        var gate = WideRecordGate.of(1, Duration.ZERO);
+        var gate = WideRecordGate.of(1, Duration.ofSeconds(10));
         var source = afterHeader("a,b\n1,2\n3," + WIDE + "\n4,5\n", gate);
         List<RecordBatch> batches = new ArrayList<>();
         List<String> firsts = new ArrayList<>();
@@ -103,7 +104,8 @@ class WideRecordTurnTest {
     /// follows what is in hand, not the buffer's growth or the reads.
     @Test
     void aBatchWhoseBufferGrewBeforeTakesATurnForItsNextWideRecord() throws Exception {
-        var gate = WideRecordGate.of(1, Duration.ofMillis(30));
+        // Long enough for the first record to be read under its turn on a slow machine.
+        var gate = WideRecordGate.of(1, Duration.ofMillis(500));
         // The first record grows the buffer to 1 KiB, whose rest the second one fits in.
         var source = afterHeader("a,b\n1," + "x".repeat(600) + "\n2," + "x".repeat(200) + "\n3,4\n", gate);
         var batch = new RecordBatch(16);
@@ -116,7 +118,7 @@ class WideRecordTurnTest {
 
     @Test
     void aWideHeadersTurnGoesToTheFirstBatchOrIsLeftOnClose() throws Exception {
-        var gate = WideRecordGate.of(1, Duration.ZERO);
+        var gate = WideRecordGate.of(1, Duration.ofSeconds(10));
         String header = "a," + WIDE + "\n";
         var source = open(header + "1,2\n", gate);
         assertEquals(2, source.next().orElseThrow().cells().length);
@@ -132,6 +134,63 @@ class WideRecordTurnTest {
         headerOnly.next();
         assertEquals(1, gate.held());
         headerOnly.close();
+        assertEquals(0, gate.held());
+    }
+
+    /// A client that sends a wide record slowly but steadily (never stalling) would hold its turn
+    /// for as long as it liked: a read under a turn that has run out fails with
+    /// `upload_too_slow`, after the records before it; the batch keeps the turn until it is left.
+    @Test
+    @Timeout(10)
+    void aWideRecordStillBeingReadWhenItsTurnRunsOutFailsWithUploadTooSlow() throws Exception {
+        var gate = WideRecordGate.of(1, Duration.ofMillis(100));
+        // 16 bytes every 20 ms: the wide record's 320 bytes take ~400 ms.
+        var source = CsvSource.open(new Dribble("a,b\n1,2\n3," + WIDE + "\n4,5\n", Duration.ofMillis(20)), ',', 1 << 20, 10,
+                Integer.MAX_VALUE, gate, 16, BATCH_BYTES);
+        source.next();
+        var batch = new RecordBatch(16);
+        var failure = assertThrows(CsvFailure.class, () -> {
+            while (!source.fill(batch, 10)) {
+                assertEquals("1", batch.cellText(0, 0), "only the record before the wide one is read");
+            }
+        });
+        assertEquals(StreamErrorCode.UPLOAD_TOO_SLOW, failure.code());
+        assertEquals("the record starting on line 3 is longer than 64 bytes, and was still being sent 100 ms after it took"
+                + " its turn: the server holds at most 1 such record at once (fanout.limits.max-concurrent-wide-records),"
+                + " each for up to fanout.limits.upload-read-timeout; send it faster", failure.getMessage());
+        assertEquals(1, gate.held(), "the batch keeps the turn");
+        batch.leaveWideGate();
+        source.close();
+        assertEquals(0, gate.held());
+    }
+
+    @Test
+    @Timeout(10)
+    void aWideHeaderStillBeingReadWhenItsTurnRunsOutFailsWithUploadTooSlow() throws Exception {
+        var gate = WideRecordGate.of(1, Duration.ofMillis(100));
+        var source = CsvSource.open(new Dribble("a," + WIDE + "\n1,2\n", Duration.ofMillis(20)), ',', 1 << 20, 10,
+                Integer.MAX_VALUE, gate, 16, BATCH_BYTES);
+        assertEquals(StreamErrorCode.UPLOAD_TOO_SLOW, assertThrows(CsvFailure.class, source::next).code());
+        assertEquals(1, gate.held());
+        source.close();
+        assertEquals(0, gate.held(), "closing the source gives the header's turn back");
+    }
+
+    /// Only a record read under a turn is timed: narrow records sent as slowly are all read, though
+    /// their reading takes many times the turn's time.
+    @Test
+    @Timeout(10)
+    void narrowRecordsSentSlowlyAreNeverCut() throws Exception {
+        var gate = WideRecordGate.of(1, Duration.ofMillis(20));
+        var csv = new StringBuilder("a,b\n");
+        for (int i = 0; i < 20; i++) {
+            csv.append(i).append(",").append("y".repeat(BATCH_BYTES / 2)).append('\n');
+        }
+        long start = System.nanoTime();
+        List<String> firsts = readAll(CsvSource.open(new Dribble(csv.toString(), Duration.ofMillis(5)), ',', 1 << 20, 10,
+                Integer.MAX_VALUE, gate, 16, BATCH_BYTES), new ArrayList<>());
+        assertEquals(20, firsts.size());
+        assertTrue(System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(100), "slower than the turn's time");
         assertEquals(0, gate.held());
     }
 
@@ -159,6 +218,33 @@ class WideRecordTurnTest {
             assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the run to see");
         } finally {
             Thread.interrupted();
+        }
+    }
+
+    /// Input that comes 16 bytes at a time, `pause` apart: a client that sends slowly but steadily.
+    private static final class Dribble extends java.io.InputStream {
+        private final ByteArrayInputStream bytes;
+        private final long pauseMillis;
+
+        Dribble(String text, Duration pause) {
+            this.bytes = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+            this.pauseMillis = pause.toMillis();
+        }
+
+        @Override
+        public int read() {
+            throw new UnsupportedOperationException("the source reads arrays");
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            try {
+                Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException();
+            }
+            return bytes.read(b, off, Math.min(len, 16));
         }
     }
 

@@ -87,18 +87,22 @@ class WideRecordGateTest {
     }
 
     @Test
-    void describesItsBoundForTheMessage() {
-        assertEquals("1 such record at once (fanout.limits.max-concurrent-wide-records), and waited 60 s for a turn",
-                WideRecordGate.of(1, Duration.ofSeconds(60)).describe());
-        assertEquals("3 such records at once (fanout.limits.max-concurrent-wide-records), and waited 250 ms for a turn",
-                WideRecordGate.of(3, Duration.ofMillis(250)).describe());
+    void describesItsBoundAndTurnTimeForTheMessages() {
+        var minute = WideRecordGate.of(1, Duration.ofSeconds(60));
+        assertEquals("1 such record at once (fanout.limits.max-concurrent-wide-records)", minute.describe());
+        assertEquals("60 s", minute.turnTime());
+        assertEquals(60_000_000_000L, minute.turnNanos());
+        var quarter = WideRecordGate.of(3, Duration.ofMillis(250));
+        assertEquals("3 such records at once (fanout.limits.max-concurrent-wide-records)", quarter.describe());
+        assertEquals("250 ms", quarter.turnTime());
     }
 
     @Test
-    void refusesAGateForNoRecordOrANegativeWait() {
+    void refusesAGateForNoRecordOrNoWait() {
         assertThrows(IllegalArgumentException.class, () -> WideRecordGate.of(0, Duration.ofSeconds(1)));
         assertThrows(IllegalArgumentException.class, () -> WideRecordGate.of(1, Duration.ofSeconds(-1)));
-        assertTrue(WideRecordGate.of(1, Duration.ZERO).bounded());
+        assertThrows(IllegalArgumentException.class, () -> WideRecordGate.of(1, Duration.ZERO));
+        assertTrue(WideRecordGate.of(1, Duration.ofMillis(1)).bounded());
         assertFalse(WideRecordGate.UNLIMITED.bounded());
     }
 

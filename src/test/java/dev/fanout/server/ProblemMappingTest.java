@@ -28,6 +28,7 @@ class ProblemMappingTest {
         for (String code : new String[] {"unknown_schema", "unknown_histogram", "unknown_format", "not_found"}) {
             expected.put(code, "404 Not found");
         }
+        expected.put("upload_too_slow", "408 Request timeout");
         expected.put("length_required", "411 Length required");
         expected.put("upload_too_large", "413 Payload too large");
         expected.put("schema_too_large", "413 Payload too large");
@@ -57,7 +58,7 @@ class ProblemMappingTest {
     }
 
     /// An upload's own failures are answered as themselves, a wide header that found no turn as the
-    /// server being busy; a CSV that cannot be read as far as its header is a `422` header problem
+    /// server being busy, one that held its turn too long as a time-out; a CSV that cannot be read as far as its header is a `422` header problem
     /// with the stream's code.
     @Test
     void aStreamFailureBeforeThe200HasItsStatus() {
@@ -66,6 +67,7 @@ class ProblemMappingTest {
                 case UPLOAD_TOO_LARGE -> "413 Payload too large";
                 case TRUNCATED_UPLOAD, MALFORMED_UPLOAD, MALFORMED_MULTIPART -> "400 Bad request";
                 case OVERLOADED -> "503 Service unavailable";
+                case UPLOAD_TOO_SLOW -> "408 Request timeout";
                 default -> "422 Unprocessable CSV header";
             };
             for (var problem : new ProblemException[] {ProblemException.ofStream(code, "m"),
@@ -73,6 +75,12 @@ class ProblemMappingTest {
                 assertEquals(expected + " " + code.wireName() + " m",
                         problem.status() + " " + problem.title() + " " + problem.code() + " " + problem.detail());
             }
+            // The rest of such a body cannot be found, is too large to read through, or comes too slowly.
+            boolean closes = switch (code) {
+                case UPLOAD_TOO_LARGE, TRUNCATED_UPLOAD, MALFORMED_UPLOAD, UPLOAD_TOO_SLOW -> true;
+                default -> false;
+            };
+            assertEquals(closes, ProblemException.ofStream(code, "m").closesConnection(), code.wireName());
         }
     }
 
@@ -81,9 +89,10 @@ class ProblemMappingTest {
         Set<String> shared = new HashSet<>(Arrays.stream(ProblemCode.values()).map(ProblemCode::wireName).toList());
         shared.retainAll(Arrays.stream(StreamErrorCode.values()).map(StreamErrorCode::wireName).toList());
         // The same failure, answered as a problem before the 200 and as an error line after it
-        // (internal_error: a bug either way; overloaded: retry later either way).
+        // (internal_error: a bug either way; overloaded: retry later either way; upload_too_slow: a
+        // wide record sent too slowly either way).
         assertEquals(Set.of("upload_too_large", "truncated_upload", "malformed_upload", "malformed_multipart", "internal_error",
-                "overloaded"), shared);
+                "overloaded", "upload_too_slow"), shared);
         for (HeaderCode code : HeaderCode.values()) {
             assertFalse(Arrays.stream(ProblemCode.values()).anyMatch(p -> p.wireName().equals(code.wireName())));
         }
