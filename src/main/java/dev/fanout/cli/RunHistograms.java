@@ -68,7 +68,8 @@ final class RunHistograms implements AutoCloseable {
 
     /// Records the run as one request: status 200 when its output ended normally, else 500.
     void runDone(long startNanos, RunOutcome outcome) {
-        metrics.requestDone(outcome.failed() && !outcome.stoppedAtMaxErrors() ? 500 : 200, startNanos, firstByteNanos, outcome.summary().rows());
+        metrics.requestDone(outcome.failed() && !outcome.stoppedAtMaxErrors() ? 500 : 200, startNanos, firstByteNanos,
+                outcome.summary().rows(), outcome.error().map(e -> e.code().wireName()));
     }
 
     /// Writes the last interval and closes the log.

@@ -118,6 +118,11 @@ public final class WideRecordGate {
         }
     }
 
+    /// Turns there are: how many wide records may be held at once.
+    public int limit() {
+        return records;
+    }
+
     /// Readers waiting for a turn now.
     public int waiting() {
         lock.lock();

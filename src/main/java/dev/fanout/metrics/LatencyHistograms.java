@@ -22,7 +22,8 @@ import org.HdrHistogram.Recorder;
 /// The gateway's HdrHistograms and request counters: one series per name (`request`, `ttfb`,
 /// `rows`, `chunk_validate`, `queue_wait`, and `upstream.NAME` created on first use), each with
 /// 3 significant digits and auto-resizing from 1 up to whatever is recorded (so 1 µs .. 1 h and
-/// beyond never throws), plus the `RequestCounters` (per HTTP status and lookup outcome).
+/// beyond never throws), plus the `RequestCounters` (per HTTP status, lookup outcome and
+/// in-stream error code).
 /// Latencies are recorded in microseconds; `rows` records rows per request. This class is
 /// thread-safe. The five fixed names are recorded through [#recordRequest(long, long, long)],
 /// [#recordChunkValidate(long)] and [#recordQueueWait(long)], into `HistogramStripes`: one
@@ -176,6 +177,11 @@ public final class LatencyHistograms implements AutoCloseable {
         counters.countLookup(upstream, outcome);
     }
 
+    /// +1 answer that ended with an error line of `code` (its wire name: `overloaded`, …).
+    public void countStreamError(String code) {
+        counters.countStreamError(code);
+    }
+
     /// Drains every recorder (so counts are exact up to this call) and returns copies: per name the
     /// whole-run histogram and the histogram of the last `window`, plus the counts by status.
     ///
@@ -211,7 +217,7 @@ public final class LatencyHistograms implements AutoCloseable {
             Duration covered = interval.multipliedBy(usedSlices)
                     .plusMillis(Math.max(0, nowMillis - sliceStartMillis));
             return new Snapshot(covered, Collections.unmodifiableMap(histograms), counters.statusCounts(),
-                    counters.lookupCounts());
+                    counters.lookupCounts(), counters.streamErrorCounts());
         } finally {
             lock.unlock();
         }

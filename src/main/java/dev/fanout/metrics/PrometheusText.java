@@ -17,8 +17,9 @@ import org.HdrHistogram.HistogramIterationValue;
 ///
 /// Families: `fanout_request_seconds`, `fanout_ttfb_seconds`, `fanout_chunk_validate_seconds`,
 /// `fanout_queue_wait_seconds`, `fanout_upstream_seconds{upstream="NAME"}` (one family, a label
-/// per upstream), `fanout_rows` (rows per request, no unit) and the counter
-/// `fanout_requests_total{status="200"}`.
+/// per upstream), `fanout_rows` (rows per request, no unit) and the counters
+/// `fanout_requests_total{status="200"}`, `fanout_upstream_lookups_total{upstream,outcome}` and
+/// `fanout_stream_errors_total{code="overloaded"}` (the last two once there is something to count).
 ///
 /// Latency buckets are log-spaced by a factor of 1.05 from 50 µs to 20 s (boundaries rounded to 3
 /// significant digits in µs, `le` in seconds): about 265 buckets, fine enough that
@@ -83,6 +84,12 @@ public final class PrometheusText {
             snapshot.lookupOutcomes().forEach((upstream, byOutcome) -> byOutcome.forEach((outcome, count) ->
                     text.append("fanout_upstream_lookups_total{upstream=\"").append(escapeLabelValue(upstream))
                             .append("\",outcome=\"").append(escapeLabelValue(outcome)).append("\"} ").append(count).append('\n')));
+        }
+        if (!snapshot.streamErrors().isEmpty()) {
+            header(text, "fanout_stream_errors_total",
+                    "Answers to /v1/validate that began 200 and ended with an error line, by code.", "counter");
+            snapshot.streamErrors().forEach((code, count) -> text.append("fanout_stream_errors_total{code=\"")
+                    .append(escapeLabelValue(code)).append("\"} ").append(count).append('\n'));
         }
         return text.toString();
     }

@@ -8,8 +8,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /// The gateway's plain counters, kept beside its histograms: a `LongAdder` per HTTP status
-/// (100..599) and per upstream and lookup outcome (`found` or a `lookup_*` code). Thread-safe;
-/// counting is wait-free and allocates only the first time a status, upstream or outcome is seen.
+/// (100..599), per upstream and lookup outcome (`found` or a `lookup_*` code), and per in-stream
+/// error code (an answer that began `200` and ended with an error line, which its status does not
+/// tell). Thread-safe; counting is wait-free and allocates only the first time a status,
+/// upstream, outcome or code is seen.
 /// Reads are sums taken at the time of the call, not a consistent cut across counters.
 final class RequestCounters {
     private static final int LOWEST_STATUS = 100;
@@ -18,6 +20,7 @@ final class RequestCounters {
     // upstream → outcome → count: a handful of entries, created once each; two levels, so that
     // counting a lookup builds no key.
     private final ConcurrentHashMap<String, ConcurrentHashMap<String, LongAdder>> lookupOutcomes = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LongAdder> streamErrors = new ConcurrentHashMap<>();
     private final AtomicReferenceArray<LongAdder> countsByStatus =
             new AtomicReferenceArray<>(HIGHEST_STATUS - LOWEST_STATUS + 1);
 
@@ -48,6 +51,28 @@ final class RequestCounters {
             count = byOutcome.computeIfAbsent(outcome, o -> new LongAdder());
         }
         count.increment();
+    }
+
+    /// +1 answer that ended with an error line of `code` (`overloaded`, `max_errors`, …).
+    void countStreamError(String code) {
+        LongAdder count = streamErrors.get(code);
+        if (count == null) {
+            count = streamErrors.computeIfAbsent(code, c -> new LongAdder());
+        }
+        count.increment();
+    }
+
+    /// The counts by in-stream error code, sorted by code; codes never counted (or zero since
+    /// `reset`) left out, as statuses are.
+    Map<String, Long> streamErrorCounts() {
+        Map<String, Long> counts = new TreeMap<>();
+        streamErrors.forEach((code, adder) -> {
+            long count = adder.sum();
+            if (count > 0) {
+                counts.put(code, count);
+            }
+        });
+        return Collections.unmodifiableMap(counts);
     }
 
     /// The counts by status, statuses never counted (or zero since `reset`) left out.
@@ -84,5 +109,6 @@ final class RequestCounters {
             }
         }
         lookupOutcomes.values().forEach(byOutcome -> byOutcome.values().forEach(LongAdder::reset));
+        streamErrors.values().forEach(LongAdder::reset);
     }
 }

@@ -148,7 +148,8 @@ public final class RuntimeMetrics {
         return Optional.empty();
     }
 
-    private static void gauge(StringBuilder text, String family, String type, String help, String value) {
+    /// Appends one family of one value, with its `# HELP` and `# TYPE` lines.
+    static void gauge(StringBuilder text, String family, String type, String help, String value) {
         header(text, family, type, help);
         text.append(family).append(' ').append(value).append('\n');
     }

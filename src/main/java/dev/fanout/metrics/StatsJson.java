@@ -21,8 +21,12 @@ import org.HdrHistogram.Histogram;
 ///                                  "p99":905,"p999":905,"p9999":905,"max":905},
 ///                           "window":{…same fields…}},
 ///                "rows":{"unit":"rows","run":{…},"window":{…}}, …},
-///  "requests":{"200":12,"422":1}}
+///  "requests":{"200":12,"422":1},
+///  "streamErrors":{"overloaded":1}}
 /// ```
+///
+/// `requests` counts answers by HTTP status; `streamErrors` the answers among them that began
+/// `200` and ended with an error line, by its code.
 ///
 /// `windowSeconds` is the time the `window` sections actually cover (whole slices, see
 /// [LatencyHistograms#snapshot]), to 3 decimals. Histograms are listed in [Snapshot] order. Every
@@ -58,6 +62,11 @@ public final class StatsJson {
             json.writeObjectFieldStart("requests");
             for (Map.Entry<Integer, Long> entry : snapshot.requestsByStatus().entrySet()) {
                 json.writeNumberField(Integer.toString(entry.getKey()), entry.getValue());
+            }
+            json.writeEndObject();
+            json.writeObjectFieldStart("streamErrors");
+            for (Map.Entry<String, Long> entry : snapshot.streamErrors().entrySet()) {
+                json.writeNumberField(entry.getKey(), entry.getValue());
             }
             json.writeEndObject();
             json.writeEndObject();

@@ -2,6 +2,7 @@ package dev.fanout.server;
 
 import dev.fanout.engine.KeyBudget;
 import dev.fanout.memory.WideRecordGate;
+import dev.fanout.metrics.AdmissionGauges;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -78,6 +79,12 @@ final class Admission {
     /// Validations running now.
     int running() {
         return limit - permits.availablePermits();
+    }
+
+    /// The places taken now and how many there are, for `GET /metrics`.
+    AdmissionGauges gauges() {
+        return new AdmissionGauges(running(), limit, largeLimit - largePermits.availablePermits(), largeLimit,
+                wideRecords.held(), wideRecords.limit(), wideRecords.waiting());
     }
 
     /// Refuses new requests from now on and waits up to `grace` for the running ones to end.

@@ -141,7 +141,7 @@ public final class FanoutServer {
                                 .register(validation)
                                 .register(new SchemaService(registry));
                         if (admin.isEmpty()) {
-                            routing.register(new StatsService(histograms, settings.resetOnPublicPort()));
+                            routing.register(new StatsService(histograms, admission::gauges, settings.resetOnPublicPort()));
                         }
                         ProblemResponses.register(routing);
                     });
@@ -155,7 +155,7 @@ public final class FanoutServer {
                             .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
                             .build())
                     .routing(ADMIN_SOCKET, routing -> {
-                        routing.addFilter(connections::closeWhenAsked).register(new StatsService(histograms, true));
+                        routing.addFilter(connections::closeWhenAsked).register(new StatsService(histograms, admission::gauges, true));
                         ProblemResponses.register(routing);
                     }));
             WebServer server = builder.build().start();

@@ -1,6 +1,7 @@
 package dev.fanout.server;
 
 import dev.fanout.config.ConfigDuration;
+import dev.fanout.metrics.AdmissionGauges;
 import dev.fanout.metrics.HistogramCodec;
 import dev.fanout.metrics.LatencyHistograms;
 import dev.fanout.metrics.PercentileDistribution;
@@ -16,20 +17,25 @@ import io.helidon.webserver.http.ServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /// The latency histograms over HTTP: `GET /v1/stats` (JSON, whole run and last window,
 /// `?window=PT30S`), `GET /v1/stats/{name}.hgrm` (percentile distribution text),
 /// `GET /v1/stats/{name}.hdr` (HdrHistogram's compressed base64 form, for exact merging across
-/// instances), `POST /v1/stats/reset`, and `GET /metrics` (Prometheus text). Served on the admin
+/// instances), `POST /v1/stats/reset`, and `GET /metrics` (Prometheus text: the histograms and
+/// counters, the admission control's gauges, the process's and the JVM's figures). Served on the admin
 /// listener when there is one, else on the public one, where resetting can be refused
 /// (`fanout.stats.reset-on-public-port: false`): whoever may post CSV should not be able to wipe
 /// the figures a capacity planner is reading. Thread-safe.
 final class StatsService implements HttpService {
     private final LatencyHistograms histograms;
+    private final Supplier<AdmissionGauges> admission;
     private final boolean resetAllowed;
 
-    StatsService(LatencyHistograms histograms, boolean resetAllowed) {
+    /// `admission`: the admission control's gauges as they stand, read at each `GET /metrics`.
+    StatsService(LatencyHistograms histograms, Supplier<AdmissionGauges> admission, boolean resetAllowed) {
         this.histograms = histograms;
+        this.admission = admission;
         this.resetAllowed = resetAllowed;
     }
 
@@ -111,7 +117,8 @@ final class StatsService implements HttpService {
 
     private void prometheus(ServerRequest req, ServerResponse res) {
         res.header(HeaderNames.CONTENT_TYPE, PrometheusText.CONTENT_TYPE);
-        String text = PrometheusText.render(histograms.snapshot(histograms.interval())) + RuntimeMetrics.render();
+        String text = PrometheusText.render(histograms.snapshot(histograms.interval())) + admission.get().render()
+                + RuntimeMetrics.render();
         res.send(text.getBytes(StandardCharsets.UTF_8));
     }
 }

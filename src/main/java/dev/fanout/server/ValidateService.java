@@ -116,6 +116,8 @@ final class ValidateService implements HttpService {
         volatile int status = 500;
         volatile long firstByteNanos;
         volatile long rows = -1;
+        /// The code of the error line the answer ended with, if it did.
+        volatile Optional<String> streamError = Optional.empty();
 
         Outcome(ValidationMetrics metrics, long startNanos) {
             this.metrics = metrics;
@@ -124,7 +126,7 @@ final class ValidateService implements HttpService {
 
         void record() {
             if (recorded.compareAndSet(false, true)) {
-                metrics.requestDone(status, startNanos, firstByteNanos, rows);
+                metrics.requestDone(status, startNanos, firstByteNanos, rows, streamError);
             }
         }
     }
@@ -275,6 +277,7 @@ final class ValidateService implements HttpService {
         try {
             RunOutcome result = run.writeTo(pump, keys);
             outcome.rows = result.summary().rows();
+            outcome.streamError = result.error().map(e -> e.code().wireName());
             result.error().filter(e -> e.code() == StreamErrorCode.INTERNAL_ERROR).ifPresent(e ->
                     // The client has the error line; the operator would otherwise not know.
                     LOG.log(System.Logger.Level.ERROR, "an answer ended with internal_error at row " + e.row() + ": " + e.message()));

@@ -46,8 +46,8 @@ import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /// The Grafana dashboard and the Prometheus rules against what the gateway really exposes: a real
-/// gateway (with an upstream lookup against a WireMock server, so that the upstream families
-/// exist) answers `/metrics`, and every metric and label the dashboard's and the rules' queries
+/// gateway (with an upstream lookup against a WireMock server, and an answer cut by an error
+/// line, so that the upstream and stream-error families exist) answers `/metrics`, and every metric and label the dashboard's and the rules' queries
 /// name must be in that answer, so a typo fails here rather than as an empty panel or an alert
 /// that never fires. Where `promtool` is installed (scripts/test installs it), the rules are
 /// checked and their unit tests run, the scrape configuration is checked, and every dashboard
@@ -95,6 +95,12 @@ class DashboardsAndAlertsTest {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, validate.statusCode(), validate.body());
         assertTrue(validate.body().contains("lookup_not_found"), validate.body());
+        // An answer cut by an error line, so that fanout_stream_errors_total exists.
+        var cut = client.send(HttpRequest.newBuilder(uri("/v1/validate?schema=orders"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString("customer,amount\nc1,\"5\"x\n")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(cut.body().contains("\"code\":\"malformed_csv\""), cut.body());
         // The request's figures are recorded as its response ends; wait (bounded) for them.
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         String metrics;
@@ -103,7 +109,7 @@ class DashboardsAndAlertsTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body());
             metrics = response.body();
-        } while (!metrics.contains("fanout_requests_total{status=\"200\"}") && System.nanoTime() < deadline
+        } while (!metrics.contains("fanout_requests_total{status=\"200\"} 2") && System.nanoTime() < deadline
                 && sleep());
         for (String line : metrics.split("\n")) {
             if (line.startsWith("#") || line.isBlank()) {
@@ -140,7 +146,7 @@ class DashboardsAndAlertsTest {
         // Guards the checks below: they prove little if /metrics lacked the upstream families.
         for (String name : List.of("fanout_request_seconds_bucket", "fanout_ttfb_seconds_bucket", "fanout_rows_sum",
                 "fanout_queue_wait_seconds_bucket", "fanout_upstream_seconds_bucket", "fanout_upstream_lookups_total",
-                "fanout_requests_total", "jvm_memory_used_bytes", "process_resident_memory_bytes")) {
+                "fanout_requests_total", "fanout_stream_errors_total", "jvm_memory_used_bytes", "process_resident_memory_bytes")) {
             assertTrue(exposed.containsKey(name), name + " in " + exposed.keySet());
         }
     }

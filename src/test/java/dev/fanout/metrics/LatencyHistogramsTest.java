@@ -240,6 +240,8 @@ class LatencyHistogramsTest {
         tick(histograms);
         histograms.recorder("rows").recordValue(42);
         histograms.countStatus(500);
+        histograms.countStreamError("overloaded");
+        assertEquals(Map.of("overloaded", 1L), histograms.snapshot(Duration.ZERO).streamErrors());
 
         histograms.reset();
 
@@ -249,11 +251,14 @@ class LatencyHistogramsTest {
             assertEquals(0, series.window().getTotalCount(), name + " window");
         });
         assertEquals(Map.of(), snapshot.requestsByStatus());
+        assertEquals(Map.of(), snapshot.streamErrors());
         assertTrue(snapshot.histograms().containsKey("upstream.geo"), "names survive a reset");
 
         histograms.recorder("request").recordValue(7);
         histograms.countStatus(200);
+        histograms.countStreamError("max_errors");
         Snapshot after = histograms.snapshot(Duration.ofSeconds(60));
+        assertEquals(Map.of("max_errors", 1L), after.streamErrors());
         assertEquals(1, after.histograms().get("request").run().getTotalCount());
         assertEquals(7, after.histograms().get("request").run().getMaxValue());
         assertEquals(Map.of(200, 1L), after.requestsByStatus());

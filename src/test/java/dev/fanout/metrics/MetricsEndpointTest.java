@@ -124,6 +124,28 @@ class MetricsEndpointTest {
                 () -> assertEquals(okResponses, metrics.histograms.get("fanout_rows{}").count()));
     }
 
+    /// The admission control's places, taken and there are: with the workload over, none is taken
+    /// (a place is given back a moment after its answer's last bytes); the limits are the
+    /// settings' (here their defaults: 1024, and the large places and wide records from the heap).
+    @Test
+    void admissionGaugesSayWhatIsTakenAndWhatThereIs() throws Exception {
+        Await.until(Duration.ofSeconds(5), () -> metrics().samples.get("fanout_validations_running{}") == 0.0);
+        PrometheusExposition metrics = metrics();
+
+        for (String gauge : new String[] {"fanout_validations_running", "fanout_validations_limit", "fanout_large_places_used",
+                "fanout_large_places_limit", "fanout_wide_records_held", "fanout_wide_records_limit", "fanout_wide_records_waiting"}) {
+            assertEquals("gauge", metrics.types.get(gauge), gauge);
+        }
+        assertAll(
+                () -> assertEquals(0.0, metrics.samples.get("fanout_validations_running{}")),
+                () -> assertEquals(1024.0, metrics.samples.get("fanout_validations_limit{}")),
+                () -> assertEquals(0.0, metrics.samples.get("fanout_large_places_used{}")),
+                () -> assertTrue(metrics.samples.get("fanout_large_places_limit{}") >= 1, metrics.samples::toString),
+                () -> assertEquals(0.0, metrics.samples.get("fanout_wide_records_held{}")),
+                () -> assertTrue(metrics.samples.get("fanout_wide_records_limit{}") >= 1, metrics.samples::toString),
+                () -> assertEquals(0.0, metrics.samples.get("fanout_wide_records_waiting{}")));
+    }
+
     @Test
     void p99FromTheRequestBucketsIsWithinTenPercentOfTheExactP99() throws Exception {
         JsonNode run = stats().at("/histograms/request/run");

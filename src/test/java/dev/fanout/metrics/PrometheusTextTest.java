@@ -120,7 +120,7 @@ class PrometheusTextTest {
     }
 
     @Test
-    void exposesEveryHistogramUpstreamAndStatusCounter() {
+    void exposesEveryHistogramUpstreamStatusAndStreamErrorCounter() {
         var histograms = LatencyHistograms.create(Duration.ofSeconds(1));
         Recorder request = histograms.recorder("request");
         for (long micros = 1; micros <= 1_000; micros++) {
@@ -134,6 +134,9 @@ class PrometheusTextTest {
         histograms.countStatus(200);
         histograms.countStatus(200);
         histograms.countStatus(503);
+        histograms.countStreamError("overloaded");
+        histograms.countStreamError("max_errors");
+        histograms.countStreamError("overloaded");
 
         String text = PrometheusText.render(histograms.snapshot(Duration.ofSeconds(10)));
         var exposition = PrometheusExposition.parse(text);
@@ -141,7 +144,7 @@ class PrometheusTextTest {
         assertEquals(Map.of("fanout_request_seconds", "histogram", "fanout_ttfb_seconds", "histogram",
                 "fanout_rows", "histogram", "fanout_chunk_validate_seconds", "histogram",
                 "fanout_queue_wait_seconds", "histogram", "fanout_upstream_seconds", "histogram",
-                "fanout_requests_total", "counter"), exposition.types);
+                "fanout_requests_total", "counter", "fanout_stream_errors_total", "counter"), exposition.types);
         var requestSeconds = exposition.histograms.get("fanout_request_seconds{}");
         assertEquals(1_001, requestSeconds.count());
         assertEquals(50L, requestSeconds.buckets().get(0.00005), "values up to 50 µs");
@@ -154,7 +157,8 @@ class PrometheusTextTest {
         assertEquals(1, exposition.histograms.get("fanout_upstream_seconds{upstream=geo}").count());
         assertEquals(1, exposition.histograms.get("fanout_upstream_seconds{upstream=crm}").count());
         assertEquals(0, exposition.histograms.get("fanout_ttfb_seconds{}").count());
-        assertEquals(Map.of("fanout_requests_total{status=200}", 2.0, "fanout_requests_total{status=503}", 1.0),
+        assertEquals(Map.of("fanout_requests_total{status=200}", 2.0, "fanout_requests_total{status=503}", 1.0,
+                "fanout_stream_errors_total{code=max_errors}", 1.0, "fanout_stream_errors_total{code=overloaded}", 2.0),
                 exposition.samples);
     }
 

@@ -34,6 +34,7 @@ class StatsJsonTest {
         histograms.countStatus(200);
         histograms.countStatus(200);
         histograms.countStatus(422);
+        histograms.countStreamError("too_many_keys");
 
         JsonNode stats = render(histograms, Duration.ofSeconds(10));
 
@@ -54,6 +55,8 @@ class StatsJsonTest {
         assertEquals("us", stats.at("/histograms/request/unit").asText());
         assertEquals("rows", stats.at("/histograms/rows/unit").asText());
         assertEquals(JSON.readTree("{\"200\":2,\"422\":1}"), stats.get("requests"));
+        assertEquals(JSON.readTree("{\"too_many_keys\":1}"), stats.get("streamErrors"));
+        assertEquals(List.of("windowSeconds", "histograms", "requests", "streamErrors"), List.copyOf(iterable(stats.fieldNames())));
     }
 
     @Test

@@ -219,6 +219,31 @@ class StatsEndpointTest {
         assertEquals(TestGateway.json("{\"200\":1}"), after.path("requests"));
     }
 
+    /// An answer that began `200` and ended with an error line is counted by its code too (its
+    /// status cannot tell), in `/v1/stats` and `/metrics`; a reset zeroes the counts.
+    @Test
+    void answersEndedByAnErrorLineAreCountedByTheirCode() throws Exception {
+        People.File mixed = People.file(1, 40, People::mixed);
+        var stopped = gateway.postCsv("/v1/validate?schema=people&max-errors=1", mixed.csv());
+        assertEquals(200, stopped.statusCode());
+        assertTrue(stopped.body().contains("\"code\":\"max_errors\""), stopped::body);
+        var malformed = gateway.postCsv("/v1/validate?schema=people", People.HEADER + "1,\"Ann\"x,a@b.org,30,Oslo\n");
+        assertEquals(200, malformed.statusCode());
+        assertTrue(malformed.body().contains("\"code\":\"malformed_csv\""), malformed::body);
+        postPeople(5, false);
+
+        JsonNode stats = statsOnceCounted(3);
+        assertEquals(TestGateway.json("{\"200\":3}"), stats.path("requests"), stats.toString());
+        assertEquals(TestGateway.json("{\"malformed_csv\":1,\"max_errors\":1}"), stats.path("streamErrors"), stats.toString());
+        String metrics = gateway.get("/metrics").body();
+        assertTrue(metrics.contains("# TYPE fanout_stream_errors_total counter\nfanout_stream_errors_total{code=\"malformed_csv\"} 1\n"
+                + "fanout_stream_errors_total{code=\"max_errors\"} 1\n"), metrics);
+
+        reset();
+        assertEquals(0, stats("").path("streamErrors").size());
+        assertTrue(!gateway.get("/metrics").body().contains("fanout_stream_errors_total"), "nothing counted since the reset");
+    }
+
     @Test
     void anUnknownHistogramOrFormatIsANotFoundProblem() throws Exception {
         TestGateway.assertProblem(gateway.get("/v1/stats/nope.hdr"), 404, "unknown_histogram");

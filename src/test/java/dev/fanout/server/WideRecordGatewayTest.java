@@ -66,6 +66,12 @@ class WideRecordGatewayTest {
             assertTrue(Await.until(Duration.ofSeconds(3), () -> gateway.server().wideRecordsWaiting() == 1), "the second waits");
             Thread.sleep(300);
             assertFalse(waiting.isDone(), "the second wide record waits for the turn");
+            // What an operator sees meanwhile.
+            String metrics = gateway.get("/metrics").body();
+            for (String gauge : List.of("fanout_validations_running 2", "fanout_large_places_used 2", "fanout_wide_records_held 1",
+                    "fanout_wide_records_limit 1", "fanout_wide_records_waiting 1")) {
+                assertTrue(metrics.contains("\n" + gauge + "\n"), gauge + " in " + metrics);
+            }
             assertRows(List.of(line(1, WIDE + "tail"), line(2, "narrow")), holder.finish("tail"));
             var answer = waiting.get(30, TimeUnit.SECONDS);
             assertEquals(200, answer.statusCode());
@@ -99,6 +105,8 @@ class WideRecordGatewayTest {
                     + " was still being sent 4 s after it took its turn"), cut.get(0));
         }
         assertTrue(Await.until(Duration.ofSeconds(5), () -> gateway.server().wideRecordsHeld() == 0), "the turns came back");
+        assertTrue(gateway.get("/metrics").body().contains("\nfanout_stream_errors_total{code=\"upload_too_slow\"} "),
+                "counted for the operator");
         gateway.assertStillServes();
     }
 
