@@ -9,6 +9,7 @@ import dev.fanout.schema.JsonText;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -190,6 +191,26 @@ public final class NdjsonRenderer {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
+    /// Where `piece` ends when `src[at, end)` starts with it, else -1 (also when `at` is -1).
+    private static int afterPiece(byte[] src, int at, int end, byte[] piece) {
+        if (at < 0 || end - at < piece.length || !Arrays.equals(src, at, at + piece.length, piece, 0, piece.length)) {
+            return -1;
+        }
+        return at + piece.length;
+    }
+
+    /// Where the digits from `at` end: -1 when there are none (or `at` is -1).
+    private static int skipDigits(byte[] src, int at, int end) {
+        if (at < 0) {
+            return -1;
+        }
+        int i = at;
+        while (i < end && src[i] >= '0' && src[i] <= '9') {
+            i++;
+        }
+        return i > at ? i : -1;
+    }
+
     /// Writes row lines to one sink. Not thread-safe.
     public final class Lines {
         private final ByteSink sink;
@@ -283,6 +304,29 @@ public final class NdjsonRenderer {
                 };
             }
             sink.size(ByteSink.put(b, at, END_VALID));
+            return true;
+        }
+
+        /// Appends `src[start, end)`, the line [#row] or [#validRow] wrote for a valid row, as the
+        /// line of the same row made invalid by `errors`: `"valid":false`, the same `data`, and
+        /// the `errors` array. The values are copied as they were written, not rendered again: the
+        /// writer, which finds a row to be a duplicate only once every row before it is written,
+        /// renders such rows alone, and rendering each again from its cells was ~40 % of its work
+        /// on a file of many duplicates (bench/RESULTS.md, "Issue 11, thirtieth pass").
+        ///
+        /// Returns false, having written nothing, when `src[start, end)` is not such a line.
+        public boolean invalidated(byte[] src, int start, int end, List<FieldError> errors) {
+            int at = skipDigits(src, afterPiece(src, start, end, ROW), end);
+            at = skipDigits(src, afterPiece(src, at, end, LINE), end);
+            int data = afterPiece(src, at, end, VALID_DATA);
+            if (data < 0 || end - data < END_VALID.length
+                    || !Arrays.equals(src, end - END_VALID.length, end, END_VALID, 0, END_VALID.length)) {
+                return false;
+            }
+            sink.write(src, start, at - start);
+            sink.append(INVALID_DATA);
+            sink.write(src, data, end - END_VALID.length - data);
+            end(errors);
             return true;
         }
 

@@ -171,6 +171,36 @@ class EngineTest {
         assertEquals(2, run(csv, schema, TINY_CHUNKS.withMode(Mode.VALID)).ndjson().lines().count());
     }
 
+    /// A row written as valid by its chunk and found a duplicate by the writer has its line made
+    /// invalid from the bytes written (mode=all); in mode=invalid the chunk wrote no line for it
+    /// and it is rendered anew. Both ways give the same bytes: every kind of value, kept columns,
+    /// two keys broken at once (errors in field order), a row already invalid before its key.
+    @Test
+    void aDuplicateLineIsTheSameWhetherMadeFromItsValidLineOrRenderedAnew() {
+        var schema = Schema.parse("""
+                {"fields":[{"name":"id","type":"integer"},{"name":"when","type":"date"},{"name":"ok","type":"boolean"},
+                           {"name":"score","type":"number"},{"name":"code","type":"string","constraints":{"unique":true}},
+                           {"name":"note","type":"string","constraints":{"maxLength":3}}],
+                 "primaryKey":"id"}""".getBytes(StandardCharsets.UTF_8));
+        var csv = write(dir, "a.csv", "id,when,ok,score,code,note,extra\n"
+                + "1,2024-01-31,true,1.50,a,x,\"q\u0001\\\"\"é\"\n"
+                + "2,2024-02-01,false,-0,b,,\n"
+                + "1,2024-03-01,true,1e3,c,y,\"z\n\"\n"
+                + "3,2024-03-02,true,2,a,toolong,k\n"
+                + "2,2024-03-03,false,NaN,b,,\"\"\"\"\n");
+        for (var options : new EngineOptions[] {ONE_CHUNK, TINY_CHUNKS.withChunkRows(1).withWorkers(2)}) {
+            var keep = options.withExtra(ExtraColumns.KEEP);
+            String all = run(csv, schema, keep).ndjson();
+            String invalidOnly = run(csv, schema, keep.withMode(Mode.INVALID)).ndjson();
+            assertEquals(3, invalidOnly.lines().count(), invalidOnly);
+            assertEquals(all.lines().filter(l -> l.contains("\"valid\":false")).map(l -> l + "\n")
+                    .collect(java.util.stream.Collectors.joining()), invalidOnly);
+            assertTrue(all.contains("\"errors\":[{\"field\":\"id\",\"code\":\"unique\",\"message\":\"id \\\"2\\\" is a"
+                    + " duplicate of row 2\"},{\"field\":\"code\",\"code\":\"unique\",\"message\":\"code \\\"b\\\" is a"
+                    + " duplicate of row 2\"}]}"), all);
+        }
+    }
+
     @Test
     void malformedCsvMidStreamEndsWithErrorLineAfterEarlierRows() {
         var csv = write(dir, "a.csv", "id,name,email\n1,Ada,a@b.org\n2,Bob,b@b.org\n3,\"Cy\"x,c@b.org\n4,Di,d@b.org\n");

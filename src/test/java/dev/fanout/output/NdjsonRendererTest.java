@@ -55,6 +55,49 @@ class NdjsonRendererTest {
         assertEquals(expected.toString(), new String(sink.toByteArray(), StandardCharsets.UTF_8));
     }
 
+    /// A valid row's line made invalid by errors found later (a duplicate key) is the line
+    /// `Lines.row` writes for the same row with those errors, byte for byte, whatever lies before
+    /// and after the line in its chunk; a line of another shape is refused, nothing written.
+    @Property(tries = 300)
+    void aValidLineInvalidatedIsTheLineRowWritesWithItsErrors(@ForAll Random random) {
+        List<String> keys = new ArrayList<>();
+        int width = random.nextInt(7);
+        for (int k = 0; k < width; k++) {
+            keys.add(k + awkwardText(random, 6));
+        }
+        NdjsonRenderer renderer = NdjsonRenderer.of(keys);
+        long row = random.nextBoolean() ? 1 : random.nextLong(Long.MAX_VALUE / 2);
+        long line = row + random.nextInt(3);
+        Cells cells = Cells.random(random, width);
+        List<FieldError> errors;
+        do {
+            errors = errors(random, keys);
+        } while (errors.isEmpty());
+        // The chunk: another row's line before it, a third after it.
+        var chunk = new ByteSink(1);
+        NdjsonRenderer.Lines chunkLines = renderer.open(chunk);
+        chunkLines.row(Math.max(1, row - 1), line, Cells.random(random, width), errors(random, keys));
+        int start = chunk.size();
+        chunkLines.row(row, line, cells, List.of());
+        int end = chunk.size();
+        chunkLines.row(row + 1, line + 1, Cells.random(random, width), errors(random, keys));
+
+        var invalidated = new ByteSink(1);
+        assertTrue(renderer.open(invalidated).invalidated(chunk.array(), start, end, errors));
+        var expected = new ByteSink(1);
+        renderer.open(expected).row(row, line, cells, errors);
+        assertEquals(new String(expected.toByteArray(), StandardCharsets.UTF_8),
+                new String(invalidated.toByteArray(), StandardCharsets.UTF_8));
+
+        // Not a valid row's line: an invalid one, one cut short, the line after it.
+        var refused = new ByteSink(1);
+        NdjsonRenderer.Lines refusing = renderer.open(refused);
+        assertTrue(!refusing.invalidated(expected.array(), 0, expected.size(), errors), "an invalid row's line");
+        assertTrue(!refusing.invalidated(chunk.array(), start, end - 1, errors), "a line cut short");
+        assertTrue(!refusing.invalidated(chunk.array(), start + 1, end, errors), "a line without its start");
+        assertEquals(0, refused.size(), "nothing written");
+    }
+
     /// The line of a valid row without made values, written straight from its cells
     /// (`Lines.validRow`), is the line `Lines.row` writes for it, byte for byte, row after row
     /// into one sink that starts small.
