@@ -145,8 +145,7 @@ class WideRecordTurnTest {
     void aWideRecordStillBeingReadWhenItsTurnRunsOutFailsWithUploadTooSlow() throws Exception {
         var gate = WideRecordGate.of(1, Duration.ofMillis(100));
         // 16 bytes every 20 ms: the wide record's 320 bytes take ~400 ms.
-        var source = CsvSource.open(new Dribble("a,b\n1,2\n3," + WIDE + "\n4,5\n", Duration.ofMillis(20)), ',', 1 << 20, 10,
-                Integer.MAX_VALUE, gate, 16, BATCH_BYTES);
+        var source = open(new Dribble("a,b\n1,2\n3," + WIDE + "\n4,5\n", Duration.ofMillis(20)), gate);
         source.next();
         var batch = new RecordBatch(16);
         var failure = assertThrows(CsvFailure.class, () -> {
@@ -168,8 +167,7 @@ class WideRecordTurnTest {
     @Timeout(10)
     void aWideHeaderStillBeingReadWhenItsTurnRunsOutFailsWithUploadTooSlow() throws Exception {
         var gate = WideRecordGate.of(1, Duration.ofMillis(100));
-        var source = CsvSource.open(new Dribble("a," + WIDE + "\n1,2\n", Duration.ofMillis(20)), ',', 1 << 20, 10,
-                Integer.MAX_VALUE, gate, 16, BATCH_BYTES);
+        var source = open(new Dribble("a," + WIDE + "\n1,2\n", Duration.ofMillis(20)), gate);
         assertEquals(StreamErrorCode.UPLOAD_TOO_SLOW, assertThrows(CsvFailure.class, source::next).code());
         assertEquals(1, gate.held());
         source.close();
@@ -187,8 +185,7 @@ class WideRecordTurnTest {
             csv.append(i).append(",").append("y".repeat(BATCH_BYTES / 2)).append('\n');
         }
         long start = System.nanoTime();
-        List<String> firsts = readAll(CsvSource.open(new Dribble(csv.toString(), Duration.ofMillis(5)), ',', 1 << 20, 10,
-                Integer.MAX_VALUE, gate, 16, BATCH_BYTES), new ArrayList<>());
+        List<String> firsts = readAll(open(new Dribble(csv.toString(), Duration.ofMillis(5)), gate), new ArrayList<>());
         assertEquals(20, firsts.size());
         assertTrue(System.nanoTime() - start > TimeUnit.MILLISECONDS.toNanos(100), "slower than the turn's time");
         assertEquals(0, gate.held());
@@ -263,8 +260,11 @@ class WideRecordTurnTest {
     }
 
     private static CsvSource open(String csv, WideRecordGate gate) {
-        return CsvSource.open(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), ',', 1 << 20, 10, Integer.MAX_VALUE,
-                gate, 16, BATCH_BYTES);
+        return open(new ByteArrayInputStream(csv.getBytes(StandardCharsets.UTF_8)), gate);
+    }
+
+    private static CsvSource open(java.io.InputStream in, WideRecordGate gate) {
+        return CsvSource.open(in, ',', 1 << 20, 10, Integer.MAX_VALUE, gate, 16, BATCH_BYTES);
     }
 
     private static List<String> readAll(CsvSource source, List<String> firsts) {
