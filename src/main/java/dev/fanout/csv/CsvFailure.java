@@ -54,10 +54,14 @@ public final class CsvFailure extends RuntimeException {
                 .formatted(recordLine, size(batchBytes), gate.describe(), gate.turnTime()), null);
     }
 
-    static CsvFailure wideRecordTooSlow(long recordLine, int batchBytes, WideRecordGate gate) {
-        return new CsvFailure(StreamErrorCode.UPLOAD_TOO_SLOW, ("the record starting on line %d is longer than %s, and was"
+    /// The record on `turnLine` took a turn, and the input was still being read, at the record on
+    /// `recordLine` (the same one, or one read after a wide header under its turn), when the turn's
+    /// time was up.
+    static CsvFailure wideRecordTooSlow(long turnLine, long recordLine, int batchBytes, WideRecordGate gate) {
+        String what = recordLine == turnLine ? "was" : "what follows it, up to line %d, was".formatted(recordLine);
+        return new CsvFailure(StreamErrorCode.UPLOAD_TOO_SLOW, ("the record starting on line %d is longer than %s, and %s"
                 + " still being sent %s after it took its turn: the server holds at most %s, each for up to"
-                + " fanout.limits.upload-read-timeout; send it faster").formatted(recordLine, size(batchBytes),
+                + " fanout.limits.upload-read-timeout; send it faster").formatted(turnLine, size(batchBytes), what,
                 gate.turnTime(), gate.describe()), null);
     }
 

@@ -115,6 +115,9 @@ public final class CsvSource implements AutoCloseable {
     /// When the turn this source last took at `wideRecords` runs out (`System.nanoTime()`): a read
     /// under a turn after it fails with `upload_too_slow`.
     private long turnEnds;
+    /// The first line of the record that took that turn. A wide header's turn goes on to the first
+    /// batch (with the header's buffer), which reads the records after it under the same turn.
+    private long turnLine;
     private boolean closed;
 
     private CsvSource(InputStream in, char delimiter, int maxFieldBytes, int maxColumns, int maxRecordBytes,
@@ -359,7 +362,7 @@ public final class CsvSource implements AutoCloseable {
                 // upload's read deadline (which cuts stalls), and would hold the turn for as long
                 // as it liked. Checked before each read: one that started in time may end late,
                 // by at most that deadline.
-                throw CsvFailure.wideRecordTooSlow(recordLine, maxBatchBytes, wideRecords);
+                throw CsvFailure.wideRecordTooSlow(turnLine, recordLine, maxBatchBytes, wideRecords);
             }
             n = in.read(buf, filled, Math.min(buf.length - filled, room));
         } catch (IOException e) {
@@ -390,6 +393,7 @@ public final class CsvSource implements AutoCloseable {
         }
         target.enteredGate = wideRecords;
         turnEnds = System.nanoTime() + wideRecords.turnNanos();
+        turnLine = recordLine;
     }
 
     /// Has a reader waiting for a turn at the wide records' gate give up within a slice of its

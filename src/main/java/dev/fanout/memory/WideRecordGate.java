@@ -23,8 +23,9 @@ import java.util.function.BooleanSupplier;
 /// one turn, a run's second wide record waits for its first one's line to be written). Readers
 /// take turns in the order they came, and one that waits longer than its time gives up (the run
 /// ends with `overloaded`). A reader may read under its turn for as long as another may wait for
-/// one (the reader enforces it, ending its run with `upload_too_slow`), so that a client that
-/// sends its wide record slowly but steadily cannot hold the others up for ever. Thread-safe.
+/// one (the reader enforces it before each read, ending its run with `upload_too_slow`), so that a
+/// client that sends its wide record slowly but steadily cannot hold the others up for ever.
+/// Thread-safe.
 public final class WideRecordGate {
     /// No bound: for the CLI, whose one run at a time has the heap to itself, and for tests.
     public static final WideRecordGate UNLIMITED = new WideRecordGate(Integer.MAX_VALUE, Duration.ZERO);
@@ -139,9 +140,11 @@ public final class WideRecordGate {
         return this != UNLIMITED;
     }
 
-    /// How long a reader waits for a turn, and may go on reading under one before it is cut off
-    /// (see `CsvSource`): the same time, so that a reader behind a client that sends its wide
-    /// record slowly gets its turn within about its wait.
+    /// How long a reader waits for a turn, and may go on reading under one (`CsvSource` fails its
+    /// first read after that time). The same time: a reader that came after the turn was taken
+    /// gets it within its own wait when the holder is cut, unless it came within one of the
+    /// holder's pauses between bytes (up to the upload read deadline) of the turn's start, since
+    /// a read already waiting is not cut short.
     public long turnNanos() {
         return maxWait.toNanos();
     }

@@ -281,7 +281,9 @@ final class ValidateService implements HttpService {
             result.error().filter(e -> e.code() == StreamErrorCode.INTERNAL_ERROR).ifPresent(e ->
                     // The client has the error line; the operator would otherwise not know.
                     LOG.log(System.Logger.Level.ERROR, "an answer ended with internal_error at row " + e.row() + ": " + e.message()));
-            if (run.stoppedEarly() || client.upload().broken()) {
+            if (run.stoppedEarly() || client.upload().broken()
+                    || result.error().filter(e -> e.code() == StreamErrorCode.UPLOAD_TOO_SLOW).isPresent()) {
+                // A rest that comes as slowly would hold the connection while it is read through.
                 leaveUploadUnread(res, pump, client);
             }
             pump.beforeLastBytes(() -> {
@@ -310,12 +312,12 @@ final class ValidateService implements HttpService {
         }
     }
 
-    /// After a run stopped at its error limit, or an upload that broke: the rest of the upload is
-    /// neither read nor validated. Reading it through would keep the connection, so the connection
-    /// ends after the response: with `Connection: close` when the head is not out yet, in any case
-    /// closed once the response is sent (`ConnectionCloser` first reads and drops what arrives for
-    /// up to a second, so that the close is a FIN, not a reset that could destroy the answer before
-    /// the client reads it).
+    /// After a run stopped at its error limit, an upload that broke, or one sent too slowly: the
+    /// rest of the upload is neither read nor validated. Reading it through would keep the
+    /// connection, so the connection ends after the response: with `Connection: close` when the
+    /// head is not out yet, in any case closed once the response is sent (`ConnectionCloser`
+    /// first reads and drops what arrives for up to a second, so that the close is a FIN, not a
+    /// reset that could destroy the answer before the client reads it).
     private static void leaveUploadUnread(ServerResponse res, ResponsePump pump, Client client) {
         if (!pump.sending() && !res.isSent()) {
             res.header(HeaderValues.CONNECTION_CLOSE);

@@ -174,6 +174,33 @@ class WideRecordTurnTest {
         assertEquals(0, gate.held(), "closing the source gives the header's turn back");
     }
 
+    /// A wide header's turn goes on to the first batch, which reads the records after it under
+    /// that turn: sent slowly, they are cut when the header's turn is up, and the message says
+    /// which record took the turn and how far the input had come.
+    @Test
+    @Timeout(10)
+    void recordsReadUnderAWideHeadersTurnAreCutWhenItRunsOut() throws Exception {
+        var gate = WideRecordGate.of(1, Duration.ofMillis(60));
+        String header = "a," + WIDE + "\n";
+        var rows = new StringBuilder();
+        for (int i = 1; i <= 30; i++) {
+            rows.append(i).append(",y\n");
+        }
+        // The header at once, then 16 bytes every 20 ms: the first batch's 64 bytes take ~80 ms.
+        var source = open(new Dribble(header + rows, Duration.ofMillis(20), header.length()), gate);
+        source.next();
+        var batch = new RecordBatch(16);
+        var failure = assertThrows(CsvFailure.class, () -> source.fill(batch, 100));
+        assertEquals(StreamErrorCode.UPLOAD_TOO_SLOW, failure.code());
+        assertTrue(failure.getMessage().startsWith("the record starting on line 1 is longer than 64 bytes, and what follows it,"
+                + " up to line "), failure.getMessage());
+        assertTrue(batch.size() > 0, "the records read before the cut are kept");
+        assertEquals(1, gate.held(), "the batch holds the header's turn");
+        batch.leaveWideGate();
+        source.close();
+        assertEquals(0, gate.held());
+    }
+
     /// Only a record read under a turn is timed: narrow records sent as slowly are all read, though
     /// their reading takes many times the turn's time.
     @Test
@@ -218,14 +245,21 @@ class WideRecordTurnTest {
         }
     }
 
-    /// Input that comes 16 bytes at a time, `pause` apart: a client that sends slowly but steadily.
+    /// Input that comes 16 bytes at a time, `pause` apart, after its first `fast` bytes at once: a
+    /// client that sends slowly but steadily.
     private static final class Dribble extends java.io.InputStream {
         private final ByteArrayInputStream bytes;
         private final long pauseMillis;
+        private int fast;
 
         Dribble(String text, Duration pause) {
+            this(text, pause, 0);
+        }
+
+        Dribble(String text, Duration pause, int fast) {
             this.bytes = new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
             this.pauseMillis = pause.toMillis();
+            this.fast = fast;
         }
 
         @Override
@@ -235,6 +269,11 @@ class WideRecordTurnTest {
 
         @Override
         public int read(byte[] b, int off, int len) throws java.io.IOException {
+            if (fast > 0) {
+                int n = bytes.read(b, off, Math.min(len, fast));
+                fast -= Math.max(n, 0);
+                return n;
+            }
             try {
                 Thread.sleep(pauseMillis);
             } catch (InterruptedException e) {

@@ -201,6 +201,32 @@ class EngineTest {
         }
     }
 
+    /// The same without kept columns, where a valid row's line is written straight from its cells
+    /// (`Lines.validRow`); and with a self-referencing foreign key on a later field than the
+    /// primary key's: the writer finds the key's error first, and lists it after the `unique`
+    /// one, in field order.
+    @Test
+    void aDuplicateLineWrittenFromItsCellsIsTheSameAndItsErrorsInFieldOrder() {
+        var schema = Schema.parse("""
+                {"fields":[{"name":"id","type":"integer"},{"name":"parent","type":"integer"},{"name":"note","type":"string"}],
+                 "primaryKey":"id",
+                 "foreignKeys":[{"fields":"parent","reference":{"resource":"","fields":"id"}}]}""".getBytes(StandardCharsets.UTF_8));
+        var csv = write(dir, "a.csv", "id,parent,note\n1,1,\"a \"\"b\"\"\"\n2,1,é\n2,9,x\n1,2,\n");
+        for (var options : new EngineOptions[] {ONE_CHUNK, TINY_CHUNKS.withChunkRows(1).withWorkers(2)}) {
+            String all = run(csv, schema, options).ndjson();
+            String invalidOnly = run(csv, schema, options.withMode(Mode.INVALID)).ndjson();
+            assertEquals(all.lines().filter(l -> l.contains("\"valid\":false")).map(l -> l + "\n")
+                    .collect(java.util.stream.Collectors.joining()), invalidOnly);
+            String[] lines = all.split("\n");
+            assertEquals(4, lines.length, all);
+            assertTrue(lines[2].startsWith("{\"row\":3,\"line\":4,\"valid\":false,\"data\":{\"id\":2,\"parent\":9,\"note\":\"x\"},"
+                    + "\"errors\":[{\"field\":\"id\",\"code\":\"unique\",\"message\":\"id \\\"2\\\" is a duplicate of row 2\"},"
+                    + "{\"field\":\"parent\",\"code\":\"foreign_key\","), lines[2]);
+            assertEquals("{\"row\":4,\"line\":5,\"valid\":false,\"data\":{\"id\":1,\"parent\":2,\"note\":null},\"errors\":["
+                    + "{\"field\":\"id\",\"code\":\"unique\",\"message\":\"id \\\"1\\\" is a duplicate of row 1\"}]}", lines[3]);
+        }
+    }
+
     @Test
     void malformedCsvMidStreamEndsWithErrorLineAfterEarlierRows() {
         var csv = write(dir, "a.csv", "id,name,email\n1,Ada,a@b.org\n2,Bob,b@b.org\n3,\"Cy\"x,c@b.org\n4,Di,d@b.org\n");

@@ -90,19 +90,21 @@ class WideRecordGatewayTest {
             long since = System.nanoTime();
             holder.dribbleUntil(() -> System.nanoTime() - since > TimeUnit.MILLISECONDS.toNanos(1_500));
             var waiting = CompletableFuture.supplyAsync(() -> post("id,text\n1," + WIDE + "\n2,narrow\n"));
-            holder.dribbleUntil(waiting::isDone);
+            var head = holder.dribbleUntilAnswered();
 
-            var answer = waiting.get(5, TimeUnit.SECONDS);
-            assertEquals(200, answer.statusCode());
-            assertRows(List.of(line(1, WIDE), line(2, "narrow")), rows(answer.body()));
-
-            List<String> cut = holder.answer();
+            assertEquals(200, head.status());
+            List<String> cut = rows(RawConnection.readAll(holder.connection.body(head)));
             assertEquals(1, cut.size(), "only the error line: " + cut.size() + " lines");
             JsonNode error = TestGateway.json(cut.get(0)).path("error");
             assertEquals("upload_too_slow", error.path("code").asText(), cut.get(0));
             assertEquals(1, error.path("row").asLong(), cut.get(0));
             assertTrue(error.path("message").asText().startsWith("the record starting on line 2 is longer than 256 KiB, and"
                     + " was still being sent 4 s after it took its turn"), cut.get(0));
+
+            var answer = waiting.get(10, TimeUnit.SECONDS);
+            assertEquals(200, answer.statusCode());
+            assertRows(List.of(line(1, WIDE), line(2, "narrow")), rows(answer.body()));
+            assertTrue(holder.closedByServer(Duration.ofSeconds(8)), "the rest, which would come as slowly, is not read through");
         }
         assertTrue(Await.until(Duration.ofSeconds(5), () -> gateway.server().wideRecordsHeld() == 0), "the turns came back");
         assertTrue(gateway.get("/metrics").body().contains("\nfanout_stream_errors_total{code=\"upload_too_slow\"} "),
@@ -218,6 +220,28 @@ class WideRecordGatewayTest {
         List<String> finish(String more) throws IOException {
             connection.sendChunk(more + "\n2,narrow\n").endChunks();
             return answer();
+        }
+
+        /// Whether the server closes the connection within `within` though the test goes on
+        /// sending a `w` every 200 ms: the rest is not read through, as it would be (for as long as
+        /// it comes) on a connection that is kept.
+        boolean closedByServer(Duration within) throws IOException {
+            connection.readTimeout(Duration.ofMillis(200));
+            long deadline = System.nanoTime() + within.toNanos();
+            while (System.nanoTime() - deadline < 0) {
+                try {
+                    connection.sendChunk("w");
+                    if (connection.rawBody().read() == -1) {
+                        return true;
+                    }
+                } catch (java.net.SocketTimeoutException e) {
+                    // Still open.
+                } catch (IOException e) {
+                    // Reset or closed: closed all the same.
+                    return true;
+                }
+            }
+            return false;
         }
 
         /// The answer's lines.
