@@ -17,6 +17,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /// The keys a run remembers for `unique`, `primaryKey` and self-references: held in a [KeySet]
 /// with the row that first had each, paid for from the run's [KeyBudget], given back whole when
@@ -53,6 +54,30 @@ class KeyBudgetTest {
         assertEquals(1, keys.addFirst(KeySet.encode("a"), 5));
         assertEquals(3, keys.addFirst(KeySet.encode("b"), 6));
         assertEquals(-1, keys.addFirst(KeySet.encode(huge + "k"), 7));
+    }
+
+    /// A set that grows reads its keys again block by block: every key, and its row, is found
+    /// after many growths over blocks of every kind (filled to their end or not, a huge key's own).
+    @Test
+    // On a thread of its own: a table that misplaced its keys while growing can probe for ever.
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aSetThatGrowsOverBlocksOfEveryKindFindsEveryKeyWithItsRow() {
+        var keys = new KeySet(KeyBudget.UNLIMITED);
+        Map<String, Long> model = new HashMap<>();
+        var random = new Random(11);
+        for (long row = 1; row <= 60_000; row++) {
+            // Entries of many sizes, so that blocks end with room left; now and then a key longer
+            // than a block, which has a block of its own.
+            String key = row % 6_000 == 0 ? "h".repeat(300_000) + row
+                    : random.nextInt(40_000) + "x".repeat(random.nextInt(400));
+            Long first = model.putIfAbsent(key, row);
+            assertEquals(first == null ? -1 : (long) first, keys.addFirst(KeySet.encode(key), row));
+        }
+        assertEquals(model.size(), keys.size());
+        for (var entry : model.entrySet()) {
+            assertEquals((long) entry.getValue(), keys.addFirst(KeySet.encode(entry.getKey()), 1_000_000));
+        }
+        assertEquals(model.size(), keys.size(), "nothing was added again");
     }
 
     @Test
