@@ -11,9 +11,13 @@ import java.util.Arrays;
 
 /// A set of keys (one or more cast values, as [dev.fanout.schema.Field#uniqueKey] makes them)
 /// held compactly: each key is encoded once into blocks of bytes, and an open-addressing table of
-/// `int` positions finds it. A million keys of seven characters take ~16-24 MB (8 bytes per key in
-/// the blocks, 8-16 in the table), against ~90 MB as a `HashSet<String>` of the same keys. For
-/// `unique`, a key also keeps the row that first had it ([#addFirst]).
+/// `int` positions finds it. Beside each position the table keeps a byte of its key's hash (as
+/// Rust's `hashbrown` keeps its control bytes), so that a probe reads another key's entry from its
+/// block, a cache miss, only when that byte matches: a keyed upload's requests per CPU-second rose
+/// by ~25 % with it (bench/RESULTS.md, "Issue 11, thirty-first pass"). A million keys of seven
+/// characters take ~18-28 MB (8 bytes per key in the blocks, 10-20 in the table), against ~90 MB
+/// as a `HashSet<String>` of the same keys. For `unique`, a key also keeps the row that first had
+/// it ([#addFirst]).
 ///
 /// Encoding: each part as its canonical text in UTF-8, behind its length (a varint). Two keys of
 /// one field or key are equal exactly when their encodings are: the parts come from the same
@@ -51,8 +55,11 @@ final class KeySet {
     private int used;
     // Whether the entries hold rows ([#addFirst]) after their keys.
     private boolean withRows;
-    // Each key's entry, (block << POSITION_BITS | position) + 1; 0 is an empty slot.
+    // Each key's entry, (block << POSITION_BITS | position) + 1, in the slot its hash finds.
     private int[] slots;
+    // For each slot, 0 when it is empty, else seven bits of its key's hash with the eighth set: a
+    // probe reads another key's entry from its block (a cache miss) only when they match.
+    private byte[] tags;
     private int size;
     /// Bytes taken from the budget: every array but the first block and table.
     private long taken;
@@ -71,6 +78,7 @@ final class KeySet {
         this.blocks[0] = new byte[FIRST_BLOCK_BYTES];
         this.blockCount = 1;
         this.slots = new int[FIRST_SLOTS];
+        this.tags = new byte[FIRST_SLOTS];
     }
 
     /// The encoding of a key made of `parts` (none of them `null`).
@@ -120,9 +128,9 @@ final class KeySet {
 
     private long put(byte[] key, long row) {
         withRows = row >= 0;
-        int hash = hash(key, 0, key.length);
+        long hash = hash(key, 0, key.length);
         int i = find(key, hash);
-        if (slots[i] != 0) {
+        if (tags[i] != 0) {
             return row < 0 ? 0 : rowAt(slots[i] - 1);
         }
         // Only a key that is not there yet may need the table to grow.
@@ -131,23 +139,30 @@ final class KeySet {
             i = find(key, hash);
         }
         slots[i] = append(key, row) + 1;
+        tags[i] = tag(hash);
         size++;
         return -1;
     }
 
     boolean contains(byte[] key) {
-        return slots[find(key, hash(key, 0, key.length))] != 0;
+        return tags[find(key, hash(key, 0, key.length))] != 0;
     }
 
     /// The index of the key's slot, or of the empty slot where it would go.
-    private int find(byte[] key, int hash) {
+    private int find(byte[] key, long hash) {
         int mask = slots.length - 1;
-        for (int i = hash & mask; ; i = (i + 1) & mask) {
-            int slot = slots[i];
-            if (slot == 0 || equalsAt(slot - 1, key)) {
+        byte tag = tag(hash);
+        for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
+            byte slotTag = tags[i];
+            if (slotTag == 0 || slotTag == tag && equalsAt(slots[i] - 1, key)) {
                 return i;
             }
         }
+    }
+
+    /// The hash's top seven bits (the table's index takes its low ones), never 0.
+    private static byte tag(long hash) {
+        return (byte) (hash >>> 57 | 0x80);
     }
 
     int size() {
@@ -162,7 +177,7 @@ final class KeySet {
 
     /// Bytes held by the arrays, for the measurement in `bench/foreign-keys` and the tests.
     long bytes() {
-        long bytes = 4L * slots.length + 8L * blocks.length;
+        long bytes = 5L * slots.length + 12L * blocks.length;
         for (int b = 0; b < blockCount; b++) {
             bytes += blocks[b].length;
         }
@@ -228,9 +243,10 @@ final class KeySet {
             throw new KeyBudget.Exhausted();
         }
         // The old and the new table are both held while the keys move over.
-        take(8L * slots.length);
+        take(10L * slots.length);
         int oldLength = slots.length;
         slots = new int[oldLength * 2];
+        tags = new byte[oldLength * 2];
         int mask = slots.length - 1;
         // The keys are read again in the order they were written, not in the old table's: the
         // table's order sent each read to a random place in the blocks, a cache miss a key
@@ -242,11 +258,13 @@ final class KeySet {
             for (int at = 0; at < end; ) {
                 int length = readVarint(block, at);
                 int start = at + varintSize(length);
-                int i = hash(block, start, start + length) & mask;
-                while (slots[i] != 0) {
+                long hash = hash(block, start, start + length);
+                int i = (int) hash & mask;
+                while (tags[i] != 0) {
                     i = (i + 1) & mask;
                 }
                 slots[i] = (b << POSITION_BITS | at) + 1;
+                tags[i] = tag(hash);
                 at = start + length;
                 if (withRows) {
                     while (block[at++] < 0) {
@@ -256,7 +274,7 @@ final class KeySet {
             }
         }
         if (oldLength != FIRST_SLOTS) {
-            giveBack(4L * oldLength);
+            giveBack(5L * oldLength);
         }
     }
 
@@ -333,8 +351,8 @@ final class KeySet {
         return size;
     }
 
-    /// SipHash-1-3 of the bytes under the process's random key, folded to an `int`.
-    private static int hash(byte[] bytes, int from, int to) {
+    /// SipHash-1-3 of the bytes under the process's random key.
+    private static long hash(byte[] bytes, int from, int to) {
         long v0 = HashKey.K0 ^ 0x736f6d6570736575L;
         long v1 = HashKey.K1 ^ 0x646f72616e646f6dL;
         long v2 = HashKey.K0 ^ 0x6c7967656e657261L;
@@ -375,8 +393,7 @@ final class KeySet {
                 v2 = Long.rotateLeft(v2, 32);
             }
             if (rounds == 3) {
-                long h = v0 ^ v1 ^ v2 ^ v3;
-                return (int) (h ^ (h >>> 32));
+                return v0 ^ v1 ^ v2 ^ v3;
             }
             v0 ^= m;
         }

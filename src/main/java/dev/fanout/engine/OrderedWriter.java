@@ -22,7 +22,7 @@ import java.util.Optional;
 /// the run stops: the cut must fall in input order, which only the writer sees.
 ///
 /// The remembered keys grow with the number of distinct key values: uniqueness and references
-/// cannot be decided in less. They are held compactly ([KeySet]: ~20 bytes for a key of up to
+/// cannot be decided in less. They are held compactly ([KeySet]: ~22 bytes for a key of up to
 /// seven digits, with the row that first had it, against ~95 in a `HashMap<Object, Long>`) and paid
 /// for from the run's [KeyBudget]; when that runs out, the run stops at the row being decided
 /// with `too_many_keys`. Used by one thread at a time (the run's writer); not thread-safe.
