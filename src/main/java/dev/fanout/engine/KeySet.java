@@ -14,7 +14,7 @@ import java.util.Arrays;
 /// `int` positions finds it. Beside each position the table keeps a byte of its key's hash (as
 /// Rust's `hashbrown` keeps its control bytes), so that a probe reads another key's entry from its
 /// block, a cache miss, only when that byte matches: a keyed upload's requests per CPU-second rose
-/// by ~25 % with it (bench/RESULTS.md, "Issue 11, thirty-first pass"). A million keys of seven
+/// by a median of 28 % with it (bench/RESULTS.md, "Issue 11, thirty-first pass"). A million keys of seven
 /// characters take ~18-28 MB (8 bytes per key in the blocks, 10-20 in the table), against ~90 MB
 /// as a `HashSet<String>` of the same keys. For `unique`, a key also keeps the row that first had
 /// it ([#addFirst]).
