@@ -6,19 +6,26 @@
 # data/small.csv (20 rows), data/large.csv (200,000 rows) and data/million.csv (1,000,000 rows).
 prepare_peers() {
     local need_pkgs=()
-    command -v wrk >/dev/null || need_pkgs+=(wrk)
     command -v go >/dev/null || need_pkgs+=(golang-go)
     command -v cargo >/dev/null || need_pkgs+=(cargo)
     [[ -d /usr/share/cargo/registry ]] && ls /usr/share/cargo/registry | grep -q '^hyper-0' \
         || need_pkgs+=(librust-hyper-dev librust-tokio-dev librust-csv-dev librust-serde-json-dev librust-serde-dev librust-bytes-dev librust-futures-util-dev)
+    prepare_harness "${need_pkgs[@]}"
+    (cd "$WORK/go" && [[ -x go-peer ]] || go build -trimpath -o go-peer .)
+    (cd "$WORK/rust" && [[ -x target/release/rust-peer ]] || cargo build --release -q)
+}
+
+# The load harness alone (compare.sh, wrk, the workloads), for benchmarks of Fanout by itself;
+# installs wrk and any further Debian packages named as arguments when missing.
+prepare_harness() {
+    local need_pkgs=("$@")
+    command -v wrk >/dev/null || need_pkgs+=(wrk)
     if [[ ${#need_pkgs[@]} -gt 0 ]]; then
         echo "peers: installing ${need_pkgs[*]}" >&2
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
     fi
     mkdir -p "$WORK" "$OUT"
     cp -r "$PEERS_SRC"/. "$WORK"/ && chmod -R u+w "$WORK"
-    (cd "$WORK/go" && [[ -x go-peer ]] || go build -trimpath -o go-peer .)
-    (cd "$WORK/rust" && [[ -x target/release/rust-peer ]] || cargo build --release -q)
     mkdir -p "$WORK/data"
     local rows
     for rows in small:20 large:200000 million:1000000; do
@@ -36,6 +43,7 @@ ratios() {
     case "$2" in
         req/s) column=2 ;;
         "in MB/s") column=3 ;;
+        req/CPU-s) column=14 ;;
         *) echo "ratios: unknown column $2" >&2; return 2 ;;
     esac
     awk -v c="$column" -v title="$3" '

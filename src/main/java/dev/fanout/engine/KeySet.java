@@ -11,13 +11,13 @@ import java.util.Arrays;
 
 /// A set of keys (one or more cast values, as [dev.fanout.schema.Field#uniqueKey] makes them)
 /// held compactly: each key is encoded once into blocks of bytes, and an open-addressing table of
-/// `int` positions finds it. Beside each position the table keeps a byte of its key's hash (as
-/// Rust's `hashbrown` keeps its control bytes), so that a probe reads another key's entry from its
-/// block, a cache miss, only when that byte matches: a keyed upload's requests per CPU-second rose
-/// by a median of 28 % with it (bench/RESULTS.md, "Issue 11, thirty-first pass"). A million keys of seven
-/// characters take ~18-28 MB (8 bytes per key in the blocks, 10-20 in the table), against ~90 MB
-/// as a `HashSet<String>` of the same keys. For `unique`, a key also keeps the row that first had
-/// it ([#addFirst]).
+/// `int` positions finds it. Beside each position the table keeps a byte of its key's hash, eight
+/// to a `long` (as Rust's `hashbrown` keeps its control bytes in groups), so that a probe reads
+/// eight slots' tags at once, and another key's entry from its block, a cache miss, only when its
+/// tag matches. The table may then be seven eighths full. A million keys of seven characters take
+/// ~14-20 MB (8 bytes per key in the blocks, 6-11 in the table, up to 17 at the moment it
+/// doubles), against ~90 MB as a `HashSet<String>` of the same keys. For `unique`, a key
+/// also keeps the row that first had it ([#addFirst]).
 ///
 /// Encoding: each part as its canonical text in UTF-8, behind its length (a varint). Two keys of
 /// one field or key are equal exactly when their encodings are: the parts come from the same
@@ -40,6 +40,10 @@ final class KeySet {
     /// Blocks a slot can name (with the one added to it, a slot stays positive): ~2 GiB of keys.
     private static final int MAX_BLOCKS = (1 << (31 - POSITION_BITS)) - 1;
     private static final int FIRST_SLOTS = 16;
+    /// Slots in a group, whose tags are one `long`.
+    private static final int GROUP = 8;
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final KeyBudget budget;
@@ -57,9 +61,10 @@ final class KeySet {
     private boolean withRows;
     // Each key's entry, (block << POSITION_BITS | position) + 1, in the slot its hash finds.
     private int[] slots;
-    // For each slot, 0 when it is empty, else seven bits of its key's hash with the eighth set: a
-    // probe reads another key's entry from its block (a cache miss) only when they match.
-    private byte[] tags;
+    // A byte per slot, eight slots (a group) to a `long`: 0 when the slot is empty, else seven bits
+    // of its key's hash with the eighth set. A probe reads a group's eight tags at once, and
+    // another key's entry from its block (a cache miss) only when its tag matches.
+    private long[] tags;
     private int size;
     /// Bytes taken from the budget: every array but the first block and table.
     private long taken;
@@ -78,7 +83,7 @@ final class KeySet {
         this.blocks[0] = new byte[FIRST_BLOCK_BYTES];
         this.blockCount = 1;
         this.slots = new int[FIRST_SLOTS];
-        this.tags = new byte[FIRST_SLOTS];
+        this.tags = new long[FIRST_SLOTS / GROUP];
     }
 
     /// The encoding of a key made of `parts` (none of them `null`).
@@ -130,39 +135,63 @@ final class KeySet {
         withRows = row >= 0;
         long hash = hash(key, 0, key.length);
         int i = find(key, hash);
-        if (tags[i] != 0) {
+        if (used(i)) {
             return row < 0 ? 0 : rowAt(slots[i] - 1);
         }
-        // Only a key that is not there yet may need the table to grow.
-        if ((size + 1) * 2 > slots.length) {
+        // Only a key that is not there yet may need the table to grow. Up to seven eighths full,
+        // as Rust's `hashbrown`: a probe reads eight tags at once, so a full table costs little
+        // time, and its memory is what bounds a run's keys (at most half full, a set of 200,000
+        // keys outgrew the 5 MiB a large upload has for them while four ran at once on the
+        // default launch).
+        if ((size + 1L) * GROUP > (GROUP - 1L) * slots.length) {
             grow();
             i = find(key, hash);
         }
         slots[i] = append(key, row) + 1;
-        tags[i] = tag(hash);
+        tags[i / GROUP] |= tag(hash) << (i % GROUP * 8);
         size++;
         return -1;
     }
 
     boolean contains(byte[] key) {
-        return tags[find(key, hash(key, 0, key.length))] != 0;
+        return used(find(key, hash(key, 0, key.length)));
     }
 
-    /// The index of the key's slot, or of the empty slot where it would go.
+    /// The index of the key's slot, or of the empty slot where it would go. The groups are probed
+    /// in triangular steps from the hash's (which visit every group of a power-of-two table); a
+    /// key goes in the first empty slot on its way, and no key is ever removed, so a group with an
+    /// empty slot ends the search.
     private int find(byte[] key, long hash) {
-        int mask = slots.length - 1;
-        byte tag = tag(hash);
-        for (int i = (int) hash & mask; ; i = (i + 1) & mask) {
-            byte slotTag = tags[i];
-            if (slotTag == 0 || slotTag == tag && equalsAt(slots[i] - 1, key)) {
-                return i;
+        int groupMask = slots.length / GROUP - 1;
+        long wanted = tag(hash) * LOW_BITS;
+        int g = (int) hash & groupMask;
+        for (int step = 1; ; step++) {
+            long group = tags[g];
+            // A zero byte of `x` is a matching tag; a byte of 1 above a zero byte may show as one
+            // too, which the key's comparison rules out. An empty slot never shows: its byte of
+            // `x` is the tag, whose high bit is set.
+            long x = group ^ wanted;
+            for (long matches = (x - LOW_BITS) & ~x & HIGH_BITS; matches != 0; matches &= matches - 1) {
+                int i = g * GROUP + Long.numberOfTrailingZeros(matches) / 8;
+                if (equalsAt(slots[i] - 1, key)) {
+                    return i;
+                }
             }
+            long empty = ~group & HIGH_BITS;
+            if (empty != 0) {
+                return g * GROUP + Long.numberOfTrailingZeros(empty) / 8;
+            }
+            g = (g + step) & groupMask;
         }
     }
 
-    /// The hash's top seven bits (the table's index takes its low ones), never 0.
-    private static byte tag(long hash) {
-        return (byte) (hash >>> 57 | 0x80);
+    private boolean used(int i) {
+        return (tags[i / GROUP] >>> (i % GROUP * 8) & 0x80) != 0;
+    }
+
+    /// The hash's top seven bits (the table's group takes its low ones) with the eighth set.
+    private static long tag(long hash) {
+        return hash >>> 57 | 0x80;
     }
 
     int size() {
@@ -246,8 +275,8 @@ final class KeySet {
         take(10L * slots.length);
         int oldLength = slots.length;
         slots = new int[oldLength * 2];
-        tags = new byte[oldLength * 2];
-        int mask = slots.length - 1;
+        tags = new long[oldLength * 2 / GROUP];
+        int groupMask = slots.length / GROUP - 1;
         // The keys are read again in the order they were written, not in the old table's: the
         // table's order sent each read to a random place in the blocks, a cache miss a key
         // (bench/RESULTS.md, "Issue 11, thirtieth pass": the set's share of a keyed upload's
@@ -259,12 +288,13 @@ final class KeySet {
                 int length = readVarint(block, at);
                 int start = at + varintSize(length);
                 long hash = hash(block, start, start + length);
-                int i = (int) hash & mask;
-                while (tags[i] != 0) {
-                    i = (i + 1) & mask;
+                int g = (int) hash & groupMask;
+                for (int step = 1; (~tags[g] & HIGH_BITS) == 0; step++) {
+                    g = (g + step) & groupMask;
                 }
+                int i = g * GROUP + Long.numberOfTrailingZeros(~tags[g] & HIGH_BITS) / 8;
                 slots[i] = (b << POSITION_BITS | at) + 1;
-                tags[i] = tag(hash);
+                tags[g] |= tag(hash) << (i % GROUP * 8);
                 at = start + length;
                 if (withRows) {
                     while (block[at++] < 0) {

@@ -43,6 +43,22 @@ class KeyBudgetTest {
         assertEquals(5_000_000_000L, keys.addFirst(KeySet.encode("late"), 5_000_000_001L));
     }
 
+    /// W2's file with `"primaryKey": "id"`: four such uploads at once on the default launch each
+    /// have 1 MiB on their place and one free place of 4 MiB for their keys. The set's table once
+    /// held a byte of hash per slot at most half full, and its doubling at 131,073 keys took
+    /// ~5.2 MB: one upload in four ended with `too_many_keys`.
+    @Test
+    void twoHundredThousandIdsWithTheirRowsFitInFiveMebibytesAtEveryMoment() {
+        var budget = KeyBudget.of(5L << 20, "5 MiB");
+        var keys = new KeySet(budget);
+        for (long id = 1; id <= 200_000; id++) {
+            assertEquals(-1, keys.addFirst(KeySet.encode(Long.toString(id)), id));
+        }
+        assertEquals(200_000, keys.size());
+        keys.release();
+        assertTrue(budget.take(5L << 20), "the whole budget is back");
+    }
+
     @Test
     void aKeyLongerThanABlockHasABlockOfItsOwn() {
         var keys = new KeySet(KeyBudget.UNLIMITED);
