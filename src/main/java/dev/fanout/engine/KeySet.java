@@ -1,11 +1,8 @@
 package dev.fanout.engine;
 
-import dev.fanout.schema.JsonNumber;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.math.BigDecimal;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 
@@ -40,6 +37,8 @@ final class KeySet {
     /// Blocks a slot can name (with the one added to it, a slot stays positive): ~2 GiB of keys.
     private static final int MAX_BLOCKS = (1 << (31 - POSITION_BITS)) - 1;
     private static final int FIRST_SLOTS = 16;
+    /// Keys hashed before they are placed, when the table grows.
+    private static final int GROW_BATCH = 256;
     /// Slots in a group, whose tags are one `long`.
     private static final int GROUP = 8;
     private static final long LOW_BITS = 0x0101010101010101L;
@@ -68,6 +67,9 @@ final class KeySet {
     private int size;
     /// Bytes taken from the budget: every array but the first block and table.
     private long taken;
+    /// What [#warm] read, summed: written so that no compiler drops the reads; never read.
+    @SuppressWarnings("UnusedVariable")
+    private long warmth;
 
     /// A set without a budget (a reference table, whose file the server's operator chose).
     KeySet() {
@@ -88,35 +90,21 @@ final class KeySet {
 
     /// The encoding of a key made of `parts` (none of them `null`).
     static byte[] encode(Object... parts) {
-        byte[][] texts = new byte[parts.length][];
-        int length = 0;
-        for (int p = 0; p < parts.length; p++) {
-            texts[p] = text(parts[p]).getBytes(StandardCharsets.UTF_8);
-            length += varintSize(texts[p].length) + texts[p].length;
-        }
-        byte[] key = new byte[length];
-        int at = 0;
-        for (byte[] text : texts) {
-            at = writeVarint(key, at, text.length);
-            System.arraycopy(text, 0, key, at, text.length);
-            at += text.length;
-        }
-        return key;
-    }
-
-    private static String text(Object part) {
-        return switch (part) {
-            case JsonNumber number -> number.text();
-            case BigDecimal decimal -> decimal.toString();
-            default -> part.toString();
-        };
+        return ChunkKeys.encode(parts);
     }
 
     /// Adds a key; false when it was there already.
     ///
     /// @throws KeyBudget.Exhausted when the set could not grow; it then holds the keys it held
     boolean add(byte[] key) {
-        return put(key, -1) < 0;
+        return add(key, 0, key.length, hash(key, 0, key.length));
+    }
+
+    /// Adds the key `bytes[from, to)`, whose [#hash] is `hash`; false when it was there already.
+    ///
+    /// @throws KeyBudget.Exhausted when the set could not grow; it then holds the keys it held
+    boolean add(byte[] bytes, int from, int to, long hash) {
+        return put(bytes, from, to, hash, -1) < 0;
     }
 
     /// Adds a key with `row`, the row that first has it, and returns -1; or, when the key was
@@ -125,16 +113,20 @@ final class KeySet {
     ///
     /// @throws KeyBudget.Exhausted when the set could not grow; it then holds the keys it held
     long addFirst(byte[] key, long row) {
+        return addFirst(key, 0, key.length, hash(key, 0, key.length), row);
+    }
+
+    /// [#addFirst(byte\[\], long)] of the key `bytes[from, to)`, whose [#hash] is `hash`.
+    long addFirst(byte[] bytes, int from, int to, long hash, long row) {
         if (row < 0) {
             throw new IllegalArgumentException("a row is never negative: " + row);
         }
-        return put(key, row);
+        return put(bytes, from, to, hash, row);
     }
 
-    private long put(byte[] key, long row) {
+    private long put(byte[] bytes, int from, int to, long hash, long row) {
         withRows = row >= 0;
-        long hash = hash(key, 0, key.length);
-        int i = find(key, hash);
+        int i = find(bytes, from, to, hash);
         if (used(i)) {
             return row < 0 ? 0 : rowAt(slots[i] - 1);
         }
@@ -145,23 +137,42 @@ final class KeySet {
         // default launch).
         if ((size + 1L) * GROUP > (GROUP - 1L) * slots.length) {
             grow();
-            i = find(key, hash);
+            i = find(bytes, from, to, hash);
         }
-        slots[i] = append(key, row) + 1;
+        slots[i] = append(bytes, from, to, row) + 1;
         tags[i / GROUP] |= tag(hash) << (i % GROUP * 8);
         size++;
         return -1;
     }
 
     boolean contains(byte[] key) {
-        return used(find(key, hash(key, 0, key.length)));
+        return contains(key, 0, key.length, hash(key, 0, key.length));
+    }
+
+    /// Whether the set has the key `bytes[from, to)`, whose [#hash] is `hash`.
+    boolean contains(byte[] bytes, int from, int to, long hash) {
+        return used(find(bytes, from, to, hash));
+    }
+
+    /// Reads the table where the keys of `hashes[from, to)` will be looked for, so that their
+    /// probes, made one at a time between other work, find it in the cache. Read in one tight
+    /// loop, the misses overlap (the processor has many loads in flight when nothing waits on
+    /// them); a probe alone waits for each of its own. Changes nothing.
+    void warm(long[] hashes, int from, int to) {
+        int groupMask = slots.length / GROUP - 1;
+        long seen = 0;
+        for (int k = from; k < to; k++) {
+            int g = (int) hashes[k] & groupMask;
+            seen += tags[g] + slots[g * GROUP];
+        }
+        warmth += seen;
     }
 
     /// The index of the key's slot, or of the empty slot where it would go. The groups are probed
     /// in triangular steps from the hash's (which visit every group of a power-of-two table); a
     /// key goes in the first empty slot on its way, and no key is ever removed, so a group with an
     /// empty slot ends the search.
-    private int find(byte[] key, long hash) {
+    private int find(byte[] key, int from, int to, long hash) {
         int groupMask = slots.length / GROUP - 1;
         long wanted = tag(hash) * LOW_BITS;
         int g = (int) hash & groupMask;
@@ -173,7 +184,7 @@ final class KeySet {
             long x = group ^ wanted;
             for (long matches = (x - LOW_BITS) & ~x & HIGH_BITS; matches != 0; matches &= matches - 1) {
                 int i = g * GROUP + Long.numberOfTrailingZeros(matches) / 8;
-                if (equalsAt(slots[i] - 1, key)) {
+                if (equalsAt(slots[i] - 1, key, from, to)) {
                     return i;
                 }
             }
@@ -222,8 +233,9 @@ final class KeySet {
 
     /// Writes the key's entry after the last one, in a new block when it does not fit in the last;
     /// returns where it is, as a slot says it.
-    private int append(byte[] key, long row) {
-        int need = varintSize(key.length) + key.length + (row < 0 ? 0 : varintSize(row));
+    private int append(byte[] key, int from, int to, long row) {
+        int keyLength = to - from;
+        int need = varintSize(keyLength) + keyLength + (row < 0 ? 0 : varintSize(row));
         byte[] block = blocks[blockCount - 1];
         if (block.length - used < need) {
             if (blockCount == MAX_BLOCKS) {
@@ -243,9 +255,9 @@ final class KeySet {
             blocks[blockCount++] = block;
             used = 0;
         }
-        int at = writeVarint(block, used, key.length);
-        System.arraycopy(key, 0, block, at, key.length);
-        at += key.length;
+        int at = writeVarint(block, used, keyLength);
+        System.arraycopy(key, from, block, at, keyLength);
+        at += keyLength;
         if (row >= 0) {
             at = writeVarint(block, at, row);
         }
@@ -276,25 +288,28 @@ final class KeySet {
         int oldLength = slots.length;
         slots = new int[oldLength * 2];
         tags = new long[oldLength * 2 / GROUP];
-        int groupMask = slots.length / GROUP - 1;
         // The keys are read again in the order they were written, not in the old table's: the
         // table's order sent each read to a random place in the blocks, a cache miss a key
         // (bench/RESULTS.md, "Issue 11, thirtieth pass": the set's share of a keyed upload's
-        // samples 29 % before, 25 % after).
+        // samples 29 % before, 25 % after). They are hashed a batch at a time, then placed: the
+        // placing loop is short, so the processor has many of its misses on the new table in
+        // flight at once, where hashing between them left one.
+        int batch = Math.min(GROW_BATCH, size);
+        long[] hashes = new long[batch];
+        int[] entries = new int[batch];
+        int batched = 0;
         for (int b = 0; b < blockCount; b++) {
             byte[] block = blocks[b];
             int end = b == blockCount - 1 ? used : blockUsed[b];
             for (int at = 0; at < end; ) {
                 int length = readVarint(block, at);
                 int start = at + varintSize(length);
-                long hash = hash(block, start, start + length);
-                int g = (int) hash & groupMask;
-                for (int step = 1; (~tags[g] & HIGH_BITS) == 0; step++) {
-                    g = (g + step) & groupMask;
+                hashes[batched] = hash(block, start, start + length);
+                entries[batched++] = (b << POSITION_BITS | at) + 1;
+                if (batched == batch) {
+                    place(hashes, entries, batched);
+                    batched = 0;
                 }
-                int i = g * GROUP + Long.numberOfTrailingZeros(~tags[g] & HIGH_BITS) / 8;
-                slots[i] = (b << POSITION_BITS | at) + 1;
-                tags[g] |= tag(hash) << (i % GROUP * 8);
                 at = start + length;
                 if (withRows) {
                     while (block[at++] < 0) {
@@ -303,20 +318,37 @@ final class KeySet {
                 }
             }
         }
+        place(hashes, entries, batched);
         if (oldLength != FIRST_SLOTS) {
             giveBack(5L * oldLength);
         }
     }
 
-    private boolean equalsAt(int entry, byte[] key) {
+    /// Puts each entry in the first empty slot its hash's probe meets (growing: the keys are
+    /// distinct, and no two are compared).
+    private void place(long[] hashes, int[] entries, int count) {
+        int groupMask = slots.length / GROUP - 1;
+        for (int k = 0; k < count; k++) {
+            long hash = hashes[k];
+            int g = (int) hash & groupMask;
+            for (int step = 1; (~tags[g] & HIGH_BITS) == 0; step++) {
+                g = (g + step) & groupMask;
+            }
+            int i = g * GROUP + Long.numberOfTrailingZeros(~tags[g] & HIGH_BITS) / 8;
+            slots[i] = entries[k];
+            tags[g] |= tag(hash) << (i % GROUP * 8);
+        }
+    }
+
+    private boolean equalsAt(int entry, byte[] key, int from, int to) {
         byte[] block = blocks[entry >>> POSITION_BITS];
         int at = entry & (MAX_BLOCK_BYTES - 1);
         int length = readVarint(block, at);
-        if (length != key.length) {
+        if (length != to - from) {
             return false;
         }
         int start = at + varintSize(length);
-        return Arrays.equals(block, start, start + length, key, 0, key.length);
+        return Arrays.equals(block, start, start + length, key, from, to);
     }
 
     private long rowAt(int entry) {
@@ -345,7 +377,7 @@ final class KeySet {
         }
     }
 
-    private static int writeVarint(byte[] into, int at, int value) {
+    static int writeVarint(byte[] into, int at, int value) {
         while ((value & ~0x7f) != 0) {
             into[at++] = (byte) ((value & 0x7f) | 0x80);
             value >>>= 7;
@@ -381,8 +413,9 @@ final class KeySet {
         return size;
     }
 
-    /// SipHash-1-3 of the bytes under the process's random key.
-    private static long hash(byte[] bytes, int from, int to) {
+    /// SipHash-1-3 of the bytes under the process's random key: the hash the methods that take one
+    /// expect.
+    static long hash(byte[] bytes, int from, int to) {
         long v0 = HashKey.K0 ^ 0x736f6d6570736575L;
         long v1 = HashKey.K1 ^ 0x646f72616e646f6dL;
         long v2 = HashKey.K0 ^ 0x6c7967656e657261L;

@@ -129,6 +129,11 @@ final class OrderedWriter {
             out.write(chunk.bytes(), chunk.start(), chunk.rowEnds()[cut] - chunk.start());
             return false;
         }
+        ChunkKeys keys = chunk.keys();
+        // None in the empty chunk that only says the input ended.
+        if (keys != null) {
+            warm(keys);
+        }
         int start = chunk.start();
         int pendingFrom = start;
         RowTable rowTable = chunk.rows();
@@ -137,7 +142,7 @@ final class OrderedWriter {
             long row = chunk.firstRow() + i;
             List<FieldError> duplicates;
             try {
-                duplicates = duplicates(rowTable, i, row, chunk.keys()[i]);
+                duplicates = duplicates(rowTable, i, row, keys);
             } catch (KeyBudget.Exhausted e) {
                 // This row cannot be decided: the lines before it go out, and the run ends here.
                 keysStopped = new StreamError(StreamErrorCode.TOO_MANY_KEYS, ("the keys remembered for unique, primaryKey"
@@ -202,20 +207,32 @@ final class OrderedWriter {
         out.flush();
     }
 
-    /// The row's `unique` and self-reference `foreign_key` errors.
-    private List<FieldError> duplicates(RowTable rowTable, int i, long row, Object[] keys) {
-        if (keys == null) {
-            return List.of();
+    /// Reads ahead where the chunk's keys will be probed ([KeySet#warm]).
+    private void warm(ChunkKeys keys) {
+        int rows = keys.rows();
+        for (int u = 0; u < uniques.size(); u++) {
+            firstRowOfKey.get(u).warm(keys.hashes(), u * rows, (u + 1) * rows);
         }
-        List<FieldError> errors = List.of();
         for (int s = 0; s < selfKeys.size(); s++) {
-            byte[] offered = (byte[]) keys[uniques.size() + 2 * s];
-            byte[] wanted = (byte[]) keys[uniques.size() + 2 * s + 1];
+            int offered = uniques.size() + 2 * s;
+            offeredKeys.get(s).warm(keys.hashes(), offered * rows, (offered + 2) * rows);
+        }
+    }
+
+    /// Row `i`'s `unique` and self-reference `foreign_key` errors.
+    private List<FieldError> duplicates(RowTable rowTable, int i, long row, ChunkKeys keys) {
+        List<FieldError> errors = List.of();
+        byte[] bytes = keys.bytes();
+        for (int s = 0; s < selfKeys.size(); s++) {
+            int offered = uniques.size() + 2 * s;
+            int wanted = offered + 1;
+            KeySet offeredSoFar = offeredKeys.get(s);
             // Offered first: a row may refer to its own key.
-            if (offered != null) {
-                offeredKeys.get(s).add(offered);
+            if (keys.has(i, offered)) {
+                offeredSoFar.add(bytes, keys.start(i, offered), keys.end(i, offered), keys.hash(i, offered));
             }
-            if (wanted != null && !offeredKeys.get(s).contains(wanted)) {
+            if (keys.has(i, wanted)
+                    && !offeredSoFar.contains(bytes, keys.start(i, wanted), keys.end(i, wanted), keys.hash(i, wanted))) {
                 ForeignKeyCheck key = selfKeys.get(s);
                 if (errors.isEmpty()) {
                     errors = new ArrayList<>(2);
@@ -225,10 +242,10 @@ final class OrderedWriter {
             }
         }
         for (int u = 0; u < uniques.size(); u++) {
-            if (keys[u] == null) {
+            if (!keys.has(i, u)) {
                 continue;
             }
-            long first = firstRowOfKey.get(u).addFirst((byte[]) keys[u], row);
+            long first = firstRowOfKey.get(u).addFirst(bytes, keys.start(i, u), keys.end(i, u), keys.hash(i, u), row);
             if (first >= 0) {
                 UniqueConstraint unique = uniques.get(u);
                 if (errors.isEmpty()) {

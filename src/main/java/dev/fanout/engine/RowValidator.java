@@ -131,7 +131,7 @@ final class RowValidator {
         var table = new RowTable(chunk, mapping);
         boolean keepRows = !uniques.isEmpty() || !selfKeys.isEmpty();
         boolean keyValues = keepRows || !tableKeys.isEmpty();
-        Object[][] keys = keepRows ? new Object[count][] : null;
+        ChunkKeys keys = keepRows ? new ChunkKeys(count, uniques.size() + 2 * selfKeys.size()) : null;
         Object[] uniqueValues = keyValues ? new Object[fields.length] : null;
         Map<Question, List<Integer>> questions = anyLookup ? new LinkedHashMap<>() : null;
         var cell = new Cell();
@@ -154,7 +154,7 @@ final class RowValidator {
             if (quickFields == fields.length) {
                 if (keepRows) {
                     quickKeys(table, r, quickFields, uniqueValues);
-                    keys[r] = keysOf(uniqueValues);
+                    setKeys(keys, r, uniqueValues);
                 }
                 straight[r] = !quick.made;
                 continue;
@@ -224,8 +224,8 @@ final class RowValidator {
                 errors = checkTables(table, r, uniqueValues, errors);
             }
             table.setErrors(r, errors);
-            if (keepRows) {
-                keys[r] = countOk ? keysOf(uniqueValues) : null;
+            if (keepRows && countOk) {
+                setKeys(keys, r, uniqueValues);
             }
         }
         if (questions != null && !questions.isEmpty()) {
@@ -455,23 +455,18 @@ final class RowValidator {
         return parts;
     }
 
-    /// The row's encoded key under each uniqueness rule, null where a key cell is missing or failed
-    /// its cast; then, for each self-reference, the encoded key the row offers and the one it refers
-    /// to (each null when a part is missing or failed its cast).
-    private Object[] keysOf(Object[] uniqueValues) {
-        Object[] keys = new Object[uniques.size() + 2 * selfKeys.size()];
+    /// Sets row `r`'s encoded key under each uniqueness rule, none where a key cell is missing or
+    /// failed its cast; then, for each self-reference, the key the row offers and the one it refers
+    /// to (each none when a part is missing or failed its cast).
+    private void setKeys(ChunkKeys keys, int r, Object[] uniqueValues) {
+        for (int u = 0; u < uniques.size(); u++) {
+            keys.set(r, u, uniques.get(u).fieldIndexes(), uniqueValues);
+        }
         for (int s = 0; s < selfKeys.size(); s++) {
             ForeignKeyCheck key = selfKeys.get(s);
-            Object[] offered = parts(key.referenceIndexes(), uniqueValues);
-            Object[] wanted = parts(key.fieldIndexes(), uniqueValues);
-            keys[uniques.size() + 2 * s] = offered == null ? null : KeySet.encode(offered);
-            keys[uniques.size() + 2 * s + 1] = wanted == null ? null : KeySet.encode(wanted);
+            keys.set(r, uniques.size() + 2 * s, key.referenceIndexes(), uniqueValues);
+            keys.set(r, uniques.size() + 2 * s + 1, key.fieldIndexes(), uniqueValues);
         }
-        for (int u = 0; u < uniques.size(); u++) {
-            Object[] parts = parts(uniques.get(u).fieldIndexes(), uniqueValues);
-            keys[u] = parts == null ? null : KeySet.encode(parts);
-        }
-        return keys;
     }
 
     private static List<FieldError> add(List<FieldError> errors, FieldError error) {

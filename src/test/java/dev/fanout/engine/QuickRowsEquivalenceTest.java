@@ -95,7 +95,7 @@ class QuickRowsEquivalenceTest {
                 // What the writer reads of a chunk with keys: each row's keys, values and errors.
                 assertEquals(expected.keys() == null, actual.keys() == null, where);
                 if (expected.keys() != null) {
-                    assertEquals(Arrays.deepToString(expected.keys()), Arrays.deepToString(actual.keys()), where);
+                    assertEquals(expected.keys().toString(), actual.keys().toString(), where);
                     for (int r = 0; r < batch.size(); r++) {
                         for (int slot = 0; slot < mapping.dataNames.size(); slot++) {
                             assertEquals(expected.rows().typed(r, slot), actual.rows().typed(r, slot), where);
