@@ -25,6 +25,21 @@ record CliContext(InputStream stdin, PrintStream stdout, PrintStream stderr, boo
     /// leaves it open), else the file.
     ///
     /// @throws CliFailure when the file cannot be opened
+    /// The size of the input [#openInput] opens, when it is a regular file; 0 otherwise (standard
+    /// input, a pipe, a device).
+    long inputSize(String fileOrDash) {
+        if (STDIN.equals(fileOrDash)) {
+            return 0;
+        }
+        try {
+            Path path = Path.of(fileOrDash);
+            return Files.isRegularFile(path) ? Files.size(path) : 0;
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            // Only a hint: openInput reports what is wrong with the input.
+            return 0;
+        }
+    }
+
     InputStream openInput(String fileOrDash) {
         if (STDIN.equals(fileOrDash)) {
             return new FilterInputStream(stdin) {

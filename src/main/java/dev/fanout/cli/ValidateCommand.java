@@ -266,6 +266,7 @@ final class ValidateCommand implements Callable<Integer> {
             if (several) {
                 out.writeFileLine(input);
             }
+            run.expectInputBytes(context.inputSize(input));
             RunOutcome outcome = write(run, context, histograms, out);
             histograms.runDone(startNanos, outcome);
             ValidateReport.print(several ? input + ": " : "", outcome, run.bytesRead(), context.stderr());

@@ -25,6 +25,11 @@ public interface KeyBudget {
         }
 
         @Override
+        public long left() {
+            return Long.MAX_VALUE;
+        }
+
+        @Override
         public String describe() {
             return "the heap";
         }
@@ -35,6 +40,10 @@ public interface KeyBudget {
 
     /// Gives back `bytes` taken before.
     void giveBack(long bytes);
+
+    /// The bytes that could be taken now (a budget shared between runs may have fewer a moment
+    /// later).
+    long left();
 
     /// What bounds this budget and how to raise it, for the error message, e.g. "the 32 MiB
     /// the heap leaves for keys (raise -Xmx)".
@@ -62,6 +71,11 @@ public interface KeyBudget {
             @Override
             public void giveBack(long taken) {
                 left.addAndGet(taken);
+            }
+
+            @Override
+            public long left() {
+                return left.get();
             }
 
             @Override

@@ -67,6 +67,8 @@ final class KeySet {
     private int size;
     /// Bytes taken from the budget: every array but the first block and table.
     private long taken;
+    /// Keys the set expects to hold by the end of its run ([#expect]); 0 when that is not known.
+    private long expected;
     /// What [#warm] read, summed: written so that no compiler drops the reads; never read.
     @SuppressWarnings("UnusedVariable")
     private long warmth;
@@ -143,6 +145,17 @@ final class KeySet {
         tags[i / GROUP] |= tag(hash) << (i % GROUP * 8);
         size++;
         return -1;
+    }
+
+    /// Tells the set that it will likely hold `keys` keys by the end of its run (from the share of
+    /// its input read so far and the input's size). Its next growth then goes straight to a table
+    /// for them, when the budget can pay for that table and for their entries, instead of doubling
+    /// its way there: each doubling hashes every key again, which was half of the set's time on a
+    /// file of distinct keys (bench/RESULTS.md, "Issue 11, thirty-second pass"). The same memory
+    /// as the doublings would have reached, held earlier; without the transient peaks of the
+    /// doublings on the way.
+    void expect(long keys) {
+        expected = keys;
     }
 
     boolean contains(byte[] key) {
@@ -283,11 +296,22 @@ final class KeySet {
         if (slots.length > 1 << 29) {
             throw new KeyBudget.Exhausted();
         }
-        // The old and the new table are both held while the keys move over.
-        take(10L * slots.length);
         int oldLength = slots.length;
-        slots = new int[oldLength * 2];
-        tags = new long[oldLength * 2 / GROUP];
+        int newLength = 2 * oldLength;
+        int forExpected = slotsFor(expected);
+        // Straight to the expected size only when the budget has room for that table and for
+        // the expected keys' entries too: a table too large to leave room for them would end
+        // the run with `too_many_keys` sooner than doubling.
+        if (forExpected > newLength && budget.left() >= 5L * forExpected + (expected - size) * bytesPerEntry()
+                && budget.take(5L * forExpected)) {
+            taken += 5L * forExpected;
+            newLength = forExpected;
+        } else {
+            // The old and the new table are both held while the keys move over.
+            take(5L * newLength);
+        }
+        slots = new int[newLength];
+        tags = new long[newLength / GROUP];
         // The keys are read again in the order they were written, not in the old table's: the
         // table's order sent each read to a random place in the blocks, a cache miss a key
         // (bench/RESULTS.md, "Issue 11, thirtieth pass": the set's share of a keyed upload's
@@ -322,6 +346,24 @@ final class KeySet {
         if (oldLength != FIRST_SLOTS) {
             giveBack(5L * oldLength);
         }
+    }
+
+    /// The slots of the smallest table that holds `keys` (up to seven eighths full); 0 for none.
+    private static int slotsFor(long keys) {
+        if (keys <= 0 || keys > (7L << 27)) {
+            return 0;
+        }
+        long slots = (keys * GROUP + GROUP - 2) / (GROUP - 1);
+        return (int) Long.highestOneBit(slots - 1) << 1;
+    }
+
+    /// The bytes an entry takes in the blocks, on average so far.
+    private long bytesPerEntry() {
+        long bytes = used;
+        for (int b = 0; b < blockCount - 1; b++) {
+            bytes += blockUsed[b];
+        }
+        return size == 0 ? 0 : (bytes + size - 1) / size;
     }
 
     /// Puts each entry in the first empty slot its hash's probe meets (growing: the keys are

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /// Writes validated chunks to the output strictly in row order, deciding `unique` and
 /// `primaryKey` on the way (first occurrence valid, later ones not, however the work was split)
@@ -31,6 +32,8 @@ final class OrderedWriter {
     private final Mode mode;
     private final boolean summary;
     private final List<UniqueConstraint> uniques;
+    /// Rows decided before the key sets are told how many keys to expect.
+    private static final long EXPECT_AFTER_ROWS = 16_384;
     // Each uniqueness rule's keys so far, with the row that first had each.
     private final List<KeySet> firstRowOfKey;
     private final List<ForeignKeyCheck> selfKeys;
@@ -46,18 +49,22 @@ final class OrderedWriter {
     /// Why the keys stopped the output (their budget ran out), or null.
     private StreamError keysStopped;
     private final KeyBudget keyBudget;
+    private final LongSupplier expectedRows;
 
     OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques, NdjsonRenderer renderer) {
-        this(out, mode, summary, uniques, List.of(), renderer, EngineOptions.NO_ERROR_LIMIT, KeyBudget.UNLIMITED);
+        this(out, mode, summary, uniques, List.of(), renderer, EngineOptions.NO_ERROR_LIMIT, KeyBudget.UNLIMITED, () -> 0);
     }
 
     /// A writer that also decides self-referencing foreign keys (`selfKeys`), stops after
     /// `maxErrors` invalid rows (the row that makes them N is the last one written or counted,
     /// whatever chunks came after it: see [#stopped]) and holds its keys within `keyBudget`.
-    /// [#releaseKeys] gives the budget back.
+    /// [#releaseKeys] gives the budget back. `expectedRows` says how many rows the input likely
+    /// has (0 when unknown), for the key sets to grow straight to their likely size.
     OrderedWriter(OutputStream out, Mode mode, boolean summary, List<UniqueConstraint> uniques,
-            List<ForeignKeyCheck> selfKeys, NdjsonRenderer renderer, long maxErrors, KeyBudget keyBudget) {
+            List<ForeignKeyCheck> selfKeys, NdjsonRenderer renderer, long maxErrors, KeyBudget keyBudget,
+            LongSupplier expectedRows) {
         this.keyBudget = keyBudget;
+        this.expectedRows = expectedRows;
         this.selfKeys = selfKeys;
         this.offeredKeys = new ArrayList<>();
         for (int i = 0; i < selfKeys.size(); i++) {
@@ -132,6 +139,7 @@ final class OrderedWriter {
         ChunkKeys keys = chunk.keys();
         // None in the empty chunk that only says the input ended.
         if (keys != null) {
+            expectKeys();
             warm(keys);
         }
         int start = chunk.start();
@@ -205,6 +213,29 @@ final class OrderedWriter {
 
     void flush() throws IOException {
         out.flush();
+    }
+
+    /// Tells each key set how many keys it will likely hold ([KeySet#expect]): about as many more,
+    /// for each row still to come, as it took for each row so far. Only once enough rows have come
+    /// for that share to mean something; before that, the sets are small and doubling is cheap.
+    private void expectKeys() {
+        if (rows < EXPECT_AFTER_ROWS) {
+            return;
+        }
+        long total = expectedRows.getAsLong();
+        if (total <= rows) {
+            return;
+        }
+        // A sixteenth less than the share says: past a power of two, an overestimate would double
+        // the table (most of the set's memory) for nothing, where an underestimate costs one more
+        // doubling at the end.
+        double perRow = (double) total / rows * 15 / 16;
+        for (KeySet keys : firstRowOfKey) {
+            keys.expect((long) (keys.size() * perRow));
+        }
+        for (KeySet keys : offeredKeys) {
+            keys.expect((long) (keys.size() * perRow));
+        }
     }
 
     /// Reads ahead where the chunk's keys will be probed ([KeySet#warm]).

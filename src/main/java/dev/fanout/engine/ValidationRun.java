@@ -32,6 +32,8 @@ public final class ValidationRun implements AutoCloseable {
     private Thread writing;
     private boolean cancelled;
     private volatile boolean stoppedEarly;
+    /// The input's size when known ([#expectInputBytes]); 0 when not.
+    private volatile long inputBytes;
 
     ValidationRun(CsvSource source, Schema schema, ColumnMapping mapping, EngineOptions options, long startNanos,
             ThreadFactory threads, ValidationPlaces workers, EngineMetrics metrics, Lookups lookups, List<ForeignKeyCheck> foreignKeys) {
@@ -128,7 +130,7 @@ public final class ValidationRun implements AutoCloseable {
         var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads,
                 options.limitsErrors(), true);
         var writer = new OrderedWriter(out, options.mode(), options.summary(), uniques, selfReferences, renderer,
-                options.maxErrors(), keys);
+                options.maxErrors(), keys, this::expectedRows);
         try {
             return validateAndWriteChunks(validator, writer);
         } finally {
@@ -170,6 +172,23 @@ public final class ValidationRun implements AutoCloseable {
     /// that must not read an upload to its end then leaves the stream open rather than `close` it.
     public boolean stoppedEarly() {
         return stoppedEarly;
+    }
+
+    /// Says how many bytes the input has, when that is known before it is read (a file's size, an
+    /// upload's `Content-Length`): a run with keys to remember then sizes its key sets for the
+    /// rows the input likely has, from the rows per byte read so far. A hint: a wrong size costs
+    /// only time or memory within the run's key budget.
+    public void expectInputBytes(long bytes) {
+        inputBytes = bytes;
+    }
+
+    /// The rows the input likely has, from its expected size and the rows per byte so far; 0
+    /// when unknown, or while less than a sixteenth of the input is read: rows per byte from the
+    /// first rows alone could be far off (a table sized for them would be too), and the
+    /// doublings up to then are cheap next to the later ones.
+    private long expectedRows() {
+        long bytes = bytesRead();
+        return inputBytes <= 0 || bytes < inputBytes / 16 || bytes == 0 ? 0 : (long) ((double) rowsRead() * inputBytes / bytes);
     }
 
     /// Data rows read from the input so far.

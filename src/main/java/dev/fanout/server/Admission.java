@@ -159,6 +159,11 @@ final class Admission {
         }
 
         @Override
+        public synchronized long left() {
+            return Math.max(0, free + (long) (places + largePermits.availablePermits()) * PLACE_BYTES - held);
+        }
+
+        @Override
         public synchronized String describe() {
             return ("the %s this server could give them (%s on the upload's place, and 4 MiB for each free place"
                     + " of its fanout.limits.max-concurrent-large-validations, which a larger heap makes more of)")

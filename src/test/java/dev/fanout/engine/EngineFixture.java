@@ -60,8 +60,14 @@ final class EngineFixture {
 
     /// A run whose keys are held within `keys`.
     static Output run(InputStream in, Schema schema, EngineOptions options, KeyBudget keys) {
+        return run(in, schema, options, keys, 0);
+    }
+
+    /// A run whose keys are held within `keys`, told that its input has `inputBytes` (0: not told).
+    static Output run(InputStream in, Schema schema, EngineOptions options, KeyBudget keys, long inputBytes) {
         var out = new ByteArrayOutputStream();
         try (var run = new ValidationEngine().open(in, schema, options)) {
+            run.expectInputBytes(inputBytes);
             RunOutcome outcome = run.writeTo(out, keys);
             return new Output(out.toString(StandardCharsets.UTF_8), outcome);
         } catch (IOException e) {

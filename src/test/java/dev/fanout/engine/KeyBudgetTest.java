@@ -7,10 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import net.jqwik.api.ForAll;
@@ -18,6 +23,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /// The keys a run remembers for `unique`, `primaryKey` and self-references: held in a [KeySet]
 /// with the row that first had each, paid for from the run's [KeyBudget], given back whole when
@@ -57,6 +63,123 @@ class KeyBudgetTest {
         assertEquals(200_000, keys.size());
         keys.release();
         assertTrue(budget.take(5L << 20), "the whole budget is back");
+    }
+
+    /// A set told how many keys to expect grows straight to a table for them: the same keys and
+    /// rows, the same memory once they are in, and a lower peak than doubling's (which holds the
+    /// old table beside the new one at each step).
+    @Test
+    void aSetToldWhatToExpectGrowsStraightToItsSizeWithALowerPeak() {
+        var doubling = new PeakBudget(KeyBudget.UNLIMITED);
+        var doubled = new KeySet(doubling);
+        var told = new PeakBudget(KeyBudget.UNLIMITED);
+        var expecting = new KeySet(told);
+        for (long id = 1; id <= 200_000; id++) {
+            if (id == 20_000) {
+                expecting.expect(200_000);
+            }
+            byte[] key = KeySet.encode(Long.toString(id % 150_000));
+            assertEquals(doubled.addFirst(key, id), expecting.addFirst(key, id), "row " + id);
+        }
+        assertEquals(doubled.size(), expecting.size());
+        assertEquals(doubled.bytes(), expecting.bytes(), "the same table and blocks in the end");
+        assertEquals(doubling.inUse(), told.inUse());
+        assertEquals(told.inUse(), told.peak(), "never more than it holds in the end");
+        assertTrue(told.peak() < doubling.peak() - 300_000, "peaks " + told.peak() + " and " + doubling.peak());
+        expecting.release();
+        assertEquals(0, told.inUse(), "release gave every byte back");
+    }
+
+    /// An expectation the budget cannot pay for, with the expected keys' entries, is passed over:
+    /// the set doubles as it would have, and holds every key a set not told would in the same
+    /// budget. (A table for 150,000 keys fits this budget; with their entries it would not.)
+    @Test
+    void anExpectationTheBudgetCannotPayForIsPassedOver() {
+        var doubling = new PeakBudget(KeyBudget.UNLIMITED);
+        var doubled = new KeySet(doubling);
+        for (int k = 0; k < 100_000; k++) {
+            doubled.add(KeySet.encode("k" + k));
+        }
+        var budget = new PeakBudget(KeyBudget.of(doubling.peak() + 250_000, "a little more than doubling takes"));
+        var keys = new KeySet(budget);
+        for (int k = 0; k < 100_000; k++) {
+            if (k >= 20_000) {
+                keys.expect(150_000);
+            }
+            assertTrue(keys.add(KeySet.encode("k" + k)), "k" + k);
+        }
+        assertEquals(doubled.bytes(), keys.bytes());
+        keys.release();
+        assertEquals(0, budget.inUse(), "release gave every byte back");
+    }
+
+    /// A run told its input's size writes the same lines as one not told, whatever the size it
+    /// is told, and within the budget that was enough for the run not told: a true size takes no
+    /// more at any moment, and an expectation the budget cannot pay for is passed over.
+    @Test
+    void aRunToldItsInputsSizeWritesTheSameLinesInTheSameBudget(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("keys.csv");
+        Files.write(file, keys(120_000));
+        long size = Files.size(file);
+        var options = EngineOptions.defaults().withWorkers(2).withSummary(true);
+        var notTold = new PeakBudget(KeyBudget.UNLIMITED);
+        String expected = runFile(file, options, notTold, 0);
+        assertTrue(expected.contains("\"summary\"") && !expected.contains("too_many_keys"), expected.substring(expected.length() - 200));
+        for (long told : new long[] {size, size / 50, size * 100}) {
+            var budget = new PeakBudget(KeyBudget.of(notTold.peak(), "the peak of a run not told"));
+            assertEquals(expected, runFile(file, options, budget, told), "told " + told + " bytes");
+            assertEquals(0, budget.inUse());
+        }
+    }
+
+    private static String runFile(Path file, EngineOptions options, KeyBudget budget, long inputBytes) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return EngineFixture.run(in, EngineEquivalenceTest.SCHEMA, options, budget, inputBytes).stable();
+        }
+    }
+
+    /// A budget that notes the most it lent at once.
+    private static final class PeakBudget implements KeyBudget {
+        private final KeyBudget budget;
+        private final AtomicLong inUse = new AtomicLong();
+        private final AtomicLong peak = new AtomicLong();
+
+        PeakBudget(KeyBudget budget) {
+            this.budget = budget;
+        }
+
+        @Override
+        public boolean take(long bytes) {
+            if (!budget.take(bytes)) {
+                return false;
+            }
+            peak.accumulateAndGet(inUse.addAndGet(bytes), Math::max);
+            return true;
+        }
+
+        @Override
+        public void giveBack(long bytes) {
+            inUse.addAndGet(-bytes);
+            budget.giveBack(bytes);
+        }
+
+        @Override
+        public long left() {
+            return budget.left();
+        }
+
+        @Override
+        public String describe() {
+            return budget.describe();
+        }
+
+        long inUse() {
+            return inUse.get();
+        }
+
+        long peak() {
+            return peak.get();
+        }
     }
 
     @Test
