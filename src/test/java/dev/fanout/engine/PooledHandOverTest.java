@@ -104,6 +104,27 @@ class PooledHandOverTest {
         assertEquals(0, keeping.takenOver);
     }
 
+    /// A keyed run's chunks without a duplicate are handed over whole, as an unkeyed run's are;
+    /// only the chunk whose line the writer replaces is copied.
+    @Test
+    void keyedChunksWithoutADuplicateAreHandedOverWhole() throws IOException {
+        var csv = new StringBuilder("id,name,email,age,city\n");
+        for (int i = 1; i <= 2_000; i++) {
+            // Row 20 repeats row 5's id: the first chunk of 50 rows has the one duplicate.
+            csv.append(i == 20 ? 5 : i).append(",Name,n@example.org,30,Town\n");
+        }
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        var schema = Schema.parse(("{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"},{\"name\":\"name\"},"
+                + "{\"name\":\"email\",\"format\":\"email\"},{\"name\":\"age\",\"type\":\"integer\"},{\"name\":\"city\"}],"
+                + "\"primaryKey\":[\"id\"]}").getBytes(StandardCharsets.UTF_8));
+        var options = EngineOptions.defaults().withChunkRows(50).withWorkers(2).withSummary(true);
+        var keeping = runKeeping(bytes, schema, options);
+        String plain = EngineFixture.run(new ByteArrayInputStream(bytes), schema, options).stable();
+        assertTrue(plain.contains("\"row\":20,") && plain.contains("is a duplicate of row 5"), plain.substring(0, 300));
+        assertEquals(plain, keeping.text());
+        assertEquals(39, keeping.takenOver, "every chunk of 50 rows but the first");
+    }
+
     @Test
     void theChunkTheErrorLimitCutsIsCopiedUpToTheCut() throws IOException {
         byte[] csv = people(2_000);
