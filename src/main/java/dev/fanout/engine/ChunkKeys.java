@@ -52,14 +52,42 @@ final class ChunkKeys {
                 return;
             }
         }
-        int entry = rule * rows + row;
         int start = length;
         for (int index : indexes) {
-            part(text(values[index]));
+            valuePart(values[index]);
         }
+        finish(row, rule, start);
+    }
+
+    /// Where the next key's bytes start: its parts follow, then [#finish] or [#drop] with it.
+    int next() {
+        return length;
+    }
+
+    /// Appends a part whose key text is `b[from, to)` (UTF-8): a cell that is its own key.
+    void textPart(byte[] b, int from, int to) {
+        room(5 + to - from);
+        length = KeySet.writeVarint(bytes, length, to - from);
+        System.arraycopy(b, from, bytes, length, to - from);
+        length += to - from;
+    }
+
+    /// Appends a part that is a [dev.fanout.schema.Field#uniqueKey].
+    void valuePart(Object value) {
+        part(text(value));
+    }
+
+    /// Makes the parts from `start` row `row`'s key under `rule`.
+    void finish(int row, int rule, int start) {
+        int entry = rule * rows + row;
         starts[entry] = start;
         ends[entry] = length;
         hashes[entry] = KeySet.hash(bytes, start, length);
+    }
+
+    /// Drops the parts from `start`: the row has no key under that rule.
+    void drop(int start) {
+        length = start;
     }
 
     int rows() {

@@ -47,6 +47,12 @@ final class RowValidator {
     private final boolean quickRows;
     // Fields whose cast values make up a key: of a uniqueness rule or a foreign key.
     private final boolean[] keyField;
+    // Fields whose cell, when their quick check found it valid, is its own key's text (a string
+    // that is its own value, a canonical integer): its bytes are the key's, with no value made.
+    private final boolean[] keyIsCell;
+    // The fields of each key a row offers, in ChunkKeys' order: each uniqueness rule's, then
+    // each self-reference's offered and wanted key.
+    private final int[][] keyFields;
     private final ColumnMapping mapping;
     private final Mode mode;
     private final List<UniqueConstraint> uniques;
@@ -114,6 +120,18 @@ final class RowValidator {
                 keyField[index] = true;
             }
         }
+        this.keyIsCell = new boolean[fields.length];
+        for (int f = 0; f < fields.length; f++) {
+            keyIsCell[f] = keyField[f] && quickChecks[f].decides();
+        }
+        this.keyFields = new int[uniques.size() + 2 * selfKeys.size()][];
+        for (int u = 0; u < uniques.size(); u++) {
+            keyFields[u] = uniques.get(u).fieldIndexes();
+        }
+        for (int s = 0; s < selfKeys.size(); s++) {
+            keyFields[uniques.size() + 2 * s] = selfKeys.get(s).referenceIndexes();
+            keyFields[uniques.size() + 2 * s + 1] = selfKeys.get(s).fieldIndexes();
+        }
         this.mapping = mapping;
         this.mode = mode;
         this.uniques = uniques;
@@ -131,7 +149,7 @@ final class RowValidator {
         var table = new RowTable(chunk, mapping);
         boolean keepRows = !uniques.isEmpty() || !selfKeys.isEmpty();
         boolean keyValues = keepRows || !tableKeys.isEmpty();
-        ChunkKeys keys = keepRows ? new ChunkKeys(count, uniques.size() + 2 * selfKeys.size()) : null;
+        ChunkKeys keys = keepRows ? new ChunkKeys(count, keyFields.length) : null;
         Object[] uniqueValues = keyValues ? new Object[fields.length] : null;
         Map<Question, List<Integer>> questions = anyLookup ? new LinkedHashMap<>() : null;
         var cell = new Cell();
@@ -153,8 +171,7 @@ final class RowValidator {
             }
             if (quickFields == fields.length) {
                 if (keepRows) {
-                    quickKeys(table, r, quickFields, uniqueValues);
-                    setKeys(keys, r, uniqueValues);
+                    setQuickKeys(keys, r, table, batch);
                 }
                 straight[r] = !quick.made;
                 continue;
@@ -459,13 +476,38 @@ final class RowValidator {
     /// failed its cast; then, for each self-reference, the key the row offers and the one it refers
     /// to (each none when a part is missing or failed its cast).
     private void setKeys(ChunkKeys keys, int r, Object[] uniqueValues) {
-        for (int u = 0; u < uniques.size(); u++) {
-            keys.set(r, u, uniques.get(u).fieldIndexes(), uniqueValues);
+        for (int k = 0; k < keyFields.length; k++) {
+            keys.set(r, k, keyFields[k], uniqueValues);
         }
-        for (int s = 0; s < selfKeys.size(); s++) {
-            ForeignKeyCheck key = selfKeys.get(s);
-            keys.set(r, uniques.size() + 2 * s, key.referenceIndexes(), uniqueValues);
-            keys.set(r, uniques.size() + 2 * s + 1, key.fieldIndexes(), uniqueValues);
+    }
+
+    /// [#setKeys] for a row the quick path found valid throughout, from its forms in `table`: a
+    /// cell that is its own key goes in as its bytes, any other as its value's key.
+    private void setQuickKeys(ChunkKeys keys, int r, RowTable table, RecordBatch batch) {
+        byte[] forms = table.forms();
+        int base = r * table.width();
+        int[] columnOfSlot = mapping.columnOfSlot;
+        for (int k = 0; k < keyFields.length; k++) {
+            int start = keys.next();
+            boolean whole = true;
+            for (int f : keyFields[k]) {
+                byte form = forms[base + f];
+                if (form == RowValues.NULL) {
+                    whole = false;
+                    break;
+                }
+                if (keyIsCell[f] && (form == RowValues.TEXT || form == RowValues.NUMBER)) {
+                    int column = columnOfSlot[f];
+                    keys.textPart(batch.bytes(), batch.cellStart(r, column), batch.cellEnd(r, column));
+                } else {
+                    keys.valuePart(fields[f].uniqueKey(table.typed(r, f)));
+                }
+            }
+            if (whole) {
+                keys.finish(r, k, start);
+            } else {
+                keys.drop(start);
+            }
         }
     }
 
