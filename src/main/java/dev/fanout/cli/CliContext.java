@@ -21,10 +21,6 @@ record CliContext(InputStream stdin, PrintStream stdout, PrintStream stderr, boo
         Objects.requireNonNull(stderr, "stderr must not be null");
     }
 
-    /// Opens the CSV input named on the command line: standard input for `-` (closing the result
-    /// leaves it open), else the file.
-    ///
-    /// @throws CliFailure when the file cannot be opened
     /// The size of the input [#openInput] opens, when it is a regular file; 0 otherwise (standard
     /// input, a pipe, a device).
     long inputSize(String fileOrDash) {
@@ -40,6 +36,10 @@ record CliContext(InputStream stdin, PrintStream stdout, PrintStream stderr, boo
         }
     }
 
+    /// Opens the CSV input named on the command line: standard input for `-` (closing the result
+    /// leaves it open), else the file.
+    ///
+    /// @throws CliFailure when the file cannot be opened
     InputStream openInput(String fileOrDash) {
         if (STDIN.equals(fileOrDash)) {
             return new FilterInputStream(stdin) {

@@ -28,12 +28,12 @@ import java.util.function.LongSupplier;
 /// for from the run's [KeyBudget]; when that runs out, the run stops at the row being decided
 /// with `too_many_keys`. Used by one thread at a time (the run's writer); not thread-safe.
 final class OrderedWriter {
+    /// Rows decided before the key sets are told how many keys to expect.
+    private static final long EXPECT_AFTER_ROWS = 16_384;
     private final OutputStream out;
     private final Mode mode;
     private final boolean summary;
     private final List<UniqueConstraint> uniques;
-    /// Rows decided before the key sets are told how many keys to expect.
-    private static final long EXPECT_AFTER_ROWS = 16_384;
     // Each uniqueness rule's keys so far, with the row that first had each.
     private final List<KeySet> firstRowOfKey;
     private final List<ForeignKeyCheck> selfKeys;
@@ -183,7 +183,7 @@ final class OrderedWriter {
             }
         }
         // A chunk with no duplicate (the usual one) is handed over whole, as a chunk without keys
-        // is: written by way of a copy, a keyed upload's answer took twice the CPU to send.
+        // is, rather than copied.
         if (pendingFrom == chunk.start() && out instanceof PooledArrayOutput taker && chunk.end() > chunk.start()) {
             taker.writeTakingOver(chunk.bytes(), chunk.start(), chunk.end());
             return true;
