@@ -37,11 +37,12 @@ final class ChunkKeys {
 
     /// The encoding of one key made of `parts` (none of them `null`), as [KeySet] holds it.
     static byte[] encode(Object... parts) {
-        var keys = new ChunkKeys(1, 1);
-        int[] all = new int[parts.length];
-        Arrays.setAll(all, p -> p);
-        keys.set(0, 0, all, parts);
-        return Arrays.copyOf(keys.bytes, keys.length);
+        // No entry: nothing hashed (a lookup in a reference table hashes the key itself).
+        var key = new ChunkKeys(0, 0);
+        for (Object part : parts) {
+            key.valuePart(part);
+        }
+        return Arrays.copyOf(key.bytes, key.length);
     }
 
     /// Sets row `row`'s key under `rule` to the values at `indexes`; leaves it without a key when
