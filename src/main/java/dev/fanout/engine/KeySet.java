@@ -1,5 +1,7 @@
 package dev.fanout.engine;
 
+import java.io.FileInputStream;
+import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -504,15 +506,27 @@ final class KeySet {
         }
     }
 
-    /// The hash's key, drawn once a process, when the first set is made.
+    /// The hash's key, drawn once a process, when the first set is made: 16 bytes of the kernel's
+    /// `/dev/urandom` (what `SecureRandom`'s default draws from on Linux), or of a `SecureRandom`
+    /// where there is none. Read directly because a `SecureRandom` loads the JDK's security
+    /// providers: a keyed 20-row `fanout validate` took ~6 ms longer (median of 25 alternating
+    /// runs), and with the keyed run in `validate`'s AOT training, every `validate` would have
+    /// loaded them from the cache at start (bench/RESULTS.md, "Issue 11, thirty-second pass").
     private static final class HashKey {
         static final long K0;
         static final long K1;
 
         static {
-            var random = new SecureRandom();
-            K0 = random.nextLong();
-            K1 = random.nextLong();
+            byte[] key = new byte[16];
+            try (var in = new FileInputStream("/dev/urandom")) {
+                if (in.readNBytes(key, 0, key.length) != key.length) {
+                    throw new IOException("/dev/urandom ended");
+                }
+            } catch (IOException e) {
+                new SecureRandom().nextBytes(key);
+            }
+            K0 = (long) LONGS.get(key, 0);
+            K1 = (long) LONGS.get(key, 8);
         }
     }
 }
