@@ -83,8 +83,10 @@ public final class AotTraining {
         expect(Main.run(new String[] {"validate", small.toString(), "--schema-name", "people", "-o",
             work.resolve("small.ndjson").toString()}, quiet), "validate");
         // With a primary key: its classes (the key sets, the keys' encoding) in the cache too.
-        String keyed = new String(AotTraining.class.getResourceAsStream("/dev/fanout/schema/people.json").readAllBytes(),
-                StandardCharsets.UTF_8).replaceFirst("\\{", "{\"primaryKey\": \"id\", ");
+        String keyed;
+        try (InputStream bundled = AotTraining.class.getResourceAsStream("/dev/fanout/schema/people.json")) {
+            keyed = new String(bundled.readAllBytes(), StandardCharsets.UTF_8).replaceFirst("\\{", "{\"primaryKey\": \"id\", ");
+        }
         Path keyedSchema = Files.writeString(work.resolve("people-pk.json"), keyed);
         expect(Main.run(new String[] {"validate", small.toString(), "--schema", keyedSchema.toString(), "-o",
             work.resolve("keyed.ndjson").toString()}, quiet), "validate");
