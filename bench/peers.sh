@@ -1,6 +1,7 @@
-# Sourced by bench/http-vs-peers and bench/cli-vs-peers: builds the Go and Rust peers of
-# ../shared/peers in bench/target/peers (installing their toolchains from Debian's packages),
-# generates their workloads, and reads compare.sh's tables.
+# Sourced by bench/http-vs-peers, bench/cli-vs-peers, bench/keyed-uploads and bench/keyed-cli:
+# builds the Go and Rust peers of ../shared/peers in bench/target/peers (installing their
+# toolchains from Debian's packages), generates their workloads, writes the keyed benchmarks'
+# schemas, and reads compare.sh's tables.
 
 # Installs wrk, Go and Rust's packaged crates when missing; copies and builds the peers; writes
 # data/small.csv (20 rows), data/large.csv (200,000 rows) and data/million.csv (1,000,000 rows).
@@ -69,4 +70,18 @@ ratios() {
             if ("fanout" in med) for (name in med) if (name != "fanout" && med[name] > 0)
                 printf "  fanout/%s = %.2f\n", name, med["fanout"] / med[name]
         }' "$1"
+}
+
+# keyed_schemas DIR: the bundled `people` schema as DIR/people.json, and with `"primaryKey": "id"`
+# added as DIR/people-pk.json.
+keyed_schemas() {
+    local bundled="$ROOT/src/main/resources/dev/fanout/schema/people.json"
+    mkdir -p "$1"
+    cp "$bundled" "$1/people.json"
+    python3 - "$bundled" "$1/people-pk.json" <<'PY'
+import json, sys
+schema = json.load(open(sys.argv[1]))
+schema["primaryKey"] = "id"
+json.dump(schema, open(sys.argv[2], "w"), indent=2)
+PY
 }

@@ -187,8 +187,12 @@ public final class ValidationRun implements AutoCloseable {
     /// first rows alone could be far off (a table sized for them would be too), and the
     /// doublings up to then are cheap next to the later ones.
     private long expectedRows() {
+        long size = inputBytes;
+        if (size <= 0) {
+            return 0;
+        }
         long bytes = bytesRead();
-        return inputBytes <= 0 || bytes < inputBytes / 16 || bytes == 0 ? 0 : (long) ((double) rowsRead() * inputBytes / bytes);
+        return bytes == 0 || bytes < size / 16 ? 0 : (long) ((double) rowsRead() * size / bytes);
     }
 
     /// Data rows read from the input so far.
