@@ -29,7 +29,10 @@ final class RowTable {
     private final int width;
     private final byte[] forms;
     private Object[] values;
-    private final List<?>[] errors;
+    // Each row's List<FieldError>, or null. An Object[] rather than a List<?>[]: a store into the
+    // latter is checked against its element type, and C2's check, specialised to the list class
+    // seen first, traps and recompiles the row loop when a row's errors come in another.
+    private final Object[] errors;
     private final Row current = new Row();
 
     RowTable(Chunk chunk, ColumnMapping mapping) {
@@ -37,7 +40,7 @@ final class RowTable {
         this.columnOfSlot = mapping.columnOfSlot;
         this.width = columnOfSlot.length;
         this.forms = new byte[chunk.size() * width];
-        this.errors = new List<?>[chunk.size()];
+        this.errors = new Object[chunk.size()];
     }
 
     /// The value of `slot` in row `r` is the checked `cell`'s typed value.

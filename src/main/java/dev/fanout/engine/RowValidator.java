@@ -154,8 +154,6 @@ final class RowValidator {
         Map<Question, List<Integer>> questions = anyLookup ? new LinkedHashMap<>() : null;
         var cell = new Cell();
         var violations = new ArrayList<Violation>(4);
-        byte[] bytes = batch.bytes();
-        int headerSize = mapping.headerSize;
         int[] columnOfField = mapping.columnOfField;
         QuickRow quick = quickRows ? new QuickRow(fields.length) : null;
         // Rows the quick path found valid with no made value: rendered straight from their cells,
@@ -176,74 +174,7 @@ final class RowValidator {
                 straight[r] = !quick.made;
                 continue;
             }
-            int cells = batch.cellCount(r);
-            boolean countOk = cells == headerSize;
-            List<FieldError> errors = null;
-            if (keyValues) {
-                Arrays.fill(uniqueValues, null);
-            }
-            if (quickFields > 0 && keyValues) {
-                quickKeys(table, r, quickFields, uniqueValues);
-            }
-            for (int f = Math.max(quickFields, 0); f < fields.length; f++) {
-                int column = columnOfField[f];
-                // Only a record with the wrong cell count can lack a column the header has.
-                if (column < 0 || column >= cells) {
-                    if (countOk && fields[f].required()) {
-                        errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
-                    }
-                    continue;
-                }
-                int start = batch.cellStart(r, column);
-                int end = batch.cellEnd(r, column);
-                if (missingValues[f].contains(bytes, start, end)) {
-                    if (countOk && fields[f].required()) {
-                        errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
-                    }
-                    continue;
-                }
-                Field field = fields[f];
-                field.check(cell.reset(bytes, start, end), violations);
-                table.set(r, f, cell);
-                boolean castFailed = false;
-                if (!violations.isEmpty()) {
-                    ErrorCode first = violations.getFirst().code();
-                    castFailed = first == ErrorCode.TYPE || first == ErrorCode.FORMAT;
-                    if (countOk) {
-                        for (Violation violation : violations) {
-                            errors = add(errors, new FieldError(field.name(), violation.code(), violation.message(), f));
-                        }
-                    }
-                    violations.clear();
-                }
-                if (countOk && !castFailed) {
-                    if (keyValues && keyField[f]) {
-                        uniqueValues[f] = field.uniqueKey(cell.typed());
-                    }
-                    if (anyLookup && field.lookup().isPresent()) {
-                        Object typed = cell.typed();
-                        String text = typed instanceof JsonNumber n ? n.text() : typed.toString();
-                        questions.computeIfAbsent(new Question(f, text), q -> new ArrayList<>()).add(r);
-                    }
-                }
-            }
-            int[] kept = mapping.keptColumns;
-            for (int k = 0; k < kept.length; k++) {
-                if (kept[k] < cells) {
-                    table.setText(r, mapping.keptStart + k);
-                }
-            }
-            if (!countOk) {
-                errors = List.of(new FieldError(null, ErrorCode.FIELD_COUNT,
-                        "expected " + headerSize + " fields, got " + cells, -1));
-            }
-            if (countOk && !tableKeys.isEmpty()) {
-                errors = checkTables(table, r, uniqueValues, errors);
-            }
-            table.setErrors(r, errors);
-            if (keepRows && countOk) {
-                setKeys(keys, r, uniqueValues);
-            }
+            checkFully(batch, r, Math.max(quickFields, 0), table, cell, violations, uniqueValues, questions, keys);
         }
         if (questions != null && !questions.isEmpty()) {
             resolveLookups(table, questions, worker);
@@ -262,6 +193,87 @@ final class RowValidator {
         return new ValidatedChunk(chunk.firstRow(), count, out.sink.array(), PooledArrayOutput.ROOM_BEFORE,
                 out.sink.size(), out.rowEnds, out.valid,
                 keepRows ? table : null, keys, out.invalidRows);
+    }
+
+    /// Checks row `r` of `batch` field by field from field `from` on (the quick path checked
+    /// those before it), setting its cells, errors and keys in `table` and `keys`, and noting its
+    /// lookups in `questions`. A method of its own rather than the loop's body: the row loop is
+    /// then small, and C2's compilations of it (on-stack replacement, then normal, and again after
+    /// a trap) do not each compile this path too (bench/RESULTS.md, "Issue 11, thirty-third pass").
+    private void checkFully(RecordBatch batch, int r, int from, RowTable table, Cell cell, List<Violation> violations,
+            Object[] uniqueValues, Map<Question, List<Integer>> questions, ChunkKeys keys) {
+        byte[] bytes = batch.bytes();
+        int[] columnOfField = mapping.columnOfField;
+        int headerSize = mapping.headerSize;
+        boolean keyValues = uniqueValues != null;
+        int cells = batch.cellCount(r);
+        boolean countOk = cells == headerSize;
+        List<FieldError> errors = null;
+        if (keyValues) {
+            Arrays.fill(uniqueValues, null);
+        }
+        if (from > 0 && keyValues) {
+            quickKeys(table, r, from, uniqueValues);
+        }
+        for (int f = from; f < fields.length; f++) {
+            int column = columnOfField[f];
+            // Only a record with the wrong cell count can lack a column the header has.
+            if (column < 0 || column >= cells) {
+                if (countOk && fields[f].required()) {
+                    errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
+                }
+                continue;
+            }
+            int start = batch.cellStart(r, column);
+            int end = batch.cellEnd(r, column);
+            if (missingValues[f].contains(bytes, start, end)) {
+                if (countOk && fields[f].required()) {
+                    errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
+                }
+                continue;
+            }
+            Field field = fields[f];
+            field.check(cell.reset(bytes, start, end), violations);
+            table.set(r, f, cell);
+            boolean castFailed = false;
+            if (!violations.isEmpty()) {
+                ErrorCode first = violations.getFirst().code();
+                castFailed = first == ErrorCode.TYPE || first == ErrorCode.FORMAT;
+                if (countOk) {
+                    for (Violation violation : violations) {
+                        errors = add(errors, new FieldError(field.name(), violation.code(), violation.message(), f));
+                    }
+                }
+                violations.clear();
+            }
+            if (countOk && !castFailed) {
+                if (keyValues && keyField[f]) {
+                    uniqueValues[f] = field.uniqueKey(cell.typed());
+                }
+                if (anyLookup && field.lookup().isPresent()) {
+                    Object typed = cell.typed();
+                    String text = typed instanceof JsonNumber n ? n.text() : typed.toString();
+                    questions.computeIfAbsent(new Question(f, text), q -> new ArrayList<>()).add(r);
+                }
+            }
+        }
+        int[] kept = mapping.keptColumns;
+        for (int k = 0; k < kept.length; k++) {
+            if (kept[k] < cells) {
+                table.setText(r, mapping.keptStart + k);
+            }
+        }
+        if (!countOk) {
+            errors = List.of(new FieldError(null, ErrorCode.FIELD_COUNT,
+                    "expected " + headerSize + " fields, got " + cells, -1));
+        }
+        if (countOk && !tableKeys.isEmpty()) {
+            errors = checkTables(table, r, uniqueValues, errors);
+        }
+        table.setErrors(r, errors);
+        if (keys != null && countOk) {
+            setKeys(keys, r, uniqueValues);
+        }
     }
 
     /// A chunk's rows as they are rendered, in order: the lines, where each ends, how many are
