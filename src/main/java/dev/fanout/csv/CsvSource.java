@@ -55,7 +55,7 @@ public final class CsvSource implements AutoCloseable {
     private static final int UNQUOTED = 2;
     private static final int QUOTED = 3;
     private static final int QUOTE_SEEN = 4;
-    /// Not a state: [#endCell]'s answer when the record it ended filled the batch.
+    /// Not a state: [#endCell]'s answer when the record it ended filled the batch, which ends the scan.
     private static final int BATCH_FULL = 5;
     private static final byte QUOTE = '"';
     private static final byte CR = '\r';
@@ -428,8 +428,12 @@ public final class CsvSource implements AutoCloseable {
         int p = pos;
         int st = state;
         try {
+            // A record that fills the batch ends the scan here, at one test for the three states
+            // that end records: tested where each ends a cell, C2 compiled a branch seen in none
+            // of its profile's batches out, and recompiled the scan once the batch-filling record
+            // ended in an empty or quoted cell (bench/RESULTS.md, "Issue 11, thirty-third pass").
             scanning:
-            while (p < n) {
+            while (p < n && st != BATCH_FULL) {
                 switch (st) {
                     case RECORD_START -> {
                         byte c = b[p];
@@ -456,10 +460,6 @@ public final class CsvSource implements AutoCloseable {
                         } else if (c == delim || c == LF || c == CR) {
                             st = endCell(p, p, c, p, batch, maxRecords);
                             p++;
-                            if (st == BATCH_FULL) {
-                                st = RECORD_START;
-                                return true;
-                            }
                         } else {
                             cellStart = p;
                             st = UNQUOTED;
@@ -497,10 +497,6 @@ public final class CsvSource implements AutoCloseable {
                         } else if (c == LF || c == CR) {
                             st = endCell(cellStart, p, c, p, batch, maxRecords);
                             p++;
-                            if (st == BATCH_FULL) {
-                                st = RECORD_START;
-                                return true;
-                            }
                         } else if (c < 0) {
                             int length = utf8(b, p, n);
                             if (length == 0) {
@@ -572,10 +568,6 @@ public final class CsvSource implements AutoCloseable {
                         } else if (c == delim || c == LF || c == CR) {
                             st = endCell(cellStart, write, c, p, batch, maxRecords);
                             p++;
-                            if (st == BATCH_FULL) {
-                                st = RECORD_START;
-                                return true;
-                            }
                         } else if (c < 0) {
                             // Bytes that are not UTF-8 are that failure first, whatever they stand after.
                             int length = utf8(b, p, n);
@@ -594,6 +586,10 @@ public final class CsvSource implements AutoCloseable {
                     }
                     default -> throw new IllegalStateException("parser state " + st);
                 }
+            }
+            if (st == BATCH_FULL) {
+                st = RECORD_START;
+                return true;
             }
             return false;
         } catch (CsvFailure e) {
