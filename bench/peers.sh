@@ -1,7 +1,7 @@
 # Sourced by bench/http-vs-peers, bench/cli-vs-peers, bench/keyed-uploads and bench/keyed-cli:
 # builds the Go and Rust peers of ../shared/peers in bench/target/peers (installing their
-# toolchains from Debian's packages), generates their workloads, writes the keyed benchmarks'
-# schemas, and reads compare.sh's tables.
+# toolchains from Debian's packages), generates their workloads, makes Fanout ready to measure,
+# writes the keyed benchmarks' schemas, and reads compare.sh's tables.
 
 # Installs wrk, Go and Rust's packaged crates when missing; copies and builds the peers; writes
 # data/small.csv (20 rows), data/large.csv (200,000 rows) and data/million.csv (1,000,000 rows).
@@ -32,6 +32,26 @@ prepare_harness() {
     for rows in small:20 large:200000 million:1000000; do
         [[ -s "$WORK/data/${rows%%:*}.csv" ]] \
             || python3 "$WORK/gen_people.py" "${rows#*:}" --invalid-rate 0.1 --seed 1 > "$WORK/data/${rows%%:*}.csv"
+    done
+}
+
+# Builds Fanout when its sources are newer than its jar, and records its AOT caches again when
+# they are older than the jar, all outside the measurement. The launcher runs without a cache
+# older than its jar, which a build with -Dfanout.aot.skip=true leaves (CI=true scripts/test
+# makes one): the runs would then time a JVM without its caches, slower by ~0.3 s a CLI start
+# and in the gateway's first seconds, and say nothing (twenty-fourth pass, bench/RESULTS.md).
+fanout_ready() {
+    "$ROOT/scripts/fanout" --version >/dev/null
+    local cache
+    for cache in serve validate; do
+        if [[ ! "$ROOT/target/$cache.aot" -nt "$ROOT/target/fanout.jar" ]]; then
+            echo "$(basename "$0"): target/$cache.aot is missing or older than the jar: recording the AOT caches (mvn package)" >&2
+            (source "$ROOT/scripts/java-env.sh" && cd "$FANOUT_ROOT" \
+                && mvn -q -B --no-transfer-progress -Dstyle.color=never -DskipTests package >&2)
+            [[ "$ROOT/target/$cache.aot" -nt "$ROOT/target/fanout.jar" ]] \
+                || { echo "$(basename "$0"): the build recorded no AOT cache newer than the jar" >&2; exit 1; }
+            return
+        fi
     done
 }
 
