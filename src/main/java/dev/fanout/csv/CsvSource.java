@@ -429,9 +429,10 @@ public final class CsvSource implements AutoCloseable {
         int st = state;
         try {
             // A record that fills the batch ends the scan here, at one test for the three states
-            // that end records: tested where each ends a cell, C2 compiled a branch seen in none
-            // of its profile's batches out, and recompiled the scan once the batch-filling record
-            // ended in an empty or quoted cell (bench/RESULTS.md, "Issue 11, thirty-third pass").
+            // that end records. Tested after each of their cell ends, the tests after an empty or
+            // a quoted last cell had seen no full batch when C2 compiled the scan, were compiled
+            // out, and trapped (and the scan was compiled again) once such a record filled one
+            // (bench/RESULTS.md, "Issue 11, thirty-third pass").
             scanning:
             while (p < n && st != BATCH_FULL) {
                 switch (st) {
