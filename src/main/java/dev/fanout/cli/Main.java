@@ -148,8 +148,7 @@ public final class Main implements Callable<Integer> {
     /// `fanout` without a subcommand is a usage error.
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(),
-                "a command is required: " + String.join(", ", spec.subcommands().keySet()));
+        throw UsageErrors.of(spec, "a command is required: " + String.join(", ", spec.subcommands().keySet()));
     }
 
     private static int usageError(ParameterException e, PrintWriter err) {

@@ -28,7 +28,6 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
@@ -300,7 +299,7 @@ final class ValidateCommand implements Callable<Integer> {
             if (spec == null) {
                 throw e;
             }
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            throw UsageErrors.of(spec, e.getMessage());
         }
     }
 
@@ -313,8 +312,7 @@ final class ValidateCommand implements Callable<Integer> {
             return Schema.people();
         }
         if (!SCHEMA_NAME.matcher(name).matches()) {
-            throw new ParameterException(spec.commandLine(),
-                    "invalid schema name '" + name + "': use letters, digits, '.', '_' and '-'");
+            throw UsageErrors.of(spec, "invalid schema name '" + name + "': use letters, digits, '.', '_' and '-'");
         }
         Path file = schemasDir.resolve(name + ".json");
         if (!Files.isRegularFile(file)) {
