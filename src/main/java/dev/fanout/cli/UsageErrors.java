@@ -10,7 +10,7 @@ import picocli.CommandLine.ParameterException;
 /// carries the verifier's check that it is a `Throwable`, which the JVM makes as it loads that
 /// class from the cache, at every start. That loads picocli's exception classes, which cannot be
 /// in the cache (Java 5 class files), and the class loader finds them only after opening every jar
-/// of the class path before picocli's: 56 jars, ~20 % of a 20-row `fanout validate`
+/// of the class path before picocli's: 56 jars, ~20 ms (~13 %) of a 20-row `fanout validate`
 /// (bench/RESULTS.md, "Issue 11, thirty-third pass"). This class is loaded only when such an
 /// error is made.
 final class UsageErrors {

@@ -89,7 +89,7 @@ class ProcessEndTest {
     }
 
     /// `validate`'s common path does not touch picocli: its classes cannot be in the AOT cache, and
-    /// the class loader finds them only after opening every other jar of the class path (~30 ms of
+    /// the class loader finds them only after opening every other jar of the class path (~20 ms of
     /// a 20-row run). A class that throws picocli's `ParameterException` itself loads it as it is
     /// verified; `UsageErrors` makes them instead.
     @Test
