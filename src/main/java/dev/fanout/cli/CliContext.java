@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
 /// What a command may touch of its process: the standard streams, and whether stderr is a
@@ -29,9 +31,9 @@ record CliContext(InputStream stdin, PrintStream stdout, PrintStream stderr, boo
         }
         try {
             // One stat, on every file's way to the engine.
-            var attributes = Files.readAttributes(Path.of(fileOrDash), java.nio.file.attribute.BasicFileAttributes.class);
+            var attributes = Files.readAttributes(Path.of(fileOrDash), BasicFileAttributes.class);
             return attributes.isRegularFile() ? attributes.size() : 0;
-        } catch (IOException | java.nio.file.InvalidPathException e) {
+        } catch (IOException | InvalidPathException e) {
             // Only a hint: openInput reports what is wrong with the input.
             return 0;
         }

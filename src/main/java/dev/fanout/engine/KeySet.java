@@ -283,10 +283,18 @@ final class KeySet {
     }
 
     private void take(long bytes) {
-        if (!budget.take(bytes)) {
+        if (!tryTake(bytes)) {
             throw new KeyBudget.Exhausted();
         }
+    }
+
+    /// Takes `bytes` from the budget if it has them; false, having taken nothing, if not.
+    private boolean tryTake(long bytes) {
+        if (!budget.take(bytes)) {
+            return false;
+        }
         taken += bytes;
+        return true;
     }
 
     private void giveBack(long bytes) {
@@ -305,8 +313,7 @@ final class KeySet {
         // the expected keys' entries too: a table too large to leave room for them would end
         // the run with `too_many_keys` sooner than doubling.
         if (forExpected > newLength && budget.left() >= 5L * forExpected + (expected - size) * bytesPerEntry()
-                && budget.take(5L * forExpected)) {
-            taken += 5L * forExpected;
+                && tryTake(5L * forExpected)) {
             newLength = forExpected;
         } else {
             // The old and the new table are both held while the keys move over.
