@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -99,17 +100,15 @@ public final class Main implements Callable<Integer> {
     static int run(String[] args, CliContext context) {
         var out = new PrintWriter(context.stdout(), true, context.stdout().charset());
         var err = new PrintWriter(context.stderr(), true, context.stderr().charset());
-        if (args.length > 0 && args[0].equals("validate")) {
-            var quick = ValidateCommand.parseQuickly(List.of(args).subList(1, args.length), context);
-            if (quick.isPresent()) {
-                try {
-                    return quick.get().call();
-                } catch (RuntimeException e) {
-                    return failure(e, err);
-                } finally {
-                    out.flush();
-                    err.flush();
-                }
+        Optional<? extends Callable<Integer>> quick = parseQuickly(args, context);
+        if (quick.isPresent()) {
+            try {
+                return quick.get().call();
+            } catch (Exception e) {
+                return failure(e, err);
+            } finally {
+                out.flush();
+                err.flush();
             }
         }
         var cli = new CommandLine(new Main(context));
@@ -126,6 +125,20 @@ public final class Main implements Callable<Integer> {
         out.flush();
         err.flush();
         return status;
+    }
+
+    /// The subcommand `args` name, with the rest of them, when they parse without picocli
+    /// ([QuickArguments]); empty otherwise, and for the subcommands that always go through picocli.
+    private static Optional<? extends Callable<Integer>> parseQuickly(String[] args, CliContext context) {
+        if (args.length == 0) {
+            return Optional.empty();
+        }
+        List<String> rest = List.of(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "validate" -> ValidateCommand.parseQuickly(rest, context);
+            case "infer" -> InferCommand.parseQuickly(rest, context);
+            default -> Optional.empty();
+        };
     }
 
     /// The class of a subcommand in [#SUBCOMMANDS]; a `switch` so that only the one asked for is loaded.

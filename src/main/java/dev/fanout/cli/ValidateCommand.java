@@ -17,9 +17,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -132,55 +131,26 @@ final class ValidateCommand implements Callable<Integer> {
     private Path histogramLog;
 
     /// Parses the arguments after `validate` without picocli when they are all of the plain forms
-    /// (`--option value`, `--option=value`, `-o FILE`, file names) and valid; empty otherwise, and
-    /// then picocli must parse them. The defaults are those of the annotations above.
+    /// ([QuickArguments]) and valid; empty otherwise, and then picocli must parse them. The
+    /// defaults are those of the annotations above.
     static Optional<ValidateCommand> parseQuickly(List<String> args, CliContext context) {
+        var parsed = QuickArguments.parse(args, Set.of("--summary", "--fail-fast"), Map.of("-o", "--output"));
+        if (parsed.isEmpty()) {
+            return Optional.empty();
+        }
         var command = new ValidateCommand();
         command.quickContext = context;
-        command.inputs = new ArrayList<>();
+        command.inputs = parsed.get().positionals();
         command.schemaSource = new SchemaSource();
         command.schemasDir = Path.of("schemas");
         command.mode = Mode.ALL;
         command.delimiter = ',';
         command.extra = ExtraColumns.ERROR;
-        Set<String> given = new HashSet<>();
+        command.summary = parsed.get().flags().contains("--summary");
+        command.failFast = parsed.get().flags().contains("--fail-fast");
         try {
-            for (int i = 0; i < args.size(); i++) {
-                String arg = args.get(i);
-                if (arg.startsWith("@")) {
-                    // picocli reads arguments from an @file.
-                    return Optional.empty();
-                }
-                if (!arg.startsWith("-") || arg.equals(CliContext.STDIN)) {
-                    command.inputs.add(arg);
-                    continue;
-                }
-                int equals = arg.startsWith("--") ? arg.indexOf('=') : -1;
-                String name = equals < 0 ? arg : arg.substring(0, equals);
-                // picocli refuses an option given twice; so does this parser, by leaving it to picocli.
-                if (!given.add(name.equals("-o") ? "--output" : name)) {
-                    return Optional.empty();
-                }
-                if (name.equals("--summary") || name.equals("--fail-fast")) {
-                    if (equals >= 0) {
-                        return Optional.empty();
-                    }
-                    if (name.equals("--summary")) {
-                        command.summary = true;
-                    } else {
-                        command.failFast = true;
-                    }
-                    continue;
-                }
-                String value;
-                if (equals >= 0) {
-                    value = arg.substring(equals + 1);
-                } else if (i + 1 < args.size()) {
-                    value = args.get(++i);
-                } else {
-                    return Optional.empty();
-                }
-                if (!command.setQuickly(name, value)) {
+            for (var option : parsed.get().options().entrySet()) {
+                if (!command.setQuickly(option.getKey(), option.getValue())) {
                     return Optional.empty();
                 }
             }
@@ -205,12 +175,12 @@ final class ValidateCommand implements Callable<Integer> {
             case "--schema-name" -> schemaSource.name = value;
             case "--schemas" -> schemasDir = Path.of(value);
             case "--mode" -> mode = Mode.parse(value);
-            case "--delimiter" -> delimiter = new DelimiterConverter().convert(value);
+            case "--delimiter" -> delimiter = Delimiters.parse(value);
             case "--extra" -> extra = ExtraColumns.parse(value);
             case "--workers" -> workers = Integer.valueOf(value);
             case "--chunk-rows" -> chunkRows = Integer.valueOf(value);
             case "--max-errors" -> maxErrors = Long.valueOf(value);
-            case "-o", "--output" -> output = Path.of(value);
+            case "--output" -> output = Path.of(value);
             case "--histogram-log" -> histogramLog = Path.of(value);
             default -> {
                 return false;

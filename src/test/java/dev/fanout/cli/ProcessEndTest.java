@@ -58,7 +58,7 @@ class ProcessEndTest {
         Files.writeString(csv, StatsCommandTest.people(20));
         Path recording = dir.resolve("run.jfr");
         Ended ended = fanout(List.of("-XX:StartFlightRecording:filename=" + recording),
-                "validate", csv.toString(), "--schema-name", "people", "-o", dir.resolve("out.ndjson").toString());
+                "validate", csv.toString(), "--schema-name", "people", "--delimiter", ",", "-o", dir.resolve("out.ndjson").toString());
         assertEquals(0, ended.status(), ended.stderr());
         assertTrue(Files.size(recording) > 0, "the recording was not dumped");
     }
@@ -91,14 +91,15 @@ class ProcessEndTest {
     /// `validate`'s common path does not touch picocli: its classes cannot be in the AOT cache, and
     /// the class loader finds them only after opening every other jar of the class path (~20 ms of
     /// a 20-row run). A class that throws picocli's `ParameterException` itself loads it as it is
-    /// verified; `UsageErrors` makes them instead.
+    /// verified; `UsageErrors` makes them instead. A `--delimiter` is read without picocli's
+    /// converter interface (`Delimiters`).
     @Test
     void validateLoadsNoPicocliClassUnlessTheArgumentsAreWrong() throws Exception {
         Path csv = dir.resolve("people.csv");
         Files.writeString(csv, StatsCommandTest.people(20));
         Path classes = dir.resolve("classes.log");
         Ended ended = fanout(List.of("-Xlog:class+load=info:file=" + classes), "validate", csv.toString(),
-                "--schema-name", "people", "-o", dir.resolve("out.ndjson").toString());
+                "--schema-name", "people", "--delimiter", ",", "-o", dir.resolve("out.ndjson").toString());
         assertEquals(0, ended.status(), ended.stderr());
         List<String> loaded = Files.readAllLines(classes);
         assertTrue(loaded.stream().anyMatch(line -> line.contains(" dev.fanout.cli.ValidateCommand ")), "no class log");
@@ -108,6 +109,28 @@ class ProcessEndTest {
                 "--schema-name", "no good");
         assertEquals(ExitStatus.Common.ERROR.code(), wrong.status(), wrong.stderr());
         assertTrue(wrong.stderr().startsWith("fanout: invalid schema name 'no good'"), wrong.stderr());
+        assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" picocli.CommandLine$ParameterException ")));
+    }
+
+    /// `infer`'s common path does not touch picocli either: with it, a 20-row `infer` took 0.35 s
+    /// against 0.17 s.
+    @Test
+    void inferLoadsNoPicocliClassUnlessTheArgumentsAreWrong() throws Exception {
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, StatsCommandTest.people(20));
+        Path classes = dir.resolve("classes.log");
+        Ended ended = fanout(List.of("-Xlog:class+load=info:file=" + classes), "infer", csv.toString(),
+                "--delimiter", ",", "--sample-rows", "10");
+        assertEquals(0, ended.status(), ended.stderr());
+        assertTrue(ended.stdout().contains("\"fields\""), ended.stdout());
+        List<String> loaded = Files.readAllLines(classes);
+        assertTrue(loaded.stream().anyMatch(line -> line.contains(" dev.fanout.cli.InferCommand ")), "no class log");
+        assertEquals(List.of(), loaded.stream().filter(line -> line.contains(" picocli.")).toList());
+        // A usage error still comes through picocli, with its message.
+        Ended wrong = fanout(List.of("-Xlog:class+load=info:file=" + classes), "infer", csv.toString(),
+                "--sample-rows", "0");
+        assertEquals(ExitStatus.Common.ERROR.code(), wrong.status(), wrong.stderr());
+        assertTrue(wrong.stderr().startsWith("fanout: --sample-rows must be at least 1, not 0"), wrong.stderr());
         assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" picocli.CommandLine$ParameterException ")));
     }
 

@@ -16,10 +16,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/// `fanout validate` parses its common forms without picocli (start-up time); these hold that
-/// parser to picocli's reading of the same annotated fields, and check that whatever it does not
-/// take falls through to picocli.
-class ValidateQuickParseTest {
+/// `fanout validate` and `fanout infer` parse their common forms without picocli (start-up time);
+/// these hold those parses to picocli's reading of the same annotated fields, and check that
+/// whatever they do not take falls through to picocli.
+class QuickParseTest {
     private static final CliContext CONTEXT = new CliContext(InputStream.nullInputStream(),
             new PrintStream(new ByteArrayOutputStream()), new PrintStream(new ByteArrayOutputStream()), false);
 
@@ -37,7 +37,41 @@ class ValidateQuickParseTest {
         for (List<String> args : invocations) {
             ValidateCommand quick = ValidateCommand.parseQuickly(args, CONTEXT).orElseThrow(() ->
                     new AssertionError("not parsed quickly: " + args));
-            assertEquals(fields(picocli(args)), fields(quick), args.toString());
+            assertEquals(fields(picocli(ValidateCommand.class, args)), fields(quick), args.toString());
+        }
+    }
+
+    @Test
+    void readsEveryInferOptionAsPicocliDoes() throws Exception {
+        List<List<String>> invocations = List.of(
+                List.of("a.csv"),
+                List.of("-"),
+                List.of("--delimiter", ";", "a.csv"),
+                List.of("a.csv", "--delimiter=\\t", "--sample-rows", "100"),
+                List.of("a.csv", "--sample-rows=1", "--delimiter", "tab"));
+        for (List<String> args : invocations) {
+            InferCommand quick = InferCommand.parseQuickly(args, CONTEXT).orElseThrow(() ->
+                    new AssertionError("not parsed quickly: " + args));
+            assertEquals(fields(picocli(InferCommand.class, args)), fields(quick), args.toString());
+        }
+    }
+
+    @Test
+    void leavesToPicocliWhatInferDoesNotKnow() {
+        for (List<String> args : List.of(
+                List.of("--help"),
+                List.of("a.csv", "-h"),
+                List.<String>of(),
+                List.of("a.csv", "b.csv"),
+                List.of("a.csv", "--delimiter", "ab"),
+                List.of("a.csv", "--delimiter", "\""),
+                List.of("a.csv", "--sample-rows", "0"),
+                List.of("a.csv", "--sample-rows", "many"),
+                List.of("a.csv", "--sample-rows"),
+                List.of("a.csv", "--sample-rows", "1", "--sample-rows", "2"),
+                List.of("a.csv", "--schema-name", "people"),
+                List.of("@args.txt"))) {
+            assertTrue(InferCommand.parseQuickly(args, CONTEXT).isEmpty(), args.toString());
         }
     }
 
@@ -75,19 +109,20 @@ class ValidateQuickParseTest {
         }
     }
 
-    private static ValidateCommand picocli(List<String> args) {
+    /// The subcommand `command` as picocli parses `args` for it.
+    private static Object picocli(Class<?> command, List<String> args) {
         var main = new CommandLine(new Main(CONTEXT));
-        main.addSubcommand(ValidateCommand.class);
-        List<String> all = new ArrayList<>(List.of("validate"));
+        main.addSubcommand(command);
+        List<String> all = new ArrayList<>(List.of(main.getSubcommands().keySet().iterator().next()));
         all.addAll(args);
         var parsed = main.parseArgs(all.toArray(String[]::new));
-        return (ValidateCommand) parsed.subcommand().commandSpec().userObject();
+        return parsed.subcommand().commandSpec().userObject();
     }
 
     /// Every option field, the schema source's included, by name.
-    private static Map<String, Object> fields(ValidateCommand command) throws IllegalAccessException {
+    private static Map<String, Object> fields(Object command) throws IllegalAccessException {
         Map<String, Object> values = new TreeMap<>();
-        for (Field field : ValidateCommand.class.getDeclaredFields()) {
+        for (Field field : command.getClass().getDeclaredFields()) {
             if (java.lang.reflect.Modifier.isStatic(field.getModifiers())
                     || List.of("parent", "spec", "quickContext").contains(field.getName())) {
                 continue;
