@@ -67,13 +67,13 @@ final class ValidateService implements HttpService {
         this.upstreams = upstreams;
         this.watchdog = watchdog;
         this.connections = connections;
-        this.senders = threads.factory("fanout-response-");
+        this.senders = threads.factory("fanout-response");
         this.registry = registry;
         this.settings = settings;
         this.admission = admission;
         this.metrics = metrics;
         // One queue of validation places for every request: see ValidationEngine.sharingWorkers.
-        this.engine = ValidationEngine.sharingWorkers(threads.factory("fanout-chunk-"), metrics, settings.workers(),
+        this.engine = ValidationEngine.sharingWorkers(threads.factory("fanout-chunk"), metrics, settings.workers(),
                 settings.spareWorkers(), admission.wideRecords());
         // No `withWorkers`: the shared engine ignores a run's own count of places.
         this.defaults = EngineOptions.defaults()

@@ -10,9 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class WorkThreads {
     private final AtomicInteger live = new AtomicInteger();
 
-    /// A factory of virtual threads named `prefix` + a number, each counted from start to end.
-    ThreadFactory factory(String prefix) {
-        ThreadFactory virtual = Thread.ofVirtual().name(prefix, 0).factory();
+    /// A factory of virtual threads named `name`, each counted from start to end. Not numbered: a
+    /// number is taken from a counter through a `VarHandle` whose method handle the AOT cache does
+    /// not hold, so the first request spun classes to make it.
+    ThreadFactory factory(String name) {
+        ThreadFactory virtual = Thread.ofVirtual().name(name).factory();
         return task -> virtual.newThread(() -> {
             live.incrementAndGet();
             try {

@@ -71,7 +71,7 @@ final class Upstream implements AutoCloseable {
         // proxied upstreams keep Helidon's client and cache (TLS and proxy tunnels are its business).
         this.transport = UpstreamTransport.create(settings);
         this.targets = new RequestTarget(settings);
-        this.flightThreads = Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup-", 0).factory();
+        this.flightThreads = Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup").factory();
         this.breaker = new CircuitBreaker(settings.breakerFailures(), settings.breakerOpen());
         this.limit = new ConcurrencyLimit(settings.maxConcurrency());
         this.cache = settings.cacheTtl().isZero() || settings.cacheSize() == 0 ? null
