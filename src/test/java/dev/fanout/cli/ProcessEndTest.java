@@ -95,42 +95,46 @@ class ProcessEndTest {
     /// converter interface (`Delimiters`).
     @Test
     void validateLoadsNoPicocliClassUnlessTheArgumentsAreWrong() throws Exception {
-        Path csv = dir.resolve("people.csv");
-        Files.writeString(csv, StatsCommandTest.people(20));
-        Path classes = dir.resolve("classes.log");
-        Ended ended = fanout(List.of("-Xlog:class+load=info:file=" + classes), "validate", csv.toString(),
+        Path csv = peopleFile();
+        Ended ended = runLoadsNoPicocliClass("ValidateCommand", "validate", csv.toString(),
                 "--schema-name", "people", "--delimiter", ",", "-o", dir.resolve("out.ndjson").toString());
         assertEquals(0, ended.status(), ended.stderr());
-        List<String> loaded = Files.readAllLines(classes);
-        assertTrue(loaded.stream().anyMatch(line -> line.contains(" dev.fanout.cli.ValidateCommand ")), "no class log");
-        assertEquals(List.of(), loaded.stream().filter(line -> line.contains(" picocli.")).toList());
-        // A usage error still comes through picocli, with its message.
-        Ended wrong = fanout(List.of("-Xlog:class+load=info:file=" + classes), "validate", csv.toString(),
-                "--schema-name", "no good");
-        assertEquals(ExitStatus.Common.ERROR.code(), wrong.status(), wrong.stderr());
-        assertTrue(wrong.stderr().startsWith("fanout: invalid schema name 'no good'"), wrong.stderr());
-        assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" picocli.CommandLine$ParameterException ")));
+        usageErrorLoadsPicocli("fanout: invalid schema name 'no good'", "validate", csv.toString(), "--schema-name", "no good");
     }
 
     /// `infer`'s common path does not touch picocli either: with it, a 20-row `infer` took 0.35 s
     /// against 0.17 s.
     @Test
     void inferLoadsNoPicocliClassUnlessTheArgumentsAreWrong() throws Exception {
-        Path csv = dir.resolve("people.csv");
-        Files.writeString(csv, StatsCommandTest.people(20));
-        Path classes = dir.resolve("classes.log");
-        Ended ended = fanout(List.of("-Xlog:class+load=info:file=" + classes), "infer", csv.toString(),
-                "--delimiter", ",", "--sample-rows", "10");
+        Path csv = peopleFile();
+        Ended ended = runLoadsNoPicocliClass("InferCommand", "infer", csv.toString(), "--delimiter", ",", "--sample-rows", "10");
         assertEquals(0, ended.status(), ended.stderr());
         assertTrue(ended.stdout().contains("\"fields\""), ended.stdout());
+        usageErrorLoadsPicocli("fanout: --sample-rows must be at least 1, not 0", "infer", csv.toString(), "--sample-rows", "0");
+    }
+
+    private Path peopleFile() throws IOException {
+        Path csv = dir.resolve("people.csv");
+        Files.writeString(csv, StatsCommandTest.people(20));
+        return csv;
+    }
+
+    /// Runs `fanout ARGS`, which must load the class `command` of this package and no class of picocli.
+    private Ended runLoadsNoPicocliClass(String command, String... args) throws IOException, InterruptedException {
+        Path classes = dir.resolve("classes.log");
+        Ended ended = fanout(List.of("-Xlog:class+load=info:file=" + classes), args);
         List<String> loaded = Files.readAllLines(classes);
-        assertTrue(loaded.stream().anyMatch(line -> line.contains(" dev.fanout.cli.InferCommand ")), "no class log");
+        assertTrue(loaded.stream().anyMatch(line -> line.contains(" dev.fanout.cli." + command + " ")), "no class log");
         assertEquals(List.of(), loaded.stream().filter(line -> line.contains(" picocli.")).toList());
-        // A usage error still comes through picocli, with its message.
-        Ended wrong = fanout(List.of("-Xlog:class+load=info:file=" + classes), "infer", csv.toString(),
-                "--sample-rows", "0");
+        return ended;
+    }
+
+    /// Runs `fanout ARGS`, a usage error: it still comes through picocli, with its message.
+    private void usageErrorLoadsPicocli(String message, String... args) throws IOException, InterruptedException {
+        Path classes = dir.resolve("classes.log");
+        Ended wrong = fanout(List.of("-Xlog:class+load=info:file=" + classes), args);
         assertEquals(ExitStatus.Common.ERROR.code(), wrong.status(), wrong.stderr());
-        assertTrue(wrong.stderr().startsWith("fanout: --sample-rows must be at least 1, not 0"), wrong.stderr());
+        assertTrue(wrong.stderr().startsWith(message), wrong.stderr());
         assertTrue(Files.readAllLines(classes).stream().anyMatch(line -> line.contains(" picocli.CommandLine$ParameterException ")));
     }
 
