@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /// generator, in another JVM, with small and large uploads, raw and multipart). With one cache for
 /// all, a 20-row `validate` loaded 5,400 classes and took 0.26 s; with one for `validate` and
 /// `infer` together, 1,940 classes; with its own, 1,670, ~5 ms sooner (~80 ms; 0.33 s with none).
-/// The gateway answers its first request 1.0 s after launch with its cache, 2.1 s without.
+/// The gateway answers its first request ~0.85 s after launch with its cache, 2.1 s without.
 public final class AotTraining {
     /// Passes over the training file for the row path: enough rows for the JIT's C2 profiles.
     private static final int VALIDATE_PASSES = 25;

@@ -19,7 +19,9 @@ import picocli.CommandLine;
 /// `@ParentCommand Main`; adding one means adding its class to [#SUBCOMMANDS]. Only the
 /// subcommand an invocation names is given to picocli (all of them when it names none, for help):
 /// picocli reads every registered command's annotations by reflection before it parses anything,
-/// which took 200 ms of a 20-row `validate`. One instance serves one invocation; not thread-safe.
+/// which took 200 ms of a 20-row `validate`. `validate`, `infer` and `serve` parse their common
+/// forms without picocli at all ([QuickArguments]). One instance serves one invocation; not
+/// thread-safe.
 @Command(
         name = "fanout",
         mixinStandardHelpOptions = true,
@@ -137,6 +139,7 @@ public final class Main implements Callable<Integer> {
         return switch (args[0]) {
             case "validate" -> ValidateCommand.parseQuickly(rest, context);
             case "infer" -> InferCommand.parseQuickly(rest, context);
+            case "serve" -> ServeCommand.parseQuickly(rest, context);
             default -> Optional.empty();
         };
     }

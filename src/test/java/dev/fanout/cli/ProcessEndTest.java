@@ -113,6 +113,18 @@ class ProcessEndTest {
         usageErrorLoadsPicocli("fanout: --sample-rows must be at least 1, not 0", "infer", csv.toString(), "--sample-rows", "0");
     }
 
+    /// Nor does `serve`'s: picocli took ~0.2 s of the gateway's start. A configuration file that
+    /// does not exist ends the run right after the parse.
+    @Test
+    void serveLoadsNoPicocliClassUnlessTheArgumentsAreWrong() throws Exception {
+        Path missing = dir.resolve("missing.yaml");
+        Ended ended = runLoadsNoPicocliClass("ServeCommand", "serve", "--port", "0", "--host", "127.0.0.1",
+                "--config", missing.toString());
+        assertEquals(ExitStatus.Common.ERROR.code(), ended.status(), ended.stderr());
+        assertEquals("fanout: config file " + missing + " does not exist", ended.stderr().strip());
+        usageErrorLoadsPicocli("fanout: Invalid value for option '--port'", "serve", "--port", "http");
+    }
+
     private Path peopleFile() throws IOException {
         Path csv = dir.resolve("people.csv");
         Files.writeString(csv, StatsCommandTest.people(20));

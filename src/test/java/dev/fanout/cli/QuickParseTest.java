@@ -16,7 +16,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/// `fanout validate` and `fanout infer` parse their common forms without picocli (start-up time);
+/// `fanout validate`, `infer` and `serve` parse their common forms without picocli (start-up time);
 /// these hold those parses to picocli's reading of the same annotated fields, and check that
 /// whatever they do not take falls through to picocli.
 class QuickParseTest {
@@ -106,6 +106,38 @@ class QuickParseTest {
         for (double value : new double[] {0, 0.04, 0.06, 1, 12.34, 12.36, 999.95, 1234567.8, 3.0e-7}) {
             assertEquals(String.format(java.util.Locale.ROOT, "%.1f", value), ValidateReport.oneDecimal(value),
                     () -> Double.toString(value));
+        }
+    }
+
+    @Test
+    void readsEveryServeOptionAsPicocliDoes() throws Exception {
+        List<List<String>> invocations = List.of(
+                List.<String>of(),
+                List.of("--port", "0"),
+                List.of("--port=010", "--host", "127.0.0.1"),
+                List.of("--host=::1", "--config", "c.yaml", "--schemas", "dir", "--histogram-log", "run.hlog"),
+                List.of("--schemas=s", "--config=c.yaml", "--histogram-log=h.hlog", "--port", "8080"));
+        for (List<String> args : invocations) {
+            ServeCommand quick = ServeCommand.parseQuickly(args, CONTEXT).orElseThrow(() ->
+                    new AssertionError("not parsed quickly: " + args));
+            assertEquals(fields(picocli(ServeCommand.class, args)), fields(quick), args.toString());
+        }
+    }
+
+    @Test
+    void leavesToPicocliWhatServeDoesNotKnow() {
+        for (List<String> args : List.of(
+                List.of("--help"),
+                List.of("--version"),
+                List.of("8080"),
+                List.of("--port", "http"),
+                List.of("--port", "99999999999"),
+                List.of("--port"),
+                List.of("--port", "1", "--port", "2"),
+                List.of("--host", "a", "--frobnicate", "1"),
+                List.of("--schemas", "bad\0path"),
+                List.of("@args.txt"))) {
+            assertTrue(ServeCommand.parseQuickly(args, CONTEXT).isEmpty(), args.toString());
         }
     }
 
