@@ -186,7 +186,13 @@ final class DisconnectDetector implements AutoCloseable {
                         .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
             }
         }
-        return hex.append(':').append(String.format("%04X", port)).toString();
+        hex.append(':');
+        // Four hex digits, as the tables print a port; not String.format, whose parse of the
+        // format string ran for every watched request.
+        for (int shift = 12; shift >= 0; shift -= 4) {
+            hex.append(Character.toUpperCase(Character.forDigit((port >> shift) & 0xf, 16)));
+        }
+        return hex.toString();
     }
 
     /// Whether the kernel's tables can be read here (Linux).

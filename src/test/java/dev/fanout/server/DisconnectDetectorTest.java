@@ -46,6 +46,15 @@ class DisconnectDetectorTest {
     }
 
     @Test
+    void keysAreWrittenAsTheKernelsTablesPrintThem() {
+        // 127.0.0.1 is the word 0x7F000001, printed in the machine's (little-endian) byte order;
+        // ports in four upper-case hex digits; an IPv4 pair also as IPv4-mapped IPv6 (tcp6).
+        var keys = DisconnectDetector.procKeys(new InetSocketAddress("127.0.0.1", 8080), new InetSocketAddress("127.0.0.1", 10));
+        assertTrue(keys.contains("0100007F:1F90 0100007F:000A"), keys.toString());
+        assertTrue(keys.contains("0000000000000000FFFF00000100007F:1F90 0000000000000000FFFF00000100007F:000A"), keys.toString());
+    }
+
+    @Test
     void aResetIsNoticedAndALiveConnectionIsNot() throws Exception {
         try (var detector = new DisconnectDetector(); var listener = new ServerSocket(0, 10,
                 java.net.InetAddress.getLoopbackAddress()); var live = Pair.open(listener); var reset = Pair.open(listener)) {
