@@ -10,9 +10,9 @@ import java.util.Set;
 
 /// A subcommand's arguments in their plain forms, split without picocli: file names (and `-`),
 /// flags, and options with a value (`--option value`, `--option=value`, `-o value`). The commands
-/// users run over and over (`validate`, `infer`) parse these first: picocli's reflection over the
-/// annotations costs ~150 ms of a 20-row run's start-up, and its classes cannot be in the AOT
-/// cache. Whatever is not plain (an `@file`, an option given twice, a flag with a value, an option
+/// users run over and over (`validate`, `infer`) and the gateway (`serve`) parse these first:
+/// picocli's reflection over the annotations cost ~150 ms of a 20-row run's start-up and ~0.2 s
+/// of the gateway's, and its classes cannot be in the AOT cache. Whatever is not plain (an `@file`, an option given twice, a flag with a value, an option
 /// without its value) leaves the whole parse to picocli, which words the errors and the help.
 ///
 /// @param positionals the arguments that are not options, in order
