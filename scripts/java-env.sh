@@ -7,7 +7,13 @@
 # `scripts/fanout validate` took 130 ms before (median of 15), 108 ms after.
 fanout_scripts="${BASH_SOURCE[0]%/*}"
 [ "$fanout_scripts" = "${BASH_SOURCE[0]}" ] && fanout_scripts=.
-FANOUT_ROOT="$(cd "$fanout_scripts/.." && pwd)"
+# The root from the path the script came by where it is plain (`scripts`, `/…/scripts`): the
+# general `$(cd … && pwd)` forks a subshell, ~3.7 ms on this VM.
+case $fanout_scripts in
+    scripts) FANOUT_ROOT="$PWD" ;;
+    /*/scripts) FANOUT_ROOT="${fanout_scripts%/scripts}" ;;
+    *) FANOUT_ROOT="$(cd "$fanout_scripts/.." && pwd)" ;;
+esac
 
 # Sets JAVA_MAJOR to the feature version of the JDK at $1, from its `release` file
 # (JAVA_VERSION="25.0.3"); asking the JDK itself (`java -XshowSettings`) started a JVM per JDK,
