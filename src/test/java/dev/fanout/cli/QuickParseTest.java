@@ -12,7 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -34,11 +36,7 @@ class QuickParseTest {
                         "--chunk-rows", "17", "-o", "out.ndjson", "--histogram-log", "run.hlog"),
                 List.of("a.csv", "--schema", "s.json", "--delimiter=;", "--output=x", "--extra=ignore", "--mode", "all"),
                 List.of("a.csv", "--schema-name", "people", "--delimiter", "tab"));
-        for (List<String> args : invocations) {
-            ValidateCommand quick = ValidateCommand.parseQuickly(args, CONTEXT).orElseThrow(() ->
-                    new AssertionError("not parsed quickly: " + args));
-            assertEquals(fields(picocli(ValidateCommand.class, args)), fields(quick), args.toString());
-        }
+        assertReadAsPicocliDoes(ValidateCommand.class, ValidateCommand::parseQuickly, invocations);
     }
 
     @Test
@@ -49,16 +47,12 @@ class QuickParseTest {
                 List.of("--delimiter", ";", "a.csv"),
                 List.of("a.csv", "--delimiter=\\t", "--sample-rows", "100"),
                 List.of("a.csv", "--sample-rows=1", "--delimiter", "tab"));
-        for (List<String> args : invocations) {
-            InferCommand quick = InferCommand.parseQuickly(args, CONTEXT).orElseThrow(() ->
-                    new AssertionError("not parsed quickly: " + args));
-            assertEquals(fields(picocli(InferCommand.class, args)), fields(quick), args.toString());
-        }
+        assertReadAsPicocliDoes(InferCommand.class, InferCommand::parseQuickly, invocations);
     }
 
     @Test
     void leavesToPicocliWhatInferDoesNotKnow() {
-        for (List<String> args : List.of(
+        assertLeftToPicocli(InferCommand::parseQuickly, List.of(
                 List.of("--help"),
                 List.of("a.csv", "-h"),
                 List.<String>of(),
@@ -70,14 +64,12 @@ class QuickParseTest {
                 List.of("a.csv", "--sample-rows"),
                 List.of("a.csv", "--sample-rows", "1", "--sample-rows", "2"),
                 List.of("a.csv", "--schema-name", "people"),
-                List.of("@args.txt"))) {
-            assertTrue(InferCommand.parseQuickly(args, CONTEXT).isEmpty(), args.toString());
-        }
+                List.of("@args.txt")));
     }
 
     @Test
     void leavesToPicocliWhatItDoesNotKnow() {
-        for (List<String> args : List.of(
+        assertLeftToPicocli(ValidateCommand::parseQuickly, List.of(
                 List.of("--help"),
                 List.of("a.csv", "--schema-name", "people", "--version"),
                 List.of("a.csv"),
@@ -96,9 +88,7 @@ class QuickParseTest {
                 List.of("@args.txt"),
                 List.of("a.csv", "--schema-name", "people", "--mode", "all", "--mode=invalid"),
                 List.of("a.csv", "--schema-name", "people", "-o", "x", "--output", "y"),
-                List.of("a.csv", "--schema-name", "people", "--summary", "--summary"))) {
-            assertTrue(ValidateCommand.parseQuickly(args, CONTEXT).isEmpty(), args.toString());
-        }
+                List.of("a.csv", "--schema-name", "people", "--summary", "--summary")));
     }
 
     @Test
@@ -117,16 +107,12 @@ class QuickParseTest {
                 List.of("--port=010", "--host", "127.0.0.1"),
                 List.of("--host=::1", "--config", "c.yaml", "--schemas", "dir", "--histogram-log", "run.hlog"),
                 List.of("--schemas=s", "--config=c.yaml", "--histogram-log=h.hlog", "--port", "8080"));
-        for (List<String> args : invocations) {
-            ServeCommand quick = ServeCommand.parseQuickly(args, CONTEXT).orElseThrow(() ->
-                    new AssertionError("not parsed quickly: " + args));
-            assertEquals(fields(picocli(ServeCommand.class, args)), fields(quick), args.toString());
-        }
+        assertReadAsPicocliDoes(ServeCommand.class, ServeCommand::parseQuickly, invocations);
     }
 
     @Test
     void leavesToPicocliWhatServeDoesNotKnow() {
-        for (List<String> args : List.of(
+        assertLeftToPicocli(ServeCommand::parseQuickly, List.of(
                 List.of("--help"),
                 List.of("--version"),
                 List.of("8080"),
@@ -136,8 +122,23 @@ class QuickParseTest {
                 List.of("--port", "1", "--port", "2"),
                 List.of("--host", "a", "--frobnicate", "1"),
                 List.of("--schemas", "bad\0path"),
-                List.of("@args.txt"))) {
-            assertTrue(ServeCommand.parseQuickly(args, CONTEXT).isEmpty(), args.toString());
+                List.of("@args.txt")));
+    }
+
+    /// Each of `invocations` is parsed by `quick` into the fields picocli sets from it.
+    private static <C> void assertReadAsPicocliDoes(Class<C> command,
+            BiFunction<List<String>, CliContext, Optional<C>> quick, List<List<String>> invocations) throws Exception {
+        for (List<String> args : invocations) {
+            C parsed = quick.apply(args, CONTEXT).orElseThrow(() -> new AssertionError("not parsed quickly: " + args));
+            assertEquals(fields(picocli(command, args)), fields(parsed), args.toString());
+        }
+    }
+
+    /// None of `invocations` is parsed by `quick`: each goes to picocli.
+    private static void assertLeftToPicocli(BiFunction<List<String>, CliContext, ? extends Optional<?>> quick,
+            List<List<String>> invocations) {
+        for (List<String> args : invocations) {
+            assertTrue(quick.apply(args, CONTEXT).isEmpty(), args.toString());
         }
     }
 
