@@ -1,6 +1,7 @@
-# Sourced by the other scripts: finds a JDK 25+ and Maven, and builds the project when needed.
-# Fanout compiles and runs with --enable-preview (StructuredTaskScope), so class files only run on
-# the JDK they were built for: JAVA_HOME when it is 25 or newer, else the newest under /usr/lib/jvm.
+# Sourced by the other scripts: finds JDK 25 and Maven, and builds the project when needed.
+# Fanout compiles and runs with --enable-preview (StructuredTaskScope), and preview class files
+# compile and load on their own release only (a JDK 26 refuses both): JAVA_HOME when it is JDK 25,
+# else a JDK 25 under /usr/lib/jvm.
 
 # Every launch of scripts/fanout runs what follows, so it uses the shell's builtins where a process
 # (dirname, sed, head, cat) or a command substitution cost ~0.6-1.2 ms each: a 20-row
@@ -34,24 +35,28 @@ java_major() {
     fi
 }
 
-# Sets FOUND_JDK to JAVA_HOME when it is 25 or newer, else to the newest JDK 25+ under
-# /usr/lib/jvm, else to nothing.
+# The JDK release whose preview API (StructuredTaskScope) the class files use.
+FANOUT_JDK_RELEASE=25
+
+# Sets FOUND_JDK to JAVA_HOME when it is JDK 25, else to a JDK 25 under /usr/lib/jvm, else to
+# nothing. Not a newer one: javac 26 refuses `--enable-preview` for release 25, and a JVM 26
+# refuses class files with release 25's preview features.
 find_jdk() {
     FOUND_JDK=""
     if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
         java_major "$JAVA_HOME"
-        if [ "${JAVA_MAJOR:-0}" -ge 25 ] 2>/dev/null; then
+        if [ "$JAVA_MAJOR" = "$FANOUT_JDK_RELEASE" ]; then
             FOUND_JDK="$JAVA_HOME"
             return 0
         fi
     fi
-    local best_major=0 dir
+    local dir
     for dir in /usr/lib/jvm/*; do
         [ -x "$dir/bin/javac" ] || continue
         java_major "$dir"
-        if [ -n "$JAVA_MAJOR" ] && [ "$JAVA_MAJOR" -ge 25 ] 2>/dev/null && [ "$JAVA_MAJOR" -gt "$best_major" ]; then
+        if [ "$JAVA_MAJOR" = "$FANOUT_JDK_RELEASE" ]; then
             FOUND_JDK="$dir"
-            best_major="$JAVA_MAJOR"
+            return 0
         fi
     done
 }
@@ -59,7 +64,8 @@ find_jdk() {
 find_jdk
 JAVA_HOME="$FOUND_JDK"
 if [ -z "$JAVA_HOME" ]; then
-    echo "fanout: no JDK 25 or newer found (set JAVA_HOME or install one under /usr/lib/jvm)" >&2
+    echo "fanout: no JDK $FANOUT_JDK_RELEASE found (set JAVA_HOME to one or install one under /usr/lib/jvm):" \
+        "Fanout uses a preview API of JDK $FANOUT_JDK_RELEASE, which no other release runs" >&2
     exit 2
 fi
 export JAVA_HOME
