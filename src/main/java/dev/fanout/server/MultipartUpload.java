@@ -50,7 +50,7 @@ final class MultipartUpload {
                             throw noSchemaBeforeFile(part, parts);
                         }
                         Schema schema = fromPart != null ? fromPart : ValidateService.registered(registry, schemaName.get());
-                        return new Upload(schema, new PartStream(part.openStream()));
+                        return new Upload(schema, new PartStream(part.openStream()), 0);
                     }
                     default -> {
                         // Not ours: the iterator skips its content.

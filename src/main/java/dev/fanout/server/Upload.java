@@ -5,5 +5,8 @@ import java.io.InputStream;
 
 /// What a validation request brings: the schema to validate against and the CSV as a stream
 /// (the raw body, or the `file` part of a multipart body, never buffered whole).
-record Upload(Schema schema, InputStream csv) {
+///
+/// @param csvBytes the CSV's size when the request says it (a raw body's `Content-Length`); 0
+///     when it does not (a chunked body, a multipart part)
+record Upload(Schema schema, InputStream csv, long csvBytes) {
 }

@@ -167,7 +167,8 @@ final class ValidateService implements HttpService {
                 Upload upload = multipart
                         ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
                                 schemaName, registry, settings.maxSchemaBytes())
-                        : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body);
+                        : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body,
+                                Math.max(contentLength, 0));
                 stream(upload, options, res, new Client(hangUp, connections.ends(req), after, body), outcome, permit.keys());
             } catch (ProblemException e) {
                 // An upload that broke cannot be read on: the answer says the connection ends.
@@ -251,6 +252,9 @@ final class ValidateService implements HttpService {
         } catch (HeaderException e) {
             throw ProblemException.ofHeader(e);
         }
+        // A keyed run sizes its key sets for the rows the body's length foretells, rather than
+        // doubling them as rows come (as fanout validate does from a file's size).
+        run.expectInputBytes(upload.csvBytes());
         // Closed however the answer ends, even before it starts: the run holds pooled buffers,
         // and a wide header's turn at the gate, which no one else would give back.
         try {

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -46,6 +50,73 @@ class KeyMemoryTest {
     static final GatewayExtension twoPlaces = GatewayExtension.withSchemas(Map.of("keyed.json", KEYED))
             .setting("fanout.limits.max-concurrent-large-validations", "2")
             .setting("fanout.engine.chunk-rows", "16");
+
+    /// Four places and the engine's own chunks: the keys have 1 MiB, then 4 MiB a place.
+    @RegisterExtension
+    static final GatewayExtension fourPlaces = GatewayExtension.withSchemas(Map.of("keyed.json", KEYED))
+            .setting("fanout.limits.max-concurrent-large-validations", "4");
+
+    /// An upload that says its length (`Content-Length`) has its key set sized for the rows the
+    /// length foretells once 16,384 rows are in, rather than doubled as rows come: 40,000 rows of
+    /// a 240,000-row upload in, its table is already the 2^19 slots (2.5 MiB) those need, and the
+    /// keys hold a second place. The same rows sent in chunks (no length) have a 2^16-slot table,
+    /// and their keys fit the upload's own place.
+    @Test
+    @Timeout(60)
+    void anUploadThatSaysItsLengthSizesItsKeysForIt() throws Exception {
+        int rows = 240_000;
+        int sent = 40_000;
+        var head = new StringBuilder("id,pad\n");
+        var rest = new StringBuilder();
+        for (int row = 1; row <= rows; row++) {
+            (row <= sent ? head : rest).append(row).append(",xxxxxxxxxxxxxxxxxxxxxxxx\n");
+        }
+        byte[] first = head.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] last = rest.toString().getBytes(StandardCharsets.US_ASCII);
+        String path = "/v1/validate?schema=keyed&extra=ignore";
+        try (var sized = RawConnection.open(fourPlaces.port()).readTimeout(Duration.ofSeconds(20))) {
+            sized.postHead(path, "Content-Type: text/csv", "Content-Length: " + (first.length + last.length)).send(first);
+            InputStream answer = answerOf(sized);
+            assertEquals(2, largePlacesOnceRowIsAnswered(answer, sent - 2048), "the keys took a place of their own");
+            sized.send(last);
+            assertEquals(rows, lastRow(answer));
+        }
+        Await.until(Duration.ofSeconds(5), () -> fourPlaces.server().runningValidations() == 0);
+        try (var chunked = RawConnection.open(fourPlaces.port()).readTimeout(Duration.ofSeconds(20))) {
+            chunked.postChunked(path, "text/csv").sendChunk(first);
+            InputStream answer = answerOf(chunked);
+            assertEquals(1, largePlacesOnceRowIsAnswered(answer, sent - 2048), "the keys fit the upload's place");
+            chunked.sendChunk(last).endChunks();
+            assertEquals(rows, lastRow(answer));
+        }
+    }
+
+    private static InputStream answerOf(RawConnection connection) throws Exception {
+        var head = connection.readHead();
+        assertEquals(200, head.status());
+        return connection.body(head);
+    }
+
+    /// Reads `answer` up to the line of `row` (the rows before it are decided and their keys in
+    /// the set; the last chunks sent may wait for more input), then returns the large places in
+    /// use from `/metrics`.
+    private static int largePlacesOnceRowIsAnswered(InputStream answer, int row) throws Exception {
+        String wanted = "{\"row\":" + row + ",";
+        for (String line = RawConnection.readLine(answer); !line.startsWith(wanted); line = RawConnection.readLine(answer)) {
+            assertTrue(line.startsWith("{\"row\":"), line);
+        }
+        String metrics = fourPlaces.get("/metrics").body();
+        Matcher used = Pattern.compile("(?m)^fanout_large_places_used (\\d+)$").matcher(metrics);
+        assertTrue(used.find(), metrics);
+        return Integer.parseInt(used.group(1));
+    }
+
+    /// Reads the rest of `answer` and returns the row of its last line.
+    private static long lastRow(InputStream answer) throws Exception {
+        String rest = RawConnection.readAll(answer);
+        String lastLine = rest.substring(rest.lastIndexOf('\n', rest.length() - 2) + 1);
+        return TestGateway.json(lastLine).path("row").asLong();
+    }
 
     @Test
     @Timeout(60)
