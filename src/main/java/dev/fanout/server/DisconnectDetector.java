@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -40,6 +41,7 @@ final class DisconnectDetector implements AutoCloseable {
     static final int MISSES_TO_GONE = 2;
     private static final Path TCP4 = Path.of("/proc/net/tcp");
     private static final Path TCP6 = Path.of("/proc/net/tcp6");
+    private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
 
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService checker;
@@ -181,18 +183,11 @@ final class DisconnectDetector implements AutoCloseable {
         var hex = new StringBuilder(address.length * 2 + 5);
         for (int word = 0; word < address.length; word += 4) {
             for (int i = 0; i < 4; i++) {
-                int b = address[word + (little ? 3 - i : i)] & 0xff;
-                hex.append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
-                        .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+                UPPER_HEX.toHexDigits(hex, address[word + (little ? 3 - i : i)]);
             }
         }
-        hex.append(':');
-        // Four hex digits, as the tables print a port; not String.format, whose parse of the
-        // format string ran for every watched request.
-        for (int shift = 12; shift >= 0; shift -= 4) {
-            hex.append(Character.toUpperCase(Character.forDigit((port >> shift) & 0xf, 16)));
-        }
-        return hex.toString();
+        // A port in four digits, as the tables print it.
+        return hex.append(':').append(UPPER_HEX.toHexDigits((short) port)).toString();
     }
 
     /// Whether the kernel's tables can be read here (Linux).
