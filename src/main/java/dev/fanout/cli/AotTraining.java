@@ -108,6 +108,15 @@ public final class AotTraining {
     /// `large-upload-bytes`, so that the cache's profiles are those of streamed answers and of rows
     /// across many buffers. With them C2 compiles the row path fewer times in a fresh gateway's first
     /// seconds of W2 (bench/RESULTS.md, "Issue 11, thirty-third pass").
+    ///
+    /// The small uploads are 1,000 (and 200 multipart), not more: the cache keeps the methods'
+    /// invocation counts with their profiles, so each request of training brings every per-request
+    /// method nearer to C2's threshold in every gateway. After 3,000 (and 500), a fresh gateway under
+    /// four large uploads compiled methods it runs once a request, 16 times a second
+    /// (`ColumnMapping.of`, twice), in its first seconds of load, and under 500 small connections its
+    /// largest compiles came later, with its heap's growth. With 1,000: W2's p99 lower in 6
+    /// alternating pairs of 6, W1's peak RSS lower in 14 of 14 (bench/RESULTS.md, "Issue 11,
+    /// thirty-fifth pass").
     private static void serve(Path people, Path small, Path work) throws IOException, InterruptedException {
         List<String> rows = Files.readAllLines(people, StandardCharsets.UTF_8);
         List<String> large = new ArrayList<>(List.of(rows.getFirst()));
@@ -120,8 +129,8 @@ public final class AotTraining {
         try {
             String url = "http://127.0.0.1:" + server.port() + "/v1/validate?schema=people";
             for (List<String> bench : List.of(
-                    List.of("bench", "--url", url, "--file", small.toString(), "--requests", "3000", "-c", "32"),
-                    List.of("bench", "--url", url, "--file", small.toString(), "--multipart", "--requests", "500"),
+                    List.of("bench", "--url", url, "--file", small.toString(), "--requests", "1000", "-c", "32"),
+                    List.of("bench", "--url", url, "--file", small.toString(), "--multipart", "--requests", "200"),
                     List.of("bench", "--url", url + "&summary=true", "--file", people.toString(), "--requests", "40",
                         "-c", "4"),
                     List.of("bench", "--url", url, "--file", largeFile.toString(), "--requests", "24", "-c", "4"))) {
