@@ -115,7 +115,7 @@ public final class AotTraining {
     /// four large uploads compiled methods it runs once a request, 16 times a second
     /// (`ColumnMapping.of`, twice), in its first seconds of load, and under 500 small connections its
     /// largest compiles came later, with its heap's growth. With 1,000: W2's p99 lower in 6
-    /// alternating pairs of 6, W1's peak RSS lower in 14 of 14 (bench/RESULTS.md, "Issue 11,
+    /// alternating pairs of 6; W1 the same within the machine's swing (bench/RESULTS.md, "Issue 11,
     /// thirty-fifth pass").
     private static void serve(Path people, Path small, Path work) throws IOException, InterruptedException {
         List<String> rows = Files.readAllLines(people, StandardCharsets.UTF_8);
