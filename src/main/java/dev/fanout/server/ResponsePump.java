@@ -418,12 +418,19 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
 
     /// What a failed write to the socket means: the client is gone. Helidon reports a closed
     /// connection with its own unchecked exceptions too.
+    ///
+    /// `instanceof` tests rather than a `switch` on the type: such a switch is bootstrapped at its
+    /// first run by spinning a class, which the AOT cache cannot hold, so every fresh gateway made
+    /// it when its first client went away mid-answer (under load: when `wrk` ends a run), and C2
+    /// then compiled the JDK's class-file writer there.
     private static IOException clientFailure(Exception e) {
-        return switch (e) {
-            case IOException io -> io;
-            case UncheckedIOException unchecked -> unchecked.getCause();
-            default -> new IOException("the client went away: " + e.getMessage(), e);
-        };
+        if (e instanceof IOException io) {
+            return io;
+        }
+        if (e instanceof UncheckedIOException unchecked) {
+            return unchecked.getCause();
+        }
+        return new IOException("the client went away: " + e.getMessage(), e);
     }
 
     private void sent(int n) {
