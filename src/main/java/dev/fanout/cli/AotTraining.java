@@ -110,7 +110,10 @@ public final class AotTraining {
     /// The last load is uploads of ~1.9 MB (the training rows sixteen times) answered in full: above
     /// `large-upload-bytes`, so that the cache's profiles are those of streamed answers and of rows
     /// across many buffers. With them C2 compiles the row path fewer times in a fresh gateway's first
-    /// seconds of W2 (bench/RESULTS.md, "Issue 11, thirty-third pass").
+    /// seconds of W2 (bench/RESULTS.md, "Issue 11, thirty-third pass"). They are 72, not 24: the
+    /// counts they leave bring the methods run once a chunk or a read to C2's threshold in W2's
+    /// first seconds rather than a few seconds later (requests higher and p99 lower in 6 and 5
+    /// alternating pairs of 6; "Issue 11, thirty-fifth pass").
     ///
     /// The small uploads are 1,000 (and 200 multipart), not more: the cache keeps the methods'
     /// invocation counts with their profiles, so each request of training brings every per-request
@@ -137,7 +140,7 @@ public final class AotTraining {
                     List.of("bench", "--url", url, "--file", small.toString(), "--multipart", "--requests", "200"),
                     List.of("bench", "--url", url + "&summary=true", "--file", people.toString(), "--requests", "40",
                         "-c", "4"),
-                    List.of("bench", "--url", url, "--file", largeFile.toString(), "--requests", "24", "-c", "4"))) {
+                    List.of("bench", "--url", url, "--file", largeFile.toString(), "--requests", "72", "-c", "4"))) {
                 List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "--enable-preview", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                         Main.class.getName()));
