@@ -112,8 +112,8 @@ public final class AotTraining {
     /// across many buffers. With them C2 compiles the row path fewer times in a fresh gateway's first
     /// seconds of W2 (bench/RESULTS.md, "Issue 11, thirty-third pass"). They are 72, not 24: the
     /// counts they leave bring the methods run once a chunk or a read to C2's threshold in W2's
-    /// first seconds rather than a few seconds later (requests higher and p99 lower in 6 and 5
-    /// alternating pairs of 6; "Issue 11, thirty-fifth pass").
+    /// first seconds rather than a few seconds later (requests higher in 6 alternating pairs of 6,
+    /// p99 lower in 4; "Issue 11, thirty-fifth pass").
     ///
     /// The small uploads are 1,000 (and 200 multipart), not more: the cache keeps the methods'
     /// invocation counts with their profiles, so each request of training brings every per-request
