@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,22 +172,38 @@ public final class AotTraining {
                 + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         for (boolean wholeUpload : new boolean[] {false, true, false, true}) {
             try (Socket socket = new Socket()) {
-                // A small window: the gateway's writes of the answer block soon, and fail at the close.
-                socket.setReceiveBufferSize(4096);
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-                socket.setSoTimeout(10_000);
-                OutputStream out = socket.getOutputStream();
-                out.write(head);
-                // Cut after the answer has begun (its first bytes read), the upload whole or not:
-                // the gateway then ends the answer with an error line, or finds the client gone.
-                out.write(body, 0, wholeUpload ? body.length : body.length * 3 / 4);
-                out.flush();
+                // Bounded like every load here: a socket write has no timeout of its own (the
+                // gateway reads on while its answer waits, spilled, but a build must never hang).
+                Thread deadline = Thread.ofVirtual().start(() -> closeAfter(socket, 30_000));
                 try {
-                    socket.getInputStream().readNBytes(16 * 1024);
-                } catch (java.net.SocketTimeoutException e) {
-                    // An answer not begun in 10 s: cut all the same.
+                    // A small window: the gateway's writes of the answer block soon, and fail at the close.
+                    socket.setReceiveBufferSize(4096);
+                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+                    socket.setSoTimeout(10_000);
+                    OutputStream out = socket.getOutputStream();
+                    out.write(head);
+                    // Cut after the answer has begun (its first bytes read), the upload whole or not:
+                    // the gateway then ends the answer with an error line, or finds the client gone.
+                    out.write(body, 0, wholeUpload ? body.length : body.length * 3 / 4);
+                    out.flush();
+                    try {
+                        socket.getInputStream().readNBytes(16 * 1024);
+                    } catch (SocketTimeoutException e) {
+                        // An answer not begun in 10 s: cut all the same.
+                    }
+                } finally {
+                    deadline.interrupt();
                 }
             }
+        }
+    }
+
+    private static void closeAfter(Socket socket, long millis) {
+        try {
+            Thread.sleep(millis);
+            socket.close();
+        } catch (InterruptedException | IOException e) {
+            // Done in time, or closed already.
         }
     }
 
