@@ -30,14 +30,18 @@ import java.util.concurrent.ThreadFactory;
 /// validates the chunk.
 ///
 /// Cells are checked where they lie in the record batch ([Cell]); a value that is the cell's own
-/// text is rendered by copying its bytes. Thread-safe: it holds only immutable state, so many
-/// chunks can be validated at once.
+/// text is rendered by copying its bytes. Thread-safe: it holds only immutable state but for one
+/// hint about line lengths, so many chunks can be validated at once.
 final class RowValidator {
     /// Bytes reserved per row for its line before rendering starts; the sink grows past it.
     private static final int LINE_BYTES_GUESS = 160;
 
     private final Field[] fields;
     private final String[] requiredMessages;
+    /// The bytes per line of the last chunk rendered, for the next chunk's first array: a line
+    /// with errors is two or three times the guess from a row's cells. Written and read by every
+    /// worker without order, as a hint: a stale value costs only a larger array or a copy.
+    private int lineBytesSeen;
     // Per field: its own missingValues or the schema's, looked up once rather than per cell.
     private final MissingValues[] missingValues;
     private final QuickCheck[] quickChecks;
@@ -183,12 +187,15 @@ final class RowValidator {
         // now lets the next chunk (of any run) be checked meanwhile: under four concurrent uploads
         // on two cores the one shared place was busy 96 % of the time, half of it rendering.
         worker.checked();
-        var out = new RenderedRows(chunk, renderer, listInvalid, mode);
+        var out = new RenderedRows(chunk, renderer, listInvalid, mode, lineBytesSeen);
         for (int r = 0; r < count; r++) {
             // Huge cells are not written straight: by way of the table, which has the row's forms.
             if (straight == null || !straight[r] || !out.addQuick(r, table, columnOfField)) {
                 out.add(table, r);
             }
+        }
+        if (count > 0) {
+            lineBytesSeen = (out.sink.size() - PooledArrayOutput.ROOM_BEFORE) / count;
         }
         return new ValidatedChunk(chunk.firstRow(), count, out.sink.array(), PooledArrayOutput.ROOM_BEFORE,
                 out.sink.size(), out.rowEnds, out.valid,
@@ -289,7 +296,8 @@ final class RowValidator {
         private final boolean writesInvalid;
         int valid;
 
-        RenderedRows(Chunk chunk, NdjsonRenderer renderer, boolean listInvalid, Mode mode) {
+        /// `lineBytes`: the bytes per line of a chunk rendered before in the run, 0 for none.
+        RenderedRows(Chunk chunk, NdjsonRenderer renderer, boolean listInvalid, Mode mode, int lineBytes) {
             this.chunk = chunk;
             this.writesValid = mode.writes(true);
             this.writesInvalid = mode.writes(false);
@@ -298,8 +306,9 @@ final class RowValidator {
             // From the shared pool: the writer gives it back once the chunk is written. The lines
             // start after room for a chunk's size line, and the guess leaves room for its CRLF: the
             // gateway frames them in place rather than copying them into a frame.
-            sink = new ByteSink(BufferPool.SHARED.take(PooledArrayOutput.ROOM_BEFORE + batch.byteSize() * 2
-                    + count * LINE_BYTES_GUESS / 4 + PooledArrayOutput.ROOM_AFTER));
+            int guess = Math.max(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4, count * (lineBytes + lineBytes / 8));
+            sink = new ByteSink(BufferPool.SHARED.take(PooledArrayOutput.ROOM_BEFORE + guess + PooledArrayOutput.ROOM_AFTER),
+                    BufferPool.SHARED);
             sink.size(PooledArrayOutput.ROOM_BEFORE);
             lines = renderer.open(sink);
             rowEnds = new int[count];

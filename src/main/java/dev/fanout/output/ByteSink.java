@@ -1,6 +1,7 @@
 package dev.fanout.output;
 
 import dev.fanout.csv.ByteWords;
+import dev.fanout.memory.BufferPool;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -36,16 +37,32 @@ public final class ByteSink extends OutputStream {
 
     private byte[] bytes;
     private int size;
+    /// Where a larger array comes from, and the full one goes back to, when the sink grows;
+    /// null for a sink of its own arrays.
+    private final @Nullable BufferPool pool;
     /// For [#appendJsonString(String)], made on first use: most sinks only copy bytes.
     private char @Nullable [] scratch;
 
     public ByteSink(int initialCapacity) {
         bytes = new byte[Math.max(16, initialCapacity)];
+        pool = null;
     }
 
     /// A sink that writes into `buffer` first (a larger array replaces it when it is full).
     public ByteSink(byte[] buffer) {
         bytes = buffer;
+        pool = null;
+    }
+
+    /// A sink that writes into `buffer`, taken from `pool`: when it is full, a larger array is
+    /// taken from `pool` and `buffer` given back to it, so that whoever gives the sink's last
+    /// array back returns every array the sink used. A rendered chunk that outgrew its first
+    /// array otherwise left both to the collector, the larger one while the chunk was in flight:
+    /// under uploads of invalid rows, whose lines outgrow the first guess, the gateway's heap
+    /// filled with them (bench/RESULTS.md, "Issue 11, thirty-sixth pass").
+    public ByteSink(byte[] buffer, BufferPool pool) {
+        bytes = buffer;
+        this.pool = pool;
     }
 
     @Override
@@ -341,6 +358,14 @@ public final class ByteSink extends OutputStream {
     }
 
     private void grow(int more) {
-        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        int length = Math.max(bytes.length * 2, size + more);
+        if (pool == null) {
+            bytes = Arrays.copyOf(bytes, length);
+            return;
+        }
+        byte[] larger = pool.take(length);
+        System.arraycopy(bytes, 0, larger, 0, size);
+        pool.give(bytes);
+        bytes = larger;
     }
 }

@@ -90,6 +90,25 @@ class PooledHandOverTest {
         assertTrue(keeping.takenOver >= 200, "chunks handed over: " + keeping.takenOver);
     }
 
+    /// Lines of invalid rows outgrow a chunk's first array (from the cells' size), and rows whose
+    /// lines lengthen through each chunk outgrow the guess from the chunk before: the arrays the
+    /// sinks grow out of go back to the pool while the chunks that grew are in flight.
+    @Test
+    void chunksWhoseLinesOutgrowTheirArraysAreHandedOverIntact() throws IOException {
+        var csv = new StringBuilder("id,name,email,age,city\n");
+        for (int i = 1; i <= 3_000; i++) {
+            // Every row invalid (a city over 64 characters, quoted in the error), longer down each chunk.
+            csv.append(i).append(",Name,n@example.org,200,").append("C".repeat(65 + 20 * (i % 100))).append('\n');
+        }
+        byte[] bytes = csv.toString().getBytes(StandardCharsets.UTF_8);
+        var options = EngineOptions.defaults().withChunkRows(100).withWorkers(4).withSummary(true);
+        var keeping = runKeeping(bytes, Schema.people(), options);
+        String plain = EngineFixture.run(new ByteArrayInputStream(bytes), Schema.people(), options).stable();
+        assertTrue(plain.contains("\"invalid\":3000"), plain.substring(plain.length() - 300));
+        assertEquals(plain, keeping.text());
+        assertTrue(keeping.takenOver >= 30, "chunks handed over: " + keeping.takenOver);
+    }
+
     @Test
     void chunksTheWriterEditsAreCopiedNotHandedOver() throws IOException {
         byte[] csv = people(2_000);

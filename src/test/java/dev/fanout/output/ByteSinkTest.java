@@ -2,12 +2,15 @@ package dev.fanout.output;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import dev.fanout.memory.BufferPool;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -167,6 +170,26 @@ class ByteSinkTest {
             parser.nextToken();
             assertEquals(text, parser.getText());
         }
+    }
+
+    /// A rendered chunk's sink: when it outgrows its pooled array, the larger one comes from the
+    /// pool and the full one goes back, its bytes carried over.
+    @Test
+    void aSinkOverAPooledArrayGrowsFromThePoolAndGivesTheFullArrayBack() {
+        var pool = new BufferPool(1 << 20);
+        byte[] first = pool.take(4096);
+        var sink = new ByteSink(first, pool);
+        byte[] written = new byte[10_000];
+        for (int i = 0; i < written.length; i++) {
+            written[i] = (byte) (i * 31);
+        }
+        sink.write(written, 0, 3000);
+        assertSame(first, sink.array());
+        sink.write(written, 3000, written.length - 3000);
+        assertEquals(16384, sink.array().length, "the pool's next size up from 10,000 bytes");
+        assertArrayEquals(written, Arrays.copyOf(sink.array(), sink.size()));
+        assertEquals(4096, pool.idleBytes(), "the full array given back");
+        assertSame(first, pool.take(4096));
     }
 
     private static String ours(String text) {
