@@ -82,7 +82,8 @@ class ByteSinkTest {
 
     /// A lone surrogate cannot be UTF-8: it is written as U+FFFD, wherever it is.
     @ParameterizedTest
-    @ValueSource(strings = {"\ud800", "a\ud800b", "a\udc00", "a\ud800", "\udc00\ud800"})
+    @ValueSource(strings = {"\ud800", "a\ud800b", "a\udc00", "a\ud800", "\udc00\ud800", "?\ud800?",
+        "is it? quoted \ud800, and more? text past two words", "0123456789abcdef\udfff is not a valid email address?"})
     void loneSurrogatesAreReplacementCharacters(String text) {
         // Compared as bytes: decoding would turn a broken sequence into U+FFFD too.
         assertArrayEquals(("\"" + withLoneSurrogatesReplaced(text) + "\"").getBytes(StandardCharsets.UTF_8),

@@ -40,6 +40,11 @@ public class ChunkBenchmark {
     @Param({"1"})
     int chunks;
 
+    /// Whether every row is invalid (each with one of the file's defects): the path of rows with
+    /// errors, their messages and longer lines.
+    @Param({"false"})
+    boolean invalid;
+
     private RowValidator validator;
     private Chunk[] all;
     private int next;
@@ -48,10 +53,11 @@ public class ChunkBenchmark {
     public void readChunk() throws IOException {
         // The same rows from the start (one generator, one seed); the large file has room for 256 chunks.
         long fileBytes = chunks == 1 ? 1_000_000 : 100_000_000;
-        Path file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"), "people-" + fileBytes + ".csv");
+        Path file = Path.of(System.getProperty("fanout.bench.dir", "bench/data"),
+                "people-" + (invalid ? "invalid-" : "") + fileBytes + ".csv");
         if (!Files.exists(file)) {
             Files.createDirectories(file.getParent());
-            PeopleFile.write(file, fileBytes, 1);
+            PeopleFile.write(file, fileBytes, 1, false, invalid);
         }
         Schema schema = Schema.people();
         try (InputStream in = Files.newInputStream(file);

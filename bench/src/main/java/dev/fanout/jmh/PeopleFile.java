@@ -37,6 +37,13 @@ public final class PeopleFile {
     /// As [#write(Path, long, long)]; with `quoteAll` every field is quoted, as some exporters
     /// write every CSV (the same rows otherwise).
     public static long write(Path out, long targetBytes, long seed, boolean quoteAll) throws IOException {
+        return write(out, targetBytes, seed, quoteAll, false);
+    }
+
+    /// As [#write(Path, long, long, boolean)]; with `everyRowInvalid` every row has one of the
+    /// defects, as a file exported with the wrong column order or encoding would.
+    public static long write(Path out, long targetBytes, long seed, boolean quoteAll, boolean everyRowInvalid)
+            throws IOException {
         var random = new Random(seed);
         long written = 0;
         long rows = 0;
@@ -46,7 +53,7 @@ public final class PeopleFile {
             written += header.length();
             while (written < targetBytes) {
                 rows++;
-                String line = row(random, rows);
+                String line = row(random, rows, everyRowInvalid);
                 if (quoteAll) {
                     line = quoteAll(line);
                 }
@@ -76,7 +83,7 @@ public final class PeopleFile {
         return quoted.append("\"\n").toString();
     }
 
-    private static String row(Random random, long i) {
+    private static String row(Random random, long i, boolean invalid) {
         String first = FIRST[random.nextInt(FIRST.length)];
         String last = LAST[random.nextInt(LAST.length)];
         String id = Long.toString(i);
@@ -84,7 +91,8 @@ public final class PeopleFile {
         String email = first.toLowerCase() + "." + last.toLowerCase() + (i % 97) + "@" + DOMAINS[random.nextInt(DOMAINS.length)];
         String age = Integer.toString(random.nextInt(100));
         String city = CITIES[random.nextInt(CITIES.length)];
-        if (random.nextInt(10) == 0) {
+        // Drawn whatever `invalid` says: the rows of a seed stay the same.
+        if (random.nextInt(10) == 0 || invalid) {
             switch (random.nextInt(7)) {
                 case 0 -> age = Integer.toString(151 + random.nextInt(800));
                 case 1 -> age = "forty";
