@@ -35,6 +35,8 @@ import java.util.concurrent.ThreadFactory;
 final class RowValidator {
     /// Bytes reserved per row for its line before rendering starts; the sink grows past it.
     private static final int LINE_BYTES_GUESS = 160;
+    /// The most a chunk's first array is sized at from the run's earlier lines.
+    private static final long MAX_SEEN_GUESS = 1 << 20;
 
     private final Field[] fields;
     private final String[] requiredMessages;
@@ -306,7 +308,10 @@ final class RowValidator {
             // From the shared pool: the writer gives it back once the chunk is written. The lines
             // start after room for a chunk's size line, and the guess leaves room for its CRLF: the
             // gateway frames them in place rather than copying them into a frame.
-            int guess = Math.max(batch.byteSize() * 2 + count * LINE_BYTES_GUESS / 4, count * (lineBytes + lineBytes / 8));
+            // The run's lines, an eighth more, up to 1 MiB: a chunk of one huge record must not
+            // size the chunks after it (and the product must not overflow).
+            long seen = Math.min((long) count * (lineBytes + lineBytes / 8), MAX_SEEN_GUESS);
+            int guess = (int) Math.max(batch.byteSize() * 2L + count * LINE_BYTES_GUESS / 4, seen);
             sink = new ByteSink(BufferPool.SHARED.take(PooledArrayOutput.ROOM_BEFORE + guess + PooledArrayOutput.ROOM_AFTER),
                     BufferPool.SHARED);
             sink.size(PooledArrayOutput.ROOM_BEFORE);
