@@ -5,7 +5,7 @@
 
 # Installs wrk, Go and Rust's packaged crates when missing; copies and builds the peers; writes
 # data/small.csv (20 rows), data/large.csv (200,000 rows) and data/million.csv (1,000,000 rows),
-# 10 % of their rows invalid, and data/invalid.csv (200,000 rows, every one invalid).
+# 10 % of their rows invalid.
 prepare_peers() {
     local need_pkgs=()
     command -v go >/dev/null || need_pkgs+=(golang-go)
@@ -34,9 +34,6 @@ prepare_harness() {
         [[ -s "$WORK/data/${rows%%:*}.csv" ]] \
             || python3 "$WORK/gen_people.py" "${rows#*:}" --invalid-rate 0.1 --seed 1 > "$WORK/data/${rows%%:*}.csv"
     done
-    # W2's size with every row invalid (bench/http-vs-peers --dirty).
-    [[ -s "$WORK/data/invalid.csv" ]] \
-        || python3 "$WORK/gen_people.py" 200000 --invalid-rate 1.0 --seed 1 > "$WORK/data/invalid.csv"
 }
 
 # Builds Fanout when its sources are newer than its jar, and records its AOT caches again when
