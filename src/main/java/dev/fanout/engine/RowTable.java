@@ -123,6 +123,17 @@ final class RowTable {
         return rowErrors == null ? List.of() : rowErrors;
     }
 
+    /// Whether a value of row `r` is made ([#VALUE]) rather than its cell's text or a constant.
+    boolean hasMadeValue(int r) {
+        int base = r * width;
+        for (int slot = 0; slot < width; slot++) {
+            if (forms[base + slot] == VALUE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     boolean valid(int r) {
         return errors[r] == null;
     }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /// Validates a chunk's records against the schema and renders the rows the mode writes: every
 /// row is checked first, under the chunk's worker place, then the lines are written after the
@@ -193,7 +194,7 @@ final class RowValidator {
         for (int r = 0; r < count; r++) {
             // Huge cells are not written straight: by way of the table, which has the row's forms.
             if (straight == null || !straight[r] || !out.addQuick(r, table, columnOfField)) {
-                out.add(table, r);
+                out.add(table, r, quick == null ? null : columnOfField);
             }
         }
         if (count > 0) {
@@ -240,6 +241,19 @@ final class RowValidator {
                     errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
                 }
                 continue;
+            }
+            // After the field the quick path stopped at, the row's other cells are most likely
+            // valid: their quick checks decide them as they would have (every field has its
+            // column and its slot when rows go the quick way).
+            if (quickRows && countOk && f > from) {
+                byte decided = quickChecks[f].check(bytes, start, end);
+                if (decided == QuickCheck.TEXT || decided == QuickCheck.NUMBER) {
+                    table.forms()[r * table.width() + f] = decided == QuickCheck.TEXT ? RowValues.TEXT : RowValues.NUMBER;
+                    if (keyValues && keyField[f]) {
+                        uniqueValues[f] = fields[f].uniqueKey(table.typed(r, f));
+                    }
+                    continue;
+                }
             }
             Field field = fields[f];
             field.check(cell.reset(bytes, start, end), violations);
@@ -321,7 +335,10 @@ final class RowValidator {
         }
 
         /// Counts row `r` of `table`, the next row, and renders it when the mode writes it.
-        void add(RowTable table, int r) {
+        /// `columnOfField`: where the run's rows take the quick path, each field's column (its
+        /// slot's), so that an invalid row with no made value is written straight from its cells;
+        /// else null.
+        void add(RowTable table, int r, int @Nullable [] columnOfField) {
             boolean rowValid = table.valid(r);
             if (rowValid) {
                 valid++;
@@ -329,9 +346,19 @@ final class RowValidator {
                 invalidRows[r - valid] = r;
             }
             if (rowValid ? writesValid : writesInvalid) {
-                table.render(r, table.errors(r), lines);
+                if (rowValid || columnOfField == null || table.hasMadeValue(r) || !addInvalid(r, table, columnOfField)) {
+                    table.render(r, table.errors(r), lines);
+                }
             }
             rowEnds[r] = sink.size();
+        }
+
+        /// Renders invalid row `r`, whose values are all cells or constants, straight from its
+        /// cells and forms; false, having done nothing, when its cells are huge.
+        private boolean addInvalid(int r, RowTable table, int[] columnOfField) {
+            RecordBatch batch = chunk.batch();
+            return lines.invalidRow(chunk.firstRow() + r, batch.line(r), batch.bytes(), table.forms(), r * table.width(),
+                    batch.cellBounds(), 2 * batch.firstCellIndex(r), columnOfField, batch.cellSpan(r), table.errors(r));
         }
 
         /// Counts and renders row `r`, the next row, valid with no made value, straight from its

@@ -291,7 +291,29 @@ public final class NdjsonRenderer {
                 return false;
             }
             byte[] b = sink.reserve(lineBound + 6 * span);
-            int at = head(b, sink.size(), row, line, true);
+            int at = straightData(b, head(b, sink.size(), row, line, true), src, forms, formsAt, bounds, firstBound, columns);
+            sink.size(ByteSink.put(b, at, END_VALID));
+            return true;
+        }
+
+        /// [#validRow] for a row with `errors` (not empty): its `data` as [#validRow] writes it,
+        /// then its errors. An invalid row's values are most often its cells too; this spares
+        /// them the way through [RowValues] ([#row]).
+        public boolean invalidRow(long row, long line, byte[] src, byte[] forms, int formsAt, int[] bounds, int firstBound,
+                int[] columns, int span, List<FieldError> errors) {
+            if (span > LARGE_ROW_BYTES) {
+                return false;
+            }
+            byte[] b = sink.reserve(lineBound + 6 * span);
+            sink.size(straightData(b, head(b, sink.size(), row, line, false), src, forms, formsAt, bounds, firstBound,
+                    columns));
+            end(errors);
+            return true;
+        }
+
+        /// Writes the values of `data` of [#validRow]'s row into reserved room.
+        private int straightData(byte[] b, int at, byte[] src, byte[] forms, int formsAt, int[] bounds, int firstBound,
+                int[] columns) {
             for (int k = 0; k < keys.length; k++) {
                 at = ByteSink.put(b, at, keys[k]);
                 int cell = firstBound + 2 * columns[k];
@@ -303,8 +325,7 @@ public final class NdjsonRenderer {
                     default -> ByteSink.put(b, at, FALSE);
                 };
             }
-            sink.size(ByteSink.put(b, at, END_VALID));
-            return true;
+            return at;
         }
 
         /// Appends `src[start, end)`, the line [#row] or [#validRow] wrote for a valid row, as the

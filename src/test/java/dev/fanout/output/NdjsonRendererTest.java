@@ -98,11 +98,11 @@ class NdjsonRendererTest {
         assertEquals(0, refused.size(), "nothing written");
     }
 
-    /// The line of a valid row without made values, written straight from its cells
-    /// (`Lines.validRow`), is the line `Lines.row` writes for it, byte for byte, row after row
-    /// into one sink that starts small.
+    /// The line of a row without made values, written straight from its cells (`Lines.validRow`,
+    /// or `Lines.invalidRow` with its errors), is the line `Lines.row` writes for it, byte for
+    /// byte, row after row into one sink that starts small.
     @Property(tries = 300)
-    void validRowsFromCellsAreTheLinesRowWrites(@ForAll Random random) {
+    void rowsFromCellsAreTheLinesRowWrites(@ForAll Random random) {
         List<String> keys = new ArrayList<>();
         int width = random.nextInt(7);
         for (int k = 0; k < width; k++) {
@@ -139,9 +139,15 @@ class NdjsonRendererTest {
                 bounds[firstBound + 2 * columns[k] + 1] = cells.end(k);
             }
             long line = row + random.nextInt(3);
-            assertTrue(quickLines.validRow(row, line, cells.bytes(), forms, formsAt, bounds, firstBound, columns,
-                    cells.bytesBound()));
-            fullLines.row(row, line, cells, List.of());
+            List<FieldError> errors = errors(random, keys);
+            if (errors.isEmpty()) {
+                assertTrue(quickLines.validRow(row, line, cells.bytes(), forms, formsAt, bounds, firstBound, columns,
+                        cells.bytesBound()));
+            } else {
+                assertTrue(quickLines.invalidRow(row, line, cells.bytes(), forms, formsAt, bounds, firstBound, columns,
+                        cells.bytesBound(), errors));
+            }
+            fullLines.row(row, line, cells, errors);
             row += random.nextInt(4) == 0 ? 1 + random.nextInt(1000) : 1;
         }
         assertEquals(new String(full.toByteArray(), StandardCharsets.UTF_8),
@@ -150,13 +156,15 @@ class NdjsonRendererTest {
 
     /// Cells of more than 64 KiB in all are left to `Lines.row`, which reserves room value by value.
     @Test
-    void aValidRowOfHugeCellsIsLeftToTheRowWriter() {
+    void aRowOfHugeCellsIsLeftToTheRowWriter() {
         Cells cells = Cells.of(new Cell(RowValues.TEXT, "x".repeat(70_000), null));
         var sink = new ByteSink(16);
-        boolean written = NdjsonRenderer.of(List.of("huge")).open(sink).validRow(1, 2, cells.bytes(),
-                new byte[] {RowValues.TEXT}, 0, new int[] {cells.start(0), cells.end(0)}, 0, new int[] {0},
-                cells.bytesBound());
-        assertEquals(false, written);
+        NdjsonRenderer.Lines lines = NdjsonRenderer.of(List.of("huge")).open(sink);
+        byte[] forms = {RowValues.TEXT};
+        int[] bounds = {cells.start(0), cells.end(0)};
+        assertEquals(false, lines.validRow(1, 2, cells.bytes(), forms, 0, bounds, 0, new int[] {0}, cells.bytesBound()));
+        assertEquals(false, lines.invalidRow(1, 2, cells.bytes(), forms, 0, bounds, 0, new int[] {0}, cells.bytesBound(),
+                List.of(new FieldError("huge", ErrorCode.MAX_LENGTH, "too long", 0))));
         assertEquals(0, sink.size());
     }
 
