@@ -206,8 +206,8 @@ final class RowValidator {
     }
 
     /// Checks row `r` of `batch` field by field from field `from` on (the quick path checked
-    /// those before it), setting its cells, errors and keys in `table` and `keys`, and noting its
-    /// lookups in `questions`. A method of its own rather than the loop's body: the row loop is
+    /// those before it, and decides those after it that it can), setting its cells, errors and
+    /// keys in `table` and `keys`, and noting its lookups in `questions`. A method of its own rather than the loop's body: the row loop is
     /// then small, and C2's compilations of it (on-stack replacement, then normal, and again after
     /// a trap) do not each compile this path too (bench/RESULTS.md, "Issue 11, thirty-third pass").
     private void checkFully(RecordBatch batch, int r, int from, RowTable table, Cell cell, List<Violation> violations,
