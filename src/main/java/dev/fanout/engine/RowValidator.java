@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
@@ -190,11 +191,11 @@ final class RowValidator {
         // now lets the next chunk (of any run) be checked meanwhile: under four concurrent uploads
         // on two cores the one shared place was busy 96 % of the time, half of it rendering.
         worker.checked();
-        var out = new RenderedRows(chunk, renderer, listInvalid, mode, lineBytesSeen);
+        var out = new RenderedRows(chunk, renderer, listInvalid, mode, lineBytesSeen, quick == null ? null : columnOfField);
         for (int r = 0; r < count; r++) {
             // Huge cells are not written straight: by way of the table, which has the row's forms.
-            if (straight == null || !straight[r] || !out.addQuick(r, table, columnOfField)) {
-                out.add(table, r, quick == null ? null : columnOfField);
+            if (straight == null || !straight[r] || !out.addQuick(r, table)) {
+                out.add(table, r);
             }
         }
         if (count > 0) {
@@ -207,9 +208,10 @@ final class RowValidator {
 
     /// Checks row `r` of `batch` field by field from field `from` on (the quick path checked
     /// those before it, and decides those after it that it can), setting its cells, errors and
-    /// keys in `table` and `keys`, and noting its lookups in `questions`. A method of its own rather than the loop's body: the row loop is
-    /// then small, and C2's compilations of it (on-stack replacement, then normal, and again after
-    /// a trap) do not each compile this path too (bench/RESULTS.md, "Issue 11, thirty-third pass").
+    /// keys in `table` and `keys`, and noting its lookups in `questions`. A method of its own
+    /// rather than the loop's body: the row loop is then small, and C2's compilations of it
+    /// (on-stack replacement, then normal, and again after a trap) do not each compile this path
+    /// too (bench/RESULTS.md, "Issue 11, thirty-third pass").
     private void checkFully(RecordBatch batch, int r, int from, RowTable table, Cell cell, List<Violation> violations,
             Object[] uniqueValues, Map<Question, List<Integer>> questions, ChunkKeys keys) {
         byte[] bytes = batch.bytes();
@@ -310,11 +312,17 @@ final class RowValidator {
         /// Whether the mode writes valid rows, and invalid ones: asked once per chunk, not per row.
         private final boolean writesValid;
         private final boolean writesInvalid;
+        private final int @Nullable [] straightColumns;
         int valid;
 
         /// `lineBytes`: the bytes per line of a chunk rendered before in the run, 0 for none.
-        RenderedRows(Chunk chunk, NdjsonRenderer renderer, boolean listInvalid, Mode mode, int lineBytes) {
+        /// `straightColumns`: where the run's rows take the quick path, each field's column (its
+        /// slot's), so that rows with no made value are written straight from their cells; else
+        /// null.
+        RenderedRows(Chunk chunk, NdjsonRenderer renderer, boolean listInvalid, Mode mode, int lineBytes,
+                int @Nullable [] straightColumns) {
             this.chunk = chunk;
+            this.straightColumns = straightColumns;
             this.writesValid = mode.writes(true);
             this.writesInvalid = mode.writes(false);
             RecordBatch batch = chunk.batch();
@@ -334,11 +342,9 @@ final class RowValidator {
             invalidRows = listInvalid ? new int[count] : null;
         }
 
-        /// Counts row `r` of `table`, the next row, and renders it when the mode writes it.
-        /// `columnOfField`: where the run's rows take the quick path, each field's column (its
-        /// slot's), so that an invalid row with no made value is written straight from its cells;
-        /// else null.
-        void add(RowTable table, int r, int @Nullable [] columnOfField) {
+        /// Counts row `r` of `table`, the next row, and renders it when the mode writes it: an
+        /// invalid row with no made value straight from its cells where the run allows.
+        void add(RowTable table, int r) {
             boolean rowValid = table.valid(r);
             if (rowValid) {
                 valid++;
@@ -346,7 +352,8 @@ final class RowValidator {
                 invalidRows[r - valid] = r;
             }
             if (rowValid ? writesValid : writesInvalid) {
-                if (rowValid || columnOfField == null || table.hasMadeValue(r) || !addInvalid(r, table, columnOfField)) {
+                int[] columns = straightColumns;
+                if (rowValid || columns == null || table.hasMadeValue(r) || !addInvalid(r, table, columns)) {
                     table.render(r, table.errors(r), lines);
                 }
             }
@@ -355,19 +362,21 @@ final class RowValidator {
 
         /// Renders invalid row `r`, whose values are all cells or constants, straight from its
         /// cells and forms; false, having done nothing, when its cells are huge.
-        private boolean addInvalid(int r, RowTable table, int[] columnOfField) {
+        private boolean addInvalid(int r, RowTable table, int[] columns) {
             RecordBatch batch = chunk.batch();
             return lines.invalidRow(chunk.firstRow() + r, batch.line(r), batch.bytes(), table.forms(), r * table.width(),
-                    batch.cellBounds(), 2 * batch.firstCellIndex(r), columnOfField, batch.cellSpan(r), table.errors(r));
+                    batch.cellBounds(), 2 * batch.firstCellIndex(r), columns, batch.cellSpan(r), table.errors(r));
         }
 
         /// Counts and renders row `r`, the next row, valid with no made value, straight from its
         /// cells and its forms in `table`; false, having done nothing, when its cells are huge
-        /// ([NdjsonRenderer.Lines#validRow]).
-        boolean addQuick(int r, RowTable table, int[] columnOfField) {
+        /// ([NdjsonRenderer.Lines#validRow]). Only where the run's rows take the quick path
+        /// (`straightColumns` given).
+        boolean addQuick(int r, RowTable table) {
             RecordBatch batch = chunk.batch();
+            int[] columns = Objects.requireNonNull(straightColumns);
             if (writesValid && !lines.validRow(chunk.firstRow() + r, batch.line(r), batch.bytes(), table.forms(),
-                    r * table.width(), batch.cellBounds(), 2 * batch.firstCellIndex(r), columnOfField, batch.cellSpan(r))) {
+                    r * table.width(), batch.cellBounds(), 2 * batch.firstCellIndex(r), columns, batch.cellSpan(r))) {
                 return false;
             }
             valid++;
