@@ -41,7 +41,13 @@ final class RowValidator {
     private static final long MAX_SEEN_GUESS = 1 << 20;
 
     private final Field[] fields;
-    private final String[] requiredMessages;
+    /// Each field's `required` error: the same for every row, so made once (and its message
+    /// encoded once by the renderer, which meets the same `String` every time).
+    private final FieldError[] requiredErrors;
+    /// `field_count` errors by the record's cell count, made when first met: a file's short or long
+    /// records mostly have one or two counts. Filled by every worker without order: a lost entry
+    /// costs only another of the same error.
+    private final @Nullable FieldError[] fieldCountErrors;
     /// The bytes per line of the last chunk rendered, for the next chunk's first array: a line
     /// with errors is two or three times the guess from a row's cells. Written and read by every
     /// worker without order, as a hint: a stale value costs only a larger array or a copy.
@@ -99,12 +105,13 @@ final class RowValidator {
         }
         this.lookupRoom = new Semaphore(Math.clamp(room, 1, Integer.MAX_VALUE), true);
         this.fields = schema.fields().toArray(Field[]::new);
-        this.requiredMessages = new String[fields.length];
+        this.requiredErrors = new FieldError[fields.length];
+        this.fieldCountErrors = new FieldError[2 * mapping.headerSize + 2];
         this.missingValues = new MissingValues[fields.length];
         this.quickChecks = new QuickCheck[fields.length];
         boolean everyColumn = true;
         for (int f = 0; f < fields.length; f++) {
-            requiredMessages[f] = fields[f].requiredMessage();
+            requiredErrors[f] = new FieldError(fields[f].name(), ErrorCode.REQUIRED, fields[f].requiredMessage(), f);
             missingValues[f] = fields[f].missingValues();
             quickChecks[f] = fields[f].quickCheck();
             everyColumn &= mapping.columnOfField[f] >= 0;
@@ -232,7 +239,7 @@ final class RowValidator {
             // Only a record with the wrong cell count can lack a column the header has.
             if (column < 0 || column >= cells) {
                 if (countOk && fields[f].required()) {
-                    errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
+                    errors = add(errors, requiredErrors[f]);
                 }
                 continue;
             }
@@ -240,7 +247,7 @@ final class RowValidator {
             int end = batch.cellEnd(r, column);
             if (missingValues[f].contains(bytes, start, end)) {
                 if (countOk && fields[f].required()) {
-                    errors = add(errors, new FieldError(fields[f].name(), ErrorCode.REQUIRED, requiredMessages[f], f));
+                    errors = add(errors, requiredErrors[f]);
                 }
                 continue;
             }
@@ -266,7 +273,7 @@ final class RowValidator {
                 castFailed = first == ErrorCode.TYPE || first == ErrorCode.FORMAT;
                 if (countOk) {
                     for (Violation violation : violations) {
-                        errors = add(errors, new FieldError(field.name(), violation.code(), violation.message(), f));
+                        errors = add(errors, FieldError.of(field.name(), violation, f));
                     }
                 }
                 violations.clear();
@@ -289,8 +296,7 @@ final class RowValidator {
             }
         }
         if (!countOk) {
-            errors = List.of(new FieldError(null, ErrorCode.FIELD_COUNT,
-                    "expected " + headerSize + " fields, got " + cells, -1));
+            errors = List.of(fieldCountError(cells));
         }
         if (countOk && !tableKeys.isEmpty()) {
             errors = checkTables(table, r, uniqueValues, errors);
@@ -497,7 +503,7 @@ final class RowValidator {
                 }
                 if (answer.failure().isPresent()) {
                     Violation failure = answer.failure().get();
-                    table.addError(r, new FieldError(field.name(), failure.code(), failure.message(), question.field()));
+                    table.addError(r, FieldError.of(field.name(), failure, question.field()));
                 }
             }
         }
@@ -571,6 +577,19 @@ final class RowValidator {
                 keys.drop(start);
             }
         }
+    }
+
+    /// The `field_count` error of a record of `cells` cells.
+    private FieldError fieldCountError(int cells) {
+        FieldError[] made = fieldCountErrors;
+        FieldError error = cells < made.length ? made[cells] : null;
+        if (error == null) {
+            error = new FieldError(null, ErrorCode.FIELD_COUNT, "expected " + mapping.headerSize + " fields, got " + cells, -1);
+            if (cells < made.length) {
+                made[cells] = error;
+            }
+        }
+        return error;
     }
 
     private static List<FieldError> add(List<FieldError> errors, FieldError error) {

@@ -152,6 +152,16 @@ public final class ByteSink extends OutputStream {
     /// Appends `text` as a JSON string: quoted, UTF-8, with `"`, `\` and control characters
     /// escaped the way Jackson does (`\n`, `\t`, `\r`, `\b`, `\f`, else a six-character `u00XX` escape).
     public void appendJsonString(String text) {
+        ensure(1);
+        bytes[size++] = '"';
+        appendJsonChars(text);
+        ensure(1);
+        bytes[size++] = '"';
+    }
+
+    /// Appends `text` as the inside of a JSON string, as [#appendJsonString(String)] writes it
+    /// between the quotes.
+    public void appendJsonChars(String text) {
         int n = text.length();
         if (scratch == null || scratch.length < n) {
             scratch = new char[Math.max(n, scratch == null ? 64 : scratch.length * 2)];
@@ -159,10 +169,9 @@ public final class ByteSink extends OutputStream {
         // Copying out the chars at once is much cheaper than charAt per char (no per-call checks).
         char[] chars = scratch;
         text.getChars(0, n, chars, 0);
-        ensure(n + 2);
+        ensure(n);
         byte[] b = bytes;
         int at = size;
-        b[at++] = '"';
         int i = 0;
         while (i < n) {
             // The common case: a run of plain ASCII, one byte per char, capacity already ensured.
@@ -209,8 +218,6 @@ public final class ByteSink extends OutputStream {
             i++;
         }
         size = at;
-        ensure(1);
-        bytes[size++] = '"';
     }
 
     /// Appends the UTF-8 text `utf8[start, end)` as a JSON string: the same bytes as
@@ -345,6 +352,12 @@ public final class ByteSink extends OutputStream {
     }
 
     /// A copy of the bytes written.
+    /// A copy of the bytes written at `[from, to)`.
+    public byte[] copyOfRange(int from, int to) {
+        Objects.checkFromToIndex(from, to, size);
+        return Arrays.copyOfRange(bytes, from, to);
+    }
+
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.JsonNumber;
 import dev.fanout.schema.JsonText;
+import dev.fanout.schema.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 /// keys pre-encoded, most values copied from the cell's own bytes: measured on the 100 MB people
 /// file, jackson-core's generator spent a third of the validation CPU checking its own state per
 /// value. The once-per-run lines use jackson-core. A renderer serves a whole run and is
-/// thread-safe (immutable); each `Lines` is one thread's.
+/// thread-safe (immutable but for a cache of encoded messages that needs no lock); each `Lines` is
+/// one thread's.
 public final class NdjsonRenderer {
     private static final byte[] ROW = ascii("{\"row\":");
     private static final byte[] LINE = ascii(",\"line\":");
@@ -41,6 +43,15 @@ public final class NdjsonRenderer {
     private static final byte[] FALSE = ascii("false");
     private static final byte[] END_VALID = ascii("}}\n");
     private static final byte[] END_INVALID = ascii("]}\n");
+    /// Around the quoted cell of a message: `"\"` before it, `\" ` after it.
+    private static final byte[] MESSAGE_QUOTE_OPEN = ascii("\"\\\"");
+    private static final byte[] MESSAGE_QUOTE_CLOSE = ascii("\\\" ");
+    private static final byte[] MESSAGE_END = ascii("\"}");
+
+    /// Slots of [#problems]: more than a schema's fields have problems as a rule.
+    private static final int PROBLEM_SLOTS = 256;
+    /// Problems longer than this are written as they come, never kept.
+    private static final int PROBLEM_CHARS_KEPT = 256;
 
     /// Rows whose cells span more bytes than this reserve room value by value (see Lines.row).
     private static final int LARGE_ROW_BYTES = 64 * 1024;
@@ -54,6 +65,20 @@ public final class NdjsonRenderer {
 
     /// `{"field":"name"` for each key of `data`: the start of an error of that field.
     private final Map<String, byte[]> errorFields;
+    /// The keys of `data` and their error starts by position: an error's `order` is its field's
+    /// position, which is its key's, so the start is found without a lookup by name.
+    private final String[] names;
+    private final byte[][] errorFieldsByKey;
+
+    /// Errors' problems encoded, by the problem's hash: the same few problems come row after row
+    /// (constants, or made once by a constraint: [dev.fanout.schema.Violation]), and copying their
+    /// bytes spares encoding them char by char. Shared by every thread without locks: an entry is
+    /// immutable, so a thread sees a whole entry or another, and a lost write costs one encoding.
+    private final @Nullable ProblemBytes[] problems = new ProblemBytes[PROBLEM_SLOTS];
+
+    /// A problem and its encoding, as the inside of a JSON string.
+    private record ProblemBytes(String problem, byte[] json) {
+    }
 
     /// Renderers already made, by their keys: nearly every request of a gateway has the same
     /// keys as many before it, and encoding them anew was ~4 % of a small request's allocations.
@@ -86,6 +111,8 @@ public final class NdjsonRenderer {
 
     private NdjsonRenderer(List<String> dataNames) {
         keys = new byte[dataNames.size()][];
+        names = dataNames.toArray(String[]::new);
+        errorFieldsByKey = new byte[keys.length][];
         var fields = new HashMap<String, byte[]>();
         int bound = ROW.length + LINE.length + INVALID_DATA.length + 2 * 20 + 16;
         for (int i = 0; i < keys.length; i++) {
@@ -100,7 +127,8 @@ public final class NdjsonRenderer {
             var field = new ByteSink(FIELD.length + keys[i].length);
             field.append(FIELD);
             field.appendJsonString(dataNames.get(i));
-            fields.putIfAbsent(dataNames.get(i), field.toByteArray());
+            errorFieldsByKey[i] = field.toByteArray();
+            fields.putIfAbsent(dataNames.get(i), errorFieldsByKey[i]);
         }
         lineBound = bound;
         errorFields = Map.copyOf(fields);
@@ -382,19 +410,54 @@ public final class NdjsonRenderer {
                     out.write(',');
                 }
                 String field = error.field();
-                byte[] fieldPiece = field == null ? FIELD_NULL : errorFields.get(field);
-                if (fieldPiece != null) {
-                    out.append(fieldPiece);
+                int order = error.order();
+                if (field == null) {
+                    out.append(FIELD_NULL);
+                } else if (order >= 0 && order < names.length && names[order].equals(field)) {
+                    out.append(errorFieldsByKey[order]);
                 } else {
-                    // A field that is not a key of `data` (none today): encoded here.
-                    out.append(FIELD);
-                    out.appendJsonString(field);
+                    byte[] fieldPiece = errorFields.get(field);
+                    if (fieldPiece != null) {
+                        out.append(fieldPiece);
+                    } else {
+                        // A field that is not a key of `data` (a key's label): encoded here.
+                        out.append(FIELD);
+                        out.appendJsonString(field);
+                    }
                 }
                 out.append(codeAndMessage(error.code()));
-                out.appendJsonString(error.message());
-                out.write('}');
+                // The message as Violation.message() makes it, from its parts.
+                String quoted = error.quoted();
+                if (quoted == null) {
+                    out.write('"');
+                } else {
+                    out.append(MESSAGE_QUOTE_OPEN);
+                    out.appendJsonChars(Violation.quotedText(quoted));
+                    out.append(MESSAGE_QUOTE_CLOSE);
+                }
+                problem(error.problem());
+                out.append(MESSAGE_END);
             }
             out.append(END_INVALID);
+        }
+
+        /// Appends `problem` as the inside of a JSON string: its kept bytes if it has come
+        /// before, else encoded (and kept, if short).
+        private void problem(String problem) {
+            ByteSink out = sink;
+            @Nullable ProblemBytes[] kept = problems;
+            int slot = problem.hashCode() & (PROBLEM_SLOTS - 1);
+            ProblemBytes known = kept[slot];
+            // equals: at once when it is the same String, as it mostly is.
+            if (known != null && known.problem().equals(problem)) {
+                out.append(known.json());
+                return;
+            }
+            int from = out.size();
+            out.appendJsonChars(problem);
+            if (problem.length() <= PROBLEM_CHARS_KEPT) {
+                kept[slot] = new ProblemBytes(problem, out.copyOfRange(from, out.size()));
+            }
         }
     }
 }

@@ -17,25 +17,33 @@ sealed interface Constraint {
     /// Appends a violation to `violations` when the cast cell fails this check.
     void check(Cell cell, List<Violation> violations);
 
-    /// `minLength`: at least `length` Unicode code points.
-    record MinLength(int length) implements Constraint {
+    /// `minLength`: at least `length` Unicode code points. `problem`: the message's, made once.
+    record MinLength(int length, String problem) implements Constraint {
+        MinLength(int length) {
+            this(length, "is shorter than the minimum length " + length);
+        }
+
         @Override
         public void check(Cell cell, List<Violation> violations) {
             // A code point is 1 to 4 UTF-8 bytes: only cells of length to 4 * length bytes need counting.
             int bytes = cell.length();
             if (bytes < length || bytes < 4L * length && codePoints(cell) < length) {
-                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell.text(), "is shorter than the minimum length " + length));
+                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell.text(), problem));
             }
         }
     }
 
-    /// `maxLength`: at most `length` Unicode code points.
-    record MaxLength(int length) implements Constraint {
+    /// `maxLength`: at most `length` Unicode code points. `problem`: the message's, made once.
+    record MaxLength(int length, String problem) implements Constraint {
+        MaxLength(int length) {
+            this(length, "is longer than the maximum length " + length);
+        }
+
         @Override
         public void check(Cell cell, List<Violation> violations) {
             // Bytes >= code points, so a cell of at most `length` bytes needs no count.
             if (cell.length() > length && codePoints(cell) > length) {
-                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(), "is longer than the maximum length " + length));
+                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(), problem));
             }
         }
     }
@@ -76,21 +84,21 @@ sealed interface Constraint {
 
     /// `enum`, and v2's `categories`: the cast value equals one of the cast entries, compared by
     /// their unique keys so that `1.0` matches an entry `1` on a number field. `code` and
-    /// `message` (its text before the list) tell the two apart.
-    record EnumConstraint(Caster caster, Set<Object> keys, String display, ErrorCode code, String message)
-            implements Constraint {
+    /// `problem` (`is not one of ` and the list, made once) tell the two apart.
+    record EnumConstraint(Caster caster, Set<Object> keys, ErrorCode code, String problem) implements Constraint {
         public EnumConstraint {
             keys = Set.copyOf(keys);
         }
 
-        EnumConstraint(Caster caster, Set<Object> keys, String display) {
-            this(caster, keys, display, ErrorCode.ENUM, "is not one of ");
+        /// `enum`, whose entries `display` lists.
+        static EnumConstraint of(Caster caster, Set<Object> keys, String display) {
+            return new EnumConstraint(caster, keys, ErrorCode.ENUM, "is not one of " + display);
         }
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
             if (!keys.contains(caster.uniqueKey(cell.typed()))) {
-                violations.add(Violation.of(code, cell.text(), message + display));
+                violations.add(Violation.of(code, cell.text(), problem));
             }
         }
     }
@@ -98,40 +106,44 @@ sealed interface Constraint {
     /// `minimum` (or v2's `exclusiveMinimum`): the cast value is not below (not at or below)
     /// `bound`, in the field type's order. An integer bound of up to 18 digits is also held as a
     /// `long`, compared with the cell's own `long` without making its typed value.
-    record Minimum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive)
-            implements Constraint {
+    /// `bound` is the bound as the messages name it (`minimum 5`), `beyond` the problem of a value
+    /// beyond it (`is below the minimum 5`), both made once.
+    record Minimum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive,
+            String named, String beyond) implements Constraint {
         static Minimum of(Caster caster, Object bound, String display, boolean exclusive) {
             Long asLong = asLong(caster, bound);
-            return new Minimum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive);
+            String named = (exclusive ? "exclusive minimum " : "minimum ") + display;
+            return new Minimum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive, named,
+                    (exclusive ? "is not above the " : "is below the ") + named);
         }
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
             int order = order(cell, caster, bound, longs, longBound);
             if (order < 0 || exclusive && order == 0) {
-                addBeyond(violations, cell, exclusive ? ErrorCode.EXCLUSIVE_MINIMUM : ErrorCode.MINIMUM,
-                        (exclusive ? "exclusive minimum " : "minimum ") + display, order,
-                        exclusive ? "is not above the " : "is below the ");
+                addBeyond(violations, cell, exclusive ? ErrorCode.EXCLUSIVE_MINIMUM : ErrorCode.MINIMUM, named, order,
+                        beyond);
             }
         }
     }
 
     /// `maximum` (or v2's `exclusiveMaximum`): the cast value is not above (not at or above)
     /// `bound`, in the field type's order (see [Minimum]).
-    record Maximum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive)
-            implements Constraint {
+    record Maximum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive,
+            String named, String beyond) implements Constraint {
         static Maximum of(Caster caster, Object bound, String display, boolean exclusive) {
             Long asLong = asLong(caster, bound);
-            return new Maximum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive);
+            String named = (exclusive ? "exclusive maximum " : "maximum ") + display;
+            return new Maximum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive, named,
+                    (exclusive ? "is not below the " : "is above the ") + named);
         }
 
         @Override
         public void check(Cell cell, List<Violation> violations) {
             int order = order(cell, caster, bound, longs, longBound);
             if (order == Caster.UNORDERED || order > 0 || exclusive && order == 0) {
-                addBeyond(violations, cell, exclusive ? ErrorCode.EXCLUSIVE_MAXIMUM : ErrorCode.MAXIMUM,
-                        (exclusive ? "exclusive maximum " : "maximum ") + display, order,
-                        exclusive ? "is not below the " : "is above the ");
+                addBeyond(violations, cell, exclusive ? ErrorCode.EXCLUSIVE_MAXIMUM : ErrorCode.MAXIMUM, named, order,
+                        beyond);
             }
         }
     }
@@ -167,12 +179,12 @@ sealed interface Constraint {
     }
 
     /// Adds a cell's violation of `bound` (`minimum 5`): that it cannot be ordered against it
-    /// when `order` says so, else `beyond` (`is below the `) and the bound.
+    /// when `order` says so, else `beyond` (`is below the minimum 5`).
     private static void addBeyond(List<Violation> violations, Cell cell, ErrorCode code, String bound, int order,
             String beyond) {
         violations.add(Violation.of(code, cell.text(), order == Caster.UNORDERED
                 ? "cannot be ordered against the " + bound + UNORDERED_WHY
-                : beyond + bound));
+                : beyond));
     }
 
     private static Long asLong(Caster caster, Object bound) {

@@ -134,7 +134,7 @@ final class ConstraintsParser {
                 .limit(ENUM_DISPLAY_LIMIT).map(ConstraintsParser::display).toList();
         String display = "[" + String.join(", ", shown)
                 + (value.size() > ENUM_DISPLAY_LIMIT ? ", … (" + value.size() + " values)" : "") + "]";
-        return new Constraint.EnumConstraint(caster, keys, display);
+        return Constraint.EnumConstraint.of(caster, keys, display);
     }
 
     private void bounds(JsonValue node, List<Constraint> checks) {

@@ -100,8 +100,8 @@ final class FieldParser {
         }
         String display = "[" + String.join(", ", shown)
                 + (categories.size() > shown.size() ? ", … (" + categories.size() + " values)" : "") + "]";
-        return Optional.of(new Constraint.EnumConstraint(caster, keys, display, ErrorCode.CATEGORIES,
-                "is not one of the categories "));
+        return Optional.of(new Constraint.EnumConstraint(caster, keys, ErrorCode.CATEGORIES,
+                "is not one of the categories " + display));
     }
 
     private FieldType type() {

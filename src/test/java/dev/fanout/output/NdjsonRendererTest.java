@@ -326,10 +326,21 @@ class NdjsonRendererTest {
             int kind = random.nextInt(8);
             String field = kind < 2 ? null : kind == 2 || keys.isEmpty() ? awkwardText(random, 10)
                     : keys.get(random.nextInt(keys.size()));
-            errors.add(new FieldError(field, codes[random.nextInt(codes.length)], awkwardText(random, 30), -1));
+            // The order of the key named, mostly (its piece found by position), or another.
+            int order = field != null && keys.contains(field) && random.nextInt(4) > 0 ? keys.indexOf(field)
+                    : random.nextInt(keys.size() + 2) - 1;
+            // A message of a problem alone or quoting a cell (some over the 80 code points a
+            // message quotes); problems often from a few that come again (their bytes kept).
+            String problem = random.nextBoolean() ? PROBLEMS.get(random.nextInt(PROBLEMS.size())) : awkwardText(random, 30);
+            String quoted = random.nextBoolean() ? null : awkwardText(random, random.nextInt(4) == 0 ? 200 : 20);
+            errors.add(new FieldError(field, codes[random.nextInt(codes.length)], quoted, problem, order));
         }
         return errors;
     }
+
+    /// Problems that come again and again, as a schema's do, one of them awkward.
+    private static final List<String> PROBLEMS = List.of("is not an integer", "is above the maximum 150",
+            "is not one of [\"a\", \"b\\\"]\u0001 é李");
 
     /// Short text that is often awkward: quotes, backslashes, control characters, multi-byte
     /// characters (none outside the BMP: Jackson 2 escapes those, the renderer does not).
