@@ -442,13 +442,19 @@ public final class NdjsonRenderer {
         }
 
         /// Appends `problem` as the inside of a JSON string: its kept bytes if it has come
-        /// before, else encoded (and kept, if short).
+        /// before, else encoded (and kept, if short). A problem has two slots to be in, next to
+        /// each other: two of a schema's few problems that share one (the people schema's
+        /// e-mail's and minimum's did) then take turns in neither.
         private void problem(String problem) {
             ByteSink out = sink;
             @Nullable ProblemBytes[] kept = problems;
-            int slot = problem.hashCode() & (PROBLEM_SLOTS - 1);
-            ProblemBytes known = kept[slot];
+            int hash = problem.hashCode();
+            int slot = (hash ^ hash >>> 16) & (PROBLEM_SLOTS - 1);
             // equals: at once when it is the same String, as it mostly is.
+            ProblemBytes known = kept[slot];
+            if (known == null || !known.problem().equals(problem)) {
+                known = kept[slot ^ 1];
+            }
             if (known != null && known.problem().equals(problem)) {
                 out.append(known.json());
                 return;
@@ -456,7 +462,7 @@ public final class NdjsonRenderer {
             int from = out.size();
             out.appendJsonChars(problem);
             if (problem.length() <= PROBLEM_CHARS_KEPT) {
-                kept[slot] = new ProblemBytes(problem, out.copyOfRange(from, out.size()));
+                kept[kept[slot] == null ? slot : slot ^ 1] = new ProblemBytes(problem, out.copyOfRange(from, out.size()));
             }
         }
     }
