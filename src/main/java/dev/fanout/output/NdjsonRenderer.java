@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.JsonNumber;
 import dev.fanout.schema.JsonText;
-import dev.fanout.schema.Violation;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -43,8 +42,9 @@ public final class NdjsonRenderer {
     private static final byte[] FALSE = ascii("false");
     private static final byte[] END_VALID = ascii("}}\n");
     private static final byte[] END_INVALID = ascii("]}\n");
-    /// Around the quoted cell of a message: `"\"` before it, `\" ` after it.
-    private static final byte[] MESSAGE_QUOTE_OPEN = ascii("\"\\\"");
+    /// Around the quoted cell of a message, `"\"` before it and `\" ` after it: the first as `"\`
+    /// and the cell's JSON string's opening quote, the second in place of its closing quote.
+    private static final byte[] MESSAGE_QUOTE_OPEN = ascii("\"\\");
     private static final byte[] MESSAGE_QUOTE_CLOSE = ascii("\\\" ");
     private static final byte[] MESSAGE_END = ascii("\"}");
 
@@ -427,12 +427,14 @@ public final class NdjsonRenderer {
                 }
                 out.append(codeAndMessage(error.code()));
                 // The message as Violation.message() makes it, from its parts.
-                String quoted = error.quoted();
+                byte[] quoted = error.quoted();
                 if (quoted == null) {
                     out.write('"');
                 } else {
+                    // The quoted bytes escaped as a cell's are, as a JSON string.
                     out.append(MESSAGE_QUOTE_OPEN);
-                    out.appendJsonChars(Violation.quotedText(quoted));
+                    out.appendJsonString(quoted, 0, quoted.length);
+                    out.size(out.size() - 1);
                     out.append(MESSAGE_QUOTE_CLOSE);
                 }
                 problem(error.problem());

@@ -41,7 +41,7 @@ final class BooleanCaster implements Caster {
                 return;
             }
         }
-        violations.add(Violation.of(ErrorCode.TYPE, cell.text(), problem));
+        violations.add(Violation.of(ErrorCode.TYPE, cell, problem));
     }
 
     @Override

@@ -28,7 +28,7 @@ sealed interface Constraint {
             // A code point is 1 to 4 UTF-8 bytes: only cells of length to 4 * length bytes need counting.
             int bytes = cell.length();
             if (bytes < length || bytes < 4L * length && codePoints(cell) < length) {
-                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell.text(), problem));
+                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell, problem));
             }
         }
     }
@@ -43,7 +43,7 @@ sealed interface Constraint {
         public void check(Cell cell, List<Violation> violations) {
             // Bytes >= code points, so a cell of at most `length` bytes needs no count.
             if (cell.length() > length && codePoints(cell) > length) {
-                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(), problem));
+                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell, problem));
             }
         }
     }
@@ -54,7 +54,7 @@ sealed interface Constraint {
         public void check(Cell cell, List<Violation> violations) {
             int size = ((JsonText) cell.value()).size();
             if (size < length) {
-                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell.text(),
+                violations.add(Violation.of(ErrorCode.MIN_LENGTH, cell,
                         "has " + size + " " + noun + ", fewer than the minimum length " + length));
             }
         }
@@ -66,7 +66,7 @@ sealed interface Constraint {
         public void check(Cell cell, List<Violation> violations) {
             int size = ((JsonText) cell.value()).size();
             if (size > length) {
-                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell.text(),
+                violations.add(Violation.of(ErrorCode.MAX_LENGTH, cell,
                         "has " + size + " " + noun + ", more than the maximum length " + length));
             }
         }
@@ -77,7 +77,7 @@ sealed interface Constraint {
         @Override
         public void check(Cell cell, List<Violation> violations) {
             if (!pattern.matches(cell.text())) {
-                violations.add(Violation.of(ErrorCode.PATTERN, cell.text(), "does not match the pattern " + pattern.pattern()));
+                violations.add(Violation.of(ErrorCode.PATTERN, cell, "does not match the pattern " + pattern.pattern()));
             }
         }
     }
@@ -98,7 +98,7 @@ sealed interface Constraint {
         @Override
         public void check(Cell cell, List<Violation> violations) {
             if (!keys.contains(caster.uniqueKey(cell.typed()))) {
-                violations.add(Violation.of(code, cell.text(), problem));
+                violations.add(Violation.of(code, cell, problem));
             }
         }
     }
@@ -159,13 +159,13 @@ sealed interface Constraint {
                 value = JsonSchemas.JSON.readTree(cell.text());
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 // The field's cast has accepted the cell as JSON: this does not happen.
-                violations.add(Violation.of(ErrorCode.JSON_SCHEMA, cell.text(), "is not JSON"));
+                violations.add(Violation.of(ErrorCode.JSON_SCHEMA, cell, "is not JSON"));
                 return;
             }
             List<com.networknt.schema.Error> errors = schema.validate(value);
             if (!errors.isEmpty()) {
                 String more = errors.size() == 1 ? "" : " (and " + (errors.size() - 1) + " more)";
-                violations.add(Violation.of(ErrorCode.JSON_SCHEMA, cell.text(),
+                violations.add(Violation.of(ErrorCode.JSON_SCHEMA, cell,
                         "does not match the field's jsonSchema: " + errors.getFirst().toString() + more));
             }
         }
@@ -182,7 +182,7 @@ sealed interface Constraint {
     /// when `order` says so, else `beyond` (`is below the minimum 5`).
     private static void addBeyond(List<Violation> violations, Cell cell, ErrorCode code, String bound, int order,
             String beyond) {
-        violations.add(Violation.of(code, cell.text(), order == Caster.UNORDERED
+        violations.add(Violation.of(code, cell, order == Caster.UNORDERED
                 ? "cannot be ordered against the " + bound + UNORDERED_WHY
                 : beyond));
     }

@@ -37,7 +37,7 @@ final class DurationCaster implements Caster {
     @Override
     public void cast(Cell cell, List<Violation> violations) {
         if (parse(cell.text()) == null) {
-            violations.add(Violation.of(ErrorCode.TYPE, cell.text(),
+            violations.add(Violation.of(ErrorCode.TYPE, cell,
                     "is not an ISO-8601 duration (like P1Y2M3DT4H5M6.5S)"));
         }
     }

@@ -102,7 +102,7 @@ final class IntegerCaster implements Caster {
     }
 
     private static void fail(Cell cell, List<Violation> violations) {
-        violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not an integer"));
+        violations.add(Violation.of(ErrorCode.TYPE, cell, "is not an integer"));
     }
 
     @Override

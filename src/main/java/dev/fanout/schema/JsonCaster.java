@@ -40,7 +40,7 @@ final class JsonCaster implements Caster {
         JsonCell.Compact json = JsonCell.compact(cell);
         boolean wantsArray = kind == Kind.ARRAY;
         if (json == null || (wantsArray ? !json.isArray() : !json.isObject())) {
-            violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not " + kind.noun
+            violations.add(Violation.of(ErrorCode.TYPE, cell, "is not " + kind.noun
                     + (json == null ? ": it is not valid JSON" : "")));
             return;
         }
@@ -48,7 +48,7 @@ final class JsonCaster implements Caster {
             JsonValue value = JsonCell.tree(json.json());
             String problem = kind == Kind.GEOJSON ? geoJsonProblem(value) : topoJsonProblem(value);
             if (problem != null) {
-                violations.add(Violation.of(ErrorCode.FORMAT, cell.text(), "is not " + kind.noun + ": " + problem));
+                violations.add(Violation.of(ErrorCode.FORMAT, cell, "is not " + kind.noun + ": " + problem));
                 return;
             }
             cell.typedAs(new JsonText(json.json(), 0));

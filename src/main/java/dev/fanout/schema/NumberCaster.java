@@ -118,7 +118,7 @@ final class NumberCaster implements Caster {
                 return;
             }
             if (significant > MAX_EXPONENT_DIGITS) {
-                violations.add(Violation.of(ErrorCode.TYPE, cell.text(),
+                violations.add(Violation.of(ErrorCode.TYPE, cell,
                         "is not a number in range (the exponent has more than nine digits)"));
                 return;
             }
@@ -178,7 +178,7 @@ final class NumberCaster implements Caster {
     }
 
     private static void fail(Cell cell, List<Violation> violations) {
-        violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not a number"));
+        violations.add(Violation.of(ErrorCode.TYPE, cell, "is not a number"));
     }
 
     @Override

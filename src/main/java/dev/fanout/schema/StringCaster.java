@@ -39,24 +39,24 @@ final class StringCaster implements Caster {
             case DEFAULT -> { }
             case EMAIL -> {
                 if (!isEmail(cell.bytes(), cell.start(), cell.end())) {
-                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(), "is not a valid email address"));
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell, "is not a valid email address"));
                 }
             }
             case URI -> {
                 if (!isAbsoluteUri(cell.text())) {
-                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(),
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell,
                             "is not a valid URI (an absolute URI with a scheme is required)"));
                 }
             }
             case UUID -> {
                 if (!isUuid(cell.bytes(), cell.start(), cell.end())) {
-                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(),
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell,
                             "is not a valid UUID (8-4-4-4-12 hexadecimal digits)"));
                 }
             }
             case BINARY -> {
                 if (!isBase64(cell.bytes(), cell.start(), cell.end())) {
-                    violations.add(Violation.of(ErrorCode.FORMAT, cell.text(),
+                    violations.add(Violation.of(ErrorCode.FORMAT, cell,
                             "is not valid base64 (RFC 4648: A-Z, a-z, 0-9, + and /, padded with = to a multiple of 4)"));
                 }
             }

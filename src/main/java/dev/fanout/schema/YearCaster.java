@@ -11,7 +11,7 @@ final class YearCaster extends FixedWidthTextCaster {
         byte[] b = cell.bytes();
         int at = cell.start();
         if (cell.length() != 4 || !digit(b[at]) || !digit(b[at + 1]) || !digit(b[at + 2]) || !digit(b[at + 3])) {
-            violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not a year (YYYY)"));
+            violations.add(Violation.of(ErrorCode.TYPE, cell, "is not a year (YYYY)"));
         }
     }
 

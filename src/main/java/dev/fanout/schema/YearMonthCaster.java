@@ -14,12 +14,12 @@ final class YearMonthCaster extends FixedWidthTextCaster {
         boolean shaped = cell.length() == 7 && digit(b[at]) && digit(b[at + 1]) && digit(b[at + 2])
                 && digit(b[at + 3]) && b[at + 4] == '-' && digit(b[at + 5]) && digit(b[at + 6]);
         if (!shaped) {
-            violations.add(Violation.of(ErrorCode.TYPE, cell.text(), "is not a year and month (YYYY-MM)"));
+            violations.add(Violation.of(ErrorCode.TYPE, cell, "is not a year and month (YYYY-MM)"));
             return;
         }
         int month = (b[at + 5] - '0') * 10 + (b[at + 6] - '0');
         if (month < 1 || month > 12) {
-            violations.add(Violation.of(ErrorCode.TYPE, cell.text(),
+            violations.add(Violation.of(ErrorCode.TYPE, cell,
                     "is not a valid year and month: month " + month + " is out of range"));
         }
     }

@@ -329,10 +329,11 @@ class NdjsonRendererTest {
             // The order of the key named, mostly (its piece found by position), or another.
             int order = field != null && keys.contains(field) && random.nextInt(4) > 0 ? keys.indexOf(field)
                     : random.nextInt(keys.size() + 2) - 1;
-            // A message of a problem alone or quoting a cell (some over the 80 code points a
-            // message quotes); problems often from a few that come again (their bytes kept).
+            // A message of a problem alone or quoting a cell's bytes (some long); problems often
+            // from a few that come again (their bytes kept).
             String problem = random.nextBoolean() ? PROBLEMS.get(random.nextInt(PROBLEMS.size())) : awkwardText(random, 30);
-            String quoted = random.nextBoolean() ? null : awkwardText(random, random.nextInt(4) == 0 ? 200 : 20);
+            byte[] quoted = random.nextBoolean() ? null
+                    : awkwardText(random, random.nextInt(4) == 0 ? 200 : 20).getBytes(StandardCharsets.UTF_8);
             errors.add(new FieldError(field, codes[random.nextInt(codes.length)], quoted, problem, order));
         }
         return errors;
