@@ -351,13 +351,13 @@ public final class ByteSink extends OutputStream {
         return bytes;
     }
 
-    /// A copy of the bytes written.
     /// A copy of the bytes written at `[from, to)`.
     public byte[] copyOfRange(int from, int to) {
         Objects.checkFromToIndex(from, to, size);
         return Arrays.copyOfRange(bytes, from, to);
     }
 
+    /// A copy of the bytes written.
     public byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

@@ -48,7 +48,7 @@ public final class NdjsonRenderer {
     private static final byte[] MESSAGE_QUOTE_CLOSE = ascii("\\\" ");
     private static final byte[] MESSAGE_END = ascii("\"}");
 
-    /// Slots of [#problems]: more than a schema's fields have problems as a rule.
+    /// Slots of [#problems]: many more than a schema has problems, as a rule.
     private static final int PROBLEM_SLOTS = 256;
     /// Problems longer than this are written as they come, never kept.
     private static final int PROBLEM_CHARS_KEPT = 256;
@@ -445,8 +445,9 @@ public final class NdjsonRenderer {
 
         /// Appends `problem` as the inside of a JSON string: its kept bytes if it has come
         /// before, else encoded (and kept, if short). A problem has two slots to be in, next to
-        /// each other: two of a schema's few problems that share one (the people schema's
-        /// e-mail's and minimum's did) then take turns in neither.
+        /// each other, so that two of a schema's few problems that hash to one do not take turns
+        /// in it (by the hash's low bits alone, the people schema's e-mail and `minimum 0`
+        /// problems did).
         private void problem(String problem) {
             ByteSink out = sink;
             @Nullable ProblemBytes[] kept = problems;

@@ -73,11 +73,16 @@ sealed interface Constraint {
     }
 
     /// `pattern`: the whole raw cell matches, run by RE2/J in time linear in the cell's length.
-    record PatternConstraint(Pattern pattern) implements Constraint {
+    /// `problem`: the message's, made once.
+    record PatternConstraint(Pattern pattern, String problem) implements Constraint {
+        PatternConstraint(Pattern pattern) {
+            this(pattern, "does not match the pattern " + pattern.pattern());
+        }
+
         @Override
         public void check(Cell cell, List<Violation> violations) {
             if (!pattern.matches(cell.text())) {
-                violations.add(Violation.of(ErrorCode.PATTERN, cell, "does not match the pattern " + pattern.pattern()));
+                violations.add(Violation.of(ErrorCode.PATTERN, cell, problem));
             }
         }
     }
@@ -106,7 +111,7 @@ sealed interface Constraint {
     /// `minimum` (or v2's `exclusiveMinimum`): the cast value is not below (not at or below)
     /// `bound`, in the field type's order. An integer bound of up to 18 digits is also held as a
     /// `long`, compared with the cell's own `long` without making its typed value.
-    /// `bound` is the bound as the messages name it (`minimum 5`), `beyond` the problem of a value
+    /// `named` is the bound as the messages name it (`minimum 5`), `beyond` the problem of a value
     /// beyond it (`is below the minimum 5`), both made once.
     record Minimum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive,
             String named, String beyond) implements Constraint {
