@@ -24,8 +24,7 @@ import org.jspecify.annotations.Nullable;
 /// keys pre-encoded, most values copied from the cell's own bytes: measured on the 100 MB people
 /// file, jackson-core's generator spent a third of the validation CPU checking its own state per
 /// value. The once-per-run lines use jackson-core. A renderer serves a whole run and is
-/// thread-safe (immutable but for a cache of encoded messages that needs no lock); each `Lines` is
-/// one thread's.
+/// thread-safe (immutable); each `Lines` is one thread's.
 public final class NdjsonRenderer {
     private static final byte[] ROW = ascii("{\"row\":");
     private static final byte[] LINE = ascii(",\"line\":");
@@ -48,10 +47,12 @@ public final class NdjsonRenderer {
     private static final byte[] MESSAGE_QUOTE_CLOSE = ascii("\\\" ");
     private static final byte[] MESSAGE_END = ascii("\"}");
 
-    /// Slots of [#problems]: many more than a schema has problems, as a rule.
-    private static final int PROBLEM_SLOTS = 256;
+    /// Slots of a `Lines`' problems: more than a schema has problems, as a rule.
+    private static final int PROBLEM_SLOTS = 64;
     /// Problems longer than this are written as they come, never kept.
     private static final int PROBLEM_CHARS_KEPT = 256;
+    /// Slots a problem may be kept in: the one its hash gives and the next ones.
+    private static final int PROBLEM_PROBES = 4;
 
     /// Rows whose cells span more bytes than this reserve room value by value (see Lines.row).
     private static final int LARGE_ROW_BYTES = 64 * 1024;
@@ -69,12 +70,6 @@ public final class NdjsonRenderer {
     /// position, which is its key's, so the start is found without a lookup by name.
     private final String[] names;
     private final byte[][] errorFieldsByKey;
-
-    /// Errors' problems encoded, by the problem's hash: the same few problems come row after row
-    /// (constants, or made once by a constraint: [dev.fanout.schema.Violation]), and copying their
-    /// bytes spares encoding them char by char. Shared by every thread without locks: an entry is
-    /// immutable, so a thread sees a whole entry or another, and a lost write costs one encoding.
-    private final @Nullable ProblemBytes[] problems = new ProblemBytes[PROBLEM_SLOTS];
 
     /// A problem and its encoding, as the inside of a JSON string.
     private record ProblemBytes(String problem, byte[] json) {
@@ -244,6 +239,12 @@ public final class NdjsonRenderer {
         private final ByteSink sink;
         private final DecimalCounter rows = new DecimalCounter();
         private final DecimalCounter lines = new DecimalCounter();
+        /// Errors' problems encoded, by the problem's hash, made at the first error: the same few
+        /// problems come row after row (constants, or made once by a constraint:
+        /// [dev.fanout.schema.Violation]), and copying their bytes spares encoding them char by
+        /// char. Kept per `Lines` (a chunk's rows, mostly), not per renderer: nothing shared
+        /// between threads, and nothing kept after the chunk.
+        private @Nullable ProblemBytes @Nullable [] problems;
 
         private Lines(ByteSink sink) {
             this.sink = sink;
@@ -444,28 +445,37 @@ public final class NdjsonRenderer {
         }
 
         /// Appends `problem` as the inside of a JSON string: its kept bytes if it has come
-        /// before, else encoded (and kept, if short). A problem has two slots to be in, next to
-        /// each other, so that two of a schema's few problems that hash to one do not take turns
-        /// in it (by the hash's low bits alone, the people schema's e-mail and `minimum 0`
-        /// problems did).
+        /// before, else encoded (and kept, if short). A problem is looked for in the slot its hash
+        /// gives and the next three, so that a schema's few problems that hash near each other do
+        /// not take turns in one slot (the people schema's three minimum and maxLength problems
+        /// fall on two neighbouring slots of 64).
         private void problem(String problem) {
             ByteSink out = sink;
             @Nullable ProblemBytes[] kept = problems;
-            int hash = problem.hashCode();
-            int slot = (hash ^ hash >>> 16) & (PROBLEM_SLOTS - 1);
-            // equals: at once when it is the same String, as it mostly is.
-            ProblemBytes known = kept[slot];
-            if (known == null || !known.problem().equals(problem)) {
-                known = kept[slot ^ 1];
+            if (kept == null) {
+                kept = problems = new ProblemBytes[PROBLEM_SLOTS];
             }
-            if (known != null && known.problem().equals(problem)) {
-                out.append(known.json());
-                return;
+            int hash = problem.hashCode();
+            int home = hash ^ hash >>> 16;
+            int free = -1;
+            for (int probe = 0; probe < PROBLEM_PROBES; probe++) {
+                int slot = (home + probe) & (PROBLEM_SLOTS - 1);
+                ProblemBytes known = kept[slot];
+                if (known == null) {
+                    free = slot;
+                    break;
+                }
+                // equals: at once when it is the same String, as it mostly is.
+                if (known.problem().equals(problem)) {
+                    out.append(known.json());
+                    return;
+                }
             }
             int from = out.size();
             out.appendJsonChars(problem);
             if (problem.length() <= PROBLEM_CHARS_KEPT) {
-                kept[kept[slot] == null ? slot : slot ^ 1] = new ProblemBytes(problem, out.copyOfRange(from, out.size()));
+                kept[free >= 0 ? free : home & (PROBLEM_SLOTS - 1)] = new ProblemBytes(problem,
+                        out.copyOfRange(from, out.size()));
             }
         }
     }
