@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.JsonNumber;
 import java.io.ByteArrayOutputStream;
@@ -152,6 +154,37 @@ class NdjsonRendererTest {
         }
         assertEquals(new String(full.toByteArray(), StandardCharsets.UTF_8),
                 new String(quick.toByteArray(), StandardCharsets.UTF_8));
+    }
+
+    /// One chunk's rows with many different problems, more than a `Lines` keeps the bytes of and
+    /// some alike but for a `String` of their own, some over the length kept: each error's message
+    /// is its own, whichever problems share a slot or push another out.
+    @Test
+    void manyProblemsInOneChunkAreEachWrittenAsThemselves() throws IOException {
+        var sink = new ByteSink(16);
+        NdjsonRenderer.Lines lines = NdjsonRenderer.of(List.of("a")).open(sink);
+        List<String> expected = new ArrayList<>();
+        for (int r = 0; r < 3_000; r++) {
+            // 500 problems over and over, a new String each time; every seventh over 256 chars.
+            String problem = "is wrong in way " + r % 500 + (r % 7 == 0 ? "!".repeat(300) : "");
+            byte[] quoted = r % 3 == 0 ? null : ("cell " + r).getBytes(StandardCharsets.UTF_8);
+            lines.row(r + 1, r + 2, Cells.of(new Cell(RowValues.TEXT, "x", null)),
+                    List.of(new FieldError("a", ErrorCode.TYPE, quoted, problem, 0)));
+            expected.add(quoted == null ? problem : "\"cell " + r + "\" " + problem);
+        }
+        String[] written = new String(sink.toByteArray(), StandardCharsets.UTF_8).split("\n");
+        assertEquals(expected.size(), written.length);
+        for (int r = 0; r < written.length; r++) {
+            try (JsonParser parser = JACKSON.createParser(written[r])) {
+                String message = null;
+                while (parser.nextToken() != null) {
+                    if ("message".equals(parser.currentName()) && parser.currentToken() == JsonToken.VALUE_STRING) {
+                        message = parser.getText();
+                    }
+                }
+                assertEquals(expected.get(r), message, "row " + (r + 1));
+            }
+        }
     }
 
     /// Cells of more than 64 KiB in all are left to `Lines.row`, which reserves room value by value.
