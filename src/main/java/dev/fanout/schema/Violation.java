@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
 /// The message is kept in its two parts, what it quotes of the cell (`quoted`: UTF-8, already cut
 /// short; null for a message that quotes nothing) and the `problem`, and made only when asked for:
 /// the NDJSON renderer writes the quoted bytes as it writes a cell's, and a problem that is the
-/// same `String` row after row (a constant, or one a constraint made once) is encoded only once.
+/// same row after row (a constant, or one a constraint made once) is encoded once a chunk.
 /// The field is not part of it: the caller knows which field it checked. Never null but for
 /// `quoted`, which is never changed.
 @SuppressWarnings("ArrayRecordComponent") // equals, hashCode and toString below compare its bytes
@@ -34,8 +34,8 @@ public record Violation(ErrorCode code, byte @Nullable [] quoted, String problem
     /// `"abc" is not an integer`. Cells longer than [#QUOTE_LIMIT] code points are cut short
     /// with `…`, because a 1 MiB cell must not turn into a 1 MiB message on every failing row.
     static Violation of(ErrorCode code, String raw, String problem) {
-        byte[] utf8 = raw.getBytes(StandardCharsets.UTF_8);
-        return new Violation(code, quoted(utf8, 0, utf8.length), problem);
+        // Cut before encoding: a 1 MiB cell is not encoded whole for its first 80 code points.
+        return new Violation(code, quotedText(raw).getBytes(StandardCharsets.UTF_8), problem);
     }
 
     /// [#of(ErrorCode, String, String)] quoting the cell's bytes, with no `String` made of them.
@@ -55,10 +55,16 @@ public record Violation(ErrorCode code, byte @Nullable [] quoted, String problem
 
     /// `raw` in quotes for a message, cut short after [#QUOTE_LIMIT] code points with `…`.
     public static String quote(String raw) {
+        return '"' + quotedText(raw) + '"';
+    }
+
+    /// What a message quotes of `raw`, without the quotes: `raw`, or its first [#QUOTE_LIMIT]
+    /// code points and `…`.
+    private static String quotedText(String raw) {
         if (raw.length() <= QUOTE_LIMIT || raw.codePointCount(0, raw.length()) <= QUOTE_LIMIT) {
-            return '"' + raw + '"';
+            return raw;
         }
-        return '"' + raw.substring(0, raw.offsetByCodePoints(0, QUOTE_LIMIT)) + "…\"";
+        return raw.substring(0, raw.offsetByCodePoints(0, QUOTE_LIMIT)) + "…";
     }
 
     /// What a message quotes of the UTF-8 text `utf8[start, end)`, without the quotes, as
