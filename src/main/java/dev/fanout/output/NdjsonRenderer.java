@@ -239,12 +239,14 @@ public final class NdjsonRenderer {
         private final ByteSink sink;
         private final DecimalCounter rows = new DecimalCounter();
         private final DecimalCounter lines = new DecimalCounter();
-        /// Errors' problems encoded, by the problem's hash, made at the first error: the same few
-        /// problems come row after row (constants, or made once by a constraint:
-        /// [dev.fanout.schema.Violation]), and copying their bytes spares encoding them char by
-        /// char. Kept per `Lines` (a chunk's rows, mostly), not per renderer: nothing shared
-        /// between threads, and nothing kept after the chunk.
+        /// Errors' problems encoded, by the problem's hash: the same few problems come row after
+        /// row (constants, or made once by a constraint: [dev.fanout.schema.Violation]), and
+        /// copying their bytes spares encoding them char by char. Kept per `Lines` (a chunk's
+        /// rows, mostly), not per renderer: nothing shared between threads, and nothing kept after
+        /// the chunk. Made at the second problem written: the writer opens a `Lines` for each row
+        /// it finds a duplicate, whose one error would gain nothing from it.
         private @Nullable ProblemBytes @Nullable [] problems;
+        private boolean problemWritten;
 
         private Lines(ByteSink sink) {
             this.sink = sink;
@@ -453,6 +455,11 @@ public final class NdjsonRenderer {
             ByteSink out = sink;
             @Nullable ProblemBytes[] kept = problems;
             if (kept == null) {
+                if (!problemWritten) {
+                    problemWritten = true;
+                    out.appendJsonChars(problem);
+                    return;
+                }
                 kept = problems = new ProblemBytes[PROBLEM_SLOTS];
             }
             int hash = problem.hashCode();

@@ -113,12 +113,12 @@ sealed interface Constraint {
     /// `long`, compared with the cell's own `long` without making its typed value.
     /// `named` is the bound as the messages name it (`minimum 5`), `beyond` the problem of a value
     /// beyond it (`is below the minimum 5`), both made once.
-    record Minimum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive,
-            String named, String beyond) implements Constraint {
+    record Minimum(Caster caster, Object bound, boolean longs, long longBound, boolean exclusive, String named,
+            String beyond) implements Constraint {
         static Minimum of(Caster caster, Object bound, String display, boolean exclusive) {
             Long asLong = asLong(caster, bound);
             String named = (exclusive ? "exclusive minimum " : "minimum ") + display;
-            return new Minimum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive, named,
+            return new Minimum(caster, bound, asLong != null, asLong == null ? 0 : asLong, exclusive, named,
                     (exclusive ? "is not above the " : "is below the ") + named);
         }
 
@@ -134,12 +134,12 @@ sealed interface Constraint {
 
     /// `maximum` (or v2's `exclusiveMaximum`): the cast value is not above (not at or above)
     /// `bound`, in the field type's order (see [Minimum]).
-    record Maximum(Caster caster, Object bound, String display, boolean longs, long longBound, boolean exclusive,
-            String named, String beyond) implements Constraint {
+    record Maximum(Caster caster, Object bound, boolean longs, long longBound, boolean exclusive, String named,
+            String beyond) implements Constraint {
         static Maximum of(Caster caster, Object bound, String display, boolean exclusive) {
             Long asLong = asLong(caster, bound);
             String named = (exclusive ? "exclusive maximum " : "maximum ") + display;
-            return new Maximum(caster, bound, display, asLong != null, asLong == null ? 0 : asLong, exclusive, named,
+            return new Maximum(caster, bound, asLong != null, asLong == null ? 0 : asLong, exclusive, named,
                     (exclusive ? "is not below the " : "is above the ") + named);
         }
 
