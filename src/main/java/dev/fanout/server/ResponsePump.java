@@ -18,9 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /// Some clients send their whole upload before reading any response (Python's http.client, Java's
 /// HttpClient with a file body). If the engine wrote straight to the socket, the socket would fill,
 /// the engine would stop reading the upload, and the client would block on sending it: a deadlock.
-/// Here the engine writes into memory, up to `memoryLimit` bytes not yet sent, and beyond that
-/// into a temporary file (the `SpillQueue`); a sender thread copies memory, then the file, to the
-/// socket in order. The file is deleted when the response ends, however it ends.
+/// Here the engine writes into memory, up to `memoryLimit` bytes not yet sent (or one larger
+/// chunk's rows when nothing else waits), and beyond that into a temporary file (the
+/// `SpillQueue`); a sender thread copies memory, then the file, to the socket in order. The file
+/// is deleted when the response ends, however it ends.
 ///
 /// A response that fits in memory and is never flushed early is sent by the closing thread with a
 /// `Content-Length` (the small-request case: no extra thread). If the client goes away, the next
@@ -128,17 +129,22 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
     }
 
     /// Writes `array[from, to)` of the pooled `array` and takes it over: kept in the queue as it
-    /// is when it goes to memory (no copy), copied like any write when it goes to the spill file
-    /// or the client is gone, then given back.
+    /// is when it goes to memory (no copy; it does whenever nothing else waits, whatever its size:
+    /// [SpillQueue#handedOverGoesToFile]), copied like any write when it goes to the spill file or
+    /// the client is gone, then given back.
     @Override
     public void writeTakingOver(byte[] array, int from, int to) throws IOException {
         int length = to - from;
         lock.lock();
         try {
-            if (clientFailure == null && length > 0 && !queue.goesToFile(length)) {
+            if (clientFailure == null && length > 0 && !queue.handedOverGoesToFile(length)) {
                 queue.addTakingOver(array, from, length);
                 if (sender != null) {
                     changed.signal();
+                } else if (queue.overLimit()) {
+                    // One piece larger than the limit, held: it goes out now, as it would have
+                    // from the spill file.
+                    startSender();
                 }
                 return;
             }

@@ -14,7 +14,8 @@ import java.util.ArrayDeque;
 import java.util.Optional;
 
 /// The bytes of an answer written and not yet sent, in order: in memory up to `memoryLimit`
-/// bytes, beyond that in a temporary file, so that the engine never waits for a slow client.
+/// bytes (or one larger array handed over when nothing else waits), beyond that in a temporary
+/// file, so that the engine never waits for a slow client.
 /// Once a byte went to the file, every later byte goes there too until the file is drained, so the
 /// order holds. Memory is held in arrays from the shared `BufferPool`, given back once sent or
 /// dropped. `delete` closes and removes the file; `ResponsePump` calls it however the answer ends.
@@ -60,6 +61,22 @@ final class SpillQueue {
     /// unsent (the order must hold), or memory would pass its limit.
     boolean goesToFile(int len) {
         return spillWritten > spillSent || memoryBytes + len > memoryLimit;
+    }
+
+    /// As [#goesToFile], for `len` bytes handed over in an array of their own (a chunk's rendered
+    /// rows): they stay in memory whenever nothing else waits, in memory or in the file, whatever
+    /// their size. Spilling them would copy bytes already held to the file and back: a chunk of
+    /// invalid rows renders ~530 KB, more than the default limit, so a dirty upload's every chunk
+    /// went through the file however fast its client read (~13 % of the CPU of four such uploads,
+    /// bench/RESULTS.md). Queued, such a piece is held until sent rather than until written, and
+    /// only one at a time: the next goes to the file while it waits.
+    boolean handedOverGoesToFile(int len) {
+        return spillWritten > spillSent || memoryBytes > 0 && memoryBytes + len > memoryLimit;
+    }
+
+    /// Whether memory holds more than its limit: one piece handed over that is larger.
+    boolean overLimit() {
+        return memoryBytes > memoryLimit;
     }
 
     /// Queues a copy of `len` bytes of `b` from `off` in memory.

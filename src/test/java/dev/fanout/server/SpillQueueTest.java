@@ -115,6 +115,39 @@ class SpillQueueTest {
         assertRoomAround(second);
     }
 
+    /// A chunk's rendered rows larger than the memory limit (a dirty upload's ~530 KB against
+    /// 256 KiB) stay in memory when nothing else waits, rather than being copied to the file and
+    /// back; while they wait, what follows goes to the file, and once the file has bytes unsent,
+    /// everything does, so that the order holds.
+    @Test
+    void anArrayHandedOverLargerThanTheLimitStaysInMemoryOnlyWhenNothingElseWaits() throws IOException {
+        var queue = new SpillQueue(1024, Optional.empty());
+        try {
+            assertTrue(queue.goesToFile(4000), "a copy that large goes to the file");
+            assertFalse(queue.handedOverGoesToFile(4000), "an array handed over, nothing waiting: kept");
+            queue.addTakingOver(rendered("{\"row\":1}\n", 8192), PooledArrayOutput.ROOM_BEFORE, 4000);
+            assertTrue(queue.overLimit());
+            assertEquals(4000, queue.memoryBytes());
+            assertTrue(queue.handedOverGoesToFile(10), "another while it waits: to the file");
+            assertTrue(queue.goesToFile(10));
+
+            byte[] line = "{\"row\":2}\n".getBytes(StandardCharsets.UTF_8);
+            queue.openFile();
+            queue.written(queue.writeToFile(line, 0, line.length));
+            SpillQueue.Piece first = queue.drainMemory();
+            assertEquals(4000, first.length());
+            assertEquals(0, queue.memoryBytes());
+            assertTrue(queue.handedOverGoesToFile(10), "memory is empty but the file has bytes unsent");
+            SpillQueue.FileRange range = queue.nextFileRange();
+            assertEquals("{\"row\":2}\n", text(queue.read(range)));
+            queue.sentFromFile(range);
+            assertFalse(queue.handedOverGoesToFile(4000), "all sent: kept in memory again");
+            assertFalse(queue.overLimit());
+        } finally {
+            queue.delete();
+        }
+    }
+
     @Test
     void aRangeReadBackFromTheFileHasTheRoomAroundIt() throws IOException {
         var queue = new SpillQueue(16, Optional.empty());
