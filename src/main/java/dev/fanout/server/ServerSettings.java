@@ -116,9 +116,8 @@ public record ServerSettings(
     /// rows when they are larger and nothing else waits): under 3 MB with the defaults. Without a
     /// configured limit, allow one per 4 MB of the heap above a 32 MB base (what the server, the
     /// pool's idle arrays and many small requests need; the spare MB covers a fourth chunk in
-    /// flight, or one held in the response buffer): 7-8 with the default launch's 64 MB heap. The
-    /// places not taken by uploads pay for the keys that keyed uploads remember, one per 4 MB
-    /// ([Admission]).
+    /// flight): 7-8 with the default launch's 64 MB heap. The places not taken by uploads pay for
+    /// the keys that keyed uploads remember, one per 4 MB ([Admission]).
     private static int largeLimit(int configured) {
         if (configured > 0) {
             return configured;
