@@ -209,7 +209,11 @@ public final class FanoutServer {
     /// The HTTP/1.1 protocol: the user's `server.protocols.http_1_1` settings, if any, and our
     /// receive listener.
     private static Http1Config http1(Config config, ConnectionCloser connections, RequestHeadDeadline heads) {
-        Http1Config.Builder http1 = Http1Config.builder();
+        // Not Helidon's check of every response header's name and value before it is written: the
+        // gateway's headers are constants and numbers of its own, never a client's bytes, and the
+        // check was ~0.5 % of a 20-row request's CPU (bench/RESULTS.md, fortieth pass). A user's
+        // `validate-response-headers` still decides.
+        Http1Config.Builder http1 = Http1Config.builder().validateResponseHeaders(false);
         Config configured = config.get("server.protocols.http_1_1");
         if (configured.exists()) {
             http1.config(configured);

@@ -48,6 +48,23 @@ class ValidateRequestTest {
         assertNdjson(expected, gateway.postCsv("/v1/validate?schema=people&summary=true", csv));
     }
 
+    /// The plain `schema=NAME` query is read without Helidon's decoding (ValidateService's quick
+    /// path); the same name encoded, or with more parameters, goes the long way: each answers alike.
+    @ParameterizedTest
+    @ValueSource(strings = {"schema=people", "schema=peopl%65", "schema=%70eople", "summary=false&schema=people",
+            "schema=people&summary=false"})
+    void theSchemaNameIsTheSameWhetherOrNotItIsEncoded(String query) throws Exception {
+        assertNdjson(TEN.ndjsonAll(), gateway.postCsv("/v1/validate?" + query, TEN.csv()));
+    }
+
+    @ParameterizedTest
+    @CsvSource({"schema=people, people", "schema=My.schema_v2-1, My.schema_v2-1", "schema=, ''", "schema=a%20b, ''",
+            "schema=a+b, ''", "schema=a&mode=valid, ''", "schema=a=b, ''", "schemas=a, ''", "mode=valid, ''", "'', ''",
+            "schema=ä, ''"})
+    void onlyAPlainSchemaNameTakesTheQuickPath(String query, String plain) {
+        assertEquals(plain, ValidateService.plainSchemaName(query).orElse(""));
+    }
+
     @Test
     void multipartWithOnlyAFilePartUsesTheSchemaParameter() throws Exception {
         assertNdjson(TEN.ndjsonAll(), gateway.postMultipart("/v1/validate?schema=people", new Multipart().file(TEN.csv())));
