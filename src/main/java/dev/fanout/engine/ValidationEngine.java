@@ -9,10 +9,12 @@ import dev.fanout.schema.ForeignKey;
 import dev.fanout.schema.Schema;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /// The engine: a CSV stream, a schema and options in; NDJSON out; a summary back. It knows nothing
 /// of HTTP or files. Stateless and thread-safe: any number of runs may go on at once.
@@ -27,6 +29,18 @@ public final class ValidationEngine {
     private final ValidationPlaces sharedWorkers;
     /// What every run's records wider than a batch take turns for.
     private final WideRecordGate wideRecords;
+    /// The last header mapped, and its mapping: a gateway's uploads mostly repeat one header for
+    /// one schema, and building the mapping was ~0.7 % of a 20-row request's CPU (bench/RESULTS.md,
+    /// fortieth pass). Races only cost a mapping built again.
+    private volatile @Nullable MappedHeader lastMapped;
+
+    /// A header (its own copy) and its mapping to `schema` with `extra`.
+    private record MappedHeader(Schema schema, ExtraColumns extra, String[] header, ColumnMapping mapping) {
+        @SuppressWarnings("ReferenceEquality") // a schema is the same by identity: a request's own is a new one
+        boolean matches(Schema otherSchema, ExtraColumns otherExtra, String[] otherHeader) {
+            return schema == otherSchema && extra == otherExtra && Arrays.equals(header, otherHeader);
+        }
+    }
 
     /// An engine whose subtasks run on virtual threads and that reports no timings.
     public ValidationEngine() {
@@ -138,7 +152,7 @@ public final class ValidationEngine {
             if (header.isEmpty()) {
                 throw new HeaderException(HeaderCode.EMPTY_CSV, "the CSV is empty: it has no header");
             }
-            var mapping = ColumnMapping.of(header.get().cells(), schema, options.extra());
+            var mapping = mapping(header.get().cells(), schema, options.extra());
             ValidationPlaces workers = sharedWorkers != null ? sharedWorkers : ValidationPlaces.ofRun(options.workers());
             return new ValidationRun(source, schema, mapping, options, startNanos, threads, workers, metrics, lookups,
                     List.copyOf(foreignKeys));
@@ -153,6 +167,18 @@ public final class ValidationEngine {
             closeQuietly(source, e);
             throw e;
         }
+    }
+
+    /// The mapping of `header` to `schema`, the last one's when it is the same (mappings are
+    /// immutable); throws as `ColumnMapping.of` does.
+    private ColumnMapping mapping(String[] header, Schema schema, ExtraColumns extra) {
+        MappedHeader last = lastMapped;
+        if (last != null && last.matches(schema, extra, header)) {
+            return last.mapping();
+        }
+        ColumnMapping mapping = ColumnMapping.of(header, schema, extra);
+        lastMapped = new MappedHeader(schema, extra, header.clone(), mapping);
+        return mapping;
     }
 
     private static void closeQuietly(CsvSource source, Throwable pending) {

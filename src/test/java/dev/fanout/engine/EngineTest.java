@@ -29,6 +29,37 @@ class EngineTest {
                 run(csv, PEOPLE, ONE_CHUNK).ndjson());
     }
 
+    /// One engine over runs whose headers, schemas and `extra` change and come back: each run is
+    /// mapped by its own header (the engine keeps the last mapping for a header seen again).
+    @Test
+    void anEngineMapsEachRunByItsOwnHeader() throws Exception {
+        var engine = new ValidationEngine();
+        Schema other = Schema.parse("{\"fields\":[{\"name\":\"id\",\"type\":\"string\"},{\"name\":\"name\"},{\"name\":\"email\"}]}".getBytes(StandardCharsets.UTF_8));
+        Path inOrder = write(dir, "in-order.csv", "id,name,email\n7,Ada,a@b.org\n");
+        Path reversed = write(dir, "reversed.csv", "email,name,id\na@b.org,Ada,7\n");
+        String typed = "{\"row\":1,\"line\":2,\"valid\":true,\"data\":{\"id\":7,\"name\":\"Ada\",\"email\":\"a@b.org\",\"age\":null,\"city\":null}}\n";
+        String text = "{\"row\":1,\"line\":2,\"valid\":true,\"data\":{\"id\":\"7\",\"name\":\"Ada\",\"email\":\"a@b.org\"}}\n";
+        assertEquals(typed, runOn(engine, inOrder, PEOPLE, ONE_CHUNK));
+        assertEquals(typed, runOn(engine, inOrder, PEOPLE, ONE_CHUNK));
+        assertEquals(typed, runOn(engine, reversed, PEOPLE, ONE_CHUNK));
+        assertEquals(text, runOn(engine, reversed, other, ONE_CHUNK));
+        assertEquals(typed, runOn(engine, reversed, PEOPLE, ONE_CHUNK));
+        Path extra = write(dir, "extra.csv", "id,name,email,shoe\n7,Ada,a@b.org,42\n");
+        assertEquals(typed.replace("null}}", "null,\"shoe\":\"42\"}}"),
+                runOn(engine, extra, PEOPLE, ONE_CHUNK.withExtra(ExtraColumns.KEEP)));
+        assertThrows(HeaderException.class, () -> runOn(engine, extra, PEOPLE, ONE_CHUNK));
+        assertEquals(typed, runOn(engine, extra, PEOPLE, ONE_CHUNK.withExtra(ExtraColumns.IGNORE)));
+    }
+
+    private static String runOn(ValidationEngine engine, Path csv, Schema schema, EngineOptions options)
+            throws java.io.IOException {
+        var out = new java.io.ByteArrayOutputStream();
+        try (var in = java.nio.file.Files.newInputStream(csv); var run = engine.open(in, schema, options)) {
+            run.writeTo(out, KeyBudget.UNLIMITED);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void invalidRowListsEveryFailingCheckInFieldOrder() {
         var csv = write(dir, "a.csv", "id,name,email,age,city\n2,,bob@example.org,abc,\n");
