@@ -8,6 +8,7 @@ import dev.fanout.schema.Field;
 import dev.fanout.schema.ForeignKey;
 import dev.fanout.schema.Schema;
 import java.io.InputStream;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -23,6 +24,9 @@ import org.jspecify.annotations.Nullable;
 /// response: `open` reads and checks the header (throwing `HeaderException`), then
 /// `ValidationRun.writeTo` validates the rows and writes the output.
 public final class ValidationEngine {
+    /// The most chars of a header and its mapping's keys that the engine keeps ([#lastMapped]).
+    private static final int KEPT_MAPPING_CHARS = 8192;
+
     private final ThreadFactory threads;
     private final EngineMetrics metrics;
     /// The places every run's chunks take turns for, or null when each run has `workers` of its own.
@@ -31,14 +35,17 @@ public final class ValidationEngine {
     private final WideRecordGate wideRecords;
     /// The last header mapped, and its mapping: a gateway's uploads mostly repeat one header for
     /// one schema, and building the mapping was ~0.7 % of a 20-row request's CPU (bench/RESULTS.md,
-    /// fortieth pass). Races only cost a mapping built again.
+    /// fortieth pass). Races only cost a mapping built again. The engine lives as long as the
+    /// gateway, so what it keeps is bounded: the schema weakly (a request's own schema goes with
+    /// the request), the header and the mapping only up to [#KEPT_MAPPING_CHARS] (a header cell
+    /// can be a MiB long).
     private volatile @Nullable MappedHeader lastMapped;
 
     /// A header (its own copy) and its mapping to `schema` with `extra`.
-    private record MappedHeader(Schema schema, ExtraColumns extra, String[] header, ColumnMapping mapping) {
+    private record MappedHeader(WeakReference<Schema> schema, ExtraColumns extra, String[] header, ColumnMapping mapping) {
         @SuppressWarnings("ReferenceEquality") // a schema is the same by identity: a request's own is a new one
         boolean matches(Schema otherSchema, ExtraColumns otherExtra, String[] otherHeader) {
-            return schema == otherSchema && extra == otherExtra && Arrays.equals(header, otherHeader);
+            return schema.get() == otherSchema && extra == otherExtra && Arrays.equals(header, otherHeader);
         }
     }
 
@@ -177,8 +184,18 @@ public final class ValidationEngine {
             return last.mapping();
         }
         ColumnMapping mapping = ColumnMapping.of(header, schema, extra);
-        lastMapped = new MappedHeader(schema, extra, header.clone(), mapping);
+        if (chars(Arrays.asList(header)) + chars(mapping.dataNames) <= KEPT_MAPPING_CHARS) {
+            lastMapped = new MappedHeader(new WeakReference<>(schema), extra, header.clone(), mapping);
+        }
         return mapping;
+    }
+
+    private static long chars(List<String> texts) {
+        long chars = 0;
+        for (String text : texts) {
+            chars += text.length();
+        }
+        return chars;
     }
 
     private static void closeQuietly(CsvSource source, Throwable pending) {
