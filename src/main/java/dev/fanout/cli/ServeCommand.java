@@ -125,6 +125,7 @@ final class ServeCommand implements Callable<Integer> {
         }));
         CliContext context = quickContext != null ? quickContext : parent.context();
         context.stderr().println("fanout: listening on port " + server.port());
+        server.warmUpInBackground();
         stopped.await();
         return ExitStatus.Common.OK.code();
     }

@@ -60,10 +60,13 @@ public final class FanoutServer {
     private final DisconnectDetector disconnects;
     private final Drain drain;
     private final Http1Connections publicConnections;
+    private final WarmUp warmUp;
 
     private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
             WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, RequestHeadDeadline heads,
-            UploadReadDeadline uploadReads, DisconnectDetector disconnects, Drain drain, Http1Connections publicConnections) {
+            UploadReadDeadline uploadReads, DisconnectDetector disconnects, Drain drain, Http1Connections publicConnections,
+            WarmUp warmUp) {
+        this.warmUp = warmUp;
         this.uploadReads = uploadReads;
         this.drain = drain;
         this.publicConnections = publicConnections;
@@ -116,6 +119,7 @@ public final class FanoutServer {
             var validation = new ValidateService(registry, settings, admission, metrics, threads, upstreams, watchdog,
                     connections, disconnects, uploadReads);
             var drain = new Drain();
+            var warmUp = new WarmUp(settings.warmUpRequests(), settings.spillDir());
             Http1Config http1 = http1(config, connections, heads);
             var publicConnections = new Http1Connections(http1);
             Optional<Config> admin = adminSocket(config);
@@ -133,7 +137,8 @@ public final class FanoutServer {
                     .idleConnectionTimeout(settings.idleTimeout())
                     .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
                     .addFeature(ObserveFeature.builder()
-                            .addObserver(HealthObserver.builder().addCheck(drain.readiness()).build())
+                            .addObserver(HealthObserver.builder().addCheck(drain.readiness())
+                                    .addCheck(warmUp.readiness()).build())
                             .sockets(List.of(admin.isPresent() ? ADMIN_SOCKET : WebServer.DEFAULT_SOCKET_NAME))
                             .build())
                     .routing(routing -> {
@@ -160,7 +165,7 @@ public final class FanoutServer {
                     }));
             WebServer server = builder.build().start();
             return new FanoutServer(server, admission, settings, histograms, threads, upstreams, watchdog, heads,
-                    uploadReads, disconnects, drain, publicConnections);
+                    uploadReads, disconnects, drain, publicConnections, warmUp);
         } catch (RuntimeException e) {
             // A port in use, a log file that cannot be written: close what was opened.
             watchdog.close();
@@ -262,6 +267,28 @@ public final class FanoutServer {
         return port < 0 ? Optional.empty() : Optional.of(port);
     }
 
+    /// Warms the JIT up in the background, as `fanout serve` does (`fanout.warm-up.requests`
+    /// small uploads to a throwaway gateway; see [WarmUp]): readiness is DOWN until it is over.
+    /// Returns at once; does nothing the second time, or when the setting is 0.
+    public void warmUpInBackground() {
+        warmUp.startInBackground();
+    }
+
+    /// Whether the warm-up is under way.
+    boolean warmingUp() {
+        return warmUp.warming();
+    }
+
+    /// The warm-up's uploads answered so far.
+    int warmUpRequestsSent() {
+        return warmUp.sent();
+    }
+
+    /// The port of the warm-up's throwaway gateway while it runs, else 0.
+    int warmUpPort() {
+        return warmUp.throwawayPort();
+    }
+
     /// Leaves as a load balancer wants: readiness DOWN at once, requests still served for the
     /// readiness delay (the balancer's next probe); then new requests refused with `503` and
     /// `Connection: close`, idle keep-alive connections closed, running validations given the
@@ -318,6 +345,7 @@ public final class FanoutServer {
 
     /// Stops the server now.
     public void stop() {
+        warmUp.close();
         server.stop();
         watchdog.close();
         heads.close();

@@ -11,7 +11,8 @@ import java.util.Optional;
 /// schemas are (and how many rows a reference table may have), the limits (sizes, concurrency, how long a request head and an idle connection
 /// may take), the engine's tuning, the response buffer and write time-out, the way out (readiness
 /// delay, grace period), whether the public port may reset the histograms, and whether Helidon's
-/// writes let streamed answers be framed in place (`server.write-queue-length` at most 1).
+/// writes let streamed answers be framed in place (`server.write-queue-length` at most 1), and
+/// how many requests `fanout serve`'s warm-up sends (see `WarmUp`).
 /// Immutable.
 public record ServerSettings(
         Path schemasDir,
@@ -42,7 +43,8 @@ public record ServerSettings(
         boolean histogramsEnabled,
         boolean resetOnPublicPort,
         Duration histogramInterval,
-        Optional<Path> histogramLog) {
+        Optional<Path> histogramLog,
+        int warmUpRequests) {
     /// A record is held whole while it is validated (in a buffer of up to twice its size), and its
     /// line can take up to six times its bytes (a control character is written `\u0001`). The
     /// field and column limits alone allow a GiB: a row of 95 fields of 1 MB got
@@ -96,7 +98,8 @@ public record ServerSettings(
                 bool(fanout, "histograms.enabled", true),
                 bool(fanout, "stats.reset-on-public-port", true),
                 duration(fanout, "histograms.interval", Duration.ofSeconds(5)),
-                optionalPath(fanout, "histograms.log"));
+                optionalPath(fanout, "histograms.log"),
+                intValue(fanout, "warm-up.requests", WarmUp.DEFAULT_REQUESTS, 0));
     }
 
     /// The validation places all requests share when `engine.workers` is 0: one per core but one,

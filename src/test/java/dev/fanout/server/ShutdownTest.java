@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/// SIGTERM drains: a real `fanout serve` process turns its readiness DOWN at once, keeps serving
+/// SIGTERM drains: a real `fanout serve` process, ready once it has warmed up, turns its readiness DOWN at once, keeps serving
 /// for the readiness delay, then refuses new requests with 503 + `Connection: close`, closes its
 /// idle keep-alive connections, lets the validation in flight finish within the grace period, and
 /// exits 0.
@@ -48,7 +48,14 @@ class ShutdownTest {
         try {
             int port = awaitPort(server);
             var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            assertEquals(204, get(client, port, "/observe/health/ready").statusCode(), "ready (UP, no details) before the signal");
+            // `fanout serve` warms itself up first (WarmUp), readiness DOWN meanwhile.
+            int ready = get(client, port, "/observe/health/ready").statusCode();
+            for (long start = System.nanoTime(); ready != 204 && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(30); ) {
+                assertEquals(503, ready, "DOWN while warming up");
+                Thread.sleep(50);
+                ready = get(client, port, "/observe/health/ready").statusCode();
+            }
+            assertEquals(204, ready, "ready (UP, no details) once warm, before the signal");
             try (var held = HeldUpload.start(port); var idle = RawConnection.open(port).readTimeout(Duration.ofSeconds(10))) {
                 // A keep-alive connection that has had its answer and sends nothing more.
                 idle.send("GET /v1/schemas HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
