@@ -29,9 +29,10 @@ import java.util.function.IntConsumer;
 
 /// A new gateway's warm-up (`fanout.warm-up.requests`, for `fanout serve`). The JIT compiles the
 /// per-request code once it has run 10,000 times (C2 without tiers), so a fresh gateway compiled
-/// it under its first real load: under 500 connections, after 3 s of load, C2 still took ~5 % of
-/// the gateway's CPU in the next 10 s, and the p99 was 50-460 ms (bench/RESULTS.md, issue 11's
-/// forty-first pass: ~1.3 % and 38-52 ms after this warm-up).
+/// it under its first real load: under 500 connections, after 3 s of load, C2 still took ~4 % of
+/// the gateway's CPU in the next 10 s, and the p99 had tails of 0.4-3.5 s (bench/RESULTS.md,
+/// issue 11's forty-first pass: about half the compiling, and a median p99 of ~46 ms against 408,
+/// after this warm-up).
 ///
 /// So the gateway first sends itself small uploads, in the background: to a second, throwaway
 /// gateway in the same JVM (the same code, so the same compiles; but its own statistics, limits
@@ -65,6 +66,7 @@ final class WarmUp implements AutoCloseable {
     private volatile int throwawayPort;
     private volatile boolean warming;
     private Thread runner;
+    private boolean closed;
 
     /// A warm-up of `requests` uploads (none when 0), not yet started; the throwaway gateway
     /// spills to `spillDir` (the JVM's temporary folder when empty), as the real one does: a
@@ -74,10 +76,10 @@ final class WarmUp implements AutoCloseable {
         this.spillDir = spillDir;
     }
 
-    /// Starts the warm-up on a thread of its own, unless `requests` is 0; readiness is DOWN until
-    /// it is over. At most once.
+    /// Starts the warm-up on a thread of its own, unless `requests` is 0 or the gateway has
+    /// stopped; readiness is DOWN until it is over. At most once.
     synchronized void startInBackground() {
-        if (requests == 0 || runner != null) {
+        if (requests == 0 || runner != null || closed) {
             return;
         }
         warming = true;
@@ -124,6 +126,7 @@ final class WarmUp implements AutoCloseable {
     public void close() {
         Thread running;
         synchronized (this) {
+            closed = true;
             running = runner;
         }
         if (running == null) {

@@ -90,6 +90,8 @@ class WarmUpTest {
         assertEquals(sent, server.warmUpRequestsSent(), "nothing sent after the stop");
         // Neither the warm-up's thread nor the throwaway gateway outlives it.
         assertEquals(0, server.warmUpPort());
+        server.warmUpInBackground();
+        assertFalse(server.warmingUp(), "none after the stop");
         assertTrue(Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.getName().equals("fanout-warm-up")));
         try (var socket = new Socket()) {
             assertThrows(ConnectException.class, () -> socket.connect(new InetSocketAddress("127.0.0.1", throwaway), 2000));
