@@ -8,6 +8,7 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /// Where the gateway is on its way out, and what that means for requests: the public listener's
 /// routing filter, and the readiness check that load balancers and Kubernetes read.
@@ -38,6 +39,13 @@ final class Drain {
 
     /// The readiness check: UP while serving, DOWN from the moment the gateway starts to leave.
     HealthCheck readiness() {
+        return readinessCheck("accepting-requests", () -> HealthCheckResponse.builder().status(phase == Phase.SERVING)
+                .detail("phase", phase.name().toLowerCase(Locale.ROOT)).build());
+    }
+
+    /// A readiness check named `name` that answers `response` (the gateway's two: this one and
+    /// the warm-up's).
+    static HealthCheck readinessCheck(String name, Supplier<HealthCheckResponse> response) {
         return new HealthCheck() {
             @Override
             public HealthCheckType type() {
@@ -46,13 +54,12 @@ final class Drain {
 
             @Override
             public String name() {
-                return "accepting-requests";
+                return name;
             }
 
             @Override
             public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(phase == Phase.SERVING)
-                        .detail("phase", phase.name().toLowerCase(Locale.ROOT)).build();
+                return response.get();
             }
         };
     }

@@ -2,7 +2,6 @@ package dev.fanout.server;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
-import io.helidon.health.HealthCheckType;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,22 +102,8 @@ final class WarmUp implements AutoCloseable {
 
     /// The readiness check: DOWN while the warm-up is under way.
     HealthCheck readiness() {
-        return new HealthCheck() {
-            @Override
-            public HealthCheckType type() {
-                return HealthCheckType.READINESS;
-            }
-
-            @Override
-            public String name() {
-                return "warmed-up";
-            }
-
-            @Override
-            public HealthCheckResponse call() {
-                return HealthCheckResponse.builder().status(!warming).detail("warming", warming).build();
-            }
-        };
+        return Drain.readinessCheck("warmed-up",
+                () -> HealthCheckResponse.builder().status(!warming).detail("warming", warming).build());
     }
 
     /// Ends a warm-up still under way (its connections and its throwaway gateway) and waits for it.
