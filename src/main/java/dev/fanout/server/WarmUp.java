@@ -37,8 +37,9 @@ import java.util.function.IntConsumer;
 /// gateway in the same JVM (the same code, so the same compiles; but its own statistics, limits
 /// and schemas, so that nothing of the warm-up shows in the real gateway's `/metrics` or
 /// `/v1/stats` or takes its places), on a free loopback port, with the bundled `people` schema
-/// only (and the real one's spill folder), over [#CONNECTIONS] keep-alive connections. The real gateway serves from the start; its readiness
-/// is DOWN (`warmed-up`) until the warm-up is over, so that a balancer sends it traffic once warm.
+/// only (and the real one's spill folder), over [#CONNECTIONS] keep-alive connections. The real
+/// gateway serves from the start; its readiness is DOWN (`warmed-up`) until the warm-up is over,
+/// so that a balancer sends it traffic once warm.
 /// Bounded: `requests` in all, none begun after [#TIME_LIMIT]; a failure ends it early (logged),
 /// and readiness comes UP all the same. Thread-safe.
 final class WarmUp implements AutoCloseable {
@@ -51,6 +52,8 @@ final class WarmUp implements AutoCloseable {
     /// [#SOCKET_TIMEOUT_MILLIS] for the throwaway gateway.
     static final Duration TIME_LIMIT = Duration.ofSeconds(30);
     private static final int SOCKET_TIMEOUT_MILLIS = 10_000;
+    /// Longer than any line of the head the gateway writes.
+    private static final int MAX_HEAD_LINE_CHARS = 8192;
     /// Keep-alive connections at once: more than a few, so that the code that keeps connections
     /// (hash tables, the poller) has grown its tables once, as under real load; few enough to be
     /// cheap.
@@ -142,9 +145,9 @@ final class WarmUp implements AutoCloseable {
         }
     }
 
-    /// Sends `requests` uploads to a throwaway gateway (spilling to `spillDir`) over [#CONNECTIONS] connections, counting
-    /// the answered ones in `sent`; stops the gateway before it returns. `listening` is told its
-    /// port, then 0 once it is stopped.
+    /// Sends `requests` uploads to a throwaway gateway (spilling to `spillDir`) over
+    /// [#CONNECTIONS] connections, counting the answered ones in `sent`; stops the gateway before
+    /// it returns. `listening` is told its port, then 0 once it is stopped.
     static void sendAll(int requests, Optional<Path> spillDir, AtomicInteger sent, IntConsumer listening)
             throws IOException, InterruptedException {
         // A folder that does not exist holds no schemas: only the bundled `people`.
@@ -221,6 +224,9 @@ final class WarmUp implements AutoCloseable {
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b < 0) {
                 throw new IOException("the throwaway gateway closed the connection");
+            }
+            if (line.length() == MAX_HEAD_LINE_CHARS) {
+                throw new IOException("the throwaway gateway's answer has a head line over " + MAX_HEAD_LINE_CHARS + " chars");
             }
             if (b != '\r') {
                 line.append((char) b);
