@@ -22,10 +22,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/// SIGTERM drains: a real `fanout serve` process, ready once it has warmed up, turns its readiness DOWN at once, keeps serving
-/// for the readiness delay, then refuses new requests with 503 + `Connection: close`, closes its
-/// idle keep-alive connections, lets the validation in flight finish within the grace period, and
-/// exits 0.
+/// SIGTERM drains: a real `fanout serve` process, ready once it has warmed up, turns its readiness
+/// DOWN at once, keeps serving for the readiness delay, then refuses new requests with 503 +
+/// `Connection: close`, closes its idle keep-alive connections, lets the validation in flight
+/// finish within the grace period, and exits 0.
 class ShutdownTest {
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
 
