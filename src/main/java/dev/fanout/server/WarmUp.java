@@ -1,8 +1,10 @@
 package dev.fanout.server;
 
+import dev.fanout.http1.ResponseFraming;
+import dev.fanout.http1.ResponseFraming.Event;
+import dev.fanout.http1.ResponseFramingException;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -52,8 +54,6 @@ final class WarmUp implements AutoCloseable {
     /// [#SOCKET_TIMEOUT_MILLIS] for the throwaway gateway.
     static final Duration TIME_LIMIT = Duration.ofSeconds(30);
     private static final int SOCKET_TIMEOUT_MILLIS = 10_000;
-    /// Longer than any line of the head the gateway writes.
-    private static final int MAX_HEAD_LINE_CHARS = 8192;
     /// Keep-alive connections at once: more than a few, so that the code that keeps connections
     /// (hash tables, the poller) has grown its tables once, as under real load; few enough to be
     /// cheap.
@@ -186,53 +186,48 @@ final class WarmUp implements AutoCloseable {
             socket.setSoTimeout(SOCKET_TIMEOUT_MILLIS);
             socket.setTcpNoDelay(true);
             OutputStream out = socket.getOutputStream();
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            InputStream in = socket.getInputStream();
+            var framing = new ResponseFraming(ResponseFraming.Limits.DEFAULT);
+            byte[] buffer = new byte[16 * 1024];
             for (int next = 0; System.nanoTime() - deadline < 0 && left.getAndDecrement() > 0; next++) {
                 if (Thread.currentThread().isInterrupted()) {
                     return;
                 }
                 out.write(requests.get(next % requests.size()));
                 out.flush();
-                readAnswer(in);
+                readAnswer(in, framing, buffer);
                 sent.incrementAndGet();
             }
         }
     }
 
-    /// Reads one answer, which must be a `200` with a `Content-Length` (a small upload's is).
-    private static void readAnswer(InputStream in) throws IOException {
-        String status = line(in);
-        if (!status.startsWith("HTTP/1.1 200 ")) {
-            throw new IOException("the throwaway gateway answered '" + status + "'");
-        }
-        long length = -1;
-        for (String header = line(in); !header.isEmpty(); header = line(in)) {
-            int colon = header.indexOf(':');
-            if (colon > 0 && header.substring(0, colon).equalsIgnoreCase("Content-Length")) {
-                length = Long.parseLong(header.substring(colon + 1).strip());
+    /// Reads one answer, which must be a `200`, framed by the project's HTTP/1 response reader
+    /// (its limits bound what the throwaway could make this keep).
+    private static void readAnswer(InputStream in, ResponseFraming framing, byte[] buffer) throws IOException {
+        framing.reset(false);
+        try {
+            while (true) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    if (framing.endOfInput() && framing.status() == 200) {
+                        return;
+                    }
+                    throw new IOException("the throwaway gateway closed the connection");
+                }
+                // Fed until it asks for more: the end of a body is reported by the feed after it.
+                for (Event event = framing.feed(buffer, 0, n); event != Event.MORE;
+                        event = framing.feed(buffer, framing.position(), n)) {
+                    if (event == Event.HEAD && framing.status() != 200) {
+                        throw new IOException("the throwaway gateway answered " + framing.status());
+                    }
+                    if (event == Event.COMPLETE) {
+                        return;
+                    }
+                }
             }
+        } catch (ResponseFramingException e) {
+            throw new IOException("the throwaway gateway's answer: " + e.getMessage(), e);
         }
-        if (length < 0) {
-            throw new IOException("the throwaway gateway's answer has no Content-Length");
-        }
-        in.skipNBytes(length);
-    }
-
-    /// A line of the answer's head, without its CRLF.
-    private static String line(InputStream in) throws IOException {
-        var line = new StringBuilder();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                throw new IOException("the throwaway gateway closed the connection");
-            }
-            if (line.length() == MAX_HEAD_LINE_CHARS) {
-                throw new IOException("the throwaway gateway's answer has a head line over " + MAX_HEAD_LINE_CHARS + " chars");
-            }
-            if (b != '\r') {
-                line.append((char) b);
-            }
-        }
-        return line.toString();
     }
 
     /// A raw `text/csv` upload of `csv` for the bundled `people` schema, as a client of `port` sends it.
