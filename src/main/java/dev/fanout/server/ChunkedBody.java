@@ -104,16 +104,38 @@ final class ChunkedBody extends OutputStream {
     /// `b` itself when it can: the caller gives up `b`'s bytes outside that range, and is done with
     /// `b` when this returns (then the bytes before `off` and the two after may have changed).
     void writeInRoom(byte[] b, int off, int len) throws IOException {
-        int head = headLength(len);
-        if (!framesInPlace || len == 0 || off < head || b.length - (off + len) < 2) {
+        if (!framesInRoom(b, off, len)) {
             write(b, off, len);
             return;
         }
-        int start = off - head;
+        int start = frameInRoom(b, off, len);
+        body.write(b, start, off + len + 2 - start);
+    }
+
+    /// Whether `b[off, off + len)` can be framed as one chunk in `b` itself: Helidon is done with
+    /// an array when its write returns, the range is not empty, and `b` has room for the size line
+    /// before it and the CRLF after.
+    boolean framesInRoom(byte[] b, int off, int len) {
+        return framesInPlace && len > 0 && off >= headLength(len) && b.length - (off + len) >= 2;
+    }
+
+    /// Frames `b[off, off + len)` as one chunk in `b` itself (only when [#framesInRoom]): its
+    /// size line goes into the room before `off`, its CRLF into the two bytes after. Returns where
+    /// the frame starts; it ends at `off + len + 2`. The frame is then sent with [#writeFramed], in
+    /// one call or in several in order: a piece larger than one socket write is sent as one chunk
+    /// in slices, each watched for the write deadline, rather than as a chunk per slice, each of
+    /// which would need a fresh frame.
+    int frameInRoom(byte[] b, int off, int len) {
+        int start = off - headLength(len);
         putHead(b, start, len);
         b[off + len] = '\r';
         b[off + len + 1] = '\n';
-        body.write(b, start, head + len + 2);
+        return start;
+    }
+
+    /// Sends `b[from, from + n)`, part of a frame made by [#frameInRoom], as it is.
+    void writeFramed(byte[] b, int from, int n) throws IOException {
+        body.write(b, from, n);
     }
 
     /// The length of a chunk's size line, CRLF included, for `len` bytes.

@@ -2,6 +2,7 @@ package dev.fanout.server;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -25,9 +26,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /// A streamed answer's chunked framing, byte for byte, as `ChunkedBody` writes it, with Helidon's
 /// writes direct (the default) and queued (`server.write-queue-length`, which keeps each frame
 /// after the write returns): every chunk's size line, data and CRLF, the last chunk, nothing after
-/// it (the next request on the connection is answered), one chunk per write. Each answer is
+/// it (the next request on the connection is answered). Each answer is
 /// ~1.5 MB in engine chunks of ~600 KB, kept in memory (not the spill file, which is sent in
-/// smaller ranges), which the sender hands over in 256 KiB slices. Then the same with the default
+/// smaller ranges), which the sender hands over in 256 KiB slices: with queued writes a chunk a
+/// slice, with direct writes a chunk a piece, framed in place. Then the same with the default
 /// chunks (~150 KB, framed in their own arrays when Helidon writes directly), with answers read
 /// back from the spill file, and with queued writes (framed in fresh arrays); and the framing in
 /// place itself: which array goes to the socket, and what is in it.
@@ -68,6 +70,7 @@ class ChunkFramingTest {
             default -> queuedSmallChunks;
         };
         List<Integer> sizes = exchangeTwiceOnOneConnection(gateway);
+        assertTrue(sizes.size() > 4, "the answer was streamed in several chunks: " + sizes);
         assertTrue(sizes.stream().allMatch(size -> size < ResponsePump.SEND_SLICE_BYTES), "one chunk a piece: " + sizes);
     }
 
@@ -124,14 +127,51 @@ class ChunkFramingTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(booleans = {false, true})
-    void eachWriteIsOneExactChunkAndTheConnectionGoesOn(boolean withQueuedWrites) throws IOException {
-        List<Integer> sizes = exchangeTwiceOnOneConnection(withQueuedWrites ? queuedWrites : directWrites);
+    @Test
+    void underQueuedWritesEachWriteIsOneExactChunkAndTheConnectionGoesOn() throws IOException {
+        List<Integer> sizes = exchangeTwiceOnOneConnection(queuedWrites);
+        assertTrue(sizes.size() > 4, "the answer was streamed in several chunks: " + sizes);
         // Helidon's own framing would join the first two writes into one chunk of two slices.
         assertTrue(sizes.stream().allMatch(size -> size <= ResponsePump.SEND_SLICE_BYTES),
                 "no chunk beyond one write: " + sizes);
         assertTrue(sizes.contains(ResponsePump.SEND_SLICE_BYTES), "a whole slice is one chunk: " + sizes);
+    }
+
+    /// Written directly, a piece larger than a slice goes out as one chunk framed in its own array,
+    /// in slices (`WriteTimeoutTest` has a slow reader served whole at a pace that one write of
+    /// such a piece would not keep).
+    @Test
+    void underDirectWritesAPieceLargerThanASliceIsOneChunkAndTheConnectionGoesOn() throws IOException {
+        List<Integer> sizes = exchangeTwiceOnOneConnection(directWrites);
+        assertTrue(sizes.size() >= 2, "the answer was streamed in several chunks: " + sizes);
+        assertTrue(sizes.stream().anyMatch(size -> size > ResponsePump.SEND_SLICE_BYTES),
+                "a piece of several slices is one chunk: " + sizes);
+    }
+
+    @Test
+    void aPieceFramedInItsOwnArrayCanGoOutInParts() throws IOException {
+        var socket = new ByteArrayOutputStream();
+        int length = 600_000;
+        byte[] piece = new byte[PooledArrayOutput.ROOM_BEFORE + length + PooledArrayOutput.ROOM_AFTER];
+        for (int i = 0; i < length; i++) {
+            piece[PooledArrayOutput.ROOM_BEFORE + i] = (byte) ('a' + i % 26);
+        }
+        String data = new String(piece, PooledArrayOutput.ROOM_BEFORE, length, StandardCharsets.US_ASCII);
+        ChunkedBody chunked = ChunkedBody.onto(socket, true);
+        assertTrue(chunked.framesInRoom(piece, PooledArrayOutput.ROOM_BEFORE, length));
+        int start = chunked.frameInRoom(piece, PooledArrayOutput.ROOM_BEFORE, length);
+        int end = PooledArrayOutput.ROOM_BEFORE + length + 2;
+        assertEquals(PooledArrayOutput.ROOM_BEFORE - "927c0\r\n".length(), start);
+        for (int from = start; from < end; from += 250_000) {
+            chunked.writeFramed(piece, from, Math.min(250_000, end - from));
+        }
+        assertEquals("927c0\r\n" + data + "\r\n", socket.toString(StandardCharsets.US_ASCII));
+        assertFalse(ChunkedBody.onto(socket, false).framesInRoom(piece, PooledArrayOutput.ROOM_BEFORE, length),
+                "not when Helidon keeps the array after a write");
+        assertFalse(chunked.framesInRoom(piece, 4, length), "not without room for the size line");
+        assertFalse(chunked.framesInRoom(piece, PooledArrayOutput.ROOM_BEFORE + 1, length),
+                "not without room for the CRLF");
+        assertFalse(chunked.framesInRoom(piece, PooledArrayOutput.ROOM_BEFORE, 0), "not an empty chunk");
     }
 
     /// Validates FILE and then NEXT on one connection; checks the first answer's framing and both
@@ -155,7 +195,6 @@ class ChunkFramingTest {
             var body = new ByteArrayOutputStream();
             List<Integer> sizes = readChunks(connection.rawBody(), body);
             assertArrayEquals(FILE.ndjsonAll().getBytes(StandardCharsets.UTF_8), body.toByteArray());
-            assertTrue(sizes.size() > 4, "the answer was streamed in several chunks: " + sizes);
 
             byte[] next = NEXT.bytes();
             connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv", "Content-Length: " + next.length);

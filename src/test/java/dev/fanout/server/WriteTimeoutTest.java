@@ -39,6 +39,16 @@ class WriteTimeoutTest {
             .folderSetting("fanout.response.spill-dir", "spill");
     static SpillDir spill;
 
+    /// As `gateway`, with engine chunks of 4,096 rows (~600 KB of answer each, over two slices)
+    /// held in memory: each goes out as one chunk written in slices (`ChunkFramingTest`).
+    @RegisterExtension
+    static final GatewayExtension largePieces = GatewayExtension.withSchemas()
+            .setting("fanout.limits.max-concurrent-validations", "1")
+            .setting("fanout.engine.chunk-rows", "4096")
+            .setting("fanout.response.memory-buffer-bytes", "8388608")
+            .setting("fanout.response.write-timeout", WRITE_TIMEOUT_MS + "ms")
+            .setting("server.connection-options.socket-send-buffer-size", "8192");
+
     @BeforeAll
     static void spill() {
         spill = new SpillDir(gateway.dir().resolve("spill"));
@@ -109,5 +119,42 @@ class WriteTimeoutTest {
         }
         gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
         spill.assertUnused();
+    }
+
+    /// A piece of ~600 KB written in one call would block for ~3.7 s at this pace, over the
+    /// time-out; it is written a slice at a time, each of which moves within it.
+    @Test
+    @Timeout(60)
+    void aSlowButSteadyReaderGetsPiecesLargerThanASliceWhole() throws Exception {
+        int baseline = largePieces.server().liveWorkThreads();
+        var file = People.file(1, 6000, People::mixed);
+        byte[] csv = file.bytes();
+        assertTrue(file.ndjsonAll().length() / READ_BYTES * READ_PAUSE_MS > WRITE_TIMEOUT_MS,
+                "the answer takes over the time-out to read");
+        try (var connection = RawConnection.open(largePieces.port(), RECEIVE_BUFFER_BYTES)) {
+            // The header and a chunk's rows first, so that the answer is streamed rather than
+            // sent whole.
+            int half = 0;
+            for (int lines = 0; lines < 1 + 4096 + 100; half++) {
+                if (csv[half] == '\n') {
+                    lines++;
+                }
+            }
+            connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv", "Content-Length: " + csv.length);
+            connection.send(java.util.Arrays.copyOf(csv, half));
+            var head = connection.readHead();
+            connection.send(java.util.Arrays.copyOfRange(csv, half, csv.length));
+            assertEquals(200, head.status());
+            assertEquals("chunked", head.header("transfer-encoding"));
+            InputStream body = connection.body(head);
+            var received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[READ_BYTES];
+            for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+                received.write(buffer, 0, n);
+                Thread.sleep(READ_PAUSE_MS);
+            }
+            assertEquals(file.ndjsonAll(), received.toString(StandardCharsets.UTF_8));
+        }
+        largePieces.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
     }
 }
