@@ -474,7 +474,8 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
         }
 
         /// Writes a piece of the queue, which the caller gives back to the pool afterwards: framed
-        /// in its own array when it is one slice and the stream is ours (`ChunkedBody`).
+        /// in its own array when the stream is ours (`ChunkedBody`) and the array has the room,
+        /// as one chunk however large, handed over a slice at a time.
         void writePiece(SpillQueue.Piece piece) throws IOException {
             byte[] b = piece.bytes();
             int off = piece.offset();
