@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,7 +69,7 @@ class WriteTimeoutTest {
             try {
                 byte[] buffer = new byte[1 << 16];
                 for (int n; (n = upload.read(buffer, 0, buffer.length)) > 0; ) {
-                    connection.sendChunk(java.util.Arrays.copyOf(buffer, n));
+                    connection.sendChunk(Arrays.copyOf(buffer, n));
                 }
                 connection.endChunks();
             } catch (IOException e) {
@@ -108,14 +109,7 @@ class WriteTimeoutTest {
             var head = connection.readHead();
             assertEquals(200, head.status());
             assertEquals(fromMemory, head.header("content-length") != null, head.headers().toString());
-            InputStream body = connection.body(head);
-            var received = new ByteArrayOutputStream();
-            byte[] buffer = new byte[READ_BYTES];
-            for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-                received.write(buffer, 0, n);
-                Thread.sleep(READ_PAUSE_MS);
-            }
-            assertEquals(file.ndjsonAll(), received.toString(StandardCharsets.UTF_8));
+            assertEquals(file.ndjsonAll(), readSlowly(connection.body(head)));
         }
         gateway.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
         spill.assertUnused();
@@ -134,27 +128,31 @@ class WriteTimeoutTest {
         try (var connection = RawConnection.open(largePieces.port(), RECEIVE_BUFFER_BYTES)) {
             // The header and a chunk's rows first, so that the answer is streamed rather than
             // sent whole.
-            int half = 0;
-            for (int lines = 0; lines < 1 + 4096 + 100; half++) {
-                if (csv[half] == '\n') {
+            int firstPart = 0;
+            for (int lines = 0; lines < 1 + 4096 + 100; firstPart++) {
+                if (csv[firstPart] == '\n') {
                     lines++;
                 }
             }
             connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv", "Content-Length: " + csv.length);
-            connection.send(java.util.Arrays.copyOf(csv, half));
+            connection.send(Arrays.copyOf(csv, firstPart));
             var head = connection.readHead();
-            connection.send(java.util.Arrays.copyOfRange(csv, half, csv.length));
+            connection.send(Arrays.copyOfRange(csv, firstPart, csv.length));
             assertEquals(200, head.status());
             assertEquals("chunked", head.header("transfer-encoding"));
-            InputStream body = connection.body(head);
-            var received = new ByteArrayOutputStream();
-            byte[] buffer = new byte[READ_BYTES];
-            for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
-                received.write(buffer, 0, n);
-                Thread.sleep(READ_PAUSE_MS);
-            }
-            assertEquals(file.ndjsonAll(), received.toString(StandardCharsets.UTF_8));
+            assertEquals(file.ndjsonAll(), readSlowly(connection.body(head)));
         }
         largePieces.assertRequestsLetGo(baseline, Duration.ofSeconds(5));
+    }
+
+    /// The slow but steady reader: [#READ_BYTES], then a pause of [#READ_PAUSE_MS], to the end.
+    private static String readSlowly(InputStream body) throws IOException, InterruptedException {
+        var received = new ByteArrayOutputStream();
+        byte[] buffer = new byte[READ_BYTES];
+        for (int n; (n = body.readNBytes(buffer, 0, buffer.length)) > 0; ) {
+            received.write(buffer, 0, n);
+            Thread.sleep(READ_PAUSE_MS);
+        }
+        return received.toString(StandardCharsets.UTF_8);
     }
 }
