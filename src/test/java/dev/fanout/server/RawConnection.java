@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -86,6 +87,18 @@ final class RawConnection implements AutoCloseable {
         out.write(bytes);
         out.flush();
         return this;
+    }
+
+    /// POSTs the CSV `csv` with its `Content-Length` in two parts, the first `firstPart` bytes and
+    /// then the rest once the answer's head has come: an answer begun before the upload is whole is
+    /// streamed (chunked), where one whole in memory would go out with a `Content-Length`.
+    /// Returns the answer's head.
+    Head postStreamed(String pathAndQuery, byte[] csv, int firstPart) throws IOException {
+        postHead(pathAndQuery, "Content-Type: text/csv", "Content-Length: " + csv.length);
+        send(Arrays.copyOf(csv, firstPart));
+        Head head = readHead();
+        send(Arrays.copyOfRange(csv, firstPart, csv.length));
+        return head;
     }
 
     /// Sends `bytes` in pieces of at most `maxPiece` bytes (random sizes from 1 when `random` is

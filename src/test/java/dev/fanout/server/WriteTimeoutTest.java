@@ -126,18 +126,14 @@ class WriteTimeoutTest {
         assertTrue(file.ndjsonAll().length() / READ_BYTES * READ_PAUSE_MS > WRITE_TIMEOUT_MS,
                 "the answer takes over the time-out to read");
         try (var connection = RawConnection.open(largePieces.port(), RECEIVE_BUFFER_BYTES)) {
-            // The header and a chunk's rows first, so that the answer is streamed rather than
-            // sent whole.
+            // The header and a chunk's rows first, so that the answer is streamed.
             int firstPart = 0;
             for (int lines = 0; lines < 1 + 4096 + 100; firstPart++) {
                 if (csv[firstPart] == '\n') {
                     lines++;
                 }
             }
-            connection.postHead("/v1/validate?schema=people", "Content-Type: text/csv", "Content-Length: " + csv.length);
-            connection.send(Arrays.copyOf(csv, firstPart));
-            var head = connection.readHead();
-            connection.send(Arrays.copyOfRange(csv, firstPart, csv.length));
+            var head = connection.postStreamed("/v1/validate?schema=people", csv, firstPart);
             assertEquals(200, head.status());
             assertEquals("chunked", head.header("transfer-encoding"));
             assertEquals(file.ndjsonAll(), readSlowly(connection.body(head)));
