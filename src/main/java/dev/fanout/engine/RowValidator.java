@@ -521,8 +521,9 @@ final class RowValidator {
                 added = true;
             }
         }
-        if (added) {
-            // Stable: the key's error comes after the errors of its last field.
+        if (added && errors.size() > 1) {
+            // Stable: the key's error comes after the errors of its last field. (A lone error is
+            // an immutable list of one: see add.)
             errors.sort(java.util.Comparator.comparingInt(FieldError::order));
         }
         return errors;
@@ -592,8 +593,14 @@ final class RowValidator {
         return error;
     }
 
-    private static List<FieldError> add(List<FieldError> errors, FieldError error) {
-        List<FieldError> grown = errors == null ? new ArrayList<>(4) : errors;
+    /// `errors` with `error` added: a row's first error alone in an immutable list (most invalid
+    /// rows have one; an `ArrayList` and its array were a fifth of an invalid chunk's garbage),
+    /// the second and later in an `ArrayList`.
+    private static List<FieldError> add(@Nullable List<FieldError> errors, FieldError error) {
+        if (errors == null) {
+            return List.of(error);
+        }
+        List<FieldError> grown = errors instanceof ArrayList<FieldError> list ? list : new ArrayList<>(errors);
         grown.add(error);
         return grown;
     }
