@@ -490,16 +490,19 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                 return;
             }
             // A handed-over chunk of rows larger than a slice (an upload of invalid rows renders
-            // ~530 KB a chunk): one chunk framed in place, sent a slice at a time. As a chunk per
-            // slice, each slice was copied into a fresh frame: a quarter of such an upload's garbage.
-            int end = off + len + 2;
-            for (int from = chunked.frameInRoom(b, off, len); from < end; ) {
-                int at = from;
-                int n = Math.min(SEND_SLICE_BYTES, end - from);
-                watched(() -> chunked.writeFramed(b, at, n));
-                // Only the piece's own bytes count as sent, not the frame's size line and CRLF.
-                sent(Math.max(0, Math.min(at + n, off + len) - Math.max(at, off)));
-                from += n;
+            // ~530 KB a chunk): one chunk framed in place, sent a slice of its bytes at a time, the
+            // first write with the size line before them, the last with the CRLF after. As a chunk
+            // per slice, each slice was copied into a fresh frame: a quarter of such an upload's
+            // garbage.
+            int end = off + len;
+            int writeFrom = chunked.frameInRoom(b, off, len);
+            for (int at = off; at < end; at += SEND_SLICE_BYTES) {
+                int n = Math.min(SEND_SLICE_BYTES, end - at);
+                int from = writeFrom;
+                int to = at + n == end ? end + 2 : at + n;
+                watched(() -> chunked.writeFramed(b, from, to - from));
+                sent(n);
+                writeFrom = to;
             }
         }
 
