@@ -320,7 +320,13 @@ final class StructuredValidation {
     private void stop() {
         reader.stopWaiting();
         synchronized (this) {
-            stopped.set(true);
+            if (stopped.getAndSet(true)) {
+                // Stopped already, by another worker (two may fail at once when the client goes):
+                // its workers are interrupted and woken, and no worker joins after. A second
+                // release of WAKE_ALL would pass the semaphore's maximum, an Error in place of
+                // the run's own failure.
+                return;
+            }
             for (Thread worker : running) {
                 if (worker != reading && worker != Thread.currentThread()) {
                     worker.interrupt();
