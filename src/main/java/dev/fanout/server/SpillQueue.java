@@ -4,8 +4,10 @@ import dev.fanout.memory.BufferPool;
 import dev.fanout.memory.PooledArrayOutput;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -162,6 +164,7 @@ final class SpillQueue {
     /// of the gateway's CPU under four large uploads, which spill about a quarter of each answer).
     ///
     /// @throws SpillFailure when the file cannot be read
+    /// @throws InterruptedIOException when the file was closed under the read (an interrupt)
     Piece read(FileRange range) throws IOException {
         int offset = PooledArrayOutput.ROOM_BEFORE;
         var buffer = ByteBuffer.wrap(BufferPool.SHARED.take(withRoom(range.length())), offset, range.length());
@@ -174,7 +177,7 @@ final class SpillQueue {
             }
         } catch (IOException e) {
             BufferPool.SHARED.give(buffer.array());
-            throw SpillFailure.reading(e);
+            throw e instanceof ClosedChannelException closed ? closedByInterrupt(closed) : SpillFailure.reading(e);
         }
         return new Piece(buffer.array(), offset, range.length());
     }
@@ -241,6 +244,7 @@ final class SpillQueue {
     /// the file's new end, to be published with `written`.
     ///
     /// @throws SpillFailure when the file cannot be written (a full disk)
+    /// @throws InterruptedIOException when the file was closed under the write (an interrupt)
     long writeToFile(byte[] b, int off, int len) throws IOException {
         var buffer = ByteBuffer.wrap(b, off, len);
         long position = spillWritten;
@@ -249,9 +253,19 @@ final class SpillQueue {
                 position += spill.write(buffer, position);
             }
         } catch (IOException e) {
-            throw SpillFailure.writing(e);
+            throw e instanceof ClosedChannelException closed ? closedByInterrupt(closed) : SpillFailure.writing(e);
         }
         return position;
+    }
+
+    /// A `FileChannel` closes itself when a thread in one of its operations is interrupted (a
+    /// client that went, a run cancelled), and then fails every thread using it; [#delete] closes
+    /// it once the answer is over or aborted. Either is the request ending, not the disk failing,
+    /// which is logged as the operator's problem.
+    private static InterruptedIOException closedByInterrupt(ClosedChannelException e) {
+        var interrupted = new InterruptedIOException("the spill file was closed under a write or read: the answer was aborted");
+        interrupted.initCause(e);
+        return interrupted;
     }
 
     /// Publishes the file up to `position` to the sender.

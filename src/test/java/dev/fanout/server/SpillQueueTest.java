@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.memory.PooledArrayOutput;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,6 +179,37 @@ class SpillQueueTest {
             var failure = assertThrows(SpillQueue.SpillFailure.class,
                     () -> queue.read(new SpillQueue.FileRange(line.length, 100)));
             assertTrue(failure.getMessage().startsWith("cannot read the spill file back"), failure.getMessage());
+        } finally {
+            queue.delete();
+        }
+    }
+
+    /// An interrupt closes a `FileChannel` under every thread using it: a client that went, or a
+    /// cancelled run. The writer that was interrupted, and the sender that reads next, fail as an
+    /// aborted answer, not as a disk's failure (which the gateway logs at ERROR and blames on the
+    /// disk).
+    @Test
+    @Timeout(10)
+    void aSpillFileClosedByAnInterruptFailsAsAnAbortNotAsTheDisk() throws IOException {
+        var queue = new SpillQueue(16, Optional.empty());
+        try {
+            queue.openFile();
+            byte[] line = "{\"row\":1}\n".getBytes(StandardCharsets.UTF_8);
+            queue.written(queue.writeToFile(line, 0, line.length));
+            Thread.currentThread().interrupt();
+            IOException writing;
+            try {
+                writing = assertThrows(IOException.class, () -> queue.writeToFile(line, 0, line.length));
+            } finally {
+                Thread.interrupted();
+            }
+            assertFalse(writing instanceof SpillQueue.SpillFailure, writing.toString());
+            assertTrue(writing instanceof InterruptedIOException, writing.toString());
+            assertTrue(writing.getCause() instanceof ClosedByInterruptException, String.valueOf(writing.getCause()));
+
+            IOException reading = assertThrows(IOException.class, () -> queue.read(queue.nextFileRange()));
+            assertFalse(reading instanceof SpillQueue.SpillFailure, reading.toString());
+            assertTrue(reading instanceof InterruptedIOException, reading.toString());
         } finally {
             queue.delete();
         }
