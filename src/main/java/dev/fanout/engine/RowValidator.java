@@ -484,13 +484,13 @@ final class RowValidator {
             var lookup = fields[question.field()].lookup().orElseThrow();
             tasks.add(() -> lookups.lookup(lookup, question.value()));
         }
-        List<LookupAnswer> answers;
         worker.pause();
-        try {
-            answers = StructuredValidation.all(tasks, threads, lookupRoom);
-        } finally {
-            worker.resume();
-        }
+        // The place is taken back only with the answers. A chunk whose lookups failed or were
+        // interrupted (its run stopped or cancelled) goes no further: it would wait for a place
+        // behind other runs' chunks only to give it straight back, and hold its run's end up
+        // meanwhile. The caller gives a held place back on every way out.
+        List<LookupAnswer> answers = StructuredValidation.all(tasks, threads, lookupRoom);
+        worker.resume();
         for (int q = 0; q < questions.size(); q++) {
             Question question = questions.get(q);
             LookupAnswer answer = answers.get(q);
