@@ -32,7 +32,8 @@ public enum StreamErrorCode {
     MALFORMED_MULTIPART("malformed_multipart"),
     /// Another failure to read the input (a reset connection, a file that fails to read).
     READ_FAILED("read_failed"),
-    /// A bug: validation failed unexpectedly, and the rows from there on were not checked.
+    /// A bug (validation failed unexpectedly), or the server ran out of memory checking or reading
+    /// the rows: the rows from there on were not checked.
     INTERNAL_ERROR("internal_error"),
     /// The run reached its error limit (`max-errors`); also the summary line's `stopped`.
     MAX_ERRORS("max_errors"),

@@ -3,6 +3,7 @@ package dev.fanout.engine;
 import dev.fanout.csv.CsvFailure;
 import dev.fanout.csv.CsvSource;
 import dev.fanout.csv.RecordBatch;
+import dev.fanout.csv.StreamErrorCode;
 import dev.fanout.memory.BufferPool;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,6 +21,10 @@ final class ChunkReader {
     /// A new batch's buffer until the source gives it one (the one the header was read into, or
     /// one from the pool sized to what is read).
     private static final byte[] NO_BUFFER = new byte[0];
+    /// The `internal_error` message when reading runs out of memory; as a chunk's checks say it
+    /// (see `StructuredValidation`), the client can retry.
+    static final String OUT_OF_MEMORY_READING =
+            "the server ran out of memory reading this row (retry when it is less busy); the rows from here on were not checked";
 
     private final CsvSource source;
     private final int chunkRows;
@@ -60,6 +65,15 @@ final class ChunkReader {
             ended = true;
             nextRow = firstRow + batch.size();
             var error = new StreamError(failure.code(), failure.getMessage(), nextRow);
+            return new Chunk(firstRow, batch, true, Optional.of(error));
+        } catch (OutOfMemoryError e) {
+            // Reading ran out of memory (a buffer grown for a long record while the heap is full,
+            // say): the rows read are checked and written, and the stream ends at the next one as
+            // after a CSV failure, rather than the run failing with its answer cut off. The batch
+            // holds whole records only (one is added once read), and nothing is read after this.
+            ended = true;
+            nextRow = firstRow + batch.size();
+            var error = new StreamError(StreamErrorCode.INTERNAL_ERROR, OUT_OF_MEMORY_READING, nextRow);
             return new Chunk(firstRow, batch, true, Optional.of(error));
         }
     }

@@ -7,7 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.schema.Schema;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -268,6 +272,59 @@ class EngineTest {
             assertTrue(lines[2].startsWith("{\"error\":{\"code\":\"malformed_csv\",\"message\":"), lines[2]);
             assertTrue(lines[2].endsWith("\"row\":3}}"), lines[2]);
             assertTrue(out.outcome().failed());
+        }
+    }
+
+    /// Reading that runs out of memory (a buffer grown for a long record while the heap is full;
+    /// here the upload's stream throws it part-way through row 3): the rows before it are checked
+    /// and written, and the stream ends with an `internal_error` line at the row being read, as
+    /// after a CSV failure, rather than the run failing with its answer cut off.
+    @Test
+    void runningOutOfMemoryWhileReadingEndsTheStreamWithAnInternalErrorLineAfterEarlierRows() throws IOException {
+        String text = "id,name,email\n1,Ada,a@b.org\n2,Bob,b@b.org\n3,Cy,c@b.org\n4,Di,d@b.org\n";
+        var csv = write(dir, "a.csv", text);
+        int cut = text.indexOf("3,Cy") + 2;
+        for (var options : new EngineOptions[] {ONE_CHUNK, TINY_CHUNKS.withChunkRows(1)}) {
+            try (InputStream in = new OutOfMemoryAt(Files.newInputStream(csv), cut)) {
+                var out = run(in, PEOPLE, options.withSummary(true));
+                String[] lines = out.ndjson().split("\n");
+                assertEquals(3, lines.length, out.ndjson());
+                assertTrue(lines[0].startsWith("{\"row\":1,"), lines[0]);
+                assertTrue(lines[1].startsWith("{\"row\":2,"), lines[1]);
+                assertTrue(lines[2].startsWith("{\"error\":{\"code\":\"internal_error\",\"message\":\"the server ran out of memory reading"),
+                        lines[2]);
+                assertTrue(lines[2].endsWith("\"row\":3}}"), "the last line, at the row being read: " + lines[2]);
+                assertTrue(out.outcome().failed());
+            }
+        }
+    }
+
+    /// An input whose reads throw `OutOfMemoryError` once `cut` bytes are handed out.
+    private static final class OutOfMemoryAt extends FilterInputStream {
+        private final long cut;
+        private long given;
+
+        OutOfMemoryAt(InputStream in, long cut) {
+            super(in);
+            this.cut = cut;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (given >= cut) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            int n = super.read(b, off, (int) Math.min(len, cut - given));
+            if (n > 0) {
+                given += n;
+            }
+            return n;
         }
     }
 
