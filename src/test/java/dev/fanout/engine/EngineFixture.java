@@ -86,4 +86,36 @@ final class EngineFixture {
             return len == 0 ? 0 : super.read(b, off, 1);
         }
     }
+
+    /// An input whose reads throw `OutOfMemoryError` once `cut` bytes are handed out, as the
+    /// reading of an upload does when a buffer it grows finds the heap full.
+    static final class OutOfMemoryAt extends FilterInputStream {
+        private final long cut;
+        private long given;
+
+        OutOfMemoryAt(InputStream in, long cut) {
+            super(in);
+            this.cut = cut;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (given >= cut) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            int c = super.read();
+            given += c < 0 ? 0 : 1;
+            return c;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (given >= cut) {
+                throw new OutOfMemoryError("Java heap space");
+            }
+            int n = super.read(b, off, (int) Math.min(len, cut - given));
+            given += Math.max(n, 0);
+            return n;
+        }
+    }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.fanout.schema.Schema;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -285,7 +284,7 @@ class EngineTest {
         var csv = write(dir, "a.csv", text);
         int cut = text.indexOf("3,Cy") + 2;
         for (var options : new EngineOptions[] {ONE_CHUNK, TINY_CHUNKS.withChunkRows(1)}) {
-            try (InputStream in = new OutOfMemoryAt(Files.newInputStream(csv), cut)) {
+            try (InputStream in = new EngineFixture.OutOfMemoryAt(Files.newInputStream(csv), cut)) {
                 var out = run(in, PEOPLE, options.withSummary(true));
                 String[] lines = out.ndjson().split("\n");
                 assertEquals(3, lines.length, out.ndjson());
@@ -296,35 +295,6 @@ class EngineTest {
                 assertTrue(lines[2].endsWith("\"row\":3}}"), "the last line, at the row being read: " + lines[2]);
                 assertTrue(out.outcome().failed());
             }
-        }
-    }
-
-    /// An input whose reads throw `OutOfMemoryError` once `cut` bytes are handed out.
-    private static final class OutOfMemoryAt extends FilterInputStream {
-        private final long cut;
-        private long given;
-
-        OutOfMemoryAt(InputStream in, long cut) {
-            super(in);
-            this.cut = cut;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (given >= cut) {
-                throw new OutOfMemoryError("Java heap space");
-            }
-            int n = super.read(b, off, (int) Math.min(len, cut - given));
-            if (n > 0) {
-                given += n;
-            }
-            return n;
         }
     }
 
