@@ -23,7 +23,7 @@ final class ChunkReader {
     private static final byte[] NO_BUFFER = new byte[0];
     /// The `internal_error` message when reading runs out of memory; as a chunk's checks say it
     /// (see `StructuredValidation`), the client can retry.
-    static final String OUT_OF_MEMORY_READING =
+    private static final String OUT_OF_MEMORY_READING =
             "the server ran out of memory reading this row (retry when it is less busy); the rows from here on were not checked";
 
     private final CsvSource source;
