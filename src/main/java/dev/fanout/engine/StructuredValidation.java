@@ -49,6 +49,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /// (a virtual thread's blocking read), and the rest of the upload is to be left unread on an open
 /// connection, so that read ends by itself. The run then ends normally.
 final class StructuredValidation {
+    private static final System.Logger LOG = System.getLogger(StructuredValidation.class.getName());
     /// More permits than any run can hold, released to wake workers waiting for room.
     private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
 
@@ -283,12 +284,7 @@ final class StructuredValidation {
             try {
                 validated = slot.result().join();
             } catch (CompletionException e) {
-                // Running out of memory is not a bug, and the client can do something about it.
-                String message = e.getCause() instanceof OutOfMemoryError
-                        ? "the server ran out of memory validating these rows (retry when it is less busy); the rows from"
-                                + " here on were not checked"
-                        : "validation failed unexpectedly; the rows from here on were not checked";
-                internalError = new StreamError(StreamErrorCode.INTERNAL_ERROR, message, slot.chunk().firstRow());
+                internalError = checksFailed(e.getCause(), slot.chunk().firstRow());
                 stop();
                 return false;
             }
@@ -312,6 +308,21 @@ final class StructuredValidation {
             writer.flush();
         }
         return !stopped.get();
+    }
+
+    /// The error line that ends a run whose checks of the chunk from `firstRow` threw `cause`
+    /// instead of returning, on either path (several chunks here, or a single one checked in
+    /// place by `ValidationRun`), so that a small input ends as a large one does. A bug's cause is
+    /// logged with its stack trace: the line says nothing of it, and the operator must find it.
+    static StreamError checksFailed(Throwable cause, long firstRow) {
+        if (cause instanceof OutOfMemoryError) {
+            // Not a bug, and the client can do something about it: retry.
+            return new StreamError(StreamErrorCode.INTERNAL_ERROR, "the server ran out of memory validating these rows"
+                    + " (retry when it is less busy); the rows from here on were not checked", firstRow);
+        }
+        LOG.log(System.Logger.Level.ERROR, "checking the rows from row " + firstRow + " failed unexpectedly", cause);
+        return new StreamError(StreamErrorCode.INTERNAL_ERROR, "validation failed unexpectedly; the rows from here on"
+                + " were not checked", firstRow);
     }
 
     /// No chunk is read or written any more: interrupts every other worker but the one reading (see

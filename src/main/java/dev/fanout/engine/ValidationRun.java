@@ -153,6 +153,9 @@ public final class ValidationRun implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("validation interrupted");
+            } catch (RuntimeException | Error e) {
+                // As when a chunk of several fails: an error line, not a failed run.
+                return writer.finish(Optional.of(StructuredValidation.checksFailed(e, first.firstRow())), startNanos);
             }
             writer.write(validated);
             stoppedEarly = writer.stopped();
