@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 /// frames the stream itself after all (something dropped the `Content-Length` when the stream was
 /// made, as a content encoder would), its stream is used as it is.
 ///
-/// Bytes handed over with free room around them ([#writeInRoom]: the answer queue's pieces, which
+/// Bytes handed over with free room around them ([#frameInRoom]: the answer queue's pieces, which
 /// keep [PooledArrayOutput#ROOM_BEFORE] and [PooledArrayOutput#ROOM_AFTER] bytes for it) are
 /// framed in place: the size line is written into the room before them, the CRLF into the room
 /// after, and the array goes to the socket as it is. Under four large uploads that copy and its
@@ -57,8 +57,8 @@ final class ChunkedBody extends OutputStream {
     /// Opens `response`'s body as a chunked stream framed here (see the type's doc), or as
     /// Helidon's own stream when Helidon frames it itself. Call it instead of `outputStream()`,
     /// before anything is sent. `framesInPlace`: whether Helidon is done with an array when its
-    /// write returns (the listener's `write-queue-length` is at most 1), so that [#writeInRoom]
-    /// may send the caller's array itself.
+    /// write returns (the listener's `write-queue-length` is at most 1), so that [#frameInRoom]
+    /// may frame the caller's array itself.
     static OutputStream open(ServerResponse response, boolean framesInPlace) {
         // Larger than any answer's length, so that Helidon's length check never fails.
         response.contentLength(Long.MAX_VALUE);
@@ -100,18 +100,6 @@ final class ChunkedBody extends OutputStream {
         body.write(frame, 0, frame.length);
     }
 
-    /// Writes `b[off, off + len)` as one chunk, as [#write(byte[], int, int)] does, but framed in
-    /// `b` itself when it can: the caller gives up `b`'s bytes outside that range, and is done with
-    /// `b` when this returns (then the bytes before `off` and the two after may have changed).
-    void writeInRoom(byte[] b, int off, int len) throws IOException {
-        if (!framesInRoom(b, off, len)) {
-            write(b, off, len);
-            return;
-        }
-        int start = frameInRoom(b, off, len);
-        body.write(b, start, off + len + 2 - start);
-    }
-
     /// Whether `b[off, off + len)` can be framed as one chunk in `b` itself: Helidon is done with
     /// an array when its write returns, the range is not empty, and `b` has room for the size line
     /// before it and the CRLF after.
@@ -124,7 +112,8 @@ final class ChunkedBody extends OutputStream {
     /// the frame starts; it ends at `off + len + 2`. The frame is then sent with [#writeFramed], in
     /// one call or in several in order: a piece larger than one socket write is sent as one chunk
     /// in slices, each watched for the write deadline, rather than as a chunk per slice, each of
-    /// which would need a fresh frame.
+    /// which would need a fresh frame. The caller gives up `b`'s bytes outside the range, and must
+    /// not reuse `b` before the last of those writes returns.
     int frameInRoom(byte[] b, int off, int len) {
         int start = off - headLength(len);
         putHead(b, start, len);

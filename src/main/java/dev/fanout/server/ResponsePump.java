@@ -484,16 +484,11 @@ final class ResponsePump extends OutputStream implements PooledArrayOutput {
                 write(b, off, len);
                 return;
             }
-            if (len <= SEND_SLICE_BYTES) {
-                watched(() -> chunked.writeInRoom(b, off, len));
-                sent(len);
-                return;
-            }
-            // A handed-over chunk of rows larger than a slice (an upload of invalid rows renders
-            // ~530 KB a chunk): one chunk framed in place, sent a slice of its bytes at a time, the
-            // first write with the size line before them, the last with the CRLF after. As a chunk
-            // per slice, each slice was copied into a fresh frame: a quarter of such an upload's
-            // garbage.
+            // One chunk framed in place, sent a slice of its bytes at a time (in one write when it
+            // fits one, as a small answer does), the first write with the size line before them,
+            // the last with the CRLF after. A handed-over chunk of rows can be larger than a slice
+            // (an upload of invalid rows renders ~530 KB a chunk): as a chunk per slice, each
+            // slice was copied into a fresh frame, a quarter of such an upload's garbage.
             int end = off + len;
             int writeFrom = chunked.frameInRoom(b, off, len);
             for (int at = off; at < end; at += SEND_SLICE_BYTES) {

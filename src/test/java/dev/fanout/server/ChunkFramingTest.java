@@ -79,7 +79,10 @@ class ChunkFramingTest {
         var socket = new KeepingStream();
         byte[] piece = new byte[PooledArrayOutput.ROOM_BEFORE + 300 + PooledArrayOutput.ROOM_AFTER];
         Arrays.fill(piece, PooledArrayOutput.ROOM_BEFORE, PooledArrayOutput.ROOM_BEFORE + 300, (byte) 'x');
-        ChunkedBody.onto(socket, true).writeInRoom(piece, PooledArrayOutput.ROOM_BEFORE, 300);
+        var chunked = ChunkedBody.onto(socket, true);
+        assertTrue(chunked.framesInRoom(piece, PooledArrayOutput.ROOM_BEFORE, 300));
+        int start = chunked.frameInRoom(piece, PooledArrayOutput.ROOM_BEFORE, 300);
+        chunked.writeFramed(piece, start, PooledArrayOutput.ROOM_BEFORE + 300 + 2 - start);
         assertSame(piece, socket.array, "no frame of its own");
         assertEquals("12c\r\n" + "x".repeat(300) + "\r\n", socket.text());
     }
@@ -88,19 +91,20 @@ class ChunkFramingTest {
     void aPieceIsCopiedWhenWritesAreQueuedOrTheRoomIsMissing() throws IOException {
         byte[] piece = new byte[PooledArrayOutput.ROOM_BEFORE + 20 + PooledArrayOutput.ROOM_AFTER];
         Arrays.fill(piece, (byte) 'y');
-        var queued = new KeepingStream();
-        ChunkedBody.onto(queued, false).writeInRoom(piece, PooledArrayOutput.ROOM_BEFORE, 20);
-        assertNotSame(piece, queued.array);
-        assertEquals("14\r\n" + "y".repeat(20) + "\r\n", queued.text());
+        assertCopied(false, piece, PooledArrayOutput.ROOM_BEFORE); // queued writes
+        assertCopied(true, piece, PooledArrayOutput.ROOM_BEFORE + 2); // no room after
+        assertCopied(true, piece, 3); // no room before
         assertEquals('y', piece[PooledArrayOutput.ROOM_BEFORE - 1], "the caller's array is untouched");
-        var noRoomAfter = new KeepingStream();
-        ChunkedBody.onto(noRoomAfter, true).writeInRoom(piece, PooledArrayOutput.ROOM_BEFORE + 2, 20);
-        assertNotSame(piece, noRoomAfter.array);
-        assertEquals("14\r\n" + "y".repeat(20) + "\r\n", noRoomAfter.text());
-        var noRoomBefore = new KeepingStream();
-        ChunkedBody.onto(noRoomBefore, true).writeInRoom(piece, 3, 20);
-        assertNotSame(piece, noRoomBefore.array);
-        assertEquals("14\r\n" + "y".repeat(20) + "\r\n", noRoomBefore.text());
+    }
+
+    /// The 20 bytes at `off` cannot be framed in `piece`, and a plain write frames a copy.
+    private static void assertCopied(boolean framesInPlace, byte[] piece, int off) throws IOException {
+        var socket = new KeepingStream();
+        var chunked = ChunkedBody.onto(socket, framesInPlace);
+        assertFalse(chunked.framesInRoom(piece, off, 20));
+        chunked.write(piece, off, 20);
+        assertNotSame(piece, socket.array);
+        assertEquals("14\r\n" + "y".repeat(20) + "\r\n", socket.text());
     }
 
     /// What the framing hands the socket in its one write: the array itself and the range.
