@@ -28,10 +28,10 @@ final class MultipartUpload {
     static Upload open(InputStream body, String contentType, long contentLength, Optional<String> schemaName,
             SchemaRegistry registry, int maxSchemaBytes) {
         try {
-            FileItemIterator parts = new FileUpload().getItemIterator(new Context(body, contentType, contentLength));
+            FileItemIterator parts = iterate(new Context(body, contentType, contentLength));
             Schema fromPart = null;
             boolean anyPart = false;
-            while (parts.hasNext()) {
+            while (hasNext(parts)) {
                 anyPart = true;
                 FileItemStream part = parts.next();
                 switch (part.getFieldName() == null ? "" : part.getFieldName()) {
@@ -89,13 +89,41 @@ final class MultipartUpload {
         try (InputStream in = file.openStream()) {
             in.transferTo(java.io.OutputStream.nullOutputStream());
         }
-        while (parts.hasNext()) {
+        while (hasNext(parts)) {
             if ("schema".equals(parts.next().getFieldName())) {
                 return ProblemException.of(ProblemCode.SCHEMA_AFTER_FILE, "the 'schema' part must come before the 'file' part");
             }
         }
         return ProblemException.of(ProblemCode.MISSING_SCHEMA,
                 "name a registered schema with the 'schema' query parameter or send a 'schema' part before 'file'");
+    }
+
+    /// FileUpload's iterator over `body`'s parts. It reads ahead to the first part's head, and
+    /// [#hasNext] to each next one: some malformed heads make it throw an unchecked exception of
+    /// its own (a nested `multipart/mixed` part without a boundary: a `NullPointerException`),
+    /// which is the client's malformed body, not a failure of ours.
+    private static FileItemIterator iterate(UploadContext body) throws IOException, FileUploadException {
+        try {
+            return new FileUpload().getItemIterator(body);
+        } catch (RuntimeException e) {
+            throw malformedHead();
+        }
+    }
+
+    /// Whether another part follows (its head read); see [#iterate]. `next()` then returns it
+    /// without reading.
+    private static boolean hasNext(FileItemIterator parts) throws IOException, FileUploadException {
+        try {
+            return parts.hasNext();
+        } catch (RuntimeException e) {
+            throw malformedHead();
+        }
+    }
+
+    /// The exception's name and message are FileUpload's insides, of no use to the client.
+    private static ProblemException malformedHead() {
+        return ProblemException.of(ProblemCode.BAD_MULTIPART, "the multipart body is malformed: a part's head cannot be"
+                + " read (a nested multipart part without a boundary, say)");
     }
 
     private static ProblemException problemOf(IOException e) {

@@ -90,6 +90,15 @@ class ProblemCodesTest {
         assertRefused(gateway.post("/v1/validate?schema=people", "multipart/form-data", body), 400, "bad_multipart");
     }
 
+    /// FileUpload reads a part of type `multipart/mixed` as a nested body, and one without a
+    /// boundary made its iterator throw a `NullPointerException`: a `500` for a malformed body.
+    @ParameterizedTest
+    @ValueSource(strings = {"file", "schema", "other"})
+    void aNestedMultipartPartWithoutBoundaryIs400BadMultipart(String name) throws Exception {
+        var body = new Multipart().part(name, "a.csv", "multipart/mixed", CSV.getBytes(StandardCharsets.UTF_8)).file(CSV);
+        assertRefused(gateway.postMultipart("/v1/validate?schema=people", body), 400, "bad_multipart");
+    }
+
     @Test
     void twoSchemaPartsAre400BadMultipart() throws Exception {
         String schema = "{\"fields\":[{\"name\":\"id\",\"type\":\"integer\"}]}";
