@@ -61,8 +61,10 @@ final class SocketReads implements Supplier<byte[]> {
             return bytes;
         }
         int n;
-        byte[] target = new byte[WIDE_BYTES];
+        byte[] target;
         try {
+            // Allocated under the place's `try`: running out of memory here must not lose the place.
+            target = new byte[WIDE_BYTES];
             n = readInto(target);
         } finally {
             wideReads.release();
