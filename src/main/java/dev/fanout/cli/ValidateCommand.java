@@ -345,7 +345,8 @@ final class ValidateCommand implements Callable<Integer> {
     }
 
     /// The reference tables of the schema's foreign keys: `RESOURCE.csv` beside the schema file
-    /// (`--schema`), or in `--schemas` (`--schema-name`), read once for all the inputs.
+    /// (`--schema`), or in `--schemas` (`--schema-name`), read once for all the inputs and again
+    /// when its file has changed by the time the next input opens.
     private References references(Schema schema) {
         if (!schema.referencesTables()) {
             return References.NONE;
@@ -366,6 +367,9 @@ final class ValidateCommand implements Callable<Integer> {
             return new ValidationEngine(metrics).open(in, schema, options, Lookups.NONE, references);
         } catch (HeaderException e) {
             throw new CliFailure(e.code() + ": " + e.getMessage(), e);
+        } catch (InvalidSchemaException e) {
+            // A reference table whose file changed since the last input into one that cannot be used.
+            throw new CliFailure("invalid schema: " + e.getMessage(), e);
         }
     }
 

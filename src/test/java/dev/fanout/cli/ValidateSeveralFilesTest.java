@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +62,49 @@ class ValidateSeveralFilesTest {
         // Only the file that was validated has a block.
         assertEquals(List.of("{\"file\":" + quoted(valid) + "}"), run.lines().stream().filter(l -> l.startsWith("{\"file\"")).toList());
         assertEquals(2, run.lines().size(), run.stdout());
+    }
+
+    /// A reference table is read again when its file changes: one that went away while the first
+    /// input ran makes each later input fail as an invalid schema, and the run goes on to the
+    /// next, as for any other file that cannot be validated.
+    @Test
+    void aReferenceTableGoneDuringARunFailsTheLaterFilesWithoutStoppingTheRun() throws IOException {
+        Files.writeString(dir.resolve("cities.json"), """
+                {"fields":[{"name":"city"},{"name":"country"}],
+                 "foreignKeys":[{"fields":"country","reference":{"resource":"countries","fields":"code"}}]}""");
+        Path countries = Files.writeString(dir.resolve("countries.csv"), "code\nDE\n");
+        Path b = file("b.csv", "city,country\nBerlin,DE\n");
+        Path c = file("c.csv", "city,country\nBonn,DE\n");
+        // Standard input, the first input: the table goes while it is read, and the table's next
+        // check, at most once a second, comes when b.csv opens.
+        var first = new ByteArrayInputStream("city,country\nHamburg,DE\n".getBytes(StandardCharsets.UTF_8)) {
+            private boolean gone;
+
+            @Override
+            public synchronized int read(byte[] bytes, int off, int len) {
+                if (!gone) {
+                    gone = true;
+                    try {
+                        Files.delete(countries);
+                        Thread.sleep(1_100);
+                    } catch (IOException | InterruptedException e) {
+                        throw new AssertionError(e);
+                    }
+                }
+                return super.read(bytes, off, len);
+            }
+        };
+
+        CliRun run = CliRun.with(first, false, "validate", "-", b.toString(), c.toString(),
+                "--schema", dir.resolve("cities.json").toString());
+
+        assertEquals(2, run.status(), run.stderr());
+        assertTrue(run.stderr().contains("fanout: -: 1 rows, 1 valid"), run.stderr());
+        for (Path later : List.of(b, c)) {
+            assertTrue(run.stderr().contains("fanout: " + later + ": invalid schema: foreignKeys #1: reference table 'countries'"),
+                    run.stderr());
+        }
+        assertFalse(run.stderr().contains("internal error"), run.stderr());
     }
 
     @Test
