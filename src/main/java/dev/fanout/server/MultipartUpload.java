@@ -70,13 +70,16 @@ final class MultipartUpload {
     }
 
     private static Schema parseSchema(FileItemStream part, int maxSchemaBytes) throws IOException {
-        byte[] bytes;
-        try (InputStream in = part.openStream()) {
-            bytes = in.readNBytes(maxSchemaBytes + 1);
-        }
+        InputStream in = part.openStream();
+        byte[] bytes = in.readNBytes(maxSchemaBytes + 1);
         if (bytes.length > maxSchemaBytes) {
-            throw ProblemException.of(ProblemCode.SCHEMA_TOO_LARGE, "the schema part is over the limit of " + maxSchemaBytes + " bytes");
+            // Refused now, the part left unclosed (closing it reads it to its end, however long,
+            // while the request holds its admission place), and the connection ends after the
+            // answer rather than read the rest through.
+            throw ProblemException.of(ProblemCode.SCHEMA_TOO_LARGE, "the schema part is over the limit of " + maxSchemaBytes
+                    + " bytes", true);
         }
+        in.close();
         try {
             return Schema.parse(bytes);
         } catch (InvalidSchemaException e) {

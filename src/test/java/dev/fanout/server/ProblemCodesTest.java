@@ -137,6 +137,27 @@ class ProblemCodesTest {
         assertRefused(gateway.postMultipart("/v1/validate", body), 413, "schema_too_large");
     }
 
+    /// A schema part over the limit is refused as soon as its first bytes over the limit are read:
+    /// the rest of it, however long, is not read through first while the request holds its
+    /// admission place, and the connection ends after the answer.
+    @Test
+    void aSchemaPartOverTheLimitIsRefusedBeforeTheRestOfItComes() throws Exception {
+        String head = "--" + Multipart.BOUNDARY + "\r\nContent-Disposition: form-data; name=\"schema\"\r\n"
+                + "Content-Type: application/json\r\n\r\n";
+        byte[] start = (head + "{\"fields\":[" + " ".repeat(2 * MAX_SCHEMA_BYTES)).getBytes(StandardCharsets.US_ASCII);
+        try (var connection = RawConnection.open(gateway.port())) {
+            // A chunked body of which only the start comes: the client is still sending.
+            connection.postChunked("/v1/validate", Multipart.CONTENT_TYPE)
+                    .sendChunk(start)
+                    .readTimeout(java.time.Duration.ofSeconds(10));
+            RawConnection.Head answer = connection.readHead();
+            assertEquals(413, answer.status());
+            assertTrue(RawConnection.readAll(connection.body(answer)).contains("\"code\":\"schema_too_large\""));
+            assertTrue(connection.closedByServer(), "the connection ends: the rest of the body is not read");
+        }
+        gateway.assertStillServes();
+    }
+
     @Test
     void jsonIs415UnsupportedMediaType() throws Exception {
         byte[] body = "{\"id\":1}".getBytes(StandardCharsets.UTF_8);
