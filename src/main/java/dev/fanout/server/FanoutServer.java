@@ -121,7 +121,7 @@ public final class FanoutServer {
             var drain = new Drain();
             var warmUp = new WarmUp(settings.warmUpRequests(), settings.spillDir());
             Http1Config http1 = http1(config, connections, heads);
-            var publicConnections = new Http1Connections(http1);
+            var publicConnections = new Http1Connections(http1, heads);
             Optional<Config> admin = adminSocket(config);
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))
@@ -154,7 +154,7 @@ public final class FanoutServer {
                     .putSocket(ADMIN_SOCKET, ListenerConfig.builder().config(socket).name(ADMIN_SOCKET)
                             .protocolsDiscoverServices(false)
                             .clearProtocols()
-                            .connectionSelectors(List.of(new Http1Connections(http1)))
+                            .connectionSelectors(List.of(new Http1Connections(http1, heads)))
                             .directHandlers(ProblemResponses.directHandlers())
                             .idleConnectionTimeout(settings.idleTimeout())
                             .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))

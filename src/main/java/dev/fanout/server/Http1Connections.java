@@ -52,11 +52,15 @@ final class Http1Connections implements ServerConnectionSelector {
     private final Http1ConnectionSelector http11;
     private final int maxPrologueBytes;
     private final int maxHeadBytes;
+    private final RequestHeadDeadline heads;
     private final Set<VersionedConnection> open = ConcurrentHashMap.newKeySet();
     private final Semaphore wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
     private volatile boolean draining;
 
-    Http1Connections(Http1Config http1) {
+    /// `heads`: the listener's request-head deadline, which also times the HTTP/1.0 heads that
+    /// this selector gathers before Helidon's listener calls can.
+    Http1Connections(Http1Config http1, RequestHeadDeadline heads) {
+        this.heads = heads;
         this.http11 = Http1ConnectionSelector.builder().config(http1).build();
         this.maxPrologueBytes = http1.maxPrologueLength();
         this.maxHeadBytes = http1.maxPrologueLength() + http1.maxHeadersSize();
@@ -150,7 +154,7 @@ final class Http1Connections implements ServerConnectionSelector {
                 // Helidon's reader holds the first line: the wider reads start with it.
                 DataReader reader = DataReader.create(new SocketReads(ctx.dataReader(), ctx.serverSocket(), wideReads));
                 ServerConnection connection = http11.connection(http10
-                        ? RewiredContext.http10(ctx, reader, maxHeadBytes)
+                        ? RewiredContext.http10(ctx, reader, maxHeadBytes, heads)
                         : new RewiredContext(ctx, reader, ctx.dataWriter()));
                 http = connection;
                 if (closed) {
@@ -239,9 +243,11 @@ final class Http1Connections implements ServerConnectionSelector {
             this.writer = writer;
         }
 
-        static RewiredContext http10(ConnectionContext delegate, DataReader socketReader, int maxHeadBytes) {
+        static RewiredContext http10(ConnectionContext delegate, DataReader socketReader, int maxHeadBytes,
+                RequestHeadDeadline heads) {
+            var head = new Http10Request(maxHeadBytes, hostOf(delegate.localPeer()));
             return new RewiredContext(delegate,
-                    DataReader.create(new RewritingSource(socketReader, new Http10Request(maxHeadBytes, hostOf(delegate.localPeer())))),
+                    DataReader.create(new RewritingSource(socketReader, head, () -> heads.headStarted(delegate), heads::headRead)),
                     new Http10Writer(delegate.dataWriter(), new Http10Response()));
         }
 
@@ -315,15 +321,21 @@ final class Http1Connections implements ServerConnectionSelector {
     }
 
     /// The connection's bytes, the request's head rewritten: it is gathered whole first, then
-    /// handed on in one piece; the rest passes as it comes.
+    /// handed on in one piece; the rest passes as it comes. The gathering is timed as a head
+    /// (`headStarted`, then `headRead` however it ends): Helidon's own head deadline starts only
+    /// once it has the head, too late for a client that dribbles it.
     private static final class RewritingSource implements Supplier<byte[]> {
         private final DataReader raw;
         private final Http10Request request;
+        private final Runnable headStarted;
+        private final Runnable headRead;
         private boolean headDone;
 
-        RewritingSource(DataReader raw, Http10Request request) {
+        RewritingSource(DataReader raw, Http10Request request, Runnable headStarted, Runnable headRead) {
             this.raw = raw;
             this.request = request;
+            this.headStarted = headStarted;
+            this.headRead = headRead;
         }
 
         @Override
@@ -331,12 +343,17 @@ final class Http1Connections implements ServerConnectionSelector {
             if (headDone) {
                 return next();
             }
-            while (!request.complete()) {
-                byte[] bytes = next();
-                if (bytes == null) {
-                    return null;
+            headStarted.run();
+            try {
+                while (!request.complete()) {
+                    byte[] bytes = next();
+                    if (bytes == null) {
+                        return null;
+                    }
+                    request.add(bytes);
                 }
-                request.add(bytes);
+            } finally {
+                headRead.run();
             }
             headDone = true;
             return request.rewritten();

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /// The request-head deadline: closes a connection whose request line is in but whose headers do
 /// not follow within `timeout` — a slowloris client that dribbles header lines to hold a
 /// connection and its thread for ever. (Waiting for the request line itself is bounded by the idle
-/// time-out, which Helidon applies to connections between requests.)
+/// time-out, which Helidon applies to connections between requests.) An HTTP/1.0 head is timed
+/// from its request line by `Http1Connections`, which gathers it before Helidon sees it.
 ///
 /// An HTTP/1 receive listener: Helidon calls `prologue` once a request line is read and `headers`
 /// once the headers are, both on the connection's thread, which arms and disarms its deadline in
@@ -31,11 +32,23 @@ final class RequestHeadDeadline implements Http1ConnectionListener, AutoCloseabl
 
     @Override
     public void prologue(ConnectionContext ctx, HttpPrologue prologue) {
-        deadlines.arm(System.nanoTime() + timeoutNanos, () -> closeLate(ctx));
+        headStarted(ctx);
     }
 
     @Override
     public void headers(ConnectionContext ctx, Headers headers) {
+        headRead();
+    }
+
+    /// Arms the deadline of a head read on this thread from its request line on. For a head read
+    /// before Helidon's calls come: an HTTP/1.0 head is gathered whole, to be rewritten, before
+    /// Helidon reads its request line (see `Http1Connections`).
+    void headStarted(ConnectionContext ctx) {
+        deadlines.arm(System.nanoTime() + timeoutNanos, () -> closeLate(ctx));
+    }
+
+    /// Disarms this thread's deadline: its head is in.
+    void headRead() {
         deadlines.disarm();
     }
 
