@@ -49,7 +49,6 @@ import java.util.concurrent.locks.ReentrantLock;
 /// (a virtual thread's blocking read), and the rest of the upload is to be left unread on an open
 /// connection, so that read ends by itself. The run then ends normally.
 final class StructuredValidation {
-    private static final System.Logger LOG = System.getLogger(StructuredValidation.class.getName());
     /// More permits than any run can hold, released to wake workers waiting for room.
     private static final int WAKE_ALL = Integer.MAX_VALUE / 2;
 
@@ -320,7 +319,10 @@ final class StructuredValidation {
             return new StreamError(StreamErrorCode.INTERNAL_ERROR, "the server ran out of memory validating these rows"
                     + " (retry when it is less busy); the rows from here on were not checked", firstRow);
         }
-        LOG.log(System.Logger.Level.ERROR, "checking the rows from row " + firstRow + " failed unexpectedly", cause);
+        // Looked up here, not held in a field: a constant would start the JDK's logging in every
+        // `fanout validate` (and its AOT cache), which otherwise never logs.
+        System.getLogger(StructuredValidation.class.getName())
+                .log(System.Logger.Level.ERROR, "checking the rows from row " + firstRow + " failed unexpectedly", cause);
         return new StreamError(StreamErrorCode.INTERNAL_ERROR, "validation failed unexpectedly; the rows from here on"
                 + " were not checked", firstRow);
     }
