@@ -24,11 +24,7 @@ import org.junit.jupiter.api.Timeout;
 /// validation place again: those chunks go no further, and on a gateway's shared places a place
 /// may be held by another run's chunk for as long as its rows take.
 class CancelledLookupsTest {
-    private static final Schema LOOKED_UP = Schema.parse("""
-            {"fields":[
-              {"name":"order","type":"integer"},
-              {"name":"customer","type":"integer",
-               "x-lookup":{"upstream":"crm","path":"/customers/{value}"}}]}""".getBytes(StandardCharsets.UTF_8));
+    private static final Schema LOOKED_UP = EngineFixture.ORDERS_LOOKED_UP;
     private static final Schema PLAIN = Schema.parse("""
             {"fields":[{"name":"order","type":"integer"}]}""".getBytes(StandardCharsets.UTF_8));
     private static final EngineOptions ROW_CHUNKS = EngineOptions.defaults().withChunkRows(1).withChunksInFlight(2);

@@ -26,6 +26,14 @@ final class EngineFixture {
         };
     }
 
+    /// An order and its customer, whose id is looked up on upstream `crm`: for runs whose chunks
+    /// go through a test's own `Lookups`.
+    static final dev.fanout.schema.Schema ORDERS_LOOKED_UP = dev.fanout.schema.Schema.parse("""
+            {"fields":[
+              {"name":"order","type":"integer"},
+              {"name":"customer","type":"integer",
+               "x-lookup":{"upstream":"crm","path":"/customers/{value}"}}]}""".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
     /// What one run wrote and returned.
     record Output(String ndjson, RunOutcome outcome) {
         /// The output without the run-time-dependent `elapsedMs`, for byte comparisons.

@@ -27,11 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /// checked by the run's workers; and the cause is logged with its stack trace, since the line
 /// says nothing of it.
 class FailedChecksTest {
-    private static final Schema LOOKED_UP = Schema.parse("""
-            {"fields":[
-              {"name":"order","type":"integer"},
-              {"name":"customer","type":"integer",
-               "x-lookup":{"upstream":"crm","path":"/customers/{value}"}}]}""".getBytes(StandardCharsets.UTF_8));
+    private static final Schema LOOKED_UP = EngineFixture.ORDERS_LOOKED_UP;
     private static final String CSV = "order,customer\n1,7\n2,8\n3,9\n4,10\n";
 
     /// An upstream client with a bug: it throws for customer 9 (row 3) and finds every other.
