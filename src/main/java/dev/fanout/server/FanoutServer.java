@@ -217,8 +217,13 @@ public final class FanoutServer {
         // Not Helidon's check of every response header's name and value before it is written: the
         // gateway's headers are constants and numbers of its own, never a client's bytes, and the
         // check was ~0.5 % of a 20-row request's CPU (bench/RESULTS.md, fortieth pass). A user's
-        // `validate-response-headers` still decides.
-        Http1Config.Builder http1 = Http1Config.builder().validateResponseHeaders(false);
+        // `validate-response-headers` still decides. Nor Helidon's `Connection: keep-alive` on
+        // every answer, which HTTP/1.1 does not need (persistence is its default, RFC 9112 §9.3):
+        // Helidon looks for `close` among the response's `Connection` tokens after each request,
+        // splitting them through streams, ~1.2 % of a 20-row request's CPU (bench/RESULTS.md,
+        // forty-fourth pass). `Connection: close` is still sent when the connection ends, and a
+        // user's `send-keep-alive-header` still decides.
+        Http1Config.Builder http1 = Http1Config.builder().validateResponseHeaders(false).sendKeepAliveHeader(false);
         Config configured = config.get("server.protocols.http_1_1");
         if (configured.exists()) {
             http1.config(configured);
