@@ -212,7 +212,8 @@ final class ConnectionCloser implements Http1ConnectionListener {
 
     /// Whether `headers` hold `Connection: close`. Helidon's `containsToken` splits every value
     /// through streams (5 % of a small request's allocated bytes, run twice per request): most
-    /// requests have no `Connection` header, and most answers the `keep-alive` Helidon sets.
+    /// requests and answers have no `Connection` header (Helidon's `keep-alive` on answers is off
+    /// by default, see `FanoutServer`), and a client's is most often `keep-alive`.
     private static boolean asksToClose(Headers headers) {
         if (!headers.contains(HeaderNames.CONNECTION)) {
             return false;

@@ -221,8 +221,8 @@ public final class FanoutServer {
         // every answer, which HTTP/1.1 does not need (persistence is its default, RFC 9112 §9.3):
         // Helidon looks for `close` among the response's `Connection` tokens after each request,
         // splitting them through streams, ~1.2 % of a 20-row request's CPU (bench/RESULTS.md,
-        // forty-fourth pass). `Connection: close` is still sent when the connection ends, and a
-        // user's `send-keep-alive-header` still decides.
+        // forty-fourth pass). An answer whose head goes out once the connection is known to end
+        // still says `Connection: close`, and a user's `send-keep-alive-header` still decides.
         Http1Config.Builder http1 = Http1Config.builder().validateResponseHeaders(false).sendKeepAliveHeader(false);
         Config configured = config.get("server.protocols.http_1_1");
         if (configured.exists()) {

@@ -322,8 +322,8 @@ final class Http1Connections implements ServerConnectionSelector {
 
     /// The connection's bytes, the request's head rewritten: it is gathered whole first, then
     /// handed on in one piece; the rest passes as it comes. The gathering is timed as a head
-    /// (`headStarted`, then `headRead` however it ends): Helidon's own head deadline starts only
-    /// once it has the head, too late for a client that dribbles it.
+    /// (`headStarted`, then `headRead` however it ends): the head deadline that Helidon's listener
+    /// calls arm starts only once Helidon has the head, too late for a client that dribbles it.
     private static final class RewritingSource implements Supplier<byte[]> {
         private final DataReader raw;
         private final Http10Request request;

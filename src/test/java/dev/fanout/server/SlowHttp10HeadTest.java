@@ -33,8 +33,10 @@ class SlowHttp10HeadTest {
             socket.setSoTimeout(1);
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
-            out.write("GET /v1/schemas HTTP/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            // Taken before the write: a test thread descheduled after it must not make a close on
+            // time look early.
             long requestLineNanos = System.nanoTime();
+            out.write("GET /v1/schemas HTTP/1.0\r\n".getBytes(StandardCharsets.ISO_8859_1));
             long endedNanos = 0;
             while (endedNanos == 0 && System.nanoTime() - requestLineNanos < TimeUnit.MILLISECONDS.toNanos(IDLE_TIMEOUT_MS + 2000)) {
                 try {
