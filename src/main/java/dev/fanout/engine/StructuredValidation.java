@@ -1,6 +1,5 @@
 package dev.fanout.engine;
 
-import dev.fanout.csv.StreamErrorCode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
@@ -283,7 +282,7 @@ final class StructuredValidation {
             try {
                 validated = slot.result().join();
             } catch (CompletionException e) {
-                internalError = checksFailed(e.getCause(), slot.chunk().firstRow());
+                internalError = ValidationRun.checksFailed(e.getCause(), slot.chunk().firstRow());
                 stop();
                 return false;
             }
@@ -307,24 +306,6 @@ final class StructuredValidation {
             writer.flush();
         }
         return !stopped.get();
-    }
-
-    /// The error line that ends a run whose checks of the chunk from `firstRow` threw `cause`
-    /// instead of returning, on either path (several chunks here, or a single one checked in
-    /// place by `ValidationRun`), so that a small input ends as a large one does. A bug's cause is
-    /// logged with its stack trace: the line says nothing of it, and the operator must find it.
-    static StreamError checksFailed(Throwable cause, long firstRow) {
-        if (cause instanceof OutOfMemoryError) {
-            // Not a bug, and the client can do something about it: retry.
-            return new StreamError(StreamErrorCode.INTERNAL_ERROR, "the server ran out of memory validating these rows"
-                    + " (retry when it is less busy); the rows from here on were not checked", firstRow);
-        }
-        // Looked up here, not held in a field: a constant would start the JDK's logging in every
-        // `fanout validate` (and its AOT cache), which otherwise never logs.
-        System.getLogger(StructuredValidation.class.getName())
-                .log(System.Logger.Level.ERROR, "checking the rows from row " + firstRow + " failed unexpectedly", cause);
-        return new StreamError(StreamErrorCode.INTERNAL_ERROR, "validation failed unexpectedly; the rows from here on"
-                + " were not checked", firstRow);
     }
 
     /// No chunk is read or written any more: interrupts every other worker but the one reading (see

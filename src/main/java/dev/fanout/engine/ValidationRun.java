@@ -1,6 +1,7 @@
 package dev.fanout.engine;
 
 import dev.fanout.csv.CsvSource;
+import dev.fanout.csv.StreamErrorCode;
 import dev.fanout.output.NdjsonRenderer;
 import dev.fanout.schema.Schema;
 import java.io.IOException;
@@ -155,7 +156,7 @@ public final class ValidationRun implements AutoCloseable {
                 throw new InterruptedIOException("validation interrupted");
             } catch (RuntimeException | Error e) {
                 // As when a chunk of several fails: an error line, not a failed run.
-                return writer.finish(Optional.of(StructuredValidation.checksFailed(e, first.firstRow())), startNanos);
+                return writer.finish(Optional.of(checksFailed(e, first.firstRow())), startNanos);
             }
             writer.write(validated);
             stoppedEarly = writer.stopped();
@@ -169,6 +170,24 @@ public final class ValidationRun implements AutoCloseable {
         }
         Optional<StreamError> error = end.internalError() != null ? Optional.of(end.internalError()) : end.last().failure();
         return writer.finish(error, startNanos);
+    }
+
+    /// The error line that ends a run whose checks of the chunk from `firstRow` threw `cause`
+    /// instead of returning, on either path (a single chunk checked in place here, or several by
+    /// `StructuredValidation`), so that a small input ends as a large one does. A bug's cause is
+    /// logged with its stack trace: the line says nothing of it, and the operator must find it.
+    static StreamError checksFailed(Throwable cause, long firstRow) {
+        if (cause instanceof OutOfMemoryError) {
+            // Not a bug, and the client can do something about it: retry.
+            return new StreamError(StreamErrorCode.INTERNAL_ERROR, "the server ran out of memory validating these rows"
+                    + " (retry when it is less busy); the rows from here on were not checked", firstRow);
+        }
+        // Looked up here, not held in a field: a constant would start the JDK's logging in every
+        // `fanout validate` (and its AOT cache), which otherwise never logs.
+        System.getLogger(ValidationRun.class.getName())
+                .log(System.Logger.Level.ERROR, "checking the rows from row " + firstRow + " failed unexpectedly", cause);
+        return new StreamError(StreamErrorCode.INTERNAL_ERROR, "validation failed unexpectedly; the rows from here on"
+                + " were not checked", firstRow);
     }
 
     /// Whether the run stopped at its error limit, leaving the rest of the input unread: a caller

@@ -44,7 +44,7 @@ class FailedChecksTest {
         public void publish(LogRecord record) {
             // Only the engine's: other tests' gateways in this JVM may log errors of their own.
             if (record.getLevel().intValue() >= Level.SEVERE.intValue()
-                    && StructuredValidation.class.getName().equals(record.getLoggerName())) {
+                    && ValidationRun.class.getName().equals(record.getLoggerName())) {
                 logged.add(record);
             }
         }
