@@ -192,8 +192,13 @@ final class ConstraintsParser {
     }
 
     /// Casts a constraint value with the field's caster: strings for every type, JSON numbers for
-    /// integer, number and year, JSON booleans for boolean.
+    /// integer, number and year, JSON booleans for boolean. A JSON number is already the value
+    /// (Table Schema: "primitive types as possible in JSON, or represented as strings that are
+    /// castable with the type and format rules of the field"), so its text, which always has a `.`
+    /// and no groups, is read by the type's default caster: with the field's `decimalChar: ","`
+    /// and `groupChar: "."`, `"minimum": 0.5` is a half, not the string "0.5" read as 5.
     private Object cast(String key, JsonValue value) {
+        Caster reader = caster;
         String text;
         if (value.isTextual()) {
             text = value.textValue();
@@ -203,6 +208,10 @@ final class ConstraintsParser {
                 throw invalid(key + " must be " + caster.describe() + ", but got " + value);
             }
             text = value.isBigDecimal() ? value.decimalValue().toString() : value.asText();
+            if (type == FieldType.NUMBER) {
+                // An integer's or a year's text has no character that a field's options change.
+                reader = NumberCaster.defaults();
+            }
         } else if (value.isBoolean() && type == FieldType.BOOLEAN) {
             return value.booleanValue();
         } else if (!value.isNull() && (type == FieldType.ARRAY || type == FieldType.OBJECT
@@ -213,7 +222,7 @@ final class ConstraintsParser {
             throw invalid(key + " must be " + caster.describe() + ", but got " + value);
         }
         List<Violation> violations = new ArrayList<>(1);
-        Object typed = caster.castText(text, violations);
+        Object typed = reader.castText(text, violations);
         if (!violations.isEmpty()) {
             throw invalid(key + " must be " + caster.describe() + ", but " + violations.getFirst().message());
         }

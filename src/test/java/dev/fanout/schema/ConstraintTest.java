@@ -129,6 +129,29 @@ class ConstraintTest {
     }
 
     @Test
+    void aJsonNumberIsTheBoundItselfWhateverTheFieldsDecimalAndGroupCharacters() {
+        // "0.5" read with the field's characters was 5 (the dot a group separator), and with a
+        // decimal comma alone it was no number at all: the schema was refused.
+        Field european = field("{\"name\":\"price\",\"type\":\"number\",\"decimalChar\":\",\",\"groupChar\":\".\","
+                + "\"constraints\":{\"minimum\":0.5,\"maximum\":1000.25,\"enum\":[1.5,1000.25,0.5]}}");
+        assertEquals(List.of(), check(european, "1,5").violations());
+        assertEquals(List.of(), check(european, "1.000,25").violations());
+        assertEquals(List.of(), check(european, "0,5").violations());
+        assertEquals(List.of("enum", "minimum"), check(european, "0,25").codes());
+        assertEquals(List.of("enum"), check(european, "15").codes());
+        Field comma = field("{\"name\":\"price\",\"type\":\"number\",\"decimalChar\":\",\","
+                + "\"constraints\":{\"exclusiveMinimum\":0.5,\"exclusiveMaximum\":2E1}}");
+        assertEquals(List.of(), check(comma, "0,75").violations());
+        assertEquals(List.of("exclusiveMinimum"), check(comma, "0,5").codes());
+        assertEquals(List.of("exclusiveMaximum"), check(comma, "20").codes());
+        // A string bound is still written as the field's cells are.
+        Field text = field("{\"name\":\"price\",\"type\":\"number\",\"decimalChar\":\",\",\"groupChar\":\".\","
+                + "\"constraints\":{\"minimum\":\"1.000,5\"}}");
+        assertEquals(List.of("minimum"), check(text, "1.000,25").codes());
+        assertEquals(List.of(), check(text, "1.000,5").violations());
+    }
+
+    @Test
     void everyFailingCheckIsReportedInFixedOrder() {
         Field field = constrained("string", "{\"minLength\":5,\"pattern\":\"[0-9]+\",\"enum\":[\"12345\"]}");
         assertEquals(List.of("minLength", "pattern", "enum"), check(field, "ab").codes());
