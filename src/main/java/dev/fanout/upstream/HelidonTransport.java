@@ -1,5 +1,6 @@
 package dev.fanout.upstream;
 
+import io.helidon.common.buffers.DataReader;
 import io.helidon.common.uri.UriInfo;
 import io.helidon.common.uri.UriPath;
 import io.helidon.common.uri.UriQuery;
@@ -27,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 /// when `timeout` passes; the interrupt closes the connection and the blocked read fails. A small
 /// unneeded body is read to its end so that the connection can be reused.
 final class HelidonTransport implements UpstreamTransport {
+    private static final String CUT_SHORT = "the upstream closed the connection before the answer was complete";
     private final UpstreamSettings settings;
     private final Http1Client client;
     // One platform thread: the deadlines of calls.
@@ -65,27 +67,25 @@ final class HelidonTransport implements UpstreamTransport {
     @Override
     public Call send(String target, boolean readBody, long startNanos) {
         URI uri = URI.create(settings.baseUri().getScheme() + "://" + settings.baseUri().getRawAuthority() + target);
+        Http1ClientRequest request = client.get().uri(clientUri(uri)).header(HeaderNames.ACCEPT, "application/json");
         Deadline deadline = new Deadline(Thread.currentThread());
         ScheduledFuture<?> timer = deadlines.schedule(deadline, settings.timeout().toNanos(), TimeUnit.NANOSECONDS);
         Call call;
         try {
-            call = exchange(client.get()
-                    .uri(clientUri(uri))
-                    .header(HeaderNames.ACCEPT, "application/json"), readBody);
+            call = exchange(request, readBody);
         } catch (UncheckedIOException | IOException e) {
             call = UpstreamTransport.classify(e);
         } catch (RuntimeException e) {
-            if (causedByIo(e)) {
-                // Helidon wraps socket failures of its read loop in its own unchecked exceptions.
-                call = UpstreamTransport.classify(e);
-            } else if (!deadline.finish() && !Thread.currentThread().isInterrupted()) {
-                timer.cancel(false);
-                throw new IllegalStateException("GET " + uri + " failed unexpectedly", e);
-            } else {
-                call = new Call.ConnectionFailed(NetworkFailure.describe(e));
-            }
+            // Helidon wraps socket failures of its read loop in its own unchecked exceptions, and
+            // says that the upstream's bytes are not HTTP/1.1, or end too soon, with plain ones
+            // (`IllegalStateException`, `IllegalArgumentException`, `DataReader`'s
+            // `InsufficientDataAvailableException`): the upstream's failure either way, retried and
+            // reported in the row as our own client's are, not a bug to end the whole answer with.
+            call = causedByIo(e) ? UpstreamTransport.classify(e) : new Call.ConnectionFailed(notHttp(e));
+        } finally {
+            // Also when an `Error` passes: a deadline left running would interrupt the thread later.
+            timer.cancel(false);
         }
-        timer.cancel(false);
         if (deadline.finish()) {
             // The deadline interrupted us (and so closed the connection): clear its interrupt. An
             // answer read in full before the interrupt landed still counts.
@@ -115,7 +115,11 @@ final class HelidonTransport implements UpstreamTransport {
             // thousands of calls a second, 4 times the gateway's garbage).
             try (InputStream in = response.inputStream()) {
                 if (contentLength.isPresent()) {
-                    return new Call.Answered(status, in.readNBytes((int) contentLength.getAsLong()));
+                    int length = (int) contentLength.getAsLong();
+                    byte[] body = in.readNBytes(length);
+                    // readNBytes stops at the end of the stream: a body cut short is not an answer.
+                    return body.length == length ? new Call.Answered(status, body)
+                            : new Call.ConnectionFailed(CUT_SHORT);
                 }
                 byte[] body = readUpToLimit(in);
                 return body == null ? new Call.BodyTooLarge() : new Call.Answered(status, body);
@@ -159,6 +163,16 @@ final class HelidonTransport implements UpstreamTransport {
                 .path(UriPath.create(uri.getRawPath()))
                 .query(uri.getRawQuery() == null ? UriQuery.empty() : UriQuery.create(uri.getRawQuery()))
                 .build());
+    }
+
+    /// What a non-I/O failure of Helidon's client says about the upstream's answer.
+    private static String notHttp(RuntimeException e) {
+        if (e instanceof DataReader.InsufficientDataAvailableException) {
+            return CUT_SHORT;
+        }
+        String reason = NetworkFailure.describe(e);
+        return reason.startsWith("a network error: ") ? "its answer was not valid HTTP/1.1: "
+                + reason.substring("a network error: ".length()) : "its answer was not valid HTTP/1.1";
     }
 
     private static boolean causedByIo(Throwable e) {

@@ -66,7 +66,8 @@ final class PlainTransport implements UpstreamTransport {
         } catch (IOException e) {
             connection.close();
             return UpstreamTransport.classify(e);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Out of the pool and out of the watchdog's sight (the call is over): closed here or never.
             connection.close();
             throw e;
         }

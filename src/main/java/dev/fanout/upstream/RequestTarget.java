@@ -9,11 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /// The request targets of one upstream: a lookup's path with `{value}` replaced by the value,
 /// encoded as one path segment (see [#encodeSegment(String)]), after the base URI's path. Each
 /// distinct path is checked once — it must start with `/` and stay on the upstream's host — and
-/// its template kept (at most 1024 of them: paths come from uploaded schemas too). Targets are
-/// ASCII, so the plain transport can copy them into a request head byte for byte. Thread-safe.
+/// its template kept (at most 1024 of them, each of a path of at most 1024 characters: paths come
+/// from uploaded schemas too, whose 1 MiB would otherwise keep ~2 MB a path for the life of the
+/// gateway). A longer path is checked at each call. Targets are ASCII, so the plain transport can
+/// copy them into a request head byte for byte. Thread-safe.
 final class RequestTarget {
     private static final String VALUE = "{value}";
     private static final int MAX_TARGETS = 1024;
+    private static final int MAX_KEPT_PATH_CHARS = 1024;
 
     private final UpstreamSettings settings;
     // Lookup path → checked target template (base path + path, ASCII); see target(String, String).
@@ -34,11 +37,16 @@ final class RequestTarget {
         String template = targets.get(path);
         if (template == null) {
             template = checkedTemplate(path);
-            if (targets.size() < MAX_TARGETS) {
+            if (path.length() <= MAX_KEPT_PATH_CHARS && targets.size() < MAX_TARGETS) {
                 targets.putIfAbsent(path, template);
             }
         }
         return template.replace(VALUE, encodeSegment(value));
+    }
+
+    /// How many checked templates are kept (tests look).
+    int kept() {
+        return targets.size();
     }
 
     private String checkedTemplate(String path) {

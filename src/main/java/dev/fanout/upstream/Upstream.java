@@ -52,10 +52,10 @@ final class Upstream implements AutoCloseable {
     private volatile boolean closed;
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
-    /// The most characters a cached answer holds, its request target included. `cache-size` bounds
-    /// the entries by count, and a schema (an uploaded one too) chooses what an entry holds: the
-    /// pointer `""` copies a whole body (up to the 1 MiB read), and a 1 MiB cell makes a 3 MiB
-    /// target. At this bound the cache of 10,000 entries holds ~10 MB at worst; larger answers are
+    /// The most characters a cached answer holds, its request target and enrich pointers included.
+    /// `cache-size` bounds the entries by count, and a schema (an uploaded one too) chooses what an
+    /// entry holds: the pointer `""` copies a whole body (up to the 1 MiB read), a 1 MiB cell makes
+    /// a 3 MiB target, and a pointer may be as long as the schema. At this bound the cache of 10,000 entries holds ~10 MB at worst; larger answers are
     /// asked again, as a failure is (a value that large is seldom asked twice in `cache-ttl`).
     static final int MAX_CACHED_CHARS = 1024;
     // Null when caching is off (cache-ttl or cache-size zero).
@@ -152,12 +152,16 @@ final class Upstream implements AutoCloseable {
         return answer;
     }
 
-    /// Found and not-found answers of at most [#MAX_CACHED_CHARS], target included.
+    /// Found and not-found answers of at most [#MAX_CACHED_CHARS], their key (target and enrich
+    /// pointers) included.
     private static boolean cacheable(AnswerKey key, LookupAnswer answer) {
         if (!answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true)) {
             return false;
         }
         long chars = key.target().length();
+        for (String pointer : key.pointers()) {
+            chars += pointer.length();
+        }
         for (Object value : answer.enrichValues()) {
             chars += switch (value) {
                 case null -> 0;
@@ -189,7 +193,7 @@ final class Upstream implements AutoCloseable {
                 }
                 try {
                     call = send(target, !lookup.enrich().isEmpty(), permission);
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
                     // A trial that ends without a result must not keep the circuit half-open.
                     breaker.abandon(permission);
                     throw e;

@@ -277,6 +277,26 @@ class UpstreamLookupsTest {
         }
     }
 
+    /// A schema chooses the cache key's size too: an enrich pointer as long as the schema allows
+    /// makes an entry over the bound whatever the answer, so it is asked again, not kept.
+    @Test
+    void anAnswerWhoseKeyIsOverTheBoundIsAskedAgain() throws Exception {
+        wireMock.stubFor(get("/customers/18").willReturn(aResponse().withStatus(404)));
+        try (Upstreams upstreams = upstreams(wireMock, "retries", "0");
+                UpstreamLookups lookups = upstreams.forRequest()) {
+            Lookup longPointer = customer("customer_name", "/" + "n".repeat(Upstream.MAX_CACHED_CHARS));
+            Lookup shortPointer = customer("customer_name", "/name");
+            for (int i = 0; i < 2; i++) {
+                assertEquals(ErrorCode.LOOKUP_NOT_FOUND, code(lookups.lookup(longPointer, "18")));
+            }
+            assertEquals(2, calls(wireMock), "over the bound: asked each time");
+            for (int i = 0; i < 2; i++) {
+                assertEquals(ErrorCode.LOOKUP_NOT_FOUND, code(lookups.lookup(shortPointer, "18")));
+            }
+            assertEquals(3, calls(wireMock), "under it: cached");
+        }
+    }
+
     @Test
     void aValueIsOnePathSegmentWhateverItContains() throws Exception {
         wireMock.stubFor(any(anyUrl()).willReturn(okJson("{}")));
