@@ -7,8 +7,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.LongSupplier;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
-/// The keep-alive connections to one plain-HTTP upstream, lent to one call at a time and reused
+/// The keep-alive connections to one upstream (plain or TLS), lent to one call at a time and reused
 /// newest first.
 ///
 /// Nothing watches an idle connection (Helidon's connection cache did, with a virtual thread
@@ -38,6 +40,7 @@ final class ConnectionPool implements AutoCloseable {
     // What idleness is measured with: System.nanoTime, or a test's clock that it advances
     // instead of waiting out MAX_IDLE.
     private final LongSupplier nanoClock;
+    private final @Nullable SSLSocketFactory tls;
     private volatile boolean closed;
 
     /// Connections to `host:port` (a name, resolved for each new connection, or an IP literal,
@@ -49,10 +52,16 @@ final class ConnectionPool implements AutoCloseable {
     /// As above, with idleness measured by `nanoClock` (nanoseconds, like `System.nanoTime`).
     /// Call deadlines ([#expireOverdue()]) stay on `System.nanoTime`, as the calls set them.
     ConnectionPool(String host, int port, int connectTimeoutMillis, LongSupplier nanoClock) {
+        this(host, port, connectTimeoutMillis, nanoClock, null);
+    }
+
+    /// As above; with `tls`, each connection over TLS, the upstream's certificate checked for `host`.
+    ConnectionPool(String host, int port, int connectTimeoutMillis, LongSupplier nanoClock, @Nullable SSLSocketFactory tls) {
         this.host = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         this.port = port;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.nanoClock = nanoClock;
+        this.tls = tls;
     }
 
     /// The newest idle connection, or a new one. Give it back with [#release] after a call that
@@ -76,7 +85,7 @@ final class ConnectionPool implements AutoCloseable {
             newest.close();
         }
         UpstreamConnection connection = UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis,
-                open::remove);
+                open::remove, tls, host);
         open.add(connection);
         return connection;
     }

@@ -22,11 +22,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/// HTTPS and proxied upstreams: Helidon's HTTP/1.1 client, with its own connection cache (a
-/// connection per permit, closed with the upstream). Helidon's read time-out bounds one read, not
-/// a call, so each call also has a [Deadline] on a timer thread that interrupts the calling thread
-/// when `timeout` passes; the interrupt closes the connection and the blocked read fails. A small
-/// unneeded body is read to its end so that the connection can be reused.
+/// Proxied upstreams: Helidon's HTTP/1.1 client, with its own connection cache (a connection per
+/// permit, closed with the upstream). Helidon's read time-out bounds one read, not a call, so each
+/// call also has a [Deadline] on a timer thread that interrupts the calling thread when `timeout`
+/// passes; the interrupt closes the connection and the blocked read fails. A small unneeded body
+/// is read to its end so that the connection can be reused.
+///
+/// Helidon reads some answers otherwise than our own client (`HelidonTransportTest` runs the
+/// shared table of answers through both): it refuses LF-only lines, folded fields and
+/// close-delimited bodies, prefers `Content-Length` to a chunked coding, and takes an interim
+/// `1xx` answer for the answer itself, leaving the final one on the connection for the next call.
+/// That is why only proxied upstreams, which our client does not speak to, come here.
 final class HelidonTransport implements UpstreamTransport {
     private static final String CUT_SHORT = "the upstream closed the connection before the answer was complete";
     private final UpstreamSettings settings;
@@ -34,7 +40,8 @@ final class HelidonTransport implements UpstreamTransport {
     // One platform thread: the deadlines of calls.
     private final ScheduledThreadPoolExecutor deadlines;
 
-    /// `direct`: the JVM's proxy settings send calls to the base URI directly.
+    /// `direct`: calls go to the base URI without asking the JVM's proxy settings (tests; the
+    /// gateway makes this transport for proxied upstreams only).
     HelidonTransport(UpstreamSettings settings, boolean direct) {
         this.settings = settings;
         var config = WebClient.builder()

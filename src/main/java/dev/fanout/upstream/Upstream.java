@@ -21,11 +21,11 @@ import org.HdrHistogram.Recorder;
 ///
 /// - **Calls.** `GET baseUri + path`, `{value}` encoded as one path segment (see
 ///   [RequestTarget#encodeSegment(String)]), redirects not followed (an upstream cannot send us to
-///   another host). Each call has a hard deadline of `timeout`, body included. Plain HTTP goes
-///   through our own client ([PlainTransport]: [UpstreamConnection] on keep-alive connections
+///   another host). Each call has a hard deadline of `timeout`, body included. Plain HTTP and HTTPS go
+///   through our own client ([DirectTransport]: [UpstreamConnection] on keep-alive connections
 ///   pooled by [ConnectionPool], whose watchdog closes a connection once its call is past the
-///   deadline); HTTPS and proxied upstreams through Helidon's client ([HelidonTransport], whose
-///   calls are bounded by a timer that interrupts the calling thread, which closes the connection).
+///   deadline); proxied upstreams through Helidon's client ([HelidonTransport], whose calls are
+///   bounded by a timer that interrupts the calling thread, which closes the connection).
 /// - **Retries** (with jittered exponential backoff) on connection errors and 5xx only. A call that
 ///   timed out is *not* retried: its whole budget is spent, and a slow upstream is usually an
 ///   overloaded one, which retries would only load more (a connect time-out is a connection error
@@ -309,9 +309,9 @@ final class Upstream implements AutoCloseable {
         transport.close();
     }
 
-    /// The pool of plain-HTTP connections; null when Helidon's cache serves this upstream.
+    /// The pool of our own client's connections; null when Helidon's cache serves this upstream.
     ConnectionPool connectionPool() {
-        return transport instanceof PlainTransport plain ? plain.pool() : null;
+        return transport instanceof DirectTransport direct ? direct.pool() : null;
     }
 
     /// Flights under way (tests check that abandoned ones are gone).

@@ -14,9 +14,13 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
-/// One keep-alive HTTP/1.1 connection to a plain-HTTP upstream, on which the calling (virtual)
-/// thread sends a GET and reads its answer, one call at a time.
+/// One keep-alive HTTP/1.1 connection to an upstream, plain or over TLS, on which the calling
+/// (virtual) thread sends a GET and reads its answer, one call at a time.
 ///
 /// Our own rather than Helidon's client: a lookup needs a status and at most a small body, and
 /// the general client (request and header objects, mappers, its connection and buffer layers)
@@ -39,7 +43,9 @@ final class UpstreamConnection implements AutoCloseable {
     private static final long NOT_IN_CALL = Long.MIN_VALUE;
     private static final long EXPIRED = Long.MIN_VALUE + 1;
 
-    private final Socket socket;
+    /// The TCP connection (under the TLS socket whose streams `in` and `out` are, if any): what
+    /// [#close()] closes, so that a read or write blocked in TLS fails at once, whoever closes.
+    private final Socket tcp;
     private final InputStream in;
     private final OutputStream out;
     // Bytes read and not yet framed are buffer[position, limit).
@@ -58,7 +64,11 @@ final class UpstreamConnection implements AutoCloseable {
     /// A connection over `socket`, already connected; package-private so that a test can hand it
     /// a socket over in-memory streams (`UpstreamConnectionFuzzTest` feeds it arbitrary answers).
     UpstreamConnection(Socket socket, Consumer<UpstreamConnection> onClose) throws IOException {
-        this.socket = socket;
+        this(socket, socket, onClose);
+    }
+
+    private UpstreamConnection(Socket socket, Socket tcp, Consumer<UpstreamConnection> onClose) throws IOException {
+        this.tcp = tcp;
         this.in = socket.getInputStream();
         this.out = socket.getOutputStream();
         this.onClose = onClose;
@@ -68,16 +78,50 @@ final class UpstreamConnection implements AutoCloseable {
     /// thrown by `Socket.connect` after it). `onClose` is told once when it closes.
     static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis,
             Consumer<UpstreamConnection> onClose) throws IOException {
-        Socket socket = new Socket();
+        return open(address, connectTimeoutMillis, onClose, null, null);
+    }
+
+    /// As above; with `tls`, over TLS to `host` (the name the upstream's certificate must carry,
+    /// sent as SNI when it is a name), its handshake done within `connectTimeoutMillis` as well.
+    static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis, Consumer<UpstreamConnection> onClose,
+            @Nullable SSLSocketFactory tls, @Nullable String host) throws IOException {
+        Socket tcp = new Socket();
         try {
             // A GET goes out in one write: nothing to gain from Nagle, a delayed ACK to lose.
-            socket.setTcpNoDelay(true);
-            socket.connect(address, connectTimeoutMillis);
-            return new UpstreamConnection(socket, onClose);
+            tcp.setTcpNoDelay(true);
+            tcp.connect(address, connectTimeoutMillis);
+            if (tls == null) {
+                return new UpstreamConnection(tcp, onClose);
+            }
+            return new UpstreamConnection(handshake(tcp, tls, host == null ? address.getHostString() : host,
+                    address.getPort(), connectTimeoutMillis), tcp, onClose);
         } catch (IOException | RuntimeException e) {
-            socket.close();
+            tcp.close();
             throw e;
         }
+    }
+
+    /// TLS over `tcp`, the upstream's certificate checked for `host` as an HTTPS client does
+    /// (RFC 2818), with the JVM's trust store unless `tls` says otherwise. The handshake is the
+    /// only read with a time-out: calls are watched by their deadline, but a handshake comes
+    /// before the call.
+    private static SSLSocket handshake(Socket tcp, SSLSocketFactory tls, String host, int port, int timeoutMillis)
+            throws IOException {
+        var socket = (SSLSocket) tls.createSocket(tcp, host, port, true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        socket.setSSLParameters(parameters);
+        tcp.setSoTimeout(timeoutMillis);
+        try {
+            socket.startHandshake();
+        } catch (SocketTimeoutException e) {
+            // Part of making the connection (within connect-timeout, retried), not of the call.
+            var slow = new HandshakeTimeoutException("no TLS handshake within " + timeoutMillis + " ms");
+            slow.initCause(e);
+            throw slow;
+        }
+        tcp.setSoTimeout(0);
+        return socket;
     }
 
     /// Sends `request`, a whole request head, and reads the answer by `deadlineNanos` (on the
@@ -214,7 +258,7 @@ final class UpstreamConnection implements AutoCloseable {
     }
 
     boolean isOpen() {
-        return !socket.isClosed();
+        return !tcp.isClosed();
     }
 
     /// When this connection went idle (set by the pool).
@@ -232,7 +276,9 @@ final class UpstreamConnection implements AutoCloseable {
             return;
         }
         try {
-            socket.close();
+            // The TCP connection, not the TLS socket: that one's close would first send a
+            // close_notify, and wait for a write blocked in another thread to give up its lock.
+            tcp.close();
         } catch (IOException e) {
             // Nothing was pending on it that anyone could still lose.
         }
@@ -245,6 +291,13 @@ final class UpstreamConnection implements AutoCloseable {
             throw new SocketTimeoutException("no whole answer by the call's deadline");
         }
         return in.read(into, offset, length);
+    }
+
+    /// A TLS handshake not done within the connect time-out: a connect time-out.
+    static final class HandshakeTimeoutException extends SocketTimeoutException {
+        HandshakeTimeoutException(String message) {
+            super(message);
+        }
     }
 
     /// An answer that is not HTTP/1.x as this client reads it: a connection failure, retried.

@@ -5,21 +5,18 @@ import java.net.ProxySelector;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 
-/// How one upstream's GETs reach it: [PlainTransport], our own HTTP/1.1 client on pooled
-/// keep-alive connections (plain HTTP without a proxy, the usual case), or [HelidonTransport],
-/// Helidon's client (HTTPS and proxied upstreams: TLS and proxy tunnels are its business). Either
+/// How one upstream's GETs reach it: [DirectTransport], our own HTTP/1.1 client on pooled
+/// keep-alive connections (plain HTTP or HTTPS without a proxy, the usual case), or
+/// [HelidonTransport], Helidon's client (proxied upstreams: proxy tunnels are its business). Either
 /// ends each call within the upstream's `timeout`, body included, follows no redirect and never
 /// resends a request itself, and says what happened as a [Call] rather than an exception; retries,
 /// the circuit breaker and the answers are `Upstream`'s. Thread-safe.
-sealed interface UpstreamTransport extends AutoCloseable permits PlainTransport, HelidonTransport {
+sealed interface UpstreamTransport extends AutoCloseable permits DirectTransport, HelidonTransport {
 
-    /// The transport for `settings`: plain when the base URI is `http` and the JVM's proxy
-    /// settings send calls to it directly, else Helidon's.
+    /// The transport for `settings`: our own when the JVM's proxy settings send calls to the base
+    /// URI directly, else Helidon's.
     static UpstreamTransport create(UpstreamSettings settings) {
-        boolean direct = direct(settings.baseUri());
-        return direct && "http".equals(settings.baseUri().getScheme())
-                ? new PlainTransport(settings)
-                : new HelidonTransport(settings, direct);
+        return direct(settings.baseUri()) ? new DirectTransport(settings) : new HelidonTransport(settings, false);
     }
 
     /// One GET of `target` (the raw path and query, ASCII), begun at `startNanos`
@@ -65,8 +62,12 @@ sealed interface UpstreamTransport extends AutoCloseable permits PlainTransport,
         return new Call.ConnectionFailed(NetworkFailure.describe(cause));
     }
 
-    /// Whether a time-out was thrown by `Socket.connect` (connect-timeout) rather than a read.
+    /// Whether a time-out was thrown by `Socket.connect` or a TLS handshake (connect-timeout)
+    /// rather than a call's read.
     private static boolean connecting(SocketTimeoutException e) {
+        if (e instanceof UpstreamConnection.HandshakeTimeoutException) {
+            return true;
+        }
         for (StackTraceElement frame : e.getStackTrace()) {
             if (frame.getClassName().equals("java.net.Socket") && frame.getMethodName().equals("connect")) {
                 return true;

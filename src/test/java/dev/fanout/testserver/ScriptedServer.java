@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
 
 /// A raw-socket HTTP/1.1 test server on 127.0.0.1 for what a framework server cannot do: answers
 /// written byte for byte, in pieces or cut short, half-closes and resets, exact request bytes, and
@@ -68,6 +69,7 @@ public final class ScriptedServer implements AutoCloseable {
         private final Script script;
         private int receiveBuffer;
         private boolean ioErrorsFail;
+        private SSLContext tls;
 
         private Builder(Script script) {
             this.script = script;
@@ -86,8 +88,14 @@ public final class ScriptedServer implements AutoCloseable {
             return this;
         }
 
+        /// Speaks TLS with `context`'s key on every connection (half-closes are then not available).
+        public Builder tls(SSLContext context) {
+            this.tls = context;
+            return this;
+        }
+
         public ScriptedServer start() throws IOException {
-            var listener = new ServerSocket();
+            var listener = tls == null ? new ServerSocket() : tls.getServerSocketFactory().createServerSocket();
             if (receiveBuffer > 0) {
                 listener.setReceiveBufferSize(receiveBuffer);
             }

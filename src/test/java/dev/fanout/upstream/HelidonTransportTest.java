@@ -18,7 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/// The shared [ResponseCase] table through Helidon's client, the transport of HTTPS and proxied
+/// The shared [ResponseCase] table through Helidon's client, the transport of proxied
 /// upstreams (here over plain HTTP, which it speaks the same way): an upstream's bytes, however
 /// broken or cut short, end as a [Call] for the retries and the row's error, never as an exception
 /// that would end the whole answer with `internal_error`.

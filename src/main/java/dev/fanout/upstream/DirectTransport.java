@@ -2,16 +2,22 @@ package dev.fanout.upstream;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import org.jspecify.annotations.Nullable;
 
-/// Plain HTTP without a proxy, the usual case: our own client ([UpstreamConnection]) on keep-alive
-/// connections pooled by [ConnectionPool]. Each call's reads wait no later than `timeout` after it
-/// began, and a watchdog closes a connection once its call is past that deadline (checked every
-/// twentieth of `timeout`, 5 to 50 ms, on one platform thread that also sweeps idle connections).
-/// The request head is built straight from bytes: `GET`, the ASCII target, then a tail (version,
-/// `Host`, `Accept`) made once.
-final class PlainTransport implements UpstreamTransport {
+/// An upstream reached without a proxy, over plain HTTP or HTTPS, the usual case: our own client
+/// ([UpstreamConnection]) on keep-alive connections pooled by [ConnectionPool]; for `https`, each
+/// connection over TLS with the JVM's trust store (`javax.net.ssl.trustStore` and the rest of the
+/// JDK's settings), the certificate checked for the base URI's host. Each call's reads wait no
+/// later than `timeout` after it began, and a watchdog closes a connection once its call is past
+/// that deadline (checked every twentieth of `timeout`, 5 to 50 ms, on one platform thread that
+/// also sweeps idle connections). The request head is built straight from bytes: `GET`, the ASCII
+/// target, then a tail (version, `Host`, `Accept`) made once.
+final class DirectTransport implements UpstreamTransport {
     private final UpstreamSettings settings;
     private final ConnectionPool pool;
     // One platform thread: the pool's sweep and its watchdog.
@@ -19,10 +25,15 @@ final class PlainTransport implements UpstreamTransport {
     // What follows the target in a request head: the version, Host and Accept.
     private final byte[] requestHeadTail;
 
-    PlainTransport(UpstreamSettings settings) {
+    DirectTransport(UpstreamSettings settings) {
+        this(settings, "https".equals(settings.baseUri().getScheme()) ? defaultTls() : null);
+    }
+
+    /// `tls`: the factory of the TLS connections, or null for plain HTTP (tests give their own).
+    DirectTransport(UpstreamSettings settings, @Nullable SSLSocketFactory tls) {
         this.settings = settings;
         this.pool = new ConnectionPool(settings.baseUri().getHost(), UpstreamTransport.port(settings.baseUri()),
-                (int) UpstreamTransport.connectMillis(settings));
+                (int) UpstreamTransport.connectMillis(settings), System::nanoTime, tls);
         this.requestHeadTail = (" HTTP/1.1\r\nHost: " + settings.baseUri().getRawAuthority()
                 + "\r\nAccept: application/json\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         this.deadlines = new ScheduledThreadPoolExecutor(1,
@@ -31,6 +42,15 @@ final class PlainTransport implements UpstreamTransport {
         every(ConnectionPool.MAX_IDLE.toMillis(), pool::sweep, "idle connection sweep");
         // Calls end at most a twentieth of their timeout (between 5 and 50 ms) after it.
         every(Math.clamp(settings.timeout().toMillis() / 20, 5, 50), pool::expireOverdue, "call deadline check");
+    }
+
+    private static SSLSocketFactory defaultTls() {
+        try {
+            return SSLContext.getDefault().getSocketFactory();
+        } catch (NoSuchAlgorithmException e) {
+            // The JDK always has a default context; a broken trust store setting shows here.
+            throw new IllegalStateException("no TLS for HTTPS upstreams: " + e.getMessage(), e);
+        }
     }
 
     /// Runs `task` on the deadline thread every `periodMillis`; a failed run is logged, and does
