@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 /// connection idle for more than [#MAX_IDLE] is closed rather than reused, and a sweep every
 /// [#MAX_IDLE] closes those left over, so an upstream's keep-alive time-out (usually 5 s or more)
 /// never closes one under us while it is in use, and no idle socket lingers. A connection the
-/// upstream closed within its first second of idleness is found out by the call that uses it: a
-/// connection error, retried like any other.
+/// upstream closed within its first second of idleness is found out by the call that uses it,
+/// which sends its GET once more on a new connection ([#takeNew()]; see `DirectTransport`).
 ///
 /// Its connections' reads have no time-out (see [UpstreamConnection]): [#expireOverdue()], called
 /// every few milliseconds by the upstream, closes those whose call is past its deadline.
@@ -83,6 +83,14 @@ final class ConnectionPool implements AutoCloseable {
             }
             // Too old or closed: closed for good, and the next older one is tried.
             newest.close();
+        }
+        return takeNew();
+    }
+
+    /// A new connection, whatever is idle (the same exceptions as [#take]).
+    UpstreamConnection takeNew() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("connection pool is closed");
         }
         UpstreamConnection connection = UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis,
                 open::remove, tls, host);

@@ -69,24 +69,39 @@ final class DirectTransport implements UpstreamTransport {
     /// `timeout` after `startNanos`.
     @Override
     public Call send(String target, boolean readBody, long startNanos) {
-        UpstreamConnection connection;
+        byte[] request = requestHead(target);
+        long deadlineNanos = startNanos + settings.timeout().toNanos();
         try {
-            connection = pool.take();
+            UpstreamConnection connection = pool.take();
+            try {
+                return call(connection, request, deadlineNanos, readBody);
+            } catch (IOException e) {
+                // An interrupt (the caller gone) closes the socket under the read as well.
+                if (!connection.failedStale(e) || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+            }
+            // Sent once more, on a new connection (another idle one may be as stale): neither a
+            // retry of the upstream's nor a failure for its circuit, which never saw the request.
+            return call(pool.takeNew(), request, deadlineNanos, readBody);
         } catch (IOException e) {
             return UpstreamTransport.classify(e);
         }
+    }
+
+    /// One exchange on `connection`, which goes back to the pool if its answer leaves it reusable
+    /// and is closed otherwise, a failure included.
+    private Call call(UpstreamConnection connection, byte[] request, long deadlineNanos, boolean readBody)
+            throws IOException {
         try {
-            Call call = connection.get(requestHead(target), startNanos + settings.timeout().toNanos(), readBody);
+            Call call = connection.get(request, deadlineNanos, readBody);
             if (connection.reusable()) {
                 pool.release(connection);
             } else {
                 connection.close();
             }
             return call;
-        } catch (IOException e) {
-            connection.close();
-            return UpstreamTransport.classify(e);
-        } catch (RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | Error e) {
             // Out of the pool and out of the watchdog's sight (the call is over): closed here or never.
             connection.close();
             throw e;

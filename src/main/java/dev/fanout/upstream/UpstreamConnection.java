@@ -60,6 +60,10 @@ final class UpstreamConnection implements AutoCloseable {
     private final AtomicLong callDeadline = new AtomicLong(NOT_IN_CALL);
     private boolean reusable;
     private long idleSinceNanos;
+    // Whether a call on this connection has ended with an answer, and whether the current call
+    // has read a byte: together, whether a failure may be a kept connection the upstream closed.
+    private boolean answeredBefore;
+    private boolean answerBegan;
 
     /// A connection over `socket`, already connected; package-private so that a test can hand it
     /// a socket over in-memory streams (`UpstreamConnectionFuzzTest` feeds it arbitrary answers).
@@ -133,11 +137,13 @@ final class UpstreamConnection implements AutoCloseable {
     Call get(byte[] request, long deadlineNanos, boolean wantBody) throws IOException {
         this.deadlineNanos = deadlineNanos;
         reusable = false;
+        answerBegan = false;
         // Never one of the markers (a nanoTime value equal to one is moved by a few nanoseconds).
         long watchedDeadline = deadlineNanos == NOT_IN_CALL || deadlineNanos == EXPIRED ? EXPIRED + 1 : deadlineNanos;
         callDeadline.set(watchedDeadline);
         try {
             Call call = exchange(request, wantBody);
+            answeredBefore = true;
             if (!callDeadline.compareAndSet(watchedDeadline, NOT_IN_CALL)) {
                 // Expired just as the answer came in: the answer counts, the connection is closed.
                 reusable = false;
@@ -290,7 +296,17 @@ final class UpstreamConnection implements AutoCloseable {
         if (deadlineNanos - System.nanoTime() <= 0) {
             throw new SocketTimeoutException("no whole answer by the call's deadline");
         }
-        return in.read(into, offset, length);
+        int n = in.read(into, offset, length);
+        answerBegan |= n > 0;
+        return n;
+    }
+
+    /// Whether the last [#get] failed as a kept connection does that the upstream closed while it
+    /// sat idle (a reload, a keep-alive time-out shorter than the pool's): an earlier call was
+    /// answered on it, and not a byte of this one's answer came. The upstream has not answered the
+    /// request, and a GET may be sent again (RFC 9110 §9.2.2), as browsers and Go's client do.
+    boolean failedStale(IOException failure) {
+        return answeredBefore && !answerBegan && !(failure instanceof SocketTimeoutException);
     }
 
     /// A TLS handshake not done within the connect time-out: a connect time-out.
