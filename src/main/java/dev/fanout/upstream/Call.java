@@ -28,4 +28,11 @@ sealed interface Call {
     /// `reason` is the exception's class, never its message: that may carry addresses.
     record ConnectionFailed(String reason) implements Call {
     }
+
+    /// A kept connection that the upstream had closed while it sat idle (a reload, a keep-alive
+    /// time-out under the pool's second): not a byte of an answer came. A call like any other for
+    /// the retries and `upstream.NAME`, but it says nothing of the upstream's health: the circuit
+    /// is not told, and the retry goes at once, on a new connection.
+    record StaleConnection(String reason) implements Call {
+    }
 }

@@ -19,8 +19,8 @@ import org.jspecify.annotations.Nullable;
 /// connection idle for more than [#MAX_IDLE] is closed rather than reused, and a sweep every
 /// [#MAX_IDLE] closes those left over, so an upstream's keep-alive time-out (usually 5 s or more)
 /// never closes one under us while it is in use, and no idle socket lingers. A connection the
-/// upstream closed within its first second of idleness is found out by the call that uses it,
-/// which sends its GET once more on a new connection ([#takeNew()]; see `DirectTransport`).
+/// upstream closed within its first second of idleness is found out by the call that uses it (a
+/// `Call.StaleConnection`, retried at once), and the others idle then are closed with it.
 ///
 /// Its connections' reads have no time-out (see [UpstreamConnection]): [#expireOverdue()], called
 /// every few milliseconds by the upstream, closes those whose call is past its deadline.
@@ -72,6 +72,12 @@ final class ConnectionPool implements AutoCloseable {
     /// @throws IOException when a new connection cannot be made
     /// @throws IllegalStateException when the pool is closed
     UpstreamConnection take() throws IOException {
+        return take(Long.MAX_VALUE);
+    }
+
+    /// As [#take()], a new connection's TLS handshake ended by `callDeadlineNanos` (on the
+    /// `System.nanoTime()` clock) if that comes before the connect time-out does.
+    UpstreamConnection take(long callDeadlineNanos) throws IOException {
         if (closed) {
             throw new IllegalStateException("connection pool is closed");
         }
@@ -84,16 +90,8 @@ final class ConnectionPool implements AutoCloseable {
             // Too old or closed: closed for good, and the next older one is tried.
             newest.close();
         }
-        return takeNew();
-    }
-
-    /// A new connection, whatever is idle (the same exceptions as [#take]).
-    UpstreamConnection takeNew() throws IOException {
-        if (closed) {
-            throw new IllegalStateException("connection pool is closed");
-        }
         UpstreamConnection connection = UpstreamConnection.open(new InetSocketAddress(host, port), connectTimeoutMillis,
-                open::remove, tls, host);
+                open::remove, tls, host, callDeadlineNanos);
         open.add(connection);
         return connection;
     }
@@ -115,6 +113,12 @@ final class ConnectionPool implements AutoCloseable {
             // close() may have emptied the deque before this one went in.
             drain();
         }
+    }
+
+    /// Closes every idle connection: one was found closed by the upstream, and the others most
+    /// likely were too.
+    void closeIdle() {
+        drain();
     }
 
     /// Closes the connections idle for more than [#MAX_IDLE].

@@ -71,20 +71,21 @@ final class DirectTransport implements UpstreamTransport {
     public Call send(String target, boolean readBody, long startNanos) {
         byte[] request = requestHead(target);
         long deadlineNanos = startNanos + settings.timeout().toNanos();
+        UpstreamConnection connection;
         try {
-            UpstreamConnection connection = pool.take();
-            try {
-                return call(connection, request, deadlineNanos, readBody);
-            } catch (IOException e) {
-                // An interrupt (the caller gone) closes the socket under the read as well.
-                if (!connection.failedStale(e) || Thread.currentThread().isInterrupted()) {
-                    throw e;
-                }
-            }
-            // Sent once more, on a new connection (another idle one may be as stale): neither a
-            // retry of the upstream's nor a failure for its circuit, which never saw the request.
-            return call(pool.takeNew(), request, deadlineNanos, readBody);
+            connection = pool.take(deadlineNanos);
         } catch (IOException e) {
+            return UpstreamTransport.classify(e);
+        }
+        try {
+            return call(connection, request, deadlineNanos, readBody);
+        } catch (IOException e) {
+            // An interrupt (the caller gone) closes the socket under the read as well.
+            if (connection.failedStale(e) && !Thread.currentThread().isInterrupted()) {
+                // The connections idle beside it most likely went with it (a reload closes them all).
+                pool.closeIdle();
+                return new Call.StaleConnection(NetworkFailure.describe(e));
+            }
             return UpstreamTransport.classify(e);
         }
     }

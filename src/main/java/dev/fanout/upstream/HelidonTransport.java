@@ -82,13 +82,22 @@ final class HelidonTransport implements UpstreamTransport {
             call = exchange(request, readBody);
         } catch (UncheckedIOException | IOException e) {
             call = UpstreamTransport.classify(e);
-        } catch (RuntimeException e) {
-            // Helidon wraps socket failures of its read loop in its own unchecked exceptions, and
-            // says that the upstream's bytes are not HTTP/1.1, or end too soon, with plain ones
-            // (`IllegalStateException`, `IllegalArgumentException`, `DataReader`'s
-            // `InsufficientDataAvailableException`): the upstream's failure either way, retried and
+        } catch (IllegalStateException | IllegalArgumentException | DataReader.InsufficientDataAvailableException
+                | DataReader.IncorrectNewLineException e) {
+            // How Helidon says that the upstream's bytes are not HTTP/1.1 or end too soon (its
+            // status-line, header and chunk parsers, its reader at the end of the stream), and how
+            // it wraps some socket failures: the upstream's failure either way, retried and
             // reported in the row as our own client's are, not a bug to end the whole answer with.
             call = causedByIo(e) ? UpstreamTransport.classify(e) : new Call.ConnectionFailed(notHttp(e));
+        } catch (RuntimeException e) {
+            if (causedByIo(e)) {
+                // Helidon wraps socket failures of its read loop in its own unchecked exceptions.
+                call = UpstreamTransport.classify(e);
+            } else if (!deadline.finish() && !Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("GET " + uri + " failed unexpectedly", e);
+            } else {
+                call = new Call.ConnectionFailed(NetworkFailure.describe(e));
+            }
         } finally {
             // Also when an `Error` passes: a deadline left running would interrupt the thread later.
             timer.cancel(false);

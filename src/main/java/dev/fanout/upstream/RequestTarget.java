@@ -11,8 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /// distinct path is checked once — it must start with `/` and stay on the upstream's host — and
 /// its template kept (at most 1024 of them, each of a path of at most 1024 characters: paths come
 /// from uploaded schemas too, whose 1 MiB would otherwise keep ~2 MB a path for the life of the
-/// gateway). A longer path is checked at each call. Targets are ASCII, so the plain transport can
-/// copy them into a request head byte for byte. Thread-safe.
+/// gateway). A longer path is checked at each call. Targets are ASCII, so our own client can copy
+/// them into a request head byte for byte. Thread-safe.
 final class RequestTarget {
     private static final String VALUE = "{value}";
     private static final int MAX_TARGETS = 1024;

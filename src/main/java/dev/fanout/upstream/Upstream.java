@@ -31,7 +31,9 @@ import org.HdrHistogram.Recorder;
 ///   overloaded one, which retries would only load more (a connect time-out is a connection error
 ///   and is retried). A time-out still counts as a failure for the circuit breaker. Neither client
 ///   resends a request itself, so an upstream sees at most `retries + 1` requests per flight (one
-///   taken over from an interrupted creator, see [Flight], starts its calls anew).
+///   taken over from an interrupted creator, see [Flight], starts its calls anew). A call on a
+///   kept connection that the upstream had closed while idle ([Call.StaleConnection]) is one of
+///   them, retried without a backoff and not told to the circuit breaker.
 /// - **Outcomes.** 2xx → found (the body is read and parsed only when the lookup has `enrich`;
 ///   not JSON, or over 1 MiB → `lookup_failed`, not retried); 404 → `lookup_not_found`; time-out →
 ///   `lookup_timeout` (a connect time-out too, after the retries); any other status or a
@@ -55,8 +57,9 @@ final class Upstream implements AutoCloseable {
     /// The most characters a cached answer holds, its request target and enrich pointers included.
     /// `cache-size` bounds the entries by count, and a schema (an uploaded one too) chooses what an
     /// entry holds: the pointer `""` copies a whole body (up to the 1 MiB read), a 1 MiB cell makes
-    /// a 3 MiB target, and a pointer may be as long as the schema. At this bound the cache of 10,000 entries holds ~10 MB at worst; larger answers are
-    /// asked again, as a failure is (a value that large is seldom asked twice in `cache-ttl`).
+    /// a 3 MiB target, and a pointer may be as long as the schema. At this bound the cache of
+    /// 10,000 entries holds ~10 MB at worst; larger answers are asked again, as a failure is (a
+    /// value that large is seldom asked twice in `cache-ttl`).
     static final int MAX_CACHED_CHARS = 1024;
     // Null when caching is off (cache-ttl or cache-size zero).
     private final Cache<AnswerKey, LookupAnswer> cache;
@@ -67,8 +70,8 @@ final class Upstream implements AutoCloseable {
     Upstream(UpstreamSettings settings, Recorder latencyMicros) {
         this.settings = settings;
         this.latencyMicros = latencyMicros;
-        // Plain HTTP without a proxy, the usual case, gets our own client and pool; HTTPS and
-        // proxied upstreams keep Helidon's client and cache (TLS and proxy tunnels are its business).
+        // Plain HTTP and HTTPS without a proxy, the usual case, get our own client and pool;
+        // proxied upstreams keep Helidon's client and cache (proxy tunnels are its business).
         this.transport = UpstreamTransport.create(settings);
         this.targets = new RequestTarget(settings);
         this.flightThreads = Thread.ofVirtual().name("upstream-" + settings.name() + "-lookup").factory();
@@ -179,7 +182,7 @@ final class Upstream implements AutoCloseable {
         Call last = null;
         int calls = 0;
         while (calls < maxCalls) {
-            if (calls > 0) {
+            if (calls > 0 && !(last instanceof Call.StaleConnection)) {
                 Thread.sleep(backoffMillis(calls));
             }
             share.acquire();
@@ -223,7 +226,7 @@ final class Upstream implements AutoCloseable {
                 case Call.TimedOut _ -> {
                     return failed(lookup, value, call, calls);
                 }
-                case Call.ConnectionFailed _ -> {
+                case Call.ConnectionFailed _, Call.StaleConnection _ -> {
                     // retried
                 }
             }
@@ -263,6 +266,9 @@ final class Upstream implements AutoCloseable {
                             + " ms" + after);
             case Call.ConnectionFailed(String reason) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
                     prefix + "the connection to upstream '" + settings.name() + "' failed: " + reason + after);
+            case Call.StaleConnection(String reason) -> failure(lookup, ErrorCode.LOOKUP_FAILED,
+                    prefix + "the connection to upstream '" + settings.name() + "' failed: " + reason
+                            + " (a kept connection it had closed)" + after);
         };
     }
 
@@ -284,6 +290,11 @@ final class Upstream implements AutoCloseable {
         }
         if (latencyMicros != null) {
             latencyMicros.recordValue(Math.max(1, (System.nanoTime() - startNanos) / 1_000));
+        }
+        if (call instanceof Call.StaleConnection) {
+            // No result: the upstream closed an idle connection, as it may.
+            breaker.abandon(permission);
+            return call;
         }
         boolean healthy = call instanceof Call.Answered(int status, byte[] _) && status < 500
                 || call instanceof Call.BodyTooLarge;

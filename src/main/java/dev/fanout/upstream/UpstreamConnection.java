@@ -11,9 +11,13 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -82,13 +86,14 @@ final class UpstreamConnection implements AutoCloseable {
     /// thrown by `Socket.connect` after it). `onClose` is told once when it closes.
     static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis,
             Consumer<UpstreamConnection> onClose) throws IOException {
-        return open(address, connectTimeoutMillis, onClose, null, null);
+        return open(address, connectTimeoutMillis, onClose, null, null, Long.MAX_VALUE);
     }
 
     /// As above; with `tls`, over TLS to `host` (the name the upstream's certificate must carry,
-    /// sent as SNI when it is a name), its handshake done within `connectTimeoutMillis` as well.
+    /// and the server name sent), its handshake done within `connectTimeoutMillis` too, and by
+    /// `callDeadlineNanos` (`System.nanoTime()`) if that is sooner.
     static UpstreamConnection open(InetSocketAddress address, int connectTimeoutMillis, Consumer<UpstreamConnection> onClose,
-            @Nullable SSLSocketFactory tls, @Nullable String host) throws IOException {
+            @Nullable SSLSocketFactory tls, @Nullable String host, long callDeadlineNanos) throws IOException {
         Socket tcp = new Socket();
         try {
             // A GET goes out in one write: nothing to gain from Nagle, a delayed ACK to lose.
@@ -97,8 +102,9 @@ final class UpstreamConnection implements AutoCloseable {
             if (tls == null) {
                 return new UpstreamConnection(tcp, onClose);
             }
+            long leftMillis = TimeUnit.NANOSECONDS.toMillis(callDeadlineNanos - System.nanoTime());
             return new UpstreamConnection(handshake(tcp, tls, host == null ? address.getHostString() : host,
-                    address.getPort(), connectTimeoutMillis), tcp, onClose);
+                    address.getPort(), Math.max(1, Math.min(connectTimeoutMillis, leftMillis))), tcp, onClose);
         } catch (IOException | RuntimeException e) {
             tcp.close();
             throw e;
@@ -106,26 +112,56 @@ final class UpstreamConnection implements AutoCloseable {
     }
 
     /// TLS over `tcp`, the upstream's certificate checked for `host` as an HTTPS client does
-    /// (RFC 2818), with the JVM's trust store unless `tls` says otherwise. The handshake is the
-    /// only read with a time-out: calls are watched by their deadline, but a handshake comes
-    /// before the call.
-    private static SSLSocket handshake(Socket tcp, SSLSocketFactory tls, String host, int port, int timeoutMillis)
+    /// (RFC 2818), with the JVM's trust store unless `tls` says otherwise, within `timeoutMillis`
+    /// in all: a timer closes the connection then. Not a read time-out: a server that sends its
+    /// handshake a byte at a time would reset that at every byte. The call's own deadline is
+    /// watched by the pool only once the call begins.
+    private static SSLSocket handshake(Socket tcp, SSLSocketFactory tls, String host, int port, long timeoutMillis)
             throws IOException {
         var socket = (SSLSocket) tls.createSocket(tcp, host, port, true);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        if (!isIpLiteral(host)) {
+            // The JDK sends a name without a dot (`https://crm:8443`) no server name of itself,
+            // and an ingress that routes by SNI would not know where to send the connection.
+            parameters.setServerNames(List.of(new SNIHostName(host)));
+        }
         socket.setSSLParameters(parameters);
-        tcp.setSoTimeout(timeoutMillis);
+        var late = new AtomicBoolean();
+        CompletableFuture<Void> timer = CompletableFuture.runAsync(() -> {
+            late.set(true);
+            closeQuietly(tcp);
+        }, CompletableFuture.delayedExecutor(timeoutMillis, TimeUnit.MILLISECONDS));
         try {
             socket.startHandshake();
-        } catch (SocketTimeoutException e) {
+        } catch (IOException e) {
+            if (!late.get()) {
+                throw e;
+            }
             // Part of making the connection (within connect-timeout, retried), not of the call.
             var slow = new HandshakeTimeoutException("no TLS handshake within " + timeoutMillis + " ms");
             slow.initCause(e);
             throw slow;
+        } finally {
+            // A timer that has not run yet never will (runAsync skips a completed future's task).
+            timer.cancel(false);
         }
-        tcp.setSoTimeout(0);
+        if (late.get()) {
+            throw new HandshakeTimeoutException("no TLS handshake within " + timeoutMillis + " ms");
+        }
         return socket;
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || c >= '0' && c <= '9');
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // Closing is all that was wanted.
+        }
     }
 
     /// Sends `request`, a whole request head, and reads the answer by `deadlineNanos` (on the
@@ -175,6 +211,10 @@ final class UpstreamConnection implements AutoCloseable {
     }
 
     private Call exchange(byte[] request, boolean wantBody) throws IOException {
+        if (deadlineNanos - System.nanoTime() <= 0) {
+            // Made late (a slow connect and handshake): the upstream never sees the request.
+            throw new SocketTimeoutException("no whole answer by the call's deadline");
+        }
         out.write(request);
         framing.reset(false);
         while (next() != Event.HEAD) {

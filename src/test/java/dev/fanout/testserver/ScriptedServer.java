@@ -40,6 +40,7 @@ public final class ScriptedServer implements AutoCloseable {
     private final AtomicInteger connections = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger closedByClient = new AtomicInteger();
+    private final AtomicInteger closedByServer = new AtomicInteger();
     private final Queue<Socket> sockets = new ConcurrentLinkedQueue<>();
     private final Queue<Thread> threads = new ConcurrentLinkedQueue<>();
     private final Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
@@ -164,6 +165,16 @@ public final class ScriptedServer implements AutoCloseable {
         return closedByClient.get();
     }
 
+    /// Waits up to `within` for the server to have closed `expected` connections whose script
+    /// returned (what a stale keep-alive connection is made of); returns how many it has.
+    public int awaitClosedByServer(int expected, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (closedByServer.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        return closedByServer.get();
+    }
+
     void received(Request request) {
         requests.incrementAndGet();
         received.add(request);
@@ -213,6 +224,7 @@ public final class ScriptedServer implements AutoCloseable {
         } catch (IOException e) {
             // closing the socket: nothing left to do with it
         }
+        closedByServer.incrementAndGet();
     }
 
     /// Stops accepting, closes every connection, ends the scripts and joins their threads; then

@@ -144,6 +144,26 @@ class TlsUpstreamTest {
     }
 
     @Test
+    @Timeout(30)
+    void aHandshakeTrickledAByteAtATimeEndsWithinTheConnectTimeoutInAll() throws Exception {
+        // A TLS record header announcing 16 KiB of handshake, then a byte every 50 ms: a read
+        // time-out would be reset at every byte.
+        try (var upstream = ScriptedServer.start(connection -> {
+            connection.write(new byte[] {0x16, 0x03, 0x03, 0x40, 0x00});
+            for (int i = 0; i < 400; i++) {
+                connection.pause(java.time.Duration.ofMillis(50));
+                connection.write(new byte[] {0x01});
+            }
+        }); var transport = new DirectTransport(settings(upstream, "5s", "connect-timeout", "300ms"), trustingBoth)) {
+            long start = System.nanoTime();
+            var failed = assertInstanceOf(Call.TimedOut.class, transport.send("/customers/1", true, start));
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            assertTrue(failed.connecting());
+            assertTrue(millis >= 250 && millis < 2_000, millis + " ms");
+        }
+    }
+
+    @Test
     void anHttpsUpstreamIsServedByOurOwnClient() {
         Config config = Config.just(ConfigSources.create(Map.of("fanout.upstreams.crm.base-uri", "https://127.0.0.1:9")));
         try (Upstreams upstreams = Upstreams.create(UpstreamSettings.from(config.get("fanout.upstreams")), null)) {
