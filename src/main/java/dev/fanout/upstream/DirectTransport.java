@@ -78,7 +78,13 @@ final class DirectTransport implements UpstreamTransport {
             return UpstreamTransport.classify(e);
         }
         try {
-            return call(connection, request, deadlineNanos, readBody);
+            Call call = call(connection, request, deadlineNanos, readBody);
+            if (connection.answeredStale(call)) {
+                connection.close();
+                pool.closeIdle();
+                return new Call.StaleConnection("the upstream had timed the kept connection out (HTTP 408)");
+            }
+            return call;
         } catch (IOException e) {
             // An interrupt (the caller gone) closes the socket under the read as well.
             if (connection.failedStale(e) && !Thread.currentThread().isInterrupted()) {

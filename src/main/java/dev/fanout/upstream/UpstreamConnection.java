@@ -64,9 +64,11 @@ final class UpstreamConnection implements AutoCloseable {
     private final AtomicLong callDeadline = new AtomicLong(NOT_IN_CALL);
     private boolean reusable;
     private long idleSinceNanos;
-    // Whether a call on this connection has ended with an answer, and whether the current call
-    // has read a byte: together, whether a failure may be a kept connection the upstream closed.
+    // Whether a call on this connection has ended with an answer; whether the current call came
+    // after one (a kept connection) and has read a byte: whether its failure may be a kept
+    // connection the upstream closed.
     private boolean answeredBefore;
+    private boolean kept;
     private boolean answerBegan;
 
     /// A connection over `socket`, already connected; package-private so that a test can hand it
@@ -174,6 +176,7 @@ final class UpstreamConnection implements AutoCloseable {
         this.deadlineNanos = deadlineNanos;
         reusable = false;
         answerBegan = false;
+        kept = answeredBefore;
         // Never one of the markers (a nanoTime value equal to one is moved by a few nanoseconds).
         long watchedDeadline = deadlineNanos == NOT_IN_CALL || deadlineNanos == EXPIRED ? EXPIRED + 1 : deadlineNanos;
         callDeadline.set(watchedDeadline);
@@ -346,7 +349,14 @@ final class UpstreamConnection implements AutoCloseable {
     /// answered on it, and not a byte of this one's answer came. The upstream has not answered the
     /// request, and a GET may be sent again (RFC 9110 §9.2.2), as browsers and Go's client do.
     boolean failedStale(IOException failure) {
-        return answeredBefore && !answerBegan && !(failure instanceof SocketTimeoutException);
+        return kept && !answerBegan && !(failure instanceof SocketTimeoutException);
+    }
+
+    /// Whether the last [#get]'s answer, `call`, is what some servers send on a kept connection
+    /// before they close it for idleness, unasked: a `408`. A GET sent whole in one write is
+    /// never timed out by a server; the `408` was there before it.
+    boolean answeredStale(Call call) {
+        return kept && call instanceof Call.Answered(int status, byte[] _) && status == 408;
     }
 
     /// A TLS handshake not done within the connect time-out: a connect time-out.

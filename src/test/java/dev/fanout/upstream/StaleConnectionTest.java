@@ -83,6 +83,31 @@ class StaleConnectionTest {
     }
 
     @Test
+    void a408SentUnaskedOnAnIdleConnectionIsNotTheAnswer() throws Exception {
+        var requests = new AtomicInteger();
+        // Some servers time an idle kept connection out with a 408 before they close it.
+        try (var upstream = ScriptedServer.start(Script.eachRequest((request, connection) -> {
+            requests.incrementAndGet();
+            connection.write(ADA);
+            connection.write("HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+            return false;
+        })); Upstreams upstreams = Stubs.upstreams(upstream, "retries", "1", "backoff", "10s", "max-backoff", "10s",
+                "breaker-failures", "1");
+                UpstreamLookups lookups = upstreams.forRequest()) {
+            assertEquals(List.of("Ada"), lookups.lookup(Stubs.customer("n", "/name"), "1").enrichValues());
+            assertEquals(1, upstream.awaitClosedByServer(1, java.time.Duration.ofSeconds(5)));
+
+            long start = System.nanoTime();
+            LookupAnswer second = lookups.lookup(Stubs.customer("n", "/name"), "2");
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            assertEquals(List.of("Ada"), second.enrichValues(), second::toString);
+            assertTrue(millis < 4_000, "retried at once: " + millis + " ms");
+            assertEquals(2, requests.get());
+        }
+    }
+
+    @Test
     void aRequestTheUpstreamReadAndLeftUnansweredIsNotSentPastTheRetries() throws Exception {
         var requests = new AtomicInteger();
         // The first request is answered on a kept connection; every later one is read, and its
