@@ -31,9 +31,9 @@ sealed interface Call {
 
     /// A kept connection that the upstream had closed while it sat idle (a reload, a keep-alive
     /// time-out under the pool's second): not a byte of an answer came, or only the `408` some
-    /// servers send before such a close. A call like any other for
-    /// the retries and `upstream.NAME`, but it says nothing of the upstream's health: the circuit
-    /// is not told, and the retry goes at once, on a new connection.
+    /// servers send before such a close. A call like any other for the retries and
+    /// `upstream.NAME`, but it says nothing of the upstream's health: the circuit is not told,
+    /// and the retry goes at once, on a new connection.
     record StaleConnection(String reason) implements Call {
     }
 }

@@ -126,7 +126,11 @@ final class UpstreamConnection implements AutoCloseable {
         if (!isIpLiteral(host)) {
             // The JDK sends a name without a dot (`https://crm:8443`) no server name of itself,
             // and an ingress that routes by SNI would not know where to send the connection.
-            parameters.setServerNames(List.of(new SNIHostName(host)));
+            try {
+                parameters.setServerNames(List.of(new SNIHostName(host)));
+            } catch (IllegalArgumentException e) {
+                // Not a name SNI can carry: the JDK's own choice stands.
+            }
         }
         socket.setSSLParameters(parameters);
         var late = new AtomicBoolean();
