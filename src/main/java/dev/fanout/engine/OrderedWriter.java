@@ -315,8 +315,10 @@ final class OrderedWriter {
     private static List<FieldError> withErrors(List<FieldError> errors, List<FieldError> extra) {
         List<FieldError> all = new ArrayList<>(errors);
         all.addAll(extra);
-        // Stable: errors of one field keep their order, unique comes after that field's others.
-        all.sort(Comparator.comparingInt(FieldError::order));
+        // Stable: errors of one field keep their order, unique comes after that field's others,
+        // and foreign_key last (a reference table's is among the row's own errors, before unique).
+        all.sort(Comparator.comparingInt(FieldError::order)
+                .thenComparingInt(error -> error.code() == ErrorCode.FOREIGN_KEY ? 1 : 0));
         return all;
     }
 

@@ -38,7 +38,6 @@ public final class ReferenceTable {
     private final Path file;
     private final ForeignKey key;
     private final String where;
-    private final Schema schema;
     private final Field[] localFields;
     private final int maxRows;
     // System.nanoTime, or a test's clock that it advances instead of waiting out the interval.
@@ -57,7 +56,6 @@ public final class ReferenceTable {
     private ReferenceTable(Path file, Schema schema, ForeignKey key, String where, int maxRows, LongSupplier nanoClock) {
         this.file = file;
         this.nanoClock = nanoClock;
-        this.schema = schema;
         this.key = key;
         this.where = where;
         this.maxRows = maxRows;
@@ -109,10 +107,16 @@ public final class ReferenceTable {
         return current.keys() == null ? "unavailable" : current.keys().size() + " keys in " + current.keys().bytes() + " bytes";
     }
 
-    private synchronized void recheck(long now) {
-        if (now - nextCheckNanos < 0) {
-            // Another caller checked while this one waited.
-            return;
+    /// Looks at the file, and reads it again if it changed. One caller does, the one that claims
+    /// the check; the others go on with the keys they have (a million rows take ~1 s to read,
+    /// and a request waiting on them would hold its admission place).
+    private void recheck(long now) {
+        synchronized (this) {
+            if (now - nextCheckNanos < 0) {
+                // Another caller has claimed this check.
+                return;
+            }
+            nextCheckNanos = now + CHECK_INTERVAL_NANOS;
         }
         Optional<Stamp> stamp = stamp();
         if (!stamp.equals(state.stamp())) {
@@ -190,7 +194,8 @@ public final class ReferenceTable {
     private boolean keyOf(CsvRecord record, int[] columns, Object[] parts, List<Violation> violations) {
         for (int k = 0; k < columns.length; k++) {
             String raw = record.cells()[columns[k]];
-            if (schema.isMissing(raw)) {
+            // The local field's missing values (its own, else the schema's), as an upload's cell is read.
+            if (localFields[k].missingValues().contains(raw)) {
                 return false;
             }
             Object typed = localFields[k].check(raw, violations);

@@ -36,8 +36,9 @@ record UniqueConstraint(int[] fieldIndexes, String label, int order) {
         for (List<String> uniqueKey : schema.uniqueKeys()) {
             int[] indexes = uniqueKey.stream().mapToInt(schema::indexOf).toArray();
             boolean sameAsField = indexes.length == 1 && fields.get(indexes[0]).unique();
-            boolean sameAsPrimaryKey = java.util.Arrays.equals(indexes, keyIndexes);
-            boolean repeated = constraints.stream().anyMatch(c -> java.util.Arrays.equals(c.fieldIndexes, indexes));
+            // The same fields in another order are the same key.
+            boolean sameAsPrimaryKey = sameFields(indexes, keyIndexes);
+            boolean repeated = constraints.stream().anyMatch(c -> sameFields(c.fieldIndexes, indexes));
             if (sameAsField || sameAsPrimaryKey || repeated) {
                 continue;
             }
@@ -46,5 +47,13 @@ record UniqueConstraint(int[] fieldIndexes, String label, int order) {
         }
         constraints.sort((a, b) -> Integer.compare(a.order, b.order));
         return List.copyOf(constraints);
+    }
+
+    private static boolean sameFields(int[] a, int[] b) {
+        int[] x = a.clone();
+        int[] y = b.clone();
+        java.util.Arrays.sort(x);
+        java.util.Arrays.sort(y);
+        return java.util.Arrays.equals(x, y);
     }
 }

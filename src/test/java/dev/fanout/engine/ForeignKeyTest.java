@@ -165,6 +165,48 @@ class ForeignKeyTest {
         }
     }
 
+    /// A table's cells are read as the local field reads an upload's: with its own
+    /// `missingValues`, not the schema's.
+    @Test
+    void aTablesMissingValuesAreTheLocalFieldsOwn() throws IOException {
+        Schema namibia = schema("""
+                {"missingValues":["","NA"],
+                 "fields":[{"name":"country","missingValues":[""]}],
+                 "foreignKeys":[{"fields":"country","reference":{"resource":"countries","fields":"code"}}]}""");
+        write(dir, "countries.csv", "code\nDE\nNA\n");
+        References references = References.load(namibia, dir, 10, nanos::get);
+        for (var options : SPLITS) {
+            List<String> lines = lines("country\nNA\nDE\n", namibia, options, references);
+            assertTrue(lines.get(0).contains("\"valid\":true"), lines.get(0));
+            assertTrue(lines.get(1).contains("\"valid\":true"), lines.get(1));
+        }
+    }
+
+    /// Within a field, `unique` comes before `foreign_key` (http-api.md), whichever check found
+    /// its error first.
+    @Test
+    void aFieldsUniqueErrorComesBeforeItsForeignKeyError() throws IOException {
+        Schema parents = schema("""
+                {"fields":[{"name":"id","type":"integer"},{"name":"parent","type":"integer","constraints":{"unique":true}}],
+                 "foreignKeys":[{"fields":"parent","reference":{"resource":"","fields":"id"}}]}""");
+        for (var options : SPLITS) {
+            List<String> lines = lines("id,parent\n1,9\n2,9\n", parents, options);
+            assertTrue(lines.get(1).contains("\"errors\":[{\"field\":\"parent\",\"code\":\"unique\","), lines.get(1));
+            assertTrue(lines.get(1).indexOf("\"unique\"") < lines.get(1).indexOf("\"foreign_key\""), lines.get(1));
+        }
+    }
+
+    /// A key of the same fields in another order is the same key, checked once.
+    @Test
+    void aUniqueKeyThatReordersThePrimaryKeyIsCheckedOnce() throws IOException {
+        Schema pairs = schema("""
+                {"fields":[{"name":"a"},{"name":"b"}],"primaryKey":["a","b"],"uniqueKeys":[["b","a"]]}""");
+        for (var options : SPLITS) {
+            List<String> lines = lines("a,b\n1,x\n1,x\n", pairs, options);
+            assertEquals(1, lines.get(1).split("\"code\":\"unique\"", -1).length - 1, lines.get(1));
+        }
+    }
+
     @Test
     void aTableOverTheBoundWithoutItsColumnOrMissingIsRefused() {
         write(dir, "sizes.csv", "n\n1\n");

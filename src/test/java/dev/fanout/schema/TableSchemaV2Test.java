@@ -157,6 +157,29 @@ class TableSchemaV2Test {
                 .getMessage());
     }
 
+    /// Each key holds every row's key of a chunk outside the key budget: a schema cannot ask for
+    /// thousands of them.
+    @Test
+    void atMostSixtyFourKeysAreChecked() {
+        assertEquals(63, schema(pairsAsUniqueKeys(63)).uniqueKeys().size(), "64 keys with the primaryKey: accepted");
+        assertEquals("the schema declares 65 keys (unique fields, primaryKey, uniqueKeys and foreignKeys); at most 64 are checked",
+                rejected(pairsAsUniqueKeys(64)).getMessage());
+    }
+
+    /// Twelve fields, `f0` the primary key, and the first `count` pairs of fields as `uniqueKeys`.
+    private static String pairsAsUniqueKeys(int count) {
+        var fields = new StringBuilder();
+        var pairs = new StringBuilder();
+        int made = 0;
+        for (int i = 0; i < 12; i++) {
+            fields.append(i == 0 ? "" : ",").append("{\"name\":\"f").append(i).append("\"}");
+            for (int j = i + 1; j < 12 && made < count; j++, made++) {
+                pairs.append(made == 0 ? "" : ",").append("[\"f").append(i).append("\",\"f").append(j).append("\"]");
+            }
+        }
+        return "{\"fields\":[" + fields + "],\"primaryKey\":\"f0\",\"uniqueKeys\":[" + pairs + "]}";
+    }
+
     @Test
     void fieldsMatchIsOneOfFiveModes() {
         for (FieldsMatch mode : FieldsMatch.values()) {
