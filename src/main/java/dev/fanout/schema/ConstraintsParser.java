@@ -23,11 +23,14 @@ final class ConstraintsParser {
     private final String name;
     private final FieldType type;
     private final Caster caster;
+    private final PatternBudget patterns;
 
-    ConstraintsParser(String name, FieldType type, Caster caster) {
+    /// `patterns`: the schema's budget of compiled patterns, shared by its fields.
+    ConstraintsParser(String name, FieldType type, Caster caster, PatternBudget patterns) {
         this.name = name;
         this.type = type;
         this.caster = caster;
+        this.patterns = patterns;
     }
 
     Constraints parse(JsonValue node) {
@@ -71,7 +74,7 @@ final class ConstraintsParser {
             if (type != FieldType.ARRAY && type != FieldType.OBJECT) {
                 throw invalid("jsonSchema applies only to array and object fields, not " + type.schemaName());
             }
-            checks.add(new Constraint.JsonSchemaConstraint(JsonSchemas.compile(name, node.get("jsonSchema"))));
+            checks.add(new Constraint.JsonSchemaConstraint(JsonSchemas.compile(name, node.get("jsonSchema"), patterns)));
         }
         return new Constraints(flag(node, "required"), flag(node, "unique"), checks);
     }
@@ -107,6 +110,7 @@ final class ConstraintsParser {
         if (!value.isTextual()) {
             throw invalid("pattern must be a string");
         }
+        patterns.spend(name, value.textValue());
         try {
             return Pattern.compile(value.textValue());
         } catch (PatternSyntaxException e) {

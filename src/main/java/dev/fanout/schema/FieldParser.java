@@ -27,12 +27,15 @@ final class FieldParser {
     private final String name;
     private final JsonValue node;
     private final MissingValues schemaMissingValues;
+    private final PatternBudget patterns;
 
-    /// `schemaMissingValues`: the schema's, which a field without its own uses.
-    FieldParser(String name, JsonValue node, MissingValues schemaMissingValues) {
+    /// `schemaMissingValues`: the schema's, which a field without its own uses; `patterns`: the
+    /// schema's budget of compiled patterns.
+    FieldParser(String name, JsonValue node, MissingValues schemaMissingValues, PatternBudget patterns) {
         this.name = name;
         this.node = node;
         this.schemaMissingValues = schemaMissingValues;
+        this.patterns = patterns;
     }
 
     Field parse(boolean inPrimaryKey) {
@@ -41,7 +44,7 @@ final class FieldParser {
         String format = text("format").orElse("default");
         checkOptionsBelongTo(type);
         Caster caster = caster(type, format);
-        Constraints constraints = new ConstraintsParser(name, type, caster).parse(node.path("constraints"));
+        Constraints constraints = new ConstraintsParser(name, type, caster, patterns).parse(node.path("constraints"));
         List<Constraint> checks = new ArrayList<>(constraints.checks());
         categories(type, caster).ifPresent(checks::add);
         MissingValues missingValues = node.has("missingValues")
@@ -307,6 +310,9 @@ final class FieldParser {
         JsonValue value = node.get(option);
         if (!value.isArray() || value.isEmpty()) {
             throw invalid(option + " must be a non-empty array of strings");
+        }
+        if (value.size() > SchemaParser.MAX_LISTED_VALUES) {
+            throw invalid(option + " has " + value.size() + " values; at most " + SchemaParser.MAX_LISTED_VALUES + " are read");
         }
         List<String> strings = new ArrayList<>(value.size());
         for (JsonValue item : value) {

@@ -1,10 +1,13 @@
 package dev.fanout.schema;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /// Reads a schema's top-level `foreignKeys` (Table Schema v1 and v2): an array of
 /// `{"fields": …, "reference": {"resource": …, "fields": …}}`, where each `fields` is a name or an
@@ -31,13 +34,18 @@ final class ForeignKeyParser {
             throw new InvalidSchemaException(null, "foreignKeys must be an array, not " + node.kind());
         }
         List<ForeignKey> keys = new ArrayList<>(node.size());
+        // By name: a key may name every field of a schema of thousands.
+        Map<String, Field> byName = new HashMap<>();
+        for (Field field : fields) {
+            byName.put(field.name(), field);
+        }
         for (int i = 0; i < node.size(); i++) {
-            keys.add(parseOne(node.get(i), "foreignKeys #" + (i + 1), fields));
+            keys.add(parseOne(node.get(i), "foreignKeys #" + (i + 1), byName));
         }
         return List.copyOf(keys);
     }
 
-    private static ForeignKey parseOne(JsonValue node, String where, List<Field> fields) {
+    private static ForeignKey parseOne(JsonValue node, String where, Map<String, Field> fields) {
         if (!node.isObject()) {
             throw new InvalidSchemaException(null, where + " must be an object, not " + node.kind());
         }
@@ -132,12 +140,7 @@ final class ForeignKeyParser {
         }
     }
 
-    private static Field field(List<Field> fields, String name) {
-        for (Field field : fields) {
-            if (field.name().equals(name)) {
-                return field;
-            }
-        }
-        return null;
+    private static @Nullable Field field(Map<String, Field> fields, String name) {
+        return fields.get(name);
     }
 }

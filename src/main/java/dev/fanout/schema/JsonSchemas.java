@@ -32,6 +32,12 @@ final class JsonSchemas {
 
     /// Compiles `node`; `field` names the field in errors.
     static Schema compile(String field, JsonValue node) {
+        return compile(field, node, new PatternBudget());
+    }
+
+    /// As above, its `pattern`s and `patternProperties` counted against `patterns`, the budget of
+    /// the schema document it is part of.
+    static Schema compile(String field, JsonValue node, PatternBudget patterns) {
         if (!node.isObject() && !node.isBoolean()) {
             throw invalid(field, "jsonSchema must be a JSON Schema (an object), not " + node.kind());
         }
@@ -39,9 +45,11 @@ final class JsonSchemas {
         try {
             tree = JSON.readTree(node.toString());
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a parsed schema did not re-read as JSON", e);
+            // Our reader takes what Jackson's limits refuse (a name over 50,000 characters, say).
+            throw invalid(field, "jsonSchema cannot be read: " + e.getOriginalMessage());
         }
         checkReferences(field, tree);
+        spendPatterns(field, tree, patterns);
         try {
             Schema schema = REGISTRY.getSchema(tree);
             // Resolves every $ref now, so that a bad one fails the schema, not the first row.
@@ -49,6 +57,27 @@ final class JsonSchemas {
             return schema;
         } catch (SchemaException | IllegalArgumentException | IllegalStateException e) {
             throw invalid(field, "jsonSchema cannot be used: " + e.getMessage());
+        }
+    }
+
+    /// Counts every `pattern` and `patternProperties` name in `node` against `patterns` before
+    /// the library compiles them (through [Re2Patterns]).
+    private static void spendPatterns(String field, JsonNode node, PatternBudget patterns) {
+        if (node.isObject()) {
+            for (var entry : node.properties()) {
+                if (entry.getKey().equals("pattern") && entry.getValue().isTextual()) {
+                    patterns.spend(field, entry.getValue().textValue());
+                } else if (entry.getKey().equals("patternProperties") && entry.getValue().isObject()) {
+                    for (var property : entry.getValue().properties()) {
+                        patterns.spend(field, property.getKey());
+                    }
+                }
+                spendPatterns(field, entry.getValue(), patterns);
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                spendPatterns(field, item, patterns);
+            }
         }
     }
 

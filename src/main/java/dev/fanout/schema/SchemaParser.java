@@ -30,13 +30,17 @@ final class SchemaParser {
         }
         SchemaKeywords.checkSchema(root);
         List<String> names = names(fieldsNode);
-        List<String> primaryKey = keyFields("primaryKey", root.path("primaryKey"), names);
-        List<List<String>> uniqueKeys = uniqueKeys(root.path("uniqueKeys"), names);
+        // A set: a key may name every field of a schema of thousands.
+        Set<String> fieldNames = new HashSet<>(names);
+        List<String> primaryKey = keyFields("primaryKey", root.path("primaryKey"), fieldNames);
+        List<List<String>> uniqueKeys = uniqueKeys(root.path("uniqueKeys"), fieldNames);
         MissingValues missingValues = missingValues(null, root.path("missingValues"));
         List<Field> fields = new ArrayList<>(names.size());
+        var patterns = new PatternBudget();
+        Set<String> keyFields = new HashSet<>(primaryKey);
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            fields.add(new FieldParser(name, fieldsNode.get(i), missingValues).parse(primaryKey.contains(name)));
+            fields.add(new FieldParser(name, fieldsNode.get(i), missingValues, patterns).parse(keyFields.contains(name)));
         }
         checkEnrichNames(fields);
         List<ForeignKey> foreignKeys = ForeignKeyParser.parse(root.path("foreignKeys"), fields);
@@ -79,7 +83,7 @@ final class SchemaParser {
 
     /// `uniqueKeys` (v2): an array of keys, each an array of field names whose values together
     /// must be unique.
-    private static List<List<String>> uniqueKeys(JsonValue node, List<String> names) {
+    private static List<List<String>> uniqueKeys(JsonValue node, Set<String> names) {
         if (node.isMissingNode()) {
             return List.of();
         }
@@ -97,6 +101,10 @@ final class SchemaParser {
         return keys;
     }
 
+    /// The most values a `missingValues`, `trueValues` or `falseValues` list may have: every cell is
+    /// looked for among them, and 346,000 of them in a 1 MiB schema cost ~190 µs a cell.
+    static final int MAX_LISTED_VALUES = 64;
+
     /// A field's or the schema's `missingValues`: strings, or (v2) objects `{"value": …, "label": …}`
     /// whose label is an annotation.
     static MissingValues missingValues(String field, JsonValue node) {
@@ -106,6 +114,10 @@ final class SchemaParser {
         }
         if (!node.isArray()) {
             throw new InvalidSchemaException(field, where + " must be an array of strings or of {\"value\": …} objects");
+        }
+        if (node.size() > MAX_LISTED_VALUES) {
+            throw new InvalidSchemaException(field, where + " has " + node.size() + " values; at most "
+                    + MAX_LISTED_VALUES + " are read");
         }
         List<String> values = new ArrayList<>(node.size());
         for (JsonValue value : node) {
@@ -175,7 +187,7 @@ final class SchemaParser {
 
     /// The field names of `primaryKey` or one of `uniqueKeys`: a name or an array of names, each
     /// a field of the schema, none twice.
-    private static List<String> keyFields(String keyword, JsonValue node, List<String> names) {
+    private static List<String> keyFields(String keyword, JsonValue node, Set<String> names) {
         if (node.isMissingNode()) {
             return List.of();
         }
