@@ -8,8 +8,13 @@ import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
+import com.networknt.schema.dialect.BasicDialectRegistry;
+import com.networknt.schema.dialect.Dialect;
+import com.networknt.schema.dialect.Dialects;
+import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.regex.RegularExpressionFactory;
+import java.util.List;
 
 /// Compiles the JSON Schema of a field's `jsonSchema` constraint (Table Schema v2) with networknt's
 /// json-schema-validator, made safe for a shared gateway: a schema may refer only to itself
@@ -19,8 +24,11 @@ import com.networknt.schema.regex.RegularExpressionFactory;
 final class JsonSchemas {
     static final ObjectMapper JSON = new ObjectMapper();
     // Draft 2020-12 unless the document's `$schema` names another draft.
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12,
+    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(annotating(Dialects.getDraft202012()),
             builder -> builder
+                    .dialectRegistry(new BasicDialectRegistry(List.of(annotating(Dialects.getDraft4()),
+                            annotating(Dialects.getDraft6()), annotating(Dialects.getDraft7()),
+                            annotating(Dialects.getDraft201909()), annotating(Dialects.getDraft202012()))))
                     .schemaRegistryConfig(SchemaRegistryConfig.builder()
                             .regularExpressionFactory(Re2Patterns.INSTANCE)
                             .formatAssertionsEnabled(true)
@@ -28,6 +36,14 @@ final class JsonSchemas {
                     .schemaLoader(loader -> loader.fetchRemoteResources(false)));
 
     private JsonSchemas() {
+    }
+
+    /// `dialect` with keywords it does not know read as annotations, made anew each time. The
+    /// library's default for them is one global factory that keeps every unknown name it meets
+    /// for good, and logs each: an upload's schema of 20,000 made-up keywords left 20,000 entries
+    /// and log lines, and uploads of new names filled the heap.
+    private static Dialect annotating(Dialect dialect) {
+        return Dialect.builder(dialect).unknownKeywordFactory((value, context) -> new AnnotationKeyword(value)).build();
     }
 
     /// Compiles `node`; `field` names the field in errors.

@@ -23,6 +23,27 @@ class JsonSchemaConstraintTest {
         return violations;
     }
 
+    /// Unknown keywords are annotations, and nothing keeps them: the library's own factory kept
+    /// every name it met for good (uploads of new names filled the heap). Looked at through its
+    /// private map, the one place that shows it.
+    @Test
+    void unknownKeywordsAreNotKeptByTheLibrary() throws Exception {
+        var keywords = com.networknt.schema.keyword.UnknownKeywordFactory.class.getDeclaredField("keywords");
+        keywords.setAccessible(true);
+        var kept = (java.util.Map<?, ?>) keywords.get(com.networknt.schema.keyword.UnknownKeywordFactory.getInstance());
+        int before = kept.size();
+        var names = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            names.append(",\"x-made-up-").append(System.nanoTime()).append('-').append(i).append("\":0");
+        }
+        for (String dialect : new String[] {"", "\"$schema\":\"http://json-schema.org/draft-07/schema#\","}) {
+            var c = constraint("{" + dialect + "\"type\":\"object\",\"required\":[\"id\"]" + names + "}");
+            assertEquals(List.of(), check(c, "{\"id\":1}"));
+            assertEquals(1, check(c, "{}").size(), "the known keywords still check");
+        }
+        assertEquals(before, kept.size());
+    }
+
     @Test
     void aValueTheSchemaAcceptsPasses() throws Exception {
         var c = constraint("{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{\"id\":{\"type\":\"integer\"}}}");
