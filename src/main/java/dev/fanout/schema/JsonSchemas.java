@@ -1,5 +1,6 @@
 package dev.fanout.schema;
 
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +15,13 @@ import com.networknt.schema.dialect.Dialects;
 import com.networknt.schema.keyword.AnnotationKeyword;
 import com.networknt.schema.regex.RegularExpression;
 import com.networknt.schema.regex.RegularExpressionFactory;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 
 /// Compiles the JSON Schema of a field's `jsonSchema` constraint (Table Schema v2) with networknt's
 /// json-schema-validator, made safe for a shared gateway: a schema may refer only to itself
@@ -65,6 +72,7 @@ final class JsonSchemas {
             throw invalid(field, "jsonSchema cannot be read: " + e.getOriginalMessage());
         }
         checkReferences(field, tree);
+        checkLoops(field, tree);
         spendPatterns(field, tree, patterns);
         try {
             Schema schema = REGISTRY.getSchema(tree);
@@ -118,6 +126,110 @@ final class JsonSchemas {
             for (JsonNode item : node) {
                 checkReferences(field, item);
             }
+        }
+    }
+
+    /// Keywords that apply a subschema to the very value in hand, not to a part of it.
+    private static final List<String> IN_PLACE = List.of("allOf", "anyOf", "oneOf", "not", "if", "then", "else",
+            "dependentSchemas", "dependencies");
+    private static final List<String> REFERENCES = List.of("$ref", "$dynamicRef", "$recursiveRef");
+
+    /// Refuses a loop of references and in-place keywords that never reads deeper into the value
+    /// (`{"$ref": "#"}`, or two `$defs` referring to each other): the library follows it until
+    /// the thread's stack overflows, at every cell. A loop through `properties`, `items` and the
+    /// like ends with the value, and is fine. Every object of the document is looked at, as any
+    /// may be a schema; references by anchor are not followed.
+    private static void checkLoops(String field, JsonNode root) {
+        IdentityHashMap<JsonNode, Boolean> done = new IdentityHashMap<>();
+        checkLoopsUnder(field, root, root, done);
+    }
+
+    private static void checkLoopsUnder(String field, JsonNode root, JsonNode node, IdentityHashMap<JsonNode, Boolean> done) {
+        if (node.isObject()) {
+            follow(field, root, node, done);
+            for (var entry : node.properties()) {
+                checkLoopsUnder(field, root, entry.getValue(), done);
+            }
+        } else if (node.isArray()) {
+            for (JsonNode item : node) {
+                checkLoopsUnder(field, root, item, done);
+            }
+        }
+    }
+
+    /// Depth-first along in-place edges from `start`: `done` holds false while a schema is on
+    /// the path, true once all it leads to is known to end. With a stack of its own, not the
+    /// thread's: a chain of references may be as long as the schema.
+    private static void follow(String field, JsonNode root, JsonNode start, IdentityHashMap<JsonNode, Boolean> done) {
+        if (done.containsKey(start)) {
+            return;
+        }
+        Deque<JsonNode> path = new ArrayDeque<>();
+        Deque<Iterator<JsonNode>> next = new ArrayDeque<>();
+        done.put(start, false);
+        path.push(start);
+        next.push(inPlace(root, start).iterator());
+        while (!next.isEmpty()) {
+            Iterator<JsonNode> edges = next.peek();
+            if (!edges.hasNext()) {
+                next.pop();
+                done.put(path.pop(), true);
+                continue;
+            }
+            JsonNode schema = edges.next();
+            if (!schema.isObject()) {
+                continue;
+            }
+            Boolean state = done.get(schema);
+            if (state == null) {
+                done.put(schema, false);
+                path.push(schema);
+                next.push(inPlace(root, schema).iterator());
+            } else if (!state) {
+                throw invalid(field, "jsonSchema refers back to itself without reading deeper into the value "
+                        + "(through $ref, allOf, anyOf, oneOf, not, if/then/else or dependentSchemas): it would never end");
+            }
+        }
+    }
+
+    private static List<JsonNode> inPlace(JsonNode root, JsonNode schema) {
+        List<JsonNode> next = new ArrayList<>();
+        for (String keyword : IN_PLACE) {
+            JsonNode value = schema.get(keyword);
+            if (value == null) {
+                continue;
+            }
+            if (value.isArray()) {
+                value.forEach(next::add);
+            } else if (value.isObject() && (keyword.equals("dependentSchemas") || keyword.equals("dependencies"))) {
+                value.forEach(next::add);
+            } else {
+                next.add(value);
+            }
+        }
+        for (String keyword : REFERENCES) {
+            JsonNode value = schema.get(keyword);
+            if (value != null && value.isTextual()) {
+                target(root, value.textValue()).ifPresent(next::add);
+            }
+        }
+        return next;
+    }
+
+    /// The node a local reference (`#`, `#/json/pointer`) names; empty for an anchor or a
+    /// pointer that names nothing.
+    private static Optional<JsonNode> target(JsonNode root, String reference) {
+        if (reference.equals("#")) {
+            return Optional.of(root);
+        }
+        if (!reference.startsWith("#/")) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode node = root.at(JsonPointer.compile(reference.substring(1)));
+            return node.isMissingNode() ? Optional.empty() : Optional.of(node);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 

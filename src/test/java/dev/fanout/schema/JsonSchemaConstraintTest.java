@@ -44,6 +44,23 @@ class JsonSchemaConstraintTest {
         assertEquals(before, kept.size());
     }
 
+    /// The library follows a loop of references that reads nothing deeper until the stack
+    /// overflows, at every cell: such a schema is refused. A loop through a value's parts ends.
+    @Test
+    void aLoopThatNeverReadsDeeperIsRefusedAndOneThatDoesIsNot() throws Exception {
+        for (String looping : new String[] {
+                "{\"$ref\":\"#\"}",
+                "{\"$defs\":{\"a\":{\"$ref\":\"#/$defs/b\"},\"b\":{\"allOf\":[{\"$ref\":\"#/$defs/a\"}]}},\"$ref\":\"#/$defs/a\"}",
+                "{\"properties\":{\"p\":{\"anyOf\":[{\"type\":\"string\"},{\"$ref\":\"#/properties/p\"}]}}}",
+                "{\"definitions\":{\"n\":{\"not\":{\"$ref\":\"#/definitions/n\"}}}}"}) {
+            var e = assertThrows(InvalidSchemaException.class, () -> constraint(looping), looping);
+            assertTrue(e.getMessage().startsWith("field 'f': jsonSchema refers back to itself without reading deeper"), e.getMessage());
+        }
+        var tree = constraint("{\"type\":\"object\",\"properties\":{\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}");
+        assertEquals(List.of(), check(tree, "{\"children\":[{\"children\":[]},{}]}"));
+        assertEquals(1, check(tree, "{\"children\":[{\"children\":3}]}").size());
+    }
+
     @Test
     void aValueTheSchemaAcceptsPasses() throws Exception {
         var c = constraint("{\"type\":\"object\",\"required\":[\"id\"],\"properties\":{\"id\":{\"type\":\"integer\"}}}");
