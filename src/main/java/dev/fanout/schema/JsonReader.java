@@ -36,11 +36,14 @@ final class JsonReader {
     static final int MAX_NUMBER_LENGTH = 1000;
 
     private final byte[] in;
+    private final int maxValues;
+    private int values;
     private int pos;
     private int depth;
 
-    private JsonReader(byte[] in) {
+    private JsonReader(byte[] in, int maxValues) {
         this.in = in;
+        this.maxValues = maxValues;
     }
 
     /// The document in `json`, or [JsonValue#MISSING] when it holds nothing but white space;
@@ -48,7 +51,15 @@ final class JsonReader {
     ///
     /// @throws MalformedJsonException when the bytes are not one JSON document
     static JsonValue read(byte[] json) throws MalformedJsonException {
-        var reader = new JsonReader(json);
+        return read(json, Integer.MAX_VALUE);
+    }
+
+    /// As [#read(byte[])], refusing a document of more than `maxValues` values (objects, arrays,
+    /// strings, numbers and literals, at any depth): its tree takes ~80 bytes a value.
+    ///
+    /// @throws TooManyValuesException when the document holds more values
+    static JsonValue read(byte[] json, int maxValues) throws MalformedJsonException {
+        var reader = new JsonReader(json, maxValues);
         if (json.length >= 3 && json[0] == (byte) 0xEF && json[1] == (byte) 0xBB && json[2] == (byte) 0xBF) {
             reader.pos = 3;
         }
@@ -67,6 +78,9 @@ final class JsonReader {
     private JsonValue value() throws MalformedJsonException {
         if (pos == in.length) {
             throw endOfInput("expected a value");
+        }
+        if (++values > maxValues) {
+            throw new TooManyValuesException(maxValues, in, pos);
         }
         return switch (in[pos]) {
             case '{' -> object();
@@ -417,7 +431,14 @@ final class JsonReader {
 
     /// Bytes that are not one JSON document: what is wrong, and the line and column (of
     /// characters, from 1) where it was found.
-    static final class MalformedJsonException extends IOException {
+    /// A document of more values than its reader was allowed.
+    static final class TooManyValuesException extends MalformedJsonException {
+        TooManyValuesException(int maxValues, byte[] in, int at) {
+            super("more than " + maxValues + " values", in, at);
+        }
+    }
+
+    static class MalformedJsonException extends IOException {
         private final String problem;
         private final int line;
         private final int column;

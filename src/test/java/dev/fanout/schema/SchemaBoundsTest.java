@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /// What a schema may ask of every cell or of the heap: patterns are sized before RE2/J compiles
 /// them (15 bytes of `(a{1000}){1000}` filled the heap), and the lists every cell is looked up
 /// in are short.
-class PatternBudgetTest {
+class SchemaBoundsTest {
 
     @ParameterizedTest(name = "{0} → {1}")
     @CsvSource(delimiter = ';', value = {
@@ -81,6 +81,18 @@ class PatternBudgetTest {
                 rejected("{\"fields\":[{\"name\":\"f\",\"type\":\"boolean\",\"trueValues\":" + sixtyFive + "}]}").getMessage());
         assertEquals(1, schema("{\"missingValues\":" + sixtyFour + ",\"fields\":[{\"name\":\"f\",\"type\":\"boolean\","
                 + "\"falseValues\":" + sixtyFour.replace("v", "w") + "}]}").fields().size());
+    }
+
+    /// A schema's parse tree takes ~80 bytes a JSON value: a 1 MiB array of zeros took ~41 MB.
+    @Test
+    void aSchemaHoldsAtMostFiftyThousandJsonValues() {
+        // The root, "fields", the field, its name and type, "constraints" and "enum": 7 + the entries.
+        String fifty = "{\"fields\":[{\"name\":\"f\",\"type\":\"integer\",\"constraints\":{\"enum\":["
+                + "0,".repeat(49_992) + "0]}}]}";
+        assertEquals(1, schema(fifty).fields().size());
+        String over = fifty.replace("[0,", "[0,0,");
+        assertEquals("schema holds more than 50000 JSON values (objects, arrays, strings, numbers); at most 50000 are read",
+                rejected(over).getMessage());
     }
 
     @Test
