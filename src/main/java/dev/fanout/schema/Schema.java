@@ -127,7 +127,7 @@ public final class Schema {
         return lookupUpstreams;
     }
 
-    /// The document exactly as it was given, for `GET /v1/schemas/{name}`.
+    /// The document as it was given (less a byte order mark), for `GET /v1/schemas/{name}`.
     public String json() {
         return json;
     }

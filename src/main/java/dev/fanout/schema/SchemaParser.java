@@ -45,8 +45,10 @@ final class SchemaParser {
         checkEnrichNames(fields);
         List<ForeignKey> foreignKeys = ForeignKeyParser.parse(root.path("foreignKeys"), fields);
         checkKeyCount(fields, primaryKey, uniqueKeys, foreignKeys);
+        String text = new String(json, StandardCharsets.UTF_8);
+        // Without a byte order mark, which JSON sent over a network must not carry (RFC 8259 §8.1).
         return new Schema(fields, missingValues, primaryKey, uniqueKeys, fieldsMatch(root.path("fieldsMatch")), foreignKeys,
-                new String(json, StandardCharsets.UTF_8));
+                text.startsWith("\uFEFF") ? text.substring(1) : text);
     }
 
     /// Each key rule (a `unique` field, the `primaryKey`, each of `uniqueKeys` and `foreignKeys`)

@@ -54,11 +54,22 @@ public final class SchemaRegistry {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
             for (Path file : files) {
                 String name = file.getFileName().toString().replaceFirst("\\.json$", "");
-                if (Files.size(file) > maxSchemaBytes) {
-                    throw new IllegalArgumentException("schema file " + file + " is over the limit of " + maxSchemaBytes + " bytes");
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException("schema file " + file + " has no name before .json");
+                }
+                byte[] bytes;
+                try {
+                    if (Files.size(file) > maxSchemaBytes) {
+                        throw new IllegalArgumentException("schema file " + file + " is over the limit of " + maxSchemaBytes
+                                + " bytes");
+                    }
+                    bytes = Files.readAllBytes(file);
+                } catch (IOException e) {
+                    // The file, not the folder: a dangling link or a folder named NAME.json.
+                    throw new IllegalArgumentException("schema file " + file + " cannot be read: " + e, e);
                 }
                 try {
-                    Schema schema = Schema.parse(Files.readAllBytes(file));
+                    Schema schema = Schema.parse(bytes);
                     schemas.put(name, schema);
                     References tables = References.load(schema, dir, maxReferenceRows);
                     references.put(schema, tables);

@@ -143,4 +143,12 @@ class SchemaTest {
         assertEquals("default", field.format());
         assertEquals("Field[a: string]", field.toString());
     }
+
+    /// Served back by `GET /v1/schemas/{name}`: JSON over a network carries no byte order mark.
+    @Test
+    void aDocumentIsKeptWithoutItsByteOrderMark() {
+        String json = "{\"fields\":[{\"name\":\"f\"}]}";
+        assertEquals(json, Schema.parse(("\uFEFF" + json).getBytes(java.nio.charset.StandardCharsets.UTF_8)).json());
+        assertEquals(json, Schema.parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)).json());
+    }
 }
