@@ -71,9 +71,7 @@ final class JsonSchemas {
             // Our reader takes what Jackson's limits refuse (a name over 50,000 characters, say).
             throw invalid(field, "jsonSchema cannot be read: " + e.getOriginalMessage());
         }
-        checkReferences(field, tree);
-        checkLoops(field, tree);
-        spendPatterns(field, tree, patterns);
+        inspect(field, tree, tree, patterns, new IdentityHashMap<>());
         try {
             Schema schema = REGISTRY.getSchema(tree);
             // Resolves every $ref now, so that a bad one fails the schema, not the first row.
@@ -84,77 +82,52 @@ final class JsonSchemas {
         }
     }
 
-    /// Counts every `pattern` and `patternProperties` name in `node` against `patterns` before
-    /// the library compiles them (through [Re2Patterns]).
-    private static void spendPatterns(String field, JsonNode node, PatternBudget patterns) {
-        if (node.isObject()) {
-            for (var entry : node.properties()) {
-                if (entry.getKey().equals("pattern") && entry.getValue().isTextual()) {
-                    patterns.spend(field, entry.getValue().textValue());
-                } else if (entry.getKey().equals("patternProperties") && entry.getValue().isObject()) {
-                    for (var property : entry.getValue().properties()) {
-                        patterns.spend(field, property.getKey());
-                    }
-                }
-                spendPatterns(field, entry.getValue(), patterns);
-            }
-        } else if (node.isArray()) {
-            for (JsonNode item : node) {
-                spendPatterns(field, item, patterns);
-            }
-        }
-    }
-
-    /// Refuses references outside the document and an unknown `$schema` dialect.
-    private static void checkReferences(String field, JsonNode node) {
-        if (node.isObject()) {
-            for (var entry : node.properties()) {
-                String key = entry.getKey();
-                JsonNode value = entry.getValue();
-                if ((key.equals("$ref") || key.equals("$dynamicRef") || key.equals("$recursiveRef"))
-                        && (!value.isTextual() || !value.textValue().startsWith("#"))) {
-                    throw invalid(field, "jsonSchema may refer only to itself (\"#…\"), not to " + value);
-                }
-                if (key.equals("$schema") && (!value.isTextual()
-                        || SpecificationVersion.fromDialectId(value.textValue()).isEmpty())) {
-                    throw invalid(field, "jsonSchema's $schema must name a JSON Schema draft (4, 6, 7, 2019-09 or "
-                            + "2020-12), not " + value);
-                }
-                checkReferences(field, value);
-            }
-        } else if (node.isArray()) {
-            for (JsonNode item : node) {
-                checkReferences(field, item);
-            }
-        }
-    }
-
     /// Keywords that apply a subschema to the very value in hand, not to a part of it.
     private static final List<String> IN_PLACE = List.of("allOf", "anyOf", "oneOf", "not", "if", "then", "else",
             "dependentSchemas", "dependencies");
     private static final List<String> REFERENCES = List.of("$ref", "$dynamicRef", "$recursiveRef");
 
-    /// Refuses a loop of references and in-place keywords that never reads deeper into the value
-    /// (`{"$ref": "#"}`, or two `$defs` referring to each other): the library follows it until
-    /// the thread's stack overflows, at every cell. A loop through `properties`, `items` and the
-    /// like ends with the value, and is fine. Every object of the document is looked at, as any
-    /// may be a schema; references by anchor are not followed.
-    private static void checkLoops(String field, JsonNode root) {
-        IdentityHashMap<JsonNode, Boolean> done = new IdentityHashMap<>();
-        checkLoopsUnder(field, root, root, done);
-    }
-
-    private static void checkLoopsUnder(String field, JsonNode root, JsonNode node, IdentityHashMap<JsonNode, Boolean> done) {
-        if (node.isObject()) {
-            follow(field, root, node, done);
-            for (var entry : node.properties()) {
-                checkLoopsUnder(field, root, entry.getValue(), done);
-            }
-        } else if (node.isArray()) {
+    /// One walk over the document, every object of which may be a schema:
+    /// - refuses references outside the document and an unknown `$schema` dialect;
+    /// - counts every `pattern` and `patternProperties` name against `patterns` before the
+    ///   library compiles them (through [Re2Patterns]);
+    /// - refuses a loop of references and in-place keywords that never reads deeper into the
+    ///   value (`{"$ref": "#"}`, or two `$defs` referring to each other), which the library
+    ///   follows until the thread's stack overflows, at every cell. A loop through `properties`,
+    ///   `items` and the like ends with the value, and is fine; references by anchor are not
+    ///   followed.
+    private static void inspect(String field, JsonNode root, JsonNode node, PatternBudget patterns,
+            IdentityHashMap<JsonNode, Boolean> done) {
+        if (node.isArray()) {
             for (JsonNode item : node) {
-                checkLoopsUnder(field, root, item, done);
+                inspect(field, root, item, patterns, done);
             }
+            return;
         }
+        if (!node.isObject()) {
+            return;
+        }
+        for (var entry : node.properties()) {
+            String key = entry.getKey();
+            JsonNode value = entry.getValue();
+            if (REFERENCES.contains(key) && (!value.isTextual() || !value.textValue().startsWith("#"))) {
+                throw invalid(field, "jsonSchema may refer only to itself (\"#…\"), not to " + value);
+            }
+            if (key.equals("$schema") && (!value.isTextual()
+                    || SpecificationVersion.fromDialectId(value.textValue()).isEmpty())) {
+                throw invalid(field, "jsonSchema's $schema must name a JSON Schema draft (4, 6, 7, 2019-09 or "
+                        + "2020-12), not " + value);
+            }
+            if (key.equals("pattern") && value.isTextual()) {
+                patterns.spend(field, value.textValue());
+            } else if (key.equals("patternProperties") && value.isObject()) {
+                for (var property : value.properties()) {
+                    patterns.spend(field, property.getKey());
+                }
+            }
+            inspect(field, root, value, patterns, done);
+        }
+        follow(field, root, node, done);
     }
 
     /// Depth-first along in-place edges from `start`: `done` holds false while a schema is on

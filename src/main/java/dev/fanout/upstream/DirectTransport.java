@@ -80,7 +80,7 @@ final class DirectTransport implements UpstreamTransport {
         try {
             Call call = call(connection, request, deadlineNanos, readBody);
             if (connection.answeredStale(call)) {
-                connection.close();
+                // `call` gave it back to the pool or closed it: either way closed here.
                 pool.closeIdle();
                 return new Call.StaleConnection("the upstream had timed the kept connection out (HTTP 408)");
             }

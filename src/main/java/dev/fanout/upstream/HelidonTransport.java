@@ -88,7 +88,9 @@ final class HelidonTransport implements UpstreamTransport {
             // status-line, header and chunk parsers, its reader at the end of the stream), and how
             // it wraps some socket failures: the upstream's failure either way, retried and
             // reported in the row as our own client's are, not a bug to end the whole answer with.
-            call = causedByIo(e) ? UpstreamTransport.classify(e) : new Call.ConnectionFailed(notHttp(e));
+            call = causedByIo(e) ? UpstreamTransport.classify(e)
+                    : new Call.ConnectionFailed(e instanceof DataReader.InsufficientDataAvailableException
+                            ? CUT_SHORT : NetworkFailure.notHttp(e));
         } catch (RuntimeException e) {
             if (causedByIo(e)) {
                 // Helidon wraps socket failures of its read loop in its own unchecked exceptions.
@@ -179,16 +181,6 @@ final class HelidonTransport implements UpstreamTransport {
                 .path(UriPath.create(uri.getRawPath()))
                 .query(uri.getRawQuery() == null ? UriQuery.empty() : UriQuery.create(uri.getRawQuery()))
                 .build());
-    }
-
-    /// What a non-I/O failure of Helidon's client says about the upstream's answer.
-    private static String notHttp(RuntimeException e) {
-        if (e instanceof DataReader.InsufficientDataAvailableException) {
-            return CUT_SHORT;
-        }
-        String reason = NetworkFailure.describe(e);
-        return reason.startsWith("a network error: ") ? "its answer was not valid HTTP/1.1: "
-                + reason.substring("a network error: ".length()) : "its answer was not valid HTTP/1.1";
     }
 
     private static boolean causedByIo(Throwable e) {

@@ -48,6 +48,15 @@ final class NetworkFailure {
         };
     }
 
+    /// A failure of Helidon's client that is not I/O: how it says the upstream's answer is not
+    /// HTTP/1.1, in the words our own parser's failures get (its message, unless it would show
+    /// our stack).
+    static String notHttp(RuntimeException failure) {
+        String message = failure.getMessage();
+        return "its answer was not valid HTTP/1.1" + (message == null || mentionsJava(message) ? ""
+                : ": " + message.toLowerCase(Locale.ROOT));
+    }
+
     /// Whether a message would show our stack: a class name, a package.
     private static boolean mentionsJava(String message) {
         return message.contains("Exception") || message.contains("java.") || message.contains("io.helidon")
