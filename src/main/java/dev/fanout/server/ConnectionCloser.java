@@ -40,11 +40,15 @@ final class ConnectionCloser implements Http1ConnectionListener {
     @SuppressWarnings("ThreadLocalUsage") // as `current`
     private final ThreadLocal<AfterResponse> afterResponses = new ThreadLocal<>();
     private final UploadReadDeadline reads;
+    private final long maxRestBytes;
 
     /// `reads`: how long the read-through of a body after its answer waits for the client's next
-    /// bytes (the upload read deadline), before it closes the connection.
-    ConnectionCloser(UploadReadDeadline reads) {
+    /// bytes (the upload read deadline), before it closes the connection. `maxRestBytes`: how much
+    /// of a refused request's body is read through (the largest upload the gateway takes); past
+    /// that the connection is closed instead.
+    ConnectionCloser(UploadReadDeadline reads, long maxRestBytes) {
         this.reads = reads;
+        this.maxRestBytes = maxRestBytes;
     }
 
     @Override
@@ -140,8 +144,9 @@ final class ConnectionCloser implements Http1ConnectionListener {
     /// takes the next line for a size and waits for that many bytes, and would take the client's
     /// next request for them. An upload goes through its own `UploadStream`; any other body (a
     /// request refused before its upload was opened: a bad parameter, a `415`, no route) through
-    /// one made here. Either way a read that waits longer than the upload read deadline closes the
-    /// connection (a client that stalls there would hold it, and its thread, for ever). It runs
+    /// one made here, which reads at most `maxRestBytes`. Either way a rest over its limit, or a read
+    /// that waits longer than the upload read deadline, closes the connection (a client that
+    /// stalls there, or sends a chunked body without end, would hold it, and its thread, for ever). It runs
     /// after the handler, so a validation's admission place is already given back however long
     /// the rest takes.
     ///
@@ -154,8 +159,9 @@ final class ConnectionCloser implements Http1ConnectionListener {
                 return true;
             }
             try {
-                // No size limit, as Helidon's own drain had none; the stall limit applies.
-                rest = new UploadStream(req.content().inputStream(), Long.MAX_VALUE, broken -> { }, reads, close);
+                // Helidon's own drain had no size limit: a chunked body that never ends kept the
+                // connection's thread reading for as long as the client sent.
+                rest = new UploadStream(req.content().inputStream(), maxRestBytes, broken -> { }, reads, close);
             } catch (IllegalStateException taken) {
                 // A handler took the body and left before its end: Helidon reads on, as before.
                 return true;

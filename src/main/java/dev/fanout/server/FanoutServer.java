@@ -115,7 +115,7 @@ public final class FanoutServer {
             histograms.start();
             var threads = new WorkThreads();
             var metrics = settings.histogramsEnabled() ? new ValidationMetrics(histograms) : ValidationMetrics.DISABLED;
-            var connections = new ConnectionCloser(uploadReads);
+            var connections = new ConnectionCloser(uploadReads, settings.maxUploadBytes());
             var validation = new ValidateService(registry, settings, admission, metrics, threads, upstreams, watchdog,
                     connections, disconnects, uploadReads);
             var drain = new Drain();

@@ -156,6 +156,43 @@ class BrokenUploadTest {
         assertLetGo();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"/v1/validate?schema=people&bogus=1", "/v1/nothing-here"})
+    void aRefusedBodyOverTheUploadLimitIsNotReadThrough(String target) throws Exception {
+        try (var connection = open()) {
+            connection.postChunked(target, "text/csv").sendChunk(HEADER);
+            var head = connection.readHead();
+            RawConnection.readAll(connection.body(head));
+            assertEquals(target.contains("bogus") ? 400 : 404, head.status());
+            // 300 KB more against a limit of 100 KB: the gateway stops reading and closes, so
+            // the client's sending may fail on the way (a reset).
+            var rows = ROW.repeat(400).getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 30; i++) {
+                    connection.sendChunk(rows);
+                }
+            } catch (IOException reset) {
+                // Closed by the gateway while we were still sending: what the test asks.
+            }
+            assertTrue(connection.closedByServer(), "the connection ends rather than reading the rest through");
+        }
+        assertLetGo();
+    }
+
+    @Test
+    void aRefusedBodyWithinTheUploadLimitIsReadThroughAndTheConnectionKept() throws Exception {
+        try (var connection = open()) {
+            for (int i = 0; i < 2; i++) {
+                connection.postChunked("/v1/nothing-here", "text/csv").sendChunk(HEADER);
+                connection.sendChunk(ROW.repeat(3000)).endChunks();
+                var head = connection.readHead();
+                RawConnection.readAll(connection.body(head));
+                assertEquals(404, head.status());
+                assertEquals(null, head.header("connection"));
+            }
+        }
+    }
+
     @Test
     void aWholeBodyAfterAProblemStillKeepsTheConnection() throws Exception {
         try (var connection = open()) {

@@ -31,7 +31,7 @@ class CutAnswerTest {
     void anAbortedAnswerIsCutAndItsConnectionClosed() throws Exception {
         try (var watchdog = new WriteWatchdog(Duration.ofSeconds(30));
                 var reads = new UploadReadDeadline(Duration.ofSeconds(30))) {
-            var connections = new ConnectionCloser(reads);
+            var connections = new ConnectionCloser(reads, Long.MAX_VALUE);
             WebServer server = WebServer.builder()
                     .port(0)
                     .host("127.0.0.1")
