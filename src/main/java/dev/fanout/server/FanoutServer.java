@@ -375,6 +375,11 @@ public final class FanoutServer {
         return admission.wideRecords().waiting();
     }
 
+    /// Connections closed so far because their request head came too slowly.
+    long lateHeadsClosed() {
+        return heads.closedConnections();
+    }
+
     /// Request threads (validation subtasks, response senders) still alive.
     int liveWorkThreads() {
         return threads.live();

@@ -163,6 +163,7 @@ final class Http1Connections implements ServerConnectionSelector {
                 connection.handle(limit);
             } finally {
                 open.remove(this);
+                heads.connectionEnded();
             }
         }
 

@@ -84,6 +84,31 @@ class SlowClientsTest {
         }
     }
 
+    /// Helidon answers a head it cannot read with `400` and ends the connection without saying the
+    /// head is in: the head's deadline stayed armed, holding the connection until it passed, and a
+    /// stream of such heads filled the heap. Only the one slow head here is closed late.
+    @Test
+    void aHeadRefusedAs400LeavesNoDeadlineBehind() throws Exception {
+        long before = gateway.server().lateHeadsClosed();
+        try (var slow = new SlowClient()) {
+            slow.send("GET /v1/schemas HTTP/1.1\r\nHost: x\r\n");
+            for (String head : List.of("GET /v1/schemas HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
+                    "GET /v1/schemas HTTP/1.0\r\nno colon here\r\n\r\n")) {
+                for (int i = 0; i < 10; i++) {
+                    try (var client = new Socket("127.0.0.1", gateway.port())) {
+                        client.setSoTimeout(5000);
+                        client.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+                        String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                        assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+                    }
+                }
+            }
+            Thread.sleep(2 * HEAD_TIMEOUT_MS + 500);
+            assertTrue(slow.ended(), "the slow head is cut");
+        }
+        assertEquals(before + 1, gateway.server().lateHeadsClosed(), "only the slow head's connection was closed late");
+    }
+
     @Test
     void slowHeadsAndSilentConnectionsAreClosedAfterTheirTimeOutsWhileGoodRequestsAreServed() throws Exception {
         List<SlowClient> dribblers = new ArrayList<>();
