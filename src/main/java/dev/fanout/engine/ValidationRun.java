@@ -16,12 +16,19 @@ import java.util.concurrent.ThreadFactory;
 /// except `rowsRead()` and `bytesRead()`, which any thread may poll for progress, and `cancel()`,
 /// which any thread may call.
 public final class ValidationRun implements AutoCloseable {
+    /// About how many bytes a chunk's lines may take besides its cells' own bytes (which the
+    /// chunk's ~256 KB of input bound): a chunk has fewer rows than `chunkRows` when its `data` is
+    /// so wide that they would take more (see `NdjsonRenderer.rowsWithin`). A people row's bound is
+    /// ~1.5 KB, so its chunks keep their 1,024 rows.
+    private static final long CHUNK_LINE_BYTES = 2L << 20;
+
     private final CsvSource source;
     private final Schema schema;
     private final ColumnMapping mapping;
     private final EngineOptions options;
     private final long startNanos;
     private final ChunkReader chunks;
+    private final NdjsonRenderer renderer;
     private final ThreadFactory threads;
     /// The places this run's chunks are validated in: its own, or the engine's shared ones.
     private final ValidationPlaces workers;
@@ -48,7 +55,8 @@ public final class ValidationRun implements AutoCloseable {
         this.mapping = mapping;
         this.options = options;
         this.startNanos = startNanos;
-        this.chunks = new ChunkReader(source, options.chunkRows());
+        this.renderer = NdjsonRenderer.of(mapping.dataNames);
+        this.chunks = new ChunkReader(source, renderer.rowsWithin(CHUNK_LINE_BYTES, options.chunkRows()));
     }
 
     /// The keys of each row's `data`, in output order.
@@ -126,7 +134,6 @@ public final class ValidationRun implements AutoCloseable {
 
     private RunOutcome validateAndWriteRows(OutputStream out, KeyBudget keys) throws IOException {
         List<UniqueConstraint> uniques = UniqueConstraint.of(schema);
-        var renderer = NdjsonRenderer.of(mapping.dataNames);
         List<ForeignKeyCheck> selfReferences = ForeignKeyCheck.selfReferences(foreignKeys);
         var validator = new RowValidator(schema, mapping, options.mode(), uniques, foreignKeys, renderer, lookups, threads,
                 options.limitsErrors(), true);

@@ -61,6 +61,14 @@ public final class NdjsonRenderer {
     /// fixed pieces, two numbers, the keys, and quotes or `false` per key.
     private final int lineBound;
 
+    /// What an error of one field may take besides its field's name: code, message and
+    /// punctuation (the longest fixed problem is ~150 bytes; a cell's bytes in a message are
+    /// counted with the values).
+    private static final int ERROR_BYTES = 256;
+    /// [#lineBound] plus an error for every key: what a row's line may take besides its values'
+    /// bytes when every field fails ([#rowsWithin]).
+    private final long rowBound;
+
     /// `"name":` for each key of `data`, the first without a leading comma, the rest with one.
     private final byte[][] keys;
 
@@ -78,9 +86,14 @@ public final class NdjsonRenderer {
     /// Renderers already made, by their keys: nearly every request of a gateway has the same
     /// keys as many before it, and encoding them anew was ~4 % of a small request's allocations.
     /// Bounded: emptied when full (a client can send as many different headers as it likes), and
-    /// only renderers with short keys are kept (a header cell can be a MiB long).
+    /// only small renderers are kept, by an estimate of their size: ~160 bytes a key (its name,
+    /// its two encodings, their arrays and map entry) plus 8 a char. A header cell can be a MiB
+    /// long; and counting chars alone let 64 renderers of 4,096 one-char keys (60 KB uploads,
+    /// each with its own inline schema) hold ~35 MB of the heap. At most 64 × 64 KiB now.
     private static final int CACHED_RENDERERS = 64;
-    private static final int CACHED_KEY_CHARS = 4096;
+    private static final long CACHED_RENDERER_BYTES = 64 * 1024;
+    private static final int KEY_BYTES = 160;
+    private static final int KEY_CHAR_BYTES = 8;
     private static final ConcurrentHashMap<List<String>, NdjsonRenderer> CACHE = new ConcurrentHashMap<>();
 
     /// A renderer whose `data` objects have these keys, in this order.
@@ -91,11 +104,11 @@ public final class NdjsonRenderer {
         }
         List<String> keys = List.copyOf(dataNames);
         renderer = new NdjsonRenderer(keys);
-        int chars = 0;
+        long size = 0;
         for (String key : keys) {
-            chars += key.length();
+            size += KEY_BYTES + (long) KEY_CHAR_BYTES * key.length();
         }
-        if (chars <= CACHED_KEY_CHARS) {
+        if (size <= CACHED_RENDERER_BYTES) {
             if (CACHE.size() >= CACHED_RENDERERS) {
                 CACHE.clear();
             }
@@ -126,7 +139,21 @@ public final class NdjsonRenderer {
             fields.putIfAbsent(dataNames.get(i), errorFieldsByKey[i]);
         }
         lineBound = bound;
+        long errors = 0;
+        for (byte[] field : errorFieldsByKey) {
+            errors += field.length + ERROR_BYTES;
+        }
+        rowBound = bound + errors;
         errorFields = Map.copyOf(fields);
+    }
+
+    /// How many rows of at most `maxRows` render within about `bytes` of lines, besides their
+    /// values' bytes (at least one): a chunk's rows are cut by the bytes they take as input, but a
+    /// `data` of many keys (a schema of thousands of fields, each `null` where no column has it)
+    /// turns a two-byte row into a line of hundreds of kilobytes, and a chunk of a thousand of
+    /// them into hundreds of megabytes.
+    public int rowsWithin(long bytes, int maxRows) {
+        return Math.clamp(bytes / rowBound, 1, maxRows);
     }
 
     @SuppressWarnings("EnumOrdinal") // an array by ordinal instead of an EnumMap: see below

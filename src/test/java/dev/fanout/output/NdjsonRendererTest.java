@@ -260,14 +260,43 @@ class NdjsonRendererTest {
         assertNotSame(renderer, NdjsonRenderer.of(keys));
     }
 
-    /// Only renderers whose keys have 4,096 chars or fewer in all are kept.
+    /// Only renderers of at most 64 KiB by the estimate (160 bytes a key and 8 a char) are kept:
+    /// two keys of 8,152 chars in all, or 390 keys of one char.
     @Test
     void renderersWithLongKeysAreNotKept() {
-        List<String> longest = List.of("a".repeat(2_000), "b".repeat(2_096));
+        List<String> longest = List.of("a".repeat(4_000), "b".repeat(4_152));
         NdjsonRenderer kept = NdjsonRenderer.of(longest);
         assertSame(kept, NdjsonRenderer.of(longest));
-        List<String> longer = List.of("a".repeat(2_000), "b".repeat(2_097));
+        List<String> longer = List.of("a".repeat(4_000), "b".repeat(4_153));
         assertNotSame(NdjsonRenderer.of(longer), NdjsonRenderer.of(longer));
+    }
+
+    @Test
+    void renderersWithManyKeysAreNotKept() {
+        List<String> most = oneCharKeys(390);
+        assertSame(NdjsonRenderer.of(most), NdjsonRenderer.of(most));
+        List<String> more = oneCharKeys(391);
+        assertNotSame(NdjsonRenderer.of(more), NdjsonRenderer.of(more));
+    }
+
+    /// A chunk's rows are as many as render within the bytes asked, counting an error for every
+    /// key: thousands of keys leave one row, a few leave the most asked.
+    @Test
+    void rowsWithinCountsEveryKeyAndAnErrorForEach() {
+        assertEquals(1024, NdjsonRenderer.of(List.of("id", "name", "email", "age", "city")).rowsWithin(2L << 20, 1024));
+        assertEquals(1, NdjsonRenderer.of(oneCharKeys(16_000)).rowsWithin(2L << 20, 1024));
+        int rows = NdjsonRenderer.of(oneCharKeys(1_000)).rowsWithin(2L << 20, 1024);
+        // ~270 bytes a key with its error: 1,000 keys take ~270 KB a row.
+        assertTrue(rows >= 6 && rows <= 8, "rows: " + rows);
+    }
+
+    /// `count` distinct keys of one char each (from U+4E00 on).
+    private static List<String> oneCharKeys(int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            keys.add(Character.toString(0x4E00 + i));
+        }
+        return keys;
     }
 
     @Test

@@ -3,9 +3,7 @@ package dev.fanout.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,11 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 /// `Connection: close`, closes its idle keep-alive connections, lets the validation in flight
 /// finish within the grace period, and exits 0.
 class ShutdownTest {
-    private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
-
     @TempDir
     Path dir;
 
@@ -44,9 +36,9 @@ class ShutdownTest {
                     readiness-delay: PT1.5S
                     grace-period: PT20S
                 """);
-        Process server = startServer(config);
+        Process server = GatewayProcess.start(config, "-Xmx128m");
         try {
-            int port = awaitPort(server);
+            int port = GatewayProcess.awaitPort(server);
             var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             // `fanout serve` warms itself up first (WarmUp), readiness DOWN meanwhile.
             int ready = get(client, port, "/observe/health/ready").statusCode();
@@ -115,39 +107,5 @@ class ShutdownTest {
         return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/validate?schema=people"))
                 .header("Content-Type", "text/csv").POST(HttpRequest.BodyPublishers.ofString("id,name,email\n1,Ada,a@b.org\n")).build(),
                 HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static Process startServer(Path config) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-preview");
-        command.add("-Xmx128m");
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add("dev.fanout.cli.Main");
-        command.addAll(List.of("serve", "--port", "0", "--config", config.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
-    }
-
-    /// Reads the server's output until it says where it listens (at most 30 s); keeps draining
-    /// the output afterwards so that the process never blocks on a full pipe.
-    private static int awaitPort(Process server) throws IOException {
-        var lines = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        String line;
-        while ((line = lines.readLine()) != null && System.nanoTime() < deadline) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread.ofVirtual().start(() -> {
-                    try {
-                        lines.transferTo(java.io.Writer.nullWriter());
-                    } catch (IOException e) {
-                        // The process ended: nothing more to drain.
-                    }
-                });
-                return Integer.parseInt(m.group(1));
-            }
-        }
-        throw new AssertionError("the server did not report its port");
     }
 }
