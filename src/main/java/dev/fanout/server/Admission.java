@@ -24,6 +24,14 @@ final class Admission {
     static final long SMALL_FREE_KEY_BYTES = 64L << 10;
     /// The heap a large place stands for.
     static final long PLACE_BYTES = 4L << 20;
+    /// A schema part of at most this many bytes is held on any place: compiled, it takes at most
+    /// ~256 KiB ([#SCHEMA_HEAP_PER_BYTE]).
+    static final int FREE_SCHEMA_BYTES = 16 << 10;
+    /// The heap a compiled schema holds per byte of its JSON, at most: 13,500 bare fields (232 KB)
+    /// held 3.8 MB, 4,500 fields with a `pattern` (322 KB) 4.3 MB, 3,000 bounded integer fields
+    /// (269 KB) 2.4 MB, an `enum` of 40,000 values (349 KB) 2.8 MB (`GC.class_histogram` of five
+    /// such requests stalled in their file part).
+    static final int SCHEMA_HEAP_PER_BYTE = 16;
 
     private final int limit;
     private final int largeLimit;
@@ -54,6 +62,15 @@ final class Admission {
         /// more large place for each further [#PLACE_BYTES], taken only when free (a keyed run then
         /// ends with `too_many_keys` rather than wait), and given back as the keys are.
         KeyBudget keys();
+
+        /// Pays for a schema the request brought, parsed from `schemaBytes` of JSON, which the
+        /// run holds to its end: one more large place for each [#PLACE_BYTES] of the heap it may
+        /// take ([#SCHEMA_HEAP_PER_BYTE]) past [#FREE_SCHEMA_BYTES], given back with the place.
+        /// Before, any small request's place held one: 15 requests of 232 KB schemas, stalled in
+        /// their file part, held the 64 MB heap. Call at most once.
+        ///
+        /// @throws ProblemException `503 overloaded` when not that many large places are free
+        void holdSchema(int schemaBytes);
     }
 
     /// Takes a place (and a large one for a large upload) or refuses the request.
@@ -106,6 +123,7 @@ final class Admission {
 
     private final class Place implements Permit {
         private final boolean large;
+        private int schemaPlaces;
 
         Place(boolean large) {
             this.large = large;
@@ -113,10 +131,23 @@ final class Admission {
 
         @Override
         public void close() {
-            if (large) {
-                largePermits.release();
-            }
+            largePermits.release((large ? 1 : 0) + schemaPlaces);
             permits.release();
+        }
+
+        @Override
+        public void holdSchema(int schemaBytes) {
+            if (schemaBytes <= FREE_SCHEMA_BYTES) {
+                return;
+            }
+            long heap = (long) schemaBytes * SCHEMA_HEAP_PER_BYTE;
+            int places = (int) ((heap + PLACE_BYTES - 1) / PLACE_BYTES);
+            if (!largePermits.tryAcquire(places)) {
+                throw ProblemException.overloaded("the schema part of " + schemaBytes + " bytes needs " + places
+                        + " of the large places (fanout.limits.max-concurrent-large-validations) while the run holds it,"
+                        + " and they are taken; retry shortly, or register the schema");
+            }
+            schemaPlaces = places;
         }
 
         @Override

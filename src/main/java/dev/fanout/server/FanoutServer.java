@@ -365,6 +365,11 @@ public final class FanoutServer {
         return admission.running();
     }
 
+    /// Large admission places taken now (by large uploads, keys, and schemas brought inline).
+    int largePlacesTaken() {
+        return admission.gauges().largePlaces();
+    }
+
     /// Records wider than a batch held by runs now.
     int wideRecordsHeld() {
         return admission.wideRecords().held();

@@ -30,6 +30,7 @@ final class MultipartUpload {
         try {
             FileItemIterator parts = iterate(new Context(body, contentType, contentLength));
             Schema fromPart = null;
+            int schemaBytes = 0;
             boolean anyPart = false;
             while (hasNext(parts)) {
                 anyPart = true;
@@ -43,14 +44,16 @@ final class MultipartUpload {
                             throw ProblemException.of(ProblemCode.BAD_PARAMETER,
                                     "give the schema either as a 'schema' part or as the 'schema' query parameter, not both");
                         }
-                        fromPart = parseSchema(part, maxSchemaBytes);
+                        byte[] json = readSchema(part, maxSchemaBytes);
+                        fromPart = parseSchema(json);
+                        schemaBytes = json.length;
                     }
                     case "file" -> {
                         if (fromPart == null && schemaName.isEmpty()) {
                             throw noSchemaBeforeFile(part, parts);
                         }
                         Schema schema = fromPart != null ? fromPart : ValidateService.registered(registry, schemaName.get());
-                        return new Upload(schema, new PartStream(part.openStream()), 0);
+                        return new Upload(schema, new PartStream(part.openStream()), 0, schemaBytes);
                     }
                     default -> {
                         // Not ours: the iterator skips its content.
@@ -69,7 +72,7 @@ final class MultipartUpload {
         }
     }
 
-    private static Schema parseSchema(FileItemStream part, int maxSchemaBytes) throws IOException {
+    private static byte[] readSchema(FileItemStream part, int maxSchemaBytes) throws IOException {
         InputStream in = part.openStream();
         byte[] bytes = in.readNBytes(maxSchemaBytes + 1);
         if (bytes.length > maxSchemaBytes) {
@@ -80,6 +83,10 @@ final class MultipartUpload {
                     + " bytes", true);
         }
         in.close();
+        return bytes;
+    }
+
+    private static Schema parseSchema(byte[] bytes) {
         try {
             return Schema.parse(bytes);
         } catch (InvalidSchemaException e) {

@@ -8,5 +8,7 @@ import java.io.InputStream;
 ///
 /// @param csvBytes the CSV's size when the request says it (a raw body's `Content-Length`); 0
 ///     when it does not (a chunked body, a multipart part)
-record Upload(Schema schema, InputStream csv, long csvBytes) {
+/// @param inlineSchemaBytes the size of the schema part the schema was parsed from; 0 for a
+///     registered schema, which every request shares
+record Upload(Schema schema, InputStream csv, long csvBytes, int inlineSchemaBytes) {
 }

@@ -176,7 +176,8 @@ final class ValidateService implements HttpService {
                         ? MultipartUpload.open(body, req.headers().get(HeaderNames.CONTENT_TYPE).get(), contentLength,
                                 schemaName, registry, settings.maxSchemaBytes())
                         : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body,
-                                Math.max(contentLength, 0));
+                                Math.max(contentLength, 0), 0);
+                permit.holdSchema(upload.inlineSchemaBytes());
                 stream(upload, options, res, new Client(hangUp, () -> connections.ends(req), after, body), outcome, permit.keys());
             } catch (ProblemException e) {
                 // An upload that broke cannot be read on: the answer says the connection ends.
