@@ -33,18 +33,31 @@ final class Admission {
     /// such requests stalled in their file part).
     static final int SCHEMA_HEAP_PER_BYTE = 16;
 
+    /// The heap a small upload may hold per byte of its body, at most: the record being read
+    /// (a batch's array, grown by doubling) and the chunk's rendered lines. Three hundred small
+    /// uploads that each stopped within a 200 KB row held the 64 MB heap, on small places that
+    /// counted nothing (`OutOfMemoryError`).
+    static final int SMALL_HEAP_PER_BYTE = 4;
+
     private final int limit;
     private final int largeLimit;
+    private final long smallHeapBytes;
     private final Semaphore permits;
     private final Semaphore largePermits;
+    /// The heap small uploads may hold in all, in KiB ([#SMALL_HEAP_PER_BYTE] a byte of their bodies).
+    private final Semaphore smallHeapKiB;
     private final WideRecordGate wideRecords;
     private volatile boolean draining;
 
-    Admission(int limit, int largeLimit, WideRecordGate wideRecords) {
+    /// `smallHeapBytes`: the heap that small uploads may hold in all, [#SMALL_HEAP_PER_BYTE] per
+    /// byte of their bodies (the 20-row request of the benchmarks, 1.4 KB, takes ~6 KiB).
+    Admission(int limit, int largeLimit, long smallHeapBytes, WideRecordGate wideRecords) {
         this.limit = limit;
         this.largeLimit = largeLimit;
+        this.smallHeapBytes = smallHeapBytes;
         this.permits = new Semaphore(limit);
         this.largePermits = new Semaphore(largeLimit);
+        this.smallHeapKiB = new Semaphore((int) Math.min(Integer.MAX_VALUE, smallHeapBytes >> 10));
         this.wideRecords = wideRecords;
     }
 
@@ -73,10 +86,11 @@ final class Admission {
         void holdSchema(int schemaBytes);
     }
 
-    /// Takes a place (and a large one for a large upload) or refuses the request.
+    /// Takes a place (and a large one for a large upload) or refuses the request. A small
+    /// upload's place holds the heap its `bodyBytes` may take ([#SMALL_HEAP_PER_BYTE]).
     ///
     /// @throws ProblemException `503 overloaded` when full or draining
-    Permit enter(boolean large) {
+    Permit enter(boolean large, long bodyBytes) {
         if (draining) {
             throw ProblemException.shuttingDown();
         }
@@ -84,13 +98,19 @@ final class Admission {
             throw ProblemException.overloaded("more than " + limit + " validations are running; retry shortly");
         }
         if (!large) {
-            return new Place(false);
+            int kib = (int) Math.max(1, (Math.max(0, bodyBytes) * SMALL_HEAP_PER_BYTE + 1023) >> 10);
+            if (!smallHeapKiB.tryAcquire(kib)) {
+                permits.release();
+                throw ProblemException.overloaded("the small uploads being validated hold the " + (smallHeapBytes >> 20)
+                        + " MiB of the heap they may (fanout.limits.small-uploads-heap-bytes); retry shortly");
+            }
+            return new Place(false, kib);
         }
         if (!largePermits.tryAcquire()) {
             permits.release();
             throw ProblemException.overloaded("more than " + largeLimit + " large uploads are being validated; retry shortly");
         }
-        return new Place(true);
+        return new Place(true, 0);
     }
 
     /// Validations running now.
@@ -123,15 +143,18 @@ final class Admission {
 
     private final class Place implements Permit {
         private final boolean large;
+        private final int smallKiB;
         private int schemaPlaces;
 
-        Place(boolean large) {
+        Place(boolean large, int smallKiB) {
             this.large = large;
+            this.smallKiB = smallKiB;
         }
 
         @Override
         public void close() {
             largePermits.release((large ? 1 : 0) + schemaPlaces);
+            smallHeapKiB.release(smallKiB);
             permits.release();
         }
 

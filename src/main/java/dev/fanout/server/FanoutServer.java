@@ -38,6 +38,8 @@ public final class FanoutServer {
     private static final System.Logger LOG = System.getLogger(FanoutServer.class.getName());
     /// The one named listener the gateway knows.
     static final String ADMIN_SOCKET = "admin";
+    /// The admin listener's connections at most: probes and scrapers need a few.
+    static final int ADMIN_MAX_CONNECTIONS = 64;
     /// While draining, a connection waiting this long for its next request is closed; checked
     /// this often. Not at once: a client may be sending on a connection it keeps alive at the
     /// very moment it is closed, and then sees it end without an answer (nginx reports `502`: it
@@ -60,13 +62,15 @@ public final class FanoutServer {
     private final DisconnectDetector disconnects;
     private final Drain drain;
     private final Http1Connections publicConnections;
+    private final ConnectionRelief relief;
     private final WarmUp warmUp;
 
     private FanoutServer(WebServer server, Admission admission, ServerSettings settings, LatencyHistograms histograms,
             WorkThreads threads, Upstreams upstreams, WriteWatchdog watchdog, RequestHeadDeadline heads,
             UploadReadDeadline uploadReads, DisconnectDetector disconnects, Drain drain, Http1Connections publicConnections,
-            WarmUp warmUp) {
+            ConnectionRelief relief, WarmUp warmUp) {
         this.warmUp = warmUp;
+        this.relief = relief;
         this.uploadReads = uploadReads;
         this.drain = drain;
         this.publicConnections = publicConnections;
@@ -99,7 +103,7 @@ public final class FanoutServer {
         SchemaRegistry registry = SchemaRegistry.load(settings.schemasDir(), settings.maxSchemaBytes(),
                 settings.maxReferenceRows());
         var admission = new Admission(settings.maxConcurrentValidations(), settings.maxConcurrentLargeValidations(),
-                WideRecordGate.of(settings.maxConcurrentWideRecords(), settings.uploadReadTimeout()));
+                settings.smallUploadsHeapBytes(), WideRecordGate.of(settings.maxConcurrentWideRecords(), settings.uploadReadTimeout()));
         var histograms = LatencyHistograms.create(settings.histogramInterval(),
                 LatencyHistograms.DEFAULT_RETAINED_SLICES, clock);
         Map<String, UpstreamSettings> upstreamSettings = UpstreamSettings.from(config.get("fanout.upstreams"));
@@ -110,6 +114,7 @@ public final class FanoutServer {
         var heads = new RequestHeadDeadline(settings.requestHeadTimeout());
         var uploadReads = new UploadReadDeadline(settings.uploadReadTimeout());
         var disconnects = new DisconnectDetector();
+        var relief = new ConnectionRelief();
         try {
             settings.histogramLog().ifPresent(histograms::logTo);
             histograms.start();
@@ -121,7 +126,7 @@ public final class FanoutServer {
             var drain = new Drain();
             var warmUp = new WarmUp(settings.warmUpRequests(), settings.spillDir());
             Http1Config http1 = http1(config, connections, heads);
-            var publicConnections = new Http1Connections(http1, heads);
+            var publicConnections = relief.watch(new Http1Connections(http1, heads, settings.maxConnections()));
             Optional<Config> admin = adminSocket(config);
             WebServerConfig.Builder builder = WebServer.builder()
                     .config(config.get("server"))
@@ -133,6 +138,7 @@ public final class FanoutServer {
                     .protocolsDiscoverServices(false)
                     .clearProtocols()
                     .connectionSelectors(List.of(publicConnections))
+                    .maxTcpConnections(settings.maxConnections())
                     .directHandlers(ProblemResponses.directHandlers())
                     .idleConnectionTimeout(settings.idleTimeout())
                     .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
@@ -154,7 +160,8 @@ public final class FanoutServer {
                     .putSocket(ADMIN_SOCKET, ListenerConfig.builder().config(socket).name(ADMIN_SOCKET)
                             .protocolsDiscoverServices(false)
                             .clearProtocols()
-                            .connectionSelectors(List.of(new Http1Connections(http1, heads)))
+                            .connectionSelectors(List.of(relief.watch(new Http1Connections(http1, heads, ADMIN_MAX_CONNECTIONS))))
+                            .maxTcpConnections(ADMIN_MAX_CONNECTIONS)
                             .directHandlers(ProblemResponses.directHandlers())
                             .idleConnectionTimeout(settings.idleTimeout())
                             .idleConnectionPeriod(idleCheckPeriod(settings.idleTimeout()))
@@ -165,9 +172,10 @@ public final class FanoutServer {
                     }));
             WebServer server = builder.build().start();
             return new FanoutServer(server, admission, settings, histograms, threads, upstreams, watchdog, heads,
-                    uploadReads, disconnects, drain, publicConnections, warmUp);
+                    uploadReads, disconnects, drain, publicConnections, relief, warmUp);
         } catch (RuntimeException e) {
             // A port in use, a log file that cannot be written: close what was opened.
+            relief.close();
             watchdog.close();
             heads.close();
             uploadReads.close();
@@ -352,6 +360,7 @@ public final class FanoutServer {
     public void stop() {
         warmUp.close();
         server.stop();
+        relief.close();
         watchdog.close();
         heads.close();
         uploadReads.close();

@@ -55,12 +55,20 @@ final class Http1Connections implements ServerConnectionSelector {
     private final RequestHeadDeadline heads;
     private final Set<VersionedConnection> open = ConcurrentHashMap.newKeySet();
     private final Semaphore wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
+    /// From this many open connections on, idle ones are closed ([#relieveIfCrowded]).
+    private final int crowded;
     private volatile boolean draining;
 
+    /// How long a connection must have waited for its next request to be closed to make room.
+    private static final Duration RELIEF_MIN_IDLE = Duration.ofSeconds(1);
+
     /// `heads`: the listener's request-head deadline, which also times the HTTP/1.0 heads that
-    /// this selector gathers before Helidon's listener calls can.
-    Http1Connections(Http1Config http1, RequestHeadDeadline heads) {
+    /// this selector gathers before Helidon's listener calls can. `maxConnections`: the
+    /// listener's `max-tcp-connections`, past seven eighths of which idle connections are closed
+    /// to make room.
+    Http1Connections(Http1Config http1, RequestHeadDeadline heads, int maxConnections) {
         this.heads = heads;
+        this.crowded = maxConnections - maxConnections / 8;
         this.http11 = Http1ConnectionSelector.builder().config(http1).build();
         this.maxPrologueBytes = http1.maxPrologueLength();
         this.maxHeadBytes = http1.maxPrologueLength() + http1.maxHeadersSize();
@@ -85,6 +93,18 @@ final class Http1Connections implements ServerConnectionSelector {
     @Override
     public ServerConnection connection(ConnectionContext ctx) {
         return new VersionedConnection(ctx);
+    }
+
+    /// When seven eighths of `max-tcp-connections` or more are open, closes those that have waited
+    /// a second or more for their next request, so that new ones find room, as nginx closes its
+    /// kept-alive connections when it runs short of them. At the limit Helidon stops accepting
+    /// until a connection ends, and a client that keeps a thousand connections idle would
+    /// otherwise keep everyone else out until the idle time-out (60 s). Called every quarter
+    /// second by [ConnectionRelief].
+    ///
+    /// @return how many were closed
+    int relieveIfCrowded() {
+        return open.size() >= crowded ? closeIdle(RELIEF_MIN_IDLE) : 0;
     }
 
     /// Closes every connection that is waiting for a request and has waited at least `minIdle`;

@@ -26,6 +26,8 @@ public record ServerSettings(
         int maxConcurrentValidations,
         long largeUploadBytes,
         int maxConcurrentLargeValidations,
+        long smallUploadsHeapBytes,
+        int maxConnections,
         int chunkRows,
         int chunksInFlight,
         int workers,
@@ -79,6 +81,8 @@ public record ServerSettings(
                 intValue(fanout, "limits.max-concurrent-validations", 1024, 1),
                 longValue(fanout, "limits.large-upload-bytes", 256 * 1024, 0),
                 largeLimit(intValue(fanout, "limits.max-concurrent-large-validations", 0, 0)),
+                smallUploadsHeap(longValue(fanout, "limits.small-uploads-heap-bytes", 0, 0), Runtime.getRuntime().maxMemory()),
+                maxConnections(intValue(fanout, "limits.max-connections", 0, 0), Runtime.getRuntime().maxMemory()),
                 intValue(fanout, "engine.chunk-rows", 1024, 1),
                 intValue(fanout, "engine.chunks-in-flight", 3, 1),
                 workers,
@@ -127,6 +131,24 @@ public record ServerSettings(
         }
         long heapBytes = Runtime.getRuntime().maxMemory();
         return (int) Math.max(2, Math.min(1024, (heapBytes - (32L << 20)) / (4L << 20)));
+    }
+
+    /// The heap small uploads may hold in all (see [Admission#SMALL_HEAP_PER_BYTE]): without a
+    /// configured amount, a fifth of the heap: 12.8 MB with the default launch's 64 MB, room for
+    /// ~2,300 requests of the benchmarks' 20 rows at once, or a dozen of 256 KiB.
+    static long smallUploadsHeap(long configured, long heapBytes) {
+        return configured > 0 ? configured : Math.max(1L << 20, heapBytes / 5);
+    }
+
+    /// The connections a listener keeps open at once (Helidon's `max-tcp-connections`; beyond it,
+    /// new ones wait in the kernel's accept queue). Each holds ~14-20 KB of the heap while it waits
+    /// for a request (Helidon's 8 KiB read buffer, the last read, its virtual thread's stack), and
+    /// up to ~80 KB after a large upload: ~3,500 kept-alive connections held the default launch's
+    /// 64 MB heap (`OutOfMemoryError`, Helidon's idle-connection checker among the threads that
+    /// died of it). Without a configured limit, one per 64 KiB of the heap, at least 256: 1,024
+    /// with the default launch.
+    static int maxConnections(int configured, long heapBytes) {
+        return configured > 0 ? configured : Math.clamp(heapBytes >> 16, 256, 1 << 20);
     }
 
     /// A record wider than a batch (256 KiB) is held whole, and its line can take six times its

@@ -164,7 +164,7 @@ final class ValidateService implements HttpService {
                     "the upload of " + contentLength + " bytes is over the limit of " + settings.maxUploadBytes() + " bytes", true);
         }
         boolean large = contentLength < 0 || contentLength > settings.largeUploadBytes();
-        try (Admission.Permit permit = admission.enter(large)) {
+        try (Admission.Permit permit = admission.enter(large, contentLength)) {
             Runnable hangUp = hangUp(req);
             ConnectionCloser.AfterResponse after = connections.afterResponse();
             var body = new UploadStream(req.content().inputStream(), settings.maxUploadBytes(), after::close,
