@@ -17,10 +17,11 @@ import java.util.concurrent.ThreadFactory;
 /// which any thread may call.
 public final class ValidationRun implements AutoCloseable {
     /// About how many bytes a chunk's lines may take besides its cells' own bytes (which the
-    /// chunk's ~256 KB of input bound): a chunk has fewer rows than `chunkRows` when its `data` is
-    /// so wide that they would take more (see `NdjsonRenderer.rowsWithin`). A people row's bound is
-    /// ~1.5 KB, so its chunks keep their 1,024 rows.
-    private static final long CHUNK_LINE_BYTES = 2L << 20;
+    /// chunk's ~256 KB of input bound), were every field of every row to fail: a chunk has fewer
+    /// rows than `chunkRows` when its `data` is so wide that they would take more (see
+    /// `NdjsonRenderer.rowsWithin`). A people row's bound is ~1.5 KB, so its chunks keep up to
+    /// ~5,400 rows (the default is 1,024); 1,000 failing fields keep ~30 rows (~2 MB of lines).
+    private static final long CHUNK_LINE_BYTES = 8L << 20;
 
     private final CsvSource source;
     private final Schema schema;

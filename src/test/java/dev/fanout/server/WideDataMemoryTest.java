@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /// (`"fN":null` for every field without a column), and a thousand failing fields a 2 KB row into
 /// one of ~77 KB. Chunks were cut by input bytes only, so a chunk of such rows rendered hundreds
 /// of megabytes, and the answer ended in `internal_error` (out of memory) at its first chunk. A
-/// chunk now holds only as many rows as render within ~2 MB besides their values.
+/// chunk now holds only as many rows as render within ~8 MB besides their values, were every
+/// field to fail.
 class WideDataMemoryTest {
     @TempDir
     static Path dir;
