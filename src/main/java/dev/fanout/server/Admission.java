@@ -24,8 +24,8 @@ final class Admission {
     static final long SMALL_FREE_KEY_BYTES = 64L << 10;
     /// The heap a large place stands for.
     static final long PLACE_BYTES = 4L << 20;
-    /// A schema part of at most this many bytes is held on any place: compiled, it takes at most
-    /// ~256 KiB ([#SCHEMA_HEAP_PER_BYTE]).
+    /// A schema part of at most this many bytes takes its heap, at most ~256 KiB compiled
+    /// ([#SCHEMA_HEAP_PER_BYTE]), from the small uploads' budget rather than large places.
     static final int FREE_SCHEMA_BYTES = 16 << 10;
     /// The heap a compiled schema holds per byte of its JSON, at most: 13,500 bare fields (232 KB)
     /// held 3.8 MB, 4,500 fields with a `pattern` (322 KB) 4.3 MB, 3,000 bounded integer fields
@@ -46,6 +46,7 @@ final class Admission {
     private final Semaphore largePermits;
     /// The heap small uploads may hold in all, in KiB ([#SMALL_HEAP_PER_BYTE] a byte of their bodies).
     private final Semaphore smallHeapKiB;
+    private final int smallHeapKiBTotal;
     private final WideRecordGate wideRecords;
     private volatile boolean draining;
 
@@ -57,7 +58,8 @@ final class Admission {
         this.smallHeapBytes = smallHeapBytes;
         this.permits = new Semaphore(limit);
         this.largePermits = new Semaphore(largeLimit);
-        this.smallHeapKiB = new Semaphore((int) Math.min(Integer.MAX_VALUE, smallHeapBytes >> 10));
+        this.smallHeapKiBTotal = Math.clamp(smallHeapBytes >> 10, 1, Integer.MAX_VALUE);
+        this.smallHeapKiB = new Semaphore(smallHeapKiBTotal);
         this.wideRecords = wideRecords;
     }
 
@@ -77,8 +79,9 @@ final class Admission {
         KeyBudget keys();
 
         /// Pays for a schema the request brought, parsed from `schemaBytes` of JSON, which the
-        /// run holds to its end: one more large place for each [#PLACE_BYTES] of the heap it may
-        /// take ([#SCHEMA_HEAP_PER_BYTE]) past [#FREE_SCHEMA_BYTES], given back with the place.
+        /// run holds to its end: the heap it may take ([#SCHEMA_HEAP_PER_BYTE]) from the small
+        /// uploads' budget up to [#FREE_SCHEMA_BYTES] of JSON, and past that one more large place
+        /// for each [#PLACE_BYTES] of it (at most the places there are); given back with the place.
         /// Before, any small request's place held one: 15 requests of 232 KB schemas, stalled in
         /// their file part, held the 64 MB heap. Call at most once.
         ///
@@ -98,7 +101,8 @@ final class Admission {
             throw ProblemException.overloaded("more than " + limit + " validations are running; retry shortly");
         }
         if (!large) {
-            int kib = (int) Math.max(1, (Math.max(0, bodyBytes) * SMALL_HEAP_PER_BYTE + 1023) >> 10);
+            // At most the whole budget: an upload that needs more runs alone rather than never.
+            int kib = Math.clamp((Math.max(0, bodyBytes) * SMALL_HEAP_PER_BYTE + 1023) >> 10, 1, smallHeapKiBTotal);
             if (!smallHeapKiB.tryAcquire(kib)) {
                 permits.release();
                 throw ProblemException.overloaded("the small uploads being validated hold the " + (smallHeapBytes >> 20)
@@ -111,6 +115,11 @@ final class Admission {
             throw ProblemException.overloaded("more than " + largeLimit + " large uploads are being validated; retry shortly");
         }
         return new Place(true, 0);
+    }
+
+    /// KiB of the small uploads' heap budget taken now.
+    int smallHeapKiBTaken() {
+        return smallHeapKiBTotal - smallHeapKiB.availablePermits();
     }
 
     /// Validations running now.
@@ -145,6 +154,7 @@ final class Admission {
         private final boolean large;
         private final int smallKiB;
         private int schemaPlaces;
+        private int schemaKiB;
 
         Place(boolean large, int smallKiB) {
             this.large = large;
@@ -154,17 +164,27 @@ final class Admission {
         @Override
         public void close() {
             largePermits.release((large ? 1 : 0) + schemaPlaces);
-            smallHeapKiB.release(smallKiB);
+            smallHeapKiB.release(smallKiB + schemaKiB);
             permits.release();
         }
 
         @Override
         public void holdSchema(int schemaBytes) {
+            long heap = (long) schemaBytes * SCHEMA_HEAP_PER_BYTE;
             if (schemaBytes <= FREE_SCHEMA_BYTES) {
+                // Within the small uploads' budget: 200 uploads with schemas of 16 KiB, at up to
+                // 256 KiB each compiled, would hold the 64 MB heap too.
+                int kib = Math.clamp((heap + 1023) >> 10, 0, smallHeapKiBTotal);
+                if (!smallHeapKiB.tryAcquire(kib)) {
+                    throw ProblemException.overloaded("the small uploads being validated hold the " + (smallHeapBytes >> 20)
+                            + " MiB of the heap they may (fanout.limits.small-uploads-heap-bytes), and the schema part of "
+                            + schemaBytes + " bytes needs more; retry shortly, or register the schema");
+                }
+                schemaKiB = kib;
                 return;
             }
-            long heap = (long) schemaBytes * SCHEMA_HEAP_PER_BYTE;
-            int places = (int) ((heap + PLACE_BYTES - 1) / PLACE_BYTES);
+            // At most the places there are: a schema that needs more runs alone rather than never.
+            int places = Math.clamp((heap + PLACE_BYTES - 1) / PLACE_BYTES, 0, Math.max(0, largeLimit - (large ? 1 : 0)));
             if (!largePermits.tryAcquire(places)) {
                 throw ProblemException.overloaded("the schema part of " + schemaBytes + " bytes needs " + places
                         + " of the large places (fanout.limits.max-concurrent-large-validations) while the run holds it,"

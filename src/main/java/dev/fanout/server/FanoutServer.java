@@ -379,6 +379,11 @@ public final class FanoutServer {
         return admission.gauges().largePlaces();
     }
 
+    /// KiB of the small uploads' heap budget taken now.
+    int smallHeapKiBTaken() {
+        return admission.smallHeapKiBTaken();
+    }
+
     /// Records wider than a batch held by runs now.
     int wideRecordsHeld() {
         return admission.wideRecords().held();

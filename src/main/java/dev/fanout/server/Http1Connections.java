@@ -20,6 +20,9 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -55,12 +58,18 @@ final class Http1Connections implements ServerConnectionSelector {
     private final RequestHeadDeadline heads;
     private final Set<VersionedConnection> open = ConcurrentHashMap.newKeySet();
     private final Semaphore wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
-    /// From this many open connections on, idle ones are closed ([#relieveIfCrowded]).
+    /// From this many open connections on, idle ones are closed ([#relieveIfCrowded]), down to
+    /// `relieved`.
     private final int crowded;
+    private final int relieved;
     private volatile boolean draining;
 
-    /// How long a connection must have waited for its next request to be closed to make room.
-    private static final Duration RELIEF_MIN_IDLE = Duration.ofSeconds(1);
+    /// How long a connection must have waited for its next request to be closed to make room:
+    /// as long as a draining gateway waits, past the 2 s for which nginx keeps its idle upstream
+    /// connections (src/deploy/nginx), so that nginx never sends a request on a connection as it
+    /// is closed. Helidon's idle time moves by whole seconds (its clock ticks once a second): a
+    /// connection counted 5 s idle has waited at least 4.
+    private static final Duration RELIEF_MIN_IDLE = Duration.ofSeconds(5);
 
     /// `heads`: the listener's request-head deadline, which also times the HTTP/1.0 heads that
     /// this selector gathers before Helidon's listener calls can. `maxConnections`: the
@@ -69,6 +78,7 @@ final class Http1Connections implements ServerConnectionSelector {
     Http1Connections(Http1Config http1, RequestHeadDeadline heads, int maxConnections) {
         this.heads = heads;
         this.crowded = maxConnections - maxConnections / 8;
+        this.relieved = maxConnections - maxConnections / 4;
         this.http11 = Http1ConnectionSelector.builder().config(http1).build();
         this.maxPrologueBytes = http1.maxPrologueLength();
         this.maxHeadBytes = http1.maxPrologueLength() + http1.maxHeadersSize();
@@ -96,15 +106,38 @@ final class Http1Connections implements ServerConnectionSelector {
     }
 
     /// When seven eighths of `max-tcp-connections` or more are open, closes those that have waited
-    /// a second or more for their next request, so that new ones find room, as nginx closes its
-    /// kept-alive connections when it runs short of them. At the limit Helidon stops accepting
-    /// until a connection ends, and a client that keeps a thousand connections idle would
-    /// otherwise keep everyone else out until the idle time-out (60 s). Called every quarter
-    /// second by [ConnectionRelief].
+    /// longest for their next request (5 s at least), until three quarters are open, so that new
+    /// ones find room, as nginx closes its kept-alive connections when it runs short of them. At
+    /// the limit Helidon stops accepting until a connection ends, and a client that keeps a
+    /// thousand connections idle would otherwise keep everyone else out until the idle time-out
+    /// (60 s). Not while draining, which closes idle connections its own way. Called every
+    /// quarter second by [ConnectionRelief].
     ///
     /// @return how many were closed
     int relieveIfCrowded() {
-        return open.size() >= crowded ? closeIdle(RELIEF_MIN_IDLE) : 0;
+        int count = open.size();
+        if (count < crowded || draining) {
+            return 0;
+        }
+        // Each idle time read once: they move while the list is sorted.
+        List<IdleConnection> idle = new ArrayList<>();
+        for (VersionedConnection connection : open) {
+            Duration idleTime = connection.idleTime();
+            if (connection.waitingForRequest() && idleTime.compareTo(RELIEF_MIN_IDLE) >= 0) {
+                idle.add(new IdleConnection(connection, idleTime));
+            }
+        }
+        idle.sort(Comparator.comparing(IdleConnection::idleTime).reversed());
+        int closed = 0;
+        for (IdleConnection candidate : idle.subList(0, Math.min(idle.size(), count - relieved))) {
+            // Not interrupting, as closeIdle.
+            candidate.connection().closeNow(false);
+            closed++;
+        }
+        return closed;
+    }
+
+    private record IdleConnection(VersionedConnection connection, Duration idleTime) {
     }
 
     /// Closes every connection that is waiting for a request and has waited at least `minIdle`;

@@ -82,7 +82,8 @@ public record ServerSettings(
                 longValue(fanout, "limits.large-upload-bytes", 256 * 1024, 0),
                 largeLimit(intValue(fanout, "limits.max-concurrent-large-validations", 0, 0)),
                 smallUploadsHeap(longValue(fanout, "limits.small-uploads-heap-bytes", 0, 0), Runtime.getRuntime().maxMemory()),
-                maxConnections(intValue(fanout, "limits.max-connections", 0, 0), Runtime.getRuntime().maxMemory()),
+                maxConnections(intValue(fanout, "limits.max-connections", 0, 0),
+                        config.get("server.max-tcp-connections").asInt().orElse(-1), Runtime.getRuntime().maxMemory()),
                 intValue(fanout, "engine.chunk-rows", 1024, 1),
                 intValue(fanout, "engine.chunks-in-flight", 3, 1),
                 workers,
@@ -145,10 +146,13 @@ public record ServerSettings(
     /// for a request (Helidon's 8 KiB read buffer, the last read, its virtual thread's stack), and
     /// up to ~80 KB after a large upload: ~3,500 kept-alive connections held the default launch's
     /// 64 MB heap (`OutOfMemoryError`, Helidon's idle-connection checker among the threads that
-    /// died of it). Without a configured limit, one per 64 KiB of the heap, at least 256: 1,024
-    /// with the default launch.
-    static int maxConnections(int configured, long heapBytes) {
-        return configured > 0 ? configured : Math.clamp(heapBytes >> 16, 256, 1 << 20);
+    /// died of it). Without a configured limit, Helidon's own `server.max-tcp-connections` when
+    /// set, else one per 64 KiB of the heap, at least 256: 1,024 with the default launch.
+    static int maxConnections(int configured, int helidonConfigured, long heapBytes) {
+        if (configured > 0) {
+            return configured;
+        }
+        return helidonConfigured > 0 ? helidonConfigured : Math.clamp(heapBytes >> 16, 256, 1 << 20);
     }
 
     /// A record wider than a batch (256 KiB) is held whole, and its line can take six times its
