@@ -85,7 +85,8 @@ final class Admission {
         /// Before, any small request's place held one: 15 requests of 232 KB schemas, stalled in
         /// their file part, held the 64 MB heap. Call at most once.
         ///
-        /// @throws ProblemException `503 overloaded` when not that many large places are free
+        /// @throws ProblemException `503 overloaded` when not that much of the small uploads'
+        ///     budget, or not that many large places, are free
         void holdSchema(int schemaBytes);
     }
 
