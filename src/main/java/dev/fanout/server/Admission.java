@@ -41,7 +41,6 @@ final class Admission {
 
     private final int limit;
     private final int largeLimit;
-    private final long smallHeapBytes;
     private final Semaphore permits;
     private final Semaphore largePermits;
     /// The heap small uploads may hold in all, in KiB ([#SMALL_HEAP_PER_BYTE] a byte of their bodies).
@@ -55,7 +54,6 @@ final class Admission {
     Admission(int limit, int largeLimit, long smallHeapBytes, WideRecordGate wideRecords) {
         this.limit = limit;
         this.largeLimit = largeLimit;
-        this.smallHeapBytes = smallHeapBytes;
         this.permits = new Semaphore(limit);
         this.largePermits = new Semaphore(largeLimit);
         this.smallHeapKiBTotal = Math.clamp(smallHeapBytes >> 10, 1, Integer.MAX_VALUE);
@@ -106,8 +104,7 @@ final class Admission {
             int kib = Math.clamp((Math.max(0, bodyBytes) * SMALL_HEAP_PER_BYTE + 1023) >> 10, 1, smallHeapKiBTotal);
             if (!smallHeapKiB.tryAcquire(kib)) {
                 permits.release();
-                throw ProblemException.overloaded("the small uploads being validated hold the " + (smallHeapBytes >> 20)
-                        + " MiB of the heap they may (fanout.limits.small-uploads-heap-bytes); retry shortly");
+                throw smallUploadsFull("; retry shortly");
             }
             return new Place(false, kib);
         }
@@ -116,6 +113,11 @@ final class Admission {
             throw ProblemException.overloaded("more than " + largeLimit + " large uploads are being validated; retry shortly");
         }
         return new Place(true, 0);
+    }
+
+    private ProblemException smallUploadsFull(String rest) {
+        return ProblemException.overloaded("the small uploads being validated hold the " + (smallHeapKiBTotal >> 10)
+                + " MiB of the heap they may (fanout.limits.small-uploads-heap-bytes)" + rest);
     }
 
     /// KiB of the small uploads' heap budget taken now.
@@ -164,22 +166,33 @@ final class Admission {
 
         @Override
         public void close() {
-            largePermits.release((large ? 1 : 0) + schemaPlaces);
-            smallHeapKiB.release(smallKiB + schemaKiB);
+            // Only what was taken: a release of nothing still writes the semaphore's shared line,
+            // once a request under W1's 500 connections.
+            int places = (large ? 1 : 0) + schemaPlaces;
+            if (places > 0) {
+                largePermits.release(places);
+            }
+            int kib = smallKiB + schemaKiB;
+            if (kib > 0) {
+                smallHeapKiB.release(kib);
+            }
             permits.release();
         }
 
         @Override
         public void holdSchema(int schemaBytes) {
+            if (schemaBytes == 0) {
+                // A registered schema, shared: nothing to take (a try of nothing still writes).
+                return;
+            }
             long heap = (long) schemaBytes * SCHEMA_HEAP_PER_BYTE;
             if (schemaBytes <= FREE_SCHEMA_BYTES) {
                 // Within the small uploads' budget: 200 uploads with schemas of 16 KiB, at up to
                 // 256 KiB each compiled, would hold the 64 MB heap too.
                 int kib = Math.clamp((heap + 1023) >> 10, 0, smallHeapKiBTotal);
                 if (!smallHeapKiB.tryAcquire(kib)) {
-                    throw ProblemException.overloaded("the small uploads being validated hold the " + (smallHeapBytes >> 20)
-                            + " MiB of the heap they may (fanout.limits.small-uploads-heap-bytes), and the schema part of "
-                            + schemaBytes + " bytes needs more; retry shortly, or register the schema");
+                    throw smallUploadsFull(", and the schema part of " + schemaBytes
+                            + " bytes needs more; retry shortly, or register the schema");
                 }
                 schemaKiB = kib;
                 return;

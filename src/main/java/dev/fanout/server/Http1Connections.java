@@ -116,25 +116,7 @@ final class Http1Connections implements ServerConnectionSelector {
     /// @return how many were closed
     int relieveIfCrowded() {
         int count = open.size();
-        if (count < crowded || draining) {
-            return 0;
-        }
-        // Each idle time read once: they move while the list is sorted.
-        List<IdleConnection> idle = new ArrayList<>();
-        for (VersionedConnection connection : open) {
-            Duration idleTime = connection.idleTime();
-            if (connection.waitingForRequest() && idleTime.compareTo(RELIEF_MIN_IDLE) >= 0) {
-                idle.add(new IdleConnection(connection, idleTime));
-            }
-        }
-        idle.sort(Comparator.comparing(IdleConnection::idleTime).reversed());
-        int closed = 0;
-        for (IdleConnection candidate : idle.subList(0, Math.min(idle.size(), count - relieved))) {
-            // Not interrupting, as closeIdle.
-            candidate.connection().closeNow(false);
-            closed++;
-        }
-        return closed;
+        return count < crowded || draining ? 0 : closeIdle(RELIEF_MIN_IDLE, count - relieved);
     }
 
     private record IdleConnection(VersionedConnection connection, Duration idleTime) {
@@ -149,16 +131,27 @@ final class Http1Connections implements ServerConnectionSelector {
     ///
     /// @return how many were closed
     int closeIdle(Duration minIdle) {
-        int closed = 0;
+        return closeIdle(minIdle, Integer.MAX_VALUE);
+    }
+
+    /// As [#closeIdle(Duration)], but at most `max` connections, those idle longest first.
+    private int closeIdle(Duration minIdle, int max) {
+        // Each idle time read once: they move while the list is sorted.
+        List<IdleConnection> idle = new ArrayList<>();
         for (VersionedConnection connection : open) {
-            if (connection.waitingForRequest() && connection.idleTime().compareTo(minIdle) >= 0) {
-                // Not interrupting: Helidon's connection interrupts its thread only while that
-                // thread waits for a request line, so a request that has just begun is answered.
-                connection.closeNow(false);
-                closed++;
+            Duration idleTime = connection.idleTime();
+            if (connection.waitingForRequest() && idleTime.compareTo(minIdle) >= 0) {
+                idle.add(new IdleConnection(connection, idleTime));
             }
         }
-        return closed;
+        idle.sort(Comparator.comparing(IdleConnection::idleTime).reversed());
+        List<IdleConnection> closing = idle.subList(0, Math.min(idle.size(), max));
+        for (IdleConnection candidate : closing) {
+            // Not interrupting: Helidon's connection interrupts its thread only while that
+            // thread waits for a request line, so a request that has just begun is answered.
+            candidate.connection().closeNow(false);
+        }
+        return closing.size();
     }
 
     /// From now on, a connection waiting for a request is not closed when the server stops
