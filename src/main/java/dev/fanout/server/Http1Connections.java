@@ -186,6 +186,7 @@ final class Http1Connections implements ServerConnectionSelector {
         @Override
         public void handle(Limit limit) throws InterruptedException {
             open.add(this);
+            SocketReads reads = null;
             try {
                 reading = Thread.currentThread();
                 boolean http10;
@@ -198,7 +199,8 @@ final class Http1Connections implements ServerConnectionSelector {
                     reading = null;
                 }
                 // Helidon's reader holds the first line: the wider reads start with it.
-                DataReader reader = DataReader.create(new SocketReads(ctx.dataReader(), ctx.serverSocket(), wideReads));
+                reads = new SocketReads(ctx.dataReader(), ctx.serverSocket(), wideReads);
+                DataReader reader = DataReader.create(reads);
                 ServerConnection connection = http11.connection(http10
                         ? RewiredContext.http10(ctx, reader, maxHeadBytes, heads)
                         : new RewiredContext(ctx, reader, ctx.dataWriter()));
@@ -210,6 +212,11 @@ final class Http1Connections implements ServerConnectionSelector {
             } finally {
                 open.remove(this);
                 heads.connectionEnded();
+                if (reads != null) {
+                    // Every read of the connection has ended: its requests' work ends before
+                    // Helidon's handling returns.
+                    reads.connectionEnded();
+                }
             }
         }
 

@@ -7,6 +7,7 @@ import io.helidon.webserver.ServerConnectionException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -23,21 +24,39 @@ import org.jspecify.annotations.Nullable;
 /// [#MAX_WIDE_WAITING] of a listener's connections read wide at once; the others read as Helidon
 /// does.
 ///
+/// Helidon's reader keeps the last array it was given until its next read returns, so a
+/// connection that goes idle keeps it for as long as it stays open. A short wide read therefore
+/// comes in two pieces, its last [#TAIL_BYTES] bytes on their own: an idle connection keeps at
+/// most those (800 connections idle after one 90-200 KB upload each kept 32-34 MB of a 64 MB
+/// heap, ~15-20 KB each beyond a connection's own). A wide read that filled its 64 KiB may be
+/// followed by a wait too (a client that pauses there), so its connection keeps its place until
+/// a read returns less, or the connection ends ([#connectionEnded]).
+///
 /// Starts with what Helidon's own reader already holds (the first request line, which
 /// `Http1Connections` reads to tell the HTTP version), and fails as Helidon's source does: a
 /// broken connection is a `ServerConnectionException`, its end `null`.
 final class SocketReads implements Supplier<byte[]> {
     static final int NARROW_BYTES = 8 * 1024;
     static final int WIDE_BYTES = 64 * 1024;
-    /// How many of a listener's connections may wait in a wide read at once: clients that pause
-    /// mid-upload then hold at most this many times 64 KiB of the heap.
+    /// How many of a listener's connections may read wide at once: clients that pause mid-upload
+    /// then hold at most this many times 128 KiB of the heap (the array a read waits to fill, and
+    /// the full one before it, which Helidon's reader keeps meanwhile).
     static final int MAX_WIDE_WAITING = 32;
+    /// The most an idle connection keeps of a wide read: about a small request's read.
+    static final int TAIL_BYTES = 1024;
 
     private @Nullable DataReader already;
     private final HelidonSocket socket;
     /// The listener's places for wide reads ([#MAX_WIDE_WAITING]).
     private final Semaphore wideReads;
     private boolean wide;
+    /// Whether this connection holds a place: from a wide read until one returns less than 64 KiB
+    /// and its tail is handed out. Set by whichever thread reads the connection, one at a time
+    /// (Helidon's, or a validation's worker under its read lock); cleared by it or by the
+    /// connection's thread when the connection ends: atomic, so that a place is given back once.
+    private final AtomicBoolean placeTaken = new AtomicBoolean();
+    /// The last bytes of a short wide read, handed out by the next call.
+    private byte @Nullable [] tail;
 
     SocketReads(DataReader already, HelidonSocket socket, Semaphore wideReads) {
         this.already = already;
@@ -55,10 +74,19 @@ final class SocketReads implements Supplier<byte[]> {
             }
             already = null;
         }
-        if (!wide || !wideReads.tryAcquire()) {
-            byte[] bytes = narrowRead();
-            wide = bytes != null && bytes.length >= NARROW_BYTES;
-            return bytes;
+        byte[] rest = tail;
+        if (rest != null) {
+            tail = null;
+            givePlaceBack();
+            return rest;
+        }
+        if (!placeTaken.get()) {
+            if (!wide || !wideReads.tryAcquire()) {
+                byte[] bytes = narrowRead();
+                wide = bytes != null && bytes.length >= NARROW_BYTES;
+                return bytes;
+            }
+            placeTaken.set(true);
         }
         int n;
         byte[] target;
@@ -66,14 +94,36 @@ final class SocketReads implements Supplier<byte[]> {
             // Allocated under the place's `try`: running out of memory here must not lose the place.
             target = new byte[WIDE_BYTES];
             n = readInto(target);
-        } finally {
-            wideReads.release();
+        } catch (RuntimeException | Error e) {
+            givePlaceBack();
+            throw e;
         }
         if (n < 0) {
+            givePlaceBack();
             return null;
         }
         wide = n >= NARROW_BYTES;
-        return n == target.length ? target : Arrays.copyOf(target, n);
+        if (n == target.length) {
+            return target;
+        }
+        if (n <= TAIL_BYTES) {
+            givePlaceBack();
+            return Arrays.copyOf(target, n);
+        }
+        tail = Arrays.copyOfRange(target, n - TAIL_BYTES, n);
+        return Arrays.copyOf(target, n - TAIL_BYTES);
+    }
+
+    /// Gives back the connection's place for wide reads, if it holds one: called when the
+    /// connection has ended, as its last read may have filled 64 KiB and kept the place.
+    void connectionEnded() {
+        givePlaceBack();
+    }
+
+    private void givePlaceBack() {
+        if (placeTaken.compareAndSet(true, false)) {
+            wideReads.release();
+        }
     }
 
     private byte @Nullable [] narrowRead() {

@@ -183,7 +183,72 @@ class SocketReadsTest {
             List<Integer> after = readLengths(reads, sent.length - got);
             sending.get(10, TimeUnit.SECONDS);
             assertTrue(after.stream().anyMatch(n -> n > SocketReads.NARROW_BYTES), "wide with places free: " + after);
+            // The last read may have filled 64 KiB, which keeps its place until the connection ends.
+            reads.connectionEnded();
             assertEquals(SocketReads.MAX_WIDE_WAITING, wideReads.availablePermits(), "each wide read gave its place back");
+        }
+    }
+
+    /// Helidon's reader keeps the last array it was given while it waits for the next: an idle
+    /// connection keeps at most a short wide read's last 1 KiB, not the read.
+    @Test
+    void aShortWideReadHandsItsLastBytesOutOnTheirOwn() throws Exception {
+        var wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
+        try (var pair = Pair.open()) {
+            var reads = new SocketReads(holding(new byte[] {'G'}), pair.server(), wideReads);
+            reads.get();
+            byte[] sent = randomBytes(SocketReads.NARROW_BYTES + 30_000);
+            pair.send(sent);
+            Thread.sleep(200);
+            var all = new ByteArrayOutputStream();
+            byte[] narrow = reads.get();
+            assertEquals(SocketReads.NARROW_BYTES, narrow.length, "a full narrow read: the next is wide");
+            all.write(narrow);
+            byte[] most = reads.get();
+            assertEquals(30_000 - SocketReads.TAIL_BYTES, most.length);
+            assertEquals(SocketReads.MAX_WIDE_WAITING - 1, wideReads.availablePermits(),
+                    "the place is held while the read's larger piece may be the reader's last");
+            all.write(most);
+            // Handed out without reading the socket, which holds nothing more (a read would wait 10 s).
+            byte[] tail = reads.get();
+            assertEquals(SocketReads.TAIL_BYTES, tail.length);
+            all.write(tail);
+            assertArrayEquals(sent, all.toByteArray());
+            assertEquals(SocketReads.MAX_WIDE_WAITING, wideReads.availablePermits(), "the tail out, the place back");
+            // The next read is wide again (the last took more than 8 KiB); one no larger than a
+            // tail comes whole.
+            pair.send(new byte[700]);
+            assertEquals(700, reads.get().length);
+            assertEquals(SocketReads.MAX_WIDE_WAITING, wideReads.availablePermits());
+        }
+    }
+
+    /// A wide read that filled its 64 KiB may be the last before a wait (a client pausing there):
+    /// the connection keeps its place meanwhile, so that no more than `MAX_WIDE_WAITING`
+    /// connections hold such an array, and gives it back when a read returns less, or at its end.
+    @Test
+    void aFullWideReadKeepsItsPlaceUntilAReadReturnsLessOrTheConnectionEnds() throws Exception {
+        var wideReads = new Semaphore(SocketReads.MAX_WIDE_WAITING);
+        try (var pair = Pair.open()) {
+            var reads = new SocketReads(holding(new byte[] {'G'}), pair.server(), wideReads);
+            reads.get();
+            pair.send(randomBytes(SocketReads.NARROW_BYTES + SocketReads.WIDE_BYTES));
+            Thread.sleep(200);
+            assertEquals(SocketReads.NARROW_BYTES, reads.get().length);
+            assertEquals(SocketReads.WIDE_BYTES, reads.get().length);
+            assertEquals(SocketReads.MAX_WIDE_WAITING - 1, wideReads.availablePermits(), "a full read keeps its place");
+            pair.send(new byte[100]);
+            assertEquals(100, reads.get().length, "wide on the place it kept");
+            assertEquals(SocketReads.MAX_WIDE_WAITING, wideReads.availablePermits(), "a short read gives it back");
+
+            pair.send(randomBytes(SocketReads.NARROW_BYTES + SocketReads.WIDE_BYTES));
+            Thread.sleep(200);
+            reads.get();
+            assertEquals(SocketReads.WIDE_BYTES, reads.get().length);
+            assertEquals(SocketReads.MAX_WIDE_WAITING - 1, wideReads.availablePermits());
+            reads.connectionEnded();
+            reads.connectionEnded();
+            assertEquals(SocketReads.MAX_WIDE_WAITING, wideReads.availablePermits(), "given back once at the end");
         }
     }
 
