@@ -2,6 +2,7 @@ package dev.fanout.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
@@ -20,7 +21,9 @@ import java.lang.System.Logger.Level;
 /// body says nothing of the exception (it is logged instead). No response carries a stack trace.
 final class ProblemResponses {
     private static final System.Logger LOG = System.getLogger(ProblemResponses.class.getName());
-    private static final JsonFactory JSON = new JsonFactory();
+    // Jackson's shared bounded pool, not its per-thread default: a connection's virtual thread
+    // kept its own buffers (~12 KB) for as long as the connection stayed open.
+    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build();
     /// Seconds an overloaded client should wait before retrying.
     static final String RETRY_AFTER_SECONDS = "1";
 

@@ -2,6 +2,7 @@ package dev.fanout.server;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -15,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 /// `GET /v1/schemas` (the registered names) and `GET /v1/schemas/{name}` (one schema document,
 /// as it was registered). Thread-safe.
 final class SchemaService implements HttpService {
-    private static final JsonFactory JSON = new JsonFactory();
+    // Jackson's shared bounded pool, not its per-thread default: a connection's virtual thread
+    // kept its own buffers (~12 KB) for as long as the connection stayed open.
+    private static final JsonFactory JSON = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedBoundedPool()).build();
 
     private final SchemaRegistry registry;
 

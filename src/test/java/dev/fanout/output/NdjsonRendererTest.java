@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
+import com.fasterxml.jackson.core.util.RecyclerPool;
 import dev.fanout.schema.ErrorCode;
 import dev.fanout.schema.JsonNumber;
 import java.io.ByteArrayOutputStream;
@@ -19,6 +21,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
@@ -565,5 +569,39 @@ class NdjsonRendererTest {
             columns[k] = k;
         }
         return columns;
+    }
+
+    /// Each connection runs on a virtual thread of its own: summary lines rendered on 300 threads
+    /// that stay alive (connections kept open) take their buffers from Jackson's shared bounded
+    /// pool and give them back, where Jackson's default pool kept a set (~12 KB) for each thread.
+    @Test
+    void summaryLinesOnManyThreadsShareOneBoundedPoolOfBuffers() throws Exception {
+        var pool = (RecyclerPool.BoundedPoolBase<?>) JsonRecyclerPools.sharedBoundedPool();
+        var rendered = new CountDownLatch(300);
+        var release = new CountDownLatch(1);
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            long rows = i;
+            threads.add(Thread.ofVirtual().start(() -> {
+                byte[] line = NdjsonRenderer.summaryLine(rows, rows, 0, 1.0);
+                assertTrue(new String(line, StandardCharsets.UTF_8).startsWith("{\"summary\":{\"rows\":" + rows + ","));
+                rendered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        try {
+            assertTrue(rendered.await(30, TimeUnit.SECONDS));
+            int pooled = pool.pooledCount();
+            assertTrue(pooled >= 1 && pooled <= pool.capacity(), "buffer sets pooled: " + pooled);
+        } finally {
+            release.countDown();
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
     }
 }
