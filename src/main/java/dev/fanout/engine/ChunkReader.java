@@ -27,7 +27,8 @@ final class ChunkReader {
             "the server ran out of memory reading this row (retry when it is less busy); the rows from here on were not checked";
 
     private final CsvSource source;
-    private final int chunkRows;
+    /// Set before the first chunk is read ([#limitRows]); read by whichever worker reads.
+    private int chunkRows;
     private final ConcurrentLinkedQueue<RecordBatch> free = new ConcurrentLinkedQueue<>();
     /// Every batch made for this run, for [#release].
     private final List<RecordBatch> made = new ArrayList<>();
@@ -37,6 +38,14 @@ final class ChunkReader {
     ChunkReader(CsvSource source, int chunkRows) {
         this.source = source;
         this.chunkRows = chunkRows;
+    }
+
+    /// Cuts chunks at `rows` records at most, if fewer than now; only before the first [#next].
+    void limitRows(int rows) {
+        if (nextRow != 1 || !made.isEmpty()) {
+            throw new IllegalStateException("chunks are being read");
+        }
+        chunkRows = Math.min(chunkRows, rows);
     }
 
     /// Data rows read so far.

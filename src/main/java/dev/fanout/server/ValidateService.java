@@ -178,7 +178,8 @@ final class ValidateService implements HttpService {
                         : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body,
                                 Math.max(contentLength, 0), 0);
                 permit.holdSchema(upload.inlineSchemaBytes());
-                stream(upload, options, res, new Client(hangUp, () -> connections.ends(req), after, body), outcome, permit.keys());
+                stream(upload, large ? 0 : contentLength, options, res, new Client(hangUp, () -> connections.ends(req), after, body),
+                        outcome, permit.keys());
             } catch (ProblemException e) {
                 // An upload that broke cannot be read on: the answer says the connection ends.
                 throw !e.closesConnection() && (body.broken() || after.closing()) ? e.closingConnection() : e;
@@ -238,20 +239,22 @@ final class ValidateService implements HttpService {
         return references;
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
-            KeyBudget keys) {
+    /// `smallBodyBytes`: a small upload's length, for which its place holds the heap (0 for a
+    /// large one).
+    private void stream(Upload upload, long smallBodyBytes, EngineOptions options, ServerResponse res, Client client,
+            Outcome outcome, KeyBudget keys) {
         checkUpstreams(upload.schema(), upstreams::has);
         if (!upload.schema().hasLookups()) {
-            stream(upload, options, res, client, outcome, keys, Lookups.NONE);
+            stream(upload, smallBodyBytes, options, res, client, outcome, keys, Lookups.NONE);
             return;
         }
         try (UpstreamLookups lookups = upstreams.forRequest()) {
-            stream(upload, options, res, client, outcome, keys, lookups);
+            stream(upload, smallBodyBytes, options, res, client, outcome, keys, lookups);
         }
     }
 
-    private void stream(Upload upload, EngineOptions options, ServerResponse res, Client client, Outcome outcome,
-            KeyBudget keys, Lookups lookups) {
+    private void stream(Upload upload, long smallBodyBytes, EngineOptions options, ServerResponse res, Client client,
+            Outcome outcome, KeyBudget keys, Lookups lookups) {
         ValidationRun run;
         var input = new ReadOnLater(upload.csv());
         try {
@@ -265,6 +268,10 @@ final class ValidateService implements HttpService {
         // A keyed run sizes its key sets for the rows the body's length foretells, rather than
         // doubling them as rows come (as fanout validate does from a file's size).
         run.expectInputBytes(upload.csvBytes());
+        if (smallBodyBytes > 0) {
+            // Its place holds four bytes a byte of its body, not the 8 MB of lines a chunk may have.
+            run.boundChunkLines(smallBodyBytes);
+        }
         // Closed however the answer ends, even before it starts: the run holds pooled buffers,
         // and a wide header's turn at the gate, which no one else would give back.
         try {

@@ -13,10 +13,13 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -134,6 +137,49 @@ class ValidationRunTest {
         for (long nanos : waited) {
             assertTrue(nanos >= 0 && nanos <= wallNanos, nanos + " ns of " + wallNanos);
         }
+    }
+
+    /// A small upload's chunks keep fewer rows when its rows' lines are wide: 480 failing integer
+    /// fields make a ~36 KB line of each 960-byte row, ~60 rows a chunk within the 8 MB every run
+    /// has, 15 within the 2 MiB a bounded one has. People rows keep 1,024 a chunk either way.
+    @Test
+    void boundedChunkLinesCutWideRowsIntoSmallerChunks() throws IOException {
+        String schema = IntStream.range(0, 480).mapToObj(i -> "{\"name\":\"c" + i + "\",\"type\":\"integer\"}")
+                .collect(Collectors.joining(",", "{\"fields\":[", "]}"));
+        String header = IntStream.range(0, 480).mapToObj(i -> "c" + i).collect(Collectors.joining(",", "", "\n"));
+        byte[] csv = (header + (String.join(",", Collections.nCopies(480, "x")) + "\n").repeat(200)).getBytes(StandardCharsets.UTF_8);
+        Schema wide = Schema.parse(schema.getBytes(StandardCharsets.UTF_8));
+        assertEquals(4, chunksOf(wide, csv, 0), "within 8 MB");
+        assertEquals(14, chunksOf(wide, csv, csv.length), "within 2 MiB");
+        byte[] people = ("id,name,email,age,city\n" + "1,Ann,ann@example.org,30,Oslo\n".repeat(2_000)).getBytes(StandardCharsets.UTF_8);
+        assertEquals(2, chunksOf(Schema.people(), people, people.length), "people rows: 1,024 a chunk");
+    }
+
+    /// The chunks of a run of `csv`, its lines bounded by `lineBytes` when that is over 0.
+    private static int chunksOf(Schema schema, byte[] csv, long lineBytes) throws IOException {
+        var chunks = new AtomicInteger();
+        var metrics = new EngineMetrics() {
+            @Override
+            public void chunkValidated(long elapsedNanos) {
+                chunks.incrementAndGet();
+            }
+
+            @Override
+            public void queueWaited(long elapsedNanos) {
+            }
+        };
+        var out = new ByteArrayOutputStream();
+        try (var run = new ValidationEngine(Thread.ofVirtual().factory(), metrics).open(new ByteArrayInputStream(csv), schema,
+                EngineOptions.defaults().withSummary(true))) {
+            if (lineBytes > 0) {
+                run.boundChunkLines(lineBytes);
+            }
+            run.writeTo(out);
+        }
+        String answer = out.toString(StandardCharsets.UTF_8);
+        long rows = csv.length == 0 ? 0 : new String(csv, StandardCharsets.UTF_8).lines().count() - 1;
+        assertTrue(answer.contains("{\"summary\":{\"rows\":" + rows + ","), () -> answer.substring(answer.length() - 200));
+        return chunks.get();
     }
 
     /// While the writer waits for the next chunk, it flushes what it wrote, so that a streamed

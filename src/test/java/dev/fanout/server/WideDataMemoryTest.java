@@ -80,6 +80,30 @@ class WideDataMemoryTest {
         assertTrue(answer.last.startsWith("{\"summary\":{\"rows\":300,\"valid\":0,\"invalid\":300,"), answer.last);
     }
 
+    /// A small upload's place holds four bytes a byte of its body, not the 8 MB of lines a chunk
+    /// may have: a 200 KB upload of 480 failing integer fields (a 16 KiB inline schema), ~36 KB
+    /// of errors a row, is cut into chunks of 15 rows, not ~60.
+    @Test
+    void aSmallUploadOfWideLinesIsCutIntoSmallChunks() throws Exception {
+        String schema = IntStream.range(0, 480).mapToObj(i -> "{\"name\":\"c" + i + "\",\"type\":\"integer\"}")
+                .collect(Collectors.joining(",", "{\"fields\":[", "]}"));
+        var header = new StringJoiner(",", "", "\n");
+        IntStream.range(0, 480).forEach(i -> header.add("c" + i));
+        String csv = header + (String.join(",", java.util.Collections.nCopies(480, "x")) + "\n").repeat(200);
+        long before = chunksValidated();
+        Answer answer = validate(schema, csv);
+        assertEquals(200, answer.rows);
+        assertEquals(14, chunksValidated() - before, "chunks of 15 rows");
+    }
+
+    private static long chunksValidated() throws IOException, InterruptedException {
+        var client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        var response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/stats"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return TestGateway.json(response.body()).at("/histograms/chunk_validate/run/count").asLong();
+    }
+
     /// The answer's row lines, counted as they stream in, and its last line.
     private record Answer(int rows, String last) {
     }
