@@ -54,13 +54,20 @@ final class Upstream implements AutoCloseable {
     private volatile boolean closed;
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
-    /// The most characters a cached answer holds, its request target and enrich pointers included.
+    /// The most heap a cached answer may take, by an estimate that errs high (each string 40 bytes
+    /// and two a character, each entry 128 bytes of objects): its request target, its enrich
+    /// pointers (an uploaded schema's live as long as its entries) and the values copied out.
     /// `cache-size` bounds the entries by count, and a schema (an uploaded one too) chooses what an
     /// entry holds: the pointer `""` copies a whole body (up to the 1 MiB read), a 1 MiB cell makes
-    /// a 3 MiB target, and a pointer may be as long as the schema. At this bound the cache of
-    /// 10,000 entries holds ~10 MB at worst; larger answers are asked again, as a failure is (a
-    /// value that large is seldom asked twice in `cache-ttl`).
-    static final int MAX_CACHED_CHARS = 1024;
+    /// a 3 MiB target, a pointer may be as long as the schema, and a hundred `enrich` names may
+    /// copy a hundred values. At this bound the cache of 10,000 entries holds ~11 MB at worst;
+    /// larger answers are asked again, as a failure is (a value that large is seldom asked twice
+    /// in `cache-ttl`). Counted in characters before, a hundred short values of one answer passed
+    /// as ~800 characters and took 4-9 KB (with the pointers of an uploaded schema): 40-90 MB for
+    /// 10,000 entries.
+    static final int MAX_CACHED_BYTES = 1024;
+    private static final int ENTRY_BYTES = 128;
+    private static final int STRING_BYTES = 40;
     // Null when caching is off (cache-ttl or cache-size zero).
     private final Cache<AnswerKey, LookupAnswer> cache;
     private final ConcurrentHashMap<AnswerKey, Flight> flights = new ConcurrentHashMap<>();
@@ -155,25 +162,30 @@ final class Upstream implements AutoCloseable {
         return answer;
     }
 
-    /// Found and not-found answers of at most [#MAX_CACHED_CHARS], their key (target and enrich
-    /// pointers) included.
+    /// Found and not-found answers that take at most [#MAX_CACHED_BYTES], their key (target and
+    /// enrich pointers) included.
     private static boolean cacheable(AnswerKey key, LookupAnswer answer) {
         if (!answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true)) {
             return false;
         }
-        long chars = key.target().length();
+        long bytes = ENTRY_BYTES + stringBytes(key.target());
         for (String pointer : key.pointers()) {
-            chars += pointer.length();
+            bytes += Integer.BYTES + stringBytes(pointer);
         }
         for (Object value : answer.enrichValues()) {
-            chars += switch (value) {
+            bytes += Integer.BYTES + switch (value) {
                 case null -> 0;
-                case String text -> text.length();
-                case JsonNumber number -> number.text().length();
-                default -> 5;
+                case String text -> stringBytes(text);
+                case JsonNumber number -> 16 + stringBytes(number.text());
+                // Booleans are the two shared instances.
+                default -> 0;
             };
         }
-        return chars <= MAX_CACHED_CHARS;
+        return bytes <= MAX_CACHED_BYTES;
+    }
+
+    private static long stringBytes(String text) {
+        return STRING_BYTES + 2L * text.length();
     }
 
     private LookupAnswer callWithRetries(ConcurrencyLimit.Share share, Lookup lookup, String value, String target)

@@ -27,6 +27,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -284,7 +285,7 @@ class UpstreamLookupsTest {
         wireMock.stubFor(get("/customers/18").willReturn(aResponse().withStatus(404)));
         try (Upstreams upstreams = upstreams(wireMock, "retries", "0");
                 UpstreamLookups lookups = upstreams.forRequest()) {
-            Lookup longPointer = customer("customer_name", "/" + "n".repeat(Upstream.MAX_CACHED_CHARS));
+            Lookup longPointer = customer("customer_name", "/" + "n".repeat(Upstream.MAX_CACHED_BYTES));
             Lookup shortPointer = customer("customer_name", "/name");
             for (int i = 0; i < 2; i++) {
                 assertEquals(ErrorCode.LOOKUP_NOT_FOUND, code(lookups.lookup(longPointer, "18")));
@@ -294,6 +295,31 @@ class UpstreamLookupsTest {
                 assertEquals(ErrorCode.LOOKUP_NOT_FOUND, code(lookups.lookup(shortPointer, "18")));
             }
             assertEquals(3, calls(wireMock), "under it: cached");
+        }
+    }
+
+    /// A hundred `enrich` names copy a hundred values out of one answer: ~800 characters with
+    /// the key, but a hundred strings, 4-9 KB of the heap, so it is asked again, not kept.
+    @Test
+    void anAnswerOfManyShortValuesIsOverTheBoundAndAskedAgain() throws Exception {
+        wireMock.stubFor(get("/customers/17").willReturn(okJson("{\"name\":\"Ada\"}")));
+        String[] pointers = new String[200];
+        for (int i = 0; i < 100; i++) {
+            pointers[2 * i] = "name" + i;
+            pointers[2 * i + 1] = "/name";
+        }
+        try (Upstreams upstreams = upstreams(wireMock, "retries", "0");
+                UpstreamLookups lookups = upstreams.forRequest()) {
+            Lookup many = customer(pointers);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(Collections.nCopies(100, "Ada"), lookups.lookup(many, "17").enrichValues());
+            }
+            assertEquals(2, calls(wireMock), "a hundred values: asked each time");
+            Lookup one = customer("customer_name", "/name");
+            for (int i = 0; i < 2; i++) {
+                assertEquals(List.of("Ada"), lookups.lookup(one, "17").enrichValues());
+            }
+            assertEquals(3, calls(wireMock), "one value: cached");
         }
     }
 
