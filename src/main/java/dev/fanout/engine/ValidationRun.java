@@ -22,9 +22,9 @@ public final class ValidationRun implements AutoCloseable {
     /// `NdjsonRenderer.rowsWithin`). A people row's bound is ~1.5 KB, so its chunks keep up to
     /// ~5,400 rows (the default is 1,024); 1,000 failing fields keep ~30 rows (~2 MB of lines).
     private static final long CHUNK_LINE_BYTES = 8L << 20;
-    /// The least [#boundChunkLines] leaves a chunk: a people row's bound is ~1.5 KB, so people
-    /// chunks keep their 1,024 rows (a small upload's rows one or two chunks, as before).
-    static final long MIN_CHUNK_LINE_BYTES = 2 << 20;
+    /// About how many bytes a chunk's lines may take in a run of [#boundChunkLines]: a people
+    /// row's bound is ~1.5 KB, so people chunks keep their 1,024 rows.
+    private static final long SMALL_CHUNK_LINE_BYTES = 2L << 20;
 
     private final CsvSource source;
     private final Schema schema;
@@ -215,15 +215,15 @@ public final class ValidationRun implements AutoCloseable {
         inputBytes = bytes;
     }
 
-    /// Bounds each chunk's lines by about `bytes`, but at least [#MIN_CHUNK_LINE_BYTES], instead
-    /// of the ~8 MB every run has: for an input admitted for the heap its length may take, as the
-    /// gateway's small uploads are. A schema whose `data` is wide or whose errors are long makes a
-    /// line of many times its row: 480 failing integer fields (a 16 KiB inline schema) turn a
-    /// 1 KB row into ~36 KB, so a 200 KB upload's chunks of ~60 rows held ~6 MB each: of forty
-    /// such uploads sent at once to the default launch (eleven admitted), one ended with
+    /// Keeps each chunk's lines within about 2 MiB instead of the ~8 MB any run has: for a small
+    /// input whose heap is bounded by its length, as the gateway's small uploads are (four bytes a
+    /// byte of their bodies). A schema whose `data` is wide or whose errors are long makes a line
+    /// of many times its row: 480 failing integer fields (a 16 KiB inline schema) turn a 1 KB row
+    /// into ~36 KB, so a 200 KB upload's chunks of ~60 rows held ~6 MB each: of forty such
+    /// uploads sent at once to the default launch (eleven admitted), one ended with
     /// `internal_error`, out of memory. Its chunks keep 15 rows now. Call before [#writeTo].
-    public void boundChunkLines(long bytes) {
-        chunks.limitRows(renderer.rowsWithin(Math.clamp(bytes, MIN_CHUNK_LINE_BYTES, CHUNK_LINE_BYTES), options.chunkRows()));
+    public void boundChunkLines() {
+        chunks.limitRows(renderer.rowsWithin(SMALL_CHUNK_LINE_BYTES, options.chunkRows()));
     }
 
     /// The rows the input likely has, from its expected size and the rows per byte so far; 0

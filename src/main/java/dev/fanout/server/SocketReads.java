@@ -4,6 +4,7 @@ import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.webserver.ServerConnectionException;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.concurrent.Semaphore;
@@ -27,10 +28,12 @@ import org.jspecify.annotations.Nullable;
 /// Helidon's reader keeps the last array it was given until its next read returns, so a
 /// connection that goes idle keeps it for as long as it stays open. A short wide read therefore
 /// comes in two pieces, its last [#TAIL_BYTES] bytes on their own: an idle connection keeps at
-/// most those (800 connections idle after one 90-200 KB upload each kept 32-34 MB of a 64 MB
-/// heap, ~15-20 KB each beyond a connection's own). A wide read that filled its 64 KiB may be
-/// followed by a wait too (a client that pauses there), so its connection keeps its place until
-/// a read returns less, or the connection ends ([#connectionEnded]).
+/// most those (of 150 connections left idle after a 1 MB upload whose last 62 KB came after a
+/// pause, 32 kept 54-62 KB each; ~900 such would hold a 64 MB heap). A wide read that filled its 64 KiB is handed
+/// out whole (splitting it would copy every such read) and the next read is wide too, so a
+/// connection that waits after one (a client that pauses there, or the next request after an
+/// upload that ended on it) holds 128 KiB; it keeps its place from that read until one returns
+/// less, or the connection ends ([#connectionEnded]), so that at most [#MAX_WIDE_WAITING] do.
 ///
 /// Starts with what Helidon's own reader already holds (the first request line, which
 /// `Http1Connections` reads to tell the HTTP version), and fails as Helidon's source does: a
@@ -57,6 +60,8 @@ final class SocketReads implements Supplier<byte[]> {
     private final AtomicBoolean placeTaken = new AtomicBoolean();
     /// The last bytes of a short wide read, handed out by the next call.
     private byte @Nullable [] tail;
+    /// Whether bytes read were lost (no memory to hand them out): the connection reads no more.
+    private boolean lost;
 
     SocketReads(DataReader already, HelidonSocket socket, Semaphore wideReads) {
         this.already = already;
@@ -73,6 +78,9 @@ final class SocketReads implements Supplier<byte[]> {
                 return before.readBytes(held);
             }
             already = null;
+        }
+        if (lost) {
+            throw new ServerConnectionException("bytes of this connection were lost", new IOException("out of memory"));
         }
         byte[] rest = tail;
         if (rest != null) {
@@ -106,12 +114,23 @@ final class SocketReads implements Supplier<byte[]> {
         if (n == target.length) {
             return target;
         }
-        if (n <= TAIL_BYTES) {
+        byte[] most;
+        byte[] last;
+        try {
+            most = Arrays.copyOf(target, n <= TAIL_BYTES ? n : n - TAIL_BYTES);
+            last = n <= TAIL_BYTES ? null : Arrays.copyOfRange(target, n - TAIL_BYTES, n);
+        } catch (OutOfMemoryError e) {
+            // The bytes are off the socket and would be lost: nothing more is read from this
+            // connection, so that no request is read from the middle of another's bytes.
+            lost = true;
             givePlaceBack();
-            return Arrays.copyOf(target, n);
+            throw e;
         }
-        tail = Arrays.copyOfRange(target, n - TAIL_BYTES, n);
-        return Arrays.copyOf(target, n - TAIL_BYTES);
+        if (last == null) {
+            givePlaceBack();
+        }
+        tail = last;
+        return most;
     }
 
     /// Gives back the connection's place for wide reads, if it holds one: called when the

@@ -178,7 +178,7 @@ final class ValidateService implements HttpService {
                         : new Upload(registered(registry, schemaName.orElseThrow(() -> ProblemException.of(ProblemCode.MISSING_SCHEMA, "name a registered schema with the 'schema' query parameter"))), body,
                                 Math.max(contentLength, 0), 0);
                 permit.holdSchema(upload.inlineSchemaBytes());
-                stream(upload, large ? 0 : contentLength, options, res, new Client(hangUp, () -> connections.ends(req), after, body),
+                stream(upload, !large, options, res, new Client(hangUp, () -> connections.ends(req), after, body),
                         outcome, permit.keys());
             } catch (ProblemException e) {
                 // An upload that broke cannot be read on: the answer says the connection ends.
@@ -239,21 +239,20 @@ final class ValidateService implements HttpService {
         return references;
     }
 
-    /// `smallBodyBytes`: a small upload's length, for which its place holds the heap (0 for a
-    /// large one).
-    private void stream(Upload upload, long smallBodyBytes, EngineOptions options, ServerResponse res, Client client,
+    /// `small`: whether the upload is small, its place holding the heap by its length.
+    private void stream(Upload upload, boolean small, EngineOptions options, ServerResponse res, Client client,
             Outcome outcome, KeyBudget keys) {
         checkUpstreams(upload.schema(), upstreams::has);
         if (!upload.schema().hasLookups()) {
-            stream(upload, smallBodyBytes, options, res, client, outcome, keys, Lookups.NONE);
+            stream(upload, small, options, res, client, outcome, keys, Lookups.NONE);
             return;
         }
         try (UpstreamLookups lookups = upstreams.forRequest()) {
-            stream(upload, smallBodyBytes, options, res, client, outcome, keys, lookups);
+            stream(upload, small, options, res, client, outcome, keys, lookups);
         }
     }
 
-    private void stream(Upload upload, long smallBodyBytes, EngineOptions options, ServerResponse res, Client client,
+    private void stream(Upload upload, boolean small, EngineOptions options, ServerResponse res, Client client,
             Outcome outcome, KeyBudget keys, Lookups lookups) {
         ValidationRun run;
         var input = new ReadOnLater(upload.csv());
@@ -265,16 +264,16 @@ final class ValidateService implements HttpService {
         } catch (HeaderException e) {
             throw ProblemException.ofHeader(e);
         }
-        // A keyed run sizes its key sets for the rows the body's length foretells, rather than
-        // doubling them as rows come (as fanout validate does from a file's size).
-        run.expectInputBytes(upload.csvBytes());
-        if (smallBodyBytes > 0) {
-            // Its place holds four bytes a byte of its body, not the 8 MB of lines a chunk may have.
-            run.boundChunkLines(smallBodyBytes);
-        }
         // Closed however the answer ends, even before it starts: the run holds pooled buffers,
         // and a wide header's turn at the gate, which no one else would give back.
         try {
+            // A keyed run sizes its key sets for the rows the body's length foretells, rather than
+            // doubling them as rows come (as fanout validate does from a file's size).
+            run.expectInputBytes(upload.csvBytes());
+            if (small) {
+                // Its place holds four bytes a byte of its body, not the 8 MB of lines a chunk may have.
+                run.boundChunkLines();
+            }
             answer(run, res, client, outcome, keys, lookups);
         } finally {
             closeInput(run);

@@ -55,8 +55,9 @@ final class Upstream implements AutoCloseable {
     private final CircuitBreaker breaker;
     private final ConcurrencyLimit limit;
     /// The most heap a cached answer may take, by an estimate that errs high (each string 40 bytes
-    /// and two a character, each entry 128 bytes of objects): its request target, its enrich
-    /// pointers (an uploaded schema's live as long as its entries) and the values copied out.
+    /// and two a character, each entry 256 bytes of objects: the cache's node, the key, the
+    /// answer and their lists): its request target, its enrich pointers (an uploaded schema's
+    /// live as long as its entries), the values copied out, or a not-found answer's message.
     /// `cache-size` bounds the entries by count, and a schema (an uploaded one too) chooses what an
     /// entry holds: the pointer `""` copies a whole body (up to the 1 MiB read), a 1 MiB cell makes
     /// a 3 MiB target, a pointer may be as long as the schema, and a hundred `enrich` names may
@@ -66,7 +67,7 @@ final class Upstream implements AutoCloseable {
     /// as ~800 characters and took 4-9 KB (with the pointers of an uploaded schema): 40-90 MB for
     /// 10,000 entries.
     static final int MAX_CACHED_BYTES = 1024;
-    private static final int ENTRY_BYTES = 128;
+    private static final int ENTRY_BYTES = 256;
     private static final int STRING_BYTES = 40;
     // Null when caching is off (cache-ttl or cache-size zero).
     private final Cache<AnswerKey, LookupAnswer> cache;
@@ -168,7 +169,8 @@ final class Upstream implements AutoCloseable {
         if (!answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true)) {
             return false;
         }
-        long bytes = ENTRY_BYTES + stringBytes(key.target());
+        long bytes = ENTRY_BYTES + stringBytes(key.target())
+                + answer.failure().map(v -> stringBytes(v.problem()) + (v.quoted() == null ? 0 : 16 + v.quoted().length)).orElse(0L);
         for (String pointer : key.pointers()) {
             bytes += Integer.BYTES + stringBytes(pointer);
         }

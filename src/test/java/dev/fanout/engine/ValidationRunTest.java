@@ -149,14 +149,14 @@ class ValidationRunTest {
         String header = IntStream.range(0, 480).mapToObj(i -> "c" + i).collect(Collectors.joining(",", "", "\n"));
         byte[] csv = (header + (String.join(",", Collections.nCopies(480, "x")) + "\n").repeat(200)).getBytes(StandardCharsets.UTF_8);
         Schema wide = Schema.parse(schema.getBytes(StandardCharsets.UTF_8));
-        assertEquals(4, chunksOf(wide, csv, 0), "within 8 MB");
-        assertEquals(14, chunksOf(wide, csv, csv.length), "within 2 MiB");
+        assertEquals(4, chunksOf(wide, csv, false), "within 8 MB");
+        assertEquals(14, chunksOf(wide, csv, true), "within 2 MiB");
         byte[] people = ("id,name,email,age,city\n" + "1,Ann,ann@example.org,30,Oslo\n".repeat(2_000)).getBytes(StandardCharsets.UTF_8);
-        assertEquals(2, chunksOf(Schema.people(), people, people.length), "people rows: 1,024 a chunk");
+        assertEquals(2, chunksOf(Schema.people(), people, true), "people rows: 1,024 a chunk");
     }
 
-    /// The chunks of a run of `csv`, its lines bounded by `lineBytes` when that is over 0.
-    private static int chunksOf(Schema schema, byte[] csv, long lineBytes) throws IOException {
+    /// The chunks of a run of `csv`, with [ValidationRun#boundChunkLines] or not.
+    private static int chunksOf(Schema schema, byte[] csv, boolean bounded) throws IOException {
         var chunks = new AtomicInteger();
         var metrics = new EngineMetrics() {
             @Override
@@ -171,8 +171,8 @@ class ValidationRunTest {
         var out = new ByteArrayOutputStream();
         try (var run = new ValidationEngine(Thread.ofVirtual().factory(), metrics).open(new ByteArrayInputStream(csv), schema,
                 EngineOptions.defaults().withSummary(true))) {
-            if (lineBytes > 0) {
-                run.boundChunkLines(lineBytes);
+            if (bounded) {
+                run.boundChunkLines();
             }
             run.writeTo(out);
         }

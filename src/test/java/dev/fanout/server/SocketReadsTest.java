@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,11 @@ class SocketReadsTest {
     /// A connected pair on 127.0.0.1: the accepted end as Helidon wraps it, and the client's end.
     private record Pair(PlainSocket server, Socket client) implements AutoCloseable {
         static Pair open() throws IOException {
-            try (var listening = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            try (var listening = new ServerSocket()) {
+                // Set before the bind, for the accepted socket: a window wide enough that a test's
+                // 72 KiB arrive whole before the first read, whatever the kernel's default.
+                listening.setReceiveBufferSize(1 << 20);
+                listening.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
                 var client = new Socket(InetAddress.getLoopbackAddress(), listening.getLocalPort());
                 Socket accepted = listening.accept();
                 accepted.setSoTimeout(10_000);
