@@ -29,11 +29,12 @@ import org.jspecify.annotations.Nullable;
 /// connection that goes idle keeps it for as long as it stays open. A short wide read therefore
 /// comes in two pieces, its last [#TAIL_BYTES] bytes on their own: an idle connection keeps at
 /// most those (of 150 connections left idle after a 1 MB upload whose last 62 KB came after a
-/// pause, 32 kept 54-62 KB each; ~900 such would hold a 64 MB heap). A wide read that filled its 64 KiB is handed
-/// out whole (splitting it would copy every such read) and the next read is wide too, so a
-/// connection that waits after one (a client that pauses there, or the next request after an
-/// upload that ended on it) holds 128 KiB; it keeps its place from that read until one returns
-/// less, or the connection ends ([#connectionEnded]), so that at most [#MAX_WIDE_WAITING] do.
+/// pause, 32 kept 54-62 KB each; ~900 such would hold a 64 MB heap). A wide read that filled its
+/// 64 KiB is handed out whole (splitting it would copy every such read) and the next read is wide
+/// too, so a connection that waits after one (a client that pauses there, or the next request
+/// after an upload that ended on it) holds 128 KiB; it keeps its place from that read until one
+/// returns less, or the connection ends ([#connectionEnded]), so that at most
+/// [#MAX_WIDE_WAITING] do.
 ///
 /// Starts with what Helidon's own reader already holds (the first request line, which
 /// `Http1Connections` reads to tell the HTTP version), and fails as Helidon's source does: a
