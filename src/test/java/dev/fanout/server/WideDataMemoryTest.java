@@ -70,12 +70,7 @@ class WideDataMemoryTest {
 
     @Test
     void aThousandFailingFieldsAnswerEveryRow() throws Exception {
-        String schema = IntStream.range(0, 1_000).mapToObj(i -> "{\"name\":\"c" + i + "\",\"type\":\"integer\"}")
-                .collect(Collectors.joining(",", "{\"fields\":[", "]}"));
-        var header = new StringJoiner(",", "", "\n");
-        IntStream.range(0, 1_000).forEach(i -> header.add("c" + i));
-        String csv = header + (String.join(",", java.util.Collections.nCopies(1_000, "x")) + "\n").repeat(300);
-        Answer answer = validate(schema, csv);
+        Answer answer = validate(integerFields(1_000), failingRows(1_000, 300));
         assertEquals(300, answer.rows);
         assertTrue(answer.last.startsWith("{\"summary\":{\"rows\":300,\"valid\":0,\"invalid\":300,"), answer.last);
     }
@@ -85,15 +80,23 @@ class WideDataMemoryTest {
     /// of errors a row, is cut into chunks of 15 rows, not ~60.
     @Test
     void aSmallUploadOfWideLinesIsCutIntoSmallChunks() throws Exception {
-        String schema = IntStream.range(0, 480).mapToObj(i -> "{\"name\":\"c" + i + "\",\"type\":\"integer\"}")
-                .collect(Collectors.joining(",", "{\"fields\":[", "]}"));
-        var header = new StringJoiner(",", "", "\n");
-        IntStream.range(0, 480).forEach(i -> header.add("c" + i));
-        String csv = header + (String.join(",", java.util.Collections.nCopies(480, "x")) + "\n").repeat(200);
         long before = chunksValidated();
-        Answer answer = validate(schema, csv);
+        Answer answer = validate(integerFields(480), failingRows(480, 200));
         assertEquals(200, answer.rows);
         assertEquals(14, chunksValidated() - before, "chunks of 15 rows");
+    }
+
+    /// A schema of `fields` integer fields `c0`, `c1`, ...
+    private static String integerFields(int fields) {
+        return IntStream.range(0, fields).mapToObj(i -> "{\"name\":\"c" + i + "\",\"type\":\"integer\"}")
+                .collect(Collectors.joining(",", "{\"fields\":[", "]}"));
+    }
+
+    /// A CSV of those fields' header and `rows` rows of `x` in every cell.
+    private static String failingRows(int fields, int rows) {
+        var header = new StringJoiner(",", "", "\n");
+        IntStream.range(0, fields).forEach(i -> header.add("c" + i));
+        return header + (String.join(",", java.util.Collections.nCopies(fields, "x")) + "\n").repeat(rows);
     }
 
     private static long chunksValidated() throws IOException, InterruptedException {
