@@ -42,7 +42,7 @@ final class ChunkReader {
 
     /// Cuts chunks at `rows` records at most, if fewer than now; only before the first [#next].
     void limitRows(int rows) {
-        if (nextRow != 1 || !made.isEmpty()) {
+        if (!made.isEmpty()) {
             throw new IllegalStateException("chunks are being read");
         }
         chunkRows = Math.min(chunkRows, rows);

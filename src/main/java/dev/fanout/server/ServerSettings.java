@@ -143,8 +143,9 @@ public record ServerSettings(
 
     /// The connections a listener keeps open at once (Helidon's `max-tcp-connections`; beyond it,
     /// new ones wait in the kernel's accept queue). Each holds ~14-20 KB of the heap while it waits
-    /// for a request (Helidon's 8 KiB read buffer, the last read, its virtual thread's stack), and
-    /// up to ~80 KB after a large upload: ~3,500 kept-alive connections held the default launch's
+    /// for a request (Helidon's 8 KiB read buffer, the last read, its virtual thread's stack), up
+    /// to ~30 KB after an upload, ~130 KB for the at most 32 whose last read filled 64 KiB
+    /// ([SocketReads]): ~3,500 kept-alive connections held the default launch's
     /// 64 MB heap (`OutOfMemoryError`, Helidon's idle-connection checker among the threads that
     /// died of it). Without a configured limit, Helidon's own `server.max-tcp-connections` when
     /// set, else one per 64 KiB of the heap, at least 256: 1,024 with the default launch.

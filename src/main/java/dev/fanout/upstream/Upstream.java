@@ -169,8 +169,7 @@ final class Upstream implements AutoCloseable {
         if (!answer.failure().map(v -> v.code() == ErrorCode.LOOKUP_NOT_FOUND).orElse(true)) {
             return false;
         }
-        long bytes = ENTRY_BYTES + stringBytes(key.target())
-                + answer.failure().map(v -> stringBytes(v.problem()) + (v.quoted() == null ? 0 : 16 + v.quoted().length)).orElse(0L);
+        long bytes = ENTRY_BYTES + stringBytes(key.target()) + answer.failure().map(Upstream::violationBytes).orElse(0L);
         for (String pointer : key.pointers()) {
             bytes += Integer.BYTES + stringBytes(pointer);
         }
@@ -188,6 +187,12 @@ final class Upstream implements AutoCloseable {
 
     private static long stringBytes(String text) {
         return STRING_BYTES + 2L * text.length();
+    }
+
+    /// A not-found answer's message: its text, and the cell's bytes it quotes.
+    private static long violationBytes(Violation violation) {
+        byte[] quoted = violation.quoted();
+        return stringBytes(violation.problem()) + (quoted == null ? 0 : 16 + quoted.length);
     }
 
     private LookupAnswer callWithRetries(ConcurrencyLimit.Share share, Lookup lookup, String value, String target)
